@@ -1,0 +1,22 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from jinguo.common.admin import site as admin_site
+from jinguo.common.views import home
+
+api_v1 = [
+    path("", include("jinguo.accounts.api")),
+    path("", include("jinguo.orgs.api")),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("jinguo.accounts.urls")),
+    path("orgs/", include("jinguo.orgs.urls")),
+    path("audit/", include("jinguo.audit.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin_site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

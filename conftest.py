@@ -1,0 +1,92 @@
+"""The named cast every test can use: an org tree of one city and users at each level.
+
+宣城市 ─┬─ 宁国市 ── 河沥溪街道 ─┬─ 嵩合社区 ─┬─ 巫山组网格
+        │                        │            └─ 程家湾组网格
+        │                        └─ 港口村 ──── 港口一组网格
+        └─ 郎溪县 ── 建平镇 ── 东门村
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from jinguo.accounts.models import User
+from jinguo.accounts.tests.factories import PASSWORD, UserFactory
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.tests.factories import OrgUnitFactory
+
+K = OrgUnit.Kind
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def build_tree() -> SimpleNamespace:
+    t = SimpleNamespace()
+    t.city = OrgUnitFactory(name="宣城市", kind=K.CITY, code="341800000000")
+    t.ningguo = OrgUnitFactory(name="宁国市", kind=K.COUNTY, code="341881000000", parent=t.city)
+    t.helixi = OrgUnitFactory(
+        name="河沥溪街道", kind=K.TOWNSHIP, code="341881001000", parent=t.ningguo
+    )
+    t.songhe = OrgUnitFactory(
+        name="嵩合社区", kind=K.COMMUNITY, code="341881001001", parent=t.helixi
+    )
+    t.wushan = OrgUnitFactory(
+        name="巫山组网格", kind=K.GRID, code="341881001001001", parent=t.songhe
+    )
+    t.chengjiawan = OrgUnitFactory(
+        name="程家湾组网格", kind=K.GRID, code="341881001001002", parent=t.songhe
+    )
+    t.gangkou = OrgUnitFactory(name="港口村", kind=K.VILLAGE, code="341881001002", parent=t.helixi)
+    t.gangkou_grid = OrgUnitFactory(
+        name="港口一组网格", kind=K.GRID, code="341881001002001", parent=t.gangkou
+    )
+    t.langxi = OrgUnitFactory(name="郎溪县", kind=K.COUNTY, code="341821000000", parent=t.city)
+    t.jianping = OrgUnitFactory(
+        name="建平镇", kind=K.TOWNSHIP, code="341821100000", parent=t.langxi
+    )
+    t.dongmen = OrgUnitFactory(name="东门村", kind=K.VILLAGE, code="341821100001", parent=t.jianping)
+    return t
+
+
+def build_users(t: SimpleNamespace) -> SimpleNamespace:
+    R = User.Role
+    u = SimpleNamespace()
+    u.city_cadre = UserFactory(username="city_cadre", role=R.CADRE, org=t.city)
+    u.county_cadre = UserFactory(username="county_cadre", role=R.CADRE, org=t.ningguo)
+    u.township_cadre = UserFactory(username="township_cadre", role=R.CADRE, org=t.helixi)
+    u.songhe_chair = UserFactory(username="songhe_chair", role=R.CADRE, org=t.songhe)
+    u.wushan_member = UserFactory(username="wushan_member", role=R.GRID_MEMBER, org=t.wushan)
+    u.gangkou_chair = UserFactory(username="gangkou_chair", role=R.CADRE, org=t.gangkou)
+    u.langxi_cadre = UserFactory(username="langxi_cadre", role=R.CADRE, org=t.langxi)
+    u.county_leader = UserFactory(username="county_leader", role=R.LEADER, org=t.ningguo)
+    u.system_admin = UserFactory(username="system_admin", role=R.SYSTEM_ADMIN)
+    u.security_admin = UserFactory(username="security_admin", role=R.SECURITY_ADMIN)
+    u.audit_admin = UserFactory(username="audit_admin", role=R.AUDIT_ADMIN)
+    return u
+
+
+@pytest.fixture
+def tree(db) -> SimpleNamespace:
+    return build_tree()
+
+
+@pytest.fixture
+def cast(tree) -> SimpleNamespace:
+    return build_users(tree)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → the test client, signed in as `user` through the real login page."""
+
+    def _login(user: User):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+__all__ = ["PASSWORD"]

@@ -1,0 +1,44 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.accounts.models import User
+from jinguo.accounts.services import scope_errors
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("用户名或密码错误。"),
+        "inactive": _("该账号已停用。"),
+    }
+
+
+class _ScopeCheckMixin(forms.ModelForm):  # type: ignore[type-arg]
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for field, messages in scope_errors(role=data.get("role", ""), org=data.get("org")).items():
+            for message in messages:
+                self.add_error(field, message)
+        return data
+
+
+class UserCreateForm(_ScopeCheckMixin):
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, strip=False)
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "phone", "role", "org"]
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        validate_password(password, User(username=self.cleaned_data.get("username", "")))
+        return password
+
+
+class UserChangeForm(_ScopeCheckMixin):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "role", "org", "is_active"]

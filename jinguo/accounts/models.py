@@ -1,0 +1,100 @@
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.accounts.roles import ADMIN_ROLES, BUSINESS_ROLES, WRITE_ROLES, Role
+
+
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
+        return self.get(username=username)
+
+    def create_user(self, username: str, password: str | None = None, **extra: Any) -> "User":
+        # Only for Django's own machinery (createsuperuser, tests of the admin): the product
+        # creates accounts through accounts.services.user_create, which audits.
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> "User":
+        extra.setdefault("role", Role.SYSTEM_ADMIN)
+        return self.create_user(username, password, **extra)
+
+
+class User(AbstractBaseUser):
+    """An account. Business roles act inside `org`'s subtree; administrators have no org."""
+
+    Role = Role
+
+    username = models.CharField(
+        _("用户名"), max_length=50, unique=True, validators=[UnicodeUsernameValidator()]
+    )
+    full_name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, default="")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    org = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("所属组织"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    date_joined = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+        constraints = [
+            # A business role without an org would see nothing or, worse, be mistaken for
+            # a national account; an administrator with one would mix the 三员 with the work.
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=list(BUSINESS_ROLES), org__isnull=False)
+                    | Q(role__in=list(ADMIN_ROLES), org__isnull=True)
+                ),
+                name="user_org_matches_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.username}）"
+
+    @property
+    def is_staff(self) -> bool:
+        """Django admin is for the system administrator only."""
+        return self.is_active and self.role == Role.SYSTEM_ADMIN
+
+    @property
+    def has_business_scope(self) -> bool:
+        return self.role in BUSINESS_ROLES and self.org_id is not None
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in WRITE_ROLES
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        # Django's per-model permissions are not used: roles decide (see common.admin).
+        return self.is_staff
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_staff
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name

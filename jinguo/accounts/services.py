@@ -1,0 +1,90 @@
+"""Writes to accounts. Role and scope changes are written to the audit log with old and new."""
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinguo.accounts.models import User
+from jinguo.accounts.roles import ADMIN_ROLES, Role
+from jinguo.audit.services import audit_record
+from jinguo.orgs.kinds import Kind
+from jinguo.orgs.models import OrgUnit
+
+_GRID_KINDS = (Kind.GRID, Kind.MICRO_GRID)
+
+
+def scope_errors(*, role: str, org: OrgUnit | None) -> dict[str, list[str]]:
+    if role in ADMIN_ROLES:
+        return {"org": [_("三员管理员不属于任何组织，不能查看业务数据")]} if org else {}
+    if org is None:
+        return {"org": [_("请选择该用户负责的组织")]}
+    if not org.is_active:
+        return {"org": [_("该组织已撤销或合并")]}
+    if role == Role.GRID_MEMBER and org.kind not in _GRID_KINDS:
+        return {"org": [_("网格执委的所属组织必须是网格或微网格")]}
+    return {}
+
+
+def _snapshot(user: User) -> dict[str, Any]:
+    return {"role": user.role, "org": user.org_id, "is_active": user.is_active,
+            "full_name": user.full_name}
+
+
+@transaction.atomic
+def user_create(
+    *, actor: User | None, username: str, full_name: str, role: str, org: OrgUnit | None,
+    password: str, phone: str = "",
+) -> User:
+    errors = scope_errors(role=role, org=org)
+    if User.objects.filter(username=username).exists():
+        errors["username"] = [_("用户名已存在")]
+    user = User(username=username, full_name=full_name, role=role, org=org, phone=phone)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.save()
+    audit_record(actor=actor, action="user.create", target=user,
+                 changes={k: [None, v] for k, v in _snapshot(user).items()})
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *, actor: User, user: User, full_name: str, role: str, org: OrgUnit | None, is_active: bool,
+    phone: str = "",
+) -> User:
+    errors = scope_errors(role=role, org=org)
+    if errors:
+        raise ValidationError(errors)
+    old = _snapshot(user)
+    user.full_name, user.role, user.org, user.is_active, user.phone = (
+        full_name, role, org, is_active, phone
+    )
+    user.save(update_fields=["full_name", "role", "org", "is_active", "phone"])
+    new = _snapshot(user)
+    changes = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
+    if changes:
+        audit_record(actor=actor, action="user.update", target=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User, user: User, password: str) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": list(exc.messages)}) from None
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    note = "self" if actor.pk == user.pk else "reset"
+    audit_record(actor=actor, action="user.password", target=user, note=note)

@@ -1,0 +1,25 @@
+"""The current request's client address, so services can audit without being handed a request."""
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip: str | None
+    user_agent: str
+
+
+_current: ContextVar[RequestContext | None] = ContextVar("jinguo_request_context", default=None)
+
+
+def current() -> RequestContext | None:
+    return _current.get()
+
+
+def set_current(context: RequestContext | None) -> object:
+    return _current.set(context)
+
+
+def reset(token: object) -> None:
+    _current.reset(token)  # type: ignore[arg-type]

@@ -1,0 +1,123 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.orgs import tree
+from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
+
+
+class OrgUnit(models.Model):
+    """A node of the federation's organisation tree: territorial (city … micro-grid) or not."""
+
+    Kind = Kind
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    # Statistical division code for territorial units (12 digits; grids 15, micro-grids 18);
+    # optional for other federations (e.g. a unified social credit code).
+    code = models.CharField(_("编码"), max_length=18, blank=True, default="")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=128, unique=True, editable=False)
+    is_active = models.BooleanField(_("有效"), default=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("并入"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="orgunit_code_unique_when_set"
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "kind", "name"],
+                condition=Q(is_active=True),
+                name="orgunit_sibling_name_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return tree.depth(self.path)
+
+    @property
+    def level(self) -> int | None:
+        """Territorial level 1 (city) … 6 (micro-grid); None for other federations."""
+        return TERRITORIAL_LEVEL.get(self.kind)
+
+    @property
+    def is_territorial(self) -> bool:
+        return self.kind in TERRITORIAL_LEVEL
+
+    def subtree_q(self, field: str = "") -> Q:
+        """Q matching this node and every node below it, through `field` (e.g. "org__")."""
+        return Q(**{f"{field}path__gte": self.path, f"{field}path__lt": tree.upper_bound(self.path)})
+
+    def contains(self, other: "OrgUnit") -> bool:
+        return other.path.startswith(self.path)
+
+
+class Venue(models.Model):
+    """A place where the federation works with women: 妇女之家, 妇女微家, 执委工作室, 调解室…"""
+
+    class Kind(models.TextChoices):
+        WOMEN_HOME = "women_home", _("妇女之家")
+        WOMEN_MICRO_HOME = "women_micro_home", _("妇女微家")
+        EXECUTIVE_STUDIO = "executive_studio", _("执委工作室")
+        MEDIATION_ROOM = "mediation_room", _("调解室")
+        NEIGHBOUR_HOME = "neighbour_home", _("近邻娘家")
+
+    org = models.ForeignKey(
+        OrgUnit, verbose_name=_("所属组织"), on_delete=models.PROTECT, related_name="venues"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    address = models.CharField(_("地址"), max_length=200, blank=True, default="")
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("阵地")
+        verbose_name_plural = _("阵地")
+        ordering = ["org_id", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrgUnitChange(models.Model):
+    """History of the tree: one row per change to a node, with the old and new values."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("新建")
+        UPDATE = "update", _("修改")
+        MOVE = "move", _("调整上级")
+        MERGE_INTO = "merge_into", _("并入")
+        MERGE_FROM = "merge_from", _("合并")
+        IMPORT = "import", _("导入")
+
+    org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="changes")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    old = models.JSONField(default=dict)
+    new = models.JSONField(default=dict)
+    note = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["org", "-at"], name="orgchange_org_at")]

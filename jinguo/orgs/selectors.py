@@ -1,0 +1,86 @@
+"""Reads of the organisation tree, and the one place that decides what a user may see.
+
+`scope_q` is the visibility rule of the whole product: every selector of every app filters its
+records through it. A user sees her org's subtree; a grid member's org is her grid, so she sees
+her grid (and its micro-grids); administrators (三员) see no federation records at all.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from jinguo.accounts.models import User
+from jinguo.orgs import tree
+from jinguo.orgs.kinds import Kind
+from jinguo.orgs.models import OrgUnit, OrgUnitChange
+
+_NOTHING = Q(pk__in=[])
+
+
+def scope_q(*, user: User, field: str = "org") -> Q:
+    """Q over a model whose `field` points at an OrgUnit (field="" for OrgUnit itself)."""
+    if not (user.is_authenticated and user.is_active and user.has_business_scope):
+        return _NOTHING
+    prefix = f"{field}__" if field else ""
+    root_path = user.org.path  # type: ignore[union-attr]
+    return Q(
+        **{f"{prefix}path__gte": root_path, f"{prefix}path__lt": tree.upper_bound(root_path)}
+    )
+
+
+def org_list_visible(*, user: User, include_inactive: bool = False) -> QuerySet[OrgUnit]:
+    units = OrgUnit.objects.filter(scope_q(user=user, field=""))
+    return units if include_inactive else units.filter(is_active=True)
+
+
+def org_get_for_user(*, user: User, org_id: int, for_write: bool = False) -> OrgUnit:
+    """Fetch-and-check: the org if `user` may see it (404 otherwise, the same as a missing
+    one), and, with `for_write`, may change records there (403 for read-only roles)."""
+    try:
+        org = org_list_visible(user=user, include_inactive=True).get(pk=org_id)
+    except OrgUnit.DoesNotExist:
+        raise Http404 from None
+    if for_write and not user.can_write:
+        raise PermissionDenied
+    return org
+
+
+def org_breadcrumbs(*, user: User, org: OrgUnit) -> list[OrgUnit]:
+    """Ancestors of `org` that `user` may see, root first, then `org` itself."""
+    ids = tree.ids_in_path(org.path)
+    visible = {o.pk: o for o in org_list_visible(user=user, include_inactive=True).filter(pk__in=ids)}
+    return [visible[pk] for pk in ids if pk in visible]
+
+
+def org_children(*, org: OrgUnit) -> QuerySet[OrgUnit]:
+    """Active children, each with the number of its own active children (one query)."""
+    return org.children.filter(is_active=True).annotate(
+        child_count=Count("children", filter=Q(children__is_active=True))
+    ).order_by("kind", "code", "name")
+
+
+def org_subtree_kind_counts(*, org: OrgUnit) -> dict[str, int]:
+    """How many active units of each kind lie below `org` (itself excluded)."""
+    rows = (
+        OrgUnit.objects.filter(org.subtree_q(), is_active=True)
+        .exclude(pk=org.pk)
+        .values("kind")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["kind"]: row["n"] for row in rows}
+    return {kind.value: counts[kind.value] for kind in Kind if counts.get(kind.value)}
+
+
+def org_subtree_units(
+    *, user: User, org: OrgUnit, kind: str | None = None, query: str = ""
+) -> QuerySet[OrgUnit]:
+    units = org_list_visible(user=user).filter(org.subtree_q()).exclude(pk=org.pk)
+    if kind:
+        units = units.filter(kind=kind)
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(code__startswith=query))
+    return units.select_related("parent")
+
+
+def org_history(*, org: OrgUnit) -> QuerySet[OrgUnitChange]:
+    return org.changes.select_related("actor")
