@@ -47,7 +47,9 @@ def build_tree() -> SimpleNamespace:
     t.jianping = OrgUnitFactory(
         name="建平镇", kind=K.TOWNSHIP, code="341821100000", parent=t.langxi
     )
-    t.dongmen = OrgUnitFactory(name="东门村", kind=K.VILLAGE, code="341821100001", parent=t.jianping)
+    t.dongmen = OrgUnitFactory(
+        name="东门村", kind=K.VILLAGE, code="341821100001", parent=t.jianping
+    )
     return t
 
 
@@ -87,6 +89,21 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def count_queries():
+    """count_queries(fn) → how many SQL queries fn() ran. Lists compare two sizes with it to
+    prove they do not query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def _count(fn) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        return len(ctx.captured_queries)
+
+    return _count
 
 
 __all__ = ["PASSWORD"]

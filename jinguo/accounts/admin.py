@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 
@@ -21,26 +21,35 @@ class UserAdmin(SystemAdminModelAdmin):
         kwargs["form"] = UserChangeForm if obj is not None else UserCreateForm
         return super().get_form(request, obj, change, **kwargs)
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         form = UserChangeForm if obj is not None else UserCreateForm
         fields = list(form.base_fields)
         return [*fields, *self.readonly_fields] if obj is not None else fields
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        actor = request.user
-        assert isinstance(actor, User)
+        actor = cast(User, request.user)  # the admin site only lets the system admin in
         # The form has already run the services' checks, so these calls do not fail on input.
         if change:
             original = User.objects.get(pk=obj.pk)
             services.user_update(
-                actor=actor, user=original, full_name=data["full_name"], role=data["role"],
-                org=data["org"], is_active=data["is_active"], phone=data["phone"],
+                actor=actor,
+                user=original,
+                full_name=data["full_name"],
+                role=data["role"],
+                org=data["org"],
+                is_active=data["is_active"],
+                phone=data["phone"],
             )
         else:
             created = services.user_create(
-                actor=actor, username=data["username"], full_name=data["full_name"],
-                role=data["role"], org=data["org"], password=data["password"], phone=data["phone"],
+                actor=actor,
+                username=data["username"],
+                full_name=data["full_name"],
+                role=data["role"],
+                org=data["org"],
+                password=data["password"],
+                phone=data["phone"],
             )
             obj.pk = created.pk
 

@@ -16,7 +16,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class _ScopeCheckMixin(forms.ModelForm):  # type: ignore[type-arg]
+class _ScopeCheckMixin(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for field, messages in scope_errors(role=data.get("role", ""), org=data.get("org")).items():

@@ -38,8 +38,12 @@ class User(AbstractBaseUser):
     phone = models.CharField(_("手机号"), max_length=20, blank=True, default="")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     org = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name=_("所属组织"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="users",
+        "orgs.OrgUnit",
+        verbose_name=_("所属组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     is_active = models.BooleanField(_("启用"), default=True)
     date_joined = models.DateTimeField(_("创建时间"), auto_now_add=True)

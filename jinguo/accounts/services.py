@@ -30,14 +30,24 @@ def scope_errors(*, role: str, org: OrgUnit | None) -> dict[str, list[str]]:
 
 
 def _snapshot(user: User) -> dict[str, Any]:
-    return {"role": user.role, "org": user.org_id, "is_active": user.is_active,
-            "full_name": user.full_name}
+    return {
+        "role": user.role,
+        "org": user.org_id,
+        "is_active": user.is_active,
+        "full_name": user.full_name,
+    }
 
 
 @transaction.atomic
 def user_create(
-    *, actor: User | None, username: str, full_name: str, role: str, org: OrgUnit | None,
-    password: str, phone: str = "",
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    role: str,
+    org: OrgUnit | None,
+    password: str,
+    phone: str = "",
 ) -> User:
     errors = scope_errors(role=role, org=org)
     if User.objects.filter(username=username).exists():
@@ -52,14 +62,24 @@ def user_create(
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save()
-    audit_record(actor=actor, action="user.create", target=user,
-                 changes={k: [None, v] for k, v in _snapshot(user).items()})
+    audit_record(
+        actor=actor,
+        action="user.create",
+        target=user,
+        changes={k: [None, v] for k, v in _snapshot(user).items()},
+    )
     return user
 
 
 @transaction.atomic
 def user_update(
-    *, actor: User, user: User, full_name: str, role: str, org: OrgUnit | None, is_active: bool,
+    *,
+    actor: User,
+    user: User,
+    full_name: str,
+    role: str,
+    org: OrgUnit | None,
+    is_active: bool,
     phone: str = "",
 ) -> User:
     errors = scope_errors(role=role, org=org)
@@ -67,7 +87,11 @@ def user_update(
         raise ValidationError(errors)
     old = _snapshot(user)
     user.full_name, user.role, user.org, user.is_active, user.phone = (
-        full_name, role, org, is_active, phone
+        full_name,
+        role,
+        org,
+        is_active,
+        phone,
     )
     user.save(update_fields=["full_name", "role", "org", "is_active", "phone"])
     new = _snapshot(user)
@@ -88,3 +112,17 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
     user.save(update_fields=["password", "password_changed_at"])
     note = "self" if actor.pk == user.pk else "reset"
     audit_record(actor=actor, action="user.password", target=user, note=note)
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
+    """Enable or disable an account (the security administrator's switch)."""
+    if user.is_active == is_active:
+        return user
+    old = user.is_active
+    user.is_active = is_active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor, action="user.active", target=user, changes={"is_active": [old, is_active]}
+    )
+    return user

@@ -21,7 +21,7 @@ class JinguoAdminSite(admin.AdminSite):
         return _is_system_admin(request)
 
 
-class SystemAdminModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SystemAdminModelAdmin(admin.ModelAdmin):
     """Permissions come from the role, not from Django's per-model permission tables."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

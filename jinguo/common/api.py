@@ -19,7 +19,9 @@ class StandardPagination(PageNumberPagination):
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # Services raise Django's ValidationError; the API answers it as a 400 like DRF's own.
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(detail=detail)
     response = drf_exception_handler(exc, context)
     if response is None:

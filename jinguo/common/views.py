@@ -1,5 +1,43 @@
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from jinguo.accounts.roles import Role
+from jinguo.accounts.selectors import user_role_counts
+from jinguo.common.http import AuthedRequest
+from jinguo.orgs.kinds import kind_label
+from jinguo.orgs.selectors import org_children, org_subtree_kind_counts
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    """Each role lands on its own page: the work for business roles, the tools for 三员."""
+    user = request.user
+    if user.role == Role.SECURITY_ADMIN:
+        return redirect("accounts:security")
+    if user.role == Role.AUDIT_ADMIN:
+        return redirect("audit:list")
+    if user.role == Role.SYSTEM_ADMIN:
+        return render(
+            request,
+            "common/home_system_admin.html",
+            {"role_counts": _labelled_role_counts(user_role_counts(user=user))},
+        )
+    org = user.org
+    if org is None:  # cannot happen: a database constraint gives business roles an org
+        raise PermissionDenied
+    context = {
+        "org": org,
+        "kind_counts": _labelled_kind_counts(org_subtree_kind_counts(org=org)),
+        "children": org_children(org=org),
+    }
+    return render(request, "common/home.html", context)
+
+
+def _labelled_kind_counts(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    return [(kind, kind_label(kind), n) for kind, n in counts.items()]
+
+
+def _labelled_role_counts(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    return [(role.value, str(role.label), counts.get(role.value, 0)) for role in Role]

@@ -18,13 +18,21 @@ class OrgUnit(models.Model):
     # optional for other federations (e.g. a unified social credit code).
     code = models.CharField(_("编码"), max_length=18, blank=True, default="")
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=128, unique=True, editable=False)
     is_active = models.BooleanField(_("有效"), default=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("并入"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("并入"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="merged_from",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,7 +71,9 @@ class OrgUnit(models.Model):
 
     def subtree_q(self, field: str = "") -> Q:
         """Q matching this node and every node below it, through `field` (e.g. "org__")."""
-        return Q(**{f"{field}path__gte": self.path, f"{field}path__lt": tree.upper_bound(self.path)})
+        return Q(
+            **{f"{field}path__gte": self.path, f"{field}path__lt": tree.upper_bound(self.path)}
+        )
 
     def contains(self, other: "OrgUnit") -> bool:
         return other.path.startswith(self.path)
@@ -121,3 +131,6 @@ class OrgUnitChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["org", "-at"], name="orgchange_org_at")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -23,9 +23,7 @@ def scope_q(*, user: User, field: str = "org") -> Q:
         return _NOTHING
     prefix = f"{field}__" if field else ""
     root_path = user.org.path  # type: ignore[union-attr]
-    return Q(
-        **{f"{prefix}path__gte": root_path, f"{prefix}path__lt": tree.upper_bound(root_path)}
-    )
+    return Q(**{f"{prefix}path__gte": root_path, f"{prefix}path__lt": tree.upper_bound(root_path)})
 
 
 def org_list_visible(*, user: User, include_inactive: bool = False) -> QuerySet[OrgUnit]:
@@ -48,15 +46,19 @@ def org_get_for_user(*, user: User, org_id: int, for_write: bool = False) -> Org
 def org_breadcrumbs(*, user: User, org: OrgUnit) -> list[OrgUnit]:
     """Ancestors of `org` that `user` may see, root first, then `org` itself."""
     ids = tree.ids_in_path(org.path)
-    visible = {o.pk: o for o in org_list_visible(user=user, include_inactive=True).filter(pk__in=ids)}
+    visible = {
+        o.pk: o for o in org_list_visible(user=user, include_inactive=True).filter(pk__in=ids)
+    }
     return [visible[pk] for pk in ids if pk in visible]
 
 
 def org_children(*, org: OrgUnit) -> QuerySet[OrgUnit]:
     """Active children, each with the number of its own active children (one query)."""
-    return org.children.filter(is_active=True).annotate(
-        child_count=Count("children", filter=Q(children__is_active=True))
-    ).order_by("kind", "code", "name")
+    return (
+        org.children.filter(is_active=True)
+        .annotate(child_count=Count("children", filter=Q(children__is_active=True)))
+        .order_by("kind", "code", "name")
+    )
 
 
 def org_subtree_kind_counts(*, org: OrgUnit) -> dict[str, int]:
@@ -84,3 +86,10 @@ def org_subtree_units(
 
 def org_history(*, org: OrgUnit) -> QuerySet[OrgUnitChange]:
     return org.changes.select_related("actor")
+
+
+def org_find_by_code(*, user: User, code: str) -> OrgUnit | None:
+    """An active unit in `user`'s scope with this code, or None (missing and hidden alike)."""
+    if not code:
+        return None
+    return org_list_visible(user=user).filter(code=code).first()

@@ -5,7 +5,7 @@ involved); these functions enforce the tree's own rules and raise ValidationErro
 """
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -51,14 +51,14 @@ def _uniqueness_errors(
     *, kind: str, name: str, code: str, parent: OrgUnit | None, exclude_pk: int | None
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    others = OrgUnit.objects.all() if exclude_pk is None else OrgUnit.objects.exclude(pk=exclude_pk)
     if code:
-        clash = OrgUnit.objects.filter(code=code).exclude(pk=exclude_pk).first()
+        clash = others.filter(code=code).first()
         if clash is not None:
             errors["code"] = [
                 _("编码%(code)s已被“%(name)s”使用") % {"code": code, "name": clash.name}
             ]
-    siblings = OrgUnit.objects.filter(parent=parent, kind=kind, name=name, is_active=True)
-    if siblings.exclude(pk=exclude_pk).exists():
+    if others.filter(parent=parent, kind=kind, name=name, is_active=True).exists():
         errors["name"] = [_("上级组织下已有同名的%(kind)s") % {"kind": kind_label(kind)}]
     return errors
 
@@ -91,7 +91,12 @@ def org_validate(
 
 
 def _record(
-    *, org: OrgUnit, action: str, actor: User | None, old: dict[str, Any], new: dict[str, Any],
+    *,
+    org: OrgUnit,
+    action: str,
+    actor: User | None,
+    old: dict[str, Any],
+    new: dict[str, Any],
     note: str = "",
 ) -> None:
     OrgUnitChange.objects.create(org=org, action=action, actor=actor, old=old, new=new, note=note)
@@ -101,7 +106,12 @@ def _record(
 
 @transaction.atomic
 def org_create(
-    *, actor: User | None, parent: OrgUnit | None, name: str, kind: str, code: str = "",
+    *,
+    actor: User | None,
+    parent: OrgUnit | None,
+    name: str,
+    kind: str,
+    code: str = "",
     action: str = OrgUnitChange.Action.CREATE,
 ) -> OrgUnit:
     name, code = normalize_text(name), normalize_code(code)
@@ -129,8 +139,12 @@ def _recode_descendants(*, org: OrgUnit, old_code: str, new_code: str) -> None:
     clashes = OrgUnit.objects.filter(code__in=list(renamed.values())).exclude(org.subtree_q())
     if clashes.exists():
         raise ValidationError(
-            {"code": [_("下级组织的编码将与现有编码重复：%(codes)s")
-                      % {"codes": "、".join(clashes.values_list("code", flat=True)[:5])}]}
+            {
+                "code": [
+                    _("下级组织的编码将与现有编码重复：%(codes)s")
+                    % {"codes": "、".join(clashes.values_list("code", flat=True)[:5])}
+                ]
+            }
         )
     below.update(code=Concat(Value(new_code[:own]), Substr("code", own + 1)))
 
@@ -145,7 +159,9 @@ def org_update(*, actor: User, org: OrgUnit, name: str, code: str) -> OrgUnit:
     _recode_descendants(org=org, old_code=org.code, new_code=code)
     org.name, org.code = name, code
     org.save(update_fields=["name", "code", "updated_at"])
-    _record(org=org, action=OrgUnitChange.Action.UPDATE, actor=actor, old=old, new=org_snapshot(org))
+    _record(
+        org=org, action=OrgUnitChange.Action.UPDATE, actor=actor, old=old, new=org_snapshot(org)
+    )
     return org
 
 
@@ -174,7 +190,11 @@ def org_move(
     org.code = code
     org.save(update_fields=["parent", "code", "updated_at"])
     _record(
-        org=org, action=OrgUnitChange.Action.MOVE, actor=actor, old=old, new=org_snapshot(org),
+        org=org,
+        action=OrgUnitChange.Action.MOVE,
+        actor=actor,
+        old=old,
+        new=org_snapshot(org),
         note=note,
     )
     return org
@@ -186,10 +206,10 @@ def _org_references() -> list[tuple[type[models.Model], str]]:
     skip = {(OrgUnit, "parent"), (OrgUnit, "merged_into"), (OrgUnitChange, "org")}
     refs = []
     for rel in OrgUnit._meta.related_objects:
-        model, field = rel.related_model, rel.field.name
+        model, field = cast(type[models.Model], rel.related_model), rel.field.name
         if rel.many_to_many or (model, field) in skip:
             continue
-        refs.append((model, field))  # type: ignore[arg-type]
+        refs.append((model, field))
     return refs
 
 
@@ -199,8 +219,10 @@ def org_merge(*, actor: User, source: OrgUnit, target: OrgUnit, note: str = "") 
     at `source` move to `target`; `source` stays, inactive, as history."""
     if source.pk == target.pk:
         raise ValidationError({"target": [_("不能与自身合并")]})
-    if source.kind != target.kind:
-        raise ValidationError({"target": [_("只能合并同类型的组织")]})
+    same_level = source.level is not None and source.level == target.level
+    if source.kind != target.kind and not same_level:
+        # A village may merge into a community (村改居): same level, different kind.
+        raise ValidationError({"target": [_("只能合并同类型或同一层级的组织")]})
     if source.contains(target) or target.contains(source):
         raise ValidationError({"target": [_("不能与自己的上级或下级组织合并")]})
     if not (source.is_active and target.is_active):
@@ -218,18 +240,31 @@ def org_merge(*, actor: User, source: OrgUnit, target: OrgUnit, note: str = "") 
     source.is_active, source.merged_into = False, target
     source.save(update_fields=["is_active", "merged_into", "updated_at"])
     new = {**org_snapshot(source), "merged_into": target.pk, "moved": moved}
-    _record(org=source, action=OrgUnitChange.Action.MERGE_INTO, actor=actor, old=old, new=new,
-            note=note)
-    _record(org=target, action=OrgUnitChange.Action.MERGE_FROM, actor=actor, old={},
-            new={"merged_from": source.pk, "name": source.name}, note=note)
+    _record(
+        org=source, action=OrgUnitChange.Action.MERGE_INTO, actor=actor, old=old, new=new, note=note
+    )
+    _record(
+        org=target,
+        action=OrgUnitChange.Action.MERGE_FROM,
+        actor=actor,
+        old={},
+        new={"merged_from": source.pk, "name": source.name},
+        note=note,
+    )
     return target
 
 
 @transaction.atomic
-def venue_create(*, actor: User, org: OrgUnit, kind: str, name: str, address: str = "") -> Venue:
+def venue_create(
+    *, actor: User | None, org: OrgUnit, kind: str, name: str, address: str = ""
+) -> Venue:
     venue = Venue.objects.create(
         org=org, kind=kind, name=normalize_text(name), address=normalize_text(address)
     )
-    audit_record(actor=actor, action="venue.create", target=venue,
-                 changes={"org": [None, org.pk], "kind": [None, kind]})
+    audit_record(
+        actor=actor,
+        action="venue.create",
+        target=venue,
+        changes={"org": [None, org.pk], "kind": [None, kind]},
+    )
     return venue

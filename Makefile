@@ -1,0 +1,45 @@
+# Jinguo developer commands. Everything runs from .venv/bin; nothing needs activating.
+#   make demo    fresh demo database with the Songhe community and demo logins, then runserver
+#   make test    lint (ruff, mypy) and the test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB := $(CURDIR)/var/demo.sqlite3
+DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB)
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo test lint pytest install
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	mkdir -p var
+	rm -f $(DEMO_DB) $(DEMO_DB)-journal $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(DEMO_ENV) $(BIN)/jinguo migrate --verbosity 0
+	@# Compiled catalogues (.mo) are committed; recompile only when gettext's msgfmt is here.
+	@if [ -d jinguo/locale ] && command -v msgfmt >/dev/null 2>&1; then \
+		$(DEMO_ENV) $(BIN)/jinguo compilemessages --ignore '$(VENV)' --verbosity 0; \
+	fi
+	$(DEMO_ENV) $(BIN)/jinguo load_demo
+	@echo
+	@echo "演示站点：http://$(HOST)/  （以上账号的密码相同；按 Ctrl+C 停止）"
+	$(DEMO_ENV) $(BIN)/jinguo runserver $(HOST)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy jinguo config
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint pytest

@@ -1,0 +1,151 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from jinguo.accounts.models import User
+from jinguo.audit.models import AuditEvent
+from jinguo.common.management.commands.load_demo import (
+    DEMO_USERS,
+    PASSWORD,
+    Builder,
+)
+from jinguo.orgs.codes import code_errors
+from jinguo.orgs.kinds import TERRITORIAL_LEVEL
+from jinguo.orgs.models import OrgUnit, Venue
+
+K = OrgUnit.Kind
+R = User.Role
+
+
+def _load(**options) -> str:
+    out = StringIO()
+    call_command("load_demo", villages=3, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db) -> str:
+    return _load()
+
+
+@pytest.fixture
+def songhe(demo) -> OrgUnit:
+    return OrgUnit.objects.get(name="嵩合社区")
+
+
+def test_songhe_has_its_six_resident_group_grids(songhe):
+    assert songhe.kind == K.COMMUNITY
+    assert songhe.parent.name == "河沥溪街道"
+    assert songhe.code.startswith("341881001")
+    grids = OrgUnit.objects.filter(parent=songhe, kind=K.GRID, is_active=True).order_by("code")
+    assert [g.name for g in grids] == [
+        "巫山组网格",
+        "程家湾组网格",
+        "汪明堂组网格",
+        "董家店组网格",
+        "陈村组网格",
+        "张村组网格",
+    ]
+    assert [g.code for g in grids] == [f"{songhe.code}{i:03d}" for i in range(1, 7)]
+
+
+def test_songhe_has_nine_executives_three_cadres_and_one_per_grid(songhe):
+    executives = User.objects.filter(songhe.subtree_q("org__"))
+    assert executives.count() == 9
+    assert executives.filter(role=R.CADRE, org=songhe).count() == 3
+    assert executives.filter(role=R.GRID_MEMBER).count() == 6
+    for grid in OrgUnit.objects.filter(parent=songhe, kind=K.GRID):
+        assert grid.users.filter(role=R.GRID_MEMBER).count() == 1, grid.name
+
+
+def test_songhe_venues(songhe):
+    kinds = set(Venue.objects.filter(org=songhe).values_list("kind", flat=True))
+    assert kinds == {Venue.Kind.WOMEN_HOME, Venue.Kind.EXECUTIVE_STUDIO, Venue.Kind.MEDIATION_ROOM}
+
+
+def test_tree_shape(demo):
+    city = OrgUnit.objects.get(kind=K.CITY)
+    assert (city.name, city.code) == ("宣城市", "341800000000")
+    counties = set(OrgUnit.objects.filter(kind=K.COUNTY).values_list("name", "code"))
+    assert {("宁国市", "341881000000"), ("郎溪县", "341821000000")} <= counties
+    helixi = OrgUnit.objects.get(name="河沥溪街道")
+    assert (helixi.kind, helixi.code) == (K.TOWNSHIP, "341881001000")
+    # Every generated village or community has 2–6 grids.
+    for village in OrgUnit.objects.filter(kind__in=[K.VILLAGE, K.COMMUNITY]):
+        assert 2 <= village.children.filter(kind=K.GRID).count() <= 6, village.name
+    non_territorial = set(
+        OrgUnit.objects.exclude(kind__in=list(TERRITORIAL_LEVEL)).values_list("kind", flat=True)
+    )
+    assert {K.ENTERPRISE, K.INDUSTRY, K.NEW_EMPLOYMENT, K.AGENCY} <= non_territorial
+    assert OrgUnit.objects.filter(kind=K.INDUSTRY, name__contains="快递").exists()
+
+
+def test_villages_option_sets_villages_per_county(db):
+    _load()
+    ningguo = OrgUnit.objects.get(name="宁国市")
+    generated = OrgUnit.objects.filter(
+        ningguo.subtree_q(), kind__in=[K.VILLAGE, K.COMMUNITY]
+    ).exclude(name__in=["嵩合社区", "西山村"])
+    assert generated.count() == 3
+
+
+def test_every_territorial_code_is_valid(demo):
+    units = OrgUnit.objects.filter(kind__in=list(TERRITORIAL_LEVEL)).select_related("parent")
+    for unit in units:
+        errors = code_errors(
+            kind=unit.kind,
+            code=unit.code,
+            parent_kind=unit.parent.kind if unit.parent else None,
+            parent_code=unit.parent.code if unit.parent else "",
+        )
+        assert errors == [], (unit.name, unit.code, errors)
+
+
+def test_every_role_has_a_demo_account_that_can_log_in(demo):
+    assert set(User.objects.values_list("role", flat=True)) == set(R.values)
+    assert User.objects.count() == len(DEMO_USERS)
+    for user in User.objects.all():
+        assert user.check_password(PASSWORD), user.username
+    leader, xishan = User.objects.get(username="leader"), User.objects.get(username="xishan")
+    assert leader.org is not None and leader.org.name == "宁国市"
+    assert xishan.org is not None and xishan.org.kind == K.VILLAGE
+
+
+def test_prints_the_logins(demo):
+    for spec in DEMO_USERS:
+        assert spec.username in demo
+    assert PASSWORD in demo
+
+
+def test_writes_history_and_audit_through_the_services(demo):
+    assert AuditEvent.objects.filter(action="org.create").count() == OrgUnit.objects.count()
+    assert AuditEvent.objects.filter(action="user.create").count() == len(DEMO_USERS)
+
+
+def test_refuses_a_database_that_has_orgs(demo):
+    orgs, users, events = OrgUnit.objects.count(), User.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(CommandError, match="已有"):
+        _load()
+    assert (OrgUnit.objects.count(), User.objects.count(), AuditEvent.objects.count()) == (
+        orgs,
+        users,
+        events,
+    )
+
+
+def test_refuses_when_demo_usernames_are_taken(db):
+    User.objects.create_user("city", PASSWORD, full_name="x", role=R.SYSTEM_ADMIN)
+    with pytest.raises(CommandError, match="city"):
+        _load()
+    assert not OrgUnit.objects.exists()
+
+
+def test_generated_names_depend_only_on_the_seed():
+    def names(seed: int) -> list[str]:
+        builder, used = Builder(seed=seed, villages=0), set[str]()
+        return [builder.unique_name(K.VILLAGE, used) for _ in range(10)]
+
+    assert names(7) == names(7)
+    assert names(7) != names(8)
+    assert len(set(names(7))) == 10

@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.orgs.kinds import ALLOWED_PARENTS, Kind
+from jinguo.orgs.models import OrgUnit, Venue
+
+
+def child_kind_choices(parent: OrgUnit) -> list[tuple[str, str]]:
+    return [(k.value, str(k.label)) for k in Kind if parent.kind in ALLOWED_PARENTS[k.value]]
+
+
+class OrgCreateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"))
+    name = forms.CharField(label=_("名称"), max_length=100)
+    code = forms.CharField(
+        label=_("编码"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "村、社区及以上填12位统计用区划代码；网格在村（社区）代码后加3位，微网格再加3位。"
+        ),
+    )
+
+    def __init__(self, *args: object, parent: OrgUnit, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = child_kind_choices(parent)  # type: ignore[attr-defined]
+
+
+class OrgUpdateForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    code = forms.CharField(
+        label=_("编码"),
+        max_length=40,
+        required=False,
+        help_text=_("修改区划代码时，下级组织的代码会一并更新。"),
+    )
+
+
+class OrgMoveForm(forms.Form):
+    parent_code = forms.CharField(label=_("新上级的编码"), max_length=40)
+    new_code = forms.CharField(
+        label=_("移动后的编码"),
+        max_length=40,
+        required=False,
+        help_text=_("村、社区、网格移到新上级后通常需要新的区划代码；留空则保持不变。"),
+    )
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class OrgMergeForm(forms.Form):
+    target_code = forms.CharField(label=_("并入哪个组织（编码）"), max_length=40)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class VenueForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=Venue.Kind.choices)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+
+
+class OrgImportForm(forms.Form):
+    file = forms.FileField(label=_("组织架构表（.xlsx / .xls）"))
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+            raise forms.ValidationError(_("请上传 Excel 表格（.xlsx 或 .xls）"))
+        return upload
