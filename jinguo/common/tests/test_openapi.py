@@ -75,3 +75,8 @@ def test_docs_page_loads_swagger_ui_from_our_own_static_files(cast, client):
         assert url.startswith("/static/"), url
     assert "cdn" not in html.lower()
     assert not re.search(r'(?:src|href)="(?:https?:)?//', html)
+
+
+def test_schema_and_docs_need_a_login(db, client):
+    assert client.get("/api/schema/").status_code == 403
+    assert client.get("/api/docs/").status_code == 403
