@@ -138,5 +138,5 @@ def test_subtree_query_is_answered_from_the_path_index(tree):
         plan = " ".join(str(row) for row in cursor.fetchall())
     # SQLite: "SEARCH orgs_orgunit USING ... INDEX ... (path>? AND path<?)";
     # PostgreSQL: "Index Scan using orgs_orgunit_path_key ... Index Cond: (path >= ...)".
-    assert "INDEX" in plan.upper() and "SCAN ORGS_ORGUNIT\b" not in plan.upper()
+    assert "INDEX" in plan.upper()
     assert "path>? AND path<?" in plan or "Index Scan using orgs_orgunit_path" in plan
