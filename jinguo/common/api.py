@@ -1,13 +1,23 @@
 """Shared pieces of the JSON API: paging and the one error shape, {"message", "extra"}."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from jinguo.accounts.models import User
 
 
 class StandardPagination(PageNumberPagination):
@@ -35,3 +45,59 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         extra = {}
     response.data = {"message": message, "extra": extra}
     return response
+
+
+@extend_schema_serializer(component_name="Error")
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API (see jinguo.common.api.exception_handler)."""
+
+    message = serializers.CharField()
+    extra = serializers.DictField()
+
+
+ERRORS: dict[int, Any] = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+def api_user(request: Request) -> User:
+    # IsAuthenticated (the default permission) has already turned anonymous callers away.
+    return cast(User, request.user)
+
+
+def api_input(serializer: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    parsed = serializer(data=request.data)
+    parsed.is_valid(raise_exception=True)
+    return parsed.validated_data
+
+
+def api_paginated(
+    view: APIView, queryset: QuerySet[Any], serializer: type[serializers.Serializer]
+) -> Response:
+    # Paging views also set `pagination_class = StandardPagination`: the schema reads it.
+    paginator = StandardPagination()
+    page = paginator.paginate_queryset(queryset, view.request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
+def api_route(route: str, name: str, *views: type[APIView]) -> list[URLPattern]:
+    """One route served by several single-operation views, picked by the request's method.
+
+    Requests resolve to the dispatcher, the first pattern. The views' own patterns after it are
+    never reached by a request; they are there for drf-spectacular, which skips the dispatcher
+    (it is not an APIView) and documents each view's operation under the same path."""
+    callbacks = [view.as_view() for view in views]
+    by_method: dict[str, Callable[..., Any]] = {}
+    for view, callback in zip(views, callbacks, strict=True):
+        methods = view().allowed_methods  # HEAD comes with GET once a request sets the view up
+        for method in [*methods, "HEAD"] if "GET" in methods else methods:
+            by_method.setdefault(method, callback)
+    allow = ", ".join(sorted(by_method))
+
+    @csrf_exempt  # as APIView.as_view: SessionAuthentication enforces CSRF itself
+    def dispatch(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Methods no view handles go to the first view, which answers 405 in the API's shape.
+        response = by_method.get(request.method or "", callbacks[0])(request, *args, **kwargs)
+        if response.has_header("Allow"):  # 405 and OPTIONS: the route's methods, not the view's
+            response["Allow"] = allow
+        return response
+
+    return [path(route, dispatch, name=name), *(path(route, cb) for cb in callbacks)]

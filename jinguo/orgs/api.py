@@ -4,59 +4,36 @@ Every unit is fetched through `org_get_for_user`, so a unit outside the caller's
 404 exactly like a missing one, and read-only roles get a 403 on every write.
 """
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, path
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jinguo.accounts.models import User
-from jinguo.common.api import StandardPagination
+from jinguo.common.api import (
+    ERRORS,
+    StandardPagination,
+    api_input,
+    api_paginated,
+    api_route,
+    api_user,
+)
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import org_children, org_get_for_user, org_history, org_list_visible
+from jinguo.orgs.selectors import (
+    org_children,
+    org_get_for_user,
+    org_history,
+    org_list_filtered,
+    venue_list,
+)
 from jinguo.orgs.services import org_create, org_move, org_update
 
 TAGS = ["orgs"]
-
-
-@extend_schema_serializer(component_name="Error")
-class ErrorSerializer(serializers.Serializer):
-    """The one error shape of the API (see jinguo.common.api.exception_handler)."""
-
-    message = serializers.CharField()
-    extra = serializers.DictField()
-
-
-ERRORS: dict[int, Any] = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-
-
-def _user(request: Request) -> User:
-    # IsAuthenticated (the default permission) has already turned anonymous callers away.
-    return cast(User, request.user)
-
-
-def _valid(serializer: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    parsed = serializer(data=request.data)
-    parsed.is_valid(raise_exception=True)
-    return parsed.validated_data
-
-
-def _paginated(
-    view: APIView, queryset: QuerySet[Any], serializer: type[serializers.Serializer]
-) -> Response:
-    # Paging views also set `pagination_class = StandardPagination`: the schema reads it.
-    paginator = StandardPagination()
-    page = paginator.paginate_queryset(queryset, view.request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
 
 
 class OrgListApi(APIView):
@@ -93,15 +70,14 @@ class OrgListApi(APIView):
     def get(self, request: Request) -> Response:
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        user, wanted = _user(request), filters.validated_data
-        units = org_list_visible(user=user)
+        user, wanted = api_user(request), filters.validated_data
+        parent = None
         if "parent" in wanted:
-            units = units.filter(parent=org_get_for_user(user=user, org_id=wanted["parent"]))
-        if kind := wanted.get("kind"):
-            units = units.filter(kind=kind)
-        if query := wanted.get("q"):
-            units = units.filter(Q(name__icontains=query) | Q(code__startswith=query))
-        return _paginated(self, units, self.OutputSerializer)
+            parent = org_get_for_user(user=user, org_id=wanted["parent"])
+        units = org_list_filtered(
+            user=user, parent=parent, kind=wanted.get("kind", ""), query=wanted.get("q", "")
+        )
+        return api_paginated(self, units, self.OutputSerializer)
 
 
 class OrgDetailApi(APIView):
@@ -123,7 +99,7 @@ class OrgDetailApi(APIView):
 
         @extend_schema_field(VenueSerializer(many=True))
         def get_venues(self, org: OrgUnit) -> list[dict[str, Any]]:
-            venues = org.venues.filter(is_active=True)
+            venues = venue_list(org=org)
             return self.VenueSerializer(venues, many=True).data  # type: ignore[return-value]
 
     @extend_schema(
@@ -133,7 +109,7 @@ class OrgDetailApi(APIView):
         responses={200: OutputSerializer, **ERRORS},
     )
     def get(self, request: Request, org_id: int) -> Response:
-        org = org_get_for_user(user=_user(request), org_id=org_id)
+        org = org_get_for_user(user=api_user(request), org_id=org_id)
         return Response(self.OutputSerializer(org).data)
 
 
@@ -153,8 +129,8 @@ class OrgCreateApi(APIView):
         responses={201: OrgDetailApi.OutputSerializer, **ERRORS},
     )
     def post(self, request: Request) -> Response:
-        data = _valid(self.InputSerializer, request)
-        user = _user(request)
+        data = api_input(self.InputSerializer, request)
+        user = api_user(request)
         parent = org_get_for_user(user=user, org_id=data["parent"], for_write=True)
         org = org_create(
             actor=user, parent=parent, name=data["name"], kind=data["kind"], code=data["code"]
@@ -176,8 +152,8 @@ class OrgUpdateApi(APIView):
         responses={200: OrgDetailApi.OutputSerializer, **ERRORS},
     )
     def patch(self, request: Request, org_id: int) -> Response:
-        data = _valid(self.InputSerializer, request)
-        user = _user(request)
+        data = api_input(self.InputSerializer, request)
+        user = api_user(request)
         org = org_get_for_user(user=user, org_id=org_id, for_write=True)
         org = org_update(
             actor=user, org=org, name=data.get("name", org.name), code=data.get("code", org.code)
@@ -201,8 +177,8 @@ class OrgMoveApi(APIView):
         responses={200: OrgDetailApi.OutputSerializer, **ERRORS},
     )
     def post(self, request: Request, org_id: int) -> Response:
-        data = _valid(self.InputSerializer, request)
-        user = _user(request)
+        data = api_input(self.InputSerializer, request)
+        user = api_user(request)
         org = org_get_for_user(user=user, org_id=org_id, for_write=True)
         new_parent = org_get_for_user(user=user, org_id=data["parent"], for_write=True)
         org = org_move(actor=user, org=org, new_parent=new_parent, new_code=data.get("code"))
@@ -229,38 +205,13 @@ class OrgHistoryApi(APIView):
         responses={200: OutputSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request, org_id: int) -> Response:
-        org = org_get_for_user(user=_user(request), org_id=org_id)
-        return _paginated(self, org_history(org=org), self.OutputSerializer)
-
-
-def _route(route: str, name: str, *views: type[APIView]) -> list[URLPattern]:
-    """One route served by several single-operation views, picked by the request's method.
-
-    Requests resolve to the dispatcher, the first pattern. The views' own patterns after it are
-    never reached by a request; they are there for drf-spectacular, which skips the dispatcher
-    (it is not an APIView) and documents each view's operation under the same path."""
-    callbacks = [view.as_view() for view in views]
-    by_method: dict[str, Callable[..., Any]] = {}
-    for view, callback in zip(views, callbacks, strict=True):
-        methods = view().allowed_methods  # HEAD comes with GET once a request sets the view up
-        for method in [*methods, "HEAD"] if "GET" in methods else methods:
-            by_method.setdefault(method, callback)
-    allow = ", ".join(sorted(by_method))
-
-    @csrf_exempt  # as APIView.as_view: SessionAuthentication enforces CSRF itself
-    def dispatch(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Methods no view handles go to the first view, which answers 405 in the API's shape.
-        response = by_method.get(request.method or "", callbacks[0])(request, *args, **kwargs)
-        if response.has_header("Allow"):  # 405 and OPTIONS: the route's methods, not the view's
-            response["Allow"] = allow
-        return response
-
-    return [path(route, dispatch, name=name), *(path(route, cb) for cb in callbacks)]
+        org = org_get_for_user(user=api_user(request), org_id=org_id)
+        return api_paginated(self, org_history(org=org), self.OutputSerializer)
 
 
 urlpatterns = [
-    *_route("orgs/", "api-orgs", OrgListApi, OrgCreateApi),
-    *_route("orgs/<int:org_id>/", "api-org", OrgDetailApi, OrgUpdateApi),
+    *api_route("orgs/", "api-orgs", OrgListApi, OrgCreateApi),
+    *api_route("orgs/<int:org_id>/", "api-org", OrgDetailApi, OrgUpdateApi),
     path("orgs/<int:org_id>/move/", OrgMoveApi.as_view(), name="api-org-move"),
     path("orgs/<int:org_id>/history/", OrgHistoryApi.as_view(), name="api-org-history"),
 ]

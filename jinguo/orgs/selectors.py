@@ -12,7 +12,7 @@ from django.http import Http404
 from jinguo.accounts.models import User
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import Kind
-from jinguo.orgs.models import OrgUnit, OrgUnitChange
+from jinguo.orgs.models import OrgUnit, OrgUnitChange, Venue
 
 _NOTHING = Q(pk__in=[])
 
@@ -73,15 +73,34 @@ def org_subtree_kind_counts(*, org: OrgUnit) -> dict[str, int]:
     return {kind.value: counts[kind.value] for kind in Kind if counts.get(kind.value)}
 
 
-def org_subtree_units(
-    *, user: User, org: OrgUnit, kind: str | None = None, query: str = ""
-) -> QuerySet[OrgUnit]:
-    units = org_list_visible(user=user).filter(org.subtree_q()).exclude(pk=org.pk)
+def _filter_units(units: QuerySet[OrgUnit], *, kind: str, query: str) -> QuerySet[OrgUnit]:
     if kind:
         units = units.filter(kind=kind)
     if query:
         units = units.filter(Q(name__icontains=query) | Q(code__startswith=query))
-    return units.select_related("parent")
+    return units
+
+
+def org_subtree_units(
+    *, user: User, org: OrgUnit, kind: str = "", query: str = ""
+) -> QuerySet[OrgUnit]:
+    """Visible units below `org` (itself excluded), by kind and name or code prefix."""
+    units = org_list_visible(user=user).filter(org.subtree_q()).exclude(pk=org.pk)
+    return _filter_units(units, kind=kind, query=query).select_related("parent")
+
+
+def org_list_filtered(
+    *, user: User, parent: OrgUnit | None = None, kind: str = "", query: str = ""
+) -> QuerySet[OrgUnit]:
+    """Visible units, optionally only the direct children of `parent`."""
+    units = org_list_visible(user=user)
+    if parent is not None:
+        units = units.filter(parent=parent)
+    return _filter_units(units, kind=kind, query=query)
+
+
+def venue_list(*, org: OrgUnit) -> QuerySet[Venue]:
+    return org.venues.filter(is_active=True)
 
 
 def org_history(*, org: OrgUnit) -> QuerySet[OrgUnitChange]:

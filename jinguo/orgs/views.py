@@ -35,7 +35,7 @@ def org_detail(request: AuthedRequest, org_id: int) -> HttpResponse:
         "kind_counts": [
             (k, kind_label(k), n) for k, n in selectors.org_subtree_kind_counts(org=org).items()
         ],
-        "venues": org.venues.filter(is_active=True),
+        "venues": selectors.venue_list(org=org),
         "can_write": request.user.can_write and org.is_active,
     }
     return render(request, "orgs/detail.html", context)
