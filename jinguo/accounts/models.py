@@ -5,6 +5,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinguo.accounts.roles import ADMIN_ROLES, BUSINESS_ROLES, WRITE_ROLES, Role
 
@@ -56,15 +57,15 @@ class User(AbstractBaseUser):
 
     class Meta:
         verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
         ordering = ["username"]
         constraints = [
             # A business role without an org would see nothing or, worse, be mistaken for
             # a national account; an administrator with one would mix the 三员 with the work.
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=list(BUSINESS_ROLES), org__isnull=False)
-                    | Q(role__in=list(ADMIN_ROLES), org__isnull=True)
+                    Q(role__in=sorted(BUSINESS_ROLES), org__isnull=False)
+                    | Q(role__in=sorted(ADMIN_ROLES), org__isnull=True)
                 ),
                 name="user_org_matches_role",
             )

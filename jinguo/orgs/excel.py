@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import xlsxwriter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -39,6 +41,9 @@ HEADER_SEARCH_ROWS = 10
 EXCEL_DIGITS = 15
 _QUERY_CHUNK = 500
 
+# The sheet is the federation's shared file format, in Chinese whatever the reader's language:
+# headers are constants, and kind names and status are written under FILE_LANGUAGE.
+FILE_LANGUAGE = "zh-hans"
 # The column headers are the file format, shared by export and import, so they are constants
 # rather than translatable text. Widths are in Excel's character units.
 COLUMNS: tuple[tuple[str, int], ...] = (
@@ -108,7 +113,10 @@ def org_tree_export(*, actor: User, root: OrgUnit) -> bytes:
     if root.parent is not None:  # the root row's 上级编码 and 上级名称
         by_pk[root.parent.pk] = root.parent
     top = root.depth - 1
-    rows = (_export_row(unit, by_pk=by_pk, top=top) for unit in units)
+    # The sheet is a file format shared across the federation: always in Chinese, whatever
+    # language this user reads the pages in.
+    with translation.override(FILE_LANGUAGE):
+        rows = [_export_row(unit, by_pk=by_pk, top=top) for unit in units]
     data = _workbook_bytes(lambda workbook: _write_org_sheet(workbook, rows))
     audit_record(actor=actor, action="org.export", target=root, note=f"{len(units)} rows")
     return data
@@ -135,7 +143,8 @@ def org_tree_template() -> bytes:
         _write_org_sheet(workbook, [])
         _write_help_sheet(workbook)
 
-    return _workbook_bytes(fill)
+    with translation.override(FILE_LANGUAGE):
+        return _workbook_bytes(fill)
 
 
 def _workbook_bytes(fill: Callable[[Any], None]) -> bytes:
@@ -292,8 +301,11 @@ def _kind_token(value: object) -> str:
 
 
 def _kind_lookup() -> dict[str, str]:
+    """Kind names as written in sheets: keys, aliases, and the labels in every UI language."""
     lookup = {_kind_token(kind.value): kind.value for kind in Kind}
-    lookup |= {_kind_token(kind.label): kind.value for kind in Kind}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            lookup |= {_kind_token(kind.label): kind.value for kind in Kind}
     lookup |= {_kind_token(alias): kind for alias, kind in _KIND_ALIASES.items()}
     return lookup
 

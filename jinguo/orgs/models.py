@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
@@ -40,7 +41,7 @@ class OrgUnit(models.Model):
 
     class Meta:
         verbose_name = _("组织")
-        verbose_name_plural = _("组织")
+        verbose_name_plural = pgettext_lazy("plural", "组织")
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(
@@ -100,7 +101,7 @@ class Venue(models.Model):
 
     class Meta:
         verbose_name = _("阵地")
-        verbose_name_plural = _("阵地")
+        verbose_name_plural = pgettext_lazy("plural", "阵地")
         ordering = ["org_id", "kind", "name"]
 
     def __str__(self) -> str:

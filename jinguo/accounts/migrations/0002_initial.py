@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('org__isnull', False), ('role__in', ['cadre', 'grid_member', 'leader'])), models.Q(('org__isnull', True), ('role__in', ['security_admin', 'audit_admin', 'system_admin'])), _connector='OR'), name='user_org_matches_role'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('org__isnull', False), ('role__in', ['cadre', 'grid_member', 'leader'])), models.Q(('org__isnull', True), ('role__in', ['audit_admin', 'security_admin', 'system_admin'])), _connector='OR'), name='user_org_matches_role'),
         ),
     ]
