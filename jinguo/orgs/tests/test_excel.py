@@ -395,3 +395,29 @@ def test_template_has_the_header_row_and_an_explanation_sheet_with_an_example():
     explained = read_back(data, sheet=1)
     assert {row[0] for row in explained} >= {"编码", "名称", "类型", "上级编码"}
     assert ["341881001003", "示例社区", "社区", "341881001000", "河沥溪街道", "", ""] in explained
+
+
+def test_sheets_are_chinese_and_round_trip_whatever_the_users_language(tree, cast):
+    from django.utils import translation
+
+    with translation.override("en"):
+        content = org_tree_export(actor=cast.county_cadre, root=tree.ningguo)
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+        kinds = {row[2] for row in rows.to_python()[1:]}
+        assert "社区" in kinds and "Community" not in kinds
+        result = org_tree_import(
+            actor=cast.county_cadre, root=tree.ningguo, file=io.BytesIO(content)
+        )
+    assert result.errors == [] and result.created == 0 and result.updated == 0
+
+
+def test_kind_names_in_english_are_accepted_too(tree, cast):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["编码", "名称", "类型", "上级编码"])
+    sheet.append(["341881001001007", "英文类型网格", "Grid", "341881001001"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    result = org_tree_import(actor=cast.songhe_chair, root=tree.songhe, file=buffer)
+    assert result.errors == [] and result.created == 1
