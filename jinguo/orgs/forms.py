@@ -1,8 +1,13 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.accounts.models import User
+from jinguo.orgs.codes import normalize_code
 from jinguo.orgs.kinds import ALLOWED_PARENTS, Kind
 from jinguo.orgs.models import OrgUnit, Venue
+from jinguo.orgs.selectors import org_find_by_code
 
 
 def child_kind_choices(parent: OrgUnit) -> list[tuple[str, str]]:
@@ -36,7 +41,21 @@ class OrgUpdateForm(forms.Form):
     )
 
 
-class OrgMoveForm(forms.Form):
+class _FindByCodeForm(forms.Form):
+    """Resolves a typed code to a unit in the user's scope; hidden and missing units alike."""
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def _unit(self, field: str) -> OrgUnit:
+        unit = org_find_by_code(user=self.user, code=normalize_code(self.cleaned_data[field]))
+        if unit is None:
+            raise forms.ValidationError(_("未找到该编码的组织，或不在您的管辖范围内"))
+        return unit
+
+
+class OrgMoveForm(_FindByCodeForm):
     parent_code = forms.CharField(label=_("新上级的编码"), max_length=40)
     new_code = forms.CharField(
         label=_("移动后的编码"),
@@ -46,10 +65,16 @@ class OrgMoveForm(forms.Form):
     )
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
+    def clean_parent_code(self) -> OrgUnit:
+        return self._unit("parent_code")
 
-class OrgMergeForm(forms.Form):
+
+class OrgMergeForm(_FindByCodeForm):
     target_code = forms.CharField(label=_("并入哪个组织（编码）"), max_length=40)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def clean_target_code(self) -> OrgUnit:
+        return self._unit("target_code")
 
 
 class VenueForm(forms.Form):

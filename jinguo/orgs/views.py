@@ -1,16 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from jinguo.common.forms import add_service_errors
+from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.orgs import excel, selectors, services
-from jinguo.orgs.codes import normalize_code
 from jinguo.orgs.forms import (
     OrgCreateForm,
     OrgImportForm,
@@ -20,6 +20,7 @@ from jinguo.orgs.forms import (
     VenueForm,
 )
 from jinguo.orgs.kinds import Kind, kind_label
+from jinguo.orgs.models import OrgUnit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,16 +69,14 @@ def org_create_child(request: AuthedRequest, org_id: int) -> HttpResponse:
     parent = selectors.org_get_for_user(user=request.user, org_id=org_id, for_write=True)
     form = OrgCreateForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
-        try:
-            child = services.org_create(actor=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        data = form.cleaned_data
+        child = call_service(
+            form, lambda: services.org_create(actor=request.user, parent=parent, **data)
+        )
+        if child is not None:
             messages.success(request, _("已新建“%(name)s”。") % {"name": child.name})
             return redirect("orgs:detail", child.pk)
-    return render(
-        request, "orgs/form.html", {"org": parent, "form": form, "title": _("新建下级组织")}
-    )
+    return _form_page(request, parent, form, _("新建下级组织"))
 
 
 @login_required
@@ -85,14 +84,11 @@ def org_edit(request: AuthedRequest, org_id: int) -> HttpResponse:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id, for_write=True)
     form = OrgUpdateForm(request.POST or None, initial={"name": org.name, "code": org.code})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.org_update(actor=request.user, org=org, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+        data = form.cleaned_data
+        if call_service(form, lambda: services.org_update(actor=request.user, org=org, **data)):
             messages.success(request, _("已保存。"))
             return redirect("orgs:detail", org.pk)
-    return render(request, "orgs/form.html", {"org": org, "form": form, "title": _("修改组织")})
+    return _form_page(request, org, form, _("修改组织"))
 
 
 def _scope_root_guard(request: AuthedRequest, org_id: int) -> None:
@@ -105,52 +101,46 @@ def _scope_root_guard(request: AuthedRequest, org_id: int) -> None:
 def org_move(request: AuthedRequest, org_id: int) -> HttpResponse:
     _scope_root_guard(request, org_id)
     org = selectors.org_get_for_user(user=request.user, org_id=org_id, for_write=True)
-    form = OrgMoveForm(request.POST or None)
+    form = OrgMoveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        parent = selectors.org_find_by_code(
-            user=request.user, code=normalize_code(data["parent_code"])
+        moved = call_service(
+            form,
+            lambda: services.org_move(
+                actor=request.user,
+                org=org,
+                new_parent=data["parent_code"],
+                new_code=data["new_code"] or None,
+                note=data["note"],
+            ),
         )
-        if parent is None:
-            form.add_error("parent_code", _("未找到该编码的组织，或不在您的管辖范围内"))
-        else:
-            try:
-                services.org_move(
-                    actor=request.user,
-                    org=org,
-                    new_parent=parent,
-                    new_code=data["new_code"] or None,
-                    note=data["note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已调整上级。"))
-                return redirect("orgs:detail", org.pk)
-    return render(request, "orgs/form.html", {"org": org, "form": form, "title": _("调整上级")})
+        if moved is not None:
+            messages.success(request, _("已调整上级。"))
+            return redirect("orgs:detail", org.pk)
+    return _form_page(request, org, form, _("调整上级"))
 
 
 @login_required
 def org_merge(request: AuthedRequest, org_id: int) -> HttpResponse:
     _scope_root_guard(request, org_id)
     source = selectors.org_get_for_user(user=request.user, org_id=org_id, for_write=True)
-    form = OrgMergeForm(request.POST or None)
+    form = OrgMergeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        code = normalize_code(form.cleaned_data["target_code"])
-        target = selectors.org_find_by_code(user=request.user, code=code)
-        if target is None:
-            form.add_error("target_code", _("未找到该编码的组织，或不在您的管辖范围内"))
-        else:
-            try:
-                services.org_merge(
-                    actor=request.user, source=source, target=target, note=form.cleaned_data["note"]
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已并入“%(name)s”。") % {"name": target.name})
-                return redirect("orgs:detail", target.pk)
-    return render(request, "orgs/form.html", {"org": source, "form": form, "title": _("合并组织")})
+        data = form.cleaned_data
+        target = call_service(
+            form,
+            lambda: services.org_merge(
+                actor=request.user, source=source, target=data["target_code"], note=data["note"]
+            ),
+        )
+        if target is not None:
+            messages.success(request, _("已并入“%(name)s”。") % {"name": target.name})
+            return redirect("orgs:detail", target.pk)
+    return _form_page(request, source, form, _("合并组织"))
+
+
+def _form_page(request: AuthedRequest, org: OrgUnit, form: Form, title: str) -> HttpResponse:
+    return render(request, "orgs/form.html", {"org": org, "form": form, "title": title})
 
 
 @login_required
@@ -169,7 +159,7 @@ def venue_create(request: AuthedRequest, org_id: int) -> HttpResponse:
         services.venue_create(actor=request.user, org=org, **form.cleaned_data)
         messages.success(request, _("已添加阵地。"))
         return redirect("orgs:detail", org.pk)
-    return render(request, "orgs/form.html", {"org": org, "form": form, "title": _("添加阵地")})
+    return _form_page(request, org, form, _("添加阵地"))
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
