@@ -137,6 +137,6 @@ def test_subtree_query_is_answered_from_the_path_index(tree):
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     # SQLite: "SEARCH orgs_orgunit USING ... INDEX ... (path>? AND path<?)";
-    # PostgreSQL: "Index Scan using orgs_orgunit_path_key ... Index Cond: (path >= ...)".
+    # PostgreSQL: an Index Scan or a Bitmap Index Scan on orgs_orgunit_path_key.
     assert "INDEX" in plan.upper()
-    assert "path>? AND path<?" in plan or "Index Scan using orgs_orgunit_path" in plan
+    assert "path>? AND path<?" in plan or "orgs_orgunit_path_key" in plan
