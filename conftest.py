@@ -107,3 +107,18 @@ def count_queries():
 
 
 __all__ = ["PASSWORD"]
+
+
+@pytest.fixture
+def people(cast, tree) -> SimpleNamespace:
+    """Executives behind the grid accounts: wushan_member is 巫山组网格's executive."""
+    from jinguo.people.models import Person
+
+    p = SimpleNamespace()
+    p.wushan_exec = Person.objects.create(org=tree.songhe, name="汪秀兰", gender="F")
+    p.chengjiawan_exec = Person.objects.create(org=tree.songhe, name="程丽", gender="F")
+    p.gangkou_exec = Person.objects.create(org=tree.gangkou, name="港红梅", gender="F")
+    for user, person in ((cast.wushan_member, p.wushan_exec),):
+        user.person = person
+        user.save(update_fields=["person"])
+    return p

@@ -14,6 +14,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("JINGUO_DEBUG", True)
 SECRET_KEY = env_secret("JINGUO_SECRET_KEY", "dev-only-insecure-key" if DEBUG else None)
+# Personal data at rest: ID numbers and phones are encrypted with FIELD_KEY (AES-256-GCM) and
+# found again through a keyed hash (HMAC-SHA256 with HASH_KEY). Both are 32 random bytes,
+# base64; production must set them and must never change them without re-encrypting.
+FIELD_ENCRYPTION_KEY = env_secret(
+    "JINGUO_FIELD_KEY", "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLW9rISE=" if DEBUG else None
+)
+BLIND_INDEX_KEY = env_secret(
+    "JINGUO_HASH_KEY", "ZGV2LW9ubHktaGFzaC1rZXktMzItYnl0ZXMtb2shISE=" if DEBUG else None
+)
 ALLOWED_HOSTS = env_list("JINGUO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("JINGUO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -32,6 +41,9 @@ INSTALLED_APPS = [
     "jinguo.orgs",
     "jinguo.accounts",
     "jinguo.audit",
+    "jinguo.people",
+    "jinguo.households",
+    "jinguo.imports",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,9 @@ from jinguo.common.views import home
 api_v1 = [
     path("", include("jinguo.accounts.api")),
     path("", include("jinguo.orgs.api")),
+    path("", include("jinguo.people.api")),
+    path("", include("jinguo.households.api")),
+    path("", include("jinguo.imports.api")),
 ]
 
 urlpatterns = [
@@ -14,6 +17,9 @@ urlpatterns = [
     path("accounts/", include("jinguo.accounts.urls")),
     path("orgs/", include("jinguo.orgs.urls")),
     path("audit/", include("jinguo.audit.urls")),
+    path("people/", include("jinguo.people.urls")),
+    path("households/", include("jinguo.households.urls")),
+    path("imports/", include("jinguo.imports.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -46,6 +46,15 @@ class User(AbstractBaseUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # The executive this account belongs to: a grid member sees the households she is assigned.
+    person = models.OneToOneField(
+        "people.Person",
+        verbose_name=_("对应人员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account",
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     date_joined = models.DateTimeField(_("创建时间"), auto_now_add=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)

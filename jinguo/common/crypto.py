@@ -1,0 +1,64 @@
+"""Encryption of personal data at rest, and keyed hashes to find it again.
+
+ID numbers and phone numbers are stored as AES-256-GCM ciphertext ("v1:" + base64 of nonce and
+ciphertext). Equality search (is this ID number already in the ledger?) uses a blind index:
+HMAC-SHA256 under a second key, so the hash column cannot be reversed by hashing every possible
+ID number without the key.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+PREFIX = "v1:"
+NONCE_BYTES = 12
+
+
+def _key(value: str, name: str) -> bytes:
+    try:
+        key = base64.b64decode(value, validate=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be base64") from None
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{name} must decode to 32 bytes, got {len(key)}")
+    return key
+
+
+@cache
+def _cipher() -> AESGCM:
+    return AESGCM(_key(settings.FIELD_ENCRYPTION_KEY, "JINGUO_FIELD_KEY"))
+
+
+@cache
+def _hash_key() -> bytes:
+    return _key(settings.BLIND_INDEX_KEY, "JINGUO_HASH_KEY")
+
+
+def encrypt(plain: str) -> str:
+    if not plain:
+        return ""
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = _cipher().encrypt(nonce, plain.encode("utf-8"), None)
+    return PREFIX + base64.b64encode(nonce + sealed).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    if not token:
+        return ""
+    if not token.startswith(PREFIX):
+        raise ValueError("not an encrypted value")
+    raw = base64.b64decode(token[len(PREFIX) :])
+    return _cipher().decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode("utf-8")
+
+
+def blind_index(plain: str) -> str:
+    """A keyed hash of a normalised value: equal inputs, equal outputs; empty stays empty."""
+    if not plain:
+        return ""
+    return hmac.new(_hash_key(), plain.encode("utf-8"), hashlib.sha256).hexdigest()[:40]

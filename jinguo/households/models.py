@@ -1,0 +1,206 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Category(models.Model):
+    """A key-household category (低保, 残疾, 困境儿童…) and how often its households are visited.
+
+    Data, not code: each federation can add or retune categories; the defaults come from a
+    data migration.
+    """
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    visit_interval_days = models.PositiveIntegerField(_("走访周期（天）"))
+    # More households of this category than this per executive is a warning on the coverage page.
+    max_per_executive = models.PositiveIntegerField(_("每名执委上限（户）"), null=True, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("重点类别")
+        verbose_name_plural = pgettext_lazy("plural", "重点类别")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    """A household of the ledger (台账). `grid` is its home grid, which owns the record; a
+    relocated household (拆迁户) living elsewhere also has `living_grid`, whose executive covers
+    it where it lives."""
+
+    number = models.CharField(_("户号"), max_length=40, unique=True)
+    grid = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("所属网格"),
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    living_grid = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("现居住网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="living_households",
+    )
+    address = models.CharField(_("户籍地址"), max_length=200, blank=True, default="")
+    living_address = models.CharField(_("现住址"), max_length=200, blank=True, default="")
+    head = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("户主"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    categories: "models.ManyToManyField[Category, HouseholdCategory]" = models.ManyToManyField(
+        Category, through="HouseholdCategory", related_name="households", blank=True
+    )
+    note = models.CharField(_("备注"), max_length=500, blank=True, default="")
+    is_active = models.BooleanField(_("在册"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("家庭")
+        verbose_name_plural = pgettext_lazy("plural", "家庭")
+        ordering = ["grid_id", "number"]
+        indexes = [
+            models.Index(fields=["grid", "number"], name="household_grid_number"),
+            models.Index(fields=["living_grid"], name="household_living_grid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_relocated(self) -> bool:
+        return self.living_grid_id is not None and self.living_grid_id != self.grid_id
+
+
+class HouseholdCategory(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    since = models.DateField(_("认定日期"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["household", "category"], name="household_category")
+        ]
+        indexes = [models.Index(fields=["category", "household"], name="category_household")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}:{self.category_id}"
+
+
+class Resident(models.Model):
+    class Relation(models.TextChoices):
+        HEAD = "head", _("户主")
+        SPOUSE = "spouse", _("配偶")
+        CHILD = "child", _("子女")
+        PARENT = "parent", _("父母")
+        GRANDCHILD = "grandchild", _("孙子女")
+        SIBLING = "sibling", _("兄弟姐妹")
+        OTHER = "other", _("其他")
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="residents")
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.PROTECT, related_name="residence"
+    )
+    relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices)
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = pgettext_lazy("plural", "家庭成员")
+
+    def __str__(self) -> str:
+        return f"{self.household_id}:{self.person_id}"
+
+
+class HouseholdAssignment(models.Model):
+    """包保: an executive responsible for a household, for a dated period. A handover ends one
+    row and opens another; nothing is overwritten, so the history answers "who covered this
+    family in March"."""
+
+    class Kind(models.TextChoices):
+        RESPONSIBLE = "responsible", _("包保")
+        COVERING = "covering", _("就近联系")  # the executive where a relocated family now lives
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assignments")
+    executive = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="household_assignments"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("原因"), max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["household_id", "-start_date", "-id"]
+        indexes = [
+            models.Index(fields=["household", "kind", "end_date"], name="assignment_open"),
+            models.Index(fields=["executive", "end_date"], name="assignment_executive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} → {self.executive_id} ({self.kind})"
+
+
+class GridAssignment(models.Model):
+    """An executive assigned to a grid (执委进网格), dated like household assignments."""
+
+    executive = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="grid_assignments"
+    )
+    grid = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="executive_assignments"
+    )
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("原因"), max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["grid_id", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["executive", "grid"],
+                condition=Q(end_date__isnull=True),
+                name="grid_assignment_open_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.executive_id} @ {self.grid_id}"
+
+
+class HouseholdChange(models.Model):
+    """Every change to a household: who, when, old → new."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=40)
+    old = models.JSONField(default=dict)
+    new = models.JSONField(default=dict)
+    note = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.action}"
