@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jinguo.common.fields import EncryptedCharField
+from jinguo.people.masking import mask_id, mask_phone
 
 
 class Person(models.Model):
@@ -59,6 +60,15 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # What pages, lists and the API show: the numbers masked (people.masking).
+    @property
+    def masked_id(self) -> str:
+        return mask_id(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
 
 
 class ExecutiveSeat(models.Model):
@@ -176,8 +186,25 @@ class PersonChange(models.Model):
     new = models.JSONField(default=dict)
     note = models.CharField(max_length=200, blank=True, default="")
 
+    ACTION_LABELS = {
+        "person.create": _("登记"),
+        "person.update": _("修改"),
+        "seat.create": _("任命执委职务"),
+        "seat.end": _("离任"),
+        "concurrent_post.add": _("添加兼任职务"),
+        "concurrent_post.end": _("结束兼任职务"),
+        "team.member_add": _("加入团队"),
+        "team.member_end": _("退出团队"),
+        "rotation.create": _("安排轮值"),
+        "import": _("Excel导入"),
+    }
+
     class Meta:
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
