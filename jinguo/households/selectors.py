@@ -1,11 +1,40 @@
 """Reads of the household ledger, always through household_scope_q."""
 
-from django.db.models import Exists, OuterRef, Q
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
 
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
-from jinguo.households.models import HouseholdAssignment
-from jinguo.orgs.selectors import scope_q
+from jinguo.common import crypto
+from jinguo.households.models import (
+    Category,
+    GridAssignment,
+    Household,
+    HouseholdAssignment,
+    HouseholdChange,
+    Resident,
+)
+from jinguo.orgs import tree
+from jinguo.orgs.codes import normalize_text
+from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import org_get_for_user, scope_q
+from jinguo.people.idcard import normalize_id
+from jinguo.people.models import ExecutiveSeat, Person
+from jinguo.people.selectors import person_list_visible
+
+GRID_KINDS = (Kind.GRID, Kind.MICRO_GRID)
+RESPONSIBLE = HouseholdAssignment.Kind.RESPONSIBLE
+COVERING = HouseholdAssignment.Kind.COVERING
+_ID_TAIL = re.compile(r"^\d{3}[\dXx]$")
+_INITIALS = re.compile(r"^[A-Za-z]{1,20}$")
 
 
 def household_scope_q(*, user: User) -> Q:
@@ -19,3 +48,482 @@ def household_scope_q(*, user: User) -> Q:
         )
         q |= Q(Exists(mine))
     return q
+
+
+def households_visible(*, user: User) -> QuerySet[Household]:
+    return Household.objects.filter(household_scope_q(user=user))
+
+
+# --- building blocks: open assignments as correlated subqueries ------------------------------
+
+
+def _open(kind: str, **extra: Any) -> QuerySet[HouseholdAssignment]:
+    return HouseholdAssignment.objects.filter(
+        household=OuterRef("pk"), kind=kind, end_date__isnull=True, **extra
+    )
+
+
+def _has_open(kind: str) -> Exists:
+    return Exists(_open(kind))
+
+
+def _has_two_responsible() -> Exists:
+    # Two or more open 包保 rows: a handover that was typed in twice, or two cadres' lists merged.
+    return Exists(_open(RESPONSIBLE).values("household").annotate(n=Count("id")).filter(n__gte=2))
+
+
+def _relocated_q() -> Q:
+    return Q(living_grid__isnull=False) & ~Q(living_grid=F("grid"))
+
+
+def _uncovered_q() -> Q:
+    return _relocated_q() & ~Q(_has_open(COVERING))
+
+
+# --- the ledger list ---------------------------------------------------------------------------
+
+
+def _search_q(query: str) -> Q:
+    """Number, address, a resident's or head's name, pinyin initials ("wxh"), or ID tail."""
+    person = Q(person__name__icontains=query)
+    head = Q(head__name__icontains=query)
+    if _INITIALS.match(query):
+        person |= Q(person__name_initials__startswith=query.lower())
+        head |= Q(head__name_initials__startswith=query.lower())
+    if _ID_TAIL.match(query):
+        person |= Q(person__id_tail=query.upper())
+        head |= Q(head__id_tail=query.upper())
+    residents = Resident.objects.filter(person, household=OuterRef("pk"))
+    return (
+        Q(number__icontains=query)
+        | Q(address__icontains=query)
+        | Q(living_address__icontains=query)
+        | head
+        | Q(Exists(residents))
+    )
+
+
+def _with_list_relations(households: QuerySet[Household]) -> QuerySet[Household]:
+    """What a ledger row shows, fetched in a fixed number of queries whatever the page size."""
+    open_rows = (
+        HouseholdAssignment.objects.filter(end_date__isnull=True)
+        .select_related("executive")
+        .order_by("kind", "start_date", "id")
+    )
+    return households.select_related("head", "grid", "living_grid").prefetch_related(
+        "categories", Prefetch("assignments", queryset=open_rows, to_attr="open_assignments")
+    )
+
+
+def household_list(
+    *,
+    user: User,
+    query: str = "",
+    grid: OrgUnit | None = None,
+    category: Category | None = None,
+    relocated: bool | None = None,
+    unassigned: bool | None = None,
+    org: OrgUnit | None = None,
+    double: bool = False,
+    uncovered: bool = False,
+    over_quota: bool = False,
+    executive_id: int | None = None,
+) -> QuerySet[Household]:
+    """Active households `user` may see, filtered, with head, grids, categories and current
+    executives prefetched (no query per row). `org` limits to households whose home grid lies
+    in its subtree: the same households its coverage figures count."""
+    households = households_visible(user=user).filter(is_active=True)
+    if org is not None:
+        households = households.filter(org.subtree_q("grid__"))
+    if grid is not None:  # a grid with its micro-grids
+        households = households.filter(grid.subtree_q("grid__"))
+    if category is not None:
+        households = households.filter(categories=category)
+    if executive_id is not None:
+        households = households.filter(Exists(_open(RESPONSIBLE, executive_id=executive_id)))
+    if relocated is not None:
+        households = households.filter(_relocated_q() if relocated else ~_relocated_q())
+    if unassigned is not None:
+        has = _has_open(RESPONSIBLE)
+        households = households.filter(~Q(has) if unassigned else Q(has))
+    if double:
+        households = households.filter(_has_two_responsible())
+    if uncovered:
+        households = households.filter(_uncovered_q())
+    if over_quota:
+        households = households.filter(_over_quota_q(user=user, org=org))
+    query = normalize_text(query)  # full-width digits and letters from a phone keyboard
+    if query:
+        households = households.filter(_search_q(query))
+    return _with_list_relations(households).order_by("number")
+
+
+def ledger_filters(
+    *,
+    user: User,
+    org_id: int | None = None,
+    grid_id: int | None = None,
+    category_id: int | None = None,
+    **flags: Any,
+) -> dict[str, Any]:
+    """The ledger's filters as household_list arguments, each unit fetched and checked (a hidden
+    org or grid is a 404, as everywhere). `flags` pass through: query, executive_id,
+    unassigned, relocated, double, uncovered, over_quota."""
+    filters: dict[str, Any] = {k: v for k, v in flags.items() if v is not None}
+    if org_id is not None:
+        filters["org"] = org_get_for_user(user=user, org_id=org_id)
+    if grid_id is not None:
+        filters["grid"] = grid_get_for_user(user=user, grid_id=grid_id)
+    if category_id is not None:
+        filters["category"] = category_get(category_id=category_id)
+        if filters["category"] is None:
+            raise Http404
+    return filters
+
+
+def my_households(*, user: User) -> QuerySet[Household]:
+    """The households she looks after: those assigned to her person (包保 or 就近联系) and,
+    for a grid member, every household of her grid or living in it."""
+    mine = Q(pk__in=[])
+    if user.person_id:
+        mine = Q(
+            Exists(
+                HouseholdAssignment.objects.filter(
+                    household=OuterRef("pk"), executive_id=user.person_id, end_date__isnull=True
+                )
+            )
+        )
+    if user.role == Role.GRID_MEMBER:
+        mine |= scope_q(user=user, field="grid") | scope_q(user=user, field="living_grid")
+    households = households_visible(user=user).filter(mine, is_active=True)
+    return _with_list_relations(households).order_by("number")
+
+
+# --- one household -----------------------------------------------------------------------------
+
+
+def household_get_for_user(*, user: User, household_id: int, for_write: bool = False) -> Household:
+    """Fetch-and-check: 404 when hidden or missing, 403 when a read-only role would write."""
+    try:
+        household = (
+            households_visible(user=user)
+            .select_related("grid", "living_grid", "head", "grid__parent")
+            .get(pk=household_id)
+        )
+    except Household.DoesNotExist:
+        raise Http404 from None
+    if for_write and not user.can_write:
+        raise PermissionDenied
+    return household
+
+
+def household_residents(*, household: Household) -> QuerySet[Resident]:
+    return household.residents.select_related("person").order_by("relation", "person__name")
+
+
+def person_find_by_id_number(*, user: User, id_number: str) -> Person | None:
+    """The registered person with this ID number, if `user` may see her (people's own rule)."""
+    digest = crypto.blind_index(normalize_id(id_number))
+    if not digest:
+        return None
+    return person_list_visible(user=user).filter(id_hash=digest).first()
+
+
+def household_assignments(*, household: Household) -> QuerySet[HouseholdAssignment]:
+    """Every assignment: open ones first (包保 before 就近联系), then past ones, newest first."""
+    # "responsible" sorts after "covering": descending puts 包保 before 就近联系.
+    return household.assignments.select_related("executive", "assigned_by").order_by(
+        F("end_date").desc(nulls_first=True), "-kind", "-start_date", "-id"
+    )
+
+
+def household_assignment_get(*, household: Household, assignment_id: int) -> HouseholdAssignment:
+    try:
+        return household.assignments.get(pk=assignment_id)
+    except HouseholdAssignment.DoesNotExist:
+        raise Http404 from None
+
+
+def household_history(*, household: Household) -> QuerySet[HouseholdChange]:
+    return household.changes.select_related("actor")
+
+
+def household_categories(*, household: Household) -> list[Category]:
+    return list(household.categories.all())
+
+
+def category_list(*, active_only: bool = True) -> QuerySet[Category]:
+    categories = Category.objects.all()
+    return categories.filter(is_active=True) if active_only else categories
+
+
+def category_get(*, category_id: int) -> Category | None:
+    return Category.objects.filter(pk=category_id).first()
+
+
+# --- grids and executives ----------------------------------------------------------------------
+
+
+def grid_list_visible(*, user: User, org: OrgUnit | None = None) -> QuerySet[OrgUnit]:
+    grids = OrgUnit.objects.filter(
+        scope_q(user=user, field=""), kind__in=GRID_KINDS, is_active=True
+    )
+    if org is not None:
+        grids = grids.filter(org.subtree_q())
+    return grids.select_related("parent").order_by("path")
+
+
+def grid_get_for_user(*, user: User, grid_id: int, for_write: bool = False) -> OrgUnit:
+    """A grid or micro-grid in `user`'s scope (404 otherwise, also for other kinds of unit)."""
+    grid = grid_list_visible(user=user).filter(pk=grid_id).first()
+    if grid is None:
+        raise Http404
+    if for_write and not user.can_write:
+        raise PermissionDenied
+    return grid
+
+
+def grid_list_with_executives(
+    *, user: User, org: OrgUnit | None = None, unstaffed: bool = False
+) -> QuerySet[OrgUnit]:
+    """Grids with their open executive assignments and household counts, for the grid list."""
+    has_exec = Exists(GridAssignment.objects.filter(grid=OuterRef("pk"), end_date__isnull=True))
+    grids = grid_list_visible(user=user, org=org)
+    if unstaffed:
+        grids = grids.filter(~Q(has_exec))
+    open_rows = GridAssignment.objects.filter(end_date__isnull=True).select_related("executive")
+    household_count = Count("households", filter=Q(households__is_active=True), distinct=True)
+    return grids.annotate(household_count=household_count).prefetch_related(
+        Prefetch("executive_assignments", queryset=open_rows, to_attr="open_assignments")
+    )
+
+
+def grid_assignments(*, grid: OrgUnit) -> QuerySet[GridAssignment]:
+    return (
+        GridAssignment.objects.filter(grid=grid)
+        .select_related("executive", "assigned_by")
+        .order_by(F("end_date").desc(nulls_first=True), "-start_date", "-id")
+    )
+
+
+def grid_assignment_get(*, grid: OrgUnit, assignment_id: int) -> GridAssignment:
+    row = GridAssignment.objects.filter(grid=grid, pk=assignment_id).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def grid_executive_choices(*, user: User, grid: OrgUnit) -> QuerySet[Person]:
+    """Executives `user` may put into `grid`: people in her scope with an open seat on the
+    executive committee of the grid, its village or a unit above, not already in the grid."""
+    seats = ExecutiveSeat.objects.filter(
+        person=OuterRef("pk"), ended_on__isnull=True, org_id__in=tree.ids_in_path(grid.path)
+    )
+    already = GridAssignment.objects.filter(
+        executive=OuterRef("pk"), grid=grid, end_date__isnull=True
+    )
+    return (
+        Person.objects.filter(scope_q(user=user, field="org"))
+        .filter(Exists(seats))
+        .exclude(Exists(already))
+        .order_by("name", "id")
+    )
+
+
+def household_executive_choices(*, household: Household) -> QuerySet[Person]:
+    """Executives who may take a household over: those assigned (open) to its home grid or the
+    grid it lives in, or to a grid containing either (a micro-grid's executives)."""
+    grid_ids = tree.ids_in_path(household.grid.path)
+    if household.living_grid is not None:
+        grid_ids += tree.ids_in_path(household.living_grid.path)
+    assigned = GridAssignment.objects.filter(
+        executive=OuterRef("pk"),
+        grid_id__in=grid_ids,
+        grid__kind__in=GRID_KINDS,
+        end_date__isnull=True,
+    )
+    return Person.objects.filter(Exists(assigned)).order_by("name", "id")
+
+
+# --- 不漏一户: coverage figures ------------------------------------------------------------------
+
+
+@dataclass
+class CoverageCounts:
+    households: int = 0
+    unassigned: int = 0
+    double: int = 0
+    unstaffed_grids: int = 0
+    uncovered: int = 0
+    over_quota: int = 0
+
+
+@dataclass
+class OverQuota:
+    executive_id: int
+    executive_name: str
+    category_id: int
+    category_name: str
+    households: int
+    limit: int
+
+
+@dataclass
+class Coverage:
+    org: OrgUnit
+    total: CoverageCounts
+    children: list[tuple[OrgUnit, CoverageCounts]] = field(default_factory=list)
+    over_quota: list[OverQuota] = field(default_factory=list)
+
+
+def _child_segment(org: OrgUnit, path_field: str) -> Substr:
+    """The path segment of the direct child of `org` a row's unit lies under ("" for `org`)."""
+    return Substr(path_field, len(org.path) + 1, tree.SEGMENT)
+
+
+def _subtree_households(*, user: User, org: OrgUnit) -> QuerySet[Household]:
+    return households_visible(user=user).filter(org.subtree_q("grid__"), is_active=True)
+
+
+def _household_counts(*, user: User, org: OrgUnit) -> dict[str, dict[str, int]]:
+    """One grouped query: per child segment, households and the three household figures."""
+    rows = (
+        _subtree_households(user=user, org=org)
+        .annotate(segment=_child_segment(org, "grid__path"))
+        .values("segment")
+        .annotate(
+            households=Count("id"),
+            unassigned=Count("id", filter=~Q(_has_open(RESPONSIBLE))),
+            double=Count("id", filter=Q(_has_two_responsible())),
+            uncovered=Count("id", filter=_uncovered_q()),
+        )
+        .order_by()
+    )
+    return {row.pop("segment"): row for row in rows}
+
+
+def _unstaffed_grids(*, user: User, org: OrgUnit) -> QuerySet[OrgUnit]:
+    staffed = GridAssignment.objects.filter(grid=OuterRef("pk"), end_date__isnull=True)
+    return grid_list_visible(user=user, org=org).filter(~Q(Exists(staffed)))
+
+
+def _unstaffed_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
+    rows = (
+        _unstaffed_grids(user=user, org=org)
+        .annotate(segment=_child_segment(org, "path"))
+        .values("segment")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["segment"]: row["n"] for row in rows}
+
+
+def _quota_rows(*, user: User, org: OrgUnit) -> list[dict[str, Any]]:
+    """Per child segment, executive and capped category: how many of her 包保 households."""
+    subtree = _subtree_households(user=user, org=org)
+    return list(
+        HouseholdAssignment.objects.filter(
+            kind=RESPONSIBLE,
+            end_date__isnull=True,
+            household__in=subtree.values("pk"),
+            household__categories__max_per_executive__isnull=False,
+        )
+        .annotate(segment=_child_segment(org, "household__grid__path"))
+        .values(
+            "segment",
+            "executive_id",
+            "executive__name",
+            "household__categories",
+            "household__categories__name",
+            "household__categories__max_per_executive",
+        )
+        .annotate(n=Count("household", distinct=True))
+        .order_by()
+    )
+
+
+def _over_quota(rows: list[dict[str, Any]]) -> tuple[list[OverQuota], dict[str, int]]:
+    """Executive × category pairs over the cap across the subtree, and, per child, the pairs
+    over the cap within that child."""
+    totals: dict[tuple[int, int], OverQuota] = {}
+    per_child: dict[str, int] = defaultdict(int)
+    for row in rows:
+        limit = row["household__categories__max_per_executive"]
+        key = (row["executive_id"], row["household__categories"])
+        pair = totals.setdefault(
+            key,
+            OverQuota(
+                executive_id=key[0],
+                executive_name=row["executive__name"],
+                category_id=key[1],
+                category_name=row["household__categories__name"],
+                households=0,
+                limit=limit,
+            ),
+        )
+        pair.households += row["n"]
+        if row["segment"] and row["n"] > limit:
+            per_child[row["segment"]] += 1
+    over = [p for p in totals.values() if p.households > p.limit]
+    over.sort(key=lambda p: (p.category_id, -p.households, p.executive_name))
+    return over, per_child
+
+
+def _over_quota_q(*, user: User, org: OrgUnit | None) -> Q:
+    """Households of an over-quota pair: in the pair's category, held by the pair's executive."""
+    root = org if org is not None else user.org
+    if root is None:
+        return Q(pk__in=[])
+    pairs, _per_child = _over_quota(_quota_rows(user=user, org=root))
+    q = Q(pk__in=[])
+    for pair in pairs:
+        q |= Q(categories=pair.category_id) & Q(
+            Exists(_open(RESPONSIBLE, executive_id=pair.executive_id))
+        )
+    return q
+
+
+def _coverage_children(*, user: User, org: OrgUnit) -> QuerySet[OrgUnit]:
+    # Only territorial units hold grids; enterprise and other federations would be rows of 0.
+    return (
+        OrgUnit.objects.filter(scope_q(user=user, field=""))
+        .filter(parent=org, is_active=True, kind__in=list(TERRITORIAL_LEVEL))
+        .order_by("code", "name")
+    )
+
+
+def coverage_counts(*, user: User, org: OrgUnit) -> Coverage:
+    """不漏一户 for `org`'s subtree: households without a 包保 executive, with two or more,
+    grids without an executive, relocated households without a covering executive, and
+    executive × category pairs over the category's cap; the same per direct child of `org`.
+    Four queries whatever the size of the subtree."""
+    households = _household_counts(user=user, org=org)
+    unstaffed = _unstaffed_counts(user=user, org=org)
+    over, over_per_child = _over_quota(_quota_rows(user=user, org=org))
+    total = CoverageCounts(
+        unstaffed_grids=sum(unstaffed.values()),
+        over_quota=len(over),
+    )
+    for row in households.values():
+        total.households += row["households"]
+        total.unassigned += row["unassigned"]
+        total.double += row["double"]
+        total.uncovered += row["uncovered"]
+    children = []
+    for child in _coverage_children(user=user, org=org):
+        segment = tree.segment(child.pk)
+        row = households.get(segment, {})
+        counts = CoverageCounts(
+            households=row.get("households", 0),
+            unassigned=row.get("unassigned", 0),
+            double=row.get("double", 0),
+            uncovered=row.get("uncovered", 0),
+            unstaffed_grids=unstaffed.get(segment, 0),
+            over_quota=over_per_child.get(segment, 0),
+        )
+        children.append((child, counts))
+    return Coverage(org=org, total=total, children=children, over_quota=over)
+
+
+def unstaffed_grids(*, user: User, org: OrgUnit) -> QuerySet[OrgUnit]:
+    return _unstaffed_grids(user=user, org=org)

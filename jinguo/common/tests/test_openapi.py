@@ -13,6 +13,18 @@ OPERATIONS = {
     ("/api/v1/orgs/{org_id}/", "patch"): "org_update",
     ("/api/v1/orgs/{org_id}/move/", "post"): "org_move",
     ("/api/v1/orgs/{org_id}/history/", "get"): "org_history",
+    ("/api/v1/people/", "get"): "person_list",
+    ("/api/v1/people/", "post"): "person_create",
+    ("/api/v1/people/{person_id}/", "get"): "person_detail",
+    ("/api/v1/people/{person_id}/", "patch"): "person_update",
+    ("/api/v1/people/{person_id}/unmask/", "post"): "person_unmask",
+    ("/api/v1/people/executives/", "get"): "executive_roster",
+    ("/api/v1/people/executives/figures/", "get"): "executive_figures",
+    ("/api/v1/households/", "get"): "household_list",
+    ("/api/v1/households/", "post"): "household_create",
+    ("/api/v1/households/{household_id}/", "get"): "household_detail",
+    ("/api/v1/households/{household_id}/assign/", "post"): "household_assign",
+    ("/api/v1/households/coverage/", "get"): "household_coverage",
 }
 
 

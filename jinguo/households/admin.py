@@ -1,0 +1,33 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from jinguo.audit.services import audit_record
+from jinguo.common.admin import SystemAdminModelAdmin, site
+from jinguo.households.models import Category
+
+
+class CategoryAdmin(SystemAdminModelAdmin):
+    """Categories are configuration: the system administrator adds, renames, retunes the visit
+    interval and the per-executive cap, or retires one (never deletes: households keep it)."""
+
+    list_display = ["name", "code", "visit_interval_days", "max_per_executive", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+    ordering = ["sort_order", "id"]
+    fields = ["name", "code", "visit_interval_days", "max_per_executive", "sort_order", "is_active"]
+
+    def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        changes = {
+            field: [form.initial.get(field), getattr(obj, field)] for field in form.changed_data
+        }
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action="category.update" if change else "category.create",
+            target=obj,
+            changes=changes,
+        )
+
+
+site.register(Category, CategoryAdmin)

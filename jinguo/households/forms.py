@@ -1,0 +1,146 @@
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.accounts.models import User
+from jinguo.households.models import Category, Household, HouseholdAssignment, Resident
+from jinguo.households.selectors import (
+    category_list,
+    grid_executive_choices,
+    grid_list_visible,
+    household_executive_choices,
+)
+from jinguo.orgs.models import OrgUnit
+from jinguo.people.models import Person
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class GridChoiceField(forms.ModelChoiceField):
+    """A grid shown with its village, as two villages often have a 一组网格 each."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        parent = obj.parent.name if obj.parent_id else ""
+        return f"{parent} · {obj.name}" if parent else obj.name
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.org.name}）" if obj.org_id else obj.name
+
+
+def _grids(user: User) -> QuerySet[OrgUnit]:
+    return grid_list_visible(user=user)
+
+
+class HouseholdForm(forms.Form):
+    grid = GridChoiceField(label=_("所属网格"), queryset=OrgUnit.objects.none())
+    number = forms.CharField(label=_("户号"), max_length=60)
+    address = forms.CharField(label=_("户籍地址"), max_length=200, required=False)
+    note = forms.CharField(label=_("备注"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = _grids(user)  # type: ignore[attr-defined]
+
+    @classmethod
+    def initial_for(cls, household: Household) -> dict[str, Any]:
+        return {
+            "grid": household.grid_id,
+            "number": household.number,
+            "address": household.address,
+            "note": household.note,
+        }
+
+
+class RelocateForm(forms.Form):
+    living_grid = GridChoiceField(
+        label=_("现居住网格"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text=_("拆迁或异地居住的家庭填写现居住的网格；留空表示已回原网格居住。"),
+    )
+    living_address = forms.CharField(label=_("现住址"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["living_grid"].queryset = _grids(user)  # type: ignore[attr-defined]
+
+
+class AssignForm(forms.Form):
+    """A handover (交接): the executive taking over, from which day, and why."""
+
+    kind = forms.ChoiceField(label=_("类型"), choices=HouseholdAssignment.Kind.choices)
+    executive = PersonChoiceField(
+        label=_("执委"),
+        queryset=Person.objects.none(),
+        help_text=_("只列出已分配到该户所属网格或现居住网格的执委。"),
+    )
+    start_date = forms.DateField(
+        label=_("交接日期"), required=False, widget=DATE, help_text=_("留空为今天。")
+    )
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = household_executive_choices(household=household).select_related("org")
+        self.fields["executive"].queryset = choices  # type: ignore[attr-defined]
+        if not household.is_relocated:
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+                (HouseholdAssignment.Kind.RESPONSIBLE, HouseholdAssignment.Kind.RESPONSIBLE.label)
+            ]
+
+
+class EndForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("结束日期"), required=False, widget=DATE, help_text=_("留空为今天。")
+    )
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+
+class CategoriesForm(forms.Form):
+    categories = forms.ModelMultipleChoiceField(
+        label=_("重点类别"),
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    since = forms.DateField(label=_("新增类别的认定日期"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Active categories, plus any retired one the household still has (so saving keeps it).
+        held = household.categories.values("pk")
+        self.fields["categories"].queryset = category_list(  # type: ignore[attr-defined]
+            active_only=False
+        ).filter(Q(is_active=True) | Q(pk__in=held))
+
+
+class ResidentForm(forms.Form):
+    id_number = forms.CharField(label=_("身份证号"), max_length=30)
+    name = forms.CharField(
+        label=_("姓名"),
+        max_length=50,
+        required=False,
+        help_text=_("已登记的人员只需填身份证号；未登记的填写姓名后一并登记。"),
+    )
+    relation = forms.ChoiceField(label=_("与户主关系"), choices=Resident.Relation.choices)
+
+
+class GridAssignForm(forms.Form):
+    executive = PersonChoiceField(
+        label=_("执委"),
+        queryset=Person.objects.none(),
+        help_text=_("列出本网格及上级妇联在任、尚未分配到本网格的执委。"),
+    )
+    start_date = forms.DateField(
+        label=_("开始日期"), required=False, widget=DATE, help_text=_("留空为今天。")
+    )
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: User, grid: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = grid_executive_choices(user=user, grid=grid).select_related("org")
+        self.fields["executive"].queryset = choices  # type: ignore[attr-defined]
