@@ -149,3 +149,35 @@ def test_generated_names_depend_only_on_the_seed():
     assert names(7) == names(7)
     assert names(7) != names(8)
     assert len(set(names(7))) == 10
+
+
+def test_demo_ledger_reproduces_the_songhe_figures(db):
+    from jinguo.households.models import Category, Household
+    from jinguo.people.selectors import executive_figures
+
+    call_command("load_demo", "--villages", "3", stdout=StringIO())
+    chair = User.objects.get(username="songhe")
+    assert chair.org is not None
+    figures = executive_figures(user=chair, org=chair.org)
+    groups = dict(figures.groups)
+    by_label = {f.label: f.value for group in groups.values() for f in group}
+    assert figures.total.value == 9
+    assert by_label["大专及以上"] == 6 and by_label["高中/中专"] == 3
+    assert by_label["中共党员"] == 4
+    assert by_label["两委干部"] == 3 and by_label["居民组长"] == 6
+    songhe_households = Household.objects.filter(grid__parent=chair.org)
+    assert songhe_households.count() == 90
+    in_category = songhe_households.filter
+
+    def count(code: str) -> int:
+        return in_category(categories=Category.objects.get(code=code)).count()
+
+    assert count("dibao") == 4 and count("children_in_difficulty") == 3
+    assert count("disabled") + count("serious_illness") >= 30
+
+
+def test_every_grid_member_account_is_linked_to_her_executive_record(db):
+    call_command("load_demo", "--villages", "3", stdout=StringIO())
+    members = User.objects.filter(role=User.Role.GRID_MEMBER)
+    assert members.count() == 6
+    assert all(m.person is not None and m.person.name == m.full_name for m in members)

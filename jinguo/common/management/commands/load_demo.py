@@ -25,6 +25,9 @@ from jinguo.accounts.services import user_create
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.services import org_create, venue_create
+from jinguo.people.models import Person
+
+from ._demo_ledger import LedgerBuilder
 
 # One password for every demo account; it meets the password policy (8+ characters, 3 classes).
 PASSWORD = "Jinguo@2026"  # noqa: S105 - the published demo password
@@ -361,13 +364,18 @@ class Command(BaseCommand):
             with transaction.atomic():
                 builder.build()
                 builder.create_users()
+                ledger = LedgerBuilder(rng=builder.rng, orgs=builder.orgs)
+                ledger.build()
         except ValidationError as exc:
             raise CommandError(f"生成演示数据失败，已全部回滚：{exc.messages}") from exc
 
         counts = {kind: OrgUnit.objects.filter(kind=kind).count() for kind in Kind}
         summary = "，".join(f"{kind.label}{n}个" for kind, n in counts.items() if n)
         self.stdout.write(
-            self.style.SUCCESS(f"演示数据已生成：{summary}；阵地{builder.venues}个。")
+            self.style.SUCCESS(
+                f"演示数据已生成：{summary}；阵地{builder.venues}个；"
+                f"家庭{ledger.households}户，人员{Person.objects.count()}人。"
+            )
         )
         self.stdout.write("")
         self.stdout.write(logins_table())
