@@ -140,6 +140,10 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a national-network
 # The client address to write to the audit log: behind nginx it is in X-Forwarded-For.
 JINGUO_TRUST_X_FORWARDED_FOR = env_bool("JINGUO_TRUST_X_FORWARDED_FOR", False)
 
+# Roster imports run in a thread of the web process once the upload is saved; set false when
+# `jinguo run_imports --loop` runs them instead (a systemd service).
+JINGUO_IMPORTS_IN_THREAD = env_bool("JINGUO_IMPORTS_IN_THREAD", True)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,4 +1,13 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from jinguo.imports import views
 
 app_name = "imports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("new/", views.job_new, name="new"),
+    path("<int:job_id>/", views.job_detail, name="detail"),
+    path("<int:job_id>/errors.xlsx", views.job_errors, name="errors"),
+    path("template/<str:kind>.xlsx", views.template_download, name="template"),
+    path("export/<str:kind>.xlsx", views.export_download, name="export"),
+]

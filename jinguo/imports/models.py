@@ -1,0 +1,102 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+def _upload_path(job: "ImportJob", filename: str) -> str:
+    # A random name: the original one often carries a village's or a person's name, and it is
+    # kept in `original_name` for display only.
+    suffix = PurePosixPath(filename).suffix.lower()[:6]
+    return f"imports/{uuid.uuid4().hex}{suffix}"
+
+
+def _error_path(job: "ImportJob", filename: str) -> str:
+    return f"imports/errors/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJob(models.Model):
+    """One uploaded roster and what became of it. The uploaded file and the error workbook live
+    under MEDIA_ROOT/imports/ and are only ever served through the job's pages (scope-checked):
+    they hold personal data.
+
+    Every status change is saved on this row and written to the audit log."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLDS = "households", _("家庭成员花名册")
+        EXECUTIVES = "executives", _("执委花名册")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        VALIDATING = "validating", _("校验中")
+        WRITING = "writing", _("写入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+        REJECTED = "rejected", _("未通过校验")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    org = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("导入到"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+    )
+    file = models.FileField(_("文件"), upload_to=_upload_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_count = models.PositiveIntegerField(_("新建"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("未变"), default=0)
+    errors_count = models.PositiveIntegerField(_("错误数"), default=0)
+    # The counts by record type, e.g. {"households": {"created": 3, …}, "persons": {…}}.
+    summary = models.JSONField(default=dict, blank=True)
+    error_file = models.FileField(
+        _("错误清单"), upload_to=_error_path, max_length=200, blank=True, default=""
+    )
+    message = models.TextField(_("说明"), blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Touched with every progress report: a running job whose heartbeat stops was interrupted.
+    updated_at = models.DateTimeField(auto_now=True)
+
+    FINISHED = frozenset({Status.DONE, Status.FAILED, Status.REJECTED})
+    RUNNING = frozenset({Status.VALIDATING, Status.WRITING})
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = pgettext_lazy("plural", "导入任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"], name="importjob_owner"),
+            models.Index(fields=["status", "created_at"], name="importjob_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        """Progress for the bar: reading and checking rows is the part that takes time."""
+        if self.is_finished or self.status == self.Status.WRITING:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.processed_rows * 100 // self.total_rows)

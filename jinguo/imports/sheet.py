@@ -1,0 +1,314 @@
+"""Finding the table in a real ledger sheet, and writing the error workbook back.
+
+Ledgers kept by hand have a title and a date line above the header, sometimes a two-row header
+(a group header such as «家庭成员信息» merged across the columns whose real headers are in the
+row below), columns under several names (身份证号/身份证号码/公民身份号码), and cells merged
+down a household's rows. The reader finds the header in the first rows, maps every column to a
+field, and hands out data rows with merged cells filled down.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import IO, Any
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
+
+from jinguo.imports import cells
+
+HEADER_SEARCH_ROWS = 15
+ERROR_COLUMN = "错误原因"
+ERROR_SHEET = "错误列表"
+_NOTE_IN_HEADER = re.compile(r"[（(【\[].*?[）)】\]]")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a roster template: the header written on export and the names read on
+    import, best first (a sheet with both 姓名 and 户主姓名 reads 姓名)."""
+
+    key: str
+    header: str
+    synonyms: tuple[str, ...]
+    width: int = 12
+    as_text: bool = False  # written with the text format so Excel keeps every digit
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.header, *self.synonyms)
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read: no rows are checked."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    columns: dict[str, int]  # field key → index in the row lists calamine gives
+    header_rows: tuple[int, ...]  # 0-based sheet rows of the header
+    data_start: int  # 0-based sheet row of the first data row
+    first_column: int  # 0-based sheet column of index 0 of the row lists
+
+
+@dataclass
+class Sheet:
+    """The data rows of a sheet, read once. The workbook's cells (held by calamine, about as
+    much memory as the rows themselves) are released when the rows have been read."""
+
+    layout: Layout
+    rows: Iterator[tuple[int, list[Any]]]  # (1-based sheet row, cells) from the first data row
+    total_rows: int  # data rows, blank ones included: for the progress bar
+
+    def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
+        return self.rows
+
+
+def header_token(value: object) -> str:
+    token = _NOTE_IN_HEADER.sub("", cells.compact(value))
+    return token.strip("*＊:：")
+
+
+def _open(source: str | IO[bytes]) -> CalamineSheet:
+    try:
+        if isinstance(source, str):
+            book = CalamineWorkbook.from_path(source)
+        else:
+            book = CalamineWorkbook.from_filelike(source)
+        return book.get_sheet_by_index(0)
+    except (CalamineError, ValueError, TypeError, OSError, IndexError) as exc:
+        raise FileError(
+            _("无法读取文件：请上传 Excel 表格（.xlsx、.xls、.xlsm）或 .ods 表格")
+        ) from exc
+
+
+def open_sheet(
+    source: str | IO[bytes], columns: Sequence[Column], required: Sequence[str]
+) -> Sheet:
+    """The first sheet of the workbook, its header found, ready to iterate data rows."""
+    sheet = _open(source)
+    lines = enumerate(sheet.iter_rows())
+    # The first rows, kept: the header is searched there and data may start among them.
+    head: list[tuple[int, list[Any]]] = []
+    for line in lines:
+        head.append(line)
+        if len(head) > HEADER_SEARCH_ROWS:
+            break
+    layout = find_layout(
+        [row for _i, row in head], columns, required, first_column=(sheet.start or (0, 0))[1]
+    )
+    rest = chain(((i, row) for i, row in head if i >= layout.data_start), lines)
+    merges = _vertical_merges(sheet, layout)
+    return Sheet(
+        layout=layout,
+        rows=_numbered(rest, merges),
+        total_rows=max(0, _height(sheet) - layout.data_start),
+    )
+
+
+def _height(sheet: CalamineSheet) -> int:
+    return int(getattr(sheet, "total_height", 0) or sheet.height)
+
+
+def _numbered(
+    lines: Iterable[tuple[int, list[Any]]], merges: dict[int, list[tuple[int, int]]]
+) -> Iterator[tuple[int, list[Any]]]:
+    """(1-based row number, cells), the cells of a merged block filled down its rows."""
+    fill: dict[int, list[tuple[int, Any]]] = {}
+    for index, row in lines:
+        for col, value in fill.pop(index, ()):
+            if col < len(row):
+                row[col] = value
+        for col, last in merges.get(index, ()):
+            value = row[col] if col < len(row) else ""
+            for below in range(index + 1, last + 1):
+                fill.setdefault(below, []).append((col, value))
+        yield index + 1, row
+
+
+def _vertical_merges(sheet: CalamineSheet, layout: Layout) -> dict[int, list[tuple[int, int]]]:
+    """Data rows that start a block merged downwards: {first row: [(column, last row)]}."""
+    ranges = sheet.merged_cell_ranges or []
+    merges: dict[int, list[tuple[int, int]]] = {}
+    for (top, left), (bottom, _right) in ranges:
+        if bottom > top and top >= layout.data_start:
+            merges.setdefault(top, []).append((left - layout.first_column, bottom))
+    return merges
+
+
+# ---------------------------------------------------------------------------------------------
+# The header
+
+
+def _synonym_ranks(columns: Sequence[Column]) -> dict[str, tuple[str, int]]:
+    ranks: dict[str, tuple[str, int]] = {}
+    for column in columns:
+        for rank, synonym in enumerate(column.names):
+            ranks.setdefault(header_token(synonym), (column.key, rank))
+    return ranks
+
+
+def _row_columns(
+    tokens: Sequence[Sequence[str]], ranks: dict[str, tuple[str, int]]
+) -> dict[str, int]:
+    """Field → column for one header candidate; tokens[c] are the names to try for column c."""
+    best: dict[str, tuple[int, int]] = {}  # key → (rank, column)
+    for col, options in enumerate(tokens):
+        for token in options:
+            found = ranks.get(token)
+            if found is None:
+                continue
+            key, rank = found
+            if key not in best or rank < best[key][0]:
+                best[key] = (rank, col)
+            break
+    return {key: col for key, (_rank, col) in best.items()}
+
+
+def _tokens(row: Sequence[Any]) -> list[str]:
+    return [header_token(value) for value in row]
+
+
+def find_layout(
+    head: Sequence[Sequence[Any]],
+    columns: Sequence[Column],
+    required: Sequence[str],
+    *,
+    first_column: int = 0,
+) -> Layout:
+    """Find the header among the first rows: one row, or two where the upper one groups the
+    columns (or holds headers merged down over both rows)."""
+    ranks = _synonym_ranks(columns)
+    candidates: list[tuple[int, int, int, dict[str, int]]] = []  # (-score, rows, row, columns)
+    rows = [_tokens(row) for row in head[: HEADER_SEARCH_ROWS + 1]]
+    for index, top in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        single = _row_columns([[t] for t in top], ranks)
+        candidates.append((-len(single), 1, index, single))
+        if index + 1 < len(rows):
+            bottom = rows[index + 1]
+            width = max(len(top), len(bottom))
+            pairs = [
+                (top[c] if c < len(top) else "", bottom[c] if c < len(bottom) else "")
+                for c in range(width)
+            ]
+            combined = _row_columns([[b, t, t + b] for t, b in pairs], ranks)
+            below = _row_columns([[b] for _t, b in pairs], ranks)
+            if len(combined) > max(len(single), len(below)):
+                candidates.append((-len(combined), 2, index, combined))
+    complete = [c for c in candidates if all(key in c[3] for key in required)]
+    if complete:
+        _score, height, index, found = min(complete)
+        return Layout(
+            columns=found,
+            header_rows=tuple(range(index, index + height)),
+            data_start=index + height,
+            first_column=first_column,
+        )
+    raise FileError(_missing_header_message(candidates, columns, required))
+
+
+def _missing_header_message(
+    candidates: list[tuple[int, int, int, dict[str, int]]],
+    columns: Sequence[Column],
+    required: Sequence[str],
+) -> str:
+    headers = {column.key: column.header for column in columns}
+    wanted = "、".join(headers[key] for key in required)
+    best = min(candidates, default=None)
+    if best is None or -best[0] < 2:
+        return _("未找到表头：前%(n)d行中没有找到“%(wanted)s”等列") % {
+            "n": HEADER_SEARCH_ROWS,
+            "wanted": wanted,
+        }
+    missing = "、".join(headers[key] for key in required if key not in best[3])
+    return _("第%(row)d行的表头缺少以下列：%(missing)s。表头应包含：%(wanted)s") % {
+        "row": best[2] + 1,
+        "missing": missing,
+        "wanted": wanted,
+    }
+
+
+def cell(row: Sequence[Any], index: int | None) -> Any:
+    if index is None or index >= len(row):
+        return ""
+    return row[index]
+
+
+def is_blank(row: Sequence[Any]) -> bool:
+    return all(
+        value == "" or value is None or (isinstance(value, str) and not value.strip())
+        for value in row
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The error workbook
+
+
+def write_error_workbook(
+    *, source: str, target: IO[bytes], layout: Layout, errors: dict[int, list[str]]
+) -> None:
+    """The uploaded sheet as it was, with a 错误原因 column; rows with errors highlighted, and a
+    second sheet listing every error by row. Streams row by row (constant memory)."""
+    sheet = _open(source)
+    book = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+    formats = _error_formats(book)
+    data = book.add_worksheet(sheet.name[:31] or "Sheet1")
+    offset = layout.first_column
+    width = max([*layout.columns.values(), 0]) + 1
+    reason_col = offset + width
+    data.set_column(offset, reason_col - 1, 14)
+    data.set_column(reason_col, reason_col, 60)
+    header_row = layout.header_rows[-1]
+    for index, row in enumerate(sheet.iter_rows()):
+        reasons = errors.get(index + 1)
+        style = formats["bad"] if reasons else None
+        for col, value in enumerate(row):
+            _write_value(data, index, offset + col, value, style, formats)
+        if index == header_row:
+            data.write_string(index, reason_col, ERROR_COLUMN, formats["head"])
+        elif reasons:
+            data.write_string(index, reason_col, "；".join(reasons), formats["reason"])
+    listing = book.add_worksheet(ERROR_SHEET)
+    listing.set_column(0, 0, 8)
+    listing.set_column(1, 1, 90)
+    listing.write_row(0, 0, [_("行号"), ERROR_COLUMN], formats["head"])
+    line = 1
+    for number in sorted(errors):
+        for message in errors[number]:
+            listing.write_number(line, 0, number)
+            listing.write_string(line, 1, message)
+            line += 1
+    book.close()
+
+
+def _error_formats(book: Any) -> dict[str, Any]:
+    return {
+        "bad": book.add_format({"bg_color": "#F8D7DA"}),
+        "reason": book.add_format({"bg_color": "#F8D7DA", "font_color": "#842029"}),
+        "head": book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "bad_date": book.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#F8D7DA"}),
+    }
+
+
+def _write_value(
+    sheet: Any, row: int, col: int, value: object, style: Any, formats: dict[str, Any]
+) -> None:
+    if value is None or value == "":
+        if style is not None:
+            sheet.write_blank(row, col, None, style)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, style)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, style)
+    elif isinstance(value, dt.date):
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        sheet.write_datetime(
+            row, col, moment, formats["bad_date"] if style is not None else formats["date"]
+        )
+    else:
+        sheet.write_string(row, col, str(value), style)

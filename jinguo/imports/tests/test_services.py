@@ -1,0 +1,410 @@
+import datetime as dt
+import io
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from jinguo.audit.models import AuditEvent
+from jinguo.households.models import (
+    GridAssignment,
+    Household,
+    HouseholdAssignment,
+    HouseholdCategory,
+    HouseholdChange,
+    Resident,
+)
+from jinguo.imports.services import (
+    import_job_claim,
+    import_job_create,
+    import_job_run,
+    import_jobs_fail_stale,
+)
+from jinguo.imports.tests.conftest import (
+    error_rows,
+    id_number,
+    member,
+    roster,
+    sheet_rows,
+    upload,
+    xlsx,
+)
+from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person, PersonChange
+
+pytestmark = pytest.mark.django_db
+
+
+def family(tree, executive="汪秀兰", phone="13800001111"):
+    return roster(
+        member(
+            "H001",
+            tree.wushan.code,
+            "王秀英",
+            "户主",
+            id_number(seq=1),
+            联系电话=phone,
+            户籍地址="巫山组1号",
+            重点类别="低保、残疾",
+            包保执委=executive,
+        ),
+        member("H001", "", "李明", "配偶", id_number(seq=2, female=False)),
+        member("H002", "程家湾组网格", "张兰", "户主", id_number(seq=3), 重点类别="独居老人"),
+    )
+
+
+def test_an_import_creates_households_people_history_and_one_audit_record(
+    cast, tree, grid_execs, run_import
+):
+    job = run_import(cast.songhe_chair, tree.songhe, family(tree))
+    assert job.status == "done", job.message
+    assert (job.created_count, job.updated_count, job.unchanged_count) == (5, 0, 0)
+    assert job.summary == {
+        "households": {"created": 2, "updated": 0, "unchanged": 0},
+        "persons": {"created": 3, "updated": 0, "unchanged": 0},
+    }
+    household = Household.objects.get(number="H001")
+    assert household.grid == tree.wushan
+    person = household.head
+    assert person is not None and person.name == "王秀英"
+    assert sorted(household.categories.values_list("name", flat=True)) == ["低保", "残疾"]
+    assert (person.id_number, person.phone, person.gender) == (id_number(seq=1), "13800001111", "F")
+    assert person.birth_date == dt.date(1990, 1, 1)
+    assert person.name_initials == "wxy"
+    assert (person.id_tail, person.phone_tail, person.org) == (
+        id_number(seq=1)[-4:],
+        "1111",
+        tree.wushan,
+    )
+    assignment = HouseholdAssignment.objects.get(household=household)
+    assert (assignment.executive, assignment.kind, assignment.end_date) == (
+        grid_execs.wushan_exec,
+        "responsible",
+        None,
+    )
+    assert assignment.assigned_by == cast.songhe_chair
+    assert PersonChange.objects.filter(action="import").count() == 3
+    created = PersonChange.objects.get(person=person)
+    assert created.new["id_number"] == "341881********0128"[:6] + "********" + id_number(seq=1)[-4:]
+    assert "13800001111" not in str(created.new)
+    assert HouseholdChange.objects.filter(action="import").count() == 2
+    audit = AuditEvent.objects.get(action="households.import")
+    assert audit.changes["persons"]["created"] == 3
+    assert list(
+        AuditEvent.objects.filter(target_type="imports.importjob")
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["import.queued", "import.validating", "import.writing", "import.done"]
+
+
+def test_importing_the_same_file_again_changes_nothing(cast, tree, grid_execs, run_import):
+    content = family(tree)
+    run_import(cast.songhe_chair, tree.songhe, content)
+    counts = (
+        Person.objects.count(),
+        PersonChange.objects.count(),
+        HouseholdChange.objects.count(),
+        HouseholdAssignment.objects.count(),
+        HouseholdCategory.objects.count(),
+    )
+    again = run_import(cast.songhe_chair, tree.songhe, content)
+    assert again.status == "done"
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 5)
+    assert counts == (
+        Person.objects.count(),
+        PersonChange.objects.count(),
+        HouseholdChange.objects.count(),
+        HouseholdAssignment.objects.count(),
+        HouseholdCategory.objects.count(),
+    )
+
+
+def test_a_changed_row_updates_only_what_changed_with_history(cast, tree, grid_execs, run_import):
+    run_import(cast.songhe_chair, tree.songhe, family(tree))
+    job = run_import(cast.songhe_chair, tree.songhe, family(tree, phone="13900002222"))
+    assert job.summary["persons"] == {"created": 0, "updated": 1, "unchanged": 2}
+    assert job.summary["households"] == {"created": 0, "updated": 0, "unchanged": 2}
+    person = Person.objects.get(id_tail=id_number(seq=1)[-4:])
+    assert person.phone == "13900002222"
+    change = PersonChange.objects.filter(person=person).order_by("-id")[0]
+    assert change.old == {"phone": "138****1111"}
+    assert change.new == {"phone": "139****2222"}
+
+
+def test_a_blank_cell_keeps_what_is_known(cast, tree, grid_execs, run_import):
+    run_import(cast.songhe_chair, tree.songhe, family(tree))
+    blank = roster(member("H001", "", "王秀英", "户主", id_number(seq=1)))
+    job = run_import(cast.songhe_chair, tree.songhe, blank)
+    assert (job.created_count, job.updated_count) == (0, 0), job.summary
+    household = Household.objects.get(number="H001")
+    assert household.head is not None and household.head.phone == "13800001111"
+    assert household.address == "巫山组1号"
+    assert household.categories.count() == 2
+
+
+def test_a_file_with_one_bad_row_writes_nothing_and_marks_that_row(
+    cast, tree, grid_execs, run_import
+):
+    content = roster(
+        member("H001", tree.wushan.code, "王秀英", "户主", id_number(seq=1)),
+        member("H001", "", "李明", "配偶", id_number(seq=2, female=False)[:17] + "0"),
+        member("H002", tree.wushan.code, "张兰", "户主", id_number(seq=3)),
+    )
+    persons = Person.objects.count()
+    job = run_import(cast.songhe_chair, tree.songhe, content)
+    assert job.status == "rejected"
+    assert job.errors_count == 1
+    assert job.message == "发现1处错误（涉及1行），未写入任何数据。"
+    assert Person.objects.count() == persons and not Household.objects.exists()
+    assert not AuditEvent.objects.filter(action="households.import").exists()
+    with job.error_file.open("rb") as handle:
+        rows = sheet_rows(handle.read())
+    assert rows[0][-1] == "错误原因"
+    assert rows[2][:3] == ["H001", "", "李明"]
+    assert rows[2][-1].startswith("身份证号码校验位错误")
+    assert rows[1][-1] == "" and rows[3][-1] == ""
+    assert AuditEvent.objects.filter(action="import.rejected", target_id=str(job.pk)).exists()
+
+
+def test_handover_by_import_ends_the_open_assignment_and_opens_a_new_one(
+    cast, tree, grid_execs, run_import
+):
+    other = Person.objects.create(org=tree.songhe, name="李芳", gender="F", id_tail="5678")
+    GridAssignment.objects.create(executive=other, grid=tree.wushan, start_date=dt.date(2024, 1, 1))
+    run_import(cast.songhe_chair, tree.songhe, family(tree))
+    job = run_import(cast.songhe_chair, tree.songhe, family(tree, executive="5678"))
+    assert job.summary["households"] == {"created": 0, "updated": 1, "unchanged": 1}
+    rows = HouseholdAssignment.objects.filter(household__number="H001").order_by("id")
+    today = timezone.localdate()
+    assert [(a.executive.name, a.end_date, a.start_date) for a in rows] == [
+        ("汪秀兰", today, today),
+        ("李芳", None, today),
+    ]
+    assert rows[1].reason == "导入：包保交接"
+    change = HouseholdChange.objects.filter(household__number="H001").order_by("-id")[0]
+    assert change.new == {"executive": other.pk}
+
+
+def test_an_executive_who_is_not_of_that_grid_or_is_ambiguous_is_a_row_error(
+    cast, tree, grid_execs, run_import
+):
+    Person.objects.create(org=tree.songhe, name="汪秀兰", gender="F", id_tail="0001")
+    ExecutiveSeat.objects.create(
+        person=Person.objects.get(id_tail="0001"),
+        org=tree.songhe,
+        post="member",
+        term_start=dt.date(2024, 1, 1),
+    )
+    job = run_import(cast.songhe_chair, tree.songhe, family(tree, executive="港红梅"))
+    assert error_rows(job) == [
+        (2, "未找到包保执委“港红梅”：须是巫山组网格的网格执委，或在该网格所属妇联任职的执委"),
+    ]
+    job = run_import(cast.songhe_chair, tree.songhe, family(tree, executive="汪秀兰"))
+    assert error_rows(job) == [(2, "包保执委“汪秀兰”有重名，请写成“姓名(身份证号后四位)”")]
+    job = run_import(cast.songhe_chair, tree.songhe, family(tree, executive="汪秀兰(0001)"))
+    assert job.status == "done", job.message
+    assert HouseholdAssignment.objects.get().executive.id_tail == "0001"
+
+
+def test_codes_outside_the_job_or_the_user_scope_are_row_errors(cast, tree, run_import):
+    content = roster(
+        member("H1", tree.gangkou_grid.code, "甲", "户主", id_number(seq=1)),
+        member("H2", "341881001001099", "乙", "户主", id_number(seq=2)),
+        member("H3", tree.songhe.code, "丙", "户主", id_number(seq=3)),
+        member(
+            "H4",
+            tree.wushan.code,
+            "丁",
+            "户主",
+            id_number(seq=4),
+            现居住网格=tree.gangkou_grid.code,
+        ),
+    )
+    job = run_import(cast.songhe_chair, tree.songhe, content)
+    assert error_rows(job) == [
+        (2, f"“{tree.gangkou_grid.code}”不在您的管辖范围内"),
+        (3, "未找到网格“341881001001099”，请填写网格编码"),
+        (4, f"“{tree.songhe.code}”（嵩合社区）不是网格"),
+        (5, f"“{tree.gangkou_grid.code}”不在您的管辖范围内"),
+    ]
+    # The job's unit bounds the file even for a user who sees more.
+    job = run_import(
+        cast.township_cadre,
+        tree.songhe,
+        roster(member("H1", tree.gangkou_grid.code, "甲", "户主", id_number(seq=1))),
+    )
+    assert error_rows(job) == [(2, f"“{tree.gangkou_grid.code}”不在您的管辖范围内")]
+
+
+def test_households_and_people_registered_elsewhere_cannot_be_taken_over(cast, tree, run_import):
+    run_import(
+        cast.gangkou_chair,
+        tree.gangkou,
+        roster(member("G1", tree.gangkou_grid.code, "港甲", "户主", id_number(seq=1))),
+    )
+    content = roster(
+        member("G1", tree.wushan.code, "王甲", "户主", id_number(seq=2)),
+        member("H1", tree.wushan.code, "港甲", "户主", id_number(seq=1)),
+    )
+    job = run_import(cast.songhe_chair, tree.songhe, content)
+    assert error_rows(job) == [
+        (2, "户号G1已登记在您管辖范围以外的网格，不能在这里导入"),
+        (3, "该身份证号已登记在您管辖范围以外的家庭，请联系上级妇联处理"),
+    ]
+
+
+def test_a_resident_moving_to_another_household_is_moved_with_history(cast, tree, run_import):
+    run_import(
+        cast.songhe_chair,
+        tree.songhe,
+        roster(
+            member("H1", tree.wushan.code, "甲", "户主", id_number(seq=1)),
+            member("H1", "", "乙", "子女", id_number(seq=2)),
+        ),
+    )
+    job = run_import(
+        cast.songhe_chair,
+        tree.songhe,
+        roster(
+            member("H2", tree.wushan.code, "乙", "户主", id_number(seq=2)),
+        ),
+    )
+    assert job.summary == {
+        "households": {"created": 1, "updated": 0, "unchanged": 0},
+        "persons": {"created": 0, "updated": 1, "unchanged": 0},
+    }
+    resident = Resident.objects.get(person__id_tail=id_number(seq=2)[-4:])
+    assert (resident.household.number, resident.relation) == ("H2", "head")
+    assert Household.objects.get(number="H2").head == resident.person
+
+
+EXEC_HEADER = [
+    "姓名",
+    "身份证号",
+    "性别",
+    "联系电话",
+    "文化程度",
+    "政治面貌",
+    "所属妇联",
+    "职务",
+    "专兼职",
+    "任期开始",
+    "任期结束",
+    "兼任职务",
+    "负责网格",
+]
+
+
+def test_the_executives_roster_creates_seats_posts_and_grids_and_is_idempotent(
+    cast, tree, run_import
+):
+    row = [
+        "赵敏",
+        id_number(seq=21),
+        "女",
+        "13700001111",
+        "大专",
+        "中共党员",
+        tree.songhe.code,
+        "执委",
+        "兼职",
+        "2021-06-01",
+        "2026-05-31",
+        "网格长、两委干部",
+        tree.wushan.code,
+    ]
+    content = xlsx([["嵩合社区妇联执委花名册"], EXEC_HEADER, row])
+    job = run_import(cast.songhe_chair, tree.songhe, content, kind="executives")
+    assert job.status == "done", job.message
+    person = Person.objects.get(name="赵敏")
+    assert (person.education, person.party_member, person.phone) == ("college", True, "13700001111")
+    seat = ExecutiveSeat.objects.get(person=person)
+    assert (seat.org, seat.post, seat.full_time, seat.term_start) == (
+        tree.songhe,
+        "member",
+        False,
+        dt.date(2021, 6, 1),
+    )
+    assert set(ConcurrentPost.objects.filter(person=person).values_list("kind", flat=True)) == {
+        "grid_head",
+        "two_committees",
+    }
+    assert GridAssignment.objects.get(executive=person).grid == tree.wushan
+    again = run_import(cast.songhe_chair, tree.songhe, content, kind="executives")
+    assert (again.created_count, again.updated_count) == (0, 0), again.summary
+
+    promoted = [*row[:7], "副主席", *row[8:12], ""]
+    job = run_import(
+        cast.songhe_chair, tree.songhe, xlsx([EXEC_HEADER, promoted]), kind="executives"
+    )
+    assert job.status == "done", job.message
+    seats = ExecutiveSeat.objects.filter(person=person).order_by("id")
+    assert [(s.post, s.ended_on) for s in seats] == [
+        ("member", timezone.localdate()),
+        ("vice_chair", None),
+    ]
+    # A blank 负责网格 keeps the grid.
+    assert GridAssignment.objects.get(executive=person).end_date is None
+
+
+def test_executives_roster_errors_name_row_and_column(cast, tree, run_import):
+    rows = [
+        EXEC_HEADER,
+        ["赵敏", id_number(seq=21), "", "", "博士后", "", tree.songhe.code, "执委"],
+        ["钱红", id_number(seq=22), "", "", "", "", tree.gangkou.code, "主任"],
+        ["赵敏", id_number(seq=21), "", "", "", "", tree.songhe.code, "执委"],
+    ]
+    job = run_import(cast.songhe_chair, tree.songhe, xlsx(rows), kind="executives")
+    errors = error_rows(job)
+    assert errors[0][0] == 2 and errors[0][1].startswith("文化程度“博士后”无法识别")
+    assert errors[1] == (3, f"“{tree.gangkou.code}”不在您的管辖范围内")
+    assert errors[2][0] == 3 and errors[2][1].startswith("职务“主任”无法识别")
+    assert errors[3] == (4, "与第2行重复：同一人在同一妇联只能有一个职务")
+
+
+def test_the_management_command_runs_queued_jobs_and_a_job_is_claimed_once(cast, tree, settings):
+    job = import_job_create(
+        actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(family(tree))
+    )  # no on_commit here: the job stays queued, as with JINGUO_IMPORTS_IN_THREAD=false
+    assert job.status == "queued"
+    out = io.StringIO()
+    call_command("run_imports", stdout=out)
+    job.refresh_from_db()
+    assert job.status == "rejected"  # 汪秀兰 is nobody's executive without the grid_execs fixture
+    assert "ran 1 import job" in out.getvalue()
+    assert import_job_claim(job_id=job.pk) is False
+    assert import_job_run(job_id=job.pk) is None
+
+
+def test_two_workers_claiming_one_job_get_it_once(cast, tree):
+    job = import_job_create(
+        actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(family(tree))
+    )
+    assert [import_job_claim(job_id=job.pk) for _ in range(3)] == [True, False, False]
+    assert AuditEvent.objects.filter(action="import.validating", target_id=str(job.pk)).count() == 1
+
+
+def test_a_job_whose_worker_died_is_marked_failed(cast, tree):
+    job = import_job_create(
+        actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(family(tree))
+    )
+    import_job_claim(job_id=job.pk)
+    assert import_jobs_fail_stale() == 0
+    assert import_jobs_fail_stale(now=timezone.now() + dt.timedelta(hours=1)) == 1
+    job.refresh_from_db()
+    assert job.status == "failed" and job.finished_at is not None
+    assert "中断" in job.message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_thread_mode_the_job_runs_in_a_thread_after_commit(cast, tree, grid_execs, settings):
+    settings.JINGUO_IMPORTS_IN_THREAD = True
+    job = import_job_create(
+        actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(family(tree))
+    )  # autocommit: on_commit runs at once and starts the thread
+    for thread in threading.enumerate():
+        if thread.name == f"import-{job.pk}":
+            thread.join(timeout=30)
+    job.refresh_from_db()
+    assert job.status == "done", job.message
+    assert Household.objects.count() == 2
