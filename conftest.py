@@ -92,6 +92,17 @@ def login(client):
 
 
 @pytest.fixture
+def default_categories(db):
+    """The key-household categories the migration creates. Transactional tests empty every
+    table when they end, so a test that runs after one asks for them again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("jinguo.households.migrations.0003_default_categories").create(apps, None)
+
+
+@pytest.fixture
 def count_queries():
     """count_queries(fn) → how many SQL queries fn() ran. Lists compare two sizes with it to
     prove they do not query per row."""

@@ -333,7 +333,7 @@ def test_grid_unassign_cannot_predate_the_start(tree):
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="needs row locks (PostgreSQL)")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_handovers_leave_exactly_one_open_responsible_row(monkeypatch):
     t = build_tree()
     first = executive(t.songhe, "甲", grid=t.wushan)

@@ -397,7 +397,9 @@ def test_a_job_whose_worker_died_is_marked_failed(cast, tree):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_in_thread_mode_the_job_runs_in_a_thread_after_commit(cast, tree, grid_execs, settings):
+def test_in_thread_mode_the_job_runs_in_a_thread_after_commit(
+    default_categories, cast, tree, grid_execs, settings
+):
     settings.JINGUO_IMPORTS_IN_THREAD = True
     job = import_job_create(
         actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(family(tree))
