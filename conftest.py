@@ -19,6 +19,17 @@ K = OrgUnit.Kind
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the product's language, whatever an earlier test switched to."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
