@@ -69,6 +69,15 @@ def api_input(serializer: type[serializers.Serializer], request: Request) -> dic
     return parsed.validated_data
 
 
+def api_query(serializer: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """Validated query parameters; empty ones (`?kind=`) count as absent. A plain dict,
+    because DRF reads a boolean missing from a QueryDict as false rather than as absent."""
+    given = {key: value for key, value in request.query_params.items() if value != ""}
+    parsed = serializer(data=given)
+    parsed.is_valid(raise_exception=True)
+    return parsed.validated_data
+
+
 def api_paginated(
     view: APIView, queryset: QuerySet[Any], serializer: type[serializers.Serializer]
 ) -> Response:

@@ -22,6 +22,7 @@ from jinguo.common.api import (
     StandardPagination,
     api_input,
     api_paginated,
+    api_query,
     api_route,
     api_user,
 )
@@ -121,10 +122,7 @@ class HouseholdListApi(APIView):
         responses={200: OutputSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        # A plain dict: DRF reads a missing boolean in a QueryDict as false, not as absent.
-        filters = self.FilterSerializer(data=request.query_params.dict())
-        filters.is_valid(raise_exception=True)
-        wanted, user = filters.validated_data, api_user(request)
+        wanted, user = api_query(self.FilterSerializer, request), api_user(request)
         resolved = selectors.ledger_filters(
             user=user,
             org_id=wanted.get("org"),
@@ -306,10 +304,8 @@ class HouseholdCoverageApi(APIView):
         responses={200: OutputSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        filters = self.FilterSerializer(data=request.query_params.dict())
-        filters.is_valid(raise_exception=True)
         user = api_user(request)
-        org_id = filters.validated_data.get("org", user.org_id)
+        org_id = api_query(self.FilterSerializer, request).get("org", user.org_id)
         org: OrgUnit = org_get_for_user(user=user, org_id=org_id or 0)
         coverage = selectors.coverage_counts(user=user, org=org)
         return Response(self.OutputSerializer(coverage).data)

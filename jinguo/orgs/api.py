@@ -19,6 +19,7 @@ from jinguo.common.api import (
     StandardPagination,
     api_input,
     api_paginated,
+    api_query,
     api_route,
     api_user,
 )
@@ -68,9 +69,7 @@ class OrgListApi(APIView):
         responses={200: OutputSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        user, wanted = api_user(request), filters.validated_data
+        user, wanted = api_user(request), api_query(self.FilterSerializer, request)
         parent = None
         if "parent" in wanted:
             parent = org_get_for_user(user=user, org_id=wanted["parent"])

@@ -20,6 +20,7 @@ from jinguo.common.api import (
     StandardPagination,
     api_input,
     api_paginated,
+    api_query,
     api_route,
     api_user,
 )
@@ -65,9 +66,7 @@ class PersonListApi(APIView):
         responses={200: OutputSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        user, wanted = api_user(request), filters.validated_data
+        user, wanted = api_user(request), api_query(self.FilterSerializer, request)
         org = org_get_for_user(user=user, org_id=wanted["org"]) if "org" in wanted else None
         people = selectors.person_list(user=user, query=wanted.get("q", ""), org=org)
         return api_paginated(self, people, self.OutputSerializer)
@@ -256,11 +255,10 @@ class ExecutiveRosterApi(APIView):
         responses={200: OutputSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        params = RosterFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
+        params = api_query(RosterFilterSerializer, request)
         user = api_user(request)
-        org = org_get_for_user(user=user, org_id=params.validated_data["org"])
-        filters = RosterFilters.from_params(params.validated_data)
+        org = org_get_for_user(user=user, org_id=params["org"])
+        filters = RosterFilters.from_params(params)
         seats = selectors.executive_roster(user=user, org=org, filters=filters)
         return api_paginated(self, seats, self.OutputSerializer)
 
@@ -286,10 +284,9 @@ class ExecutiveFiguresApi(APIView):
         responses={200: OutputSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        params = self.FilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
+        params = api_query(self.FilterSerializer, request)
         user = api_user(request)
-        org = org_get_for_user(user=user, org_id=params.validated_data["org"])
+        org = org_get_for_user(user=user, org_id=params["org"])
         figures = selectors.executive_figures(user=user, org=org)
         return Response(self.OutputSerializer(figures.as_dict()).data)
 
