@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "jinguo.people",
     "jinguo.households",
     "jinguo.imports",
+    "jinguo.visits",
+    "jinguo.cases",
 ]
 
 MIDDLEWARE = [

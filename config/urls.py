@@ -10,6 +10,8 @@ api_v1 = [
     path("", include("jinguo.people.api")),
     path("", include("jinguo.households.api")),
     path("", include("jinguo.imports.api")),
+    path("", include("jinguo.visits.api")),
+    path("", include("jinguo.cases.api")),
 ]
 
 urlpatterns = [
@@ -20,6 +22,8 @@ urlpatterns = [
     path("people/", include("jinguo.people.urls")),
     path("households/", include("jinguo.households.urls")),
     path("imports/", include("jinguo.imports.urls")),
+    path("visits/", include("jinguo.visits.urls")),
+    path("cases/", include("jinguo.cases.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
