@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jinguo.audit.middleware.RequestContextMiddleware",
+    "jinguo.accounts.middleware.PasswordExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,6 +125,11 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("JINGUO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("JINGUO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# 等保 level 3: lock an account after repeated failed logins; passwords expire.
+LOGIN_MAX_FAILURES = env_int("JINGUO_LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCK_MINUTES = env_int("JINGUO_LOGIN_LOCK_MINUTES", 30)
+PASSWORD_MAX_AGE_DAYS = env_int("JINGUO_PASSWORD_MAX_AGE_DAYS", 90)
 
 SESSION_COOKIE_AGE = env_int("JINGUO_SESSION_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session

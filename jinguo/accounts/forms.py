@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -14,6 +15,19 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("用户名或密码错误。"),
         "inactive": _("该账号已停用。"),
     }
+
+    def clean(self) -> dict[str, Any]:
+        # A locked account is refused before its password is even checked, so guessing
+        # during the lock learns nothing.
+        user = User.objects.filter(username=self.cleaned_data.get("username", "")).first()
+        if user is not None and user.is_locked(timezone.now()):
+            until = timezone.localtime(user.locked_until)
+            raise forms.ValidationError(
+                _("登录失败次数过多，账号已锁定，请于%(time)s后再试。")
+                % {"time": f"{until:%H:%M}"},
+                code="locked",
+            )
+        return super().clean()
 
 
 class _ScopeCheckMixin(forms.ModelForm):

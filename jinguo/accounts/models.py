@@ -1,5 +1,7 @@
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
@@ -58,6 +60,8 @@ class User(AbstractBaseUser):
     is_active = models.BooleanField(_("启用"), default=True)
     date_joined = models.DateTimeField(_("创建时间"), auto_now_add=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    failed_logins = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -99,6 +103,16 @@ class User(AbstractBaseUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role in ADMIN_ROLES
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+    def password_expired(self, now: datetime) -> bool:
+        """True when the password is older than PASSWORD_MAX_AGE_DAYS (or was never set by
+        its owner through the product)."""
+        if self.password_changed_at is None:
+            return True
+        return now - self.password_changed_at > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
         # Django's per-model permissions are not used: roles decide (see common.admin).

@@ -1,10 +1,13 @@
 """Writes to accounts. Role and scope changes are written to the audit log with old and new."""
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,7 +63,9 @@ def user_create(
     if errors:
         raise ValidationError(errors)
     user.set_password(password)
-    user.password_changed_at = timezone.now()
+    # A password an administrator chose is known to two people: its owner must replace it at
+    # her first login. Accounts the system creates itself (demo data) start with a fresh one.
+    user.password_changed_at = timezone.now() if actor is None else None
     user.save()
     audit_record(
         actor=actor,
@@ -107,10 +112,12 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": list(exc.messages)}) from None
+    own = actor.pk == user.pk
     user.set_password(password)
-    user.password_changed_at = timezone.now()
+    # A reset by an administrator must be replaced by its owner at the next login.
+    user.password_changed_at = timezone.now() if own else None
     user.save(update_fields=["password", "password_changed_at"])
-    note = "self" if actor.pk == user.pk else "reset"
+    note = "self" if own else "reset"
     audit_record(actor=actor, action="user.password", target=user, note=note)
 
 
@@ -124,5 +131,43 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
     user.save(update_fields=["is_active"])
     audit_record(
         actor=actor, action="user.active", target=user, changes={"is_active": [old, is_active]}
+    )
+    return user
+
+
+def login_failed(*, username: str) -> User | None:
+    """Count a failed login; lock the account for LOGIN_LOCK_MINUTES after LOGIN_MAX_FAILURES
+    in a row (等保). The counter is updated in SQL so parallel attempts all count."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        audit_record(actor=None, action="auth.login_failed", username=username)
+        return None
+    User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+    user.refresh_from_db(fields=["failed_logins", "locked_until"])
+    audit_record(actor=user, action="auth.login_failed", note=f"{user.failed_logins}")
+    if user.failed_logins >= settings.LOGIN_MAX_FAILURES and not user.is_locked(timezone.now()):
+        user.locked_until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+        user.save(update_fields=["locked_until"])
+        audit_record(actor=user, action="auth.locked", note=f"until {user.locked_until:%H:%M}")
+    return user
+
+
+def login_succeeded(*, user: User) -> None:
+    if user.failed_logins or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    audit_record(actor=user, action="auth.login")
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User) -> User:
+    """The security administrator lifts a lock before it runs out."""
+    old = user.locked_until
+    user.failed_logins, user.locked_until = 0, None
+    user.save(update_fields=["failed_logins", "locked_until"])
+    audit_record(
+        actor=actor,
+        action="user.unlock",
+        target=user,
+        changes={"locked_until": [str(old) if old else None, None]},
     )
     return user

@@ -9,4 +9,5 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("security/", views.security_overview, name="security"),
     path("security/<int:user_id>/toggle/", views.toggle_active, name="toggle_active"),
+    path("security/<int:user_id>/unlock/", views.unlock, name="unlock"),
 ]

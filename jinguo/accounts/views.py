@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jinguo.accounts import selectors, services
 from jinguo.accounts.forms import LoginForm
-from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.audit.services import audit_record
 from jinguo.common.http import AuthedRequest
@@ -26,13 +26,11 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(actor=form.get_user(), action="auth.login")
+        services.login_succeeded(user=form.get_user())
         return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        username = str(form.data.get("username", ""))
-        actor = User.objects.filter(username=username).first()
-        audit_record(actor=actor, action="auth.login_failed", username=username)
+        services.login_failed(username=str(form.data.get("username", ""))[:50])
         return super().form_invalid(form)
 
 
@@ -66,7 +64,7 @@ def _require_security_admin(request: AuthedRequest) -> None:
 def security_overview(request: AuthedRequest) -> HttpResponse:
     _require_security_admin(request)
     users = selectors.user_list_all(user=request.user).order_by("-is_active", "username")
-    return render(request, "accounts/security.html", {"users": users})
+    return render(request, "accounts/security.html", {"users": users, "now_time": timezone.now()})
 
 
 @login_required
@@ -79,4 +77,14 @@ def toggle_active(request: AuthedRequest, user_id: int) -> HttpResponse:
     else:
         services.user_set_active(actor=request.user, user=target, is_active=not target.is_active)
         messages.success(request, _("已更新账号“%(name)s”的状态。") % {"name": target.username})
+    return redirect(reverse("accounts:security"))
+
+
+@login_required
+@require_POST
+def unlock(request: AuthedRequest, user_id: int) -> HttpResponse:
+    _require_security_admin(request)
+    target = get_object_or_404(selectors.user_list_all(user=request.user), pk=user_id)
+    services.user_unlock(actor=request.user, user=target)
+    messages.success(request, _("已解锁账号“%(name)s”。") % {"name": target.username})
     return redirect(reverse("accounts:security"))
