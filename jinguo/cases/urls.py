@@ -1,4 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from jinguo.cases import views
 
 app_name = "cases"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_report, name="create"),
+    path("figures/", views.case_figures, name="figures"),
+    path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/<slug:action>/", views.case_action, name="action"),
+]

@@ -25,6 +25,12 @@ OPERATIONS = {
     ("/api/v1/households/{household_id}/", "get"): "household_detail",
     ("/api/v1/households/{household_id}/assign/", "post"): "household_assign",
     ("/api/v1/households/coverage/", "get"): "household_coverage",
+    ("/api/v1/visits/", "post"): "visit_create",
+    ("/api/v1/visits/todo/", "get"): "visit_todo",
+    ("/api/v1/wishes/", "get"): "wish_list",
+    ("/api/v1/wishes/", "post"): "wish_collect",
+    ("/api/v1/wishes/{wish_id}/claim/", "post"): "wish_claim",
+    ("/api/v1/wishes/{wish_id}/fulfil/", "post"): "wish_fulfil",
 }
 
 
