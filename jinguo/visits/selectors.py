@@ -1,0 +1,167 @@
+"""Reads of visits and wishes, always within the user's scope.
+
+The visit plan: a household is due `interval` days after its last visit (or after it was
+registered, if never visited), where `interval` is the smallest visit frequency among its active
+categories. Households without a category are not planned. All computed in SQL.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DurationField,
+    ExpressionWrapper,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Substr, TruncDate
+from django.http import Http404
+from django.utils import timezone
+
+from jinguo.accounts.models import User
+from jinguo.accounts.roles import Role
+from jinguo.households.models import Household
+from jinguo.households.selectors import household_list, households_visible, my_households
+from jinguo.orgs import tree
+from jinguo.orgs.kinds import TERRITORIAL_LEVEL
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import scope_q
+from jinguo.visits.models import Visit, Wish, WishChange
+
+WEEK = 7
+
+
+def _with_due(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Annotate last_visit, interval and due (null without an active category)."""
+    interval = Min("categories__visit_interval_days", filter=Q(categories__is_active=True))
+    last = Max("visits__visited_on")
+    base = Coalesce(last, TruncDate("created_at"), output_field=DateField())
+    # days × one day: an interval both databases add to a date.
+    span = ExpressionWrapper(
+        Cast("interval", IntegerField()) * Value(dt.timedelta(days=1)), output_field=DurationField()
+    )
+    due = Cast(ExpressionWrapper(base + span, output_field=DateField()), DateField())
+    return households.annotate(last_visit=last, interval=interval).annotate(due=due)
+
+
+def _planned(households: QuerySet[Household]) -> QuerySet[Household]:
+    return _with_due(households).filter(Q(interval__isnull=False))
+
+
+def _todo_base(*, user: User, org: OrgUnit | None) -> QuerySet[Household]:
+    if user.role == Role.GRID_MEMBER:
+        households = my_households(user=user)
+    else:
+        households = households_visible(user=user).filter(is_active=True)
+    if org is not None:
+        households = households.filter(org.subtree_q("grid__"))
+    return households
+
+
+def visit_todo(
+    *, user: User, today: dt.date | None = None, org: OrgUnit | None = None
+) -> QuerySet[Household]:
+    """Households overdue (due < today) or due this week (today … today+6), earliest due first,
+    so the overdue ones come first; each carries `due`, `last_visit` and `interval`."""
+    today = today or timezone.localdate()
+    week_end = today + dt.timedelta(days=WEEK - 1)
+    households = _planned(_todo_base(user=user, org=org)).filter(Q(due__lte=week_end))
+    return households.select_related("head", "grid").order_by("due", "number")
+
+
+def visit_overdue(
+    *, user: User, today: dt.date | None = None, org: OrgUnit | None = None
+) -> QuerySet[Household]:
+    today = today or timezone.localdate()
+    return visit_todo(user=user, today=today, org=org).filter(Q(due__lt=today))
+
+
+@dataclass
+class OverdueCounts:
+    org: OrgUnit
+    total: int = 0
+    children: list[tuple[OrgUnit, int]] = field(default_factory=list)
+
+
+def overdue_counts(*, user: User, org: OrgUnit, today: dt.date | None = None) -> OverdueCounts:
+    """Overdue households in `org`'s subtree, and per direct child unit (by the child segment of
+    the home grid's path, as households.selectors.coverage_counts does). Two queries."""
+    overdue = visit_overdue(user=user, today=today, org=org).order_by().values("pk")
+    rows = (
+        Household.objects.filter(pk__in=overdue)
+        .annotate(segment=Substr("grid__path", len(org.path) + 1, tree.SEGMENT))
+        .values("segment")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    per_segment = {row["segment"]: row["n"] for row in rows}
+    result = OverdueCounts(org=org, total=sum(per_segment.values()))
+    children = (
+        OrgUnit.objects.filter(scope_q(user=user, field=""))
+        .filter(parent=org, is_active=True, kind__in=list(TERRITORIAL_LEVEL))
+        .order_by("code", "name")
+    )
+    for child in children:
+        result.children.append((child, per_segment.get(tree.segment(child.pk), 0)))
+    return result
+
+
+def household_picker(
+    *, user: User, query: str = "", today: dt.date | None = None
+) -> QuerySet[Household]:
+    """Households to log a visit for: without a search, her own (my_households); with one, every
+    household she may see that matches, hers first. Overdue ones on top in both cases."""
+    today = today or timezone.localdate()
+    if query:
+        mine = my_households(user=user).order_by().values("pk")
+        households = household_list(user=user, query=query).annotate(
+            mine=Case(When(pk__in=mine, then=1), default=0, output_field=IntegerField())
+        )
+    else:
+        households = my_households(user=user).annotate(mine=Value(1))
+    overdue = Case(When(due__lt=today, then=1), default=0, output_field=IntegerField())
+    return (
+        _with_due(households)
+        .annotate(is_overdue=overdue)
+        .order_by("-is_overdue", "-mine", "due", "number")
+    )
+
+
+def visit_list(
+    *, user: User, household: Household | None = None, org: OrgUnit | None = None
+) -> QuerySet[Visit]:
+    visits = Visit.objects.filter(household__in=households_visible(user=user).values("pk"))
+    if household is not None:
+        visits = visits.filter(household=household)
+    if org is not None:
+        visits = visits.filter(org.subtree_q("org__"))
+    return visits.select_related("household", "executive", "visited_by", "org")
+
+
+def wish_list(*, user: User, status: str | None = None) -> QuerySet[Wish]:
+    wishes = Wish.objects.filter(scope_q(user=user, field="org"))
+    if status:
+        wishes = wishes.filter(status=status)
+    return wishes.select_related("org", "household", "collected_by")
+
+
+def wish_get_for_user(*, user: User, wish_id: int, for_write: bool = False) -> Wish:
+    wish = wish_list(user=user).filter(pk=wish_id).first()
+    if wish is None:
+        raise Http404
+    if for_write and not user.can_write:
+        raise PermissionDenied
+    return wish
+
+
+def wish_changes(*, wish: Wish) -> QuerySet[WishChange]:
+    return wish.changes.select_related("actor")

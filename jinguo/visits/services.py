@@ -1,0 +1,204 @@
+"""Writes for visits and wishes. Callers fetch the household or wish through the selectors'
+fetch-and-check functions first (404 out of scope, 403 for read-only roles); these functions
+enforce the rules of the record and raise ValidationError with Chinese messages, by field."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinguo.accounts.models import User
+from jinguo.audit.services import audit_record
+from jinguo.households.models import Household
+from jinguo.orgs.models import OrgUnit
+from jinguo.visits.models import Channel, ServiceKind, Visit, Wish, WishChange
+from jinguo.visits.uploads import photo_errors
+
+Status = Wish.Status
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    found = {field: messages for field, messages in errors.items() if messages}
+    if found:
+        raise ValidationError(found)
+
+
+def _require_writer(actor: User) -> None:
+    # Views check this already; a service called from elsewhere must not let a leader write.
+    if not actor.can_write:
+        raise PermissionDenied
+
+
+# --- visits -------------------------------------------------------------------------------------
+
+
+def _visit_errors(
+    *, channel: str, services: list[str], visited_on: dt.date, photo: UploadedFile | None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {"channel": [], "services": [], "visited_on": []}
+    if channel not in Channel.values:
+        errors["channel"].append(_("请选择走访方式"))
+    unknown = [code for code in services if code not in ServiceKind.values]
+    if unknown:
+        errors["services"].append(_("未知的服务内容：%(codes)s") % {"codes": "、".join(unknown)})
+    if visited_on > timezone.localdate():
+        errors["visited_on"].append(_("走访日期不能晚于今天"))
+    errors["photo"] = photo_errors(photo)
+    return errors
+
+
+def visit_log(
+    *,
+    actor: User,
+    household: Household,
+    channel: str,
+    services: Iterable[str],
+    note: str = "",
+    photo: UploadedFile | None = None,
+    visited_on: dt.date | None = None,
+) -> Visit:
+    """Record a visit by `actor` (she may see `household`: callers fetch it through
+    household_get_for_user). Her person record is the executive who visited."""
+    _require_writer(actor)
+    codes = list(dict.fromkeys(services))  # keep the order, drop repeats
+    day = visited_on or timezone.localdate()
+    _raise_if(_visit_errors(channel=channel, services=codes, visited_on=day, photo=photo))
+    with transaction.atomic():
+        visit = Visit(
+            household=household,
+            executive_id=actor.person_id,
+            visited_by=actor,
+            org_id=household.grid_id,
+            channel=channel,
+            services=codes,
+            note=note.strip(),
+            visited_on=day,
+        )
+        if photo:
+            visit.photo.save(photo.name or "photo", photo, save=False)
+        visit.save()
+        changes = {"channel": [None, channel], "services": [None, codes], "date": [None, str(day)]}
+        audit_record(actor=actor, action="visit.create", target=visit, changes=changes)
+    return visit
+
+
+# --- wishes -------------------------------------------------------------------------------------
+
+
+def _wish_change(*, actor: User, wish: Wish, old: str, note: str = "") -> None:
+    WishChange.objects.create(
+        wish=wish, actor=actor, from_status=old, to_status=wish.status, note=note[:500]
+    )
+    audit_record(
+        actor=actor,
+        action=f"wish.{wish.status}",
+        target=wish,
+        changes={"status": [old or None, wish.status]},
+        note=note,
+    )
+
+
+def wish_collect(
+    *,
+    actor: User,
+    content: str,
+    category: str,
+    household: Household | None = None,
+    org: OrgUnit | None = None,
+) -> Wish:
+    """A new wish, owned by the household's grid, or by `org` (default: the actor's unit)."""
+    _require_writer(actor)
+    content = content.strip()
+    owner = household.grid if household is not None else (org or actor.org)
+    _raise_if(
+        {
+            "content": [] if content else [_("请填写心愿内容")],
+            "category": [] if category in Wish.Category.values else [_("请选择心愿类别")],
+        }
+    )
+    if owner is None:
+        raise ValidationError({"org": [_("请选择所属组织")]})
+    with transaction.atomic():
+        wish = Wish.objects.create(
+            org=owner, household=household, content=content, category=category, collected_by=actor
+        )
+        _wish_change(actor=actor, wish=wish, old="")
+    return wish
+
+
+# Which states each transition may start from.
+_ALLOWED = {
+    Status.CLAIMED: {Status.COLLECTED},
+    Status.FULFILLED: {Status.CLAIMED},
+    Status.CANCELLED: {Status.COLLECTED, Status.CLAIMED},
+}
+
+
+def _locked(wish: Wish, target: str) -> Wish:
+    """The wish row, locked until the transaction ends, checked against the state machine:
+    two people claiming one wish at once cannot both win."""
+    locked = Wish.objects.select_for_update().get(pk=wish.pk)
+    if locked.status not in _ALLOWED[Status(target)]:
+        raise ValidationError(
+            _("心愿当前状态为“%(now)s”，不能变为“%(to)s”")
+            % {"now": locked.get_status_display(), "to": Status(target).label}
+        )
+    return locked
+
+
+def _transition(*, actor: User, wish: Wish, target: str, note: str = "", **fields: object) -> Wish:
+    _require_writer(actor)
+    with transaction.atomic():
+        locked = _locked(wish, target)
+        old = locked.status
+        locked.status = target
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save()
+        _wish_change(actor=actor, wish=locked, old=old, note=note)
+    return locked
+
+
+def wish_claim(*, actor: User, wish: Wish, donor_name: str) -> Wish:
+    donor_name = donor_name.strip()
+    if not donor_name:
+        raise ValidationError({"donor_name": [_("请填写认领的单位或个人")]})
+    return _transition(
+        actor=actor,
+        wish=wish,
+        target=Status.CLAIMED,
+        note=donor_name,
+        donor_name=donor_name[:100],
+        claimed_at=timezone.now(),
+    )
+
+
+def wish_fulfil(
+    *, actor: User, wish: Wish, evidence_note: str, evidence_file: UploadedFile | None = None
+) -> Wish:
+    evidence_note = evidence_note.strip()
+    _raise_if(
+        {
+            "evidence_note": [] if evidence_note else [_("请填写心愿实现情况")],
+            "evidence_file": photo_errors(evidence_file),
+        }
+    )
+    with transaction.atomic():
+        done = _transition(
+            actor=actor,
+            wish=wish,
+            target=Status.FULFILLED,
+            evidence_note=evidence_note,
+            fulfilled_at=timezone.now(),
+        )
+        if evidence_file:
+            done.evidence_file.save(evidence_file.name or "evidence", evidence_file)
+    return done
+
+
+def wish_cancel(*, actor: User, wish: Wish, note: str = "") -> Wish:
+    return _transition(actor=actor, wish=wish, target=Status.CANCELLED, note=note.strip())

@@ -1,0 +1,159 @@
+"""Pages of the visit log: my to-do, the three-tap visit form, the overdue roll-up, a
+household's visit history and the wishes. Households and wishes come through the selectors'
+fetch-and-check functions: out of scope is a 404, a write by a read-only role a 403."""
+
+from collections.abc import Callable
+from functools import partial
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from jinguo.common.forms import call_service
+from jinguo.common.http import AuthedRequest
+from jinguo.households.selectors import household_get_for_user
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import org_get_for_user
+from jinguo.visits import selectors, services
+from jinguo.visits.forms import CancelForm, ClaimForm, FulfilForm, VisitForm, WishForm
+from jinguo.visits.models import Wish
+
+PAGE_SIZE = 50
+
+
+def _int(request: AuthedRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _business(request: AuthedRequest) -> None:
+    if not request.user.has_business_scope:
+        raise Http404
+
+
+def _org_param(request: AuthedRequest, *, default_own: bool) -> OrgUnit | None:
+    org_id = _int(request, "org") or (request.user.org_id if default_own else None)
+    return org_get_for_user(user=request.user, org_id=org_id) if org_id else None
+
+
+@login_required
+@require_GET
+def todo(request: AuthedRequest) -> HttpResponse:
+    _business(request)
+    org = _org_param(request, default_own=False)
+    rows = selectors.visit_todo(user=request.user, org=org)[:300]
+    context = {"rows": rows, "org": org, "today": timezone.localdate()}
+    return render(request, "visits/todo.html", context)
+
+
+@login_required
+@require_GET
+def overdue(request: AuthedRequest) -> HttpResponse:
+    _business(request)
+    org = _org_param(request, default_own=True)
+    if org is None:
+        raise Http404
+    counts = selectors.overdue_counts(user=request.user, org=org)
+    return render(request, "visits/overdue.html", {"org": org, "counts": counts})
+
+
+def _picker(request: AuthedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:50]
+    rows = selectors.household_picker(user=request.user, query=query)[:50]
+    context = {"rows": rows, "query": query, "today": timezone.localdate()}
+    fragment = request.headers.get("HX-Request")
+    return render(request, "visits/picker_rows.html" if fragment else "visits/picker.html", context)
+
+
+@login_required
+def visit_create(request: AuthedRequest) -> HttpResponse:
+    _business(request)
+    household_id = _int(request, "household")
+    if household_id is None:
+        return _picker(request)
+    household = household_get_for_user(user=request.user, household_id=household_id, for_write=True)
+    form = VisitForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        visit = call_service(
+            form, lambda: services.visit_log(actor=request.user, household=household, **data)
+        )
+        if visit is not None:
+            messages.success(request, _("已记录对%(number)s的走访。") % {"number": household})
+            return redirect("visits:todo")
+    return render(request, "visits/form.html", {"form": form, "household": household})
+
+
+@login_required
+@require_GET
+def household_visits(request: AuthedRequest, household_id: int) -> HttpResponse:
+    household = household_get_for_user(user=request.user, household_id=household_id)
+    visits = selectors.visit_list(user=request.user, household=household)
+    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "visits/household.html", {"household": household, "page": page})
+
+
+@login_required
+def wish_list(request: AuthedRequest) -> HttpResponse:
+    """The wishes in scope and the collect form; ?household= collects for that household (the
+    link on the visit form: a wish heard during a visit)."""
+    _business(request)
+    household_id = _int(request, "household")
+    household = None
+    if household_id is not None:
+        household = household_get_for_user(
+            user=request.user, household_id=household_id, for_write=request.method == "POST"
+        )
+    form = WishForm(request.POST or None)
+    if request.method == "POST" and not request.user.can_write:
+        raise PermissionDenied
+    if form.is_valid():
+        collect = partial(services.wish_collect, actor=request.user, household=household)
+        if call_service(form, lambda: collect(**form.cleaned_data)) is not None:
+            messages.success(request, _("心愿已登记。"))
+            return redirect("visits:wishes")
+    status = request.GET.get("status") or None
+    page = Paginator(selectors.wish_list(user=request.user, status=status), PAGE_SIZE)
+    context = {"form": form, "page": page.get_page(request.GET.get("page")), "status": status}
+    context |= {"statuses": Wish.Status.choices, "household": household}
+    return render(request, "visits/wishes.html", context)
+
+
+def _wish_action(
+    request: AuthedRequest, wish_id: int, form_class: type[Form], act: Callable[..., Wish]
+) -> HttpResponse:
+    wish = selectors.wish_get_for_user(user=request.user, wish_id=wish_id, for_write=True)
+    form = form_class(request.POST, request.FILES or None)
+    done: Wish | None = None
+    if form.is_valid():
+        done = call_service(form, lambda: act(actor=request.user, wish=wish, **form.cleaned_data))
+    if done is not None:
+        messages.success(request, _("已更新心愿状态。"))
+    for error in [e for errors in form.errors.values() for e in errors]:
+        messages.error(request, str(error))
+    return redirect("visits:wishes")
+
+
+@login_required
+@require_POST
+def wish_claim(request: AuthedRequest, wish_id: int) -> HttpResponse:
+    return _wish_action(request, wish_id, ClaimForm, services.wish_claim)
+
+
+@login_required
+@require_POST
+def wish_fulfil(request: AuthedRequest, wish_id: int) -> HttpResponse:
+    return _wish_action(request, wish_id, FulfilForm, services.wish_fulfil)
+
+
+@login_required
+@require_POST
+def wish_cancel(request: AuthedRequest, wish_id: int) -> HttpResponse:
+    return _wish_action(request, wish_id, CancelForm, services.wish_cancel)
