@@ -109,7 +109,7 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, case: Case) -> list[str]:
-        return services.allowed_actions(case)
+        return [a for a in services.allowed_actions(case) if a in RUNS]
 
     @extend_schema_field(TransitionSerializer(many=True))
     def get_transitions(self, case: Case) -> list[dict[str, Any]]:

@@ -31,6 +31,11 @@ OPERATIONS = {
     ("/api/v1/wishes/", "post"): "wish_collect",
     ("/api/v1/wishes/{wish_id}/claim/", "post"): "wish_claim",
     ("/api/v1/wishes/{wish_id}/fulfil/", "post"): "wish_fulfil",
+    ("/api/v1/cases/", "get"): "case_list",
+    ("/api/v1/cases/", "post"): "case_report",
+    ("/api/v1/cases/{case_id}/", "get"): "case_detail",
+    ("/api/v1/cases/{case_id}/actions/", "post"): "case_action",
+    ("/api/v1/cases/figures/", "get"): "case_figures",
 }
 
 

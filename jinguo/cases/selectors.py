@@ -1,0 +1,193 @@
+"""Reads of cases, always within the user's scope: a case is visible where it is handled (org)
+and where it was reported (origin_org), so a village keeps following a case it escalated."""
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.accounts.models import User
+from jinguo.cases.models import (
+    DISPUTE_KINDS,
+    Case,
+    CaseKind,
+    CaseParticipant,
+    CaseTransition,
+    MediationAgreement,
+)
+from jinguo.cases.services import OPEN
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import scope_q
+from jinguo.people.models import Person
+
+S = Case.Status
+DONE = (S.RESOLVED, S.VERIFIED, S.CLOSED, S.RATED)  # handled: resolved or further
+
+
+def case_scope_q(*, user: User) -> Q:
+    return scope_q(user=user, field="org") | scope_q(user=user, field="origin_org")
+
+
+def cases_visible(*, user: User) -> QuerySet[Case]:
+    return Case.objects.filter(case_scope_q(user=user))
+
+
+def case_get_for_user(*, user: User, case_id: int, for_write: bool = False) -> Case:
+    """Fetch-and-check: 404 when missing or out of scope; with for_write, 403 unless the user
+    may write at the unit handling the case now (after an escalation the reporting village
+    still sees the case but no longer acts on it)."""
+    case = (
+        cases_visible(user=user)
+        .select_related("org", "origin_org", "household", "assignee", "reported_by")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    if for_write:
+        own = user.org
+        if not (user.can_write and own is not None and case.org.path.startswith(own.path)):
+            raise PermissionDenied
+    return case
+
+
+def _flag_q(now: dt.datetime) -> dict[str, Q]:
+    running = Q(status__in=OPEN)
+    return {
+        "overdue": running & Q(due_at__lt=now),
+        "warning": running & Q(warn_at__lte=now, due_at__gte=now),
+    }
+
+
+def case_list(
+    *,
+    user: User,
+    status: str | None = None,
+    kind: str | None = None,
+    overdue: bool | None = None,
+    warning: bool | None = None,
+    supervision: str | None = None,
+    org: OrgUnit | None = None,
+    ids_q: Q | None = None,
+) -> QuerySet[Case]:
+    """Visible cases, filtered, with what a row shows in the same query. Each row's
+    time_left_ratio / is_warning / is_overdue are properties over stored columns (see
+    `with_clock`), so no row costs a query."""
+    flags = _flag_q(timezone.now())
+    cases = cases_visible(user=user).select_related("org", "origin_org", "assignee")
+    if org is not None:
+        cases = cases.filter(org.subtree_q("org__") | org.subtree_q("origin_org__"))
+    if status:
+        cases = cases.filter(status=status)
+    if kind:
+        cases = cases.filter(kind=kind)
+    if supervision:
+        cases = cases.filter(supervision=supervision)
+    if overdue is not None:
+        cases = cases.filter(flags["overdue"] if overdue else ~flags["overdue"])
+    if warning is not None:
+        cases = cases.filter(flags["warning"] if warning else ~flags["warning"])
+    if ids_q is not None:
+        cases = cases.filter(ids_q)
+    return cases.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class Clock:
+    time_left_ratio: float | None  # None once the clock has stopped
+    is_warning: bool
+    is_overdue: bool
+
+
+def case_clock(case: Case, now: dt.datetime | None = None) -> Clock:
+    """Time left as a share of the limit: warning below 30 %, overdue past due_at."""
+    if case.status not in OPEN:
+        return Clock(None, False, False)
+    now = now or timezone.now()
+    span = (case.due_at - case.clock_started_at).total_seconds() or 1.0
+    ratio = (case.due_at - now).total_seconds() / span
+    return Clock(ratio, now >= case.warn_at and now <= case.due_at, now > case.due_at)
+
+
+def case_timeline(*, case: Case) -> QuerySet[CaseTransition]:
+    return case.transitions.select_related("actor")
+
+
+def case_participants(*, case: Case) -> QuerySet[CaseParticipant]:
+    return case.participants.select_related("person")
+
+
+def case_assignee_choices(*, case: Case) -> QuerySet[Person]:
+    """People of the unit handling the case or below it (executives, mediators)."""
+    return Person.objects.filter(case.org.subtree_q("org__")).order_by("name")
+
+
+# --- the seed figures --------------------------------------------------------------------------
+
+
+FIGURE_LABELS = {
+    "disputes": _("化解矛盾纠纷"),
+    "with_participants": _("其中执委参与"),
+    "written_agreements": _("达成书面调解协议"),
+    "emotional_handled": _("排查化解情感纠纷"),
+    "emotional_resolved": _("其中成功化解"),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: int
+    url: str  # the filtered list that shows exactly these cases
+
+    @property
+    def label(self) -> str:
+        return str(FIGURE_LABELS[self.key])
+
+
+def _period_q(start: dt.date, end: dt.date) -> Q:
+    """Handled in the period: resolved (办结) on a day from start to end inclusive."""
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return Q(status__in=DONE, resolved_at__gte=lo, resolved_at__lt=hi)
+
+
+def figure_filters() -> dict[str, Q]:
+    """Each figure's condition, on top of "handled in the period"."""
+    with_participant = Exists(CaseParticipant.objects.filter(case=OuterRef("pk")))
+    emotional = Q(kind=CaseKind.DISPUTE_EMOTIONAL)
+    return {
+        "disputes": Q(kind__in=DISPUTE_KINDS),
+        "with_participants": Q(kind__in=DISPUTE_KINDS) & Q(with_participant),
+        "written_agreements": Q(kind__in=DISPUTE_KINDS, outcome=Case.Outcome.WRITTEN),
+        "emotional_handled": emotional,
+        "emotional_resolved": emotional & Q(outcome__in=[Case.Outcome.WRITTEN, Case.Outcome.ORAL]),
+    }
+
+
+def figure_q(*, key: str, org: OrgUnit, start: dt.date, end: dt.date) -> Q:
+    """The cases a figure counts: handled at a unit of org's subtree, in the period."""
+    return org.subtree_q("org__") & _period_q(start, end) & figure_filters()[key]
+
+
+def case_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
+    """Disputes handled, with executive participation, written agreements, emotional disputes
+    handled and resolved (written or oral agreement): one query per figure, each linking to
+    the list of the cases it counts."""
+    visible = cases_visible(user=user)
+    figures = []
+    for key in figure_filters():
+        q = figure_q(key=key, org=org, start=start, end=end)
+        params = {"figure": key, "org": org.pk, "start": start, "end": end}
+        figures.append(Figure(key, visible.filter(q).count(), "/cases/?" + urlencode(params)))
+    return figures
+
+
+def case_agreement(*, case: Case) -> MediationAgreement | None:
+    return MediationAgreement.objects.filter(case=case).first()

@@ -1,0 +1,153 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from jinguo.cases import services
+from jinguo.cases.models import Case
+from jinguo.cases.selectors import (
+    case_clock,
+    case_figures,
+    case_get_for_user,
+    case_list,
+    figure_q,
+)
+from jinguo.cases.tests.factories import closed, report, resolved
+from jinguo.people.models import Person
+
+
+@pytest.fixture
+def mediator(tree) -> Person:
+    return Person.objects.create(org=tree.songhe, name="调解员甲", gender="F")
+
+
+def test_a_village_sees_its_cases_and_not_another_villages(cast, tree):
+    mine, theirs = report(tree.wushan), report(tree.gangkou)
+    assert list(case_list(user=cast.songhe_chair)) == [mine]
+    assert set(case_list(user=cast.township_cadre)) == {mine, theirs}
+    with pytest.raises(Http404):
+        case_get_for_user(user=cast.songhe_chair, case_id=theirs.pk)
+    assert list(case_list(user=cast.system_admin)) == []
+
+
+def test_the_reporting_unit_still_sees_an_escalated_case_but_cannot_act(cast, tree):
+    case = services.case_escalate(actor=None, case=report(tree.songhe), reason="跨村")
+    assert case_get_for_user(user=cast.songhe_chair, case_id=case.pk) == case
+    with pytest.raises(PermissionDenied):
+        case_get_for_user(user=cast.songhe_chair, case_id=case.pk, for_write=True)
+    assert case_get_for_user(user=cast.township_cadre, case_id=case.pk, for_write=True)
+
+
+def test_a_leader_reads_but_may_not_write(cast, tree):
+    case = report(tree.songhe)
+    assert case_get_for_user(user=cast.county_leader, case_id=case.pk) == case
+    with pytest.raises(PermissionDenied):
+        case_get_for_user(user=cast.county_leader, case_id=case.pk, for_write=True)
+
+
+def test_warning_below_30_percent_of_the_time_left_and_overdue_past_the_deadline(cast, tree, clock):
+    clock(2026, 3, 2, 0, 0)  # Monday; rights visit: 5 working days → due Mon 9 Mar 23:59:59
+    case = report(tree.songhe, kind="rights_visit")
+    span = case.due_at - case.clock_started_at
+    at = lambda share: case.due_at - span * share  # noqa: E731 — time when `share` is left
+    assert not case_clock(case, at(0.31)).is_warning
+    assert case_clock(case, at(0.29)).is_warning
+    assert case_clock(case, at(0.29)).time_left_ratio == pytest.approx(0.29)
+    late = case.due_at + dt.timedelta(minutes=1)
+    assert case_clock(case, late).is_overdue and not case_clock(case, late).is_warning
+
+    clock(2026, 3, 8, 12, 0)  # 6.5 of 7.99 days gone: less than 30 % left
+    assert list(case_list(user=cast.songhe_chair, warning=True)) == [case]
+    assert list(case_list(user=cast.songhe_chair, overdue=True)) == []
+    clock(2026, 3, 10, 0, 0)
+    assert list(case_list(user=cast.songhe_chair, overdue=True)) == [case]
+    assert list(case_list(user=cast.songhe_chair, warning=True)) == []
+
+
+def test_a_stopped_clock_never_warns(tree, mediator, clock):
+    clock(2026, 3, 2, 9, 0)
+    case = resolved(tree.songhe, mediator)
+    assert case_clock(case, case.due_at + dt.timedelta(days=5)).is_overdue is False
+
+
+def test_the_list_does_not_query_per_row(cast, tree, mediator, count_queries):
+    def run() -> None:
+        for case in case_list(user=cast.songhe_chair):
+            case_clock(case)
+            _ = (case.org.name, case.origin_org.name, case.assignee and case.assignee.name)
+
+    report(tree.songhe)
+    resolved(tree.songhe, mediator)
+    few = count_queries(run)
+    for _i in range(4):
+        resolved(tree.wushan, mediator)
+    assert count_queries(run) == few
+
+
+def build_dataset(tree, mediator, clock) -> None:
+    """10 disputes handled in March (6 with executives, 3 written agreements), of which 4
+    emotional (2 resolved), plus cases the figures must not count."""
+    clock(2026, 3, 10, 9, 0)
+    plan = [
+        # kind, outcome, participant, closed (else only resolved)
+        ("dispute_marriage", "written_agreement", True, True),
+        ("dispute_marriage", "written_agreement", True, True),
+        ("dispute_neighbour", "written_agreement", True, False),
+        ("dispute_neighbour", "not_resolved", True, True),
+        ("dispute_support", "oral_agreement", False, True),
+        ("domestic_violence", "oral_agreement", True, True),
+        ("dispute_emotional", "oral_agreement", True, True),
+        ("dispute_emotional", "oral_agreement", False, False),
+        ("dispute_emotional", "not_resolved", False, True),
+        ("dispute_emotional", "not_resolved", False, True),
+    ]
+    for kind, outcome, with_participant, done in plan:
+        build = closed if done else resolved
+        org = tree.wushan
+        case = build(org, mediator, kind=kind, outcome=outcome)
+        if with_participant:
+            services.case_add_participant(actor=None, case=case, person=mediator, role="mediator")
+    resolved(tree.wushan, mediator, kind="request", outcome="")  # not a dispute
+    report(tree.wushan, kind="dispute_emotional")  # not handled yet
+    resolved(tree.gangkou, mediator, kind="dispute_emotional")  # another village
+    clock(2026, 4, 2, 9, 0)
+    resolved(tree.wushan, mediator, outcome="written_agreement")  # after the period
+
+
+def test_the_seed_figures_reproduce_a_built_dataset_exactly(cast, tree, mediator, clock):
+    build_dataset(tree, mediator, clock)
+    figures = case_figures(
+        user=cast.township_cadre,
+        org=tree.songhe,
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 31),
+    )
+    assert {f.key: f.value for f in figures} == {
+        "disputes": 10,
+        "with_participants": 6,
+        "written_agreements": 3,
+        "emotional_handled": 4,
+        "emotional_resolved": 2,
+    }
+    assert figures[0].url.startswith("/cases/?figure=disputes&org=")
+    # The figure's link lists exactly the cases it counts.
+    q = figure_q(
+        key="with_participants",
+        org=tree.songhe,
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 31),
+    )
+    assert case_list(user=cast.township_cadre, ids_q=q).count() == 6
+
+
+def test_figures_only_count_what_the_user_may_see(cast, tree, mediator, clock):
+    build_dataset(tree, mediator, clock)
+    figures = case_figures(
+        user=cast.gangkou_chair,
+        org=tree.helixi,
+        start=dt.date(2026, 3, 1),
+        end=dt.date(2026, 3, 31),
+    )
+    assert {f.key: f.value for f in figures}["emotional_handled"] == 1
+    assert Case.objects.count() == 14
