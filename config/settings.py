@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "jinguo.imports",
     "jinguo.visits",
     "jinguo.cases",
+    "jinguo.intake",
 ]
 
 MIDDLEWARE = [

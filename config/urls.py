@@ -24,6 +24,7 @@ urlpatterns = [
     path("imports/", include("jinguo.imports.urls")),
     path("visits/", include("jinguo.visits.urls")),
     path("cases/", include("jinguo.cases.urls")),
+    path("intake/", include("jinguo.intake.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
