@@ -1,7 +1,12 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.cases.models import CaseKind
 from jinguo.visits.models import Channel, ServiceKind, Wish
+
+CASE_FIELDS = ("case_kind", "case_title", "case_description")
 
 
 class VisitForm(forms.Form):
@@ -25,6 +30,34 @@ class VisitForm(forms.Form):
     visited_on = forms.DateField(
         label=_("走访日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    # Optional: a dispute or request heard during the visit, reported as a case at once.
+    case_kind = forms.ChoiceField(
+        label=_("纠纷诉求类型"), choices=[("", "---------"), *CaseKind.choices], required=False
+    )
+    case_title = forms.CharField(label=_("诉求标题"), max_length=100, required=False)
+    case_description = forms.CharField(
+        label=_("诉求情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def other_fields(self) -> list[forms.BoundField]:
+        """The plain fields after channel and services, the case section left out."""
+        skip = {"channel", "services", *CASE_FIELDS}
+        return [field for field in self if field.name not in skip]
+
+    def case_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in CASE_FIELDS]
+
+    def case_open(self) -> bool:
+        """Show the case section unfolded when it holds input or errors."""
+        return any(self[name].value() or self[name].errors for name in CASE_FIELDS)
+
+    def visit_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in CASE_FIELDS}
+
+    def case_data(self) -> dict[str, str] | None:
+        """The case section's values, or None when it was left empty."""
+        data = {name: self.cleaned_data.get(name) or "" for name in CASE_FIELDS}
+        return data if any(value.strip() for value in data.values()) else None
 
 
 class WishForm(forms.Form):

@@ -51,6 +51,10 @@ class Visit(models.Model):
     note = models.TextField(_("备注"), blank=True, default="")
     photo = models.FileField(_("照片"), upload_to="visits/%Y/%m/", blank=True, default="")
     visited_on = models.DateField(_("走访日期"), default=_today)
+    # The case opened on the spot during this visit, if any.
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -144,7 +144,7 @@ def visit_list(
         visits = visits.filter(household=household)
     if org is not None:
         visits = visits.filter(org.subtree_q("org__"))
-    return visits.select_related("household", "executive", "visited_by", "org")
+    return visits.select_related("household", "executive", "visited_by", "org", "case")
 
 
 def wish_list(*, user: User, status: str | None = None) -> QuerySet[Wish]:

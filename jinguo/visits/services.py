@@ -4,6 +4,7 @@ enforce the rules of the record and raise ValidationError with Chinese messages,
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
+from jinguo.cases.services import case_report
 from jinguo.households.models import Household
 from jinguo.orgs.models import OrgUnit
 from jinguo.visits.models import Channel, ServiceKind, Visit, Wish, WishChange
@@ -84,6 +86,51 @@ def visit_log(
         changes = {"channel": [None, channel], "services": [None, codes], "date": [None, str(day)]}
         audit_record(actor=actor, action="visit.create", target=visit, changes=changes)
     return visit
+
+
+# Form field of each case_report error, so the visit form shows them in its case section.
+_CASE_FIELDS = {"kind": "case_kind", "title": "case_title", "org": "case_kind"}
+
+
+def visit_log_with_case(
+    *,
+    actor: User,
+    household: Household,
+    case_kind: str,
+    case_title: str,
+    case_description: str = "",
+    **visit: Any,
+) -> Visit:
+    """A visit that opens a case on the spot (at the household's grid, source "visit"), linked
+    to it. One transaction: a case that cannot be reported leaves no visit behind."""
+    with transaction.atomic():
+        logged = visit_log(actor=actor, household=household, **visit)
+        try:
+            case = case_report(
+                actor=actor,
+                org=household.grid,
+                kind=case_kind,
+                title=case_title,
+                description=case_description,
+                household=household,
+                source="visit",
+            )
+        except ValidationError as exc:
+            raise _case_errors(exc) from exc
+        logged.case = case
+        logged.save(update_fields=["case"])
+        audit_record(
+            actor=actor, action="visit.case", target=logged, changes={"case": [None, case.number]}
+        )
+    return logged
+
+
+def _case_errors(exc: ValidationError) -> ValidationError:
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError(
+        {_CASE_FIELDS.get(field, field): messages for field, messages in exc.message_dict.items()}
+    )
 
 
 # --- wishes -------------------------------------------------------------------------------------

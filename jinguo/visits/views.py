@@ -18,12 +18,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
+from jinguo.households.models import Household
 from jinguo.households.selectors import household_get_for_user
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.visits import selectors, services
 from jinguo.visits.forms import CancelForm, ClaimForm, FulfilForm, VisitForm, WishForm
-from jinguo.visits.models import Wish
+from jinguo.visits.models import Visit, Wish
 
 PAGE_SIZE = 50
 
@@ -72,6 +73,15 @@ def _picker(request: AuthedRequest) -> HttpResponse:
     return render(request, "visits/picker_rows.html" if fragment else "visits/picker.html", context)
 
 
+def _log(request: AuthedRequest, household: Household, form: VisitForm) -> Visit:
+    case = form.case_data()
+    if case is None:
+        return services.visit_log(actor=request.user, household=household, **form.visit_data())
+    return services.visit_log_with_case(
+        actor=request.user, household=household, **case, **form.visit_data()
+    )
+
+
 @login_required
 def visit_create(request: AuthedRequest) -> HttpResponse:
     _business(request)
@@ -81,10 +91,7 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
     household = household_get_for_user(user=request.user, household_id=household_id, for_write=True)
     form = VisitForm(request.POST or None, request.FILES or None)
     if form.is_valid():
-        data = form.cleaned_data
-        visit = call_service(
-            form, lambda: services.visit_log(actor=request.user, household=household, **data)
-        )
+        visit = call_service(form, lambda: _log(request, household, form))
         if visit is not None:
             messages.success(request, _("已记录对%(number)s的走访。") % {"number": household})
             return redirect("visits:todo")

@@ -1,7 +1,10 @@
+import datetime as dt
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.audit.models import AuditEvent
@@ -181,3 +184,36 @@ def test_every_grid_member_account_is_linked_to_her_executive_record(db):
     members = User.objects.filter(role=User.Role.GRID_MEMBER)
     assert members.count() == 6
     assert all(m.person is not None and m.person.name == m.full_name for m in members)
+
+
+def test_demo_activity_reproduces_the_case_figures_and_fills_the_todo(db):
+    from jinguo.cases.models import Case, CaseKind
+    from jinguo.cases.selectors import case_figures
+    from jinguo.visits.models import Wish
+    from jinguo.visits.selectors import visit_todo
+
+    call_command("load_demo", "--villages", "3", stdout=StringIO())
+    chair = User.objects.get(username="songhe")
+    assert chair.org is not None
+    today = timezone.localdate()
+    start = today.replace(month=1, day=1)
+    figures = case_figures(user=chair, org=chair.org, start=start, end=today)
+    assert {f.key: f.value for f in figures} == {
+        "disputes": 12,
+        "with_participants": 7,
+        "written_agreements": 4,
+        "emotional_handled": 5,
+        "emotional_resolved": 3,
+    }
+    violence = Case.objects.get(kind=CaseKind.DOMESTIC_VIOLENCE)
+    assert violence.org == chair.org and violence.supervision == Case.Supervision.RED
+    requests = Case.objects.filter(kind=CaseKind.REQUEST, status=Case.Status.IN_PROGRESS)
+    assert requests.count() == 2
+    now = timezone.now()
+    assert any(c.warn_at <= now < c.due_at for c in requests)
+    statuses = list(Wish.objects.values_list("status", flat=True))
+    assert sorted(statuses) == sorted(["collected", "claimed", "fulfilled"] * 2)
+    todo: list[Any] = list(visit_todo(user=User.objects.get(username="wushan")))  # annotated
+    dues = [household.due for household in todo]
+    assert any(due < today for due in dues)
+    assert any(today <= due <= today + dt.timedelta(days=6) for due in dues)

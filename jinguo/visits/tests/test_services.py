@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from conftest import build_tree, build_users
 from jinguo.audit.models import AuditEvent
+from jinguo.cases.models import Case
 from jinguo.visits import services
-from jinguo.visits.models import Wish, WishChange
+from jinguo.visits.models import Visit, Wish, WishChange
 from jinguo.visits.services import (
     visit_log,
+    visit_log_with_case,
     wish_cancel,
     wish_claim,
     wish_collect,
@@ -173,3 +175,33 @@ def test_two_donors_claiming_one_wish_at_once_cannot_both_win(monkeypatch):
     wish.refresh_from_db()
     assert wish.donor_name == won[0]
     assert WishChange.objects.filter(wish=wish, to_status="claimed").count() == 1
+
+
+def test_a_visit_with_a_case_creates_both_linked(plan, cast, people):
+    visit = visit_log_with_case(
+        actor=cast.wushan_member,
+        household=plan.ws1,
+        case_kind="request",
+        case_title="路灯不亮",
+        channel="home",
+        services=[],
+    )
+    case = Case.objects.get()
+    assert visit.case == case and case.household == plan.ws1 and case.source == "visit"
+    assert AuditEvent.objects.filter(action="visit.case", target_id=str(visit.pk)).exists()
+
+
+def test_a_case_that_cannot_be_reported_leaves_no_visit(plan, cast, people):
+    before = Visit.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        visit_log_with_case(
+            actor=cast.wushan_member,
+            household=plan.ws1,
+            case_kind="nonsense",
+            case_title="x",
+            channel="home",
+            services=[],
+        )
+    assert "case_kind" in caught.value.message_dict
+    assert Visit.objects.count() == before
+    assert not Case.objects.exists()

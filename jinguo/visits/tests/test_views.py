@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
+from jinguo.cases.models import Case
 from jinguo.visits.models import Visit, Wish
 from jinguo.visits.services import wish_collect
 
@@ -171,3 +172,41 @@ def test_a_wish_heard_on_a_visit_is_collected_for_that_household(plan, cast, log
     assert wish.household == plan.ws1 and wish.org == plan.ws1.grid
     hidden = reverse("visits:wishes") + f"?household={plan.gk6.pk}"
     assert client.post(hidden, {"content": "x", "category": "study"}).status_code == 404
+
+
+CASE_VISIT = {
+    "channel": "home",
+    "services": ["legal"],
+    "note": "邻居为地界争吵",
+    "case_kind": "dispute_neighbour",
+    "case_title": "宅基地地界纠纷",
+    "case_description": "两户因院墙位置争执",
+}
+
+
+def test_a_grid_member_logs_a_visit_that_opens_a_case_for_her_household(plan, cast, people, login):
+    client = login(cast.wushan_member)
+    response = client.post(new_url(plan.ws1), CASE_VISIT, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("visits:todo")
+    visit = Visit.objects.get(household=plan.ws1, note="邻居为地界争吵")
+    case = visit.case
+    assert case is not None and case.household == plan.ws1 and case.source == "visit"
+    assert case.org == plan.ws1.grid and case.kind == "dispute_neighbour"
+    history = client.get(reverse("visits:household", args=[plan.ws1.pk])).content.decode()
+    assert case.number in history and reverse("cases:detail", args=[case.pk]) in history
+
+
+def test_bad_case_input_writes_nothing_and_shows_the_errors_on_the_form(plan, cast, login):
+    client = login(cast.wushan_member)
+    response = client.post(new_url(plan.ws1), {**CASE_VISIT, "case_title": " "})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "请填写标题" in page and 'id="case-section" open' in page
+    assert not Visit.objects.filter(note="邻居为地界争吵").exists()
+    assert not Case.objects.exists()
+
+
+def test_a_leader_cannot_log_a_visit_with_a_case(plan, cast, login):
+    response = login(cast.county_leader).post(new_url(plan.ws1), CASE_VISIT)
+    assert response.status_code == 403
+    assert not Case.objects.exists()

@@ -27,6 +27,7 @@ from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.services import org_create, venue_create
 from jinguo.people.models import Person
 
+from ._demo_activity import ActivityBuilder
 from ._demo_ledger import LedgerBuilder
 
 # One password for every demo account; it meets the password policy (8+ characters, 3 classes).
@@ -366,6 +367,8 @@ class Command(BaseCommand):
                 builder.create_users()
                 ledger = LedgerBuilder(rng=builder.rng, orgs=builder.orgs)
                 ledger.build()
+                activity = ActivityBuilder(orgs=builder.orgs)
+                activity.build()
         except ValidationError as exc:
             raise CommandError(f"生成演示数据失败，已全部回滚：{exc.messages}") from exc
 
@@ -374,7 +377,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已生成：{summary}；阵地{builder.venues}个；"
-                f"家庭{ledger.households}户，人员{Person.objects.count()}人。"
+                f"家庭{ledger.households}户，人员{Person.objects.count()}人，"
+                f"走访{activity.visits}次。"
             )
         )
         self.stdout.write("")
