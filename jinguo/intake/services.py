@@ -16,13 +16,12 @@ from jinguo.orgs.kinds import Kind as OrgKind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.phones import PhoneError, parse_phone
 from jinguo.visits.models import Wish
+from jinguo.visits.services import wish_collect_public
 
 POINT_KINDS = (OrgKind.VILLAGE, OrgKind.COMMUNITY, OrgKind.GRID)
 PER_IP_PER_HOUR = 5
 PER_POINT_PER_DAY = 100
 TITLE_LENGTH = 30
-# visits.wish_collect needs a writing user: a public wish is filed as a request case instead.
-WISH_PREFIX = "心愿："
 # A case in these statuses has been handled: the resident may rate it.
 RATEABLE = (Case.Status.RESOLVED, Case.Status.VERIFIED, Case.Status.CLOSED, Case.Status.RATED)
 
@@ -82,8 +81,8 @@ def _phone(value: str) -> str:
 def submission_file(
     *, point: IntakePoint, kind: str, content: str, name: str, phone: str, ip: str | None
 ) -> Submission:
-    """File a resident's request or wish as a case at the point's unit; the Submission carries
-    the receipt token the resident keeps to come back."""
+    """File a resident's request as a case, or her wish as a wish, at the point's unit; the
+    Submission carries the receipt token the resident keeps to come back."""
     content, name = content.strip(), name.strip()
     phone = _phone(phone)
     errors = _submission_errors(kind=kind, content=content, phone=phone)
@@ -92,15 +91,17 @@ def submission_file(
     if not point.is_active:
         raise ValidationError(_("此二维码已停用"))
     _throttle(point=point, ip=ip)
-    title = content[:TITLE_LENGTH]
-    if kind == Submission.Kind.WISH:
-        title = WISH_PREFIX + title
     with transaction.atomic():
+        if kind == Submission.Kind.WISH:
+            wish = wish_collect_public(org=point.org, content=content, note="有事您说话")
+            return Submission.objects.create(
+                point=point, kind=kind, content=content, name=name, phone=phone, wish=wish, ip=ip
+            )
         case = case_services.case_report(
             actor=None,
             org=point.org,
             kind=CaseKind.REQUEST,
-            title=title,
+            title=content[:TITLE_LENGTH],
             description=content,
             reporter_name=name,
             reporter_phone=phone,

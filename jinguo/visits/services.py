@@ -136,7 +136,7 @@ def _case_errors(exc: ValidationError) -> ValidationError:
 # --- wishes -------------------------------------------------------------------------------------
 
 
-def _wish_change(*, actor: User, wish: Wish, old: str, note: str = "") -> None:
+def _wish_change(*, actor: User | None, wish: Wish, old: str, note: str = "") -> None:
     WishChange.objects.create(
         wish=wish, actor=actor, from_status=old, to_status=wish.status, note=note[:500]
     )
@@ -174,6 +174,20 @@ def wish_collect(
             org=owner, household=household, content=content, category=category, collected_by=actor
         )
         _wish_change(actor=actor, wish=wish, old="")
+    return wish
+
+
+def wish_collect_public(*, org: OrgUnit, content: str, note: str = "") -> Wish:
+    """A wish a resident filed herself (public intake, no account): owned by `org`, collected
+    by nobody, waiting for a donor like any other wish."""
+    content = content.strip()
+    if not content:
+        raise ValidationError({"content": [_("请填写心愿内容")]})
+    with transaction.atomic():
+        wish = Wish.objects.create(
+            org=org, content=content, category=Wish.Category.OTHER, collected_by=None
+        )
+        _wish_change(actor=None, wish=wish, old="", note=note)
     return wish
 
 

@@ -36,11 +36,13 @@ def test_filing_a_request_creates_a_public_case_at_the_points_unit(file, tree):
     assert len(submission.receipt) >= 20 and submission.phone == "13905631234"
 
 
-def test_a_wish_is_filed_as_a_request_case_marked_as_a_wish(file, tree):
+def test_a_wish_is_filed_as_a_wish_waiting_for_a_donor(file, tree):
     submission = file(kind="wish", content="想给孙女买一套课外书")
-    assert submission.kind == "wish"
-    assert submission.case.title == "心愿：想给孙女买一套课外书"
-    assert submission.case.source == "public" and submission.case.org == tree.wushan
+    assert submission.kind == "wish" and submission.case is None
+    wish = submission.wish
+    assert wish.content == "想给孙女买一套课外书" and wish.org == tree.wushan
+    assert wish.status == "collected" and wish.collected_by is None
+    assert wish.changes.get().actor is None
 
 
 def test_a_phone_is_required_and_checked(file):
@@ -83,3 +85,17 @@ def test_rating_is_refused_before_closing_accepted_once_after(file, people):
     with pytest.raises(ValidationError) as again:
         services.submission_rate(submission=submission, rating=1, note="")
     assert "已经评价" in str(again.value)
+
+
+def test_a_public_wish_can_be_rated_once_it_is_fulfilled(file, cast):
+    from jinguo.intake.services import submission_rate
+    from jinguo.visits.services import wish_claim, wish_fulfil
+
+    submission = file(kind="wish", content="想学电脑")
+    with pytest.raises(ValidationError):
+        submission_rate(submission=submission, rating=5)
+    wish_claim(actor=cast.songhe_chair, wish=submission.wish, donor_name="县图书馆")
+    wish_fulfil(actor=cast.songhe_chair, wish=submission.wish, evidence_note="已安排培训")
+    submission.refresh_from_db()
+    rated = submission_rate(submission=submission, rating=5, note="谢谢")
+    assert rated.rating == 5
