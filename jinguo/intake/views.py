@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jinguo.audit.middleware import client_ip
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.intake import selectors, services
@@ -23,11 +24,6 @@ from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.masking import mask_phone
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is typed by the client and would defeat the limit.
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def submit(request: HttpRequest, token: str) -> HttpResponse:
     point = selectors.point_get_public(token=token)
     form = SubmissionForm(request.POST or None)
@@ -36,7 +32,7 @@ def submit(request: HttpRequest, token: str) -> HttpResponse:
             submission = call_service(
                 form,
                 lambda: services.submission_file(
-                    point=point, ip=_client_ip(request), **form.service_kwargs()
+                    point=point, ip=client_ip(request), **form.service_kwargs()
                 ),
             )
         except services.RateLimited as exc:

@@ -117,3 +117,15 @@ def test_the_qr_code_downloads_as_an_image(login, cast, point, fmt, content_type
 
 def test_anonymous_staff_pages_ask_to_log_in(client, point):
     assert client.get("/intake/points/").status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_the_residents_address(client, point, settings):
+    # nginx appends the real peer last: residents behind one proxy are still told apart, and a
+    # forged first entry does not let one resident pass as many.
+    settings.JINGUO_TRUST_X_FORWARDED_FOR = True
+    from django.test import RequestFactory
+
+    from jinguo.audit.middleware import client_ip
+
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 10.0.0.7")
+    assert client_ip(request) == "10.0.0.7"
