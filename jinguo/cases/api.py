@@ -24,6 +24,7 @@ from jinguo.cases import selectors, services
 from jinguo.cases.models import Case
 from jinguo.common.api import (
     ERRORS,
+    RefSerializer,
     StandardPagination,
     api_input,
     api_paginated,
@@ -35,12 +36,6 @@ from jinguo.orgs.selectors import org_get_for_user
 
 TAGS = ["cases"]
 A = services.A
-
-
-@extend_schema_serializer(component_name="CaseRef")
-class RefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 @extend_schema_serializer(component_name="Case")

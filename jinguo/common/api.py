@@ -47,6 +47,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@extend_schema_serializer(component_name="Ref")
+class RefSerializer(serializers.Serializer):
+    """A related record named in an answer: its id and what to call it."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 @extend_schema_serializer(component_name="Error")
 class ErrorSerializer(serializers.Serializer):
     """The one error shape of the API (see jinguo.common.api.exception_handler)."""

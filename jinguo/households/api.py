@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from jinguo.common.api import (
     ERRORS,
+    RefSerializer,
     StandardPagination,
     api_input,
     api_paginated,
@@ -35,12 +36,6 @@ from jinguo.people.masking import mask_id, mask_phone
 
 TAGS = ["households"]
 Kind = HouseholdAssignment.Kind
-
-
-@extend_schema_serializer(component_name="HouseholdRef")
-class RefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 @extend_schema_serializer(component_name="HouseholdAssignment")

@@ -8,6 +8,7 @@ audit row behind every change.
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -392,24 +393,48 @@ def concurrent_post_add(
     return post
 
 
+def _end_dated_row(
+    *,
+    row: ConcurrentPost | TeamMembership,
+    end_date: dt.date,
+    already_ended: str,
+    snapshot: Callable[[Any], dict[str, Any]],
+    actor: User | None,
+    action: str,
+    target: Any,
+    note: str = "",
+) -> None:
+    """Close a dated row (a concurrent post, a team membership) and record old → new."""
+    if row.end_date is not None:
+        raise ValidationError({"end_date": [already_ended]})
+    errors = _end_date_errors(field="end_date", day=end_date, start=row.start_date)
+    if errors:
+        raise ValidationError(errors)
+    old = snapshot(row)
+    row.end_date = end_date
+    row.save(update_fields=["end_date"])
+    _record(
+        person=row.person,
+        actor=actor,
+        action=action,
+        old=old,
+        new=snapshot(row),
+        note=note,
+        target=target,
+    )
+
+
 @transaction.atomic
 def concurrent_post_end(
     *, actor: User | None, post: ConcurrentPost, end_date: dt.date
 ) -> ConcurrentPost:
-    if post.end_date is not None:
-        raise ValidationError({"end_date": [_("该兼任职务已结束")]})
-    errors = _end_date_errors(field="end_date", day=end_date, start=post.start_date)
-    if errors:
-        raise ValidationError(errors)
-    old = _post_snapshot(post)
-    post.end_date = end_date
-    post.save(update_fields=["end_date"])
-    _record(
-        person=post.person,
+    _end_dated_row(
+        row=post,
+        end_date=end_date,
+        already_ended=_("该兼任职务已结束"),
+        snapshot=_post_snapshot,
         actor=actor,
         action="concurrent_post.end",
-        old=old,
-        new=_post_snapshot(post),
         target=post,
     )
     return post
@@ -476,22 +501,15 @@ def team_member_add(
 def team_member_end(
     *, actor: User | None, membership: TeamMembership, end_date: dt.date
 ) -> TeamMembership:
-    if membership.end_date is not None:
-        raise ValidationError({"end_date": [_("已退出该团队")]})
-    errors = _end_date_errors(field="end_date", day=end_date, start=membership.start_date)
-    if errors:
-        raise ValidationError(errors)
-    old = _membership_snapshot(membership)
-    membership.end_date = end_date
-    membership.save(update_fields=["end_date"])
-    _record(
-        person=membership.person,
+    _end_dated_row(
+        row=membership,
+        end_date=end_date,
+        already_ended=_("已退出该团队"),
+        snapshot=_membership_snapshot,
         actor=actor,
         action="team.member_end",
-        old=old,
-        new=_membership_snapshot(membership),
-        note=membership.team.name,
         target=membership.team,
+        note=membership.team.name,
     )
     return membership
 

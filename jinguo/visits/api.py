@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from jinguo.common.api import (
     ERRORS,
+    RefSerializer,
     StandardPagination,
     api_input,
     api_paginated,
@@ -31,12 +32,6 @@ from jinguo.visits import selectors, services
 from jinguo.visits.models import Channel, ServiceKind, Wish
 
 TAGS = ["visits"]
-
-
-@extend_schema_serializer(component_name="VisitRef")
-class RefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 @extend_schema_serializer(component_name="Visit")
