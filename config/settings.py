@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "jinguo.visits",
     "jinguo.cases",
     "jinguo.intake",
+    "jinguo.meetings",
+    "jinguo.activities",
+    "jinguo.trainings",
+    "jinguo.sanxin",
+    "jinguo.honours",
+    "jinguo.employment",
 ]
 
 MIDDLEWARE = [

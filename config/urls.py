@@ -12,6 +12,12 @@ api_v1 = [
     path("", include("jinguo.imports.api")),
     path("", include("jinguo.visits.api")),
     path("", include("jinguo.cases.api")),
+    path("", include("jinguo.meetings.api")),
+    path("", include("jinguo.activities.api")),
+    path("", include("jinguo.trainings.api")),
+    path("", include("jinguo.sanxin.api")),
+    path("", include("jinguo.honours.api")),
+    path("", include("jinguo.employment.api")),
 ]
 
 urlpatterns = [
@@ -25,6 +31,12 @@ urlpatterns = [
     path("visits/", include("jinguo.visits.urls")),
     path("cases/", include("jinguo.cases.urls")),
     path("intake/", include("jinguo.intake.urls")),
+    path("meetings/", include("jinguo.meetings.urls")),
+    path("activities/", include("jinguo.activities.urls")),
+    path("trainings/", include("jinguo.trainings.urls")),
+    path("sanxin/", include("jinguo.sanxin.urls")),
+    path("honours/", include("jinguo.honours.urls")),
+    path("employment/", include("jinguo.employment.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

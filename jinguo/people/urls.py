@@ -5,6 +5,7 @@ from jinguo.people import views
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
+    path("pick/", views.person_pick, name="pick"),
     path("new/", views.person_create, name="create"),
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),

@@ -327,3 +327,22 @@ def rotation_create(request: AuthedRequest, team_id: int) -> HttpResponse:
             messages.success(request, _("已安排轮值。"))
             return redirect(_teams_url(team.org_id))
     return _form_page(request, form, _("安排轮值"), _teams_url(team.org_id), team)
+
+
+PICK_LIMIT = 20
+
+
+@login_required
+@require_GET
+def person_pick(request: AuthedRequest) -> HttpResponse:
+    """Checkbox rows of visible persons matching ?q=, for any form that picks people
+    (attendees, participants, trainees…): `people/_picker.html` asks for them as she types.
+    ?field= names the form field the boxes submit (letters and underscores only)."""
+    field = request.GET.get("field", "people")
+    if not field.replace("_", "").isalpha() or len(field) > 40:
+        raise Http404
+    query = request.GET.get("q", "").strip()[:50]
+    org = _org_param(request) if request.GET.get("org") else None
+    found = selectors.person_list(user=request.user, query=query, org=org)[:PICK_LIMIT]
+    context = {"found": found if query else [], "field": field, "query": query}
+    return render(request, "people/_pick_rows.html", context)

@@ -1,0 +1,26 @@
+"""A figure on a dashboard or report: a count over records, with the link that lists them.
+
+Every app that reports figures returns these from a selector
+`<app>_figures(*, user, org, start, end) -> list[Figure]`, so the dashboards (and the work
+report) can gather them without knowing the app. `url` opens the list of exactly the records
+counted, already filtered by org and period.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # stable, English: "meetings.held"
+    label: Any  # lazy Chinese label
+    value: int | float
+    url: str
+    unit: Any = ""  # lazy unit label: "人次", "小时", "元"
+
+
+def figure_url(base: str, **params: Any) -> str:
+    """`base` with the non-empty params as a query string (dates as ISO)."""
+    clean = {k: str(v) for k, v in params.items() if v is not None and v != ""}
+    return f"{base}?{urlencode(clean)}" if clean else base

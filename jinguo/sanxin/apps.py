@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SanxinConfig(AppConfig):
+    name = "jinguo.sanxin"
+    label = "sanxin"
