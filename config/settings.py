@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "jinguo.sanxin",
     "jinguo.honours",
     "jinguo.employment",
+    "jinguo.points",
+    "jinguo.assessments",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ api_v1 = [
     path("", include("jinguo.sanxin.api")),
     path("", include("jinguo.honours.api")),
     path("", include("jinguo.employment.api")),
+    path("", include("jinguo.points.api")),
+    path("", include("jinguo.assessments.api")),
 ]
 
 urlpatterns = [
@@ -37,6 +39,8 @@ urlpatterns = [
     path("sanxin/", include("jinguo.sanxin.urls")),
     path("honours/", include("jinguo.honours.urls")),
     path("employment/", include("jinguo.employment.urls")),
+    path("points/", include("jinguo.points.urls")),
+    path("assessments/", include("jinguo.assessments.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
