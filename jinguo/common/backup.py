@@ -305,13 +305,16 @@ def _compare(manifest: dict[str, Any]) -> None:
         raise BackupError(f"恢复后以下数据表的行数或校验和与备份不符，已全部回滚：{wrong}")
 
 
-def restore(source: Path) -> dict[str, Any]:
-    """Restore the archive at `source` into this (empty, migrated) database; the manifest."""
+def _open(source: Path) -> tarfile.TarFile:
     try:
-        archive = tarfile.open(source, "r:gz")
+        return tarfile.open(source, "r:gz")
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"无法打开备份文件：{exc}") from exc
-    with archive:
+
+
+def restore(source: Path) -> dict[str, Any]:
+    """Restore the archive at `source` into this (empty, migrated) database; the manifest."""
+    with _open(source) as archive:
         manifest = _read_manifest(archive)
         _check_target(manifest)
         by_name = {t.name: t for t in tables()}

@@ -44,9 +44,7 @@ def _flush() -> None:
     call_command("flush", interactive=False, verbosity=0)
 
 
-def test_backup_then_restore_into_an_empty_database_gives_back_every_row(
-    records, media, tmp_path
-):
+def test_backup_then_restore_into_an_empty_database_gives_back_every_row(records, media, tmp_path):
     before = table_checksums()
     archive = tmp_path / "jinguo.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
@@ -101,7 +99,8 @@ def _tamper(archive: Path, target: Path, name: str, change) -> None:
 def test_a_corrupted_table_is_refused_and_nothing_is_restored(records, media, tmp_path):
     archive, bad = tmp_path / "good.tar.gz", tmp_path / "bad.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
-    _tamper(archive, bad, "tables/people_person.jsonl", lambda b: b.replace("王".encode(), "汪".encode()))
+    renamed = lambda b: b.replace("王".encode(), "汪".encode())  # noqa: E731
+    _tamper(archive, bad, "tables/people_person.jsonl", renamed)
     _flush()
     with pytest.raises(CommandError, match="校验和"):
         call_command("restore", str(bad), stdout=io.StringIO())
