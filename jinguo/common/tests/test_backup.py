@@ -65,7 +65,7 @@ def test_backup_then_restore_into_an_empty_database_gives_back_every_row(records
 def test_restored_database_takes_new_rows_after_the_restored_ones(records, media, tmp_path):
     archive = tmp_path / "jinguo.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
-    highest = OrgUnit.objects.order_by("-pk").first().pk
+    highest = OrgUnit.objects.order_by("-pk").values_list("pk", flat=True)[0]
     _flush()
     call_command("restore", str(archive), stdout=io.StringIO())
     city = OrgUnit.objects.get(name="宣城市")
@@ -89,7 +89,9 @@ def test_restore_refuses_a_database_that_already_has_data(records, media, tmp_pa
 def _tamper(archive: Path, target: Path, name: str, change) -> None:
     with tarfile.open(archive, "r:gz") as src, tarfile.open(target, "w:gz") as dst:
         for member in src.getmembers():
-            content = src.extractfile(member).read()
+            handle = src.extractfile(member)
+            assert handle is not None
+            content = handle.read()
             if member.name == name:
                 content = change(content)
             member.size = len(content)
