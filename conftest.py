@@ -9,6 +9,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.accounts.tests.factories import PASSWORD, UserFactory
@@ -32,6 +33,9 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def build_tree() -> SimpleNamespace:
@@ -78,6 +82,10 @@ def build_users(t: SimpleNamespace) -> SimpleNamespace:
     u.system_admin = UserFactory(username="system_admin", role=R.SYSTEM_ADMIN)
     u.security_admin = UserFactory(username="security_admin", role=R.SECURITY_ADMIN)
     u.audit_admin = UserFactory(username="audit_admin", role=R.AUDIT_ADMIN)
+    # Administrators must have a second factor (TotpRequiredMiddleware); the cast has one.
+    for admin in (u.system_admin, u.security_admin, u.audit_admin):
+        admin.totp_secret, admin.totp_enabled_at = TOTP_SECRET, timezone.now()
+        admin.save(update_fields=["totp_secret", "totp_enabled_at"])
     return u
 
 

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jinguo.audit.middleware.RequestContextMiddleware",
     "jinguo.accounts.middleware.PasswordExpiryMiddleware",
+    "jinguo.accounts.middleware.TotpRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -30,6 +30,17 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
+class TotpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("动态口令"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+        help_text=_("打开手机上的验证器，输入“巾帼网格”下显示的6位数字。"),
+    )
+
+
 class _ScopeCheckMixin(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

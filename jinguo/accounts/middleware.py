@@ -31,3 +31,33 @@ class PasswordExpiryMiddleware:
             messages.warning(request, message)
             return redirect(reverse("accounts:password_change"))
         return self.get_response(request)
+
+
+_TOTP_ALLOWED = (
+    "/accounts/totp/",
+    "/accounts/logout/",
+    "/accounts/password/",
+    "/static/",
+    "/i18n/",
+)
+
+
+class TotpRequiredMiddleware:
+    """Administrators (三员) must enrol a second factor before anything else (等保 level 3)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.needs_totp_setup
+            and not request.path.startswith(_TOTP_ALLOWED)
+        ):
+            message = _("管理员账号必须启用动态口令后才能继续使用系统。")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"message": message, "extra": {}}, status=403)
+            messages.warning(request, message)
+            return redirect(reverse("accounts:totp"))
+        return self.get_response(request)

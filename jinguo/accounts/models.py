@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jinguo.accounts.roles import ADMIN_ROLES, BUSINESS_ROLES, WRITE_ROLES, Role
+from jinguo.common.fields import EncryptedCharField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -62,6 +63,11 @@ class User(AbstractBaseUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     failed_logins = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    # Second factor (TOTP). The secret is encrypted at rest like ID numbers; the last accepted
+    # step is kept so that a code, once used, cannot be replayed within its 90 seconds.
+    totp_secret = EncryptedCharField(_("动态口令密钥"), blank=True, default="")
+    totp_enabled_at = models.DateTimeField(_("启用动态口令时间"), null=True, blank=True)
+    totp_last_step = models.BigIntegerField(default=0)
 
     objects = UserManager()
 
@@ -103,6 +109,15 @@ class User(AbstractBaseUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role in ADMIN_ROLES
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    @property
+    def needs_totp_setup(self) -> bool:
+        """Administrators must use a second factor (等保 level 3); others may choose to."""
+        return self.is_admin_role and not self.has_totp
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now

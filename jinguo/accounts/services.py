@@ -5,12 +5,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinguo.accounts import totp
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import ADMIN_ROLES, Role
 from jinguo.audit.services import audit_record
@@ -171,3 +172,60 @@ def user_unlock(*, actor: User, user: User) -> User:
         changes={"locked_until": [str(old) if old else None, None]},
     )
     return user
+
+
+# --- second factor (TOTP) ------------------------------------------------------------------------
+
+
+def _bad_code() -> ValidationError:
+    message = _("动态口令不正确或已使用，请输入验证器上最新显示的6位数字。")
+    return ValidationError({"code": [message]})
+
+
+@transaction.atomic
+def user_totp_enable(*, actor: User, user: User, secret: str, code: str) -> User:
+    """Turn the second factor on with `secret`, proven by a current code from her app."""
+    step = totp.matching_step(secret, code)
+    if step is None:
+        raise _bad_code()
+    user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, timezone.now(), step
+    user.save(update_fields=["totp_secret", "totp_enabled_at", "totp_last_step"])
+    audit_record(actor=actor, action="user.totp_enable", target=user)
+    return user
+
+
+@transaction.atomic
+def user_totp_disable(*, actor: User, user: User, code: str) -> User:
+    """A user turns her own second factor off with a current code; administrators cannot."""
+    if user.is_admin_role:
+        raise ValidationError({"code": [_("管理员账号必须使用动态口令，不能关闭。")]})
+    if not totp_verify(user=user, code=code):
+        raise _bad_code()
+    user.totp_secret, user.totp_enabled_at, user.totp_last_step = "", None, 0
+    user.save(update_fields=["totp_secret", "totp_enabled_at", "totp_last_step"])
+    audit_record(actor=actor, action="user.totp_disable", target=user)
+    return user
+
+
+@transaction.atomic
+def user_totp_reset(*, actor: User, user: User) -> User:
+    """The security administrator clears a lost authenticator; she enrols again at next login
+    (administrators must; others may)."""
+    if actor.role != Role.SECURITY_ADMIN:
+        raise PermissionDenied
+    user.totp_secret, user.totp_enabled_at, user.totp_last_step = "", None, 0
+    user.save(update_fields=["totp_secret", "totp_enabled_at", "totp_last_step"])
+    audit_record(actor=actor, action="user.totp_reset", target=user)
+    return user
+
+
+def totp_verify(*, user: User, code: str) -> bool:
+    """True for a current code not used before. The step is moved forward with a conditional
+    UPDATE, so two requests with the same code cannot both pass."""
+    if not user.has_totp:
+        return False
+    step = totp.matching_step(user.totp_secret, code)
+    if step is None:
+        return False
+    claimed = User.objects.filter(pk=user.pk, totp_last_step__lt=step).update(totp_last_step=step)
+    return claimed == 1

@@ -1,4 +1,6 @@
+import segno
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -9,13 +11,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from jinguo.accounts import selectors, services
-from jinguo.accounts.forms import LoginForm
+from jinguo.accounts import selectors, services, totp
+from jinguo.accounts.forms import LoginForm, TotpCodeForm
+from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.audit.services import audit_record
+from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 
 
@@ -25,13 +30,99 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if user.has_totp:
+            # Password right; not signed in until the second factor is given too.
+            self.request.session[TOTP_PENDING] = {
+                "user": user.pk,
+                "at": timezone.now().timestamp(),
+                "next": self.get_success_url(),
+            }
+            return redirect("accounts:login_totp")
         response = super().form_valid(form)
-        services.login_succeeded(user=form.get_user())
+        services.login_succeeded(user=user)
         return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         services.login_failed(username=str(form.data.get("username", ""))[:50])
         return super().form_invalid(form)
+
+
+TOTP_PENDING = "totp_pending"
+TOTP_SETUP = "totp_setup_secret"
+PENDING_SECONDS = 300
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    pending = request.session.get(TOTP_PENDING)
+    if not pending or timezone.now().timestamp() - pending["at"] > PENDING_SECONDS:
+        return None
+    return User.objects.filter(pk=pending["user"], is_active=True).first()
+
+
+@require_http_methods(["GET", "POST"])
+def login_totp(request: HttpRequest) -> HttpResponse:
+    """Second step of a login: the 6-digit code. Wrong codes count towards the lockout."""
+    user = _pending_user(request)
+    if user is None:
+        request.session.pop(TOTP_PENDING, None)
+        messages.warning(request, _("登录已超时，请重新输入用户名和密码。"))
+        return redirect("accounts:login")
+    form = TotpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if user.is_locked(timezone.now()):
+            form.add_error("code", _("登录失败次数过多，账号已锁定，请稍后再试。"))
+        elif services.totp_verify(user=user, code=form.cleaned_data["code"]):
+            target = request.session.pop(TOTP_PENDING)["next"]
+            auth_login(request, user)  # a new session key: nothing of the pending one is kept
+            services.login_succeeded(user=user)
+            safe = url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+            return redirect(target if safe else "/")
+        else:
+            services.login_failed(username=user.username)
+            form.add_error("code", _("动态口令不正确或已使用，请输入验证器上最新显示的6位数字。"))
+    return render(request, "accounts/login_totp.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def totp_setup(request: AuthedRequest) -> HttpResponse:
+    """Turn the second factor on (scan, then prove with a code) or, for non-administrators,
+    off again."""
+    user = request.user
+    if user.has_totp:
+        form = TotpCodeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            done = call_service(
+                form,
+                lambda: services.user_totp_disable(
+                    actor=user, user=user, code=form.cleaned_data["code"]
+                ),
+            )
+            if done:
+                messages.success(request, _("已关闭动态口令。"))
+                return redirect("accounts:totp")
+        return render(request, "accounts/totp.html", {"form": form, "enabled": True})
+    secret = request.session.setdefault(TOTP_SETUP, totp.new_secret())
+    form = TotpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        done = call_service(
+            form, lambda: services.user_totp_enable(actor=user, user=user, secret=secret, code=code)
+        )
+        if done:
+            request.session.pop(TOTP_SETUP, None)
+            messages.success(request, _("动态口令已启用，以后登录时需要输入验证器上的6位数字。"))
+            return redirect("home")
+    uri = totp.provisioning_uri(secret, account=user.username, issuer=_("巾帼网格"))
+    context = {
+        "form": form,
+        "enabled": False,
+        "qr": segno.make(uri, error="m").svg_inline(scale=4),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "required": user.is_admin_role,
+    }
+    return render(request, "accounts/totp.html", context)
 
 
 @require_POST
@@ -87,4 +178,14 @@ def unlock(request: AuthedRequest, user_id: int) -> HttpResponse:
     target = get_object_or_404(selectors.user_list_all(user=request.user), pk=user_id)
     services.user_unlock(actor=request.user, user=target)
     messages.success(request, _("已解锁账号“%(name)s”。") % {"name": target.username})
+    return redirect(reverse("accounts:security"))
+
+
+@login_required
+@require_POST
+def totp_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
+    _require_security_admin(request)
+    target = get_object_or_404(selectors.user_list_all(user=request.user), pk=user_id)
+    services.user_totp_reset(actor=request.user, user=target)
+    messages.success(request, _("已重置账号“%(name)s”的动态口令。") % {"name": target.username})
     return redirect(reverse("accounts:security"))

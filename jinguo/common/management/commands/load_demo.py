@@ -19,9 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from jinguo.accounts import totp
 from jinguo.accounts.models import User
-from jinguo.accounts.roles import Role
-from jinguo.accounts.services import user_create
+from jinguo.accounts.roles import ADMIN_ROLES, Role
+from jinguo.accounts.services import user_create, user_totp_enable
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.services import org_create, venue_create
@@ -292,6 +293,12 @@ class Builder:
                 org=self.orgs[spec.org_key] if spec.org_key else None,
                 password=PASSWORD,
             )
+        # Administrators cannot work without a second factor; the demo enrols them so that
+        # `jinguo totp_code <username>` can give the code (DEBUG only).
+        for admin in User.objects.filter(role__in=sorted(ADMIN_ROLES)):
+            secret = totp.new_secret()
+            code = totp.code_at(secret, totp.current_step())
+            user_totp_enable(actor=admin, user=admin, secret=secret, code=code)
 
 
 def _width(text: str) -> int:
@@ -317,6 +324,11 @@ def logins_table() -> str:
         lines.append("  ".join([*cells, row[-1]]))
         if n == 0:
             lines.append("  ".join("-" * w for w in [*widths, _width(row[-1])]))
+    lines.append("")
+    lines.append(
+        "三员账号已启用动态口令：登录时另开终端运行 .venv/bin/jinguo totp_code <用户名> "
+        "获取6位数字（仅在开发/演示环境可用）。"
+    )
     return "\n".join(lines)
 
 
