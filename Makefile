@@ -39,7 +39,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy jinguo config
 
+# Two workers: the suite is CPU-bound and every machine here has at least two cores.
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 test: lint pytest

@@ -28,8 +28,29 @@ from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.services import org_create, venue_create
 from jinguo.people.models import Person
 
+from ._demo_activities import ActivitiesDemo
 from ._demo_activity import ActivityBuilder
+from ._demo_assessments import AssessmentsDemo
+from ._demo_employment import EmploymentDemo
+from ._demo_honours import HonoursDemo
 from ._demo_ledger import LedgerBuilder
+from ._demo_meetings import MeetingsDemo
+from ._demo_points import PointsDemo
+from ._demo_sanxin import SanxinDemo
+from ._demo_trainings import TrainingsDemo
+
+# Built after the ledger, visits and cases, in this order: points collect from meetings,
+# trainings and volunteer hours; assessments read points.
+WORK_DEMOS = (
+    MeetingsDemo,
+    ActivitiesDemo,
+    TrainingsDemo,
+    SanxinDemo,
+    HonoursDemo,
+    EmploymentDemo,
+    PointsDemo,
+    AssessmentsDemo,
+)
 
 # One password for every demo account; it meets the password policy (8+ characters, 3 classes).
 PASSWORD = "Jinguo@2026"  # noqa: S105 - the published demo password
@@ -381,6 +402,7 @@ class Command(BaseCommand):
                 ledger.build()
                 activity = ActivityBuilder(orgs=builder.orgs)
                 activity.build()
+                work = [demo(builder.orgs).build() for demo in WORK_DEMOS]
         except ValidationError as exc:
             raise CommandError(f"生成演示数据失败，已全部回滚：{exc.messages}") from exc
 
@@ -393,5 +415,6 @@ class Command(BaseCommand):
                 f"走访{activity.visits}次。"
             )
         )
+        self.stdout.write("；".join(work) + "。")
         self.stdout.write("")
         self.stdout.write(logins_table())

@@ -1,0 +1,503 @@
+"""Writes for activities, series and volunteer teams. Callers fetch the records through the
+selectors' fetch-and-check functions first (404 out of scope, 403 for read-only roles); these
+functions enforce the rules and raise ValidationError with Chinese messages, by field."""
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinguo.accounts.models import User
+from jinguo.activities.models import (
+    Activity,
+    ActivityChange,
+    ActivityKind,
+    ActivityParticipant,
+    ActivitySeries,
+    ServiceHours,
+    VolunteerMembership,
+    VolunteerTeam,
+)
+from jinguo.audit.services import audit_record
+from jinguo.orgs.models import OrgUnit, Venue
+from jinguo.orgs.selectors import scope_q
+from jinguo.people.models import Person
+from jinguo.people.selectors import person_list_visible
+from jinguo.visits.uploads import photo_errors
+
+Status = Activity.Status
+MIN_HOURS, MAX_HOURS = Decimal("0.5"), Decimal("24")
+SCHEDULE_DAYS = 90
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    found = {field: messages for field, messages in errors.items() if messages}
+    if found:
+        raise ValidationError(found)
+
+
+def _require_writer(actor: User | None) -> None:
+    # Views check this already; a service called from elsewhere must not let a leader write.
+    # actor None is the system itself (the scheduling command).
+    if actor is not None and not actor.can_write:
+        raise PermissionDenied
+
+
+def _org_visible(actor: User | None, org: OrgUnit) -> bool:
+    return actor is None or OrgUnit.objects.filter(scope_q(user=actor, field="")).contains(org)
+
+
+def _venue_errors(actor: User | None, org: OrgUnit, venue: Venue | None) -> list[str]:
+    """A venue the actor may see, of the activity's org, an ancestor or a descendant."""
+    if venue is None:
+        return []
+    related = venue.org.path.startswith(org.path) or org.path.startswith(venue.org.path)
+    if not related or not _org_visible(actor, venue.org) or not venue.is_active:
+        return [_("活动阵地不存在或不属于该组织")]
+    return []
+
+
+def _hidden_people(actor: User | None, people: Iterable[Person]) -> list[Person]:
+    wanted = {p.pk: p for p in people}
+    if actor is None or not wanted:
+        return []
+    seen = set(person_list_visible(user=actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    return [p for pk, p in wanted.items() if pk not in seen]
+
+
+# --- activities ---------------------------------------------------------------------------------
+
+
+def _activity_change(
+    *, actor: User | None, activity: Activity, old: str, note: str = "", **extra: list[object]
+) -> None:
+    ActivityChange.objects.create(
+        activity=activity, actor=actor, from_status=old, to_status=activity.status, note=note[:500]
+    )
+    audit_record(
+        actor=actor,
+        action="activity.create" if not old else f"activity.{activity.status}",
+        target=activity,
+        changes={"status": [old or None, activity.status], **extra},
+        note=note,
+    )
+
+
+def activity_create(
+    *,
+    actor: User | None,
+    org: OrgUnit,
+    kind: str,
+    title: str,
+    starts_on: dt.date,
+    start_time: dt.time | None = None,
+    venue: Venue | None = None,
+    organisers: Iterable[Person] = (),
+    description: str = "",
+    series: ActivitySeries | None = None,
+) -> Activity:
+    """A planned activity at `org` (the caller fetched it with org_get_for_user)."""
+    _require_writer(actor)
+    title = title.strip()
+    chosen = list(organisers)
+    hidden = _hidden_people(actor, chosen)
+    _raise_if(
+        {
+            "kind": [] if kind in ActivityKind.values else [_("请选择活动类型")],
+            "title": [] if title else [_("请填写活动名称")],
+            "venue": _venue_errors(actor, org, venue),
+            "organisers": (
+                [_("组织者不存在：%(names)s") % {"names": "、".join(p.name for p in hidden)}]
+                if hidden
+                else []
+            ),
+        }
+    )
+    with transaction.atomic():
+        activity = Activity.objects.create(
+            org=org,
+            kind=kind,
+            title=title[:100],
+            venue=venue,
+            starts_on=starts_on,
+            start_time=start_time,
+            description=description.strip(),
+            series=series,
+            created_by=actor,
+        )
+        if chosen:
+            activity.organisers.set(chosen)
+        _activity_change(
+            actor=actor,
+            activity=activity,
+            old="",
+            title=[None, activity.title],
+            starts_on=[None, str(starts_on)],
+        )
+    return activity
+
+
+def _locked(activity: Activity, *, field: str = "status") -> Activity:
+    """The activity row, locked until the transaction ends; only a planned one may change."""
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    if locked.status != Status.PLANNED:
+        raise ValidationError(
+            {field: [_("活动已%(status)s，不能再修改") % {"status": locked.get_status_display()}]}
+        )
+    return locked
+
+
+def activity_register(
+    *, actor: User, activity: Activity, person: Person | None = None, name: str = ""
+) -> ActivityParticipant:
+    """Register a participant: a person she may see, or a resident by name only."""
+    _require_writer(actor)
+    name = name.strip()
+    if person is None and not name:
+        raise ValidationError({"name": [_("请选择人员或填写姓名")]})
+    if person is not None and _hidden_people(actor, [person]):
+        raise ValidationError({"person": [_("人员不存在")]})
+    with transaction.atomic():
+        locked = _locked(activity, field="name")
+        if person is not None and locked.participants.filter(person=person).exists():
+            raise ValidationError({"person": [_("%(name)s已报名") % {"name": person.name}]})
+        participant = ActivityParticipant.objects.create(
+            activity=locked,
+            person=person,
+            name=(person.name if person is not None else name)[:50],
+        )
+        audit_record(
+            actor=actor,
+            action="activity.register",
+            target=locked,
+            changes={"participant": [None, participant.name]},
+        )
+    return participant
+
+
+def activity_mark_attended(
+    *, actor: User, participant: ActivityParticipant, attended: bool
+) -> ActivityParticipant:
+    """Tick (or untick) a participant as present, while the activity is still planned."""
+    _require_writer(actor)
+    with transaction.atomic():
+        _locked(participant.activity, field="attended")
+        old = participant.attended
+        if old != attended:
+            participant.attended = attended
+            participant.save(update_fields=["attended"])
+            audit_record(
+                actor=actor,
+                action="activity.attendance",
+                target=participant.activity,
+                changes={f"attended:{participant.name}": [old, attended]},
+            )
+    return participant
+
+
+def activity_hold(
+    *,
+    actor: User,
+    activity: Activity,
+    headcount: int,
+    summary: str,
+    photo: UploadedFile | None = None,
+) -> Activity:
+    """Record that the activity took place: person-times, a summary, optionally a photo."""
+    _require_writer(actor)
+    summary = summary.strip()
+    with transaction.atomic():
+        locked = _locked(activity)
+        attended = locked.participants.filter(attended=True).count()
+        errors: dict[str, list[str]] = {
+            "summary": [] if summary else [_("请填写活动小结")],
+            "photo": photo_errors(photo),
+            "headcount": [],
+        }
+        if headcount is None or headcount < 1:
+            errors["headcount"].append(_("请填写参与人次"))
+        elif headcount < attended:
+            errors["headcount"].append(
+                _("参与人次（%(n)s）不能少于已到场的报名人数（%(attended)s）")
+                % {"n": headcount, "attended": attended}
+            )
+        if locked.starts_on > timezone.localdate():
+            errors["status"] = [_("活动日期未到，不能记录为已举办")]
+        _raise_if(errors)
+        old = locked.status
+        locked.status = Status.HELD
+        locked.headcount = headcount
+        locked.summary = summary
+        if photo:
+            locked.photo.save(photo.name or "photo", photo, save=False)
+        locked.save()
+        _activity_change(
+            actor=actor, activity=locked, old=old, headcount=[None, headcount], note=summary[:200]
+        )
+    return locked
+
+
+def activity_cancel(*, actor: User, activity: Activity, reason: str) -> Activity:
+    _require_writer(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("请填写取消原因")]})
+    with transaction.atomic():
+        locked = _locked(activity)
+        old = locked.status
+        locked.status = Status.CANCELLED
+        locked.cancel_reason = reason[:200]
+        locked.save(update_fields=["status", "cancel_reason"])
+        _activity_change(actor=actor, activity=locked, old=old, note=reason)
+    return locked
+
+
+# --- series -------------------------------------------------------------------------------------
+
+
+def series_create(
+    *,
+    actor: User,
+    org: OrgUnit,
+    kind: str,
+    title: str,
+    rule: str,
+    starts_on: dt.date,
+    day_of_month: int | None = None,
+    weekday: int | None = None,
+    ends_on: dt.date | None = None,
+    venue: Venue | None = None,
+) -> ActivitySeries:
+    _require_writer(actor)
+    title = title.strip()
+    errors: dict[str, list[str]] = {
+        "kind": [] if kind in ActivityKind.values else [_("请选择活动类型")],
+        "title": [] if title else [_("请填写活动名称")],
+        "venue": _venue_errors(actor, org, venue),
+        "rule": [] if rule in ActivitySeries.Rule.values else [_("请选择重复规则")],
+        "day_of_month": [],
+        "weekday": [],
+        "ends_on": [],
+    }
+    if rule == ActivitySeries.Rule.MONTHLY and not (day_of_month and 1 <= day_of_month <= 31):
+        errors["day_of_month"].append(_("每月几号应为1到31"))
+    if rule == ActivitySeries.Rule.WEEKLY and (weekday is None or not 0 <= weekday <= 6):
+        errors["weekday"].append(_("请选择星期几"))
+    if ends_on is not None and ends_on < starts_on:
+        errors["ends_on"].append(_("结束日期不能早于开始日期"))
+    _raise_if(errors)
+    monthly = rule == ActivitySeries.Rule.MONTHLY
+    with transaction.atomic():
+        series = ActivitySeries.objects.create(
+            org=org,
+            kind=kind,
+            title=title[:100],
+            venue=venue,
+            rule=rule,
+            day_of_month=day_of_month if monthly else None,
+            weekday=None if monthly else weekday,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            created_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="activity_series.create",
+            target=series,
+            changes={"title": [None, series.title], "rule": [None, rule]},
+        )
+    return series
+
+
+def _month_day(year: int, month: int, day: int) -> dt.date:
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def series_dates(series: ActivitySeries, until: dt.date) -> Iterator[dt.date]:
+    """The series' days from its start to `until` (and its end, if any), in order."""
+    last = min(until, series.ends_on) if series.ends_on else until
+    start = series.starts_on
+    if series.rule == ActivitySeries.Rule.WEEKLY:
+        day = start + dt.timedelta(days=((series.weekday or 0) - start.weekday()) % 7)
+        while day <= last:
+            yield day
+            day += dt.timedelta(days=7)
+        return
+    year, month = start.year, start.month
+    while True:
+        day = _month_day(year, month, series.day_of_month or 1)
+        if day > last:
+            return
+        if day >= start:
+            yield day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def series_schedule(
+    *, actor: User | None, series: ActivitySeries, until: dt.date
+) -> list[Activity]:
+    """Create the planned occurrences up to `until` that do not exist yet. Idempotent: a day
+    that has an occurrence (planned, held or cancelled) is left as it is. The series row is
+    locked, so two runs at once cannot both create a day."""
+    _require_writer(actor)
+    created: list[Activity] = []
+    with transaction.atomic():
+        locked = ActivitySeries.objects.select_for_update().get(pk=series.pk)
+        if not locked.is_active:
+            raise ValidationError(_("该周期性活动已停用"))
+        existing = set(locked.occurrences.values_list("starts_on", flat=True))
+        for day in series_dates(locked, until):
+            if day in existing:
+                continue
+            created.append(
+                activity_create(
+                    actor=actor,
+                    org=locked.org,
+                    kind=locked.kind,
+                    title=locked.title,
+                    starts_on=day,
+                    venue=locked.venue,
+                    series=locked,
+                )
+            )
+        if created:
+            audit_record(
+                actor=actor,
+                action="activity_series.schedule",
+                target=locked,
+                changes={"occurrences": [None, len(created)]},
+                note=f"until {until}",
+            )
+    return created
+
+
+def series_schedule_all(*, until: dt.date | None = None) -> int:
+    """Every active series scheduled to `until` (90 days ahead by default), by the system."""
+    until = until or timezone.localdate() + dt.timedelta(days=SCHEDULE_DAYS)
+    total = 0
+    for series in ActivitySeries.objects.filter(is_active=True).order_by("pk"):
+        total += len(series_schedule(actor=None, series=series, until=until))
+    return total
+
+
+# --- volunteer teams ----------------------------------------------------------------------------
+
+
+def team_create(
+    *, actor: User, org: OrgUnit, name: str, founded_on: dt.date | None = None
+) -> VolunteerTeam:
+    _require_writer(actor)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("请填写队伍名称")]})
+    with transaction.atomic():
+        if VolunteerTeam.objects.filter(org=org, name=name).exists():
+            raise ValidationError({"name": [_("本组织已有同名的志愿者服务队")]})
+        team = VolunteerTeam.objects.create(
+            org=org, name=name[:100], founded_on=founded_on or timezone.localdate()
+        )
+        audit_record(
+            actor=actor, action="volunteer_team.create", target=team, changes={"name": [None, name]}
+        )
+    return team
+
+
+def membership_add(
+    *, actor: User, team: VolunteerTeam, person: Person, joined_on: dt.date | None = None
+) -> VolunteerMembership:
+    """A person joins a team. The team row is locked: two cadres adding her at once cannot
+    both succeed, and she never has two overlapping memberships of one team."""
+    _require_writer(actor)
+    joined_on = joined_on or timezone.localdate()
+    if _hidden_people(actor, [person]):
+        raise ValidationError({"person": [_("人员不存在")]})
+    if joined_on > timezone.localdate():
+        raise ValidationError({"joined_on": [_("加入日期不能晚于今天")]})
+    with transaction.atomic():
+        locked = VolunteerTeam.objects.select_for_update().get(pk=team.pk)
+        if not locked.is_active:
+            raise ValidationError({"person": [_("该服务队已停用")]})
+        overlapping = locked.memberships.filter(person=person).exclude(left_on__lt=joined_on)
+        if overlapping.exists():
+            raise ValidationError({"person": [_("%(name)s已是本队志愿者") % {"name": person.name}]})
+        membership = VolunteerMembership.objects.create(
+            team=locked, person=person, joined_on=joined_on
+        )
+        audit_record(
+            actor=actor,
+            action="volunteer.join",
+            target=membership,
+            changes={"team": [None, locked.name], "person": [None, person.pk]},
+        )
+    return membership
+
+
+def membership_end(
+    *, actor: User, membership: VolunteerMembership, left_on: dt.date | None = None
+) -> VolunteerMembership:
+    _require_writer(actor)
+    left_on = left_on or timezone.localdate()
+    with transaction.atomic():
+        locked = VolunteerMembership.objects.select_for_update().get(pk=membership.pk)
+        if locked.left_on is not None:
+            raise ValidationError({"left_on": [_("该志愿者已退出")]})
+        if left_on < locked.joined_on:
+            raise ValidationError({"left_on": [_("退出日期不能早于加入日期")]})
+        locked.left_on = left_on
+        locked.save(update_fields=["left_on"])
+        audit_record(
+            actor=actor,
+            action="volunteer.leave",
+            target=locked,
+            changes={"left_on": [None, str(left_on)]},
+        )
+    return locked
+
+
+def hours_record(
+    *,
+    actor: User,
+    membership: VolunteerMembership,
+    served_on: dt.date,
+    hours: Decimal,
+    activity: Activity | None = None,
+    note: str = "",
+) -> ServiceHours:
+    """Service hours of a volunteer, recorded by a cadre of the team's unit or by the
+    volunteer's own executive (callers fetch `membership` with membership_get_for_user, and
+    `activity` with activity_get_for_user: both in the actor's scope)."""
+    _require_writer(actor)
+    errors: dict[str, list[str]] = {"hours": [], "served_on": [], "activity": []}
+    if hours is None or not MIN_HOURS <= Decimal(hours) <= MAX_HOURS:
+        errors["hours"].append(_("服务时长应在0.5到24小时之间"))
+    if served_on > timezone.localdate():
+        errors["served_on"].append(_("服务日期不能晚于今天"))
+    elif served_on < membership.joined_on or (
+        membership.left_on is not None and served_on > membership.left_on
+    ):
+        errors["served_on"].append(_("服务日期不在该志愿者的在队期间"))
+    if activity is not None and activity.status == Status.CANCELLED:
+        errors["activity"].append(_("该活动已取消"))
+    _raise_if(errors)
+    with transaction.atomic():
+        row = ServiceHours.objects.create(
+            membership=membership,
+            activity=activity,
+            served_on=served_on,
+            hours=Decimal(hours).quantize(Decimal("0.1")),
+            note=note.strip()[:200],
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="volunteer.hours",
+            target=row,
+            changes={"hours": [None, str(row.hours)], "served_on": [None, str(served_on)]},
+        )
+    return row

@@ -1,0 +1,28 @@
+import datetime as dt
+
+from jinguo.assessments.models import AllowanceStatement, Appeal, AssessmentRound
+from jinguo.assessments.tests.conftest import seat
+from jinguo.common.management.commands._demo_assessments import AssessmentsDemo, last_quarter
+
+
+def test_last_quarter():
+    assert last_quarter(dt.date(2026, 11, 23)) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert last_quarter(dt.date(2026, 2, 1)) == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+
+
+def test_demo_builds_a_published_round_with_an_appeal_and_a_statement(tree, cast, people):
+    seat(people.wushan_exec, tree.songhe)
+    seat(people.chengjiawan_exec, tree.songhe)
+    demo = AssessmentsDemo(
+        {"宁国市": tree.ningguo, "songhe": tree.songhe},
+        users={
+            "ningguo": cast.county_cadre,
+            "songhe": cast.songhe_chair,
+            "wushan": cast.wushan_member,
+        },
+    )
+    summary = demo.build()
+    assert summary.startswith("考核2人（申诉1件）")
+    assert AssessmentRound.objects.get().status == "published"
+    assert Appeal.objects.get().status == "pending"
+    assert AllowanceStatement.objects.get().lines.count() == 2

@@ -1,0 +1,261 @@
+"""Reads of loans and job fairs, always within the user's scope (the record's org)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.accounts.models import User
+from jinguo.common.figures import Figure, figure_url
+from jinguo.employment.models import (
+    JobFair,
+    JobFairChange,
+    JobFairEmployer,
+    JobPost,
+    Loan,
+    LoanChange,
+)
+from jinguo.orgs.models import OrgUnit, Venue
+from jinguo.orgs.selectors import scope_q
+
+# Which date a loan list's period (start/end) applies to.
+LOAN_DATES = {"issued": "issued_on", "repaid": "repaid_on", "applied": "applied_on"}
+
+
+def _check(obj: Any, *, user: User, for_write: bool) -> Any:
+    if obj is None:
+        raise Http404
+    if for_write and not user.can_write:
+        raise PermissionDenied
+    return obj
+
+
+# --- loans --------------------------------------------------------------------------------------
+
+
+def loan_scope_q(*, user: User) -> Q:
+    return scope_q(user=user, field="org")
+
+
+def loans_visible(*, user: User) -> QuerySet[Loan]:
+    return Loan.objects.filter(loan_scope_q(user=user))
+
+
+def loan_get_for_user(*, user: User, loan_id: int, for_write: bool = False) -> Loan:
+    loan = (
+        loans_visible(user=user)
+        .select_related("org", "borrower", "created_by")
+        .filter(pk=loan_id)
+        .first()
+    )
+    return _check(loan, user=user, for_write=for_write)
+
+
+def loan_list(
+    *,
+    user: User,
+    status: str | None = None,
+    org: OrgUnit | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    on: str = "issued",
+) -> QuerySet[Loan]:
+    """Visible loans, filtered; start/end bound the date named by `on` (issue by default)."""
+    loans = loans_visible(user=user).select_related("org", "borrower")
+    if org is not None:
+        loans = loans.filter(org.subtree_q("org__"))
+    if status:
+        loans = loans.filter(status=status)
+    field = LOAN_DATES.get(on, "issued_on")
+    if start:
+        loans = loans.filter(**{f"{field}__gte": start})
+    if end:
+        loans = loans.filter(**{f"{field}__lte": end})
+    return loans.order_by("-applied_on", "-id")
+
+
+def loan_history(*, loan: Loan) -> QuerySet[LoanChange]:
+    return loan.changes.select_related("actor")
+
+
+# --- job fairs ----------------------------------------------------------------------------------
+
+
+def job_fair_scope_q(*, user: User) -> Q:
+    return scope_q(user=user, field="org")
+
+
+def job_fairs_visible(*, user: User) -> QuerySet[JobFair]:
+    return JobFair.objects.filter(job_fair_scope_q(user=user))
+
+
+def job_fair_get_for_user(*, user: User, fair_id: int, for_write: bool = False) -> JobFair:
+    fair = (
+        job_fairs_visible(user=user)
+        .select_related("org", "venue", "created_by")
+        .filter(pk=fair_id)
+        .first()
+    )
+    return _check(fair, user=user, for_write=for_write)
+
+
+def job_fair_employer_get(*, fair: JobFair, employer_id: int) -> JobFairEmployer:
+    """An employer of this fair (the fair already fetched and checked), else 404."""
+    employer = fair.employers.filter(pk=employer_id).first()
+    if employer is None:
+        raise Http404
+    employer.fair = fair
+    return employer
+
+
+def _fair_filter(rows: QuerySet[Any], prefix: str, **f: Any) -> QuerySet[Any]:
+    if f.get("org") is not None:
+        rows = rows.filter(f["org"].subtree_q(f"{prefix}org__"))
+    if f.get("start"):
+        rows = rows.filter(**{f"{prefix}held_on__gte": f["start"]})
+    if f.get("end"):
+        rows = rows.filter(**{f"{prefix}held_on__lte": f["end"]})
+    return rows
+
+
+def job_fair_list(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[JobFair]:
+    """Visible fairs held in the period, each with its employers, posts and openings counted."""
+    openings = (
+        JobPost.objects.filter(employer__fair=OuterRef("pk"))
+        .order_by()
+        .values("employer__fair")
+        .annotate(total=Sum("openings"))
+        .values("total")
+    )
+    fairs = _fair_filter(
+        job_fairs_visible(user=user), "", org=org, start=start, end=end
+    ).select_related("org", "venue")
+    return fairs.annotate(
+        employer_count=Count("employers", distinct=True),
+        post_count=Count("employers__posts", distinct=True),
+        opening_count=Coalesce(Subquery(openings, output_field=IntegerField()), 0),
+    ).order_by("-held_on", "-id")
+
+
+def job_fair_employers(*, fair: JobFair) -> QuerySet[JobFairEmployer]:
+    return fair.employers.prefetch_related("posts").order_by("id")
+
+
+def job_fair_history(*, fair: JobFair) -> QuerySet[JobFairChange]:
+    return fair.changes.select_related("actor")
+
+
+def employer_list(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    fair: JobFair | None = None,
+) -> QuerySet[JobFairEmployer]:
+    rows = JobFairEmployer.objects.filter(scope_q(user=user, field="fair__org"))
+    rows = _fair_filter(rows, "fair__", org=org, start=start, end=end)
+    if fair is not None:
+        rows = rows.filter(fair=fair)
+    return (
+        rows.select_related("fair")
+        .annotate(post_count=Count("posts"), opening_count=Coalesce(Sum("posts__openings"), 0))
+        .order_by("-fair__held_on", "fair_id", "id")
+    )
+
+
+def post_list(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    fair: JobFair | None = None,
+    women_friendly: bool | None = None,
+) -> QuerySet[JobPost]:
+    rows = JobPost.objects.filter(scope_q(user=user, field="employer__fair__org"))
+    rows = _fair_filter(rows, "employer__fair__", org=org, start=start, end=end)
+    if fair is not None:
+        rows = rows.filter(employer__fair=fair)
+    if women_friendly is not None:
+        rows = rows.filter(women_friendly=women_friendly)
+    return rows.select_related("employer", "employer__fair").order_by(
+        "-employer__fair__held_on", "employer_id", "id"
+    )
+
+
+def venue_choices(*, user: User) -> QuerySet[Venue]:
+    return Venue.objects.filter(scope_q(user=user, field="org"), is_active=True).select_related(
+        "org"
+    )
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def employment_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
+    """Loans issued (count, amount), repaid and overdue; fairs held, employers, posts, openings,
+    visitors and intents — in org's subtree and the period, each linking to its records."""
+    base = {"org": org.pk, "start": start, "end": end}
+    period: dict[str, Any] = {"org": org, "start": start, "end": end}
+    issued = loan_list(user=user, on="issued", **period).aggregate(
+        n=Count("id"), total=Sum("issued_amount")
+    )
+    repaid = loan_list(user=user, on="repaid", **period).count()
+    overdue = loan_list(user=user, status=Loan.Status.OVERDUE, org=org).count()
+    fairs = _fair_filter(job_fairs_visible(user=user), "", **period).aggregate(
+        n=Count("id"), visitors=Sum("visitors"), intents=Sum("intents")
+    )
+    employers = employer_list(user=user, **period).count()
+    posts = post_list(user=user, **period).aggregate(n=Count("id"), openings=Sum("openings"))
+    loans_url = figure_url("/employment/loans/", on="issued", **base)
+    fairs_url = figure_url("/employment/fairs/", **base)
+    posts_url = figure_url("/employment/posts/", **base)
+    amount: Decimal = issued["total"] or Decimal(0)
+    return [
+        Figure("employment.loans_issued", _("发放创业担保贷款"), issued["n"], loans_url, _("笔")),
+        Figure("employment.loans_amount", _("贷款发放金额"), float(amount), loans_url, _("元")),
+        Figure(
+            "employment.loans_repaid",
+            _("已还清贷款"),
+            repaid,
+            figure_url("/employment/loans/", on="repaid", **base),
+            _("笔"),
+        ),
+        Figure(
+            "employment.loans_overdue",
+            _("当前逾期贷款"),
+            overdue,
+            figure_url("/employment/loans/", status=Loan.Status.OVERDUE, org=org.pk),
+            _("笔"),
+        ),
+        Figure("employment.fairs_held", _("举办招聘会"), fairs["n"], fairs_url, _("场")),
+        Figure(
+            "employment.fair_employers",
+            _("参会用人单位"),
+            employers,
+            figure_url("/employment/employers/", **base),
+            _("家"),
+        ),
+        Figure("employment.fair_posts", _("提供岗位"), posts["n"], posts_url, _("个")),
+        Figure(
+            "employment.fair_openings", _("招聘人数"), posts["openings"] or 0, posts_url, _("人")
+        ),
+        Figure(
+            "employment.fair_visitors", _("求职人数"), fairs["visitors"] or 0, fairs_url, _("人")
+        ),
+        Figure(
+            "employment.fair_intents", _("达成就业意向"), fairs["intents"] or 0, fairs_url, _("人")
+        ),
+    ]

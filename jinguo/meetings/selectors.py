@@ -1,0 +1,386 @@
+"""Reads of meetings, topics and resolutions, always within the user's scope (the meeting's
+org). The public notice page is the one read without a user: held meetings that are marked
+公示, with no names and no minutes."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.accounts.models import User
+from jinguo.common.figures import Figure, figure_url
+from jinguo.meetings.models import (
+    Meeting,
+    MeetingAttendee,
+    MeetingChange,
+    MeetingKind,
+    Resolution,
+    ResolutionChange,
+    Topic,
+)
+from jinguo.meetings.services import ADOPTED_OR_LATER, FOLLOW_UP, FORWARDED_OR_LATER
+from jinguo.orgs.models import OrgUnit, Venue
+from jinguo.orgs.selectors import org_children, scope_q
+
+MS = Meeting.Status
+RS = Resolution.Status
+NOTICE_DAYS = 365
+# What the public notice shows of a resolution: adopted ones and what became of them.
+PUBLIC_STATUSES = ADOPTED_OR_LATER
+STAGES: dict[str, tuple[str, ...]] = {
+    "adopted": ADOPTED_OR_LATER,
+    "forwarded": FORWARDED_OR_LATER,
+    "done": (RS.DONE,),
+    "follow_up": FOLLOW_UP,
+}
+
+
+def _may_write_at(user: User, org: OrgUnit) -> bool:
+    own = user.org
+    return bool(user.can_write and own is not None and own.contains(org))
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+def meeting_scope_q(*, user: User) -> Q:
+    return scope_q(user=user, field="org")
+
+
+def meetings_visible(*, user: User) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(meeting_scope_q(user=user))
+
+
+def meeting_get_for_user(*, user: User, meeting_id: int, for_write: bool = False) -> Meeting:
+    """Fetch-and-check: 404 when missing or out of scope; with for_write, 403 unless the user
+    may write at the meeting's org."""
+    meeting = (
+        meetings_visible(user=user)
+        .select_related("org", "place", "created_by")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    if for_write and not _may_write_at(user, meeting.org):
+        raise PermissionDenied
+    return meeting
+
+
+def _period_q(start: dt.date | None, end: dt.date | None) -> Q:
+    """A meeting's day in the period: the held date once held, else the planned day."""
+    q = Q()
+    tz = timezone.get_current_timezone()
+    if start is not None:
+        lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+        q &= Q(held_on__gte=start) | Q(held_on__isnull=True, planned_at__gte=lo)
+    if end is not None:
+        hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        q &= Q(held_on__lte=end) | Q(held_on__isnull=True, planned_at__lt=hi)
+    return q
+
+
+def _meetings_filtered(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Meeting]:
+    """The meetings a list shows, without annotations or ordering (for counting)."""
+    meetings = meetings_visible(user=user)
+    if org is not None:
+        meetings = meetings.filter(org.subtree_q("org__"))
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if status:
+        meetings = meetings.filter(status=status)
+    return meetings.filter(_period_q(start, end))
+
+
+def meeting_list(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Meeting]:
+    """Visible meetings in org's subtree, filtered, each with its topic and resolution counts
+    in the same query."""
+    meetings = _meetings_filtered(
+        user=user, org=org, kind=kind, status=status, start=start, end=end
+    )
+    return (
+        meetings.select_related("org", "place")
+        .annotate(
+            topic_count=Count("topics", distinct=True),
+            resolution_count=Count("resolutions", distinct=True),
+        )
+        .order_by("-planned_at", "-id")
+    )
+
+
+def meeting_attendees(*, meeting: Meeting) -> QuerySet[MeetingAttendee]:
+    return meeting.attendees.select_related("person").order_by("role", "person__name", "id")
+
+
+def meeting_history(*, meeting: Meeting) -> QuerySet[MeetingChange]:
+    return meeting.changes.select_related("actor")
+
+
+def meeting_topics(*, meeting: Meeting) -> QuerySet[Topic]:
+    """The agenda, each topic with its resolutions (two queries however long)."""
+    return meeting.topics.select_related("raised_by").prefetch_related(
+        Prefetch("resolutions", queryset=Resolution.objects.order_by("id"))
+    )
+
+
+def meeting_venues(*, user: User, org: OrgUnit | None = None) -> QuerySet[Venue]:
+    """Active venues the user may pick as a meeting's place (in her scope)."""
+    venues = Venue.objects.filter(scope_q(user=user, field="org"), is_active=True)
+    if org is not None:
+        venues = venues.filter(org.subtree_q("org__"))
+    return venues.select_related("org").order_by("org__path", "name")
+
+
+# --- topics and resolutions ---------------------------------------------------------------------
+
+
+def topic_get_for_user(*, user: User, topic_id: int, for_write: bool = False) -> Topic:
+    topic = (
+        Topic.objects.filter(scope_q(user=user, field="meeting__org"))
+        .select_related("meeting__org", "raised_by")
+        .filter(pk=topic_id)
+        .first()
+    )
+    if topic is None:
+        raise Http404
+    if for_write and not _may_write_at(user, topic.meeting.org):
+        raise PermissionDenied
+    return topic
+
+
+def resolution_scope_q(*, user: User) -> Q:
+    return scope_q(user=user, field="meeting__org")
+
+
+def resolutions_visible(*, user: User) -> QuerySet[Resolution]:
+    return Resolution.objects.filter(resolution_scope_q(user=user))
+
+
+def resolution_get_for_user(
+    *, user: User, resolution_id: int, for_write: bool = False
+) -> Resolution:
+    resolution = (
+        resolutions_visible(user=user)
+        .select_related("meeting__org", "topic")
+        .filter(pk=resolution_id)
+        .first()
+    )
+    if resolution is None:
+        raise Http404
+    if for_write and not _may_write_at(user, resolution.meeting.org):
+        raise PermissionDenied
+    return resolution
+
+
+def resolution_history(*, resolution: Resolution) -> QuerySet[ResolutionChange]:
+    return resolution.changes.select_related("actor")
+
+
+def resolution_list(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    stage: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Resolution]:
+    """Visible resolutions of meetings in org's subtree. The period is the meeting's held date;
+    stage "follow_up" (adopted, forwarded, in progress) lists the oldest first."""
+    rows = resolutions_visible(user=user).select_related("meeting__org", "topic")
+    if org is not None:
+        rows = rows.filter(org.subtree_q("meeting__org__"))
+    if kind:
+        rows = rows.filter(meeting__kind=kind)
+    if status:
+        rows = rows.filter(status=status)
+    if stage in STAGES:
+        rows = rows.filter(status__in=STAGES[stage])
+    if start is not None:
+        rows = rows.filter(meeting__held_on__gte=start)
+    if end is not None:
+        rows = rows.filter(meeting__held_on__lte=end)
+    if stage == "follow_up":
+        return rows.order_by("meeting__held_on", "meeting__planned_at", "id")
+    return rows.order_by("-meeting__planned_at", "-meeting_id", "id")
+
+
+def topic_list(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Topic]:
+    """Topics of the meetings meeting_list would show with the same filters."""
+    meetings = _meetings_filtered(
+        user=user, org=org, kind=kind, status=status, start=start, end=end
+    )
+    return (
+        Topic.objects.filter(meeting__in=meetings.values("pk"))
+        .select_related("meeting__org", "raised_by")
+        .annotate(resolution_count=Count("resolutions"))
+        .order_by("-meeting__planned_at", "meeting_id", "id")
+    )
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+def meeting_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
+    """Meetings held (and by kind), topics discussed, resolutions adopted, forwarded to 两委,
+    done, and the implementation rate (done / adopted, %), all over the meetings held at a unit
+    of org's subtree in the period. Each links to the list that shows exactly what it counts."""
+    period = {"org": org.pk, "start": start, "end": end}
+    held = _meetings_filtered(user=user, org=org, status=MS.HELD, start=start, end=end)
+    by_kind = {row["kind"]: row["n"] for row in held.values("kind").annotate(n=Count("id"))}
+    # One query for the counts over the held meetings' resolutions.
+    res = resolution_list(user=user, org=org, start=start, end=end).filter(meeting__status=MS.HELD)
+    res_counts = res.aggregate(
+        adopted=Count("id", filter=Q(status__in=ADOPTED_OR_LATER)),
+        forwarded=Count("id", filter=Q(status__in=FORWARDED_OR_LATER)),
+        done=Count("id", filter=Q(status=RS.DONE)),
+    )
+    topics = Topic.objects.filter(meeting__in=held.values("pk")).count()
+    meetings_url = "/meetings/"
+    res_url = "/meetings/resolutions/"
+    times, items = _("次"), _("项")
+    figures = [
+        Figure(
+            key="meetings.held",
+            label=_("召开议事会议"),
+            value=sum(by_kind.values()),
+            url=figure_url(meetings_url, status=MS.HELD, **period),
+            unit=times,
+        )
+    ]
+    for kind in MeetingKind:
+        figures.append(
+            Figure(
+                key=f"meetings.held.{kind.value}",
+                label=kind.label,
+                value=by_kind.get(kind.value, 0),
+                url=figure_url(meetings_url, status=MS.HELD, kind=kind.value, **period),
+                unit=times,
+            )
+        )
+    adopted, done = res_counts["adopted"], res_counts["done"]
+    figures += [
+        Figure(
+            key="meetings.topics",
+            label=_("议题"),
+            value=topics,
+            url=figure_url("/meetings/topics/", status=MS.HELD, **period),
+            unit=items,
+        ),
+        Figure(
+            key="meetings.adopted",
+            label=_("通过决议"),
+            value=adopted,
+            url=figure_url(res_url, stage="adopted", **period),
+            unit=items,
+        ),
+        Figure(
+            key="meetings.forwarded",
+            label=_("提交两委"),
+            value=res_counts["forwarded"],
+            url=figure_url(res_url, stage="forwarded", **period),
+            unit=items,
+        ),
+        Figure(
+            key="meetings.done",
+            label=_("已落实（解决问题）"),
+            value=done,
+            url=figure_url(res_url, stage="done", **period),
+            unit=items,
+        ),
+        Figure(
+            key="meetings.implementation_rate",
+            label=_("决议落实率"),
+            value=round(done * 100 / adopted, 1) if adopted else 0.0,
+            url=figure_url(res_url, stage="adopted", **period),
+            unit="%",
+        ),
+    ]
+    return figures
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    org: OrgUnit
+    held: int
+    url: str
+
+
+def meeting_breakdown(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[ChildRow]:
+    """Meetings held under each child unit of `org` in the period (one query for the counts)."""
+    children = list(org_children(org=org))
+    if not children:
+        return []
+    held = _meetings_filtered(user=user, org=org, status=MS.HELD, start=start, end=end)
+    counts = held.aggregate(
+        **{f"c{c.pk}": Count("id", filter=c.subtree_q("org__")) for c in children}
+    )
+    return [
+        ChildRow(
+            org=c,
+            held=counts[f"c{c.pk}"],
+            url=figure_url("/meetings/", status=MS.HELD, org=c.pk, start=start, end=end),
+        )
+        for c in children
+    ]
+
+
+# --- the public notice --------------------------------------------------------------------------
+
+
+def notice_org(*, code: str) -> OrgUnit:
+    """The active unit with this code, for the public notice page (404 otherwise)."""
+    org = OrgUnit.objects.filter(code=code, is_active=True).exclude(code="").first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def notice_meetings(*, org: OrgUnit, today: dt.date | None = None) -> QuerySet[Meeting]:
+    """The org's own held meetings marked 公示 of the last 12 months, each with its adopted
+    resolutions. Only columns the notice shows are read: no minutes, no people."""
+    today = today or timezone.localdate()
+    resolutions = Resolution.objects.filter(status__in=PUBLIC_STATUSES).only(
+        "id", "meeting_id", "content", "status", "forwarded_on", "done_on", "result"
+    )
+    return (
+        Meeting.objects.filter(
+            org=org,
+            status=MS.HELD,
+            is_public=True,
+            held_on__gte=today - dt.timedelta(days=NOTICE_DAYS),
+            held_on__lte=today,
+        )
+        .only("id", "kind", "title", "held_on", "public_summary", "org_id")
+        .prefetch_related(Prefetch("resolutions", queryset=resolutions.order_by("id")))
+        .order_by("-held_on", "-id")
+    )

@@ -1,0 +1,586 @@
+"""Meetings and their resolutions. Every change locks the row, checks what the status allows,
+writes a MeetingChange / ResolutionChange row and an audit row.
+
+Meeting: planned → held (at least one attendee, a held date not in the future) or cancelled
+(with a reason). Only a planned meeting is edited; topics are added until it is cancelled.
+
+Resolution: proposed → adopted / rejected (at a held meeting) ; adopted → forwarded to 两委
+(date, to whom) → in_progress → done (date, result) ; forwarded or in_progress →
+not_adopted by the committees (reason).
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinguo.accounts.models import User
+from jinguo.audit.services import audit_record
+from jinguo.meetings.models import (
+    PUBLIC_BY_DEFAULT,
+    Meeting,
+    MeetingAttendee,
+    MeetingChange,
+    MeetingKind,
+    Resolution,
+    ResolutionChange,
+    Topic,
+)
+from jinguo.orgs.models import OrgUnit, Venue
+from jinguo.people.models import Person
+
+MS = Meeting.Status
+RS = Resolution.Status
+RA = ResolutionChange.Action
+Role = MeetingAttendee.Role
+
+# Which statuses each resolution action may start from.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    RA.ADOPT: (RS.PROPOSED,),
+    RA.REJECT: (RS.PROPOSED,),
+    RA.FORWARD: (RS.ADOPTED,),
+    RA.START: (RS.FORWARDED,),
+    RA.COMPLETE: (RS.IN_PROGRESS,),
+    RA.DECLINE: (RS.FORWARDED, RS.IN_PROGRESS),
+}
+# Adopted at the meeting, whatever happened after.
+ADOPTED_OR_LATER = (RS.ADOPTED, RS.FORWARDED, RS.IN_PROGRESS, RS.DONE, RS.NOT_ADOPTED)
+FORWARDED_OR_LATER = (RS.FORWARDED, RS.IN_PROGRESS, RS.DONE, RS.NOT_ADOPTED)
+FOLLOW_UP = (RS.ADOPTED, RS.FORWARDED, RS.IN_PROGRESS)
+
+
+def allowed_actions(resolution: Resolution, meeting: Meeting | None = None) -> list[str]:
+    """Actions the resolution's status allows (adopting and rejecting need a held meeting)."""
+    meeting = meeting or resolution.meeting
+    actions = [a for a, statuses in ALLOWED.items() if resolution.status in statuses]
+    if meeting.status != MS.HELD:
+        actions = [a for a in actions if a not in (RA.ADOPT, RA.REJECT)]
+    return actions
+
+
+# --- the common frame ---------------------------------------------------------------------------
+
+
+def _check_actor(actor: User | None, org: OrgUnit) -> None:
+    """The actor must be allowed to write at `org` (None: the system itself)."""
+    if actor is None:
+        return
+    own = actor.org
+    if not (actor.can_write and own is not None and org.path.startswith(own.path)):
+        raise PermissionDenied
+
+
+def _check_people(actor: User | None, people: Iterable[Person], field: str) -> None:
+    """Persons picked by a user must be visible to her: anyone else 不存在."""
+    if actor is None:
+        return
+    from jinguo.people.selectors import person_list_visible
+
+    ids = {p.pk for p in people}
+    if ids and person_list_visible(user=actor).filter(pk__in=ids).count() != len(ids):
+        raise ValidationError({field: [_("所选人员不存在")]})
+
+
+def _required(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [message]})
+    return value
+
+
+def _meeting_record(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    action: str,
+    from_status: str,
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+) -> None:
+    MeetingChange.objects.create(
+        meeting=meeting,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=meeting.status,
+        note=note[:500],
+    )
+    audit_record(
+        actor=actor,
+        action=f"meetings.{action}",
+        target=meeting,
+        changes={"status": [from_status, meeting.status], **(changes or {})},
+        note=note[:500],
+    )
+
+
+def _lock_meeting(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update(of=("self",)).select_related("org").get(pk=meeting.pk)
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+def _meeting_errors(
+    *, org: OrgUnit, kind: str, title: str, planned_at: Any, place: Venue | None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if kind not in MeetingKind.values:
+        errors["kind"] = [_("请选择会议类型")]
+    if not (title or "").strip():
+        errors["title"] = [_("请填写会议名称")]
+    if planned_at is None:
+        errors["planned_at"] = [_("请填写计划时间")]
+    if not org.is_active:
+        errors["org"] = [_("该组织已停用")]
+    if place is not None:
+        related = org.contains(place.org) or place.org.contains(org)
+        if not (place.is_active and related):
+            errors["place"] = [_("地点须是本组织、下级或上级组织的阵地")]
+    return errors
+
+
+def _set_invitees(
+    meeting: Meeting,
+    *,
+    executives: Iterable[Person],
+    residents: Iterable[Person],
+    guests: Iterable[Person] = (),
+) -> list[str]:
+    """Replace the invitation list (a planned meeting: nobody has attended yet)."""
+    wanted: dict[int, tuple[Person, str]] = {}
+    for role, people in (
+        (Role.GUEST, guests),
+        (Role.RESIDENT, residents),
+        (Role.EXECUTIVE, executives),
+    ):
+        for person in people:
+            wanted[person.pk] = (person, role)  # executive wins when picked twice
+    meeting.attendees.exclude(person_id__in=list(wanted)).delete()
+    existing = {a.person_id: a for a in meeting.attendees.all()}
+    for pk, (person, wanted_role) in wanted.items():
+        row = existing.get(pk)
+        if row is None:
+            MeetingAttendee.objects.create(meeting=meeting, person=person, role=wanted_role)
+        elif row.role != wanted_role:
+            row.role = wanted_role
+            row.save(update_fields=["role"])
+    return sorted(p.name for p, _r in wanted.values())
+
+
+def meeting_create(
+    *,
+    actor: User | None,
+    org: OrgUnit,
+    kind: str,
+    title: str,
+    planned_at: dt.datetime,
+    place: Venue | None = None,
+    is_public: bool | None = None,
+    executives: Iterable[Person] = (),
+    residents: Iterable[Person] = (),
+    guests: Iterable[Person] = (),
+) -> Meeting:
+    """Plan a meeting at `org`. `is_public` None: public for 妇女议事会 and 一季一议事."""
+    errors = _meeting_errors(org=org, kind=kind, title=title, planned_at=planned_at, place=place)
+    if errors:
+        raise ValidationError(errors)
+    _check_actor(actor, org)
+    executives, residents, guests = list(executives), list(residents), list(guests)
+    _check_people(actor, [*executives, *residents, *guests], "attendees")
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            org=org,
+            kind=kind,
+            title=title.strip(),
+            planned_at=planned_at,
+            place=place,
+            is_public=kind in PUBLIC_BY_DEFAULT if is_public is None else is_public,
+            created_by=actor,
+        )
+        names = _set_invitees(meeting, executives=executives, residents=residents, guests=guests)
+        _meeting_record(
+            actor=actor,
+            meeting=meeting,
+            action=MeetingChange.Action.CREATE,
+            from_status="",
+            note=meeting.title,
+            changes={"attendees": [None, len(names)]},
+        )
+    return meeting
+
+
+def meeting_update(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    kind: str,
+    title: str,
+    planned_at: dt.datetime,
+    place: Venue | None = None,
+    is_public: bool | None = None,
+    executives: Iterable[Person] = (),
+    residents: Iterable[Person] = (),
+    guests: Iterable[Person] = (),
+) -> Meeting:
+    """Change a planned meeting (and its invitation list)."""
+    executives, residents, guests = list(executives), list(residents), list(guests)
+    with transaction.atomic():
+        locked = _lock_meeting(meeting)
+        _check_actor(actor, locked.org)
+        if locked.status != MS.PLANNED:
+            raise ValidationError(_("只能修改计划中的会议"))
+        errors = _meeting_errors(
+            org=locked.org, kind=kind, title=title, planned_at=planned_at, place=place
+        )
+        if errors:
+            raise ValidationError(errors)
+        _check_people(actor, [*executives, *residents, *guests], "attendees")
+        new = {
+            "kind": kind,
+            "title": title.strip(),
+            "planned_at": planned_at,
+            "place": place,
+            "is_public": kind in PUBLIC_BY_DEFAULT if is_public is None else is_public,
+        }
+        changes: dict[str, Any] = {
+            f: [str(getattr(locked, f)), str(v)] for f, v in new.items() if getattr(locked, f) != v
+        }
+        for field, value in new.items():
+            setattr(locked, field, value)
+        locked.save()
+        names = _set_invitees(locked, executives=executives, residents=residents, guests=guests)
+        changes["attendees"] = [None, len(names)]
+        _meeting_record(
+            actor=actor,
+            meeting=locked,
+            action=MeetingChange.Action.UPDATE,
+            from_status=locked.status,
+            changes=changes,
+        )
+    return locked
+
+
+def meeting_record_held(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    held_on: dt.date,
+    attended: Iterable[Person] = (),
+    extra_residents: Iterable[Person] = (),
+    attendee_count: int | None = None,
+    minutes: str = "",
+    public_summary: str = "",
+) -> Meeting:
+    """Record that the meeting took place: who attended (invitees ticked, people added on the
+    day as residents), the head count (at least the named attendees), minutes and summary."""
+    attended, extra = list(attended), list(extra_residents)
+    errors: dict[str, list[str]] = {}
+    if held_on is None:
+        errors["held_on"] = [_("请填写召开日期")]
+    elif held_on > timezone.localdate():
+        errors["held_on"] = [_("召开日期不能晚于今天")]
+    if not attended and not extra:
+        errors["attended"] = [_("请至少选择一名参会人员")]
+    if errors:
+        raise ValidationError(errors)
+    _check_people(actor, extra, "extra_residents")
+    with transaction.atomic():
+        locked = _lock_meeting(meeting)
+        _check_actor(actor, locked.org)
+        if locked.status != MS.PLANNED:
+            raise ValidationError(
+                _("会议当前状态为「%(status)s」，不能记录召开")
+                % {"status": locked.get_status_display()}
+            )
+        invitees = {a.person_id: a for a in locked.attendees.all()}
+        ticked = {p.pk for p in attended}
+        if ticked - set(invitees):
+            raise ValidationError({"attended": [_("只能勾选会议邀请的人员")]})
+        for pk, row in invitees.items():
+            if row.attended != (pk in ticked):
+                row.attended = pk in ticked
+                row.save(update_fields=["attended"])
+        for person in extra:
+            if person.pk in invitees:
+                invitees[person.pk].attended = True
+                invitees[person.pk].save(update_fields=["attended"])
+            else:
+                invitees[person.pk] = MeetingAttendee.objects.create(
+                    meeting=locked, person=person, role=Role.RESIDENT, attended=True
+                )
+        named = sum(1 for row in invitees.values() if row.attended)
+        count = named if attendee_count is None else attendee_count
+        if count < named:
+            raise ValidationError(
+                {"attendee_count": [_("参会人数不能少于勾选的人数（%(n)s）") % {"n": named}]}
+            )
+        from_status = locked.status
+        locked.status = MS.HELD
+        locked.held_on = held_on
+        locked.attendee_count = count
+        locked.minutes = (minutes or "").strip()
+        locked.public_summary = (public_summary or "").strip()
+        locked.save()
+        _meeting_record(
+            actor=actor,
+            meeting=locked,
+            action=MeetingChange.Action.HOLD,
+            from_status=from_status,
+            note=str(held_on),
+            changes={"held_on": [None, str(held_on)], "attendee_count": [0, count]},
+        )
+    return locked
+
+
+def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str) -> Meeting:
+    reason = _required(reason, "reason", _("取消会议须说明原因"))
+    with transaction.atomic():
+        locked = _lock_meeting(meeting)
+        _check_actor(actor, locked.org)
+        if locked.status != MS.PLANNED:
+            raise ValidationError(
+                _("会议当前状态为「%(status)s」，不能取消")
+                % {"status": locked.get_status_display()}
+            )
+        from_status = locked.status
+        locked.status = MS.CANCELLED
+        locked.cancel_reason = reason[:500]
+        locked.save()
+        _meeting_record(
+            actor=actor,
+            meeting=locked,
+            action=MeetingChange.Action.CANCEL,
+            from_status=from_status,
+            note=reason,
+        )
+    return locked
+
+
+# --- topics -------------------------------------------------------------------------------------
+
+
+def topic_add(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    title: str,
+    raised_by: Person | None = None,
+    discussion: str = "",
+) -> Topic:
+    title = _required(title, "title", _("请填写议题"))
+    _check_people(actor, [raised_by] if raised_by else [], "raised_by")
+    with transaction.atomic():
+        locked = _lock_meeting(meeting)
+        _check_actor(actor, locked.org)
+        if locked.status == MS.CANCELLED:
+            raise ValidationError(_("会议已取消，不能添加议题"))
+        topic = Topic.objects.create(
+            meeting=locked, title=title[:200], raised_by=raised_by, discussion=discussion.strip()
+        )
+        _meeting_record(
+            actor=actor,
+            meeting=locked,
+            action=MeetingChange.Action.TOPIC,
+            from_status=locked.status,
+            note=topic.title,
+            changes={"topic": [None, topic.title]},
+        )
+    return topic
+
+
+def topic_update(
+    *,
+    actor: User | None,
+    topic: Topic,
+    title: str,
+    raised_by: Person | None = None,
+    discussion: str = "",
+) -> Topic:
+    """Correct a topic or write down the opinions given on it."""
+    title = _required(title, "title", _("请填写议题"))
+    _check_people(actor, [raised_by] if raised_by else [], "raised_by")
+    with transaction.atomic():
+        locked = _lock_meeting(topic.meeting)
+        _check_actor(actor, locked.org)
+        if locked.status == MS.CANCELLED:
+            raise ValidationError(_("会议已取消，不能修改议题"))
+        row = Topic.objects.select_for_update().get(pk=topic.pk)
+        old = {"title": row.title, "discussion": row.discussion}
+        row.title, row.raised_by, row.discussion = title[:200], raised_by, discussion.strip()
+        row.save()
+        changes = {k: [v, getattr(row, k)] for k, v in old.items() if v != getattr(row, k)}
+        _meeting_record(
+            actor=actor,
+            meeting=locked,
+            action=MeetingChange.Action.TOPIC_UPDATE,
+            from_status=locked.status,
+            note=row.title,
+            changes=changes,
+        )
+    return row
+
+
+# --- resolutions --------------------------------------------------------------------------------
+
+
+def _resolution_record(
+    *,
+    actor: User | None,
+    resolution: Resolution,
+    action: str,
+    from_status: str,
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+) -> None:
+    ResolutionChange.objects.create(
+        resolution=resolution,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=resolution.status,
+        note=note[:500],
+    )
+    audit_record(
+        actor=actor,
+        action=f"meetings.resolution_{action}",
+        target=resolution,
+        changes={"status": [from_status, resolution.status], **(changes or {})},
+        note=note[:500],
+    )
+
+
+def resolution_propose(*, actor: User | None, topic: Topic, content: str) -> Resolution:
+    content = _required(content, "content", _("请填写决议内容"))
+    with transaction.atomic():
+        meeting = _lock_meeting(topic.meeting)
+        _check_actor(actor, meeting.org)
+        if meeting.status == MS.CANCELLED:
+            raise ValidationError(_("会议已取消，不能提出决议"))
+        resolution = Resolution.objects.create(meeting=meeting, topic=topic, content=content)
+        _resolution_record(
+            actor=actor,
+            resolution=resolution,
+            action=RA.PROPOSE,
+            from_status="",
+            note=content[:100],
+        )
+    return resolution
+
+
+def _act(
+    *,
+    actor: User | None,
+    resolution: Resolution,
+    action: str,
+    change: Callable[[Resolution], dict[str, Any]],
+    note: str = "",
+) -> Resolution:
+    """Lock, check, apply `change` (which returns the audit changes), save, record."""
+    with transaction.atomic():
+        locked = (
+            Resolution.objects.select_for_update(of=("self",))
+            .select_related("meeting__org")
+            .get(pk=resolution.pk)
+        )
+        _check_actor(actor, locked.meeting.org)
+        if action not in allowed_actions(locked):
+            raise ValidationError(
+                _("决议当前状态为「%(status)s」，不能执行「%(action)s」")
+                % {"status": locked.get_status_display(), "action": RA(action).label}
+            )
+        from_status = locked.status
+        changes = change(locked)
+        locked.save()
+        _resolution_record(
+            actor=actor,
+            resolution=locked,
+            action=action,
+            from_status=from_status,
+            note=note,
+            changes=changes,
+        )
+    return locked
+
+
+def resolution_adopt(*, actor: User | None, resolution: Resolution, note: str = "") -> Resolution:
+    def change(r: Resolution) -> dict[str, Any]:
+        r.status = RS.ADOPTED
+        return {}
+
+    return _act(actor=actor, resolution=resolution, action=RA.ADOPT, change=change, note=note)
+
+
+def resolution_reject(*, actor: User | None, resolution: Resolution, reason: str) -> Resolution:
+    reason = _required(reason, "reason", _("请说明未通过的原因"))
+
+    def change(r: Resolution) -> dict[str, Any]:
+        r.status, r.reason = RS.REJECTED, reason[:500]
+        return {}
+
+    return _act(actor=actor, resolution=resolution, action=RA.REJECT, change=change, note=reason)
+
+
+def _day_errors(day: dt.date | None, field: str, earliest: dt.date | None) -> None:
+    if day is None:
+        raise ValidationError({field: [_("请填写日期")]})
+    if day > timezone.localdate():
+        raise ValidationError({field: [_("日期不能晚于今天")]})
+    if earliest is not None and day < earliest:
+        raise ValidationError({field: [_("日期不能早于 %(day)s") % {"day": earliest.isoformat()}]})
+
+
+def resolution_forward(
+    *,
+    actor: User | None,
+    resolution: Resolution,
+    forwarded_on: dt.date,
+    forwarded_to: str,
+    note: str = "",
+) -> Resolution:
+    """提交两委: the date and the body it went to (e.g. 嵩合社区两委会议)."""
+    forwarded_to = _required(forwarded_to, "forwarded_to", _("请填写提交至哪个会议或机构"))
+
+    def change(r: Resolution) -> dict[str, Any]:
+        _day_errors(forwarded_on, "forwarded_on", r.meeting.held_on)
+        r.status, r.forwarded_on, r.forwarded_to = RS.FORWARDED, forwarded_on, forwarded_to[:100]
+        return {"forwarded_on": [None, str(forwarded_on)], "forwarded_to": [None, forwarded_to]}
+
+    note = note or forwarded_to
+    return _act(actor=actor, resolution=resolution, action=RA.FORWARD, change=change, note=note)
+
+
+def resolution_start(*, actor: User | None, resolution: Resolution, note: str = "") -> Resolution:
+    def change(r: Resolution) -> dict[str, Any]:
+        r.status = RS.IN_PROGRESS
+        return {}
+
+    return _act(actor=actor, resolution=resolution, action=RA.START, change=change, note=note)
+
+
+def resolution_complete(
+    *, actor: User | None, resolution: Resolution, done_on: dt.date, result: str
+) -> Resolution:
+    result = _required(result, "result", _("请填写落实结果"))
+
+    def change(r: Resolution) -> dict[str, Any]:
+        _day_errors(done_on, "done_on", r.forwarded_on)
+        r.status, r.done_on, r.result = RS.DONE, done_on, result
+        return {"done_on": [None, str(done_on)]}
+
+    return _act(actor=actor, resolution=resolution, action=RA.COMPLETE, change=change, note=result)
+
+
+def resolution_decline(*, actor: User | None, resolution: Resolution, reason: str) -> Resolution:
+    """两委未采纳: the committees decided not to carry it out, and why."""
+    reason = _required(reason, "reason", _("请说明两委未采纳的原因"))
+
+    def change(r: Resolution) -> dict[str, Any]:
+        r.status, r.reason = RS.NOT_ADOPTED, reason[:500]
+        return {}
+
+    return _act(actor=actor, resolution=resolution, action=RA.DECLINE, change=change, note=reason)

@@ -1,0 +1,33 @@
+"""Cron: collect pending points from the verified records of every tree, then expire old points.
+
+jinguo collect_points                 # from the first day of last month to today
+jinguo collect_points --start 2026-01-01 --end 2026-06-30
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from jinguo.orgs.models import OrgUnit
+from jinguo.points.services import points_collect, points_expire
+
+
+class Command(BaseCommand):
+    help = "Collect duty points from verified records (visits, cases, …) and expire old points."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--start", type=dt.date.fromisoformat, default=None)
+        parser.add_argument("--end", type=dt.date.fromisoformat, default=None)
+        parser.add_argument("--no-expire", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = timezone.localdate()
+        last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        start, end = options["start"] or last_month, options["end"] or today
+        for root in OrgUnit.objects.filter(parent__isnull=True, is_active=True):
+            done = points_collect(org=root, start=start, end=end)
+            self.stdout.write(f"{root.name}: {done.created} new, {done.capped} capped")
+        if not options["no_expire"]:
+            self.stdout.write(f"expired: {points_expire(today=today)}")

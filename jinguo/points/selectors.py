@@ -1,0 +1,527 @@
+"""Reads of points, the love bank and nominations, always within the user's scope.
+
+An entry is visible where it was earned or spent (its org in the user's subtree), and to the
+executive herself. The balance and the period sums are single aggregate queries over the
+ledger; nothing is stored.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, Rank, Substr
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.accounts.models import User
+from jinguo.common.figures import Figure, figure_url
+from jinguo.orgs import tree
+from jinguo.orgs.kinds import TERRITORIAL_LEVEL
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import scope_q
+from jinguo.people.models import ExecutiveSeat, Person
+from jinguo.points.models import (
+    BALANCE_KINDS,
+    Kind,
+    LoveBankItem,
+    Nomination,
+    PointEntry,
+    PointRule,
+    Redemption,
+)
+
+EARNED_KINDS = (Kind.APPROVE, Kind.APPEAL_ACCEPT)  # "approved points" of a period
+STATUSES = ("pending", "approved", "rejected", "capped")
+
+
+# --- the numbers other apps read -----------------------------------------------------------------
+
+
+def points_balance(*, person: Person) -> int:
+    """Approved + appeals accepted + corrections − redeemed − expired: one query."""
+    total = PointEntry.objects.filter(person=person, kind__in=BALANCE_KINDS).aggregate(
+        s=Sum("amount")
+    )["s"]
+    return int(total or 0)
+
+
+def points_earned(
+    *,
+    start: dt.date,
+    end: dt.date,
+    persons_qs: QuerySet[Person] | None = None,
+    org: OrgUnit | None = None,
+) -> dict[int, int]:
+    """person id → approved points whose day lies in start…end, for the given persons and/or
+    the points earned in org's subtree. One grouped query."""
+    entries = PointEntry.objects.filter(kind__in=EARNED_KINDS, day__gte=start, day__lte=end)
+    if persons_qs is not None:
+        entries = entries.filter(person__in=persons_qs.order_by().values("pk"))
+    if org is not None:
+        entries = entries.filter(org.subtree_q("org__"))
+    rows = entries.values("person_id").annotate(s=Sum("amount")).order_by()
+    return {row["person_id"]: int(row["s"] or 0) for row in rows}
+
+
+# --- ledger --------------------------------------------------------------------------------------
+
+
+def entry_scope_q(*, user: User) -> Q:
+    q = scope_q(user=user, field="org")
+    if user.is_authenticated and user.person_id is not None:
+        q |= Q(person_id=user.person_id)
+    return q
+
+
+def entries_visible(*, user: User) -> QuerySet[PointEntry]:
+    return PointEntry.objects.filter(entry_scope_q(user=user))
+
+
+def _decision(kind: str) -> Exists:
+    return Exists(PointEntry.objects.filter(ref=OuterRef("pk"), kind=kind))
+
+
+def with_status(entries: QuerySet[PointEntry]) -> QuerySet[PointEntry]:
+    """Each row carries is_approved / is_rejected / has_appeal / is_ruled (four EXISTS)."""
+    return entries.annotate(
+        is_approved=_decision(Kind.APPROVE),
+        is_rejected=_decision(Kind.REJECT),
+        has_appeal=_decision(Kind.APPEAL),
+        appeal_ruled=Exists(
+            PointEntry.objects.filter(
+                ref__ref=OuterRef("pk"), kind__in=(Kind.APPEAL_ACCEPT, Kind.APPEAL_REJECT)
+            )
+        ),
+    )
+
+
+def status_q(status: str) -> Q:
+    pending = Q(kind=Kind.EARN) & ~Q(capped=True, amount=0)
+    return {
+        "pending": pending & ~Q(_decision(Kind.APPROVE)) & ~Q(_decision(Kind.REJECT)),
+        "approved": Q(kind=Kind.EARN) & Q(_decision(Kind.APPROVE)),
+        "rejected": Q(kind=Kind.EARN) & Q(_decision(Kind.REJECT)),
+        "capped": Q(kind=Kind.EARN, capped=True, amount=0),
+    }[status]
+
+
+@dataclass
+class LedgerFilters:
+    org: OrgUnit | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    kind: str | None = None
+    status: str | None = None
+    person: Person | None = None
+    action: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "org": self.org.pk if self.org else None,
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "status": self.status,
+            "person": self.person.pk if self.person else None,
+            "action": self.action,
+        }
+
+
+def entry_list(*, user: User, filters: LedgerFilters | None = None) -> QuerySet[PointEntry]:
+    f = filters or LedgerFilters()
+    entries = entries_visible(user=user)
+    if f.org is not None:
+        entries = entries.filter(f.org.subtree_q("org__"))
+    if f.start is not None:
+        entries = entries.filter(day__gte=f.start)
+    if f.end is not None:
+        entries = entries.filter(day__lte=f.end)
+    if f.kind:
+        entries = entries.filter(kind=f.kind)
+    if f.status:
+        entries = entries.filter(status_q(f.status))
+    if f.person is not None:
+        entries = entries.filter(person=f.person)
+    if f.action:
+        entries = entries.filter(action=f.action)
+    return with_status(entries).select_related("person", "org", "actor").order_by("-day", "-id")
+
+
+def entry_get_for_user(*, user: User, entry_id: int, for_write: bool = False) -> PointEntry:
+    entry = (
+        with_status(entries_visible(user=user))
+        .select_related(
+            "person__org", "org", "ref", "approver_org", "ref__approver_org", "ref__org"
+        )
+        .filter(pk=entry_id)
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    if for_write and not user.can_write:
+        raise PermissionDenied
+    return entry
+
+
+def approval_queue(*, user: User, org: OrgUnit | None = None) -> QuerySet[PointEntry]:
+    """Pending earns a cadre decides: those whose approver unit lies in her subtree."""
+    entries = entry_list(user=user, filters=LedgerFilters(org=org, status="pending"))
+    return entries.filter(scope_q(user=user, field="approver_org")).order_by("day", "id")
+
+
+def appeals_open(*, user: User) -> QuerySet[PointEntry]:
+    """Appeals not yet ruled on, in the user's scope."""
+    ruled = Exists(
+        PointEntry.objects.filter(
+            ref=OuterRef("pk"), kind__in=(Kind.APPEAL_ACCEPT, Kind.APPEAL_REJECT)
+        )
+    )
+    return (
+        entries_visible(user=user)
+        .filter(kind=Kind.APPEAL)
+        .filter(~Q(ruled))
+        .select_related("person", "org", "ref", "ref__ref")
+        .order_by("created_at", "id")
+    )
+
+
+def my_points(*, person: Person) -> dict[str, Any]:
+    entries = with_status(PointEntry.objects.filter(person=person)).select_related("org", "ref")
+    return {
+        "balance": points_balance(person=person),
+        "pending": entries.filter(status_q("pending")).order_by("-day", "-id"),
+        "history": entries.order_by("-created_at", "-id")[:100],
+        "redemptions": Redemption.objects.filter(person=person).select_related("item")[:20],
+    }
+
+
+# --- rules ---------------------------------------------------------------------------------------
+
+
+def rules_visible(*, user: User, org: OrgUnit) -> QuerySet[PointRule]:
+    """The rules that apply at `org`: its own, its ancestors' and its subtree's."""
+    ancestors = tree.ids_in_path(org.path)
+    return (
+        PointRule.objects.filter(Q(org_id__in=ancestors) | org.subtree_q("org__"))
+        .select_related("org")
+        .order_by("action", "org__path")
+    )
+
+
+def rule_get_for_user(*, user: User, rule_id: int, for_write: bool = False) -> PointRule:
+    rule = PointRule.objects.filter(scope_q(user=user, field="org"), pk=rule_id).first()
+    if rule is None:
+        raise Http404
+    if for_write and not user.can_write:
+        raise PermissionDenied
+    return rule
+
+
+# --- love bank -----------------------------------------------------------------------------------
+
+
+def items_visible(*, user: User) -> QuerySet[LoveBankItem]:
+    """Items of the banks in the user's subtree and of the banks above her (whose catalogue
+    serves her unit): an executive at a grid sees the community's bank."""
+    own = user.org
+    if not user.is_authenticated or not user.has_business_scope or own is None:
+        return LoveBankItem.objects.none()
+    return LoveBankItem.objects.filter(
+        scope_q(user=user, field="org") | Q(org_id__in=tree.ids_in_path(own.path))
+    )
+
+
+def catalogue(*, user: User, org: OrgUnit | None = None) -> QuerySet[LoveBankItem]:
+    items = items_visible(user=user).filter(is_active=True)
+    if org is not None:
+        items = items.filter(org_id__in=tree.ids_in_path(org.path))
+    return items.select_related("org").order_by("org__path", "price", "id")
+
+
+def item_get_for_user(*, user: User, item_id: int, for_write: bool = False) -> LoveBankItem:
+    item = items_visible(user=user).select_related("org").filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    if for_write and not user.can_write:
+        raise PermissionDenied
+    return item
+
+
+def redemption_scope_q(*, user: User) -> Q:
+    q = scope_q(user=user, field="item__org")
+    if user.is_authenticated and user.person_id is not None:
+        q |= Q(person_id=user.person_id)
+    return q
+
+
+def redemption_list(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Redemption]:
+    rows = Redemption.objects.filter(redemption_scope_q(user=user))
+    if org is not None:
+        rows = rows.filter(org.subtree_q("item__org__"))
+    if start is not None:
+        rows = rows.filter(entry__day__gte=start)
+    if end is not None:
+        rows = rows.filter(entry__day__lte=end)
+    return rows.select_related("item__org", "person", "entry", "handed_over_by")
+
+
+def redemption_get_for_user(*, user: User, voucher: str, for_write: bool = False) -> Redemption:
+    row = redemption_list(user=user).filter(voucher=voucher.upper()).first()
+    if row is None:
+        raise Http404
+    if for_write and not user.can_write:
+        raise PermissionDenied
+    return row
+
+
+# --- rankings ------------------------------------------------------------------------------------
+
+
+def executive_ranking(*, org: OrgUnit, start: dt.date, end: dt.date) -> QuerySet[Person]:
+    """Executives who earned approved points in org's subtree in the period, ranked (ties
+    share a rank): one query. Each row has `points` and `rank`."""
+    earned = PointEntry.objects.filter(
+        org.subtree_q("org__"), kind__in=EARNED_KINDS, day__gte=start, day__lte=end
+    )
+    sums = (
+        earned.filter(person_id=OuterRef("pk"))
+        .order_by()
+        .values("person_id")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return (
+        Person.objects.filter(pk__in=earned.values("person_id"))
+        .annotate(points=Coalesce(Subquery(sums, output_field=IntegerField()), Value(0)))
+        .annotate(rank=Window(Rank(), order_by=F("points").desc()))
+        .select_related("org")
+        .order_by("rank", "name", "id")
+    )
+
+
+@dataclass
+class UnitRank:
+    unit: OrgUnit
+    points: int
+    executives: int
+    per_executive: float
+    rank: int = 0
+
+
+@dataclass
+class UnitRanking:
+    org: OrgUnit
+    rows: list[UnitRank] = field(default_factory=list)
+
+
+def unit_ranking(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> UnitRanking:
+    """org's child units ranked by approved points per executive (active seats in the child's
+    subtree): one grouped query for the points, one for the executives, one for the units."""
+    n = len(org.path)
+    segment = Substr("org__path", n + 1, tree.SEGMENT)
+    points = (
+        PointEntry.objects.filter(
+            org.subtree_q("org__"), kind__in=EARNED_KINDS, day__gte=start, day__lte=end
+        )
+        .annotate(segment=segment)
+        .values("segment")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    seats = (
+        ExecutiveSeat.objects.filter(org.subtree_q("org__"), ended_on__isnull=True)
+        .annotate(segment=segment)
+        .values("segment")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    by_points = {r["segment"]: int(r["s"] or 0) for r in points}
+    by_seats = {r["segment"]: r["n"] for r in seats}
+    children = (
+        OrgUnit.objects.filter(scope_q(user=user, field=""))
+        .filter(parent=org, is_active=True, kind__in=list(TERRITORIAL_LEVEL))
+        .order_by("code", "name")
+    )
+    result = UnitRanking(org=org)
+    for child in children:
+        seg = tree.segment(child.pk)
+        total, people = by_points.get(seg, 0), by_seats.get(seg, 0)
+        per = round(total / people, 1) if people else 0.0
+        result.rows.append(UnitRank(child, total, people, per))
+    result.rows.sort(key=lambda r: -r.per_executive)
+    previous, rank = None, 0
+    for i, row in enumerate(result.rows, start=1):
+        if row.per_executive != previous:
+            rank, previous = i, row.per_executive
+        row.rank = rank
+    return result
+
+
+# --- nominations ---------------------------------------------------------------------------------
+
+
+def nominations_visible(*, user: User) -> QuerySet[Nomination]:
+    return Nomination.objects.filter(scope_q(user=user, field="org"))
+
+
+def nomination_list(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    status: str | None = None,
+) -> QuerySet[Nomination]:
+    rows = nominations_visible(user=user)
+    if org is not None:
+        rows = rows.filter(org.subtree_q("org__"))
+    if year_from is not None:
+        rows = rows.filter(year__gte=year_from)
+    if year_to is not None:
+        rows = rows.filter(year__lte=year_to)
+    if status:
+        rows = rows.filter(status=status)
+    balance = (
+        PointEntry.objects.filter(person_id=OuterRef("person_id"), kind__in=BALANCE_KINDS)
+        .order_by()
+        .values("person_id")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    year_points = (
+        PointEntry.objects.filter(
+            person_id=OuterRef("person_id"), kind__in=EARNED_KINDS, day__year=OuterRef("year")
+        )
+        .order_by()
+        .values("person_id")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return (
+        rows.annotate(
+            balance=Coalesce(Subquery(balance, output_field=IntegerField()), Value(0)),
+            year_points=Coalesce(Subquery(year_points, output_field=IntegerField()), Value(0)),
+        )
+        # The nominee's rank by the year's approved points among the year's nominees shown.
+        .annotate(rank=Window(Rank(), partition_by=[F("year")], order_by=F("year_points").desc()))
+        .select_related("org", "person__org", "nominated_by")
+        .order_by("-year", "org__path", "id")
+    )
+
+
+def nomination_get_for_user(
+    *, user: User, nomination_id: int, for_write: bool = False
+) -> Nomination:
+    row = nominations_visible(user=user).select_related("org", "person").filter(pk=nomination_id)
+    nomination = row.first()
+    if nomination is None:
+        raise Http404
+    if for_write and not user.can_write:
+        raise PermissionDenied
+    return nomination
+
+
+def person_ranks(*, person: Person, year: int) -> list[tuple[OrgUnit, int, int]]:
+    """(unit, rank, points) of `person` in the year at her grid/village/township units: one
+    ranking query per level (three at most)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    ids = tree.ids_in_path(person.org.path)
+    units = OrgUnit.objects.filter(
+        pk__in=ids, kind__in=["grid", "village", "community", "township"]
+    )
+    result = []
+    for unit in units.order_by("-path"):
+        row = executive_ranking(org=unit, start=start, end=end)
+        mine: list[Any] = [r for r in row if r.pk == person.pk]
+        if mine:
+            result.append((unit, int(mine[0].rank), int(mine[0].points)))
+    return result
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+
+def points_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
+    """Points approved, pending, redeemed (points and items), executives with points and
+    nominations in org's subtree and the period, each linking to exactly its records."""
+    period = {"org": org.pk, "start": start, "end": end}
+    ledger = entry_list(user=user, filters=LedgerFilters(org=org, start=start, end=end))
+    approved = ledger.filter(kind=Kind.APPROVE)
+    pending = ledger.filter(status_q("pending"))
+    redeemed = ledger.filter(kind=Kind.REDEEM)
+    items = redemption_list(user=user, org=org, start=start, end=end)
+    people = executive_ranking(org=org, start=start, end=end).filter(entry_scope_q_persons(user))
+    nominations = nomination_list(user=user, org=org, year_from=start.year, year_to=end.year)
+
+    def total(qs: QuerySet[Any], name: str) -> int:
+        return int(qs.order_by().aggregate(s=Sum(name))["s"] or 0)
+
+    return [
+        Figure(
+            "points.approved",
+            _("审核通过积分"),
+            total(approved, "amount"),
+            figure_url("/points/ledger/", kind="approve", **period),
+            _("分"),
+        ),
+        Figure(
+            "points.pending",
+            _("待审核条目"),
+            pending.count(),
+            figure_url("/points/ledger/", status="pending", **period),
+            _("条"),
+        ),
+        Figure(
+            "points.redeemed",
+            _("兑换积分"),
+            -total(redeemed, "amount"),
+            figure_url("/points/ledger/", kind="redeem", **period),
+            _("分"),
+        ),
+        Figure(
+            "points.items",
+            _("兑换物品"),
+            total(items, "quantity"),
+            figure_url("/points/redemptions/", **period),
+            _("件"),
+        ),
+        Figure(
+            "points.executives",
+            _("获得积分的执委"),
+            people.count(),
+            figure_url("/points/rankings/", **period),
+            _("人"),
+        ),
+        Figure(
+            "points.nominations",
+            _("最美执委推荐"),
+            nominations.count(),
+            figure_url("/points/nominations/", **period),
+            _("人"),
+        ),
+    ]
+
+
+def entry_scope_q_persons(user: User) -> Q:
+    """Rankings list persons by the entries in scope; nothing more to hide for scoped users."""
+    return Q() if user.has_business_scope else Q(pk__in=[])

@@ -1,0 +1,500 @@
+"""Writes to the 三新 registry. Callers fetch every record and org through the selectors'
+fetch-and-check functions first (404 out of scope, 403 for read-only roles); these functions
+enforce the records' own rules, raise ValidationError in Chinese by field, and leave a history
+row and an audit row behind every change."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinguo.accounts.models import User
+from jinguo.audit.services import audit_record
+from jinguo.orgs.codes import normalize_text
+from jinguo.orgs.kinds import ALLOWED_PARENTS, TERRITORIAL_LEVEL, Kind, kind_label
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.services import org_create
+from jinguo.people.masking import mask_phone
+from jinguo.people.models import Person
+from jinguo.people.phones import PhoneError, parse_phone
+from jinguo.people.services import person_create
+from jinguo.sanxin.creditcode import CreditCodeError, parse_credit_code
+from jinguo.sanxin.models import (
+    CATEGORY_SECTORS,
+    FEDERATION_KIND,
+    Category,
+    ExemplaryWoman,
+    ExemplaryWomanChange,
+    SanxinOrg,
+    SanxinOrgChange,
+    SanxinTarget,
+    SanxinTargetChange,
+    SanxinWorker,
+    Sector,
+)
+
+Action = SanxinOrgChange.Action
+
+
+def _raise_if(errors: dict[str, list[str]]) -> None:
+    found = {field: messages for field, messages in errors.items() if messages}
+    if found:
+        raise ValidationError(found)
+
+
+def _require_writer(actor: User | None) -> None:
+    # Views check this already; a service called from elsewhere must not let a leader write.
+    if actor is not None and not actor.can_write:
+        raise PermissionDenied
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    keys = sorted(set(old) | set(new))
+    return {k: [old.get(k), new.get(k)] for k in keys if old.get(k) != new.get(k)}
+
+
+def _record(
+    *,
+    sanxin_org: SanxinOrg,
+    actor: User | None,
+    action: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    note: str = "",
+    target: Any = None,
+) -> None:
+    SanxinOrgChange.objects.create(
+        sanxin_org=sanxin_org, actor=actor, action=action, old=old, new=new, note=note[:200]
+    )
+    audit_record(
+        actor=actor,
+        action=f"sanxin.{action}",
+        target=target or sanxin_org,
+        changes=_changes(old, new),
+        note=note,
+    )
+
+
+# --- the registry (信息库) --------------------------------------------------------------------
+
+
+def sanxin_org_snapshot(sanxin_org: SanxinOrg) -> dict[str, Any]:
+    """What history and the audit log keep: the contact phone masked, never whole."""
+    return {
+        "org": sanxin_org.org_id,
+        "name": sanxin_org.name,
+        "credit_code": sanxin_org.credit_code,
+        "category": sanxin_org.category,
+        "sector": sanxin_org.sector,
+        "workers": sanxin_org.workers,
+        "women_workers": sanxin_org.women_workers,
+        "has_party_org": sanxin_org.has_party_org,
+        "contact_name": sanxin_org.contact_name,
+        "contact_phone": mask_phone(sanxin_org.contact_phone),
+        "address": sanxin_org.address,
+        "registered_on": _iso(sanxin_org.registered_on),
+        "is_active": sanxin_org.is_active,
+    }
+
+
+def registration_org_errors(org: OrgUnit) -> list[str]:
+    if not (org.kind in TERRITORIAL_LEVEL or org.kind == Kind.INDUSTRY):
+        return [_("三新组织只能登记在地域组织（市、县、乡镇、村社区、网格）或行业妇联之下")]
+    if not org.is_active:
+        return [_("组织“%(name)s”已撤销或合并") % {"name": org.name}]
+    return []
+
+
+def category_sector_errors(*, category: str, sector: str) -> dict[str, list[str]]:
+    if category not in Category.values:
+        return {"category": [_("请选择类别")]}
+    if sector not in Sector.values:
+        return {"sector": [_("请选择行业")]}
+    if sector in CATEGORY_SECTORS[category]:
+        return {}
+    if category == Category.NEW_EMPLOYMENT:
+        message = _("新就业群体只能选择外卖配送、快递物流、网约车、直播电商或货车司机（卡嫂）")
+    else:
+        message = _("%(category)s不能选择“%(sector)s”行业") % {
+            "category": Category(category).label,
+            "sector": Sector(sector).label,
+        }
+    return {"sector": [message]}
+
+
+def sanxin_org_clean(
+    *,
+    org: OrgUnit,
+    name: str,
+    category: str,
+    sector: str,
+    credit_code: str = "",
+    workers: int = 0,
+    women_workers: int = 0,
+    has_party_org: bool = False,
+    contact_name: str = "",
+    contact_phone: str = "",
+    address: str = "",
+    registered_on: dt.date | None = None,
+    exclude_pk: int | None = None,
+) -> dict[str, Any]:
+    """The stored values for this input, or ValidationError naming every field's problem."""
+    errors: dict[str, list[str]] = {"org": registration_org_errors(org)}
+    name = normalize_text(name)
+    if not name:
+        errors["name"] = [_("请填写组织名称")]
+    elif len(name) > 100:
+        errors["name"] = [_("名称不能超过100个字")]
+    try:
+        code = parse_credit_code(credit_code)
+    except CreditCodeError as exc:
+        errors["credit_code"], code = [str(exc)], ""
+    errors |= category_sector_errors(category=category, sector=sector)
+    if workers is None or workers < 0:
+        errors["workers"] = [_("从业人员数不能为负数")]
+    elif women_workers is None or women_workers < 0:
+        errors["women_workers"] = [_("女性从业人员数不能为负数")]
+    elif women_workers > workers:
+        errors["women_workers"] = [
+            _("女性从业人员数（%(women)d人）不能超过从业人员总数（%(total)d人）")
+            % {"women": women_workers, "total": workers}
+        ]
+    try:
+        phone = parse_phone(contact_phone)
+    except PhoneError as exc:
+        errors["contact_phone"], phone = [str(exc)], ""
+    day = registered_on or _today()
+    if day > _today():
+        errors["registered_on"] = [_("登记日期不能晚于今天")]
+    _raise_if(errors)
+    if code:
+        clash = SanxinOrg.objects.filter(credit_code=code)
+        if exclude_pk is not None:
+            clash = clash.exclude(pk=exclude_pk)
+        if clash.exists():
+            # Not naming the other organisation: it may be outside the user's scope.
+            raise ValidationError({"credit_code": [_("该统一社会信用代码已登记")]})
+    return {
+        "org": org,
+        "name": name,
+        "credit_code": code,
+        "category": category,
+        "sector": sector,
+        "workers": workers,
+        "women_workers": women_workers,
+        "has_party_org": bool(has_party_org),
+        "contact_name": normalize_text(contact_name)[:50],
+        "contact_phone": phone,
+        "address": normalize_text(address)[:200],
+        "registered_on": day,
+    }
+
+
+@transaction.atomic
+def sanxin_org_create(*, actor: User | None, org: OrgUnit, **fields: Any) -> SanxinOrg:
+    _require_writer(actor)
+    values = sanxin_org_clean(org=org, **fields)
+    sanxin_org = SanxinOrg.objects.create(created_by=actor, **values)
+    _record(
+        sanxin_org=sanxin_org,
+        actor=actor,
+        action=Action.CREATE,
+        old={},
+        new=sanxin_org_snapshot(sanxin_org),
+    )
+    return sanxin_org
+
+
+@transaction.atomic
+def sanxin_org_update(
+    *, actor: User | None, sanxin_org: SanxinOrg, is_active: bool | None = None, **fields: Any
+) -> SanxinOrg:
+    """Change the record. `fields` are those of sanxin_org_clean; missing ones keep their
+    value. The federation is not changed here (sanxin_establish_federation)."""
+    _require_writer(actor)
+    locked = SanxinOrg.objects.select_for_update().get(pk=sanxin_org.pk)
+    old = sanxin_org_snapshot(locked)
+    current = {k: getattr(locked, k) for k in old if k not in ("org", "is_active")}
+    values = sanxin_org_clean(**{"org": locked.org, **current, **fields}, exclude_pk=locked.pk)
+    for field, value in values.items():
+        setattr(locked, field, value)
+    if is_active is not None:
+        locked.is_active = bool(is_active)
+    new = sanxin_org_snapshot(locked)
+    if new != old:
+        locked.save()
+        _record(sanxin_org=locked, actor=actor, action=Action.UPDATE, old=old, new=new)
+    return locked
+
+
+@transaction.atomic
+def sanxin_establish_federation(
+    *, actor: User | None, sanxin_org: SanxinOrg, name: str, established_on: dt.date
+) -> SanxinOrg:
+    """Set up the organisation's women's federation: an OrgUnit of the kind that matches its
+    category under the unit it is registered at, linked to it. Once only."""
+    _require_writer(actor)
+    locked = SanxinOrg.objects.select_for_update().select_related("org").get(pk=sanxin_org.pk)
+    if locked.federation_id is not None:
+        raise ValidationError({"name": [_("该组织已建立妇联组织，不能重复建立")]})
+    errors: dict[str, list[str]] = {}
+    if not locked.is_active:
+        errors["name"] = [_("该组织已注销，不能建立妇联")]
+    if established_on is None:
+        errors["established_on"] = [_("请填写建立日期")]
+    elif established_on > _today():
+        errors["established_on"] = [_("建立日期不能晚于今天")]
+    kind, parent = FEDERATION_KIND[locked.category], locked.org
+    if parent.kind not in ALLOWED_PARENTS[kind]:
+        errors["org"] = [
+            _("%(kind)s不能设在%(parent)s之下，请将该组织登记在村（社区）及以上或行业妇联")
+            % {"kind": kind_label(kind), "parent": kind_label(parent.kind)}
+        ]
+    _raise_if(errors)
+    federation = org_create(actor=actor, parent=parent, name=name, kind=kind)
+    old = {"federation": None, "federation_established_on": None}
+    locked.federation, locked.federation_established_on = federation, established_on
+    locked.save(update_fields=["federation", "federation_established_on", "updated_at"])
+    new = {"federation": federation.pk, "federation_established_on": established_on.isoformat()}
+    _record(
+        sanxin_org=locked,
+        actor=actor,
+        action=Action.ESTABLISH,
+        old=old,
+        new=new,
+        note=federation.name,
+    )
+    return locked
+
+
+# --- the worker base (工作者库) ----------------------------------------------------------------
+
+
+def _worker_snapshot(worker: SanxinWorker) -> dict[str, Any]:
+    return {
+        "person": worker.person_id,
+        "position": worker.position,
+        "joined_on": _iso(worker.joined_on),
+        "left_on": _iso(worker.left_on),
+    }
+
+
+@transaction.atomic
+def sanxin_worker_add(
+    *,
+    actor: User | None,
+    sanxin_org: SanxinOrg,
+    joined_on: dt.date,
+    person: Person | None = None,
+    new_person: dict[str, Any] | None = None,
+    position: str = "",
+) -> SanxinWorker:
+    """Put a person in the organisation's worker base: an existing one (the caller fetched her
+    through the people selectors, so she is in scope) or a new one, registered here through
+    people.services.person_create (which checks the ID number) at the organisation's unit."""
+    _require_writer(actor)
+    locked = SanxinOrg.objects.select_for_update().get(pk=sanxin_org.pk)
+    errors: dict[str, list[str]] = {}
+    if (person is None) == (not new_person):
+        errors["person"] = [_("请选择已登记的人员，或填写新人员的姓名")]
+    if joined_on is None:
+        errors["joined_on"] = [_("请填写入职日期")]
+    elif joined_on > _today():
+        errors["joined_on"] = [_("入职日期不能晚于今天")]
+    if not locked.is_active:
+        errors["person"] = [_("该组织已注销")]
+    _raise_if(errors)
+    if person is None:
+        person = person_create(actor=actor, org=locked.org, **(new_person or {}))
+    elif SanxinWorker.objects.filter(
+        sanxin_org=locked, person=person, left_on__isnull=True
+    ).exists():
+        raise ValidationError(
+            {"person": [_("%(name)s已在该组织工作者库中") % {"name": person.name}]}
+        )
+    worker = SanxinWorker.objects.create(
+        sanxin_org=locked,
+        person=person,
+        position=normalize_text(position)[:50],
+        joined_on=joined_on,
+    )
+    _record(
+        sanxin_org=locked,
+        actor=actor,
+        action=Action.WORKER_ADD,
+        old={},
+        new=_worker_snapshot(worker),
+        note=person.name,
+        target=worker,
+    )
+    return worker
+
+
+@transaction.atomic
+def sanxin_worker_leave(
+    *, actor: User | None, worker: SanxinWorker, left_on: dt.date
+) -> SanxinWorker:
+    _require_writer(actor)
+    locked = SanxinWorker.objects.select_for_update().select_related("person").get(pk=worker.pk)
+    if locked.left_on is not None:
+        raise ValidationError({"left_on": [_("该人员已离开")]})
+    if left_on is None:
+        raise ValidationError({"left_on": [_("请填写离开日期")]})
+    if left_on < locked.joined_on:
+        raise ValidationError({"left_on": [_("离开日期不能早于入职日期")]})
+    if left_on > _today():
+        raise ValidationError({"left_on": [_("离开日期不能晚于今天")]})
+    old = _worker_snapshot(locked)
+    locked.left_on = left_on
+    locked.save(update_fields=["left_on"])
+    _record(
+        sanxin_org=locked.sanxin_org,
+        actor=actor,
+        action=Action.WORKER_LEAVE,
+        old=old,
+        new=_worker_snapshot(locked),
+        note=locked.person.name,
+        target=locked,
+    )
+    return locked
+
+
+# --- the exemplary women roster (优秀女性名册) --------------------------------------------------
+
+
+def _exemplary_snapshot(row: ExemplaryWoman) -> dict[str, Any]:
+    return {
+        "org": row.org_id,
+        "person": row.person_id,
+        "sanxin_org": row.sanxin_org_id,
+        "listed_on": _iso(row.listed_on),
+        "delisted_on": _iso(row.delisted_on),
+    }
+
+
+@transaction.atomic
+def exemplary_add(
+    *,
+    actor: User | None,
+    org: OrgUnit,
+    person: Person,
+    reason: str,
+    listed_on: dt.date,
+    sanxin_org: SanxinOrg | None = None,
+) -> ExemplaryWoman:
+    """List a woman (the caller fetched person, org and sanxin_org through scoped selectors)."""
+    _require_writer(actor)
+    errors: dict[str, list[str]] = {}
+    if person.gender != Person.Gender.FEMALE:
+        errors["person"] = [
+            _("优秀女性名册只收录女性，%(name)s的性别不是女") % {"name": person.name}
+        ]
+    elif ExemplaryWoman.objects.filter(person=person, delisted_on__isnull=True).exists():
+        errors["person"] = [_("%(name)s已在优秀女性名册中") % {"name": person.name}]
+    if not (reason or "").strip():
+        errors["reason"] = [_("请填写主要事迹")]
+    if listed_on is None:
+        errors["listed_on"] = [_("请填写入册日期")]
+    elif listed_on > _today():
+        errors["listed_on"] = [_("入册日期不能晚于今天")]
+    if sanxin_org is not None and not org.contains(sanxin_org.org):
+        errors["sanxin_org"] = [_("三新组织须在推荐组织范围内")]
+    _raise_if(errors)
+    row = ExemplaryWoman.objects.create(
+        org=org, person=person, sanxin_org=sanxin_org, reason=reason.strip(), listed_on=listed_on
+    )
+    new = _exemplary_snapshot(row)
+    ExemplaryWomanChange.objects.create(exemplary=row, actor=actor, action="add", old={}, new=new)
+    audit_record(actor=actor, action="sanxin.exemplary_add", target=row, changes=_changes({}, new))
+    return row
+
+
+@transaction.atomic
+def exemplary_delist(
+    *, actor: User | None, exemplary: ExemplaryWoman, delisted_on: dt.date, reason: str = ""
+) -> ExemplaryWoman:
+    _require_writer(actor)
+    locked = ExemplaryWoman.objects.select_for_update().get(pk=exemplary.pk)
+    if locked.delisted_on is not None:
+        raise ValidationError({"delisted_on": [_("已出册")]})
+    if delisted_on is None or delisted_on < locked.listed_on:
+        raise ValidationError({"delisted_on": [_("出册日期不能早于入册日期")]})
+    old = _exemplary_snapshot(locked)
+    locked.delisted_on, locked.delisted_reason = delisted_on, (reason or "").strip()[:200]
+    locked.save(update_fields=["delisted_on", "delisted_reason"])
+    new = _exemplary_snapshot(locked)
+    ExemplaryWomanChange.objects.create(
+        exemplary=locked, actor=actor, action="delist", old=old, new=new
+    )
+    audit_record(
+        actor=actor,
+        action="sanxin.exemplary_delist",
+        target=locked,
+        changes=_changes(old, new),
+        note=locked.delisted_reason,
+    )
+    return locked
+
+
+# --- targets -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sanxin_target_create(
+    *,
+    actor: User | None,
+    org: OrgUnit,
+    title: str,
+    metric: str,
+    target_value: int,
+    period_start: dt.date,
+    deadline: dt.date,
+) -> SanxinTarget:
+    """A target for `org`: only a writer whose unit is `org` or one of its ancestors sets it."""
+    if actor is not None and not (
+        actor.can_write and actor.org is not None and actor.org.contains(org)
+    ):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    title = normalize_text(title)
+    if not title:
+        errors["title"] = [_("请填写目标名称")]
+    if metric not in SanxinTarget.Metric.values:
+        errors["metric"] = [_("请选择指标")]
+    if not target_value or target_value < 1:
+        errors["target_value"] = [_("目标值须为正整数")]
+    if period_start and deadline and deadline <= period_start:
+        errors["deadline"] = [_("截止日期须晚于起始日期")]
+    _raise_if(errors)
+    target = SanxinTarget.objects.create(
+        org=org,
+        title=title[:100],
+        metric=metric,
+        target_value=target_value,
+        period_start=period_start,
+        deadline=deadline,
+        created_by=actor,
+    )
+    new = {
+        "org": org.pk,
+        "metric": metric,
+        "target_value": target_value,
+        "period_start": period_start.isoformat(),
+        "deadline": deadline.isoformat(),
+    }
+    SanxinTargetChange.objects.create(target=target, actor=actor, action="create", old={}, new=new)
+    audit_record(
+        actor=actor, action="sanxin.target_create", target=target, changes=_changes({}, new)
+    )
+    return target
