@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jinguo.employment",
     "jinguo.points",
     "jinguo.assessments",
+    "jinguo.reports",
 ]
 
 MIDDLEWARE = [

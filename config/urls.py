@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("jinguo.employment.api")),
     path("", include("jinguo.points.api")),
     path("", include("jinguo.assessments.api")),
+    path("", include("jinguo.reports.api")),
 ]
 
 urlpatterns = [
@@ -41,6 +42,8 @@ urlpatterns = [
     path("employment/", include("jinguo.employment.urls")),
     path("points/", include("jinguo.points.urls")),
     path("assessments/", include("jinguo.assessments.urls")),
+    path("dashboard/", include("jinguo.reports.urls")),
+    path("reports/", include("jinguo.reports.report_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
