@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jinguo.reports import report_views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", report_views.report_index, name="index"),
+    path("work.<str:fmt>", report_views.report_download, name="work"),
+]

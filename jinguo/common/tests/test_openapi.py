@@ -36,6 +36,7 @@ OPERATIONS = {
     ("/api/v1/cases/{case_id}/", "get"): "case_detail",
     ("/api/v1/cases/{case_id}/actions/", "post"): "case_action",
     ("/api/v1/cases/figures/", "get"): "case_figures",
+    ("/api/v1/dashboard/", "get"): "dashboard",
     ("/api/v1/points/rules/", "get"): "point_rule_list",
     ("/api/v1/points/rules/", "post"): "point_rule_save",
     ("/api/v1/points/collect/", "post"): "points_collect",

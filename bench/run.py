@@ -1,0 +1,298 @@
+"""The bench suite in one run: dashboard p95, list page req/s against a bare view, import and
+export rows/s.
+
+    .venv/bin/python -m bench.run [--database-url postgres://…/jinguo_bench] [--scale county]
+
+The database is generated first (`jinguo generate --scale …`) when it is empty; an existing one
+is reused as it is. See bench/README.md. Never part of the test suite: it measures this machine.
+"""
+
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jinguo_bench"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench.run", description=__doc__)
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--scale", choices=["city", "county", "town"], default="county")
+    parser.add_argument("--requests", type=int, default=50, help="dashboard requests per user")
+    parser.add_argument("--seconds", type=float, default=10.0, help="load time per page")
+    parser.add_argument("--concurrency", type=int, default=4, help="client connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--import-rows", type=int, default=20_000, help="0: skip the import")
+    parser.add_argument("--export-rows", type=int, default=100_000)
+    return parser.parse_args(argv)
+
+
+def setup(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ.setdefault("JINGUO_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+
+
+def ensure_database(url: str, scale: str) -> str:
+    """Create and migrate the database if needed, generate it if empty; what was done."""
+    if url.startswith("postgres"):
+        import psycopg
+
+        base, _slash, name = url.rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not found:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from jinguo.common.generate_data import database_is_empty
+
+    if not database_is_empty():
+        return "reused the existing database"
+    started = time.perf_counter()
+    call_command("generate", scale=scale)
+    return f"generated --scale {scale} in {time.perf_counter() - started:.0f} s"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def dashboard_pages() -> tuple[str, list[str]]:
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve("/dashboard/")
+    except Resolver404:
+        return "coverage + case figures", ["/households/coverage/", "/cases/figures/"]
+    return "/dashboard/", ["/dashboard/"]
+
+
+def measure_dashboard(requests: int) -> list[dict[str, Any]]:
+    """Django test Client in this process: N requests per cadre, after two warm-up requests."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from jinguo.accounts.models import User
+
+    label, pages = dashboard_pages()
+    today = timezone.localdate()
+    start = today.replace(month=1, day=1)
+    results = []
+    for username in ("city_cadre", "county1_cadre", "village_chair"):
+        user = User.objects.select_related("org").get(username=username)
+        client = Client()
+        client.force_login(user)
+        query = f"?org={user.org_id}&start={start}&end={today}"
+        times: list[float] = []
+        for i in range(requests + 2):
+            started = time.perf_counter()
+            for page in pages:
+                response = client.get(page + query)
+                if response.status_code != 200:
+                    raise SystemExit(f"{page} answered {response.status_code} for {username}")
+            if i >= 2:
+                times.append((time.perf_counter() - started) * 1000)
+        results.append(
+            {
+                "user": f"{username} ({user.org.name if user.org else ''})",
+                "page": label,
+                "n": len(times),
+                "p50": statistics.median(times),
+                "p95": percentile(times, 0.95),
+                "max": max(times),
+            }
+        )
+    return results
+
+
+def session_cookie(username: str) -> str:
+    from django.test import Client
+
+    from jinguo.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    from django.conf import settings
+
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def start_server(port: int, workers: int, url: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 (our own server)
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/bench/bare/")
+            conn.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def load(port: int, path: str, cookie: str, seconds: float, concurrency: int) -> dict[str, Any]:
+    """Keep-alive connections hitting `path` for `seconds`; requests per second, all 200."""
+    counts = [0] * concurrency
+    errors: list[str] = []
+    stop = time.perf_counter() + seconds
+
+    def worker(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.perf_counter() < stop:
+            conn.request("GET", path, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                errors.append(f"{path}: {response.status}")
+                return
+            counts[i] += 1
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise SystemExit(errors[0])
+    return {"path": path, "requests": sum(counts), "rps": sum(counts) / elapsed}
+
+
+def measure_lists(args: argparse.Namespace) -> list[dict[str, Any]]:
+    cookie = session_cookie("county1_cadre")
+    server = start_server(args.port, args.workers, args.database_url)
+    try:
+        paths = ["/bench/bare/", "/households/", "/visits/", "/cases/"]
+        results = []
+        for path in paths:
+            load(args.port, path, cookie, 1.0, args.concurrency)  # warm-up
+            results.append(load(args.port, path, cookie, args.seconds, args.concurrency))
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def measure_export(rows: int) -> dict[str, Any]:
+    """The households of the county through the project's Excel export helper (which audits)."""
+    from jinguo.accounts.models import User
+    from jinguo.common.xlsx import xlsx_download
+    from jinguo.households.selectors import households_visible
+
+    user = User.objects.get(username="county1_cadre")
+    started = time.perf_counter()
+    households = households_visible(user=user).order_by("pk")[:rows]
+    data = (
+        (number, grid, address, head)
+        for number, grid, address, head in households.values_list(
+            "number", "grid__name", "address", "head__name"
+        ).iterator(chunk_size=5000)
+    )
+    response = xlsx_download(
+        actor=user,
+        action="bench.export",
+        filename="bench",
+        headers=["户号", "网格", "地址", "户主"],
+        rows=data,
+        note="bench",
+    )
+    size = len(response.content)
+    seconds = time.perf_counter() - started
+    count = min(rows, households_visible(user=user).count())
+    return {"rows": count, "seconds": seconds, "rps": count / seconds, "bytes": size}
+
+
+def measure_import(rows: int, url: str) -> str:
+    """bench/import_households (ours and the raw limit) on the same server, fresh databases."""
+    base = url.rpartition("/")[0] + "/postgres" if url.startswith("postgres") else ""
+    command = [sys.executable, "-m", "bench.import_households", "--rows", str(rows)]
+    command += ["--only", "raw", "--only", "ours"]
+    if base:
+        command += ["--database-url", base]
+    done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+        command, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        return "import bench failed:\n" + done.stdout[-2000:] + done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.lstrip().startswith("rows"))
+    return "\n".join(lines[head : head + 5])
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    setup(args.database_url)
+    from django.db import connection
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}", flush=True)
+    print(ensure_database(args.database_url, args.scale), flush=True)
+    from jinguo.households.models import Household
+    from jinguo.orgs.models import OrgUnit
+    from jinguo.visits.models import Visit
+
+    print(
+        f"data: {OrgUnit.objects.filter(kind='grid').count():,} grids, "
+        f"{Household.objects.count():,} households, {Visit.objects.count():,} visits",
+        flush=True,
+    )
+    print("\n## Dashboard (Django test Client, in process, DEBUG off)")
+    for r in measure_dashboard(args.requests):
+        print(
+            f"{r['user']:32} {r['page']:24} n={r['n']:<4} p50 {r['p50']:7.1f} ms  "
+            f"p95 {r['p95']:7.1f} ms  max {r['max']:7.1f} ms",
+            flush=True,
+        )
+    connection.close()
+    print(
+        f"\n## List pages (gunicorn, {args.workers} sync workers, {args.concurrency} keep-alive "
+        f"connections, {args.seconds:.0f} s each, as county1_cadre)"
+    )
+    lists = measure_lists(args)
+    bare = lists[0]["rps"]
+    for r in lists:
+        print(f"{r['path']:16} {r['rps']:8.1f} req/s  {100 * r['rps'] / bare:5.1f} % of bare")
+    if args.export_rows:
+        e = measure_export(args.export_rows)
+        print(
+            f"\n## Export: {e['rows']:,} households → xlsx_download in {e['seconds']:.2f} s, "
+            f"{e['rps']:,.0f} rows/s, {e['bytes'] / 1e6:.1f} MB"
+        )
+    if args.import_rows:
+        print(f"\n## Import (bench/import_households, {args.import_rows:,} rows)", flush=True)
+        print(measure_import(args.import_rows, args.database_url))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

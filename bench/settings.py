@@ -1,0 +1,16 @@
+"""Settings for bench/run.py's server: the project's own, as production runs them (DEBUG off,
+so no query log), plus a bare view on a bench-only URLconf. Static files are served unhashed so
+that no collectstatic is needed; HTTPS redirects are off because the server is on loopback."""
+
+from config.settings import *  # noqa: F403
+
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0

@@ -1,0 +1,317 @@
+"""What the generated work report (工作报告) says: its figures, per-child tables and notable
+cases, gathered for one org and period from the apps' figures selectors.
+
+`report_data` is the one place the report reads data. It builds the dashboard's `Section`
+shapes from the apps' figures selectors (the same functions the dashboard calls, so the two
+never disagree). Setting USE_DASHBOARD_SECTIONS switches it to the dashboard's own
+`dashboard_sections` wholesale; the documents only need Section/ChildTable and figure keys.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jinguo.accounts.models import User
+from jinguo.cases.models import HIGH_RISK_KINDS, Case, CaseTransition
+from jinguo.cases.selectors import case_figures, cases_visible
+from jinguo.common.figures import Figure, figure_url
+from jinguo.households.selectors import coverage_counts, grid_list_visible
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import scope_q
+from jinguo.people.selectors import executive_figures
+from jinguo.reports.selectors import Cell, ChildRow, ChildTable, Section, dashboard_sections
+from jinguo.visits.selectors import visit_list
+
+FiguresFn = Callable[..., list[Figure]]
+
+# At most this many columns in a per-child table (the document is A4 portrait).
+MAX_COLUMNS = 6
+MAX_NOTABLE = 50
+USE_DASHBOARD_SECTIONS = False
+
+
+@dataclass(frozen=True)
+class NotableCase:
+    number: str
+    kind: str
+    title: str
+    status: str
+    outcome: str
+    tags: list[str]
+    url: str
+
+
+@dataclass
+class ReportData:
+    org: OrgUnit
+    start: dt.date
+    end: dt.date
+    sections: list[Section]
+    notable: list[NotableCase] = field(default_factory=list)
+
+    @property
+    def period(self) -> str:
+        return period_label(self.start, self.end)
+
+    @property
+    def title(self) -> str:
+        return _("%(org)s妇联%(period)s工作报告") % {"org": self.org.name, "period": self.period}
+
+    def value(self, key: str) -> int | float | None:
+        for section in self.sections:
+            for figure in section.figures:
+                if figure.key == key:
+                    return figure.value
+        return None
+
+    def headline(self) -> str:
+        return headline(self)
+
+
+def period_label(start: dt.date, end: dt.date) -> str:
+    """ "2025年", "2025年上半年", "2025年第二季度", or "2025年1月1日至2025年5月20日"."""
+    if start.year == end.year and start.month == 1 and start.day == 1:
+        if (end.month, end.day) == (12, 31):
+            return _("%(year)s年") % {"year": start.year}
+        if (end.month, end.day) == (6, 30):
+            return _("%(year)s年上半年") % {"year": start.year}
+    if start.year == end.year and start.day == 1 and (start.month - 1) % 3 == 0:
+        quarter_end = _month_end(start.year, start.month + 2)
+        if end == quarter_end:
+            names = [_("第一季度"), _("第二季度"), _("第三季度"), _("第四季度")]
+            return f"{start.year}年{names[(start.month - 1) // 3]}"
+    if start.year == end.year and (start.month, start.day, end.month, end.day) == (7, 1, 12, 31):
+        return _("%(year)s年下半年") % {"year": start.year}
+    return f"{start:%Y}年{start.month}月{start.day}日至{end:%Y}年{end.month}月{end.day}日"
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
+# --- the figures ----------------------------------------------------------------------------
+
+
+def _app_figure_fns() -> list[tuple[str, Any, FiguresFn]]:
+    """(section key, title, figures selector) of the apps with the common Figure shape."""
+    from jinguo.activities.selectors import activities_figures
+    from jinguo.assessments.selectors import assessments_figures
+    from jinguo.employment.selectors import employment_figures
+    from jinguo.honours.selectors import honours_figures
+    from jinguo.meetings.selectors import meeting_figures
+    from jinguo.points.selectors import points_figures
+    from jinguo.sanxin.selectors import sanxin_figures
+    from jinguo.trainings.selectors import trainings_figures
+
+    return [
+        ("meetings", gettext_lazy("议事协商"), meeting_figures),
+        ("activities", gettext_lazy("活动与志愿服务"), activities_figures),
+        ("trainings", gettext_lazy("教育培训"), trainings_figures),
+        ("sanxin", gettext_lazy("“三新”领域妇联组织建设"), sanxin_figures),
+        ("honours", gettext_lazy("家庭与表彰"), honours_figures),
+        ("employment", gettext_lazy("创业就业"), employment_figures),
+        ("points", gettext_lazy("履职积分"), points_figures),
+        ("assessments", gettext_lazy("考核与补贴"), assessments_figures),
+    ]
+
+
+def coverage_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
+    """Executives (now), grids and households of org's subtree (now), households without a
+    包保 executive, grids without an executive, and visits made in the period."""
+    params = {"org": org.pk}
+    executives = executive_figures(user=user, org=org).total.value
+    coverage = coverage_counts(user=user, org=org).total
+    grids = grid_list_visible(user=user, org=org).count()
+    visits = (
+        visit_list(user=user, org=org).filter(visited_on__gte=start, visited_on__lte=end).count()
+    )
+    return [
+        Figure("coverage.executives", gettext_lazy("执委"), executives,
+               figure_url("/people/executives/", **params), gettext_lazy("名")),
+        Figure("coverage.grids", gettext_lazy("网格"), grids,
+               figure_url("/households/grids/", **params), gettext_lazy("个")),
+        Figure("coverage.households", gettext_lazy("覆盖家庭"), coverage.households,
+               figure_url("/households/", **params), gettext_lazy("户")),
+        Figure("coverage.unassigned", gettext_lazy("未落实包保执委的家庭"), coverage.unassigned,
+               figure_url("/households/", unassigned=1, **params), gettext_lazy("户")),
+        Figure("coverage.unstaffed_grids", gettext_lazy("无执委网格"), coverage.unstaffed_grids,
+               figure_url("/households/grids/", unstaffed=1, **params), gettext_lazy("个")),
+        Figure("visits.made", gettext_lazy("入户走访"), visits,
+               figure_url("/visits/", start=start, end=end, **params), gettext_lazy("次")),
+    ]  # fmt: skip
+
+
+def cases_common_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
+    """cases.selectors.case_figures in the common Figure shape (keys "cases.<key>")."""
+    return [
+        Figure(f"cases.{f.key}", f.label, f.value, f.url, gettext_lazy("件"))
+        for f in case_figures(user=user, org=org, start=start, end=end)
+    ]
+
+
+def _sections_fns() -> list[tuple[str, Any, FiguresFn]]:
+    return [
+        ("coverage", gettext_lazy("组织覆盖与联系服务"), coverage_figures),
+        ("cases", gettext_lazy("矛盾纠纷化解"), cases_common_figures),
+        *_app_figure_fns(),
+    ]
+
+
+def report_children(*, user: User, org: OrgUnit) -> QuerySet[OrgUnit]:
+    """The direct child units of org the user may see, in code order."""
+    return (
+        OrgUnit.objects.filter(scope_q(user=user, field=""))
+        .filter(parent=org, is_active=True)
+        .order_by("code", "name")
+    )
+
+
+def _table_figures(figures: Sequence[Figure]) -> list[Figure]:
+    """The figures worth a column: the section's main ones (not the per-kind breakdowns)."""
+    main = [f for f in figures if f.key.count(".") <= 1 and not f.key.endswith("_rate")]
+    return main[:MAX_COLUMNS]
+
+
+def own_sections(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Section]:
+    """The report's sections from the apps' figures selectors, each with a table per direct
+    child unit computed by the same selector for the child (so rows and totals agree)."""
+    children = list(report_children(user=user, org=org))
+    sections = []
+    for key, title, fn in _sections_fns():
+        figures = fn(user=user, org=org, start=start, end=end)
+        columns = _table_figures(figures)
+        table = None
+        if children and columns:
+            keys = [f.key for f in columns]
+            table = ChildTable(columns=[f.label for f in columns], keys=keys)
+            for child in children:
+                by_key = {f.key: f for f in fn(user=user, org=child, start=start, end=end)}
+                cells = [
+                    Cell(by_key[k].value, by_key[k].url) if k in by_key else Cell(0, "")
+                    for k in keys
+                ]
+                table.rows.append(ChildRow(org=child, cells=cells))
+        sections.append(Section(key=key, title=title, figures=figures, children=table))
+    return sections
+
+
+# --- notable cases --------------------------------------------------------------------------
+
+
+def notable_cases(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[NotableCase]:
+    """Cases of org's subtree reported or resolved in the period that a report names: high-risk
+    kinds, red-card supervision, escalated to the upper federation, or settled by a written
+    agreement. Titles and outcomes only — no reporter, no party, no phone."""
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    escalated = Exists(
+        CaseTransition.objects.filter(case=OuterRef("pk"), action=CaseTransition.Action.ESCALATE)
+    )
+    in_period = Q(created_at__gte=lo, created_at__lt=hi) | Q(
+        resolved_at__gte=lo, resolved_at__lt=hi
+    )
+    in_subtree = org.subtree_q("org__") | org.subtree_q("origin_org__")
+    notable = (
+        Q(kind__in=HIGH_RISK_KINDS)
+        | Q(supervision=Case.Supervision.RED)
+        | Q(escalated=True)
+        | Q(outcome=Case.Outcome.WRITTEN)
+    )
+    rows = (
+        cases_visible(user=user)
+        .annotate(escalated=escalated)
+        .filter(in_subtree, in_period)
+        .filter(notable)
+        .order_by("created_at", "number")[:MAX_NOTABLE]
+    )
+    result = []
+    for case in rows:
+        tags = []
+        if case.kind in HIGH_RISK_KINDS:
+            tags.append(_("高风险"))
+        if case.supervision == Case.Supervision.RED:
+            tags.append(_("红牌督办"))
+        if case.escalated:
+            tags.append(_("上报上级妇联"))
+        if case.outcome == Case.Outcome.WRITTEN:
+            tags.append(_("书面协议"))
+        result.append(
+            NotableCase(
+                number=case.number,
+                kind=str(case.get_kind_display()),
+                title=case.title,
+                status=str(case.get_status_display()),
+                outcome=str(case.get_outcome_display()) if case.outcome else _("—"),
+                tags=tags,
+                url=f"/cases/{case.pk}/",
+            )
+        )
+    return result
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def report_data(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> ReportData:
+    """Everything the report states for org's subtree and the period start … end (inclusive).
+    The caller fetched org through the user's scope (org_param)."""
+    if USE_DASHBOARD_SECTIONS:
+        sections = dashboard_sections(user=user, org=org, start=start, end=end)
+    else:
+        sections = own_sections(user=user, org=org, start=start, end=end)
+    notable = notable_cases(user=user, org=org, start=start, end=end)
+    return ReportData(org=org, start=start, end=end, sections=sections, notable=notable)
+
+
+# --- the headline paragraph -----------------------------------------------------------------
+
+# (figure key, template): each clause appears when the figure exists (zero included).
+_HEADLINE: list[tuple[str, str]] = [
+    ("coverage.executives", "现有妇联执委{v}名"),
+    ("coverage.grids", "覆盖网格{v}个"),
+    ("coverage.households", "联系家庭{v}户"),
+    ("visits.made", "入户走访{v}次"),
+    ("cases.disputes", "排查化解矛盾纠纷{v}件"),
+    ("cases.with_participants", "其中执委参与{v}件"),
+    ("cases.written_agreements", "签订书面调解协议{v}份"),
+    ("meetings.held", "召开妇女议事会等议事协商会议{v}次"),
+    ("meetings.adopted", "形成决议{v}项"),
+    ("activities.held", "开展各类活动{v}场"),
+    ("activities.person_times", "服务群众{v}人次"),
+    ("trainings.sessions", "举办培训{v}期"),
+    ("trainings.person_times", "培训{v}人次"),
+    ("employment.loans_issued", "协助办理妇女小额担保贷款{v}笔"),
+    ("employment.fair_posts", "招聘会提供岗位{v}个"),
+]
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def headline(data: ReportData) -> str:
+    """The opening paragraph, every number a figure of the sections."""
+    clauses = []
+    for key, template in _HEADLINE:
+        value = data.value(key)
+        if value is not None:
+            clauses.append(template.format(v=_number(value)))
+    if not clauses:
+        return _("本期无统计数据。")
+    lead = _("%(period)s，%(org)s妇联") % {"period": data.period, "org": data.org.name}
+    return lead + "，".join(clauses) + "。"
+
+
+def format_value(value: int | float) -> str:
+    return _number(value)

@@ -1,0 +1,488 @@
+"""Reads for the dashboard: the figures of every app for one org and period, in sections.
+
+`dashboard_sections(*, user, org, start, end) -> list[Section]` is the one entry point (the
+work report calls it too). A Section has a stable `key`, a lazy Chinese `title`, its
+`figures` (jinguo.common.figures.Figure, each linking to the records it counts) and optionally
+a per-child table (`children`: one row per direct child unit, one cell per column, each cell
+with the child's value and the url of the child's dashboard).
+
+Figures of the current state (coverage, open cases, cases by kind) do not depend on the period;
+their keys are in `Section.snapshot` and the period comparison skips them.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, Substr
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.accounts.models import User
+from jinguo.activities.models import Activity
+from jinguo.activities.selectors import activities_figures, activities_visible
+from jinguo.assessments.selectors import assessments_figures
+from jinguo.cases import selectors as case_selectors
+from jinguo.cases.models import Case, CaseKind
+from jinguo.common.figures import Figure, figure_url
+from jinguo.employment.selectors import employment_figures
+from jinguo.honours.selectors import honours_figures
+from jinguo.households.selectors import coverage_counts
+from jinguo.meetings.models import Meeting
+from jinguo.meetings.selectors import _meetings_filtered, meeting_figures
+from jinguo.orgs import tree
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import scope_q
+from jinguo.points.selectors import points_figures
+from jinguo.sanxin.selectors import sanxin_figures
+from jinguo.trainings.selectors import training_coverage, trainings_figures
+from jinguo.visits.models import Visit
+from jinguo.visits.selectors import overdue_counts
+
+DASHBOARD = "/dashboard/"
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | float
+    url: str  # the child's dashboard for the same period
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    org: OrgUnit
+    cells: list[Cell]
+
+
+@dataclass
+class ChildTable:
+    """Per direct child unit of the section's org: `keys` are figure keys of the section,
+    `columns` their labels; each row holds one cell per column."""
+
+    keys: list[str]
+    columns: list[Any]
+    rows: list[ChildRow] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    key: str  # "coverage", "cases", "meetings", …
+    title: Any  # lazy Chinese
+    figures: list[Figure]
+    children: ChildTable | None = None
+    snapshot: frozenset[str] = frozenset()  # figure keys of the current state, not the period
+
+    def figure(self, key: str) -> Figure | None:
+        return next((f for f in self.figures if f.key == key), None)
+
+
+def dashboard_url(*, org: OrgUnit, start: dt.date, end: dt.date) -> str:
+    return figure_url(DASHBOARD, org=org.pk, start=start, end=end)
+
+
+def dashboard_children(*, user: User, org: OrgUnit) -> list[OrgUnit]:
+    """The direct child units of `org` the user may see, active, in code order (one query)."""
+    return list(
+        OrgUnit.objects.filter(scope_q(user=user, field=""))
+        .filter(parent=org, is_active=True)
+        .order_by("code", "name", "pk")
+    )
+
+
+def _segment(org: OrgUnit, path_field: str) -> Substr:
+    """The path segment of the direct child of `org` a row's unit lies under."""
+    return Substr(path_field, len(org.path) + 1, tree.SEGMENT)
+
+
+def _table(
+    *,
+    org_children: list[OrgUnit],
+    columns: list[tuple[str, Any]],
+    values: Callable[[OrgUnit], dict[str, int | float]],
+    start: dt.date,
+    end: dt.date,
+) -> ChildTable:
+    table = ChildTable(keys=[k for k, _l in columns], columns=[label for _k, label in columns])
+    for child in org_children:
+        got = values(child)
+        url = dashboard_url(org=child, start=start, end=end)
+        table.rows.append(ChildRow(org=child, cells=[Cell(got.get(k, 0), url) for k in table.keys]))
+    return table
+
+
+def _by_segment(rows: QuerySet[Any]) -> dict[str, dict[str, Any]]:
+    return {row.pop("segment"): row for row in rows}
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def coverage_section(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
+) -> Section:
+    """不漏一户 and visits: households, covered (with a 包保 executive), not covered, grids
+    without an executive, households overdue for a visit. The current state (snapshot)."""
+    coverage = coverage_counts(user=user, org=org)
+    overdue = overdue_counts(user=user, org=org)
+    total = coverage.total
+
+    def figures_of(unit: OrgUnit, c: Any, late: int) -> list[Figure]:
+        ledger = "/households/"
+        return [
+            Figure(
+                "coverage.households",
+                _("家庭"),
+                c.households,
+                figure_url(ledger, org=unit.pk),
+                _("户"),
+            ),
+            Figure(
+                "coverage.covered",
+                _("已包保家庭"),
+                c.households - c.unassigned,
+                figure_url(ledger, org=unit.pk, unassigned=0),
+                _("户"),
+            ),
+            Figure(
+                "coverage.unassigned",
+                _("未包保家庭"),
+                c.unassigned,
+                figure_url(ledger, org=unit.pk, unassigned=1),
+                _("户"),
+            ),
+            Figure(
+                "coverage.unstaffed_grids",
+                _("无执委网格"),
+                c.unstaffed_grids,
+                figure_url("/households/grids/", org=unit.pk, unstaffed=1),
+                _("个"),
+            ),
+            Figure(
+                "coverage.visits_overdue",
+                _("重点户走访逾期"),
+                late,
+                figure_url("/visits/overdue/", org=unit.pk),
+                _("户"),
+            ),
+        ]
+
+    figures = figures_of(org, total, overdue.total)
+    per_child: dict[int, dict[str, int | float]] = {}
+    late = {child.pk: n for child, n in overdue.children}
+    for child, counts in coverage.children:
+        per_child[child.pk] = {
+            f.key: f.value for f in figures_of(child, counts, late.get(child.pk, 0))
+        }
+    keys = [f.key for f in figures]
+    table = _table(
+        org_children=org_children,
+        columns=[(f.key, f.label) for f in figures],
+        values=lambda child: per_child.get(child.pk, {}),
+        start=start,
+        end=end,
+    )
+    return Section("coverage", _("不漏一户与走访"), figures, table, frozenset(keys))
+
+
+def cases_section(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
+) -> Section:
+    """The seed figures of disputes handled in the period (cases' own figures), and the current
+    state of the cases of the subtree: by kind, resolved rate, overdue, mean satisfaction."""
+    figures = [
+        Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件"))
+        for f in case_selectors.case_figures(user=user, org=org, start=start, end=end)
+    ]
+    cases = case_selectors.case_list(user=user, org=org).order_by()
+    done = list(case_selectors.DONE)
+    by_kind = dict(cases.values_list("kind").annotate(n=Count("id")).order_by())
+    agg = cases.aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(status__in=done)),
+        mean_satisfaction=Avg("satisfaction"),
+    )
+    overdue = case_selectors.case_list(user=user, org=org, overdue=True).count()
+    base = "/cases/"
+    snapshot = []
+    for kind in CaseKind:
+        key = f"cases.kind.{kind.value}"
+        url = figure_url(base, org=org.pk, kind=kind.value)
+        figures.append(Figure(key, kind.label, by_kind.get(kind.value, 0), url, _("件")))
+        snapshot.append(key)
+    rate = round(100 * agg["done"] / agg["total"], 1) if agg["total"] else 0
+    figures += [
+        Figure("cases.resolved_rate", _("办结率"), rate, figure_url(base, org=org.pk), "%"),
+        Figure(
+            "cases.overdue",
+            _("超期未办结"),
+            overdue,
+            figure_url(base, org=org.pk, overdue=1),
+            _("件"),
+        ),
+        Figure(
+            "cases.satisfaction",
+            _("平均满意度"),
+            round(float(agg["mean_satisfaction"] or 0), 2),
+            figure_url(base, org=org.pk, status=Case.Status.RATED),
+            _("分"),
+        ),
+    ]
+    snapshot += ["cases.resolved_rate", "cases.overdue", "cases.satisfaction"]
+    # Per child, one grouped query: the period figures by the unit handling the case.
+    rows = _by_segment(
+        case_selectors.cases_visible(user=user)
+        .filter(org.subtree_q("org__"))
+        .annotate(segment=_segment(org, "org__path"))
+        .values("segment")
+        .annotate(
+            **{
+                f"cases.{key}": Count(
+                    "id",
+                    filter=case_selectors.figure_q(key=key, org=org, start=start, end=end),
+                )
+                for key in ("disputes", "written_agreements", "emotional_handled")
+            }
+        )
+        .order_by()
+    )
+    columns = [
+        (f.key, f.label)
+        for f in figures
+        if f.key in ("cases.disputes", "cases.written_agreements", "cases.emotional_handled")
+    ]
+    table = _table(
+        org_children=org_children,
+        columns=columns,
+        values=lambda child: rows.get(tree.segment(child.pk), {}),
+        start=start,
+        end=end,
+    )
+    return Section("cases", _("矛盾纠纷与诉求"), figures, table, frozenset(snapshot))
+
+
+def meetings_section(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
+) -> Section:
+    figures = meeting_figures(user=user, org=org, start=start, end=end)
+    rows = _by_segment(
+        _meetings_filtered(user=user, org=org, status=Meeting.Status.HELD, start=start, end=end)
+        .annotate(segment=_segment(org, "org__path"))
+        .values("segment")
+        .annotate(**{"meetings.held": Count("id")})
+        .order_by()
+    )
+    held = next(f for f in figures if f.key == "meetings.held")
+    table = _table(
+        org_children=org_children,
+        columns=[(held.key, held.label)],
+        values=lambda child: rows.get(tree.segment(child.pk), {}),
+        start=start,
+        end=end,
+    )
+    return Section("meetings", _("议事协商"), figures, table)
+
+
+def activities_section(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
+) -> Section:
+    figures = activities_figures(user=user, org=org, start=start, end=end)
+    rows = _by_segment(
+        activities_visible(user=user)
+        .filter(org.subtree_q("org__"), status=Activity.Status.HELD)
+        .filter(starts_on__gte=start, starts_on__lte=end)
+        .annotate(segment=_segment(org, "org__path"))
+        .values("segment")
+        .annotate(**{"activities.held": Count("id"), "activities.person_times": Sum("headcount")})
+        .order_by()
+    )
+    for row in rows.values():
+        row["activities.person_times"] = row["activities.person_times"] or 0
+    keys = ("activities.held", "activities.person_times")
+    table = _table(
+        org_children=org_children,
+        columns=[(f.key, f.label) for f in figures if f.key in keys],
+        values=lambda child: rows.get(tree.segment(child.pk), {}),
+        start=start,
+        end=end,
+    )
+    return Section("activities", _("活动与志愿服务"), figures, table)
+
+
+def trainings_section(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
+) -> Section:
+    figures = trainings_figures(user=user, org=org, start=start, end=end)
+    coverage = training_coverage(user=user, org=org, start=start, end=end)
+    per_child: dict[int, dict[str, int | float]] = {
+        child.pk: {"trainings.sessions": c.sessions, "trainings.person_times": c.person_times}
+        for child, c in coverage.children
+    }
+    keys = ("trainings.sessions", "trainings.person_times")
+    table = _table(
+        org_children=org_children,
+        columns=[(f.key, f.label) for f in figures if f.key in keys],
+        values=lambda child: per_child.get(child.pk, {}),
+        start=start,
+        end=end,
+    )
+    return Section("trainings", _("培训"), figures, table)
+
+
+Builder = Callable[..., list[Figure]]
+_PLAIN: list[tuple[str, Any, Builder]] = [
+    ("sanxin", _("“三新”领域"), sanxin_figures),
+    ("points", _("积分与补贴"), points_figures),
+    ("assessments", _("考核"), assessments_figures),
+    ("honours", _("家庭与荣誉"), honours_figures),
+    ("employment", _("创业就业"), employment_figures),
+]
+
+
+def dashboard_sections(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Section]:
+    """The dashboard of `org`'s subtree for the period start … end (inclusive), as sections:
+    coverage, cases, meetings, activities, trainings, sanxin (with progress against targets),
+    points (and allowances), assessments, honours, employment.
+
+    Every figure's url lists exactly the records it counts. Coverage, cases, meetings,
+    activities and trainings carry a `children` table: one row per direct child unit of `org`
+    (visible, active), each cell the child's value of that figure (equal to the figure on the
+    child's own dashboard) and linking to the child's dashboard — one grouped query per
+    section, whatever the number of children. Keys in `Section.snapshot` are the current
+    state rather than the period. The caller has fetched `org` through the user's scope
+    (jinguo.common.params.org_param)."""
+    kids = dashboard_children(user=user, org=org)
+    common: dict[str, Any] = {"user": user, "org": org, "start": start, "end": end}
+    sections = [
+        coverage_section(**common, org_children=kids),
+        cases_section(**common, org_children=kids),
+        meetings_section(**common, org_children=kids),
+        activities_section(**common, org_children=kids),
+        trainings_section(**common, org_children=kids),
+    ]
+    for key, title, builder in _PLAIN:
+        sections.append(Section(key, title, builder(**common)))
+    return sections
+
+
+# --- period comparison --------------------------------------------------------------------------
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of equal length that ends the day before `start`."""
+    length = (end - start).days
+    prev_end = start - dt.timedelta(days=1)
+    return prev_end - dt.timedelta(days=length), prev_end
+
+
+@dataclass(frozen=True)
+class Change:
+    previous: int | float | None  # None: a snapshot figure, not compared
+    delta: int | float | None
+    percent: float | None  # None when the previous value is 0 (or not compared)
+
+    @property
+    def arrow(self) -> str:
+        if self.delta is None or self.delta == 0:
+            return "→" if self.delta == 0 else ""
+        return "↑" if self.delta > 0 else "↓"
+
+
+def change(value: int | float, previous: int | float | None) -> Change:
+    if previous is None:
+        return Change(None, None, None)
+    delta = value - previous
+    if isinstance(delta, float):
+        delta = round(delta, 2)
+    percent = round(100 * delta / previous, 1) if previous else None
+    return Change(previous, delta, percent)
+
+
+def dashboard_comparison(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, sections: list[Section]
+) -> dict[str, Change]:
+    """Per figure key, the change from the previous period of equal length (the period figures
+    only: the current-state ones map to an empty Change)."""
+    prev_start, prev_end = previous_period(start, end)
+    common: dict[str, Any] = {"user": user, "org": org, "start": prev_start, "end": prev_end}
+    previous: dict[str, int | float] = {}
+    for case_figure in case_selectors.case_figures(**common):
+        previous[f"cases.{case_figure.key}"] = case_figure.value
+    builders: list[Builder] = [
+        meeting_figures,
+        activities_figures,
+        trainings_figures,
+        *(b for _k, _t, b in _PLAIN),
+    ]
+    for builder in builders:
+        previous |= {f.key: f.value for f in builder(**common)}
+    out: dict[str, Change] = {}
+    for section in sections:
+        for f in section.figures:
+            prev = None if f.key in section.snapshot else previous.get(f.key)
+            out[f.key] = change(f.value, prev)
+    return out
+
+
+# --- monthly trends -----------------------------------------------------------------------------
+
+
+def monthly_trends(*, user: User, org: OrgUnit, year: int) -> dict[str, list[int]]:
+    """Visits, cases reported and activities held per month of `year` in org's subtree (three
+    grouped queries), each a list of 12 counts."""
+    visits = Visit.objects.filter(scope_q(user=user, field="org"), org.subtree_q("org__")).filter(
+        visited_on__year=year
+    )
+    cases = case_selectors.cases_visible(user=user).filter(
+        org.subtree_q("org__"), created_at__year=year
+    )
+    activities = activities_visible(user=user).filter(
+        org.subtree_q("org__"), status=Activity.Status.HELD, starts_on__year=year
+    )
+    series = {
+        "visits": visits.annotate(m=ExtractMonth("visited_on")),
+        "cases": cases.annotate(m=ExtractMonth("created_at")),
+        "activities": activities.annotate(m=ExtractMonth("starts_on")),
+    }
+    out: dict[str, list[int]] = {}
+    for name, qs in series.items():
+        months = [0] * 12
+        for m, n in qs.values_list("m").annotate(n=Count("id")).order_by():
+            months[int(m) - 1] = n
+        out[name] = months
+    return out
+
+
+# --- the cached dashboard -----------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    sections: list[Section]
+    changes: dict[str, Change]
+    trends: dict[str, list[int]]
+
+
+def dashboard_cached(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Dashboard:
+    """Sections, changes and trends, kept in the cache for DASHBOARD_CACHE_SECONDS (60 by
+    default, 0 to switch off) per user, org and period, so the figures are at most a minute
+    stale. The key holds the user's id: the scope (org and role) is the user's. The caller has
+    checked `org` through the user's scope before calling."""
+    seconds = int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 60))
+    key = f"dashboard:{user.pk}:{user.org_id}:{user.role}:{org.pk}:{start}:{end}:{get_language()}"
+    if seconds:
+        hit = cache.get(key)
+        if hit is not None:
+            return cast(Dashboard, hit)
+    sections = dashboard_sections(user=user, org=org, start=start, end=end)
+    board = Dashboard(
+        sections=sections,
+        changes=dashboard_comparison(user=user, org=org, start=start, end=end, sections=sections),
+        trends=monthly_trends(user=user, org=org, year=end.year),
+    )
+    if seconds:
+        cache.set(key, board, seconds)
+    return board

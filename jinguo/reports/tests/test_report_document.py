@@ -1,0 +1,204 @@
+"""The generated work report: same figures as the apps' selectors, Word and PDF, scope, audit."""
+
+import datetime as dt
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+from docx import Document
+from PIL import Image
+
+from jinguo.audit.models import AuditEvent
+from jinguo.cases.models import Case
+from jinguo.cases.selectors import case_figures
+from jinguo.cases.tests.factories import report, resolved
+from jinguo.households.tests.factories import executive, household
+from jinguo.meetings.selectors import meeting_figures
+from jinguo.people.selectors import executive_figures
+from jinguo.reports.document_chart import Chart, chart_drawing, drawing_png
+from jinguo.reports.document_data import period_label, report_data
+from jinguo.visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def _period() -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    return today.replace(month=1, day=1), today
+
+
+@pytest.fixture
+def songhe(tree, cast, people) -> SimpleNamespace:
+    d = SimpleNamespace()
+    d.exec1 = executive(tree.songhe, "执委甲", grid=tree.wushan)
+    d.exec2 = executive(tree.songhe, "执委乙", grid=tree.chengjiawan)
+    d.h1 = household(tree.wushan, "WS-1")
+    d.h2 = household(tree.chengjiawan, "CJW-1")
+    today = timezone.localdate()
+    for h in (d.h1, d.h1, d.h2):
+        Visit.objects.create(
+            household=h, visited_by=cast.songhe_chair, org=h.grid, channel="home", visited_on=today
+        )
+    d.written = resolved(tree.wushan, people.wushan_exec, outcome=Case.Outcome.WRITTEN)
+    d.oral = resolved(tree.songhe, people.wushan_exec)
+    d.violence = report(tree.chengjiawan, kind="domestic_violence", title="家暴求助")
+    return d
+
+
+def _docx_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def test_report_figures_equal_the_apps_figures_selectors(tree, cast, songhe):
+    start, end = _period()
+    data = report_data(user=cast.songhe_chair, org=tree.songhe, start=start, end=end)
+    cases = {
+        f.key: f.value
+        for f in case_figures(user=cast.songhe_chair, org=tree.songhe, start=start, end=end)
+    }
+    meetings = {
+        f.key: f.value
+        for f in meeting_figures(user=cast.songhe_chair, org=tree.songhe, start=start, end=end)
+    }
+    assert data.value("cases.disputes") == cases["disputes"] == 2
+    assert data.value("cases.written_agreements") == cases["written_agreements"] == 1
+    assert data.value("meetings.held") == meetings["meetings.held"]
+    assert (
+        data.value("coverage.executives")
+        == executive_figures(user=cast.songhe_chair, org=tree.songhe).total.value
+    )
+    assert data.value("visits.made") == 3
+    assert data.value("coverage.households") == 2
+
+
+def test_child_table_rows_come_from_the_same_selector_for_each_child(tree, cast, songhe):
+    start, end = _period()
+    data = report_data(user=cast.township_cadre, org=tree.helixi, start=start, end=end)
+    section = next(s for s in data.sections if s.key == "cases")
+    assert section.children is not None
+    rows = {row.org.name: row for row in section.children.rows}
+    assert set(rows) == {"嵩合社区", "港口村"}
+    column = section.children.keys.index("cases.disputes")
+    expected = case_figures(user=cast.township_cadre, org=tree.songhe, start=start, end=end)[
+        0
+    ].value
+    assert rows["嵩合社区"].cells[column].value == expected == 2
+    assert rows["港口村"].cells[column].value == 0
+
+
+def test_notable_cases_name_titles_and_outcomes_but_no_people(tree, cast, songhe):
+    start, end = _period()
+    data = report_data(user=cast.songhe_chair, org=tree.songhe, start=start, end=end)
+    numbers = {c.number for c in data.notable}
+    assert numbers == {songhe.written.number, songhe.violence.number}
+    violence = next(c for c in data.notable if c.number == songhe.violence.number)
+    assert "高风险" in violence.tags
+    assert all("汪秀兰" not in c.title for c in data.notable)
+
+
+def test_songhe_chair_downloads_the_word_report_with_the_selector_figures(
+    tree, cast, songhe, login
+):
+    start, end = _period()
+    response = login(cast.songhe_chair).get(
+        "/reports/work.docx", {"org": tree.songhe.pk, "start": start, "end": end}
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    text = _docx_text(response.content)
+    assert "嵩合社区" in text
+    assert period_label(start, end) in text
+    assert "嵩合社区妇联" in text and "工作报告" in text
+    assert "化解矛盾纠纷2件" in text
+    assert "签订书面调解协议1份" in text
+    assert "入户走访3次" in text
+    assert "家暴求助" in text
+    assert "汪秀兰" not in text
+    document = Document(io.BytesIO(response.content))
+    assert document.inline_shapes, "the chart image is embedded"
+
+
+def test_download_writes_an_audit_row_with_org_period_and_format(tree, cast, login):
+    login(cast.songhe_chair).get(
+        "/reports/work.pdf", {"org": tree.songhe.pk, "start": "2025-01-01", "end": "2025-06-30"}
+    )
+    event = AuditEvent.objects.get(action="reports.work_report")
+    assert event.actor == cast.songhe_chair
+    assert str(tree.songhe.pk) in event.note
+    assert "2025-01-01" in event.note and "2025-06-30" in event.note and "pdf" in event.note
+
+
+def test_pdf_report_is_a_real_pdf(tree, cast, songhe, login):
+    response = login(cast.songhe_chair).get("/reports/work.pdf", {"org": tree.helixi.pk})
+    assert response.status_code == 404  # helixi is above songhe_chair
+    response = login(cast.township_cadre).get("/reports/work.pdf", {"org": tree.helixi.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert len(response.content) > 5000
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/reports/", "/reports/work.docx", "/reports/work.pdf"])
+def test_gangkou_chair_cannot_get_songhe_report(tree, cast, login, path):
+    assert login(cast.gangkou_chair).get(path, {"org": tree.songhe.pk}).status_code == 404
+    assert login(cast.langxi_cadre).get(path, {"org": tree.songhe.pk}).status_code == 404
+
+
+def test_admin_without_business_scope_gets_404(tree, cast, client):
+    client.force_login(cast.system_admin)
+    response = client.get("/reports/work.docx")
+    assert response.status_code in (302, 404)  # admins pass TOTP first; never a report
+    assert not AuditEvent.objects.filter(action="reports.work_report").exists()
+
+
+def test_county_leader_may_download_the_read_only_report(tree, cast, songhe, login):
+    client = login(cast.county_leader)
+    assert client.get("/reports/work.docx", {"org": tree.songhe.pk}).status_code == 200
+    assert client.get("/reports/work.pdf").status_code == 200
+
+
+def test_report_of_an_org_without_records_says_none(tree, cast, login):
+    response = login(cast.langxi_cadre).get("/reports/work.docx", {"org": tree.dongmen.pk})
+    assert response.status_code == 200
+    text = _docx_text(response.content)
+    assert "东门村妇联" in text
+    assert "无" in text
+    assert (
+        login(cast.langxi_cadre)
+        .get("/reports/work.pdf", {"org": tree.dongmen.pk})
+        .content.startswith(b"%PDF")
+    )
+
+
+def test_unknown_format_is_404(tree, cast, login):
+    assert login(cast.songhe_chair).get("/reports/work.txt").status_code == 404
+
+
+def test_report_page_defaults_to_own_org_and_links_downloads(tree, cast, login):
+    response = login(cast.songhe_chair).get("/reports/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    start, _end = _period()
+    assert f"/reports/work.docx?org={tree.songhe.pk}&amp;start={start:%Y-%m-%d}" in body
+    assert "/reports/work.pdf" in body
+    assert "嵩合社区" in body
+
+
+def test_period_labels_read_like_a_report():
+    assert period_label(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == "2025年"
+    assert period_label(dt.date(2025, 1, 1), dt.date(2025, 6, 30)) == "2025年上半年"
+    assert period_label(dt.date(2025, 4, 1), dt.date(2025, 6, 30)) == "2025年第二季度"
+    assert period_label(dt.date(2025, 7, 1), dt.date(2025, 12, 31)) == "2025年下半年"
+    assert period_label(dt.date(2025, 1, 1), dt.date(2025, 5, 20)) == "2025年1月1日至2025年5月20日"
+
+
+def test_chart_renders_to_a_png():
+    png = drawing_png(chart_drawing(Chart("走访", ["嵩合社区", "港口村"], [12, 3])))
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.width > 400

@@ -1,0 +1,130 @@
+"""The dashboard: every app's figures for one org and period, the change from the previous
+period, a table per child unit, charts, and Excel exports of each table."""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from jinguo.common.http import AuthedRequest
+from jinguo.common.params import org_param, period_params
+from jinguo.common.xlsx import xlsx_download
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import org_breadcrumbs
+from jinguo.reports import selectors
+from jinguo.reports.selectors import Change, Section
+
+
+def _params(request: AuthedRequest) -> tuple[OrgUnit, dt.date, dt.date]:
+    if not request.user.has_business_scope:
+        raise Http404
+    org = org_param(request)
+    start, end = period_params(request.GET)
+    return org, start, end
+
+
+def _charts(sections: list[Section], trends: dict[str, list[int]]) -> dict[str, Any]:
+    """Plain data for the ECharts on the page (passed with json_script)."""
+    bars = []
+    for section in sections:
+        if section.children and section.children.rows:
+            bars.append(
+                {
+                    "id": f"chart-{section.key}",
+                    "title": str(section.children.columns[0]),
+                    "names": [row.org.name for row in section.children.rows],
+                    "values": [row.cells[0].value for row in section.children.rows],
+                }
+            )
+    labels = {"visits": _("走访"), "cases": _("纠纷诉求"), "activities": _("活动")}
+    return {
+        "months": [_("%(m)s月") % {"m": m} for m in range(1, 13)],
+        "trend": [{"name": str(labels[k]), "data": v} for k, v in trends.items()],
+        "bars": bars,
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    org, start, end = _params(request)
+    user = request.user
+    board = selectors.dashboard_cached(user=user, org=org, start=start, end=end)
+    sections, changes, trends = board.sections, board.changes, board.trends
+    prev_start, prev_end = selectors.previous_period(start, end)
+    rows = [
+        (section, [(f, changes.get(f.key, Change(None, None, None))) for f in section.figures])
+        for section in sections
+    ]
+    context = {
+        "org": org,
+        "start": start,
+        "end": end,
+        "prev_start": prev_start,
+        "prev_end": prev_end,
+        "rows": rows,
+        "charts": _charts(sections, trends),
+        "year": end.year,
+        "breadcrumbs": org_breadcrumbs(user=user, org=org),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_export(request: AuthedRequest) -> HttpResponse:
+    """?table=figures (every figure with the previous period) or ?table=<section key> (that
+    section's per-child table), as Excel; audited as "dashboard.export"."""
+    org, start, end = _params(request)
+    user = request.user
+    table = request.GET.get("table", "figures")
+    board = selectors.dashboard_cached(user=user, org=org, start=start, end=end)
+    sections = board.sections
+    note = f"org={org.pk} start={start} end={end} table={table}"
+    if table == "figures":
+        changes = board.changes
+        empty = Change(None, None, None)
+        return xlsx_download(
+            actor=user,
+            action="dashboard.export",
+            filename=_("工作看板-%(org)s") % {"org": org.name},
+            headers=[
+                _("板块"),
+                _("指标"),
+                _("数值"),
+                _("单位"),
+                _("上期"),
+                _("变化"),
+                _("变化率%"),
+            ],
+            rows=(
+                [
+                    s.title,
+                    f.label,
+                    f.value,
+                    f.unit,
+                    changes.get(f.key, empty).previous,
+                    changes.get(f.key, empty).delta,
+                    changes.get(f.key, empty).percent,
+                ]
+                for s in sections
+                for f in s.figures
+            ),
+            note=note,
+        )
+    section = next((s for s in sections if s.key == table and s.children), None)
+    if section is None or section.children is None:
+        raise Http404
+    children = section.children
+    return xlsx_download(
+        actor=user,
+        action="dashboard.export",
+        filename=_("%(section)s-%(org)s下级") % {"section": section.title, "org": org.name},
+        headers=[_("组织"), *children.columns],
+        rows=([row.org.name, *(c.value for c in row.cells)] for row in children.rows),
+        note=note,
+    )
