@@ -29,6 +29,7 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    figures_api,
 )
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import org_get_for_user
@@ -523,38 +524,12 @@ class HoursRecordApi(APIView):
         return Response(HoursSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
-class ActivitiesFiguresApi(APIView):
-    @extend_schema_serializer(component_name="ActivitiesFiguresQuery")
-    class QuerySerializer(serializers.Serializer):
-        org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
-        start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
-        end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
-
-    @extend_schema_serializer(component_name="ActivitiesFigure")
-    class OutputSerializer(serializers.Serializer):
-        key = serializers.CharField()
-        name = serializers.CharField(source="label")
-        value = serializers.FloatField()
-        unit = serializers.CharField()
-        url = serializers.CharField(help_text=gettext_lazy("所计记录的列表页"))
-
-    @extend_schema(
-        operation_id="activities_figures",
-        summary=gettext_lazy("活动与志愿服务成效（按组织与时段统计）"),
-        tags=TAGS,
-        parameters=[QuerySerializer],
-        responses={200: OutputSerializer(many=True), **ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        wanted, user = api_query(self.QuerySerializer, request), api_user(request)
-        today = timezone.localdate()
-        org = _org(user, wanted.get("org"))
-        start, end = wanted.get("start", today.replace(month=1, day=1)), wanted.get("end", today)
-        if start > end:
-            start, end = end, start
-        figures = selectors.activities_figures(user=user, org=org, start=start, end=end)
-        return Response(self.OutputSerializer(figures, many=True).data)
-
+ActivitiesFiguresApi = figures_api(
+    selector=selectors.activities_figures,
+    operation_id="activities_figures",
+    summary=gettext_lazy("活动与志愿服务成效（按组织与时段统计）"),
+    tags=TAGS,
+)
 
 urlpatterns = [
     *api_route("activities/", "api-activities", ActivityListApi, ActivityCreateApi),

@@ -5,7 +5,6 @@ scope (records through the scoped selectors: out of scope 404, writes by read-on
 from typing import Any
 
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
@@ -24,6 +23,7 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    figures_api,
 )
 from jinguo.orgs.selectors import org_get_for_user
 
@@ -429,36 +429,12 @@ class StatementConfirmApi(APIView):
 # --- figures -----------------------------------------------------------------------------------
 
 
-class FiguresApi(APIView):
-    @extend_schema_serializer(component_name="AssessmentFiguresQuery")
-    class QuerySerializer(serializers.Serializer):
-        org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
-        start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
-        end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
-
-    @extend_schema_serializer(component_name="AssessmentFigure")
-    class OutputSerializer(serializers.Serializer):
-        key = serializers.CharField()
-        name = serializers.CharField(source="label")
-        value = serializers.FloatField()
-        unit = serializers.CharField()
-        url = serializers.CharField(help_text=gettext_lazy("所计记录的列表页"))
-
-    @extend_schema(
-        operation_id="assessments_figures",
-        summary=gettext_lazy("考核与补贴统计（按组织与时段）"),
-        tags=TAGS,
-        parameters=[QuerySerializer],
-        responses={200: OutputSerializer(many=True), **ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        wanted, user = api_query(self.QuerySerializer, request), api_user(request)
-        today = timezone.localdate()
-        org = _org(user, wanted.get("org"))
-        start, end = wanted.get("start", today.replace(month=1, day=1)), wanted.get("end", today)
-        figures = selectors.assessments_figures(user=user, org=org, start=start, end=end)
-        return Response(self.OutputSerializer(figures, many=True).data)
-
+FiguresApi = figures_api(
+    selector=selectors.assessments_figures,
+    operation_id="assessments_figures",
+    summary=gettext_lazy("考核与补贴统计（按组织与时段）"),
+    tags=TAGS,
+)
 
 urlpatterns = [
     *api_route("assessments/schemes/", "api-assessment-schemes", SchemeListApi, SchemeCreateApi),

@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -118,3 +120,59 @@ def api_route(route: str, name: str, *views: type[APIView]) -> list[URLPattern]:
         return response
 
     return [path(route, dispatch, name=name), *(path(route, cb) for cb in callbacks)]
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="FiguresQuery")
+class FiguresQuerySerializer(serializers.Serializer):
+    org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
+    start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
+    end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
+
+
+@extend_schema_serializer(component_name="Figure")
+class FigureSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField(source="label")
+    value = serializers.FloatField()
+    unit = serializers.CharField()
+    url = serializers.CharField(help_text=gettext_lazy("所计记录的列表页"))
+
+
+FiguresSelector = Callable[..., list[Any]]
+
+
+def figures_api(
+    *, selector: FiguresSelector, operation_id: str, summary: Any, tags: list[str]
+) -> type[APIView]:
+    """The GET view of an app's figures: `selector(user=, org=, start=, end=)` for ?org= (by
+    default her unit, 404 outside her scope) and the period ?start=&end= (by default this year
+    to date; reversed dates are swapped), answered as a list of figures."""
+
+    class FiguresApi(APIView):
+        @extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            tags=tags,
+            parameters=[FiguresQuerySerializer],
+            responses={200: FigureSerializer(many=True), **ERRORS},
+        )
+        def get(self, request: Request) -> Response:
+            from jinguo.orgs.selectors import org_get_for_user
+
+            wanted, user = api_query(FiguresQuerySerializer, request), api_user(request)
+            org = org_get_for_user(user=user, org_id=wanted.get("org") or user.org_id or 0)
+            today = timezone.localdate()
+            start, end = (
+                wanted.get("start", today.replace(month=1, day=1)),
+                wanted.get("end", today),
+            )
+            if start > end:
+                start, end = end, start
+            figures = selector(user=user, org=org, start=start, end=end)
+            return Response(FigureSerializer(figures, many=True).data)
+
+    FiguresApi.__name__ = FiguresApi.__qualname__ = f"{operation_id.title().replace('_', '')}Api"
+    return FiguresApi

@@ -25,8 +25,8 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    figures_api,
 )
-from jinguo.common.params import period_params
 from jinguo.employment import selectors, services
 from jinguo.employment.models import JobFair, Loan
 from jinguo.orgs.selectors import org_get_for_user
@@ -400,35 +400,12 @@ class JobFairResultsApi(APIView):
         return _fair(request, fair_id)
 
 
-class EmploymentFiguresApi(APIView):
-    @extend_schema_serializer(component_name="EmploymentFiguresQuery")
-    class QuerySerializer(serializers.Serializer):
-        org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
-        start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
-        end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
-
-    @extend_schema_serializer(component_name="EmploymentFigure")
-    class OutputSerializer(serializers.Serializer):
-        key = serializers.CharField()
-        name = serializers.CharField(source="label")
-        value = serializers.FloatField()
-        unit = serializers.CharField()
-        url = serializers.CharField(help_text=gettext_lazy("所计记录的列表页"))
-
-    @extend_schema(
-        operation_id="employment_figures",
-        summary=gettext_lazy("就业创业统计（按组织与时段）"),
-        tags=TAGS,
-        parameters=[QuerySerializer],
-        responses={200: OutputSerializer(many=True), **ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        wanted, user = api_query(self.QuerySerializer, request), api_user(request)
-        org = org_get_for_user(user=user, org_id=wanted.get("org") or user.org_id or 0)
-        start, end = period_params(request.query_params)
-        figures = selectors.employment_figures(user=user, org=org, start=start, end=end)
-        return Response(self.OutputSerializer(figures, many=True).data)
-
+EmploymentFiguresApi = figures_api(
+    selector=selectors.employment_figures,
+    operation_id="employment_figures",
+    summary=gettext_lazy("就业创业统计（按组织与时段）"),
+    tags=TAGS,
+)
 
 urlpatterns = [
     *api_route("employment/loans/", "api-loans", LoanListApi, LoanApplyApi),

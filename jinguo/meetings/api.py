@@ -29,6 +29,7 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    figures_api,
 )
 from jinguo.meetings import selectors, services
 from jinguo.meetings.models import Meeting, Resolution
@@ -429,40 +430,12 @@ class MeetingResolutionActionApi(APIView):
         return Response(ResolutionSerializer(row).data)
 
 
-class MeetingFiguresApi(APIView):
-    @extend_schema_serializer(component_name="MeetingFiguresQuery")
-    class QuerySerializer(serializers.Serializer):
-        org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
-        start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
-        end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
-
-    @extend_schema_serializer(component_name="MeetingFigure")
-    class OutputSerializer(serializers.Serializer):
-        key = serializers.CharField()
-        name = serializers.CharField(source="label")
-        value = serializers.FloatField()
-        unit = serializers.CharField()
-        url = serializers.CharField(help_text=gettext_lazy("所计记录的列表页"))
-
-    @extend_schema(
-        operation_id="meeting_figures",
-        summary=gettext_lazy("议事协商成效（按组织与时段统计）"),
-        tags=TAGS,
-        parameters=[QuerySerializer],
-        responses={200: OutputSerializer(many=True), **ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        from django.utils import timezone
-
-        wanted, user = api_query(self.QuerySerializer, request), api_user(request)
-        today = timezone.localdate()
-        org = _org(user, wanted)
-        start, end = wanted.get("start", today.replace(month=1, day=1)), wanted.get("end", today)
-        if start > end:
-            start, end = end, start
-        figures = selectors.meeting_figures(user=user, org=org, start=start, end=end)
-        return Response(self.OutputSerializer(figures, many=True).data)
-
+MeetingFiguresApi = figures_api(
+    selector=selectors.meeting_figures,
+    operation_id="meeting_figures",
+    summary=gettext_lazy("议事协商成效（按组织与时段统计）"),
+    tags=TAGS,
+)
 
 urlpatterns = [
     *api_route("meetings/", "api-meetings", MeetingListApi, MeetingCreateApi),

@@ -27,6 +27,7 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    figures_api,
 )
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
@@ -543,28 +544,12 @@ class NominationStatusApi(APIView):
         return Response(NominationSerializer(row).data)
 
 
-class PointsFiguresApi(APIView):
-    @extend_schema_serializer(component_name="PointsFigure")
-    class OutputSerializer(serializers.Serializer):
-        key = serializers.CharField()
-        name = serializers.CharField(source="label")
-        value = serializers.FloatField()
-        unit = serializers.CharField()
-        url = serializers.CharField(help_text=gettext_lazy("所计记录的列表页"))
-
-    @extend_schema(
-        operation_id="points_figures",
-        summary=gettext_lazy("履职积分工作成效（按组织与时段统计）"),
-        tags=TAGS,
-        parameters=[PeriodQuerySerializer],
-        responses={200: OutputSerializer(many=True), **ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        user = api_user(request)
-        org, start, end = _period(user, api_query(PeriodQuerySerializer, request))
-        figures = selectors.points_figures(user=user, org=org, start=start, end=end)
-        return Response(self.OutputSerializer(figures, many=True).data)
-
+PointsFiguresApi = figures_api(
+    selector=selectors.points_figures,
+    operation_id="points_figures",
+    summary=gettext_lazy("履职积分工作成效（按组织与时段统计）"),
+    tags=TAGS,
+)
 
 urlpatterns = [
     *api_route("points/rules/", "api-point-rules", PointRuleListApi, PointRuleSaveApi),

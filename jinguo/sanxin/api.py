@@ -23,8 +23,8 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    figures_api,
 )
-from jinguo.common.params import period_params
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.selectors import person_get_for_user
 from jinguo.sanxin import selectors, services
@@ -394,37 +394,12 @@ class TargetCreateApi(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class SanxinFiguresApi(APIView):
-    @extend_schema_serializer(component_name="SanxinFiguresQuery")
-    class QuerySerializer(serializers.Serializer):
-        org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
-        start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
-        end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
-
-    @extend_schema_serializer(component_name="SanxinFigure")
-    class OutputSerializer(serializers.Serializer):
-        key = serializers.CharField()
-        name = serializers.CharField(source="label")
-        value = serializers.FloatField()
-        unit = serializers.CharField()
-        url = serializers.CharField(help_text=gettext_lazy("所计记录的列表页"))
-
-    @extend_schema(
-        operation_id="sanxin_figures",
-        summary=gettext_lazy("三新工作统计（按组织与时段）"),
-        tags=TAGS,
-        parameters=[QuerySerializer],
-        responses={200: OutputSerializer(many=True), **ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        api_query(self.QuerySerializer, request)  # validates the dates
-        user = api_user(request)
-        org_id = request.query_params.get("org") or user.org_id or 0
-        org = org_get_for_user(user=user, org_id=int(org_id))
-        start, end = period_params(request.query_params)
-        figures = selectors.sanxin_figures(user=user, org=org, start=start, end=end)
-        return Response(self.OutputSerializer(figures, many=True).data)
-
+SanxinFiguresApi = figures_api(
+    selector=selectors.sanxin_figures,
+    operation_id="sanxin_figures",
+    summary=gettext_lazy("三新工作统计（按组织与时段）"),
+    tags=TAGS,
+)
 
 urlpatterns = [
     *api_route("sanxin/orgs/", "api-sanxin-orgs", SanxinOrgListApi, SanxinOrgCreateApi),

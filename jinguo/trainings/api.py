@@ -28,6 +28,7 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    figures_api,
 )
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import org_get_for_user
@@ -364,28 +365,12 @@ class CoverageApi(APIView):
         return Response(CoverageSerializer(data).data)
 
 
-@extend_schema_serializer(component_name="TrainingFigure")
-class FigureSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    name = serializers.CharField(source="label")
-    value = serializers.FloatField()
-    unit = serializers.CharField()
-    url = serializers.CharField(help_text=gettext_lazy("所计记录的列表页"))
-
-
-class FiguresApi(APIView):
-    @extend_schema(
-        operation_id="training_figures",
-        summary=gettext_lazy("培训工作成效（按组织与时段统计）"),
-        tags=TAGS,
-        parameters=[PeriodQuerySerializer],
-        responses={200: FigureSerializer(many=True), **ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        user, org, start, end = _period(request)
-        found = selectors.trainings_figures(user=user, org=org, start=start, end=end)
-        return Response(FigureSerializer(found, many=True).data)
-
+FiguresApi = figures_api(
+    selector=selectors.trainings_figures,
+    operation_id="training_figures",
+    summary=gettext_lazy("培训工作成效（按组织与时段统计）"),
+    tags=TAGS,
+)
 
 urlpatterns = [
     *api_route("trainings/courses/", "api-training-courses", CourseListApi, CourseCreateApi),
