@@ -86,8 +86,14 @@ class PointsDemo:
         member = users["wushan"]
         if member.person_id is None:
             return
+        # A rejection Songhe decided, so that the township above may rule on it (a training at
+        # the township is decided there, and only the county could rule on that one).
         reject = (
-            PointEntry.objects.filter(kind=Kind.REJECT, person_id=member.person_id)
+            PointEntry.objects.filter(
+                kind=Kind.REJECT,
+                person_id=member.person_id,
+                ref__approver_org_id=users["songhe"].org_id,
+            )
             .order_by("id")
             .first()
         )
