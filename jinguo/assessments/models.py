@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.common.models import ChangeRow
+
 
 class Metric(models.TextChoices):
     VISITS = "visits", _("按时走访")
@@ -35,16 +37,10 @@ def default_grade_bands() -> list[dict[str, object]]:
     ]
 
 
-class ChangeBase(models.Model):
+class ChangeBase(ChangeRow):
     """History row: who, when, which action, old → new."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=40)
-    old = models.JSONField(default=dict)
-    new = models.JSONField(default=dict)
     note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.common.models import ChangeRow
+
 
 class Action(models.TextChoices):
     VISIT = "visit", _("入户走访")
@@ -66,15 +68,9 @@ class PointRule(models.Model):
         return f"{self.org_id} {self.action} {self.points}"
 
 
-class RuleChange(models.Model):
+class RuleChange(ChangeRow):
     rule = models.ForeignKey(PointRule, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=20)
-    old = models.JSONField(default=dict)
-    new = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["at", "id"]
@@ -233,15 +229,9 @@ class LoveBankItem(models.Model):
         return self.name
 
 
-class LoveBankItemChange(models.Model):
+class LoveBankItemChange(ChangeRow):
     item = models.ForeignKey(LoveBankItem, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=20)
-    old = models.JSONField(default=dict)
-    new = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["at", "id"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jinguo.common.fields import EncryptedCharField
+from jinguo.common.models import ChangeRow
 from jinguo.orgs.kinds import Kind
 from jinguo.people.masking import mask_phone
 
@@ -122,7 +123,7 @@ class SanxinOrg(models.Model):
         return mask_phone(self.contact_phone)
 
 
-class SanxinOrgChange(models.Model):
+class SanxinOrgChange(ChangeRow):
     """History of a registered organisation: its record, its federation and its workers."""
 
     class Action(models.TextChoices):
@@ -133,13 +134,7 @@ class SanxinOrgChange(models.Model):
         WORKER_LEAVE = "worker_leave", _("工作者离开")
 
     sanxin_org = models.ForeignKey(SanxinOrg, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=30, choices=Action.choices)
-    old = models.JSONField(default=dict)
-    new = models.JSONField(default=dict)
     note = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
@@ -223,15 +218,9 @@ class ExemplaryWoman(models.Model):
         return f"{self.person_id} {self.listed_on}"
 
 
-class ExemplaryWomanChange(models.Model):
+class ExemplaryWomanChange(ChangeRow):
     exemplary = models.ForeignKey(ExemplaryWoman, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=20)
-    old = models.JSONField(default=dict)
-    new = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -275,15 +264,9 @@ class SanxinTarget(models.Model):
         return self.title
 
 
-class SanxinTargetChange(models.Model):
+class SanxinTargetChange(ChangeRow):
     target = models.ForeignKey(SanxinTarget, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=20)
-    old = models.JSONField(default=dict)
-    new = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.common.models import ChangeRow
+
 MIN_HOURS = Decimal("0.5")
 MAX_HOURS = Decimal("12")
 
@@ -156,7 +158,7 @@ class Attendance(models.Model):
         return f"{self.session_id} {self.person_id} {self.attended}"
 
 
-class CourseChange(models.Model):
+class CourseChange(ChangeRow):
     """History of a course, its sessions, enrolments and attendance: who, when, old → new."""
 
     class Action(models.TextChoices):
@@ -172,12 +174,6 @@ class CourseChange(models.Model):
         Session, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
     )
     action = models.CharField(max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    old = models.JSONField(default=dict)
-    new = models.JSONField(default=dict)
     note = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
