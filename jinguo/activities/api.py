@@ -25,6 +25,7 @@ from jinguo.common.api import (
     RefSerializer,
     StandardPagination,
     api_input,
+    api_org,
     api_paginated,
     api_query,
     api_route,
@@ -41,11 +42,6 @@ KIND_HELP = gettext_lazy(
     "employment 就业帮扶；family_education 家庭教育"
 )
 STATUS_HELP = gettext_lazy("planned 计划中；held 已举办；cancelled 已取消")
-
-
-def _org(user: User, org_id: int | None, *, for_write: bool = False) -> OrgUnit:
-    """The org named in the request, or the caller's own unit."""
-    return org_get_for_user(user=user, org_id=org_id or user.org_id or 0, for_write=for_write)
 
 
 def _venue(user: User, org: OrgUnit, venue_id: int | None) -> Venue | None:
@@ -168,7 +164,7 @@ class ActivityCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = _org(user, data.pop("org"), for_write=True)
+        org = api_org(user, data.pop("org"), for_write=True)
         data["venue"] = _venue(user, org, data.pop("venue"))
         data["organisers"] = [
             person_get_for_user(user=user, person_id=pk) for pk in dict.fromkeys(data["organisers"])
@@ -361,7 +357,7 @@ class SeriesCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = _org(user, data.pop("org"), for_write=True)
+        org = api_org(user, data.pop("org"), for_write=True)
         data["venue"] = _venue(user, org, data.pop("venue"))
         series = services.series_create(actor=user, org=org, **data)
         return Response(SeriesSerializer(series).data, status=status.HTTP_201_CREATED)
@@ -445,7 +441,7 @@ class TeamCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = _org(user, data.pop("org"), for_write=True)
+        org = api_org(user, data.pop("org"), for_write=True)
         team = services.team_create(actor=user, org=org, **data)
         fresh = selectors.team_get_for_user(user=user, team_id=team.pk)
         return Response(TeamSerializer(fresh).data, status=status.HTTP_201_CREATED)

@@ -19,20 +19,16 @@ from jinguo.common.api import (
     RefSerializer,
     StandardPagination,
     api_input,
+    api_org,
     api_paginated,
     api_query,
     api_route,
     api_user,
     figures_api,
 )
-from jinguo.orgs.selectors import org_get_for_user
 
 TAGS = ["assessments"]
 ALLOWANCE_TAGS = ["allowances"]
-
-
-def _org(user: Any, org_id: int | None, *, for_write: bool = False) -> Any:
-    return org_get_for_user(user=user, org_id=org_id or user.org_id or 0, for_write=for_write)
 
 
 # --- schemes -----------------------------------------------------------------------------------
@@ -101,7 +97,7 @@ class SchemeCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = _org(user, data.pop("org", None), for_write=True)
+        org = api_org(user, data.pop("org", None), for_write=True)
         scheme = services.scheme_create(actor=user, org=org, **data)
         return Response(SchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
 
@@ -154,7 +150,7 @@ class RoundCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = _org(user, data.pop("org", None), for_write=True)
+        org = api_org(user, data.pop("org", None), for_write=True)
         round = services.round_create(actor=user, org=org, **data)
         return Response(RoundSerializer(round).data, status=status.HTTP_201_CREATED)
 
@@ -373,7 +369,7 @@ class StatementCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = _org(user, data.pop("org", None), for_write=True)
+        org = api_org(user, data.pop("org", None), for_write=True)
         statement = services.statement_create(actor=user, org=org, **data)
         return Response(StatementDetailSerializer(statement).data, status=status.HTTP_201_CREATED)
 

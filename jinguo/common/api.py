@@ -1,7 +1,7 @@
 """Shared pieces of the JSON API: paging and the one error shape, {"message", "extra"}."""
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -20,6 +20,9 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jinguo.accounts.models import User
+
+if TYPE_CHECKING:
+    from jinguo.orgs.models import OrgUnit
 
 
 class StandardPagination(PageNumberPagination):
@@ -86,6 +89,14 @@ def api_query(serializer: type[serializers.Serializer], request: Request) -> dic
     parsed = serializer(data=given)
     parsed.is_valid(raise_exception=True)
     return parsed.validated_data
+
+
+def api_org(user: User, org_id: int | None, *, for_write: bool = False) -> "OrgUnit":
+    """The org the request names, or else the caller's own unit; 404 outside her scope (and for
+    a caller without a unit), 403 for a write by a read-only role."""
+    from jinguo.orgs.selectors import org_get_for_user
+
+    return org_get_for_user(user=user, org_id=org_id or user.org_id or 0, for_write=for_write)
 
 
 def api_paginated(
@@ -160,10 +171,8 @@ def figures_api(
             responses={200: FigureSerializer(many=True), **ERRORS},
         )
         def get(self, request: Request) -> Response:
-            from jinguo.orgs.selectors import org_get_for_user
-
             wanted, user = api_query(FiguresQuerySerializer, request), api_user(request)
-            org = org_get_for_user(user=user, org_id=wanted.get("org") or user.org_id or 0)
+            org = api_org(user, wanted.get("org"))
             today = timezone.localdate()
             start, end = (
                 wanted.get("start", today.replace(month=1, day=1)),

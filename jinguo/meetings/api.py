@@ -25,6 +25,7 @@ from jinguo.common.api import (
     RefSerializer,
     StandardPagination,
     api_input,
+    api_org,
     api_paginated,
     api_query,
     api_route,
@@ -157,10 +158,6 @@ class PeriodSerializer(serializers.Serializer):
     end = serializers.DateField(required=False)
 
 
-def _org(user: User, wanted: dict[str, Any]) -> Any:
-    return org_get_for_user(user=user, org_id=wanted.pop("org", None) or user.org_id or 0)
-
-
 class MeetingListApi(APIView):
     pagination_class = StandardPagination
 
@@ -179,7 +176,7 @@ class MeetingListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         wanted, user = api_query(self.FilterSerializer, request), api_user(request)
-        org = _org(user, wanted)
+        org = api_org(user, wanted.pop("org", None))
         meetings = selectors.meeting_list(user=user, org=org, **wanted)
         return api_paginated(self, meetings, MeetingSerializer)
 
@@ -358,7 +355,7 @@ class MeetingResolutionListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         wanted, user = api_query(self.FilterSerializer, request), api_user(request)
-        org = _org(user, wanted)
+        org = api_org(user, wanted.pop("org", None))
         rows = selectors.resolution_list(user=user, org=org, **wanted)
         return api_paginated(self, rows, ResolutionSerializer)
 

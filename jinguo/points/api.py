@@ -23,6 +23,7 @@ from jinguo.common.api import (
     RefSerializer,
     StandardPagination,
     api_input,
+    api_org,
     api_paginated,
     api_query,
     api_route,
@@ -38,13 +39,6 @@ from jinguo.points.models import Action, CapPeriod, Kind, Nomination
 TAGS = ["points"]
 
 
-def _org(user: User, org_id: int | None, *, for_write: bool = False) -> OrgUnit:
-    pk = org_id or user.org_id
-    if pk is None:
-        raise Http404
-    return org_get_for_user(user=user, org_id=pk, for_write=for_write)
-
-
 @extend_schema_serializer(component_name="PointsPeriodQuery")
 class PeriodQuerySerializer(serializers.Serializer):
     org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
@@ -55,7 +49,7 @@ class PeriodQuerySerializer(serializers.Serializer):
 def _period(user: User, wanted: dict[str, Any]) -> tuple[OrgUnit, Any, Any]:
     today = timezone.localdate()
     start, end = wanted.get("start", today.replace(month=1, day=1)), wanted.get("end", today)
-    return _org(user, wanted.get("org")), start, end
+    return api_org(user, wanted.get("org")), start, end
 
 
 # --- rules ---------------------------------------------------------------------------------------
@@ -90,7 +84,7 @@ class PointRuleListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         wanted, user = api_query(self.QuerySerializer, request), api_user(request)
-        org = _org(user, wanted.get("org"))
+        org = api_org(user, wanted.get("org"))
         rules = selectors.rules_visible(user=user, org=org)
         return Response(PointRuleSerializer(rules, many=True).data)
 
@@ -116,7 +110,7 @@ class PointRuleSaveApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = _org(user, data.pop("org", None), for_write=True)
+        org = api_org(user, data.pop("org", None), for_write=True)
         rule = services.point_rule_save(actor=user, org=org, **data)
         return Response(PointRuleSerializer(rule).data)
 
@@ -143,7 +137,7 @@ class PointsCollectApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = _org(user, data.get("org"), for_write=True)
+        org = api_org(user, data.get("org"), for_write=True)
         done = services.points_collect(org=org, start=data["start"], end=data["end"], actor=user)
         return Response(self.OutputSerializer(done).data)
 
@@ -488,7 +482,7 @@ class NominationListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         wanted, user = api_query(PeriodQuerySerializer, request), api_user(request)
-        org = _org(user, wanted.get("org"))
+        org = api_org(user, wanted.get("org"))
         start, end = wanted.get("start"), wanted.get("end")
         rows = selectors.nomination_list(
             user=user,
@@ -516,7 +510,7 @@ class NominationCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = _org(user, data.pop("org", None), for_write=True)
+        org = api_org(user, data.pop("org", None), for_write=True)
         person = person_get_for_user(user=user, person_id=data.pop("person"), for_write=True)
         row = services.nomination_create(actor=user, org=org, person=person, **data)
         return Response(NominationSerializer(row).data, status=status.HTTP_201_CREATED)

@@ -24,6 +24,7 @@ from jinguo.common.api import (
     RefSerializer,
     StandardPagination,
     api_input,
+    api_org,
     api_paginated,
     api_query,
     api_route,
@@ -60,10 +61,6 @@ def _venue(user: User, venue_id: int | None) -> Venue | None:
     if venue is None:
         raise ValidationError({"venue": [_("阵地不存在")]})
     return venue
-
-
-def _org(user: User, org_id: int | None) -> OrgUnit:
-    return org_get_for_user(user=user, org_id=org_id or user.org_id or 0)
 
 
 @extend_schema_serializer(component_name="TrainingCourse")
@@ -314,7 +311,7 @@ def _period(request: Request) -> tuple[User, OrgUnit, Any, Any]:
     start, end = wanted.get("start", today.replace(month=1, day=1)), wanted.get("end", today)
     if start > end:
         start, end = end, start
-    return user, _org(user, wanted.get("org")), start, end
+    return user, api_org(user, wanted.get("org")), start, end
 
 
 @extend_schema_serializer(component_name="TrainingCoverageCounts")
