@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.models import User
 from jinguo.activities import selectors
 from jinguo.activities.models import Activity, ActivityKind, ActivitySeries
+from jinguo.common.uploads import IMAGE, upload_validator
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
@@ -136,6 +137,7 @@ class HoldForm(forms.Form):
         label=_("活动照片"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        validators=[upload_validator(IMAGE)],
     )
 
 

@@ -25,11 +25,11 @@ from jinguo.activities.models import (
     VolunteerTeam,
 )
 from jinguo.audit.services import audit_record
+from jinguo.common.uploads import photo_errors
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import scope_q
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
-from jinguo.visits.uploads import photo_errors
 
 Status = Activity.Status
 MIN_HOURS, MAX_HOURS = Decimal("0.5"), Decimal("24")

@@ -15,11 +15,18 @@ def int_param(params: QueryDict, name: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
+# Dates a period may start or end on. Outside them the period arithmetic (the previous period of
+# equal length, the day after the end) would leave the calendar: 0001-01-01 or 9999-12-31 are
+# typos or probes, not periods anyone keeps records for.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 def date_param(params: QueryDict, name: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(params.get(name, "").strip())
+        day = dt.date.fromisoformat(params.get(name, "").strip())
     except ValueError:
         return None
+    return day if EARLIEST_DATE <= day <= LATEST_DATE else None
 
 
 def choice_param(params: QueryDict, name: str, choices: list[str]) -> str | None:

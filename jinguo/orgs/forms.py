@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.common.uploads import SPREADSHEET, upload_validator
 from jinguo.orgs.codes import normalize_code
 from jinguo.orgs.kinds import ALLOWED_PARENTS, Kind
 from jinguo.orgs.models import OrgUnit, Venue
@@ -84,10 +85,8 @@ class VenueForm(forms.Form):
 
 
 class OrgImportForm(forms.Form):
-    file = forms.FileField(label=_("组织架构表（.xlsx / .xls）"))
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
-            raise forms.ValidationError(_("请上传 Excel 表格（.xlsx 或 .xls）"))
-        return upload
+    file = forms.FileField(
+        label=_("组织架构表（.xlsx / .xls）"),
+        error_messages={"empty": _("文件是空的，请检查后重新选择")},
+        validators=[upload_validator(SPREADSHEET)],
+    )

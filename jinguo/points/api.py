@@ -94,8 +94,14 @@ class PointRuleSaveApi(APIView):
     class InputSerializer(serializers.Serializer):
         org = serializers.IntegerField(required=False)
         action = serializers.ChoiceField(choices=Action.choices)
-        points = serializers.IntegerField(min_value=0)
-        cap = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+        points = serializers.IntegerField(min_value=0, max_value=services.MAX_RULE_POINTS)
+        cap = serializers.IntegerField(
+            min_value=1,
+            max_value=services.MAX_RULE_CAP,
+            required=False,
+            allow_null=True,
+            default=None,
+        )
         cap_period = serializers.ChoiceField(choices=CapPeriod.choices, default=CapPeriod.MONTH)
         approver_level = serializers.IntegerField(min_value=1, max_value=4, default=4)
         is_active = serializers.BooleanField(default=True)

@@ -5,9 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.common.uploads import IMAGE, upload_validator
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
 from jinguo.points.models import Action, CapPeriod, Nomination
+from jinguo.points.services import MAX_RULE_CAP, MAX_RULE_POINTS
 
 LEVELS = [(4, _("村（社区）")), (3, _("乡镇（街道）")), (2, _("县（区）")), (1, _("市"))]
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -15,8 +17,10 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class RuleForm(forms.Form):
     action = forms.ChoiceField(label=_("履职事项"), choices=Action.choices)
-    points = forms.IntegerField(label=_("积分"), min_value=0, max_value=1000)
-    cap = forms.IntegerField(label=_("积分上限"), min_value=1, required=False)
+    points = forms.IntegerField(label=_("积分"), min_value=0, max_value=MAX_RULE_POINTS)
+    cap = forms.IntegerField(
+        label=_("积分上限"), min_value=1, max_value=MAX_RULE_CAP, required=False
+    )
     cap_period = forms.ChoiceField(label=_("上限周期"), choices=CapPeriod.choices)
     approver_level = forms.TypedChoiceField(
         label=_("审核层级"), choices=LEVELS, coerce=int, initial=4
@@ -77,6 +81,7 @@ class ItemForm(forms.Form):
         label=_("照片"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        validators=[upload_validator(IMAGE)],
     )
 
 

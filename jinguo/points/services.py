@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.audit.services import audit_record
+from jinguo.common.uploads import photo_errors
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
@@ -59,6 +60,9 @@ DEFAULT_RULES: tuple[tuple[str, int, int | None, str], ...] = (
     (Action.VOLUNTEER_SERVICE, 2, 40, CapPeriod.MONTH),
     (Action.MANUAL_BONUS, 10, 100, CapPeriod.YEAR),
 )
+# A rule's points per action and its cap per period (the rule form's bounds, and well inside the
+# database's integer columns).
+MAX_RULE_POINTS, MAX_RULE_CAP = 1000, 100_000
 
 
 # --- who may do what ------------------------------------------------------------------------------
@@ -140,6 +144,15 @@ def point_rule_save(
         raise ValidationError({"action": [_("未知的履职事项")]})
     if points < 0 or (cap is not None and cap < 1):
         raise ValidationError({"cap": [_("积分和上限不能为负数")]})
+    if points > MAX_RULE_POINTS or (cap is not None and cap > MAX_RULE_CAP):
+        raise ValidationError(
+            {
+                "points": [
+                    _("每次积分不能超过%(points)s，上限不能超过%(cap)s")
+                    % {"points": MAX_RULE_POINTS, "cap": MAX_RULE_CAP}
+                ]
+            }
+        )
     if approver_level not in (1, 2, 3, 4):
         raise ValidationError({"approver_level": [_("审核层级应为市、县、乡镇或村（社区）")]})
     valid_from = valid_from or timezone.localdate()
@@ -589,6 +602,8 @@ def lovebank_item_save(
         raise ValidationError({"price": [_("兑换积分至少为1")]})
     if stock < 0:
         raise ValidationError({"stock": [_("库存不能为负数")]})
+    if errors := photo_errors(photo):
+        raise ValidationError({"photo": errors})
     with transaction.atomic():
         if item is not None:
             item = LoveBankItem.objects.select_for_update().get(pk=item.pk)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.cases.models import CaseKind
+from jinguo.common.uploads import IMAGE, upload_validator
 from jinguo.visits.models import Channel, ServiceKind, Wish
 
 CASE_FIELDS = ("case_kind", "case_title", "case_description")
@@ -26,6 +27,7 @@ class VisitForm(forms.Form):
         label=_("照片"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        validators=[upload_validator(IMAGE)],
     )
     visited_on = forms.DateField(
         label=_("走访日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -75,6 +77,7 @@ class FulfilForm(forms.Form):
         label=_("佐证照片"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        validators=[upload_validator(IMAGE)],
     )
 
 

@@ -114,9 +114,9 @@ def test_the_progress_fragment_polls_every_second_until_the_job_is_finished(cast
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("名单.csv", b"a,b\n", "只能导入 Excel 表格"),
+        ("名单.csv", b"a,b\n", "不是有效的Excel 表格"),
         ("空.xlsx", b"", "文件是空的"),
-        ("假的.xlsx", b"hello world", "不是有效的 Excel 表格"),
+        ("假的.xlsx", b"hello world", "不是有效的Excel 表格"),
     ],
 )
 def test_uploads_that_are_not_workbooks_are_refused_with_a_clear_message(

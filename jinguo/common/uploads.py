@@ -1,0 +1,131 @@
+"""Uploaded files: what every upload point accepts, judged by the file's content.
+
+A file's name and the content type the browser sends prove nothing; the first bytes do. Each
+upload point names the kinds it takes (IMAGE, PDF, SPREADSHEET) and gets one answer for empty,
+oversized and disguised files, with the same Chinese messages everywhere:
+
+- forms put `upload_validator(IMAGE)` on their FileField, so the page shows the error;
+- services call `upload_errors(file, kinds=(IMAGE,))` before they write anything, so the API and
+  any other caller are held to the same rules.
+
+The size limit is settings.DATA_UPLOAD_MAX_MEMORY_SIZE (JINGUO_MAX_UPLOAD_BYTES), and at most
+PHOTO_MAX_BYTES for images.
+"""
+
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from python_calamine import CalamineError, CalamineWorkbook
+
+IMAGE = "image"
+PDF = "pdf"
+SPREADSHEET = "spreadsheet"
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Format:
+    kind: str
+    extensions: tuple[str, ...]  # the first one is the name a stored file gets
+    matches: Callable[[bytes], bool]
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other Office 97 files)
+_ZIP = b"PK\x03\x04"  # .xlsx, .xlsm, .ods (and any other zip)
+
+FORMATS = (
+    _Format(IMAGE, (".jpg", ".jpeg"), lambda head: head.startswith(b"\xff\xd8\xff")),
+    _Format(IMAGE, (".png",), lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
+    _Format(IMAGE, (".webp",), lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
+    _Format(PDF, (".pdf",), lambda head: head.startswith(b"%PDF-")),
+    _Format(SPREADSHEET, (".xlsx", ".xlsm", ".ods"), lambda head: head.startswith(_ZIP)),
+    _Format(SPREADSHEET, (".xls",), lambda head: head.startswith(_OLE2)),
+)
+
+_DESCRIPTIONS = {
+    IMAGE: gettext_lazy("图片（JPEG、PNG 或 WebP）"),
+    PDF: gettext_lazy("PDF 文件"),
+    SPREADSHEET: gettext_lazy("Excel 表格（.xlsx、.xls、.xlsm）或 .ods 表格"),
+}
+
+
+def upload_max_bytes(kinds: Iterable[str]) -> int:
+    limit: int = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return min(limit, PHOTO_MAX_BYTES) if set(kinds) == {IMAGE} else limit
+
+
+def _describe(kinds: Iterable[str]) -> str:
+    return _("或").join(str(_DESCRIPTIONS[kind]) for kind in kinds)
+
+
+def _head(upload: IO[bytes]) -> bytes:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return head
+
+
+def _is_workbook(upload: IO[bytes]) -> bool:
+    """Whether calamine can open it: a zip that is not a workbook, or a truncated one, fails."""
+    try:
+        CalamineWorkbook.from_filelike(io.BytesIO(upload.read())).close()
+    except (CalamineError, ValueError, TypeError, OSError):
+        return False
+    finally:
+        upload.seek(0)
+    return True
+
+
+def upload_errors(upload: Any, *, kinds: Iterable[str]) -> list[str]:
+    """Why `upload` is refused (empty list: accepted, or nothing uploaded).
+
+    Only the content counts: phones name photos `blob` or `image`, and a name is easy to fake.
+    An accepted file is renamed to the extension of what it really is (a PNG named .jpg or
+    .bin becomes .png), so it is stored, read back and served as what it is."""
+    if not upload:
+        return []
+    kinds = tuple(kinds)
+    size, limit = upload.size or 0, upload_max_bytes(kinds)
+    if not size:
+        return [_("文件是空的，请检查后重新选择")]
+    if size > limit:
+        return [
+            _("文件太大（%(size)s），上限为%(limit)s")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        ]
+    head = _head(upload)
+    found = next((f for f in FORMATS if f.kind in kinds and f.matches(head)), None)
+    if found is None or (found.kind == SPREADSHEET and not _is_workbook(upload)):
+        return [
+            _("这个文件不是有效的%(kinds)s，可能是改了扩展名的其他文件")
+            % {"kinds": _describe(kinds)}
+        ]
+    name = PurePath(str(getattr(upload, "name", "") or "upload"))
+    if name.suffix.lower() not in found.extensions:
+        upload.name = name.stem + found.extensions[0]
+    return []
+
+
+def upload_validator(*kinds: str) -> Callable[[Any], None]:
+    """A form field validator: `forms.FileField(validators=[upload_validator(IMAGE)])`."""
+
+    def validate(upload: Any) -> None:
+        errors = upload_errors(upload, kinds=kinds)
+        if errors:
+            raise ValidationError(errors)
+
+    return validate
+
+
+def photo_errors(upload: Any) -> list[str]:
+    """upload_errors for the photos of visits, activities, wishes and love-bank items."""
+    return upload_errors(upload, kinds=(IMAGE,))
