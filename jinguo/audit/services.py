@@ -1,6 +1,11 @@
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.audit import context
@@ -34,3 +39,46 @@ def audit_record(
         event.target_repr = str(target)[:200]
     event.save()
     return event
+
+
+RETENTION_FLOOR_DAYS = 183  # about six months: 等保 keeps audit records at least that long
+
+
+def audit_retention_days() -> int:
+    return max(settings.JINGUO_AUDIT_RETENTION_DAYS, RETENTION_FLOOR_DAYS)
+
+
+def audit_earliest_cutoff() -> date:
+    """The latest cut-off a purge may use: rows of this day and later are always kept."""
+    return timezone.localdate() - timedelta(days=audit_retention_days())
+
+
+def audit_purge(*, actor: User | None, before: date) -> int:
+    """Delete the audit rows written before `before` (a local day) and audit the purge itself;
+    the number of rows deleted. Refuses a cut-off inside the retention period.
+
+    The model refuses deletes and so does PostgreSQL's trigger, except for a transaction that
+    sets `jinguo.audit_purge` and then only for rows older than 183 days (migration 0003)."""
+    earliest = audit_earliest_cutoff()
+    if before > earliest:
+        raise ValidationError(
+            _("审计日志至少保留%(days)d天：清理截止日期不能晚于%(date)s")
+            % {"days": audit_retention_days(), "date": earliest.isoformat()}
+        )
+    cutoff = timezone.make_aware(datetime.combine(before, time.min))
+    table = AuditEvent._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jinguo.audit_purge = 'on'")
+        cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608 (our table)
+        deleted = cursor.rowcount
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL jinguo.audit_purge = 'off'")
+        audit_record(
+            actor=actor,
+            action="audit.purge",
+            changes={"before": [None, before.isoformat()], "deleted": [None, deleted]},
+            note=_("清理%(date)s之前的审计日志%(count)d条")
+            % {"date": before.isoformat(), "count": deleted},
+        )
+    return deleted

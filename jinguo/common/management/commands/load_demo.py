@@ -15,9 +15,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jinguo.accounts import totp
 from jinguo.accounts.models import User
@@ -376,6 +378,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.JINGUO_DEMO_DATA_ALLOWED:
+            raise CommandError(
+                _("生产环境（JINGUO_DEBUG=false）不能加载演示数据：演示账号的密码是公开的。")
+            )
         villages: int = options["villages"]
         if villages < 0:
             raise CommandError("--villages 不能为负数")
