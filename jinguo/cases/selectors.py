@@ -21,6 +21,7 @@ from jinguo.cases.models import (
     MediationAgreement,
 )
 from jinguo.cases.services import OPEN
+from jinguo.households.models import GridAssignment
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 from jinguo.people.models import Person
@@ -123,8 +124,12 @@ def case_participants(*, case: Case) -> QuerySet[CaseParticipant]:
 
 
 def case_assignee_choices(*, case: Case) -> QuerySet[Person]:
-    """People of the unit handling the case or below it (executives, mediators)."""
-    return Person.objects.filter(case.org.subtree_q("org__")).order_by("name")
+    """People of the unit handling the case or below it (executives, mediators), and the
+    executives assigned to its grids: they belong to the community above the grid, so a case
+    reported at a grid (on a visit) could otherwise only go to its residents."""
+    on_grids = GridAssignment.objects.filter(case.org.subtree_q("grid__"), end_date__isnull=True)
+    in_scope = case.org.subtree_q("org__") | Q(pk__in=on_grids.values("executive_id"))
+    return Person.objects.filter(in_scope).order_by("name")
 
 
 # --- the seed figures --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.http import Http404
 from jinguo.cases import services
 from jinguo.cases.models import Case
 from jinguo.cases.selectors import (
+    case_assignee_choices,
     case_clock,
     case_figures,
     case_get_for_user,
@@ -14,6 +15,7 @@ from jinguo.cases.selectors import (
     figure_q,
 )
 from jinguo.cases.tests.factories import closed, report, resolved
+from jinguo.households.services import grid_assign
 from jinguo.people.models import Person
 
 
@@ -37,6 +39,14 @@ def test_the_reporting_unit_still_sees_an_escalated_case_but_cannot_act(cast, tr
     with pytest.raises(PermissionDenied):
         case_get_for_user(user=cast.songhe_chair, case_id=case.pk, for_write=True)
     assert case_get_for_user(user=cast.township_cadre, case_id=case.pk, for_write=True)
+
+
+def test_a_grid_case_can_go_to_the_executive_assigned_to_the_grid(tree, mediator):
+    executive = Person.objects.create(org=tree.songhe, name="网格执委", gender="F")
+    grid_assign(actor=None, executive=executive, grid=tree.wushan, start_date=dt.date(2025, 1, 1))
+    resident = Person.objects.create(org=tree.wushan, name="居民", gender="F")
+    choices = case_assignee_choices(case=report(tree.wushan))
+    assert set(choices) == {executive, resident}  # not the community's other people
 
 
 def test_a_leader_reads_but_may_not_write(cast, tree):
