@@ -9,9 +9,21 @@ DEMO_DB := $(CURDIR)/var/demo.sqlite3
 DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint pytest install
+.PHONY: demo test lint pytest install browser
 
 install: $(STAMP)
+
+# The browser tests drive Debian's Chromium (never `playwright install`, which downloads one);
+# the pages are Chinese, so screenshots need a CJK font too.
+BROWSER_PACKAGES := chromium fonts-wqy-microhei
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			echo "The browser tests need: sudo apt-get install -y $(BROWSER_PACKAGES)" >&2; exit 1; \
+		fi; \
+		apt-get install -y -q $(BROWSER_PACKAGES) || \
+			{ apt-get update -q && apt-get install -y -q $(BROWSER_PACKAGES); }; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +52,7 @@ lint: install
 	$(BIN)/mypy jinguo config
 
 # Two workers: the suite is CPU-bound and every machine here has at least two cores.
-pytest: install
+pytest: install browser
 	$(BIN)/pytest -n 2
 
 test: lint pytest

@@ -36,6 +36,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--import-rows", type=int, default=20_000, help="0: skip the import")
     parser.add_argument("--export-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--parts",
+        default="dashboard,lists,export,import",
+        help="comma-separated subset of dashboard,lists,export,import",
+    )
     return parser.parse_args(argv)
 
 
@@ -85,41 +90,112 @@ def dashboard_pages() -> tuple[str, list[str]]:
     return "/dashboard/", ["/dashboard/"]
 
 
-def measure_dashboard(requests: int) -> list[dict[str, Any]]:
-    """Django test Client in this process: N requests per cadre, after two warm-up requests."""
+def measure_refresh() -> dict[str, float]:
+    """`jinguo refresh_tallies`: a full run, then an incremental one (seconds)."""
+    from jinguo.reports.tallies import tallies_refresh
+
+    full = tallies_refresh(full=True).seconds
+    tallies_refresh()
+    return {"full": full, "incremental": tallies_refresh().seconds}
+
+
+class Refresher(threading.Thread):
+    """`refresh_tallies --every N` beside the measurement, as production runs it: the tallies
+    stay fresh and the database does the refresh work while the dashboard is being timed."""
+
+    def __init__(self, every: float) -> None:
+        super().__init__(daemon=True)
+        self.every, self.stop, self.runs = every, threading.Event(), 0
+
+    def run(self) -> None:
+        from django.db import connection
+
+        from jinguo.reports.tallies import tallies_refresh
+
+        while not self.stop.wait(self.every):
+            tallies_refresh()
+            self.runs += 1
+        connection.close()
+
+
+def _stats(user: Any, page: str, times: list[float]) -> dict[str, Any]:
+    return {
+        "user": f"{user.username} ({user.org.name if user.org else ''})",
+        "page": page,
+        "n": len(times),
+        "p50": statistics.median(times),
+        "p95": percentile(times, 0.95),
+        "max": max(times),
+    }
+
+
+def _time_dashboard(username: str, requests: int, *, cold: bool) -> list[dict[str, Any]]:
+    """One cadre opening her dashboard `requests` times (after two warm-ups): the page, then
+    the comparison it fetches. `cold`: the cache is emptied before each visit, so the page
+    computes the board and the second request the previous period (nobody opened this unit
+    and period in the last 30 s); otherwise the page cache works as configured."""
+    from django.core.cache import cache
     from django.test import Client
     from django.utils import timezone
 
     from jinguo.accounts.models import User
 
     label, pages = dashboard_pages()
+    if label == "/dashboard/":
+        pages = ["/dashboard/", "/dashboard/changes/"]
     today = timezone.localdate()
     start = today.replace(month=1, day=1)
-    results = []
-    for username in ("city_cadre", "county1_cadre", "village_chair"):
-        user = User.objects.select_related("org").get(username=username)
-        client = Client()
-        client.force_login(user)
-        query = f"?org={user.org_id}&start={start}&end={today}"
-        times: list[float] = []
-        for i in range(requests + 2):
+    user = User.objects.select_related("org").get(username=username)
+    client = Client()
+    client.force_login(user)
+    query = f"?org={user.org_id}&start={start}&end={today}"
+    times: dict[str, list[float]] = {page: [] for page in pages}
+    for i in range(requests + 2):
+        if cold:
+            cache.clear()
+        for page in pages:
             started = time.perf_counter()
-            for page in pages:
-                response = client.get(page + query)
-                if response.status_code != 200:
-                    raise SystemExit(f"{page} answered {response.status_code} for {username}")
+            response = client.get(page + query)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise SystemExit(f"{page} answered {response.status_code} for {username}")
             if i >= 2:
-                times.append((time.perf_counter() - started) * 1000)
-        results.append(
-            {
-                "user": f"{username} ({user.org.name if user.org else ''})",
-                "page": label,
-                "n": len(times),
-                "p50": statistics.median(times),
-                "p95": percentile(times, 0.95),
-                "max": max(times),
-            }
-        )
+                times[page].append(elapsed)
+    rows = [_stats(user, page, t) for page, t in times.items()]
+    if len(pages) > 1:
+        rows.append(_stats(user, "both", [t for ts in times.values() for t in ts]))
+    return rows
+
+
+USERS = ("city_cadre", "county1_cadre", "village_chair")
+
+
+def measure_dashboard(requests: int) -> list[dict[str, Any]]:
+    """Django test Client in this process, with the refresher running beside it: every visit
+    cold (nothing cached), visits as configured (30 s cache), and, for reference, a few
+    requests without tallies (counting live, cache off)."""
+    from django.conf import settings
+
+    results = []
+    refresher = Refresher(every=15)
+    refresher.start()
+    try:
+        for mode, cold in (("cold", True), ("cached 30 s", False)):
+            settings.DASHBOARD_CACHE_SECONDS = 30
+            for username in USERS:
+                results += [
+                    {"mode": mode, **r} for r in _time_dashboard(username, requests, cold=cold)
+                ]
+    finally:
+        refresher.stop.set()
+        refresher.join()
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    settings.TALLY_MAX_AGE_SECONDS = 0
+    for username in USERS:
+        rows = _time_dashboard(username, 3, cold=True)
+        results += [{"mode": "live, no tallies", **r} for r in rows if r["page"] == "/dashboard/"]
+    settings.TALLY_MAX_AGE_SECONDS = 30
+    settings.DASHBOARD_CACHE_SECONDS = 30
     return results
 
 
@@ -267,31 +343,48 @@ def main(argv: list[str]) -> None:
         f"{Household.objects.count():,} households, {Visit.objects.count():,} visits",
         flush=True,
     )
-    print("\n## Dashboard (Django test Client, in process, DEBUG off)")
-    for r in measure_dashboard(args.requests):
-        print(
-            f"{r['user']:32} {r['page']:24} n={r['n']:<4} p50 {r['p50']:7.1f} ms  "
-            f"p95 {r['p95']:7.1f} ms  max {r['max']:7.1f} ms",
-            flush=True,
-        )
+    parts = set(args.parts.split(","))
+    if "dashboard" in parts:
+        dashboard(args.requests)
     connection.close()
-    print(
-        f"\n## List pages (gunicorn, {args.workers} sync workers, {args.concurrency} keep-alive "
-        f"connections, {args.seconds:.0f} s each, as county1_cadre)"
-    )
-    lists = measure_lists(args)
-    bare = lists[0]["rps"]
-    for r in lists:
-        print(f"{r['path']:16} {r['rps']:8.1f} req/s  {100 * r['rps'] / bare:5.1f} % of bare")
-    if args.export_rows:
+    if "lists" in parts:
+        lists(args)
+    if args.export_rows and "export" in parts:
         e = measure_export(args.export_rows)
         print(
             f"\n## Export: {e['rows']:,} households → xlsx_download in {e['seconds']:.2f} s, "
             f"{e['rps']:,.0f} rows/s, {e['bytes'] / 1e6:.1f} MB"
         )
-    if args.import_rows:
+    if args.import_rows and "import" in parts:
         print(f"\n## Import (bench/import_households, {args.import_rows:,} rows)", flush=True)
         print(measure_import(args.import_rows, args.database_url))
+
+
+def dashboard(requests: int) -> None:
+    refresh = measure_refresh()
+    print(
+        f"\n## refresh_tallies: full {refresh['full']:.2f} s, incremental "
+        f"{refresh['incremental']:.2f} s",
+        flush=True,
+    )
+    print("\n## Dashboard (Django test Client, in process, DEBUG off)")
+    for r in measure_dashboard(requests):
+        print(
+            f"{r['mode']:16} {r['user']:28} {r['page']:20} n={r['n']:<4} p50 {r['p50']:7.1f} ms  "
+            f"p95 {r['p95']:7.1f} ms  max {r['max']:7.1f} ms",
+            flush=True,
+        )
+
+
+def lists(args: argparse.Namespace) -> None:
+    print(
+        f"\n## List pages (gunicorn, {args.workers} sync workers, {args.concurrency} keep-alive "
+        f"connections, {args.seconds:.0f} s each, as county1_cadre)"
+    )
+    results = measure_lists(args)
+    bare = results[0]["rps"]
+    for r in results:
+        print(f"{r['path']:16} {r['rps']:8.1f} req/s  {100 * r['rps'] / bare:5.1f} % of bare")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ must provide JINGUO_SECRET_KEY and JINGUO_ALLOWED_HOSTS; see README.md for the f
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
 
@@ -159,9 +160,34 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a national-network
 # The client address to write to the audit log: behind nginx it is in X-Forwarded-For.
 JINGUO_TRUST_X_FORWARDED_FOR = env_bool("JINGUO_TRUST_X_FORWARDED_FOR", False)
 
+# `jinguo load_demo` creates accounts with a published password: only on a site configured
+# with DEBUG on. Read once here, so that the test runner (which forces DEBUG off while tests
+# run) can still build the demo.
+JINGUO_DEMO_DATA_ALLOWED = DEBUG
+
+# Audit rows are kept at least this many days (about six months, 等保); `jinguo audit_purge`
+# refuses a cut-off younger than that, and never accepts less than 183.
+JINGUO_AUDIT_RETENTION_DAYS = env_int("JINGUO_AUDIT_RETENTION_DAYS", 183)
+if JINGUO_AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured(
+        f"JINGUO_AUDIT_RETENTION_DAYS must be at least 183 (six months), "
+        f"got {JINGUO_AUDIT_RETENTION_DAYS}"
+    )
+
 # Roster imports run in a thread of the web process once the upload is saved; set false when
 # `jinguo run_imports --loop` runs them instead (a systemd service).
 JINGUO_IMPORTS_IN_THREAD = env_bool("JINGUO_IMPORTS_IN_THREAD", True)
+
+# The dashboard: a computed page is kept DASHBOARD_CACHE_SECONDS per scope, org and period, and
+# the summary tables (`jinguo refresh_tallies --every 20`) are read only while the latest run is
+# younger than TALLY_MAX_AGE_SECONDS (0: always count live). Together: at most a minute behind.
+DASHBOARD_CACHE_SECONDS = env_int("JINGUO_DASHBOARD_CACHE_SECONDS", 30)
+TALLY_MAX_AGE_SECONDS = env_int("JINGUO_TALLY_MAX_AGE_SECONDS", 30)
+if DASHBOARD_CACHE_SECONDS + TALLY_MAX_AGE_SECONDS > 60:
+    raise ValueError(
+        "JINGUO_DASHBOARD_CACHE_SECONDS + JINGUO_TALLY_MAX_AGE_SECONDS must not exceed 60 "
+        "(figures at most a minute behind the records)"
+    )
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

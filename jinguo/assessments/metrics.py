@@ -5,9 +5,9 @@ people.
 
 - visits: her 包保 key households (a responsible assignment overlapping the period, a household
   with an active category) that were never overdue on any day of the period. As in the visit
-  plan (visits.selectors), a household is due `interval` days (its smallest category
-  interval) after its last visit by anyone, or after it was registered; it is overdue on the
-  days after the due date until the next visit.
+  plan (households.plan, whose stored interval is used), a household is due `interval` days
+  (its smallest active category interval) after its last visit by anyone, or after it was
+  registered; it is overdue on the days after the due date until the next visit.
 - cases: cases assigned to her that fell due or were resolved in the period (rejected ones
   excluded); numerator those resolved (办结) by their deadline.
 - attendance: held meetings she was invited to plus held training sessions of courses she
@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Min, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from jinguo.assessments.facts import _day_range_q, points_by_person
@@ -84,10 +84,9 @@ def metric_visits(*, person_ids: list[int], start: dt.date, end: dt.date) -> dic
     households = {
         row["pk"]: row
         for row in Household.objects.filter(pk__in=all_ids)
-        .annotate(
-            interval=Min("categories__visit_interval_days", filter=Q(categories__is_active=True))
-        )
-        .filter(interval__isnull=False)
+        # The stored plan's interval: the smallest of its active categories (households.plan).
+        .filter(visit_interval_days__isnull=False)
+        .annotate(interval=F("visit_interval_days"))
         .values("pk", "interval", "created_at")
     }
     longest = max((h["interval"] for h in households.values()), default=0)

@@ -557,21 +557,6 @@ class Generator:
                     relation = RELATIONS[min(k, len(RELATIONS) - 1)]
                     residents.append((self.ids.take(Resident), hid, head_id + k, relation))
                 address = f"{self.rng.choice(STREETS)}{self.rng.randrange(1, 300)}号"
-                households.append(
-                    (
-                        hid,
-                        f"H{self.household_seq:08d}",
-                        grid.id,
-                        None,
-                        address,
-                        "",
-                        head_id,
-                        "",
-                        True,
-                        created,
-                        created,
-                    )
-                )
                 executive, user = grid.executives[hid % len(grid.executives)]
                 assignments.append(
                     (
@@ -586,11 +571,14 @@ class Generator:
                         created,
                     )
                 )
+                interval: int | None = None
                 if self.categories and self.rng.random() < 0.2:
-                    cat = self.rng.choice(self.categories)[0]
+                    cat, interval = self.rng.choice(self.categories)
                     categories.append((self.ids.take(HouseholdCategory), hid, cat, registered))
+                last: dt.date | None = None
                 for _v in range(self.rng.randrange(0, 2 * s.visits + 1)):
                     day = self.today - dt.timedelta(days=self.rng.randrange(0, 365))
+                    last = day if last is None else max(last, day)
                     services = json.dumps([self.rng.choice(SERVICES)])
                     visits.append(
                         (
@@ -607,6 +595,26 @@ class Generator:
                             self._moment(day),
                         )
                     )
+                # The stored visit plan (households.plan), computed here rather than refreshed.
+                due = (last or registered) + dt.timedelta(days=interval) if interval else None
+                households.append(
+                    (
+                        hid,
+                        f"H{self.household_seq:08d}",
+                        grid.id,
+                        None,
+                        address,
+                        "",
+                        head_id,
+                        "",
+                        True,
+                        created,
+                        created,
+                        last,
+                        interval,
+                        due,
+                    )
+                )
                 if self.household_seq % s.case_every == 0:
                     self._case(cases, transitions, grid, hid, executive, user)
         self._write_people(persons)
@@ -624,6 +632,9 @@ class Generator:
                 "is_active",
                 "created_at",
                 "updated_at",
+                "last_visited_on",
+                "visit_interval_days",
+                "visit_due_on",
             ),
             households,
         )

@@ -2,9 +2,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from jinguo.audit.services import audit_record
 from jinguo.common.admin import SystemAdminModelAdmin, site
 from jinguo.households.models import Category
+from jinguo.households.services import category_save
 
 
 class CategoryAdmin(SystemAdminModelAdmin):
@@ -18,15 +18,14 @@ class CategoryAdmin(SystemAdminModelAdmin):
     fields = ["name", "code", "visit_interval_days", "max_per_executive", "sort_order", "is_active"]
 
     def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
         changes = {
             field: [form.initial.get(field), getattr(obj, field)] for field in form.changed_data
         }
-        audit_record(
+        category_save(
             actor=request.user,  # type: ignore[arg-type]
-            action="category.update" if change else "category.create",
-            target=obj,
+            category=obj,
             changes=changes,
+            created=not change,
         )
 
 

@@ -66,6 +66,13 @@ class Household(models.Model):
     is_active = models.BooleanField(_("在册"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The visit plan, stored so that "who is due" is an index range rather than a MAX over
+    # every visit of every household in scope (jinguo.households.plan keeps them right):
+    # the latest visit, the smallest interval of its active categories (null: not planned),
+    # and the day the next visit is due ((last visit or registration day) + interval).
+    last_visited_on = models.DateField(_("最近走访"), null=True, blank=True, editable=False)
+    visit_interval_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    visit_due_on = models.DateField(_("应走访日期"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("家庭")
@@ -74,6 +81,8 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["grid", "number"], name="household_grid_number"),
             models.Index(fields=["living_grid"], name="household_living_grid"),
+            models.Index(fields=["grid", "visit_due_on"], name="household_grid_due"),
+            models.Index(fields=["visit_due_on"], name="household_due"),
         ]
 
     def __str__(self) -> str:

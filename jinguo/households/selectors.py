@@ -2,6 +2,7 @@
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
@@ -41,7 +43,10 @@ def household_scope_q(*, user: User) -> Q:
     """Households `user` may see: those of the grids in her scope, those living there now
     (relocated families covered where they live), and, for a grid member, every household
     she is currently assigned, wherever it is."""
-    q = scope_q(user=user, field="grid") | scope_q(user=user, field="living_grid")
+    # Ids of the units in scope rather than a path range over joined units: the same rows,
+    # but a hashed lookup instead of two joins, which the ledger's COUNT pays on every page.
+    units = OrgUnit.objects.filter(scope_q(user=user, field="")).values("pk")
+    q = Q(grid_id__in=units) | Q(living_grid_id__in=units)
     if user.is_active and user.role == Role.GRID_MEMBER and user.person_id:
         mine = HouseholdAssignment.objects.filter(
             household=OuterRef("pk"), executive_id=user.person_id, end_date__isnull=True
@@ -115,6 +120,13 @@ def _with_list_relations(households: QuerySet[Household]) -> QuerySet[Household]
     )
 
 
+PLAN_FILTERS: dict[str, Callable[[], Q]] = {
+    "key": lambda: Q(visit_interval_days__isnull=False),
+    "on_time": lambda: Q(visit_interval_days__isnull=False, visit_due_on__gte=timezone.localdate()),
+    "overdue": lambda: Q(visit_interval_days__isnull=False, visit_due_on__lt=timezone.localdate()),
+}
+
+
 def household_list(
     *,
     user: User,
@@ -128,10 +140,13 @@ def household_list(
     uncovered: bool = False,
     over_quota: bool = False,
     executive_id: int | None = None,
+    plan: str | None = None,
 ) -> QuerySet[Household]:
     """Active households `user` may see, filtered, with head, grids, categories and current
     executives prefetched (no query per row). `org` limits to households whose home grid lies
-    in its subtree: the same households its coverage figures count."""
+    in its subtree: the same households its coverage figures count. `plan`: "key" (on a visit
+    plan: an active key category), "on_time" (… and not yet due) or "overdue" (due before
+    today), as the dashboard counts them."""
     households = households_visible(user=user).filter(is_active=True)
     if org is not None:
         households = households.filter(org.subtree_q("grid__"))
@@ -152,6 +167,8 @@ def household_list(
         households = households.filter(_uncovered_q())
     if over_quota:
         households = households.filter(_over_quota_q(user=user, org=org))
+    if plan in PLAN_FILTERS:
+        households = households.filter(PLAN_FILTERS[plan]())
     query = normalize_text(query)  # full-width digits and letters from a phone keyboard
     if query:
         households = households.filter(_search_q(query))
@@ -284,13 +301,14 @@ def grid_get_for_user(*, user: User, grid_id: int, for_write: bool = False) -> O
 
 
 def grid_list_with_executives(
-    *, user: User, org: OrgUnit | None = None, unstaffed: bool = False
+    *, user: User, org: OrgUnit | None = None, unstaffed: bool | None = None
 ) -> QuerySet[OrgUnit]:
-    """Grids with their open executive assignments and household counts, for the grid list."""
+    """Grids with their open executive assignments and household counts, for the grid list;
+    `unstaffed` True: only those without an executive, False: only those with one."""
     has_exec = Exists(GridAssignment.objects.filter(grid=OuterRef("pk"), end_date__isnull=True))
     grids = grid_list_visible(user=user, org=org)
-    if unstaffed:
-        grids = grids.filter(~Q(has_exec))
+    if unstaffed is not None:
+        grids = grids.filter(~Q(has_exec) if unstaffed else Q(has_exec))
     open_rows = GridAssignment.objects.filter(end_date__isnull=True).select_related("executive")
     household_count = Count("households", filter=Q(households__is_active=True), distinct=True)
     return grids.annotate(household_count=household_count).prefetch_related(

@@ -28,6 +28,7 @@ from jinguo.households.models import (
     HouseholdChange,
     Resident,
 )
+from jinguo.households.plan import plan_refresh, plan_refresh_category
 from jinguo.orgs import tree
 from jinguo.orgs.codes import normalize_text
 from jinguo.orgs.kinds import Kind
@@ -123,6 +124,10 @@ def _living_grid_or_none(grid: OrgUnit, living_grid: OrgUnit | None) -> OrgUnit 
 # --- households ---------------------------------------------------------------------------------
 
 
+# A new household has no category and no visit: its stored plan is null, the columns' default,
+# so household_create need not refresh it; household_set_categories does.
+
+
 @transaction.atomic
 def household_create(
     *,
@@ -214,6 +219,7 @@ def household_set_categories(
     HouseholdCategory.objects.bulk_create(
         HouseholdCategory(household=household, category_id=pk, since=since) for pk in added
     )
+    plan_refresh(household_ids=[household.pk])
     _record(
         household=household,
         action="categories",
@@ -226,6 +232,28 @@ def household_set_categories(
 
 def _names(categories: Iterable[Category]) -> list[str]:
     return [c.name for c in sorted(categories, key=lambda c: (c.sort_order, c.pk))]
+
+
+# Fields of a category that the stored visit plan of its households depends on.
+PLAN_FIELDS = frozenset({"visit_interval_days", "is_active"})
+
+
+@transaction.atomic
+def category_save(
+    *, actor: User | None, category: Category, changes: dict[str, list[Any]], created: bool
+) -> Category:
+    """Save a category edited by the system administrator (`changes`: field → [old, new]) and
+    audit it. A changed interval or activity re-plans every household holding the category."""
+    category.save()
+    audit_record(
+        actor=actor,
+        action="category.create" if created else "category.update",
+        target=category,
+        changes=changes,
+    )
+    if not created and PLAN_FIELDS & changes.keys():
+        plan_refresh_category(category_id=category.pk)
+    return category
 
 
 # --- residents ----------------------------------------------------------------------------------

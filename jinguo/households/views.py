@@ -62,6 +62,7 @@ def _ledger_filters(request: AuthedRequest) -> dict[str, Any]:
         double=_flag(params, "double") or None,
         uncovered=_flag(params, "uncovered") or None,
         over_quota=_flag(params, "over_quota") or None,
+        plan=params.get("plan") if params.get("plan") in selectors.PLAN_FILTERS else None,
     )
 
 
@@ -93,7 +94,10 @@ def household_list(request: AuthedRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "categories": selectors.category_list(),
-        "grids": selectors.grid_list_visible(user=request.user, org=filters.get("org"))[:300],
+        # Only what an <option> shows: up to 300 full rows with parents cost more than the page.
+        "grids": selectors.grid_list_visible(user=request.user, org=filters.get("org")).values(
+            "pk", "name"
+        )[:300],
     }
     template = _htmx(request, "households/household_rows.html", "households/list.html")
     return render(request, template, context)
@@ -339,7 +343,7 @@ def coverage(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def grid_list(request: AuthedRequest) -> HttpResponse:
     org = _org_param(request)
-    unstaffed = _flag(request.GET, "unstaffed") is True
+    unstaffed = _flag(request.GET, "unstaffed")
     grids = selectors.grid_list_with_executives(user=request.user, org=org, unstaffed=unstaffed)
     context = {"org": org, "unstaffed": unstaffed, "page": _page(request, grids)}
     return render(request, "households/grids.html", context)

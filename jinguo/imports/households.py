@@ -33,6 +33,7 @@ from jinguo.households.models import (
     HouseholdChange,
     Resident,
 )
+from jinguo.households.plan import plan_refresh
 from jinguo.imports import bulk, cells, persons
 from jinguo.imports.persons import PersonIn
 from jinguo.imports.rosters import HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED, RELATION_ALIASES
@@ -720,6 +721,11 @@ class _HouseholdWriter:
                 )
         bulk.insert(HouseholdCategory, ("household", "category"), inserts)
         _delete_pairs(removals)
+        # The stored visit plan of every household whose categories changed: set-based, once
+        # for the whole file (plan_refresh chunks the ids itself).
+        touched = {household_id for household_id, _category in inserts + removals}
+        if touched:
+            plan_refresh(household_ids=touched)
 
     def _assignments(self, ids: dict[str, int], changed: set[int]) -> None:
         ended: list[tuple[Any, ...]] = []

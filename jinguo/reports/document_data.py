@@ -145,7 +145,7 @@ def coverage_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) 
         Figure("coverage.unstaffed_grids", gettext_lazy("无执委网格"), coverage.unstaffed_grids,
                figure_url("/households/grids/", unstaffed=1, **params), gettext_lazy("个")),
         Figure("visits.made", gettext_lazy("入户走访"), visits,
-               figure_url("/visits/", start=start, end=end, **params), gettext_lazy("次")),
+               figure_url("/visits/list/", start=start, end=end, **params), gettext_lazy("次")),
     ]  # fmt: skip
 
 

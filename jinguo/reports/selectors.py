@@ -12,7 +12,7 @@ their keys are in `Section.snapshot` and the period comparison skips them.
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.accounts.roles import Role
 from jinguo.activities.models import Activity
 from jinguo.activities.selectors import activities_figures, activities_visible
 from jinguo.assessments.selectors import assessments_figures
@@ -31,13 +32,14 @@ from jinguo.cases.models import Case, CaseKind
 from jinguo.common.figures import Figure, figure_url
 from jinguo.employment.selectors import employment_figures
 from jinguo.honours.selectors import honours_figures
-from jinguo.households.selectors import coverage_counts
+from jinguo.households.selectors import coverage_counts, grid_list_visible, households_visible
 from jinguo.meetings.models import Meeting
 from jinguo.meetings.selectors import _meetings_filtered, meeting_figures
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 from jinguo.points.selectors import points_figures
+from jinguo.reports import tallies
 from jinguo.sanxin.selectors import sanxin_figures
 from jinguo.trainings.selectors import training_coverage, trainings_figures
 from jinguo.visits.models import Visit
@@ -121,67 +123,168 @@ def _by_segment(rows: QuerySet[Any]) -> dict[str, dict[str, Any]]:
 # --- sections ---------------------------------------------------------------------------------
 
 
+@dataclass
+class _Coverage:
+    households: int = 0
+    covered: int = 0
+    planned: int = 0
+    overdue: int = 0
+    grids: int = 0
+    staffed: int = 0
+
+
+def planned_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
+    """Active households on a visit plan (an active key category), per child path segment of
+    their home grid ("" for households of `org` itself)."""
+    rows = (
+        households_visible(user=user)
+        .filter(org.subtree_q("grid__"), is_active=True, visit_interval_days__isnull=False)
+        .annotate(segment=_segment(org, "grid__path"))
+        .values_list("segment")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def grid_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
+    """Active grids and micro-grids per child path segment ("" for `org` itself)."""
+    rows = (
+        grid_list_visible(user=user, org=org)
+        .annotate(segment=_segment(org, "path"))
+        .values_list("segment")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def _coverage_live(*, user: User, org: OrgUnit) -> tuple[_Coverage, dict[str, _Coverage]]:
+    """Counted from the records: the households app's coverage and the visit plan's overdue."""
+    coverage = coverage_counts(user=user, org=org)
+    overdue = overdue_counts(user=user, org=org)
+    planned = planned_counts(user=user, org=org)
+    grids = grid_counts(user=user, org=org)
+    late = {tree.segment(child.pk): n for child, n in overdue.children}
+
+    def of(c: Any, segment: str | None) -> _Coverage:
+        key = segment or ""
+        return _Coverage(
+            households=c.households,
+            covered=c.households - c.unassigned,
+            planned=planned.get(key, 0) if segment else sum(planned.values()),
+            overdue=late.get(key, 0) if segment else overdue.total,
+            grids=grids.get(key, 0) if segment else sum(grids.values()),
+            staffed=(grids.get(key, 0) if segment else sum(grids.values())) - c.unstaffed_grids,
+        )
+
+    children = {
+        tree.segment(child.pk): of(counts, tree.segment(child.pk))
+        for child, counts in coverage.children
+    }
+    return of(coverage.total, None), children
+
+
+def _coverage_tallied(*, org: OrgUnit) -> tuple[_Coverage, dict[str, _Coverage]]:
+    def of(t: tallies.TallyCounts) -> _Coverage:
+        return _Coverage(t.households, t.assigned, t.planned, t.overdue, t.grids, t.staffed)
+
+    total, children = tallies.unit_tallies(org=org)
+    return of(total), {segment: of(t) for segment, t in children.items()}
+
+
+def _coverage(*, user: User, org: OrgUnit) -> tuple[_Coverage, dict[str, _Coverage]]:
+    """From the tallies while they are fresh, for users whose scope is a whole subtree (a grid
+    member's also holds the households she covers elsewhere, which the tallies cannot know)."""
+    if user.role != Role.GRID_MEMBER and tallies.tallies_fresh() is not None:
+        return _coverage_tallied(org=org)
+    return _coverage_live(user=user, org=org)
+
+
+def _coverage_figures(unit: OrgUnit, c: _Coverage) -> list[Figure]:
+    ledger, grids = "/households/", "/households/grids/"
+    on_time = c.planned - c.overdue
+    rate = round(100 * on_time / c.planned, 1) if c.planned else 0
+    return [
+        Figure(
+            "coverage.households", _("家庭"), c.households, figure_url(ledger, org=unit.pk), _("户")
+        ),
+        Figure(
+            "coverage.covered",
+            _("已包保家庭"),
+            c.covered,
+            figure_url(ledger, org=unit.pk, unassigned=0),
+            _("户"),
+        ),
+        Figure(
+            "coverage.unassigned",
+            _("未包保家庭"),
+            c.households - c.covered,
+            figure_url(ledger, org=unit.pk, unassigned=1),
+            _("户"),
+        ),
+        Figure("coverage.grids", _("网格"), c.grids, figure_url(grids, org=unit.pk), _("个")),
+        Figure(
+            "coverage.staffed_grids",
+            _("有执委网格"),
+            c.staffed,
+            figure_url(grids, org=unit.pk, unstaffed=0),
+            _("个"),
+        ),
+        Figure(
+            "coverage.unstaffed_grids",
+            _("无执委网格"),
+            c.grids - c.staffed,
+            figure_url(grids, org=unit.pk, unstaffed=1),
+            _("个"),
+        ),
+        Figure(
+            "coverage.key_households",
+            _("重点户"),
+            c.planned,
+            figure_url(ledger, org=unit.pk, plan="key"),
+            _("户"),
+        ),
+        Figure(
+            "coverage.visited_on_time",
+            _("重点户按时走访"),
+            on_time,
+            figure_url(ledger, org=unit.pk, plan="on_time"),
+            _("户"),
+        ),
+        Figure(
+            "coverage.visits_overdue",
+            _("重点户走访逾期"),
+            c.overdue,
+            figure_url("/visits/overdue/", org=unit.pk),
+            _("户"),
+        ),
+        Figure(
+            "coverage.on_time_rate",
+            _("按时走访率"),
+            rate,
+            figure_url(ledger, org=unit.pk, plan="on_time"),
+            "%",
+        ),
+    ]
+
+
 def coverage_section(
     *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
 ) -> Section:
-    """不漏一户 and visits: households, covered (with a 包保 executive), not covered, grids
-    without an executive, households overdue for a visit. The current state (snapshot)."""
-    coverage = coverage_counts(user=user, org=org)
-    overdue = overdue_counts(user=user, org=org)
-    total = coverage.total
-
-    def figures_of(unit: OrgUnit, c: Any, late: int) -> list[Figure]:
-        ledger = "/households/"
-        return [
-            Figure(
-                "coverage.households",
-                _("家庭"),
-                c.households,
-                figure_url(ledger, org=unit.pk),
-                _("户"),
-            ),
-            Figure(
-                "coverage.covered",
-                _("已包保家庭"),
-                c.households - c.unassigned,
-                figure_url(ledger, org=unit.pk, unassigned=0),
-                _("户"),
-            ),
-            Figure(
-                "coverage.unassigned",
-                _("未包保家庭"),
-                c.unassigned,
-                figure_url(ledger, org=unit.pk, unassigned=1),
-                _("户"),
-            ),
-            Figure(
-                "coverage.unstaffed_grids",
-                _("无执委网格"),
-                c.unstaffed_grids,
-                figure_url("/households/grids/", org=unit.pk, unstaffed=1),
-                _("个"),
-            ),
-            Figure(
-                "coverage.visits_overdue",
-                _("重点户走访逾期"),
-                late,
-                figure_url("/visits/overdue/", org=unit.pk),
-                _("户"),
-            ),
-        ]
-
-    figures = figures_of(org, total, overdue.total)
-    per_child: dict[int, dict[str, int | float]] = {}
-    late = {child.pk: n for child, n in overdue.children}
-    for child, counts in coverage.children:
-        per_child[child.pk] = {
-            f.key: f.value for f in figures_of(child, counts, late.get(child.pk, 0))
-        }
+    """不漏一户 and visits, the current state (snapshot): households, covered (with a 包保
+    executive) or not, grids with and without an executive, key households (with an active
+    category, so on a visit plan) visited on time and overdue."""
+    total, per_segment = _coverage(user=user, org=org)
+    figures = _coverage_figures(org, total)
     keys = [f.key for f in figures]
     table = _table(
         org_children=org_children,
-        columns=[(f.key, f.label) for f in figures],
-        values=lambda child: per_child.get(child.pk, {}),
+        columns=[(f.key, f.label) for f in figures if f.key != "coverage.on_time_rate"],
+        values=lambda child: {
+            f.key: f.value
+            for f in _coverage_figures(child, per_segment.get(tree.segment(child.pk), _Coverage()))
+        },
         start=start,
         end=end,
     )
@@ -436,6 +539,7 @@ def monthly_trends(*, user: User, org: OrgUnit, year: int) -> dict[str, list[int
     visits = Visit.objects.filter(scope_q(user=user, field="org"), org.subtree_q("org__")).filter(
         visited_on__year=year
     )
+    tallied = user.role != Role.GRID_MEMBER and tallies.tallies_fresh() is not None
     cases = case_selectors.cases_visible(user=user).filter(
         org.subtree_q("org__"), created_at__year=year
     )
@@ -447,7 +551,10 @@ def monthly_trends(*, user: User, org: OrgUnit, year: int) -> dict[str, list[int
         "cases": cases.annotate(m=ExtractMonth("created_at")),
         "activities": activities.annotate(m=ExtractMonth("starts_on")),
     }
-    out: dict[str, list[int]] = {}
+    out: dict[str, list[int]] = {"visits": [], "cases": [], "activities": []}
+    if tallied:  # ten million visits are summed from the monthly tallies
+        out["visits"] = tallies.visit_months(org=org, year=year)
+        del series["visits"]
     for name, qs in series.items():
         months = [0] * 12
         for m, n in qs.values_list("m").annotate(n=Count("id")).order_by():
@@ -466,23 +573,74 @@ class Dashboard:
     trends: dict[str, list[int]]
 
 
-def dashboard_cached(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Dashboard:
-    """Sections, changes and trends, kept in the cache for DASHBOARD_CACHE_SECONDS (60 by
-    default, 0 to switch off) per user, org and period, so the figures are at most a minute
-    stale. The key holds the user's id: the scope (org and role) is the user's. The caller has
-    checked `org` through the user's scope before calling."""
-    seconds = int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 60))
-    key = f"dashboard:{user.pk}:{user.org_id}:{user.role}:{org.pk}:{start}:{end}:{get_language()}"
+def _cache_key(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> str:
+    # What a user sees is decided by her unit and role (scope_q), except a grid member's, who
+    # also sees the households she covers elsewhere: hers is cached for her alone.
+    who = f"u{user.pk}" if user.role == Role.GRID_MEMBER else f"o{user.org_id}"
+    return f"dashboard:{who}:{user.role}:{org.pk}:{start}:{end}:{get_language()}"
+
+
+def _cached(key: str, compute: Callable[[], Any]) -> Any:
+    seconds = int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 30))
     if seconds:
         hit = cache.get(key)
         if hit is not None:
-            return cast(Dashboard, hit)
-    sections = dashboard_sections(user=user, org=org, start=start, end=end)
-    board = Dashboard(
-        sections=sections,
-        changes=dashboard_comparison(user=user, org=org, start=start, end=end, sections=sections),
-        trends=monthly_trends(user=user, org=org, year=end.year),
-    )
+            return hit
+    value = compute()
     if seconds:
-        cache.set(key, board, seconds)
-    return board
+        cache.set(key, value, seconds)
+    return value
+
+
+def _plain(sections: list[Section]) -> list[Section]:
+    """The sections with their lazy labels turned into text (the cache key holds the
+    language): unpickling a thousand lazy strings from the cache costs more than a page."""
+    for section in sections:
+        section.title = str(section.title)
+        section.figures = [
+            replace(f, label=str(f.label), unit=str(f.unit)) for f in section.figures
+        ]
+        if section.children is not None:
+            section.children.columns = [str(c) for c in section.children.columns]
+    return sections
+
+
+def dashboard_board(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Dashboard:
+    """Sections and trends without the comparison (`changes` empty): what the page shows at
+    once. Kept in the cache for DASHBOARD_CACHE_SECONDS (30 by default, 0 to switch off) per
+    scope, org and period; with the tallies' own limit (TALLY_MAX_AGE_SECONDS, 30) a figure is
+    at most a minute behind the records. The caller has checked `org` against the scope."""
+
+    def compute() -> Dashboard:
+        return Dashboard(
+            sections=_plain(dashboard_sections(user=user, org=org, start=start, end=end)),
+            changes={},
+            trends=monthly_trends(user=user, org=org, year=end.year),
+        )
+
+    key = _cache_key(user=user, org=org, start=start, end=end)
+    return cast(Dashboard, _cached(key + ":board", compute))
+
+
+def dashboard_changes(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date
+) -> dict[str, Change]:
+    """The comparison with the previous period, on its own: the page fetches it right after it
+    has shown the figures (the board is then a cache hit), so neither request computes both
+    periods. Cached like the board."""
+    board = dashboard_board(user=user, org=org, start=start, end=end)
+
+    def compute() -> dict[str, Change]:
+        return dashboard_comparison(
+            user=user, org=org, start=start, end=end, sections=board.sections
+        )
+
+    key = _cache_key(user=user, org=org, start=start, end=end)
+    return cast(dict[str, Change], _cached(key + ":changes", compute))
+
+
+def dashboard_cached(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Dashboard:
+    """The board with its comparison (the API and the Excel export)."""
+    board = dashboard_board(user=user, org=org, start=start, end=end)
+    changes = dashboard_changes(user=user, org=org, start=start, end=end)
+    return Dashboard(sections=board.sections, changes=changes, trends=board.trends)

@@ -5,5 +5,6 @@ from jinguo.reports import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.dashboard, name="index"),
+    path("changes/", views.dashboard_changes, name="changes"),
     path("export.xlsx", views.dashboard_export, name="export"),
 ]

@@ -48,17 +48,22 @@ def _charts(sections: list[Section], trends: dict[str, list[int]]) -> dict[str, 
     }
 
 
+def _dom_id(key: str) -> str:
+    return "change-" + key.replace(".", "-").replace("_", "-")
+
+
 @login_required
 @require_GET
 def dashboard(request: AuthedRequest) -> HttpResponse:
+    """The figures at once; the comparison with the previous period follows in a second
+    request (dashboard_changes), swapped into each figure's placeholder by htmx."""
     org, start, end = _params(request)
     user = request.user
-    board = selectors.dashboard_cached(user=user, org=org, start=start, end=end)
-    sections, changes, trends = board.sections, board.changes, board.trends
+    board = selectors.dashboard_board(user=user, org=org, start=start, end=end)
     prev_start, prev_end = selectors.previous_period(start, end)
     rows = [
-        (section, [(f, changes.get(f.key, Change(None, None, None))) for f in section.figures])
-        for section in sections
+        (section, [(f, f.key in section.snapshot, _dom_id(f.key)) for f in section.figures])
+        for section in board.sections
     ]
     context = {
         "org": org,
@@ -67,11 +72,28 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "prev_start": prev_start,
         "prev_end": prev_end,
         "rows": rows,
-        "charts": _charts(sections, trends),
+        "charts": _charts(board.sections, board.trends),
         "year": end.year,
         "breadcrumbs": org_breadcrumbs(user=user, org=org),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_changes(request: AuthedRequest) -> HttpResponse:
+    """Out-of-band fragments: each period figure's change from the previous period."""
+    org, start, end = _params(request)
+    user = request.user
+    board = selectors.dashboard_board(user=user, org=org, start=start, end=end)
+    changes = selectors.dashboard_changes(user=user, org=org, start=start, end=end)
+    items = [
+        (_dom_id(f.key), changes[f.key])
+        for section in board.sections
+        for f in section.figures
+        if f.key not in section.snapshot and f.key in changes
+    ]
+    return render(request, "reports/_changes.html", {"items": items})
 
 
 @login_required

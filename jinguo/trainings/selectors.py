@@ -344,10 +344,13 @@ def _executive_rows(
 
 
 def _executive_totals(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> dict[str, int]:
-    # Not the sum of the children: a person may hold seats in two of them.
-    return executives_in_subtree(user=user, org=org).aggregate(
-        executives=Count("id"),
-        executives_trained=Count("id", filter=Q(_trained(start, end, "pk"))),
+    # Not the sum of the children: a person may hold seats in two of them. Counted over the
+    # seats (distinct people), never by scanning every person of the city for a seat.
+    return active_seats(user=user, org=org).aggregate(
+        executives=Count("person", distinct=True),
+        executives_trained=Count(
+            "person", distinct=True, filter=Q(_trained(start, end, "person_id"))
+        ),
     )
 
 

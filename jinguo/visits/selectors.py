@@ -2,7 +2,8 @@
 
 The visit plan: a household is due `interval` days after its last visit (or after it was
 registered, if never visited), where `interval` is the smallest visit frequency among its active
-categories. Households without a category are not planned. All computed in SQL.
+categories. Households without a category are not planned. Stored on the household
+(jinguo.households.plan), so "due" is an index range, not a MAX over every visit in scope.
 """
 
 import datetime as dt
@@ -12,18 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
-    DateField,
-    DurationField,
-    ExpressionWrapper,
+    F,
     IntegerField,
-    Max,
-    Min,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Substr, TruncDate
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,16 +38,11 @@ WEEK = 7
 
 
 def _with_due(households: QuerySet[Household]) -> QuerySet[Household]:
-    """Annotate last_visit, interval and due (null without an active category)."""
-    interval = Min("categories__visit_interval_days", filter=Q(categories__is_active=True))
-    last = Max("visits__visited_on")
-    base = Coalesce(last, TruncDate("created_at"), output_field=DateField())
-    # days × one day: an interval both databases add to a date.
-    span = ExpressionWrapper(
-        Cast("interval", IntegerField()) * Value(dt.timedelta(days=1)), output_field=DurationField()
+    """Annotate last_visit, interval and due (null without an active category) from the stored
+    plan (jinguo.households.plan keeps it right on every write)."""
+    return households.annotate(
+        last_visit=F("last_visited_on"), interval=F("visit_interval_days"), due=F("visit_due_on")
     )
-    due = Cast(ExpressionWrapper(base + span, output_field=DateField()), DateField())
-    return households.annotate(last_visit=last, interval=interval).annotate(due=due)
 
 
 def _planned(households: QuerySet[Household]) -> QuerySet[Household]:
@@ -137,13 +129,25 @@ def household_picker(
 
 
 def visit_list(
-    *, user: User, household: Household | None = None, org: OrgUnit | None = None
+    *,
+    user: User,
+    household: Household | None = None,
+    org: OrgUnit | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> QuerySet[Visit]:
+    """Visits of households `user` may see, newest first; `org` limits to visits recorded at a
+    unit of its subtree, `start`/`end` (inclusive) to visit days: the figure 入户走访 of the
+    dashboard counts exactly these."""
     visits = Visit.objects.filter(household__in=households_visible(user=user).values("pk"))
     if household is not None:
         visits = visits.filter(household=household)
     if org is not None:
         visits = visits.filter(org.subtree_q("org__"))
+    if start is not None:
+        visits = visits.filter(visited_on__gte=start)
+    if end is not None:
+        visits = visits.filter(visited_on__lte=end)
     return visits.select_related("household", "executive", "visited_by", "org", "case")
 
 

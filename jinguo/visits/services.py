@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.cases.services import case_report
+from jinguo.common.uploads import photo_errors
 from jinguo.households.models import Household
+from jinguo.households.plan import plan_visit_logged
 from jinguo.orgs.models import OrgUnit
 from jinguo.visits.models import Channel, ServiceKind, Visit, Wish, WishChange
-from jinguo.visits.uploads import photo_errors
 
 Status = Wish.Status
 
@@ -83,6 +84,9 @@ def visit_log(
         if photo:
             visit.photo.save(photo.name or "photo", photo, save=False)
         visit.save()
+        # The stored plan moves with the visit, in the same transaction (a back-dated visit
+        # older than the last one leaves it as it is).
+        plan_visit_logged(household_id=household.pk, visited_on=day)
         changes = {"channel": [None, channel], "services": [None, codes], "date": [None, str(day)]}
         audit_record(actor=actor, action="visit.create", target=visit, changes=changes)
     return visit

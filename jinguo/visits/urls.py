@@ -6,6 +6,7 @@ app_name = "visits"
 urlpatterns = [
     path("", views.todo, name="todo"),
     path("new/", views.visit_create, name="create"),
+    path("list/", views.visit_list, name="list"),
     path("overdue/", views.overdue, name="overdue"),
     path("household/<int:household_id>/", views.household_visits, name="household"),
     path("wishes/", views.wish_list, name="wishes"),

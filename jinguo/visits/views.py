@@ -4,20 +4,25 @@ fetch-and-check functions: out of scope is a 404, a write by a read-only role a 
 
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
+from jinguo.common.params import org_param, period_params
 from jinguo.households.models import Household
 from jinguo.households.selectors import household_get_for_user
 from jinguo.orgs.models import OrgUnit
@@ -48,10 +53,40 @@ def _org_param(request: AuthedRequest, *, default_own: bool) -> OrgUnit | None:
 @require_GET
 def todo(request: AuthedRequest) -> HttpResponse:
     _business(request)
+    if "start" in request.GET or "end" in request.GET:
+        # A dashboard figure (入户走访 of an org and period) links here: those are visits made,
+        # listed by visit_list, not households to visit.
+        return redirect(f"{reverse('visits:list')}?{request.GET.urlencode()}")
     org = _org_param(request, default_own=False)
     rows = selectors.visit_todo(user=request.user, org=org)[:300]
     context = {"rows": rows, "org": org, "today": timezone.localdate()}
     return render(request, "visits/todo.html", context)
+
+
+# The visit list counts at most this many rows (20 pages): a county's year holds a million visits,
+# whose exact count costs more than the page (the dashboard figure gives the exact number).
+LIST_COUNT_CAP = 1_000
+
+
+class _CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        visits = cast(QuerySet[Visit], self.object_list)
+        return visits[: LIST_COUNT_CAP + 1].count()
+
+
+@login_required
+@require_GET
+def visit_list(request: AuthedRequest) -> HttpResponse:
+    """Visits of an org's subtree in a period (?org=&start=&end=, by default her unit and the
+    year to date), newest first."""
+    _business(request)
+    org = org_param(request)
+    start, end = period_params(request.GET)
+    visits = selectors.visit_list(user=request.user, org=org, start=start, end=end)
+    page = _CappedPaginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "org": org, "start": start, "end": end, "cap": LIST_COUNT_CAP}
+    return render(request, "visits/list.html", context)
 
 
 @login_required

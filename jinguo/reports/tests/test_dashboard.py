@@ -264,3 +264,57 @@ def test_grid_member_sees_the_dashboard_of_her_grid(world, cast, tree, login):
     client = login(cast.wushan_member)
     assert client.get("/dashboard/").status_code == 200
     assert client.get(url(tree.chengjiawan)).status_code == 404
+
+
+def test_users_of_one_unit_and_role_share_a_cache_entry_but_grid_members_do_not(cast, tree):
+    from types import SimpleNamespace
+
+    from jinguo.reports.selectors import _cache_key
+
+    def key(user) -> str:
+        return _cache_key(user=user, org=tree.songhe, start=past(30), end=TODAY)
+
+    chair = cast.songhe_chair
+    colleague = SimpleNamespace(pk=chair.pk + 1000, org_id=chair.org_id, role=chair.role)
+    assert key(colleague) == key(chair)
+    member = cast.wushan_member
+    other_member = SimpleNamespace(pk=member.pk + 1000, org_id=member.org_id, role=member.role)
+    assert key(other_member) != key(member)
+    assert key(cast.county_cadre) != key(chair)
+
+
+def test_the_page_asks_for_the_comparison_in_a_second_request(world, cast, tree, login):
+    client = login(cast.songhe_chair)
+    page = client.get(url(tree.songhe)).content.decode()
+    assert f"/dashboard/changes/?org={tree.songhe.pk}&start={past(30)}" in page
+    assert 'id="change-activities-held"' in page
+    assert 'id="change-coverage-households"' not in page  # a snapshot: no comparison
+    fragment = client.get(url(tree.songhe).replace("/dashboard/", "/dashboard/changes/"))
+    text = fragment.content.decode()
+    assert fragment.status_code == 200
+    assert 'id="change-activities-held" hx-swap-oob="true"' in text
+    assert "上期 0" in text  # nothing was held in the 30 days before
+    assert "change-coverage-households" not in text
+
+
+def test_the_comparison_is_scoped_like_the_page(world, cast, tree, login):
+    changes = url(tree.songhe).replace("/dashboard/", "/dashboard/changes/")
+    assert login(cast.gangkou_chair).get(changes).status_code == 404
+    assert login(cast.system_admin).get(changes).status_code == 404
+
+
+def test_the_comparison_request_reuses_the_cached_board(
+    world, cast, tree, login, settings, count_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DASHBOARD_CACHE_SECONDS = 30
+    client = login(cast.songhe_chair)
+    changes = url(tree.songhe).replace("/dashboard/", "/dashboard/changes/")
+    cold = count_queries(lambda: client.get(changes))  # computes the board and the comparison
+    cache.clear()
+    client.get(url(tree.songhe))  # the page caches the board
+    after_page = count_queries(lambda: client.get(changes))
+    assert after_page < cold
+    cache.clear()

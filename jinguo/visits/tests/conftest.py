@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import pytest
 
 from jinguo.households.models import Category, Household
+from jinguo.households.plan import plan_refresh
 from jinguo.households.services import household_set_categories
 from jinguo.households.tests.factories import household, person
 from jinguo.visits.models import Visit
@@ -37,6 +38,7 @@ def plan(tree, cast, people, default_categories) -> SimpleNamespace:
     d = SimpleNamespace()
     alone = Category.objects.get(code="elderly_alone")
     dibao = Category.objects.get(code="dibao")
+    d.alone, d.dibao = alone, dibao
     rows = [
         ("ws1", tree.wushan, "WS-1", [alone], dt.date(2025, 3, 10)),
         ("ws2", tree.wushan, "WS-2", [dibao], dt.date(2025, 3, 1)),
@@ -55,4 +57,7 @@ def plan(tree, cast, people, default_categories) -> SimpleNamespace:
             visit(h, last, cast.songhe_chair)
         setattr(d, attr, h)
     Household.objects.update(created_at=REGISTERED)
+    # Visits and registration days written straight to the tables: refresh the stored plan,
+    # as the data migration does for existing rows.
+    plan_refresh()
     return d

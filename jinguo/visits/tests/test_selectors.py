@@ -1,6 +1,8 @@
 import datetime as dt
 from typing import Any
 
+from jinguo.households.plan import plan_refresh
+from jinguo.households.services import household_set_categories
 from jinguo.households.tests.factories import household
 from jinguo.visits import selectors
 from jinguo.visits.tests.conftest import REGISTERED, TODAY
@@ -51,8 +53,9 @@ def test_todo_runs_the_same_number_of_queries_at_n_and_3n(plan, cast, tree, coun
     def grow(n: int) -> None:
         for i in range(n):
             h = household(tree.wushan, f"X-{n}-{i}")
-            h.categories.add(plan.ws1.categories.first())
+            household_set_categories(actor=None, household=h, categories=[plan.alone])
         type(plan.ws1).objects.update(created_at=REGISTERED)
+        plan_refresh()
 
     def run() -> None:
         list(selectors.visit_todo(user=cast.wushan_member, today=TODAY))

@@ -84,7 +84,7 @@ def test_a_photo_over_five_megabytes_is_refused(plan, cast):
         visit_log(
             actor=cast.songhe_chair, household=plan.ws1, channel="home", services=[], photo=big
         )
-    assert "5MB" in exc.value.message_dict["photo"][0]
+    assert "文件太大" in exc.value.message_dict["photo"][0]
 
 
 def test_a_leader_cannot_log_a_visit(plan, cast):

@@ -210,3 +210,59 @@ def test_a_leader_cannot_log_a_visit_with_a_case(plan, cast, login):
     response = login(cast.county_leader).post(new_url(plan.ws1), CASE_VISIT)
     assert response.status_code == 403
     assert not Case.objects.exists()
+
+
+def list_url(**params: object) -> str:
+    return reverse("visits:list") + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def test_the_visit_list_shows_the_visits_of_an_org_in_a_period(plan, cast, tree, login):
+    client = login(cast.township_cadre)
+    page = client.get(list_url(org=tree.songhe.pk, start="2025-03-01", end="2025-03-31"))
+    assert page.status_code == 200
+    listed = [v.household.number for v in page.context["page"]]
+    assert listed == ["WS-4", "WS-1", "WS-2"]  # newest first; 港口村 and February left out
+
+
+def test_the_visit_list_defaults_to_her_unit_and_hides_other_units(plan, cast, tree, login):
+    client = login(cast.songhe_chair)
+    page = client.get(list_url(start="2025-01-01", end="2025-12-31"))
+    assert {v.household.number for v in page.context["page"]} == {"WS-1", "WS-2", "WS-4"}
+    assert page.context["page"].paginator.count == 6
+    assert client.get(list_url(org=tree.gangkou.pk)).status_code == 404
+
+
+def test_the_dashboard_link_to_visits_of_a_period_opens_the_visit_list(plan, cast, tree, login):
+    client = login(cast.township_cadre)
+    answer = client.get(reverse("visits:todo") + f"?org={tree.songhe.pk}&start=2025-03-01")
+    assert answer.status_code == 302
+    assert answer["Location"] == list_url(org=tree.songhe.pk, start="2025-03-01")
+
+
+def test_the_todo_page_runs_the_same_queries_for_3_and_12_more_households(
+    plan, cast, tree, login, count_queries
+):
+    from jinguo.households.models import Household
+    from jinguo.households.plan import plan_refresh
+    from jinguo.households.services import household_set_categories
+    from jinguo.households.tests.factories import household
+    from jinguo.visits.tests.conftest import REGISTERED
+
+    client = login(cast.township_cadre)
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            h = household(tree.wushan, f"X-{n}-{i}")
+            household_set_categories(actor=None, household=h, categories=[plan.alone])
+        # Registered long ago and never visited: overdue, so each one is a row of the page.
+        Household.objects.filter(number__startswith="X-").update(created_at=REGISTERED)
+        plan_refresh()
+
+    def run() -> None:
+        assert client.get(reverse("visits:todo")).status_code == 200
+
+    grow(3)
+    small = count_queries(run)
+    grow(9)
+    assert count_queries(run) == small
+    assert len(client.get(reverse("visits:todo")).context["rows"]) == 6 + 12  # all overdue today

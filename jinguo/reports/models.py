@@ -1,0 +1,64 @@
+"""Summary tables behind the dashboard (tallies), so that a city-wide dashboard sums ten
+thousand rows instead of counting a million households and ten million visits per request.
+
+They are derived data, rebuilt by `jinguo refresh_tallies` (jinguo.reports.tallies): the
+dashboard reads them only while the latest run is younger than TALLY_MAX_AGE_SECONDS and was
+computed for today, and counts live otherwise, so a figure is never staler than that.
+"""
+
+from django.db import models
+
+
+class UnitTally(models.Model):
+    """Coverage of one org unit that holds households or is a grid, as of `TallyRun.as_of`.
+    Rows are keyed by the unit; the dashboard sums them over a subtree through the unit's
+    current path, so a unit moved in the tree is counted where it is now."""
+
+    org = models.OneToOneField(
+        "orgs.OrgUnit", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    households = models.PositiveIntegerField(default=0)  # active households, home grid here
+    assigned = models.PositiveIntegerField(default=0)  # … with an open 包保 executive
+    planned = models.PositiveIntegerField(default=0)  # … with an active key category
+    overdue = models.PositiveIntegerField(default=0)  # … planned and due before as_of
+    grids = models.PositiveIntegerField(default=0)  # 1 for an active grid or micro-grid
+    staffed = models.PositiveIntegerField(default=0)  # 1 for such a grid with an executive
+
+    def __str__(self) -> str:
+        return f"tally {self.org_id}"
+
+
+class VisitMonthTally(models.Model):
+    """Visits recorded at one unit in one month (first day of the month)."""
+
+    org = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    visits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "month"], name="visit_month_tally_unique")
+        ]
+        indexes = [models.Index(fields=["month", "org"], name="visit_month_tally_month")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%Y-%m}: {self.visits}"
+
+
+class TallyRun(models.Model):
+    """One refresh. `visit_max_id` is the largest visit id seen when it started: the next runs
+    recount the months touched by visits above the one of two runs back (an overlap, so that a
+    visit committed late with a smaller id is still counted)."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    as_of = models.DateField()  # the day "overdue" was computed for
+    full = models.BooleanField(default=False)
+    visit_max_id = models.BigIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["-finished_at"], name="tally_run_finished")]
+
+    def __str__(self) -> str:
+        return f"tallies {self.started_at:%Y-%m-%d %H:%M:%S} ({self.seconds:.2f} s)"
