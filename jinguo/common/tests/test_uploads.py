@@ -87,7 +87,9 @@ def test_nothing_uploaded_is_not_an_error():
 # --- the upload points that need no more than the cast ------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "content"), [*HOSTILE_WORKBOOKS, pytest.param("空.xlsx", b"", id="空.xlsx")])
+@pytest.mark.parametrize(
+    ("name", "content"), [*HOSTILE_WORKBOOKS, pytest.param("空.xlsx", b"", id="空.xlsx")]
+)
 def test_the_org_tree_import_refuses_a_bad_file_and_writes_nothing(
     cast, tree, login, media, name, content
 ):
