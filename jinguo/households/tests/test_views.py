@@ -429,3 +429,21 @@ def test_the_system_administrator_tunes_categories_in_the_admin_and_it_is_audite
     assert (dibao.visit_interval_days, dibao.max_per_executive) == (15, 8)
     event = AuditEvent.objects.get(action="category.update")
     assert event.changes["max_per_executive"] == [None, 8]
+
+
+def test_the_household_page_shows_its_visit_plan_and_links_its_visits(ledger, cast, login):
+    import datetime as dt
+
+    from jinguo.visits.services import visit_log
+
+    day = dt.date(2026, 3, 2)
+    visit_log(
+        actor=cast.songhe_chair,
+        household=ledger.h1,
+        channel="home",
+        services=["care"],
+        visited_on=day,
+    )
+    page = login(cast.songhe_chair).get(f"/households/{ledger.h1.pk}/").content.decode()
+    assert f'href="/visits/household/{ledger.h1.pk}/"' in page
+    assert "最近走访：2026-03-02" in page
