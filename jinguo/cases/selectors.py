@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,7 @@ from jinguo.cases.models import (
     MediationAgreement,
 )
 from jinguo.cases.services import OPEN
+from jinguo.common.figures import count_each
 from jinguo.households.models import GridAssignment
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
@@ -191,15 +192,47 @@ def figure_q(*, key: str, org: OrgUnit, start: dt.date, end: dt.date) -> Q:
 
 def case_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
     """Disputes handled, with executive participation, written agreements, emotional disputes
-    handled and resolved (written or oral agreement): one query per figure, each linking to
-    the list of the cases it counts."""
-    visible = cases_visible(user=user)
+    handled and resolved (written or oral agreement): one query for all, each figure linking
+    to the list of the cases it counts (figure_q: the same conditions)."""
+    handled = cases_visible(user=user).filter(org.subtree_q("org__") & _period_q(start, end))
+    counts = count_each(handled, figure_filters())
     figures = []
-    for key in figure_filters():
-        q = figure_q(key=key, org=org, start=start, end=end)
+    for key, value in counts.items():
         params = {"figure": key, "org": org.pk, "start": start, "end": end}
-        figures.append(Figure(key, visible.filter(q).count(), "/cases/?" + urlencode(params)))
+        figures.append(Figure(key, value, "/cases/?" + urlencode(params)))
     return figures
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """The cases of a subtree as they stand (case_list(org=…)): by kind, handled, overdue."""
+
+    by_kind: dict[str, int]
+    total: int
+    done: int
+    overdue: int
+    mean_satisfaction: float | None
+
+
+def case_state(*, user: User, org: OrgUnit) -> CaseState:
+    """One query: what case_list(org=org) holds, counted by kind, done and overdue (the same
+    conditions as the list's filters, so each number links to them)."""
+    cases = case_list(user=user, org=org)
+    conditions = {f"kind_{kind}": Q(kind=kind) for kind in CaseKind.values}
+    conditions |= {"done": Q(status__in=DONE), "overdue": _flag_q(timezone.now())["overdue"]}
+    counts = cases.order_by().aggregate(
+        total=Count("id"),
+        mean_satisfaction=Avg("satisfaction"),
+        **{key: Count("id", filter=q) for key, q in conditions.items()},
+    )
+    mean = counts["mean_satisfaction"]
+    return CaseState(
+        by_kind={kind: counts[f"kind_{kind}"] for kind in CaseKind.values},
+        total=counts["total"],
+        done=counts["done"],
+        overdue=counts["overdue"],
+        mean_satisfaction=float(mean) if mean is not None else None,
+    )
 
 
 def case_agreement(*, case: Case) -> MediationAgreement | None:

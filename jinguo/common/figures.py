@@ -6,9 +6,12 @@ report) can gather them without knowing the app. `url` opens the list of exactly
 counted, already filtered by org and period.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet
 
 
 @dataclass(frozen=True)
@@ -24,3 +27,16 @@ def figure_url(base: str, **params: Any) -> str:
     """`base` with the non-empty params as a query string (dates as ISO)."""
     clean = {k: str(v) for k, v in params.items() if v is not None and v != ""}
     return f"{base}?{urlencode(clean)}" if clean else base
+
+
+def count_each(queryset: QuerySet[Any], conditions: Mapping[str, Q]) -> dict[str, int]:
+    """Per key, how many rows of `queryset` meet its condition: one query for all of them
+    (COUNT … FILTER) instead of one per figure, which is what a cold dashboard pays for.
+
+    Distinct: a condition that follows a multi-valued relation must not count a row twice."""
+    if not conditions:
+        return {}
+    counts = queryset.order_by().aggregate(
+        **{key: Count("pk", filter=q, distinct=True) for key, q in conditions.items()}
+    )
+    return {key: int(counts[key] or 0) for key in conditions}

@@ -27,6 +27,8 @@ from reportlab.graphics.shapes import (
     mmult,
 )
 from reportlab.lib import colors
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
 from jinguo.cases.documents import FONT
 
@@ -45,6 +47,9 @@ class Chart:
 def chart_drawing(chart: Chart, *, numbered: bool = False) -> Drawing:
     """A vertical bar chart of `chart`; with `numbered`, categories are "1", "2", … (for the
     PNG, which cannot draw Chinese)."""
+    # The labels are set in the CID font: registered here too, not only by the PDF writers
+    # (a Word report or a lone chart is drawn before any PDF in a fresh process).
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     drawing = Drawing(WIDTH, HEIGHT)
     bars = VerticalBarChart()
     bars.x, bars.y, bars.width, bars.height = 45, 35, WIDTH - 60, HEIGHT - 55

@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, Substr
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -300,36 +300,28 @@ def cases_section(
         Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件"))
         for f in case_selectors.case_figures(user=user, org=org, start=start, end=end)
     ]
-    cases = case_selectors.case_list(user=user, org=org).order_by()
-    done = list(case_selectors.DONE)
-    by_kind = dict(cases.values_list("kind").annotate(n=Count("id")).order_by())
-    agg = cases.aggregate(
-        total=Count("id"),
-        done=Count("id", filter=Q(status__in=done)),
-        mean_satisfaction=Avg("satisfaction"),
-    )
-    overdue = case_selectors.case_list(user=user, org=org, overdue=True).count()
+    state = case_selectors.case_state(user=user, org=org)
     base = "/cases/"
     snapshot = []
     for kind in CaseKind:
         key = f"cases.kind.{kind.value}"
         url = figure_url(base, org=org.pk, kind=kind.value)
-        figures.append(Figure(key, kind.label, by_kind.get(kind.value, 0), url, _("件")))
+        figures.append(Figure(key, kind.label, state.by_kind[kind.value], url, _("件")))
         snapshot.append(key)
-    rate = round(100 * agg["done"] / agg["total"], 1) if agg["total"] else 0
+    rate = round(100 * state.done / state.total, 1) if state.total else 0
     figures += [
         Figure("cases.resolved_rate", _("办结率"), rate, figure_url(base, org=org.pk), "%"),
         Figure(
             "cases.overdue",
             _("超期未办结"),
-            overdue,
+            state.overdue,
             figure_url(base, org=org.pk, overdue=1),
             _("件"),
         ),
         Figure(
             "cases.satisfaction",
             _("平均满意度"),
-            round(float(agg["mean_satisfaction"] or 0), 2),
+            round(state.mean_satisfaction or 0, 2),
             figure_url(base, org=org.pk, status=Case.Status.RATED),
             _("分"),
         ),
