@@ -27,7 +27,7 @@ from jinguo.activities.models import (
     VolunteerMembership,
     VolunteerTeam,
 )
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, count_each, figure_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import scope_q
@@ -322,8 +322,13 @@ def activities_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date
     held = _filtered(
         user=user, filters=ActivityFilters(status=Status.HELD, start=start, end=end, org=org)
     ).order_by()
-    by_kind = dict(held.values_list("kind").annotate(n=Count("id")).order_by())
-    person_times = held.aggregate(n=Sum("headcount"))["n"] or 0
+    counts = count_each(
+        held,
+        {kind: Q(kind=kind) for kind in ActivityKind.values},
+        extra={"person_times": Sum("headcount")},
+    )
+    person_times = counts.pop("person_times") or 0
+    by_kind = counts
     held_url = figure_url(base, status=Status.HELD, **period)
     figures = [
         Figure("activities.held", _("举办活动"), sum(by_kind.values()), held_url, _("场")),

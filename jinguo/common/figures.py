@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Aggregate, Count, Q, QuerySet
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,21 @@ def figure_url(base: str, **params: Any) -> str:
     return f"{base}?{urlencode(clean)}" if clean else base
 
 
-def count_each(queryset: QuerySet[Any], conditions: Mapping[str, Q]) -> dict[str, int]:
-    """Per key, how many rows of `queryset` meet its condition: one query for all of them
-    (COUNT … FILTER) instead of one per figure, which is what a cold dashboard pays for.
+def count_each(
+    queryset: QuerySet[Any],
+    conditions: Mapping[str, Q],
+    extra: Mapping[str, Aggregate] | None = None,
+) -> dict[str, Any]:
+    """Per key, how many rows of `queryset` meet its condition (an empty Q: all of them), and
+    the `extra` aggregates: one query for all of them (COUNT … FILTER) instead of one per
+    figure, which is what a cold dashboard pays for.
 
     Distinct: a condition that follows a multi-valued relation must not count a row twice."""
-    if not conditions:
+    aggregates: dict[str, Aggregate] = {
+        key: Count("pk", filter=q or None, distinct=True) for key, q in conditions.items()
+    }
+    aggregates |= extra or {}
+    if not aggregates:
         return {}
-    counts = queryset.order_by().aggregate(
-        **{key: Count("pk", filter=q, distinct=True) for key, q in conditions.items()}
-    )
-    return {key: int(counts[key] or 0) for key in conditions}
+    values = queryset.order_by().aggregate(**aggregates)
+    return {key: int(values[key] or 0) if key in conditions else values[key] for key in values}

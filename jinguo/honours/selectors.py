@@ -4,12 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, count_each, figure_url
 from jinguo.honours.models import (
     FamilyHonour,
     FamilyTitle,
@@ -129,22 +129,24 @@ def honours_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -
     nominations pending now; every figure links to honour_list with the same filters."""
     figures: list[Figure] = []
     labels = {"family": _("家庭获评：%(title)s"), "individual": _("个人获评：%(title)s")}
+    # Per kind one query: each title's approved honours of the period, and those pending now
+    # (the conditions of honour_list's filters, which the figures link to).
+    awarded = Q(status=HonourStatus.APPROVED, awarded_on__gte=start, awarded_on__lte=end)
+    counts = {
+        kind: count_each(
+            honour_list(user=user, kind=kind, org=org),
+            {value: awarded & Q(title=value) for value in TITLES[kind].values}
+            | {"_pending": Q(status=HonourStatus.NOMINATED)},
+        )
+        for kind in KINDS
+    }
     for kind in KINDS:
-        counted = {
-            row["title"]: row["n"]
-            for row in honour_list(
-                user=user, kind=kind, status=HonourStatus.APPROVED, org=org, start=start, end=end
-            )
-            .order_by()
-            .values("title")
-            .annotate(n=Count("id"))
-        }
         for value, label in TITLES[kind].choices:
             figures.append(
                 Figure(
                     key=f"honours.{kind}.{value}",
                     label=labels[kind] % {"title": label},
-                    value=counted.get(value, 0),
+                    value=counts[kind][value],
                     url=figure_url(
                         "/honours/",
                         kind=kind,
@@ -159,12 +161,11 @@ def honours_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -
             )
     pending_labels = {"family": _("家庭荣誉待审批"), "individual": _("个人荣誉待审批")}
     for kind in KINDS:
-        pending = honour_list(user=user, kind=kind, status=HonourStatus.NOMINATED, org=org)
         figures.append(
             Figure(
                 key=f"honours.{kind}.pending",
                 label=pending_labels[kind],
-                value=pending.count(),
+                value=counts[kind]["_pending"],
                 url=figure_url("/honours/", kind=kind, status=HonourStatus.NOMINATED, org=org.pk),
                 unit=_("项"),
             )

@@ -28,7 +28,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, count_each, figure_url
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
@@ -466,9 +466,15 @@ def points_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) ->
     nominations in org's subtree and the period, each linking to exactly its records."""
     period = {"org": org.pk, "start": start, "end": end}
     ledger = entry_list(user=user, filters=LedgerFilters(org=org, start=start, end=end))
-    approved = ledger.filter(kind=Kind.APPROVE)
-    pending = ledger.filter(status_q("pending"))
-    redeemed = ledger.filter(kind=Kind.REDEEM)
+    # Approved and redeemed points and pending entries: one query over the period's ledger.
+    sums = count_each(
+        ledger,
+        {"pending": status_q("pending")},
+        extra={
+            "approved": Sum("amount", filter=Q(kind=Kind.APPROVE)),
+            "redeemed": Sum("amount", filter=Q(kind=Kind.REDEEM)),
+        },
+    )
     items = redemption_list(user=user, org=org, start=start, end=end)
     people = executive_ranking(org=org, start=start, end=end).filter(entry_scope_q_persons(user))
     nominations = nomination_list(user=user, org=org, year_from=start.year, year_to=end.year)
@@ -480,21 +486,21 @@ def points_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) ->
         Figure(
             "points.approved",
             _("审核通过积分"),
-            total(approved, "amount"),
+            int(sums["approved"] or 0),
             figure_url("/points/ledger/", kind="approve", **period),
             _("分"),
         ),
         Figure(
             "points.pending",
             _("待审核条目"),
-            pending.count(),
+            sums["pending"],
             figure_url("/points/ledger/", status="pending", **period),
             _("条"),
         ),
         Figure(
             "points.redeemed",
             _("兑换积分"),
-            -total(redeemed, "amount"),
+            -int(sums["redeemed"] or 0),
             figure_url("/points/ledger/", kind="redeem", **period),
             _("分"),
         ),

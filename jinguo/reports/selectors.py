@@ -41,7 +41,7 @@ from jinguo.orgs.selectors import scope_q
 from jinguo.points.selectors import points_figures
 from jinguo.reports import tallies
 from jinguo.sanxin.selectors import sanxin_figures
-from jinguo.trainings.selectors import training_coverage, trainings_figures
+from jinguo.trainings.selectors import coverage_figures, training_coverage, trainings_figures
 from jinguo.visits.models import Visit
 from jinguo.visits.selectors import overdue_counts
 
@@ -410,8 +410,8 @@ def activities_section(
 def trainings_section(
     *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
 ) -> Section:
-    figures = trainings_figures(user=user, org=org, start=start, end=end)
     coverage = training_coverage(user=user, org=org, start=start, end=end)
+    figures = coverage_figures(coverage)
     per_child: dict[int, dict[str, int | float]] = {
         child.pk: {"trainings.sessions": c.sessions, "trainings.person_times": c.person_times}
         for child, c in coverage.children

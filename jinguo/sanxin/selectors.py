@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, count_each, figure_url
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 from jinguo.people.models import Person
@@ -368,46 +368,44 @@ def sanxin_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) ->
     up in the period (by category, and in the delivery/courier/live-commerce sectors), workers
     and women workers (declared and in the worker base), exemplary women, target progress.
     Each links to the records it counts."""
-    visible = sanxin_orgs_visible(user=user)
+    # One query for the registry's figures and its sums, one for the worker base.
+    active = sanxin_orgs_visible(user=user).filter(org.subtree_q("org__"), is_active=True)
+    sums = {"workers": Coalesce(Sum("workers"), 0), "women": Coalesce(Sum("women_workers"), 0)}
+    counts = count_each(active, org_figure_filters(start, end), extra=sums)
     common = {"org": org.pk, "start": start, "end": end}
-    figures = []
-    for key, label in ORG_FIGURE_LABELS.items():
-        q = sanxin_figure_q(key=key, org=org, start=start, end=end)
-        figures.append(
-            Figure(
-                key=f"sanxin.{key}",
-                label=label,
-                value=visible.filter(q).count(),
-                url=figure_url("/sanxin/", figure=key, **common),
-                unit=_("个"),
-            )
+    figures = [
+        Figure(
+            key=f"sanxin.{key}",
+            label=label,
+            value=counts[key],
+            url=figure_url("/sanxin/", figure=key, **common),
+            unit=_("个"),
         )
-    registered = visible.filter(
-        sanxin_figure_q(key="orgs_registered", org=org, start=start, end=end)
-    )
-    sums = registered.aggregate(
-        workers=Coalesce(Sum("workers"), 0), women=Coalesce(Sum("women_workers"), 0)
-    )
+        for key, label in ORG_FIGURE_LABELS.items()
+    ]
     registry_url = figure_url("/sanxin/", figure="orgs_registered", **common)
+    female = Q(person__gender=Person.Gender.FEMALE)
+    listed = count_each(sanxin_worker_list(user=user, org=org), {"all": Q(), "women": female})
     figures += [
         Figure(
-            "sanxin.workers_declared", _("三新组织从业人员"), sums["workers"], registry_url, _("人")
+            "sanxin.workers_declared",
+            _("三新组织从业人员"),
+            counts["workers"],
+            registry_url,
+            _("人"),
         ),
-        Figure("sanxin.women_declared", _("其中女性"), sums["women"], registry_url, _("人")),
-    ]
-    base = sanxin_worker_list(user=user, org=org)
-    figures += [
+        Figure("sanxin.women_declared", _("其中女性"), counts["women"], registry_url, _("人")),
         Figure(
             "sanxin.workers_listed",
             _("工作者库在册"),
-            base.count(),
+            listed["all"],
             figure_url("/sanxin/workers/", org=org.pk),
             _("人"),
         ),
         Figure(
             "sanxin.women_listed",
             _("女性名册"),
-            base.filter(person__gender=Person.Gender.FEMALE).count(),
+            listed["women"],
             figure_url("/sanxin/workers/", org=org.pk, women=1),
             _("人"),
         ),

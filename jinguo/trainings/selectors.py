@@ -414,8 +414,14 @@ def coverage_links(*, org: OrgUnit, start: dt.date, end: dt.date) -> dict[str, s
 def trainings_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
     """The seed's "156 trainings, 14,000 person-times", and hours and executives trained, each
     linking to the records it counts."""
-    total = training_coverage(user=user, org=org, start=start, end=end).total
-    links = coverage_links(org=org, start=start, end=end)
+    return coverage_figures(training_coverage(user=user, org=org, start=start, end=end))
+
+
+def coverage_figures(coverage: TrainingCoverage) -> list[Figure]:
+    """trainings_figures of a coverage already counted (the dashboard also shows its
+    children)."""
+    total = coverage.total
+    links = coverage_links(org=coverage.org, start=coverage.start, end=coverage.end)
     return [
         Figure("trainings.sessions", _("举办培训"), total.sessions, links["sessions"], _("场")),
         Figure(
