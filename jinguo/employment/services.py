@@ -35,6 +35,9 @@ A = LoanChange.Action
 # firms have higher limits, which this register does not cover.
 LOAN_LIMIT_YUAN = Decimal("300000")
 TERM_MONTHS = (1, 36)
+# Head-counts of one fair (openings of a post, job seekers, intents): far above any real fair,
+# well below what the database column holds.
+MAX_HEADCOUNT = 100_000
 
 ALLOWED: dict[str, tuple[str, ...]] = {
     A.APPROVE: (S.APPLIED,),
@@ -307,6 +310,10 @@ def job_fair_add_employer(
     return employer
 
 
+def _too_many() -> str:
+    return _("人数不能超过%(max)s") % {"max": MAX_HEADCOUNT}
+
+
 def job_fair_add_post(
     *,
     actor: User,
@@ -321,6 +328,8 @@ def job_fair_add_post(
         errors["title"] = [_("请填写岗位名称")]
     if openings is None or openings < 1:
         errors["openings"] = [_("招聘人数至少为 1")]
+    elif openings > MAX_HEADCOUNT:
+        errors["openings"] = [_too_many()]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -348,6 +357,8 @@ def job_fair_record_results(
     errors: dict[str, list[str]] = {}
     if visitors is None or visitors < 0:
         errors["visitors"] = [_("求职人数不能为负数")]
+    elif visitors > MAX_HEADCOUNT:
+        errors["visitors"] = [_too_many()]
     if intents is None or intents < 0:
         errors["intents"] = [_("达成意向人数不能为负数")]
     elif visitors is not None and intents > visitors:

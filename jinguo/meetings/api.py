@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -144,7 +145,10 @@ def _detail(request: Request, meeting_id: int, code: int = status.HTTP_200_OK) -
 
 def _people(user: User, ids: list[int], field: str) -> list[Person]:
     """Persons the caller may see; any other ID is an error (不存在), never silently dropped."""
-    people = list(person_list_visible(user=user).filter(pk__in=set(ids)))
+    # An id no key can hold (SQLite cannot even bind it in an IN list) is simply not found.
+    low, high = connection.ops.integer_field_range("BigAutoField")
+    keys = [pk for pk in set(ids) if low <= pk <= high]
+    people = list(person_list_visible(user=user).filter(pk__in=keys))
     if len(people) != len(set(ids)):
         raise ValidationError({field: [_("所选人员不存在")]})
     return people

@@ -8,6 +8,7 @@ an id outside the caller's scope is "不存在" (400), never silently accepted.
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +49,10 @@ AUDIENCE_HELP = gettext_lazy("executives 执委干部；residents 妇女群众�
 
 def _people(user: User, ids: list[int], field: str) -> list[Person]:
     wanted = set(ids)
-    found = list(person_list_visible(user=user).filter(pk__in=wanted))
+    # An id no key can hold (SQLite cannot even bind it in an IN list) is simply not found.
+    low, high = connection.ops.integer_field_range("BigAutoField")
+    keys = [pk for pk in wanted if low <= pk <= high]
+    found = list(person_list_visible(user=user).filter(pk__in=keys))
     if len(found) != len(wanted):
         raise ValidationError({field: [_("所选人员不存在")]})
     return found

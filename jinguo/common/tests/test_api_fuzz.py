@@ -2,21 +2,23 @@
 
 schemathesis generates requests from the schema drf-spectacular builds (valid ones and ones
 that break it) and sends them to the app in-process, signed in as a county cadre (宁国市: most
-of the cast's tree is hers). A failure names the operation and prints the request as a curl
-command; fix the app (a 400 with a message) and add a regression test in that app, rather than
-loosening this test.
+of the cast's tree is hers). Every path parameter names a real record in her scope (made by
+fuzz_records.py, once per operation), so the fuzzed bodies and query strings reach the rules
+behind the lookup; ids outside her scope are the authorisation matrix's business. A failure
+names the operation and prints the request as a curl command; fix the app (a 400 with a
+message) and add a regression test in that app, rather than loosening this test.
 """
 
-import datetime as dt
+import os
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.utils import timezone
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -24,17 +26,13 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from jinguo.activities import services as activities
-from jinguo.cases.services import case_report
-from jinguo.households.tests.factories import household
-from jinguo.people.models import Person
-from jinguo.points.services import lovebank_item_save
-from jinguo.visits.services import wish_collect
+from jinguo.common.tests.fuzz_records import maker
 
-# A few examples per operation keep the run under a minute on SQLite; `deterministic` makes them
-# the same on every run and machine, so a failure in CI is a failure on a laptop. For a deeper
-# search, raise the number (40 runs for about 15 minutes) and enable the coverage phase.
-EXAMPLES_PER_OPERATION = 5
+# A few examples per operation keep the run short on SQLite; `deterministic` makes them the
+# same on every run and machine, so a failure in CI is a failure on a laptop. For a deeper
+# search, raise the number (JINGUO_FUZZ_EXAMPLES=40 runs for about 15 minutes) and enable the
+# coverage phase.
+EXAMPLES_PER_OPERATION = int(os.environ.get("JINGUO_FUZZ_EXAMPLES", "5"))
 
 CONFIG = SchemathesisConfig.from_dict(
     {
@@ -54,8 +52,15 @@ def _openapi() -> dict:
         return SchemaGenerator().get_schema(request=None, public=True)
 
 
-schema = schemathesis.openapi.from_dict(_openapi(), config=CONFIG)
+OPENAPI = _openapi()
+schema = schemathesis.openapi.from_dict(OPENAPI, config=CONFIG)
 APP = WSGIHandler()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads the fuzz sends (photos, evidence) land in the test's directory."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -73,58 +78,49 @@ def signed_in(cast, client):
     request_finished.connect(close_old_connections)
 
 
-def _team(t: SimpleNamespace) -> int:
-    team = activities.team_create(actor=t.cast.songhe_chair, org=t.tree.songhe, name="志愿者服务队")
-    return team.pk
-
-
-def _membership(t: SimpleNamespace) -> int:
-    team = activities.team_create(actor=t.cast.songhe_chair, org=t.tree.songhe, name="服务队")
-    person = Person.objects.create(org=t.tree.wushan, name="李梅", gender="F")
-    return activities.membership_add(actor=t.cast.songhe_chair, team=team, person=person).pk
-
-
-# Records behind the path parameters, made only for the operations that name them: a random id
-# finds nothing, a real record takes the request past the lookup to the rules behind it. (The
-# other parameters keep their random ids: those operations are checked to answer 404 cleanly.)
-RECORDS: dict[str, Callable[[SimpleNamespace], int]] = {
-    "org_id": lambda t: t.tree.songhe.pk,
-    "person_id": lambda t: Person.objects.create(org=t.tree.wushan, name="汪秀兰", gender="F").pk,
-    "household_id": lambda t: household(t.tree.wushan, "WS-1").pk,
-    "wish_id": lambda t: wish_collect(
-        actor=t.cast.songhe_chair, content="一台轮椅", category="medical"
-    ).pk,
-    "case_id": lambda t: case_report(
-        actor=t.cast.songhe_chair, org=t.tree.songhe, kind="dispute_neighbour", title="地界"
-    ).pk,
-    "activity_id": lambda t: activities.activity_create(
-        actor=t.cast.songhe_chair,
-        org=t.tree.songhe,
-        kind="festival",
-        title="三八妇女节游园",
-        starts_on=timezone.localdate() - dt.timedelta(days=3),
-    ).pk,
-    "team_id": _team,
-    "membership_id": _membership,
-    "item_id": lambda t: lovebank_item_save(
-        actor=t.cast.songhe_chair, org=t.tree.songhe, name="大米", price=10, stock=5
-    ).pk,
-}
-
-
 @pytest.fixture
-def records(tree, cast) -> Callable[[str], int]:
-    """records(name) → the id of a record for that path parameter, made once per operation
-    (every example of the operation gets the same one)."""
-    made: dict[str, int] = {}
-    given = SimpleNamespace(tree=tree, cast=cast)
+def records(tree, cast, people) -> Callable[[str, str], Any]:
+    """records(path, name) → the id of a real record for path parameter `name` of the
+    operation at `path`, made on first use; every example of the operation (one test) gets
+    the same record, and the makers of one operation share theirs (a participant belongs to
+    the activity of the path)."""
+    made: dict[str, Any] = {}
 
-    def _get(name: str) -> int:
+    def _get(path: str, name: str) -> Any:
         if name not in made:
-            made[name] = RECORDS[name](given)
+            make = maker(path, name)
+            if make is None:
+                raise LookupError(f"fuzz_records.py has no maker for {{{name}}} of {path}")
+            given = SimpleNamespace(
+                tree=tree, cast=cast, people=people, record=lambda other: _get(path, other)
+            )
+            made[name] = make(given)
         return made[name]
 
     return _get
+
+
+def _with_path_parameters() -> list[Any]:
+    """(method, path, names of its path parameters) of every operation that has any."""
+    found = []
+    for path, item in OPENAPI["paths"].items():
+        for verb, operation in item.items():
+            names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
+            if names:
+                method = verb.upper()
+                found.append(pytest.param(method, path, names, id=f"{method} {path}"))
+    return found
+
+
+@pytest.mark.parametrize(("method", "path", "names"), _with_path_parameters())
+def test_every_path_parameter_has_a_record(method, path, names, cast, login, records):
+    """Each maker builds its record in the county cadre's scope and the operation finds it: an
+    empty request gets past the lookup. A new endpoint with a path parameter needs a maker in
+    fuzz_records.py, or this fails."""
+    url = path.format(**{name: records(path, name) for name in names})
+    client = login(cast.county_cadre)
+    response = client.generic(method, url, data="{}", content_type="application/json")
+    assert response.status_code != 404, (method, url, response.content[:300])
 
 
 @schema.parametrize()
@@ -133,7 +129,7 @@ def records(tree, cast) -> Callable[[str], int]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_operation_never_answers_with_a_server_error(case, signed_in, records):
-    for name in set(case.path_parameters or {}) & set(RECORDS):
-        case.path_parameters[name] = records(name)
+    for name in case.path_parameters or {}:
+        case.path_parameters[name] = records(case.operation.path, name)
     response = case.call(app=APP, **signed_in)
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])

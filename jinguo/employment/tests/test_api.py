@@ -108,3 +108,20 @@ def test_a_leader_gets_403_on_api_writes(api, cast, loan, fair):
         ).status_code
         == 403
     )
+
+
+def test_a_head_count_beyond_any_fair_is_a_400_and_nothing_is_written(api, cast, fair):
+    # Found by the API fuzz: a 37-digit visitor count overflowed the column (500 on both
+    # databases).
+    client, huge = api(cast.songhe_chair), 10**36
+    base = f"/api/v1/employment/fairs/{fair.pk}/"
+    results = client.post(base + "results/", {"visitors": huge, "intents": 1}, format="json")
+    assert results.status_code == 400
+    assert results.json()["extra"]["fields"]["visitors"] == ["人数不能超过100000"]
+    employer = client.post(base + "employers/", {"name": "茶厂"}, format="json")
+    body = {"employer": employer.json()["employers"][0]["id"], "title": "采茶", "openings": huge}
+    posts = client.post(base + "posts/", body, format="json")
+    assert posts.status_code == 400
+    assert posts.json()["extra"]["fields"]["openings"] == ["人数不能超过100000"]
+    fair.refresh_from_db()
+    assert fair.visitors is None and not fair.employers.get().posts.exists()

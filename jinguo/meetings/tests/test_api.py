@@ -89,6 +89,22 @@ def test_a_person_of_another_village_is_refused(login, cast, tree, people):
     assert answer.status_code == 400 and "residents" in answer.json()["extra"]["fields"]
 
 
+def test_a_person_id_beyond_any_key_is_a_400_not_a_server_error(login, cast, tree):
+    # Found by the API fuzz: SQLite cannot bind an integer above 2**63 - 1 in an IN list.
+    answer = post(
+        login(cast.songhe_chair),
+        "/api/v1/meetings/",
+        org=tree.songhe.pk,
+        kind="quarterly",
+        title="超大编号",
+        planned_at=timezone.now().isoformat(),
+        executives=[2**70],
+    )
+    assert answer.status_code == 400
+    assert answer.json()["extra"]["fields"]["executives"] == ["所选人员不存在"]
+    assert not Meeting.objects.filter(title="超大编号").exists()
+
+
 def test_gangkou_chair_gets_404_on_songhe_records(login, cast, meeting):
     r = resolution(meeting, "adopted")
     client = login(cast.gangkou_chair)

@@ -114,6 +114,20 @@ def test_a_person_out_of_scope_is_a_400_not_silently_accepted(plan, cast, people
     assert "people" in response.json()["extra"]["fields"]
 
 
+def test_a_person_id_beyond_any_key_is_a_400_not_a_server_error(plan, cast, people, api):
+    # Found by the API fuzz: SQLite cannot bind an integer above 2**63 - 1 in an IN list.
+    client, before = api(cast.songhe_chair), plan.b.enrolments.count()
+    for huge in (2**70, -(2**70)):
+        response = client.post(
+            f"/api/v1/trainings/courses/{plan.b.pk}/enrolments/",
+            {"people": [people.wushan_exec.pk, huge]},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert response.json()["extra"]["fields"]["people"] == ["所选人员不存在"]
+    assert plan.b.enrolments.count() == before
+
+
 def test_attendance_for_a_planned_session_is_a_400(plan, cast, api):
     planned = Session.objects.create(course=plan.b, held_on=START, hours=2, place="x")
     response = api(cast.songhe_chair).post(
