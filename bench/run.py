@@ -134,12 +134,13 @@ def _time_dashboard(username: str, requests: int, *, cold: bool) -> list[dict[st
     the comparison it fetches. `cold`: the cache is emptied before each visit, so the page
     computes the board and the second request the previous period (nobody opened this unit
     and period in the last 30 s); otherwise the page cache works as configured."""
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.test import Client
     from django.utils import timezone
 
     from jinguo.accounts.models import User
 
+    cache = caches["dashboard"]
     label, pages = dashboard_pages()
     if label == "/dashboard/":
         pages = ["/dashboard/", "/dashboard/changes/"]

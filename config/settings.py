@@ -183,6 +183,20 @@ JINGUO_IMPORTS_IN_THREAD = env_bool("JINGUO_IMPORTS_IN_THREAD", True)
 # younger than TALLY_MAX_AGE_SECONDS (0: always count live). Together: at most a minute behind.
 DASHBOARD_CACHE_SECONDS = env_int("JINGUO_DASHBOARD_CACHE_SECONDS", 30)
 TALLY_MAX_AGE_SECONDS = env_int("JINGUO_TALLY_MAX_AGE_SECONDS", 30)
+# Computed dashboards live in a database table shared by every web worker and by the refresher,
+# which recomputes the ones opened in the last DASHBOARD_WARM_SECONDS before they expire
+# (jinguo.reports.warming): a returning cadre is served from the cache. The default cache stays
+# per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboard": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jinguo_dashboard_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+    },
+}
+DASHBOARD_WARM_SECONDS = env_int("JINGUO_DASHBOARD_WARM_SECONDS", 3600)
+DASHBOARD_WARM_LIMIT = env_int("JINGUO_DASHBOARD_WARM_LIMIT", 40)
 if DASHBOARD_CACHE_SECONDS + TALLY_MAX_AGE_SECONDS > 60:
     raise ValueError(
         "JINGUO_DASHBOARD_CACHE_SECONDS + JINGUO_TALLY_MAX_AGE_SECONDS must not exceed 60 "

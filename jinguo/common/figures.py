@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Aggregate, Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,14 @@ def figure_url(base: str, **params: Any) -> str:
 def count_each(
     queryset: QuerySet[Any],
     conditions: Mapping[str, Q],
-    extra: Mapping[str, Aggregate] | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Per key, how many rows of `queryset` meet its condition (an empty Q: all of them), and
     the `extra` aggregates: one query for all of them (COUNT … FILTER) instead of one per
     figure, which is what a cold dashboard pays for.
 
     Distinct: a condition that follows a multi-valued relation must not count a row twice."""
-    aggregates: dict[str, Aggregate] = {
+    aggregates: dict[str, Any] = {
         key: Count("pk", filter=q or None, distinct=True) for key, q in conditions.items()
     }
     aggregates |= extra or {}

@@ -62,3 +62,21 @@ class TallyRun(models.Model):
 
     def __str__(self) -> str:
         return f"tallies {self.started_at:%Y-%m-%d %H:%M:%S} ({self.seconds:.2f} s)"
+
+
+class DashboardOpened(models.Model):
+    """A dashboard (scope, org, period, language) someone opened lately: the refresher
+    recomputes it into the shared cache before its copy expires (jinguo.reports.warming), so
+    the next visit is served from the cache instead of computing ≈50 queries. `user` is whom it
+    is computed as: everyone who shares the cache key sees the same page."""
+
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    org = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    language = models.CharField(max_length=16)
+    opened_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, Substr
 from django.utils.translation import get_language
@@ -565,22 +565,25 @@ class Dashboard:
     trends: dict[str, list[int]]
 
 
-def _cache_key(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> str:
-    # What a user sees is decided by her unit and role (scope_q), except a grid member's, who
-    # also sees the households she covers elsewhere: hers is cached for her alone.
+def dashboard_key(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> str:
+    """Who shares a computed dashboard: what a user sees is decided by her unit and role
+    (scope_q), except a grid member's, who also sees the households she covers elsewhere:
+    hers is cached for her alone."""
     who = f"u{user.pk}" if user.role == Role.GRID_MEMBER else f"o{user.org_id}"
     return f"dashboard:{who}:{user.role}:{org.pk}:{start}:{end}:{get_language()}"
 
 
-def _cached(key: str, compute: Callable[[], Any]) -> Any:
+def _cached(key: str, compute: Callable[[], Any], *, refresh: bool = False) -> Any:
+    """From the shared cache (settings.CACHES["dashboard"]) unless `refresh` (the warmer)."""
     seconds = int(getattr(settings, "DASHBOARD_CACHE_SECONDS", 30))
-    if seconds:
-        hit = cache.get(key)
+    store = caches["dashboard"]
+    if seconds and not refresh:
+        hit = store.get(key)
         if hit is not None:
             return hit
     value = compute()
     if seconds:
-        cache.set(key, value, seconds)
+        store.set(key, value, seconds)
     return value
 
 
@@ -597,7 +600,9 @@ def _plain(sections: list[Section]) -> list[Section]:
     return sections
 
 
-def dashboard_board(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Dashboard:
+def dashboard_board(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, refresh: bool = False
+) -> Dashboard:
     """Sections and trends without the comparison (`changes` empty): what the page shows at
     once. Kept in the cache for DASHBOARD_CACHE_SECONDS (30 by default, 0 to switch off) per
     scope, org and period; with the tallies' own limit (TALLY_MAX_AGE_SECONDS, 30) a figure is
@@ -610,25 +615,25 @@ def dashboard_board(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -
             trends=monthly_trends(user=user, org=org, year=end.year),
         )
 
-    key = _cache_key(user=user, org=org, start=start, end=end)
-    return cast(Dashboard, _cached(key + ":board", compute))
+    key = dashboard_key(user=user, org=org, start=start, end=end)
+    return cast(Dashboard, _cached(key + ":board", compute, refresh=refresh))
 
 
 def dashboard_changes(
-    *, user: User, org: OrgUnit, start: dt.date, end: dt.date
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, refresh: bool = False
 ) -> dict[str, Change]:
     """The comparison with the previous period, on its own: the page fetches it right after it
     has shown the figures (the board is then a cache hit), so neither request computes both
     periods. Cached like the board."""
-    board = dashboard_board(user=user, org=org, start=start, end=end)
+    board = dashboard_board(user=user, org=org, start=start, end=end, refresh=refresh)
 
     def compute() -> dict[str, Change]:
         return dashboard_comparison(
             user=user, org=org, start=start, end=end, sections=board.sections
         )
 
-    key = _cache_key(user=user, org=org, start=start, end=end)
-    return cast(dict[str, Change], _cached(key + ":changes", compute))
+    key = dashboard_key(user=user, org=org, start=start, end=end)
+    return cast(dict[str, Change], _cached(key + ":changes", compute, refresh=refresh))
 
 
 def dashboard_cached(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Dashboard:

@@ -15,7 +15,7 @@ from jinguo.common.params import org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_breadcrumbs
-from jinguo.reports import selectors
+from jinguo.reports import selectors, warming
 from jinguo.reports.selectors import Change, Section
 
 
@@ -60,6 +60,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     org, start, end = _params(request)
     user = request.user
     board = selectors.dashboard_board(user=user, org=org, start=start, end=end)
+    warming.dashboard_opened(user=user, org=org, start=start, end=end)  # kept warm a while
     prev_start, prev_end = selectors.previous_period(start, end)
     rows = [
         (section, [(f, f.key in section.snapshot, _dom_id(f.key)) for f in section.figures])

@@ -248,7 +248,9 @@ def test_api_refuses_admins_without_business_scope(world, cast, client):
 def test_cached_dashboard_is_reused_per_user_but_scope_is_still_checked(
     world, cast, tree, login, settings, count_queries
 ):
-    from django.core.cache import cache
+    from django.core.cache import caches
+
+    cache = caches["dashboard"]
 
     cache.clear()
     settings.DASHBOARD_CACHE_SECONDS = 60
@@ -269,10 +271,10 @@ def test_grid_member_sees_the_dashboard_of_her_grid(world, cast, tree, login):
 def test_users_of_one_unit_and_role_share_a_cache_entry_but_grid_members_do_not(cast, tree):
     from types import SimpleNamespace
 
-    from jinguo.reports.selectors import _cache_key
+    from jinguo.reports.selectors import dashboard_key
 
     def key(user) -> str:
-        return _cache_key(user=user, org=tree.songhe, start=past(30), end=TODAY)
+        return dashboard_key(user=user, org=tree.songhe, start=past(30), end=TODAY)
 
     chair = cast.songhe_chair
     colleague = SimpleNamespace(pk=chair.pk + 1000, org_id=chair.org_id, role=chair.role)
@@ -306,7 +308,9 @@ def test_the_comparison_is_scoped_like_the_page(world, cast, tree, login):
 def test_the_comparison_request_reuses_the_cached_board(
     world, cast, tree, login, settings, count_queries
 ):
-    from django.core.cache import cache
+    from django.core.cache import caches
+
+    cache = caches["dashboard"]
 
     cache.clear()
     settings.DASHBOARD_CACHE_SECONDS = 30

@@ -3,7 +3,8 @@
 Once (for cron), or in a loop every SECONDS (a service next to the web server). The dashboard
 shows the tallies only while the latest run is younger than TALLY_MAX_AGE_SECONDS (30 by
 default), so the loop must run more often than that: `--every 20`. When no refresher runs, the
-dashboard still answers, counting live (slower on a large city, never stale)."""
+dashboard still answers, counting live (slower on a large city, never stale). In the loop,
+each refresh is followed by recomputing the dashboards opened lately (jinguo.reports.warming)."""
 
 import logging
 import time
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 
 from jinguo.reports.tallies import tallies_refresh
+from jinguo.reports.warming import dashboards_warm
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,21 @@ class Command(BaseCommand):
             else:
                 kind = "全部" if run.full else "增量"
                 self.stdout.write(f"汇总表已刷新（{kind}），用时 {run.seconds:.2f} 秒")
+                if every:
+                    self._warm()
             if not every:
                 return
             full = False
             time.sleep(every)
+
+    def _warm(self) -> None:
+        """In the loop, right after the tallies: the dashboards opened lately, recomputed."""
+        started = time.perf_counter()
+        try:
+            warmed = dashboards_warm()
+        except Exception:  # a failing dashboard must not stop the tallies
+            log.exception("dashboards_warm failed")
+            close_old_connections()
+            return
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"已预先计算 {warmed} 个看板，用时 {seconds:.2f} 秒")
