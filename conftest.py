@@ -112,13 +112,14 @@ def login(client):
 
 @pytest.fixture
 def default_categories(db):
-    """The key-household categories the migration creates. Transactional tests empty every
-    table when they end, so a test that runs after one asks for them again."""
+    """The key-household categories the migrations create (and mark sensitive). Transactional
+    tests empty every table when they end, so a test that runs after one asks for them again."""
     from importlib import import_module
 
     from django.apps import apps
 
-    import_module("jinguo.households.migrations.0003_default_categories").create(apps, None)
+    for migration in ("0003_default_categories", "0005_category_sensitive"):
+        import_module(f"jinguo.households.migrations.{migration}").create(apps, None)
 
 
 @pytest.fixture
