@@ -45,6 +45,24 @@ class VisitMonthTally(models.Model):
         return f"{self.org_id} {self.month:%Y-%m}: {self.visits}"
 
 
+class VisitMonthRollup(models.Model):
+    """Visits per month of a whole top-level subtree (the city, each county): the sums of its
+    VisitMonthTally rows, written by the same refresh, so that a city's trend reads twelve rows
+    instead of summing a hundred thousand. Units deeper down sum their few tallies directly."""
+
+    org = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    visits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "month"], name="visit_month_rollup_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.month:%Y-%m}: {self.visits} (subtree)"
+
+
 class TallyRun(models.Model):
     """One refresh. `visit_max_id` is the largest visit id seen when it started: the next runs
     recount the months touched by visits above the one of two runs back (an overlap, so that a

@@ -19,19 +19,22 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import Length, Substr, TruncMonth
 from django.utils import timezone
 
 from jinguo.households.models import GridAssignment, Household, HouseholdAssignment
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
-from jinguo.reports.models import TallyRun, UnitTally, VisitMonthTally
+from jinguo.reports.models import TallyRun, UnitTally, VisitMonthRollup, VisitMonthTally
 from jinguo.visits.models import Visit
 
 FIELDS = ("households", "assigned", "planned", "overdue", "grids", "staffed")
 GRID_KINDS = (Kind.GRID, Kind.MICRO_GRID)
 RUNS_KEPT = 100
+# Subtrees of units this deep or less (the city, its counties) get their monthly visits summed
+# at refresh time (VisitMonthRollup): below that a subtree has few enough tallies to sum live.
+ROLLUP_DEPTH = 2
 
 
 def max_age_seconds() -> int:
@@ -167,6 +170,34 @@ def _refresh_months(*, since_id: int | None) -> None:
     _write_months({p: n for p, n in counts.items() if p in touched}, touched)
 
 
+def _write_rollups() -> None:
+    """Recompute VisitMonthRollup from the tallies just written: one grouped query per level
+    (a few hundred rows), written only where they changed, like the tallies."""
+    top = OrgUnit.objects.annotate(n=Length("path")).filter(n__lte=tree.SEGMENT * ROLLUP_DEPTH)
+    units = dict(top.values_list("path", "pk"))
+    counts: dict[tuple[int, dt.date], int] = {}
+    for level in range(1, ROLLUP_DEPTH + 1):
+        sums = (
+            VisitMonthTally.objects.annotate(prefix=Substr("org__path", 1, tree.SEGMENT * level))
+            .values_list("prefix", "month")
+            .annotate(n=Sum("visits"))
+            .order_by()
+        )
+        counts |= {(units[p], month): n for p, month, n in sums if p in units and n}
+    stored = {(r.org_id, r.month): r for r in VisitMonthRollup.objects.all()}
+    VisitMonthRollup.objects.bulk_create(
+        VisitMonthRollup(org_id=org_id, month=month, visits=n)
+        for (org_id, month), n in counts.items()
+        if (org_id, month) not in stored
+    )
+    changed = [r for pair, r in stored.items() if pair in counts and r.visits != counts[pair]]
+    for row in changed:
+        row.visits = counts[(row.org_id, row.month)]
+    VisitMonthRollup.objects.bulk_update(changed, ["visits"])
+    gone = [r.pk for pair, r in stored.items() if pair not in counts]
+    VisitMonthRollup.objects.filter(pk__in=gone).delete()
+
+
 def _since_id(*, today: dt.date, full: bool) -> int | None:
     """Recount visits above the watermark of two runs back; None: recount everything (first
     run, first run of the day, or asked for)."""
@@ -187,6 +218,7 @@ def tallies_refresh(*, today: dt.date | None = None, full: bool = False) -> Tall
     since_id = _since_id(today=today, full=full)
     _write_units(_unit_counts(today))
     _refresh_months(since_id=since_id)
+    _write_rollups()
     if since_id is None and connection.vendor == "postgresql":
         # Fresh statistics, or the planner guesses a handful of rows for a city's year.
         with connection.cursor() as cursor:
@@ -257,12 +289,19 @@ def unit_tallies(*, org: OrgUnit) -> tuple[TallyCounts, dict[str, TallyCounts]]:
 def visit_months(*, org: OrgUnit, year: int) -> list[int]:
     """Visits per month of `year` recorded in `org`'s subtree, from the tallies."""
     months = [0] * 12
-    rows = (
-        VisitMonthTally.objects.filter(org.subtree_q("org__"), month__year=year)
-        .values_list("month")
-        .annotate(n=Sum("visits"))
-        .order_by()
-    )
+    rows: Iterable[tuple[dt.date, int]]
+    if tree.depth(org.path) <= ROLLUP_DEPTH:  # summed by the refresh
+        rows = VisitMonthRollup.objects.filter(org=org, month__year=year).values_list(
+            "month", "visits"
+        )
+    else:
+        rows = (
+            VisitMonthTally.objects.filter(org.subtree_q("org__"), month__year=year)
+            .values_list("month")
+            .annotate(n=Sum("visits"))
+            .order_by()
+            .values_list("month", "n")
+        )
     for month, n in rows:
         months[month.month - 1] = n
     return months

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from jinguo.households import services as household_services
-from jinguo.households.models import Category
+from jinguo.households.models import Category, Household
 from jinguo.reports import selectors, tallies
-from jinguo.reports.models import TallyRun, VisitMonthTally
+from jinguo.reports.models import TallyRun, VisitMonthRollup, VisitMonthTally
 from jinguo.visits import services as visit_services
 from jinguo.visits.models import Visit
 
@@ -225,3 +225,41 @@ def test_each_grid_figure_links_to_exactly_the_grids_it_counts(cast, tree, ledge
     figure = next(f for s in sections for f in s.figures if f.key == key)
     page = login(cast.songhe_chair).get(figure.url)
     assert page.context["page"].paginator.count == figure.value
+
+
+def test_city_and_county_trends_come_from_the_rollups_and_equal_the_tallies(
+    cast, tree, ledger, count_queries
+):
+    visit_services.visit_log(
+        actor=cast.gangkou_chair,
+        household=Household.objects.get(number="GK001"),
+        channel="home",
+        services=["care"],
+    )
+    tallies.tallies_refresh()
+    month = TODAY.month - 1
+    for org in (tree.city, tree.ningguo):
+        result: dict[str, list[int]] = {}
+
+        def read(org=org, result=result) -> None:
+            result["months"] = tallies.visit_months(org=org, year=TODAY.year)
+
+        assert count_queries(read) == 1
+        visits = Visit.objects.filter(org__path__startswith=org.path).count()
+        assert result["months"][month] == visits == 2
+    assert tallies.visit_months(org=tree.langxi, year=TODAY.year)[month] == 0
+    assert tallies.visit_months(org=tree.helixi, year=TODAY.year)[month] == 2  # summed live
+
+
+def test_rollups_follow_new_visits_and_write_only_what_changed(cast, tree, ledger):
+    tallies.tallies_refresh()
+    tallies.tallies_refresh()
+    before = {r.pk: r.visits for r in VisitMonthRollup.objects.all()}
+    visit_services.visit_log(
+        actor=cast.wushan_member, household=ledger[1], channel="phone", services=["care"]
+    )
+    tallies.tallies_refresh()
+    after = {r.pk: r.visits for r in VisitMonthRollup.objects.all()}
+    assert after.keys() == before.keys()  # updated in place, not deleted and inserted
+    assert sorted(after.values()) == [v + 1 for v in sorted(before.values())]
+    assert tallies.visit_months(org=tree.city, year=TODAY.year)[TODAY.month - 1] == 2
