@@ -38,9 +38,10 @@ def count_each(
     the `extra` aggregates: one query for all of them (COUNT … FILTER) instead of one per
     figure, which is what a cold dashboard pays for.
 
-    Distinct: a condition that follows a multi-valued relation must not count a row twice."""
+    A condition must not follow a multi-valued relation (the join would count a row once per
+    related row): use Exists for those, as the apps' figure filters do."""
     aggregates: dict[str, Any] = {
-        key: Count("pk", filter=q or None, distinct=True) for key, q in conditions.items()
+        key: Count("pk", filter=q or None) for key, q in conditions.items()
     }
     aggregates |= extra or {}
     if not aggregates:
