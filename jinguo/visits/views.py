@@ -58,7 +58,7 @@ def todo(request: AuthedRequest) -> HttpResponse:
         # listed by visit_list, not households to visit.
         return redirect(f"{reverse('visits:list')}?{request.GET.urlencode()}")
     org = _org_param(request, default_own=False)
-    rows = selectors.visit_todo(user=request.user, org=org)[:300]
+    rows = selectors.household_rows(selectors.visit_todo(user=request.user, org=org))[:300]
     context = {"rows": rows, "org": org, "today": timezone.localdate()}
     return render(request, "visits/todo.html", context)
 
@@ -102,7 +102,8 @@ def overdue(request: AuthedRequest) -> HttpResponse:
 
 def _picker(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:50]
-    rows = selectors.household_picker(user=request.user, query=query)[:50]
+    picked = selectors.household_picker(user=request.user, query=query)
+    rows = selectors.household_rows(picked, "is_overdue", "mine")[:50]
     context = {"rows": rows, "query": query, "today": timezone.localdate()}
     fragment = request.headers.get("HX-Request")
     return render(request, "visits/picker_rows.html" if fragment else "visits/picker.html", context)

@@ -1,9 +1,19 @@
+"""Template helpers of the case pages. The list's rows are rendered here in Python (escaped by
+format_html): through the template they cost ≈15,000 Python calls a 50-row page, a third of
+them in Django's get_FOO_display, which re-translates every choice to look one up."""
+
 import datetime as dt
+from collections.abc import Iterable
 
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
-from jinguo.cases.models import Case
+from jinguo.cases.models import Case, CaseKind
 from jinguo.cases.selectors import Clock, case_clock
+from jinguo.common.html import url_for_pk
 
 register = template.Library()
 
@@ -11,3 +21,73 @@ register = template.Library()
 @register.filter
 def clock(case: Case, now: dt.datetime) -> Clock:
     return case_clock(case, now)
+
+
+def _labels(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
+    """value → label in the current language (what get_FOO_display shows)."""
+    return {value: str(label) for value, label in choices}
+
+
+class _Badges:
+    """The badge words, translated once per page rather than once per row."""
+
+    def __init__(self) -> None:
+        self.status = _labels(Case.Status.choices)
+        self.overdue, self.warning = _("超期"), _("临期")
+        self.red, self.yellow, self.high_risk = _("红牌督办"), _("黄牌督办"), _("高风险")
+
+    def html(self, case: Case, clock: Clock) -> SafeString:
+        """Status, time limit (超期/临期), supervision (红牌/黄牌督办), high risk."""
+        flags: list[tuple[str, str]] = []
+        if clock.is_overdue:
+            flags.append(("danger", self.overdue))
+        elif clock.is_warning:
+            flags.append(("warning", self.warning))
+        if case.supervision == Case.Supervision.RED:
+            flags.append(("danger", self.red))
+        elif case.supervision == Case.Supervision.YELLOW:
+            flags.append(("warning", self.yellow))
+        if case.is_high_risk:
+            flags.append(("dark", self.high_risk))
+        return format_html(
+            '<span class="badge text-bg-light">{}</span>{}',
+            self.status.get(case.status, case.status),
+            format_html_join("", ' <span class="badge text-bg-{}">{}</span>', flags),
+        )
+
+
+@register.simple_tag
+def case_badges(case: Case, clock: Clock) -> SafeString:
+    return _Badges().html(case, clock)
+
+
+@register.simple_tag
+def case_rows(cases: Iterable[Case], now: dt.datetime) -> SafeString:
+    """The list's rows (cases/case_rows.html): title and badges, number, kind, handling unit,
+    assignee and time limit, each a link to the case. Needs org and assignee selected."""
+    badges, kinds, limit = _Badges(), _labels(CaseKind.choices), _("时限")
+    detail = url_for_pk("cases:detail")
+    return format_html_join(
+        "\n",
+        '<a class="list-group-item list-group-item-action" href="{}">\n'
+        '    <div class="d-flex justify-content-between gap-2">\n'
+        "      <strong>{}</strong>\n"
+        "      <span>{}</span>\n"
+        "    </div>\n"
+        '    <div class="small text-muted">{} · {} · {}{} · {} {}</div>\n'
+        "  </a>",
+        (
+            (
+                detail(c.pk),
+                c.title,
+                badges.html(c, case_clock(c, now)),
+                c.number,
+                kinds.get(c.kind, c.kind),
+                c.org.name,
+                format_html(" · {}", c.assignee.name) if c.assignee else "",
+                limit,
+                timezone.localtime(c.due_at).strftime("%Y-%m-%d"),
+            )
+            for c in cases
+        ),
+    )

@@ -1,5 +1,16 @@
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms, template
-from django.utils.safestring import SafeString
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from jinguo.accounts.models import User
 
 register = template.Library()
 
@@ -17,3 +28,61 @@ def bs(field: forms.BoundField) -> SafeString:
     if field.errors:
         css += " is-invalid"
     return field.as_widget(attrs={"class": css})
+
+
+@register.simple_tag
+def options(items: Iterable[Any], selected: object = None) -> SafeString:
+    """<option value="pk">name</option> for each of `items` (model instances, or dicts from
+    .values("pk", "name")), the one whose pk is `selected` marked selected. The same loop in a
+    template costs some thirty Python calls an option; a filter may offer hundreds of grids."""
+    rows = (
+        (item["pk"], item["name"]) if isinstance(item, dict) else (item.pk, item.name)
+        for item in items
+    )
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk == selected else "", name) for pk, name in rows),
+    )
+
+
+# --- the menu ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavUser:
+    """All common/nav_items.html may read of the user: the menu is cached per these values."""
+
+    role: str
+    org_id: int | None
+    person_id: bool  # only whether she is a person (我的积分)
+    has_business_scope: bool
+
+
+_NAV_CACHE: dict[tuple[object, ...], SafeString] = {}
+_NAV_CACHE_SIZE = 4096
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context: template.Context) -> SafeString:
+    """The menu items (common/nav_items.html) of the signed-in user. Its fifty-odd {% url %} and
+    {% translate %} tags would be paid on every page: it is rendered once per process for each
+    language, URL configuration, role, unit and whether the user is a person, which is all it
+    reads (NavUser). Not cached with DEBUG on, so that template edits show at once."""
+    user: User = context["user"]
+    nav_user = NavUser(
+        role=str(user.role),
+        org_id=user.org_id,
+        person_id=bool(user.person_id),
+        has_business_scope=user.has_business_scope,
+    )
+    key = (get_language(), get_script_prefix(), get_urlconf(), nav_user)
+    html = _NAV_CACHE.get(key)
+    if html is None:
+        # A template's output, escaped as it was rendered.
+        html = mark_safe(render_to_string("common/nav_items.html", {"user": nav_user}))  # noqa: S308
+        if not settings.DEBUG:
+            if len(_NAV_CACHE) >= _NAV_CACHE_SIZE:
+                _NAV_CACHE.clear()
+            _NAV_CACHE[key] = html
+    return html

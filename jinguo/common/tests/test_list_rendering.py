@@ -1,0 +1,97 @@
+"""The list pages' rows and menu rendered in Python (common.templatetags.jinguo, case_tags,
+visit_tags, ledger_tags) rather than per-row templates: still escaped, masked, translated,
+and the menu cached without mixing roles or languages."""
+
+import datetime as dt
+from collections import namedtuple
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.urls import reverse
+
+from jinguo.cases.tests.factories import report, resolved
+from jinguo.common import pagination
+from jinguo.common.html import url_for_pk
+from jinguo.common.pagination import CachedCountPaginator
+from jinguo.common.templatetags.jinguo import options
+from jinguo.households.models import Household
+from jinguo.households.tests.factories import household
+from jinguo.people.models import Person
+from jinguo.visits.templatetags.visit_tags import visit_household_rows
+
+
+def test_the_menu_is_the_cadres_for_a_cadre_and_not_for_a_grid_member_after_her(cast, login):
+    assert "积分审核" in login(cast.songhe_chair).get(reverse("home")).content.decode()
+    html = login(cast.wushan_member).get(reverse("cases:list")).content.decode()
+    assert "积分审核" not in html and "我的积分" not in html and "纠纷诉求" in html
+
+
+def test_the_menu_follows_the_chosen_language(cast, login):
+    client = login(cast.songhe_chair)
+    assert "积分审核" in client.get(reverse("cases:list")).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("cases:list")).content.decode()
+    assert "Points review" in html and "积分审核" not in html
+
+
+def test_options_escape_names_and_mark_the_selected_one():
+    html = options([{"pk": 1, "name": "<b>一组</b>"}, {"pk": 2, "name": "二组"}], 2)
+    assert html == (
+        '<option value="1">&lt;b&gt;一组&lt;/b&gt;</option><option value="2" selected>二组</option>'
+    )
+
+
+def test_url_for_pk_gives_what_reverse_gives():
+    assert url_for_pk("cases:detail")(42) == reverse("cases:detail", args=[42])
+
+
+def test_the_case_list_escapes_titles_and_does_not_query_per_row(cast, tree, login, count_queries):
+    mediator = Person.objects.create(org=tree.songhe, name="调解员<甲>", gender="F")
+    report(tree.songhe, title="<script>alert(1)</script>")
+    client = login(cast.songhe_chair)
+    few = count_queries(lambda: client.get(reverse("cases:list")))
+    for _i in range(4):
+        resolved(tree.wushan, mediator)
+    html = client.get(reverse("cases:list")).content.decode()
+    assert count_queries(lambda: client.get(reverse("cases:list"))) == few
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "调解员&lt;甲&gt;" in html and "办结反馈" in html
+
+
+Row = namedtuple(
+    "Row", "pk number grid_id grid__name head_id head__name head__birth_date last_visit due"
+)
+
+
+def test_the_visit_rows_mask_a_minor_head_for_a_cadre_only(cast):
+    today = dt.date(2026, 5, 10)
+    child = Row(1, "WS-<1>", 9, "巫山组", 7, "王小红", dt.date(2015, 1, 1), None, today)
+    late = Row(2, "WS-2", 9, "巫山组", None, "", None, dt.date(2026, 5, 1), dt.date(2026, 5, 3))
+    html = visit_household_rows([child, late], today, cast.songhe_chair)
+    assert "王*" in html and "王小红" not in html and "WS-&lt;1&gt;" in html
+    assert "list-group-item-danger" in html and "逾期 05-03" in html and "上次 05-01" in html
+    assert "王小红" in visit_household_rows([child], today, cast.wushan_member)
+
+
+@pytest.fixture
+def big(monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_CACHE_FROM", 2)
+    yield
+    cache.clear()
+
+
+def test_a_large_count_is_kept_for_a_while_and_a_small_one_is_exact(tree, big):
+    household(tree.wushan, "A-1")
+    assert CachedCountPaginator(Household.objects.all(), 50).count == 1
+    household(tree.wushan, "A-2")
+    assert CachedCountPaginator(Household.objects.all(), 50).count == 2  # not kept below 2
+    household(tree.wushan, "A-3")
+    assert CachedCountPaginator(Household.objects.all(), 50).count == 2  # kept
+    assert CachedCountPaginator(Household.objects.filter(grid=tree.wushan), 50).count == 3
+    assert Paginator(Household.objects.all(), 50).count == 3
+
+
+def test_a_query_that_cannot_match_counts_zero(tree):
+    assert CachedCountPaginator(Household.objects.filter(pk__in=[]), 50).count == 0
