@@ -100,12 +100,16 @@ def api_org(user: User, org_id: int | None, *, for_write: bool = False) -> "OrgU
 
 
 def api_paginated(
-    view: APIView, queryset: QuerySet[Any], serializer: type[serializers.Serializer]
+    view: APIView,
+    queryset: QuerySet[Any],
+    serializer: type[serializers.Serializer],
+    context: dict[str, Any] | None = None,
 ) -> Response:
     # Paging views also set `pagination_class = StandardPagination`: the schema reads it.
     paginator = StandardPagination()
     page = paginator.paginate_queryset(queryset, view.request, view=view)
-    return paginator.get_paginated_response(serializer(page, many=True).data)
+    data = serializer(page, many=True, context=context or {}).data
+    return paginator.get_paginated_response(data)
 
 
 def api_route(route: str, name: str, *views: type[APIView]) -> list[URLPattern]:

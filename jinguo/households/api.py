@@ -2,13 +2,16 @@
 
 Households come through `household_get_for_user` and units through the orgs/grids fetch-and-check
 selectors, so anything outside the caller's scope is a 404 like a missing record, and read-only
-roles get a 403 on every write. ID and phone numbers are always masked here.
+roles get a 403 on every write. ID and phone numbers are always masked here; sensitive
+categories and minors' names are masked unless the caller sees them in clear (households.policy),
+or a cadre reveals one household with a reason (household_unmask: audited, never cached).
 """
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
@@ -27,15 +30,43 @@ from jinguo.common.api import (
     api_route,
     api_user,
 )
-from jinguo.households import selectors
+from jinguo.households import masking, selectors
 from jinguo.households.models import Household, HouseholdAssignment, Resident
-from jinguo.households.services import household_assign, household_create
+from jinguo.households.policy import may_reveal_sensitive, sees_sensitive
+from jinguo.households.services import (
+    household_assign,
+    household_create,
+    household_unmask,
+    sensitive_list_record,
+)
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.masking import mask_id, mask_phone
 
 TAGS = ["households"]
 Kind = HouseholdAssignment.Kind
+
+
+def _shown(user: Any) -> dict[str, bool]:
+    """The serializers' context: whether sensitive details go out in clear (default: masked)."""
+    return {"clear": sees_sensitive(user)}
+
+
+@extend_schema_serializer(component_name="HouseholdCategory")
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        allow_null=True, help_text=gettext_lazy("敏感类别对无权查看者为空")
+    )
+    name = serializers.CharField(help_text=gettext_lazy("敏感类别对无权查看者显示为“敏感类别”"))
+
+
+def _categories(household: Household, *, clear: bool) -> list[dict[str, Any]]:
+    categories = list(household.categories.all())  # prefetched by the list
+    if clear:
+        return [{"id": c.pk, "name": c.name} for c in categories]
+    names = masking.category_names(categories, clear=False)
+    ids = {c.name: c.pk for c in categories if not c.sensitive}
+    return [{"id": ids.get(name), "name": name} for name in names]
 
 
 @extend_schema_serializer(component_name="HouseholdAssignment")
@@ -95,9 +126,22 @@ class HouseholdListApi(APIView):
         relocated = serializers.BooleanField(source="is_relocated")
         address = serializers.CharField()
         living_address = serializers.CharField()
-        head = RefSerializer(allow_null=True)
-        categories = RefSerializer(many=True, source="categories.all")
+        head = serializers.SerializerMethodField()
+        categories = serializers.SerializerMethodField()
         executives = serializers.SerializerMethodField()
+
+        @extend_schema_field(RefSerializer(allow_null=True))
+        def get_head(self, household: Household) -> dict[str, Any] | None:
+            """A minor head of household by family name only (张*), unless shown in clear."""
+            head = household.head
+            if head is None:
+                return None
+            clear = self.context.get("clear", False)
+            return {"id": head.pk, "name": masking.resident_name(head, clear=clear)}
+
+        @extend_schema_field(CategorySerializer(many=True))
+        def get_categories(self, household: Household) -> list[dict[str, Any]]:
+            return _categories(household, clear=self.context.get("clear", False))
 
         @extend_schema_field(AssignmentSerializer(many=True))
         def get_executives(self, household: Household) -> list[dict[str, Any]]:
@@ -131,18 +175,24 @@ class HouseholdListApi(APIView):
             uncovered=wanted.get("uncovered"),
             over_quota=wanted.get("over_quota"),
         )
+        if "category" in resolved:  # a sensitive category's list names who holds it: audited
+            org = resolved.get("grid") or resolved.get("org") or user.org
+            sensitive_list_record(actor=user, category=resolved["category"], org=org)
         households = selectors.household_list(user=user, **resolved)
-        return api_paginated(self, households, self.OutputSerializer)
+        return api_paginated(self, households, self.OutputSerializer, _shown(user))
 
 
 @extend_schema_serializer(component_name="HouseholdResident")
 class ResidentSerializer(serializers.Serializer):
     person = serializers.IntegerField(source="person_id")
-    name = serializers.CharField(source="person.name")
+    name = serializers.SerializerMethodField(help_text=gettext_lazy("未成年人对无权查看者只显示姓"))
     relation = serializers.ChoiceField(choices=Resident.Relation.choices)
     relation_label = serializers.CharField(source="get_relation_display")
     id_number = serializers.SerializerMethodField(help_text=gettext_lazy("已隐藏中间位"))
     phone = serializers.SerializerMethodField(help_text=gettext_lazy("已隐藏中间位"))
+
+    def get_name(self, resident: Resident) -> str:
+        return masking.resident_name(resident.person, clear=self.context.get("clear", False))
 
     def get_id_number(self, resident: Resident) -> str:
         return mask_id(resident.person.id_number)
@@ -161,7 +211,8 @@ class HouseholdDetailApi(APIView):
         @extend_schema_field(ResidentSerializer(many=True))
         def get_residents(self, household: Household) -> list[dict[str, Any]]:
             rows = selectors.household_residents(household=household)
-            return ResidentSerializer(rows, many=True).data  # type: ignore[return-value]
+            serializer = ResidentSerializer(rows, many=True, context=self.context)
+            return serializer.data  # type: ignore[return-value]
 
         @extend_schema_field(AssignmentSerializer(many=True))
         def get_assignments(self, household: Household) -> list[dict[str, Any]]:
@@ -176,10 +227,46 @@ class HouseholdDetailApi(APIView):
         responses={200: OutputSerializer, **ERRORS},
     )
     def get(self, request: Request, household_id: int) -> Response:
-        household = selectors.household_get_for_user(
-            user=api_user(request), household_id=household_id
-        )
-        return Response(self.OutputSerializer(household).data)
+        user = api_user(request)
+        household = selectors.household_get_for_user(user=user, household_id=household_id)
+        return Response(self.OutputSerializer(household, context=_shown(user)).data)
+
+
+class HouseholdUnmaskApi(APIView):
+    @extend_schema_serializer(component_name="HouseholdUnmaskInput")
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(help_text=gettext_lazy("查看原因，记入审计日志"))
+
+    @extend_schema_serializer(component_name="HouseholdSensitive")
+    class OutputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="HouseholdMinor")
+        class MinorSerializer(serializers.Serializer):
+            person = serializers.IntegerField(source="person_id")
+            name = serializers.CharField(source="person.name")
+            relation = serializers.ChoiceField(choices=Resident.Relation.choices)
+            relation_label = serializers.CharField(source="get_relation_display")
+            birth_date = serializers.DateField(source="person.birth_date")
+
+        categories = RefSerializer(many=True)
+        minors = MinorSerializer(many=True)
+
+    @extend_schema(
+        operation_id="household_unmask",
+        summary=gettext_lazy("查看敏感类别和未成年成员（须说明原因，记入审计日志）"),
+        tags=TAGS,
+        request=InputSerializer,
+        responses={200: OutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, household_id: int) -> Response:
+        data = api_input(self.InputSerializer, request)
+        user = api_user(request)
+        if not may_reveal_sensitive(user):  # the role first: 403 whatever the household
+            raise PermissionDenied
+        household = selectors.household_get_for_user(user=user, household_id=household_id)
+        revealed = household_unmask(actor=user, household=household, reason=data["reason"])
+        response = Response(self.OutputSerializer(revealed).data)
+        add_never_cache_headers(response)
+        return response
 
 
 class HouseholdCreateApi(APIView):
@@ -209,7 +296,7 @@ class HouseholdCreateApi(APIView):
             living_grid = selectors.grid_get_for_user(user=user, grid_id=living_grid_id)
         household = household_create(actor=user, grid=grid, living_grid=living_grid, **data)
         household = selectors.household_get_for_user(user=user, household_id=household.pk)
-        body = HouseholdDetailApi.OutputSerializer(household).data
+        body = HouseholdDetailApi.OutputSerializer(household, context=_shown(user)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -313,6 +400,11 @@ urlpatterns = [
         "households/<int:household_id>/",
         HouseholdDetailApi.as_view(),
         name="api-household",
+    ),
+    path(
+        "households/<int:household_id>/unmask/",
+        HouseholdUnmaskApi.as_view(),
+        name="api-household-unmask",
     ),
     path(
         "households/<int:household_id>/assign/",

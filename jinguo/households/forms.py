@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.households.models import Category, Household, HouseholdAssignment, Resident
+from jinguo.households.policy import sees_sensitive
 from jinguo.households.selectors import (
     category_list,
     grid_executive_choices,
@@ -13,6 +14,7 @@ from jinguo.households.selectors import (
     household_executive_choices,
 )
 from jinguo.orgs.models import OrgUnit
+from jinguo.people.forms import UnmaskForm
 from jinguo.people.models import Person
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -101,21 +103,78 @@ class EndForm(forms.Form):
 
 
 class CategoriesForm(forms.Form):
+    """The household's key categories (重点类别).
+
+    Who sees sensitive categories in clear (households.policy: the grid's executives) gets
+    every category as a ticked or unticked box. Anyone else (a cadre) must not learn from the
+    boxes which sensitive categories the household holds, so for her:
+
+    - `categories` lists only the non-sensitive categories, ticked as held;
+    - the sensitive categories the household holds are kept as they are on save;
+    - `sensitive_add` and `sensitive_remove` list every active sensitive category, never
+      ticked: adding one the household already holds, or removing one it does not hold,
+      changes nothing, so neither list tells her anything. To see which ones it holds she
+      reveals the household with a reason (「查看」 on its page, audited).
+
+    The view saves `categories_to_save()`, never `cleaned_data["categories"]` alone.
+    """
+
     categories = forms.ModelMultipleChoiceField(
         label=_("重点类别"),
         queryset=Category.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    sensitive_add = forms.ModelMultipleChoiceField(
+        label=_("添加敏感类别"),
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("敏感类别已隐藏，保存时保持不变；在此勾选要添加的类别。"),
+    )
+    sensitive_remove = forms.ModelMultipleChoiceField(
+        label=_("移除敏感类别"),
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("勾选要移除的类别；本户没有的类别不受影响。"),
+    )
     since = forms.DateField(label=_("新增类别的认定日期"), required=False, widget=DATE)
 
-    def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, household: Household, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.held = list(household.categories.all())
+        self.clear = sees_sensitive(user)
         # Active categories, plus any retired one the household still has (so saving keeps it).
-        held = household.categories.values("pk")
-        self.fields["categories"].queryset = category_list(  # type: ignore[attr-defined]
-            active_only=False
-        ).filter(Q(is_active=True) | Q(pk__in=held))
+        held_ids = [c.pk for c in self.held]
+        shown = category_list(active_only=False).filter(Q(is_active=True) | Q(pk__in=held_ids))
+        self.initial["categories"] = [c.pk for c in self.held if self.clear or not c.sensitive]
+        if self.clear:
+            del self.fields["sensitive_add"], self.fields["sensitive_remove"]
+        else:
+            shown = shown.filter(sensitive=False)
+            sensitive = category_list().filter(sensitive=True)
+            self.fields["sensitive_add"].queryset = sensitive  # type: ignore[attr-defined]
+            self.fields["sensitive_remove"].queryset = sensitive  # type: ignore[attr-defined]
+        self.fields["categories"].queryset = shown  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        both = set(data.get("sensitive_add") or []) & set(data.get("sensitive_remove") or [])
+        if both:
+            self.add_error("sensitive_remove", _("同一类别不能同时添加和移除。"))
+        return data
+
+    def categories_to_save(self) -> list[Category]:
+        """The categories the household should hold after saving this form."""
+        chosen = list(self.cleaned_data["categories"])
+        if self.clear:
+            return chosen
+        removed = {c.pk for c in self.cleaned_data["sensitive_remove"]}
+        kept = [c for c in self.held if c.sensitive and c.pk not in removed]
+        held_ids = {c.pk for c in kept}
+        added = [c for c in self.cleaned_data["sensitive_add"] if c.pk not in held_ids]
+        return chosen + kept + added
 
 
 class ResidentForm(forms.Form):
@@ -144,3 +203,7 @@ class GridAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = grid_executive_choices(user=user, grid=grid).select_related("org")
         self.fields["executive"].queryset = choices  # type: ignore[attr-defined]
+
+
+class RevealForm(UnmaskForm):
+    """「查看」 a household's sensitive categories and minors: a reason, as for full numbers."""

@@ -19,6 +19,13 @@ class Category(models.Model):
     max_per_executive = models.PositiveIntegerField(_("每名执委上限（户）"), null=True, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+    # 低保, 残疾, 困境儿童…: which families hold it is sensitive personal information, masked
+    # for everyone but the grid's own executives (households.policy).
+    sensitive = models.BooleanField(
+        _("敏感类别"),
+        default=False,
+        help_text=_("勾选后，除本网格执委外，台账、详情、接口和导出中均显示为“敏感类别”。"),
+    )
 
     class Meta:
         verbose_name = _("重点类别")

@@ -1,8 +1,9 @@
 """Reads of the household ledger, always through household_scope_q."""
 
+import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.common import crypto
+from jinguo.households import masking
 from jinguo.households.models import (
     Category,
     GridAssignment,
@@ -23,6 +25,7 @@ from jinguo.households.models import (
     HouseholdChange,
     Resident,
 )
+from jinguo.households.policy import sees_sensitive
 from jinguo.orgs import tree
 from jinguo.orgs.codes import normalize_text
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
@@ -267,6 +270,38 @@ def household_history(*, household: Household) -> QuerySet[HouseholdChange]:
 
 def household_categories(*, household: Household) -> list[Category]:
     return list(household.categories.all())
+
+
+def history_masks(
+    *, user: User, household: Household, residents: Iterable[Resident]
+) -> dict[str, str]:
+    """What the household's history must not show `user` in clear (clear → shown), for
+    household_tags.change_lines: sensitive categories by name and by id (imports record ids),
+    and the names of minors: the household's residents, and those its history names as added
+    or removed (a minor who left keeps her name masked). Empty for who sees them anyway."""
+    if sees_sensitive(user):
+        return {}
+    label = masking.sensitive_label()
+    masks: dict[str, str] = {}
+    for pk, name in Category.objects.filter(sensitive=True).values_list("pk", "name"):
+        masks[name] = masks[str(pk)] = label
+    today = timezone.localdate()
+    people = [r.person for r in residents]
+    named: set[str] = set()
+    members = household.changes.filter(action__in=["resident_add", "resident_remove"])
+    for old, new in members.values_list("old", "new"):
+        named.update(v for v in (old.get("person"), new.get("person")) if isinstance(v, str))
+    named -= {p.name for p in people}
+    if named:
+        # Birth dates of the last 19 years: is_minor decides on the day.
+        born_after = dt.date(today.year - masking.ADULT_AGE - 1, 1, 1)
+        people += Person.objects.filter(name__in=named, birth_date__gte=born_after).only(
+            "name", "birth_date"
+        )
+    for person in people:
+        if masking.is_minor(person.birth_date, today):
+            masks[person.name] = masking.mask_name(person.name)
+    return masks
 
 
 def category_list(*, active_only: bool = True) -> QuerySet[Category]:

@@ -10,15 +10,17 @@ and opens a new one, so the rows themselves are the dated history.
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
+from jinguo.households.masking import is_minor
 from jinguo.households.models import (
     Category,
     GridAssignment,
@@ -29,6 +31,7 @@ from jinguo.households.models import (
     Resident,
 )
 from jinguo.households.plan import plan_refresh, plan_refresh_category
+from jinguo.households.policy import audits_sensitive_list, may_reveal_sensitive
 from jinguo.orgs import tree
 from jinguo.orgs.codes import normalize_text
 from jinguo.orgs.kinds import Kind
@@ -254,6 +257,57 @@ def category_save(
     if not created and PLAN_FIELDS & changes.keys():
         plan_refresh_category(category_id=category.pk)
     return category
+
+
+# --- sensitive details (households.policy) -------------------------------------------------------
+
+MIN_REASON = 2  # as people.services.person_unmask
+
+
+@dataclass(frozen=True)
+class Revealed:
+    """A household's categories and its minors in clear, for the one response that asked."""
+
+    categories: list[Category]
+    minors: list[Resident]
+
+
+def household_unmask(*, actor: User, household: Household, reason: str) -> Revealed:
+    """The household's sensitive categories and its minors' names and birth dates in clear,
+    for a stated reason, audited (action household.unmask).
+
+    The caller has fetched `household` through household_get_for_user (scope)."""
+    if not may_reveal_sensitive(actor):
+        raise PermissionDenied
+    reason = " ".join(normalize_text(reason).split())
+    if len(reason) < MIN_REASON:
+        raise ValidationError({"reason": [_("请填写查看原因（至少2个字）")]})
+    audit_record(
+        actor=actor,
+        action="household.unmask",
+        target=household,
+        changes={"fields": ["categories", "minors"]},
+        note=reason,
+    )
+    residents = household.residents.select_related("person").order_by("relation", "person_id")
+    today = timezone.localdate()
+    return Revealed(
+        categories=list(household.categories.all()),
+        minors=[r for r in residents if is_minor(r.person.birth_date, today)],
+    )
+
+
+def sensitive_list_record(*, actor: User, category: Category, org: OrgUnit | None) -> None:
+    """A ledger filtered by a sensitive category names who holds it: one audit row per list
+    request by anyone who does not see the categories anyway (households.policy)."""
+    if not category.sensitive or not audits_sensitive_list(actor):
+        return
+    audit_record(
+        actor=actor,
+        action="household.sensitive_list",
+        target=category,
+        changes={"category": category.pk, "org": org.pk if org is not None else None},
+    )
 
 
 # --- residents ----------------------------------------------------------------------------------

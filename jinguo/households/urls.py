@@ -16,6 +16,7 @@ urlpatterns = [
         name="grid_assignment_end",
     ),
     path("<int:household_id>/", views.household_detail, name="detail"),
+    path("<int:household_id>/reveal/", views.household_reveal, name="reveal"),
     path("<int:household_id>/edit/", views.household_edit, name="edit"),
     path("<int:household_id>/history/", views.household_history, name="history"),
     path("<int:household_id>/assign/", views.household_assign, name="assign"),

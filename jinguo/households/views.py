@@ -11,16 +11,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
+from jinguo.common.pagination import CachedCountPaginator
 from jinguo.households import selectors, services
 from jinguo.households.forms import (
     AssignForm,
@@ -30,8 +31,11 @@ from jinguo.households.forms import (
     HouseholdForm,
     RelocateForm,
     ResidentForm,
+    RevealForm,
 )
+from jinguo.households.masking import is_minor
 from jinguo.households.models import Household
+from jinguo.households.policy import may_reveal_sensitive
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_breadcrumbs, org_get_for_user
 
@@ -75,7 +79,7 @@ def _org_param(request: AuthedRequest) -> OrgUnit:
 
 
 def _page(request: AuthedRequest, items: Any) -> Any:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CachedCountPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _htmx(request: AuthedRequest, fragment: str, page: str) -> str:
@@ -89,6 +93,9 @@ def _htmx(request: AuthedRequest, fragment: str, page: str) -> str:
 @require_GET
 def household_list(request: AuthedRequest) -> HttpResponse:
     filters = _ledger_filters(request)
+    if "category" in filters:  # a sensitive category's list names who holds it: audited
+        org = filters.get("grid") or filters.get("org") or request.user.org
+        services.sensitive_list_record(actor=request.user, category=filters["category"], org=org)
     page = _page(request, selectors.household_list(user=request.user, **filters))
     context = {
         "page": page,
@@ -112,20 +119,56 @@ def household_mine(request: AuthedRequest) -> HttpResponse:
     return render(request, "households/mine.html", {"page": page})
 
 
+# Never cached: a page that shows sensitive details should not come back with the Back button.
+@never_cache
 @login_required
 @require_GET
 def household_detail(request: AuthedRequest, household_id: int) -> HttpResponse:
     household = selectors.household_get_for_user(user=request.user, household_id=household_id)
+    residents = list(selectors.household_residents(household=household))
+    categories = selectors.household_categories(household=household)
+    masks = selectors.history_masks(user=request.user, household=household, residents=residents)
     context = {
         "household": household,
-        "residents": selectors.household_residents(household=household),
+        "residents": residents,
         "assignments": selectors.household_assignments(household=household),
-        "categories": selectors.household_categories(household=household),
+        "categories": categories,
         "history": selectors.household_history(household=household)[:20],
+        "masks": masks,
         "can_write": request.user.can_write,
+        # 「查看」 where something is masked: a sensitive category or a minor.
+        "has_hidden": bool(masks)
+        and (
+            any(c.sensitive for c in categories)
+            or any(is_minor(r.person.birth_date) for r in residents)
+        ),
+        "may_reveal": may_reveal_sensitive(request.user),
         "end_form": EndForm(),
     }
     return render(request, "households/detail.html", context)
+
+
+@never_cache
+@login_required
+def household_reveal(request: AuthedRequest, household_id: int) -> HttpResponse:
+    """「查看」: the household's sensitive categories and minors in clear, for a stated reason,
+    once (never cached); each time in the audit log. GET: the reason form."""
+    if not may_reveal_sensitive(request.user):  # the role first: 403 whatever the household
+        raise PermissionDenied
+    household = selectors.household_get_for_user(user=request.user, household_id=household_id)
+    form = RevealForm(request.POST or None)
+    revealed = None
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        revealed = call_service(
+            form,
+            lambda: services.household_unmask(
+                actor=request.user, household=household, reason=reason
+            ),
+        )
+    template = _htmx(request, "households/_sensitive.html", "households/reveal.html")
+    context = {"household": household, "revealed": revealed, "reveal_form": form, "open": True}
+    return render(request, template, context)
 
 
 @login_required
@@ -133,7 +176,10 @@ def household_detail(request: AuthedRequest, household_id: int) -> HttpResponse:
 def household_history(request: AuthedRequest, household_id: int) -> HttpResponse:
     household = selectors.household_get_for_user(user=request.user, household_id=household_id)
     page = _page(request, selectors.household_history(household=household))
-    return render(request, "households/history.html", {"household": household, "page": page})
+    residents = selectors.household_residents(household=household)
+    masks = selectors.history_masks(user=request.user, household=household, residents=residents)
+    context = {"household": household, "page": page, "masks": masks}
+    return render(request, "households/history.html", context)
 
 
 def _form_page(
@@ -244,14 +290,14 @@ def household_categories(request: AuthedRequest, household_id: int) -> HttpRespo
     household = selectors.household_get_for_user(
         user=request.user, household_id=household_id, for_write=True
     )
-    initial = {"categories": selectors.household_categories(household=household)}
-    form = CategoriesForm(request.POST or None, household=household, initial=initial)
+    # A cadre's form does not show which sensitive categories are held (CategoriesForm).
+    form = CategoriesForm(request.POST or None, household=household, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        categories, since = form.categories_to_save(), form.cleaned_data["since"]
         if call_service(
             form,
             lambda: services.household_set_categories(
-                actor=request.user, household=household, **data
+                actor=request.user, household=household, categories=categories, since=since
             ),
         ):
             return _saved(request, household)

@@ -2,8 +2,9 @@
 
 XlsxWriter's constant_memory mode flushes each row as it is written, and the rows come from
 the database in chunks, so a 100,000-resident export does not hold the sheet in memory. ID
-numbers and phones are masked unless the caller asked for full numbers and may have them; the
-calling service audits the export either way.
+numbers and phones are masked unless the caller asked for full numbers and may have them;
+sensitive categories and minors' names and birth dates likewise, unless the caller sees them in
+clear anyway (households.policy). The calling service audits the export either way.
 """
 
 import datetime as dt
@@ -13,8 +14,10 @@ from typing import IO, Any
 
 import xlsxwriter
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from jinguo.accounts.models import User
+from jinguo.households import masking
 from jinguo.households.models import (
     GridAssignment,
     Household,
@@ -22,6 +25,7 @@ from jinguo.households.models import (
     HouseholdCategory,
     Resident,
 )
+from jinguo.households.policy import sees_sensitive
 from jinguo.households.selectors import household_scope_q
 from jinguo.imports.rosters import (
     CONCURRENT_LABELS,
@@ -147,9 +151,12 @@ def visible_households(*, user: User, root: OrgUnit) -> QuerySet[Household]:
 def household_rows(*, user: User, root: OrgUnit, full: bool) -> Iterator[list[Any]]:
     households = visible_households(user=user, root=root)
     ids = households.values("pk")
-    categories = _household_categories(ids)
+    # The full export (a cadre, a reason, audited) shows what the pages mask, like the numbers.
+    clear = full or sees_sensitive(user)
+    categories = _household_categories(ids, clear=clear)
     executives = _household_executives(ids)
     show_id, show_phone = _numbers(full)
+    today = timezone.localdate()
     residents = (
         Resident.objects.filter(household__in=ids)
         .annotate(
@@ -194,11 +201,11 @@ def household_rows(*, user: User, root: OrgUnit, full: bool) -> Iterator[list[An
         yield [
             number,
             grid,
-            name,
+            masking.person_name(name, birth, clear=clear, today=today),
             RELATION_LABELS.get(relation, relation),
             show_id(id_number) if id_number else "",
             GENDER_LABELS.get(gender, ""),
-            birth,
+            masking.person_birth(birth, clear=clear, today=today),
             show_phone(phone) if phone else "",
             address,
             living_address,
@@ -236,16 +243,20 @@ def _empty_households(
         ]
 
 
-def _household_categories(ids: QuerySet[Any]) -> dict[int, str]:
-    names: dict[int, list[str]] = {}
+def _household_categories(ids: QuerySet[Any], *, clear: bool) -> dict[int, str]:
+    pairs: dict[int, list[tuple[str, bool]]] = {}
     links = (
         HouseholdCategory.objects.filter(household__in=ids)
         .order_by("category__sort_order", "category_id")
-        .values_list("household_id", "category__name")
+        .values_list("household_id", "category__name", "category__sensitive")
     )
-    for household_id, name in links.iterator(chunk_size=CHUNK):
-        names.setdefault(household_id, []).append(name)
-    return {pk: "、".join(values) for pk, values in names.items()}
+    for household_id, name, sensitive in links.iterator(chunk_size=CHUNK):
+        pairs.setdefault(household_id, []).append((name, sensitive))
+    label = masking.SENSITIVE_LABEL_ZH
+    return {
+        pk: "、".join(masking.shown_names(values, clear=clear, label=label))
+        for pk, values in pairs.items()
+    }
 
 
 def _household_executives(ids: QuerySet[Any]) -> dict[int, str]:

@@ -1,9 +1,11 @@
 """JSON API of people and executives: one APIView per operation, all within the caller's scope.
 
 Numbers are masked in every answer except the unmask operation's, which needs a reason, is
-audited (action "person.unmask") and is never cached.
+audited (action "person.unmask") and is never cached. A minor's name and birth date are masked
+(张*, the birth year only) unless the caller sees them in clear (households.policy).
 """
 
+import datetime as dt
 from typing import Any
 
 from django.urls import path
@@ -15,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jinguo.accounts.models import User
 from jinguo.common.api import (
     ERRORS,
     StandardPagination,
@@ -24,6 +27,8 @@ from jinguo.common.api import (
     api_route,
     api_user,
 )
+from jinguo.households import masking
+from jinguo.households.policy import sees_sensitive
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people import selectors, services
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
@@ -31,6 +36,11 @@ from jinguo.people.selectors import EDUCATION_GROUPS, RosterFilters
 
 TAGS = ["people"]
 GENDERS = [("", _("未填")), *Person.Gender.choices]
+
+
+def _shown(user: User) -> dict[str, bool]:
+    """The serializers' context: whether minors' details go out in clear (default: masked)."""
+    return {"clear": sees_sensitive(user)}
 
 
 class PersonListApi(APIView):
@@ -48,15 +58,33 @@ class PersonListApi(APIView):
         id = serializers.IntegerField()
         org = serializers.IntegerField(source="org_id")
         org_name = serializers.CharField(source="org.name")
-        name = serializers.CharField()
+        name = serializers.SerializerMethodField(help_text=_("未成年人对无权查看者只显示姓"))
         gender = serializers.CharField()
         gender_label = serializers.CharField(source="get_gender_display")
-        birth_date = serializers.DateField(allow_null=True)
+        birth_date = serializers.SerializerMethodField(
+            help_text=_("未成年人对无权查看者为空，只给出生年份")
+        )
+        birth_year = serializers.SerializerMethodField()
         id_number = serializers.CharField(source="masked_id", help_text=_("已脱敏"))
         phone = serializers.CharField(source="masked_phone", help_text=_("已脱敏"))
         education = serializers.CharField()
         education_label = serializers.CharField(source="get_education_display")
         party_member = serializers.BooleanField()
+
+        def _masked(self, person: Person) -> bool:
+            clear = self.context.get("clear", False)
+            return not clear and masking.is_minor(person.birth_date)
+
+        def get_name(self, person: Person) -> str:
+            return masking.mask_name(person.name) if self._masked(person) else person.name
+
+        @extend_schema_field(serializers.DateField(allow_null=True))
+        def get_birth_date(self, person: Person) -> dt.date | None:
+            return None if self._masked(person) else person.birth_date
+
+        @extend_schema_field(serializers.IntegerField(allow_null=True))
+        def get_birth_year(self, person: Person) -> int | None:
+            return person.birth_date.year if person.birth_date else None
 
     @extend_schema(
         operation_id="person_list",
@@ -69,7 +97,7 @@ class PersonListApi(APIView):
         user, wanted = api_user(request), api_query(self.FilterSerializer, request)
         org = org_get_for_user(user=user, org_id=wanted["org"]) if "org" in wanted else None
         people = selectors.person_list(user=user, query=wanted.get("q", ""), org=org)
-        return api_paginated(self, people, self.OutputSerializer)
+        return api_paginated(self, people, self.OutputSerializer, _shown(user))
 
 
 class PersonDetailApi(APIView):
@@ -117,8 +145,9 @@ class PersonDetailApi(APIView):
         responses={200: OutputSerializer, **ERRORS},
     )
     def get(self, request: Request, person_id: int) -> Response:
-        person = selectors.person_get_for_user(user=api_user(request), person_id=person_id)
-        return Response(self.OutputSerializer(person).data)
+        user = api_user(request)
+        person = selectors.person_get_for_user(user=user, person_id=person_id)
+        return Response(self.OutputSerializer(person, context=_shown(user)).data)
 
 
 class PersonCreateApi(APIView):
@@ -146,7 +175,7 @@ class PersonCreateApi(APIView):
         user = api_user(request)
         org = org_get_for_user(user=user, org_id=data.pop("org"), for_write=True)
         person = services.person_create(actor=user, org=org, **data)
-        body = PersonDetailApi.OutputSerializer(person).data
+        body = PersonDetailApi.OutputSerializer(person, context=_shown(user)).data
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -172,7 +201,7 @@ class PersonUpdateApi(APIView):
         user = api_user(request)
         person = selectors.person_get_for_user(user=user, person_id=person_id, for_write=True)
         person = services.person_update(actor=user, person=person, **data)
-        return Response(PersonDetailApi.OutputSerializer(person).data)
+        return Response(PersonDetailApi.OutputSerializer(person, context=_shown(user)).data)
 
 
 class PersonUnmaskApi(APIView):

@@ -125,6 +125,7 @@ def _target(app: str, param: str) -> tuple[str, str] | None:
 DATA_MIGRATIONS = (
     "jinguo.cases.migrations.0002_default_time_limits_and_holidays",
     "jinguo.households.migrations.0003_default_categories",
+    "jinguo.households.migrations.0005_category_sensitive",
 )
 
 

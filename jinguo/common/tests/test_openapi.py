@@ -24,6 +24,7 @@ OPERATIONS = {
     ("/api/v1/households/", "post"): "household_create",
     ("/api/v1/households/{household_id}/", "get"): "household_detail",
     ("/api/v1/households/{household_id}/assign/", "post"): "household_assign",
+    ("/api/v1/households/{household_id}/unmask/", "post"): "household_unmask",
     ("/api/v1/households/coverage/", "get"): "household_coverage",
     ("/api/v1/visits/", "post"): "visit_create",
     ("/api/v1/visits/todo/", "get"): "visit_todo",

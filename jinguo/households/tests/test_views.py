@@ -196,7 +196,7 @@ def test_detail_shows_residents_masked_with_a_link_to_the_person(ledger, cast, l
     assert number not in html and "13912345678" not in html
     assert f"{number[:6]}********{number[-4:]}" in html and "139****5678" in html
     assert f'href="/people/{head.pk}/"' in html
-    assert "甲" in html and "低保" in html
+    assert "甲" in html and "敏感类别" in html and "低保" not in html  # a cadre: masked
 
 
 def test_detail_shows_current_and_past_assignments(ledger, cast, login):

@@ -1,12 +1,15 @@
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
 from jinguo.households.models import Household
 from jinguo.imports.models import ImportJob
 from jinguo.imports.services import import_job_create
 from jinguo.imports.tests.conftest import id_number, member, roster, sheet_rows, upload
-from jinguo.people.models import ExecutiveSeat
+from jinguo.people.models import ExecutiveSeat, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +176,8 @@ def test_export_masks_numbers_and_is_audited_with_its_row_count(
     assert first[:4] == ["H001", tree.wushan.code, "王秀英", "户主"]
     assert first[4] == id_number(seq=1)[:6] + "********" + id_number(seq=1)[-4:]
     assert first[7] == "138****1111"
-    assert first[11] == "低保、残疾" and first[12] == "汪秀兰"
+    # 低保 and 残疾 are sensitive: one 「敏感类别」 for a leader, neither which nor how many.
+    assert first[11] == "敏感类别" and first[12] == "汪秀兰"
     audit = AuditEvent.objects.get(action="households.export")
     assert audit.changes == {"rows": 3, "full_numbers": False}
     assert audit.actor == cast.county_leader
@@ -194,6 +198,50 @@ def test_full_numbers_need_a_cadre_and_a_reason_and_are_audited(
     audit = AuditEvent.objects.get(action="households.export", actor=cast.songhe_chair)
     assert audit.changes == {"rows": 3, "full_numbers": True}
     assert audit.note == "低保年审核对"
+
+
+def _with_a_child(tree) -> bytes:
+    born = timezone.localdate().replace(day=1) - dt.timedelta(days=8 * 366)
+    child = member("H001", "", "李小宝", "子女", id_number(birth=born.strftime("%Y%m%d"), seq=4))
+    return roster(*sheet_rows(family(tree))[1:], child)
+
+
+def _export(client, org, data=None) -> list[list]:
+    url = f"/imports/export/households.xlsx?org={org.pk}"
+    response = client.post(url, data) if data else client.get(url)
+    assert response.status_code == 200
+    return sheet_rows(b"".join(response.streaming_content))
+
+
+def _child_row(rows: list[list]) -> list:
+    return next(row for row in rows if row[3] == "子女")
+
+
+@pytest.mark.parametrize("who", ["songhe_chair", "county_leader"])
+def test_export_masks_a_minors_name_and_birth_date_for_a_cadre_and_a_leader(
+    cast, tree, grid_execs, login, run_import, who
+):
+    run_import(cast.songhe_chair, tree.songhe, _with_a_child(tree))
+    born = Person.objects.get(name="李小宝").birth_date
+    assert born is not None
+    child = _child_row(_export(login(getattr(cast, who)), tree.songhe))
+    assert child[2] == "李*" and str(child[6]) == str(born.year)
+
+
+def test_the_grid_member_exports_her_grid_in_clear(cast, tree, grid_execs, login, run_import):
+    run_import(cast.songhe_chair, tree.songhe, _with_a_child(tree))
+    rows = _export(login(cast.wushan_member), tree.wushan)
+    assert rows[1][11] == "低保、残疾"
+    assert _child_row(rows)[2] == "李小宝"
+
+
+def test_the_full_export_shows_categories_and_minors_in_clear(
+    cast, tree, grid_execs, login, run_import
+):
+    run_import(cast.songhe_chair, tree.songhe, _with_a_child(tree))
+    data = {"full_numbers": "on", "reason": "低保年审"}
+    rows = _export(login(cast.songhe_chair), tree.songhe, data)
+    assert rows[1][11] == "低保、残疾" and _child_row(rows)[2] == "李小宝"
 
 
 def test_export_then_import_changes_nothing(cast, tree, grid_execs, login, run_import):
