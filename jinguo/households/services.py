@@ -37,7 +37,7 @@ from jinguo.orgs.codes import normalize_text
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
-from jinguo.people.services import person_create
+from jinguo.people.services import person_create, stated_reason
 
 GRID_KINDS = (Kind.GRID, Kind.MICRO_GRID)
 RESPONSIBLE = HouseholdAssignment.Kind.RESPONSIBLE
@@ -261,8 +261,6 @@ def category_save(
 
 # --- sensitive details (households.policy) -------------------------------------------------------
 
-MIN_REASON = 2  # as people.services.person_unmask
-
 
 @dataclass(frozen=True)
 class Revealed:
@@ -279,9 +277,7 @@ def household_unmask(*, actor: User, household: Household, reason: str) -> Revea
     The caller has fetched `household` through household_get_for_user (scope)."""
     if not may_reveal_sensitive(actor):
         raise PermissionDenied
-    reason = " ".join(normalize_text(reason).split())
-    if len(reason) < MIN_REASON:
-        raise ValidationError({"reason": [_("请填写查看原因（至少2个字）")]})
+    reason = stated_reason(reason, message=_("请填写查看原因（至少2个字）"))
     audit_record(
         actor=actor,
         action="household.unmask",

@@ -234,15 +234,22 @@ def person_update(
     return person
 
 
+def stated_reason(reason: str, *, message: str) -> str:
+    """The reason given for seeing something masked, tidied; at least MIN_REASON characters
+    or a ValidationError on `reason` with `message` (every unmasking asks for one)."""
+    reason = " ".join(normalize_text(reason).split())
+    if len(reason) < MIN_REASON:
+        raise ValidationError({"reason": [message]})
+    return reason
+
+
 def person_unmask(*, actor: User, person: Person, reason: str) -> dict[str, str]:
     """The whole ID and phone numbers of one person, for a stated reason, audited.
 
     The caller has fetched `person` through person_get_for_user (scope)."""
     if not may_unmask(actor):
         raise PermissionDenied
-    reason = " ".join(normalize_text(reason).split())
-    if len(reason) < MIN_REASON:
-        raise ValidationError({"reason": [_("请填写查看完整号码的原因（至少2个字）")]})
+    reason = stated_reason(reason, message=_("请填写查看完整号码的原因（至少2个字）"))
     audit_record(
         actor=actor,
         action="person.unmask",
