@@ -117,16 +117,22 @@ def _month_counts(visits: Any) -> dict[tuple[int, dt.date], int]:
     return {(org_id, month): n for org_id, month, n in rows}
 
 
+MonthModel = type[VisitMonthTally] | type[VisitMonthRollup]
+
+
 def _write_months(
     counts: dict[tuple[int, dt.date], int],
     pairs: Iterable[tuple[int, dt.date]],
     *,
     everything: bool = False,
+    model: MonthModel = VisitMonthTally,
 ) -> None:
-    """Set the (unit, month) `pairs` to `counts` (0 where absent); `everything`: the pairs are
-    all stored rows and more (read them all rather than by a list of units)."""
+    """Set the (unit, month) `pairs` of `model` to `counts` (0 where absent: no row), writing
+    only what changed; `everything`: the pairs are all stored rows and more (read them all
+    rather than by a list of units)."""
     wanted = set(pairs)
-    rows = VisitMonthTally.objects.all()
+    objects: Any = model.objects  # either model: the same three columns
+    rows = objects.all()
     if not everything:
         rows = rows.filter(org_id__in={org_id for org_id, _m in wanted})
     existing = {(t.org_id, t.month): t for t in rows if (t.org_id, t.month) in wanted}
@@ -136,15 +142,15 @@ def _write_months(
         tally = existing.get(pair)
         if tally is None:
             if n:
-                create.append(VisitMonthTally(org_id=pair[0], month=pair[1], visits=n))
+                create.append(model(org_id=pair[0], month=pair[1], visits=n))
         elif n == 0:
             gone.append(tally.pk)
         elif tally.visits != n:
             tally.visits = n
             update.append(tally)
-    VisitMonthTally.objects.bulk_create(create, batch_size=2000)
-    VisitMonthTally.objects.bulk_update(update, ["visits"], batch_size=2000)
-    VisitMonthTally.objects.filter(pk__in=gone).delete()
+    objects.bulk_create(create, batch_size=2000)
+    objects.bulk_update(update, ["visits"], batch_size=2000)
+    objects.filter(pk__in=gone).delete()
 
 
 def _refresh_months(*, since_id: int | None) -> None:
@@ -184,18 +190,8 @@ def _write_rollups() -> None:
             .order_by()
         )
         counts |= {(units[p], month): n for p, month, n in sums if p in units and n}
-    stored = {(r.org_id, r.month): r for r in VisitMonthRollup.objects.all()}
-    VisitMonthRollup.objects.bulk_create(
-        VisitMonthRollup(org_id=org_id, month=month, visits=n)
-        for (org_id, month), n in counts.items()
-        if (org_id, month) not in stored
-    )
-    changed = [r for pair, r in stored.items() if pair in counts and r.visits != counts[pair]]
-    for row in changed:
-        row.visits = counts[(row.org_id, row.month)]
-    VisitMonthRollup.objects.bulk_update(changed, ["visits"])
-    gone = [r.pk for pair, r in stored.items() if pair not in counts]
-    VisitMonthRollup.objects.filter(pk__in=gone).delete()
+    stored = set(VisitMonthRollup.objects.values_list("org_id", "month"))
+    _write_months(counts, counts.keys() | stored, everything=True, model=VisitMonthRollup)
 
 
 def _since_id(*, today: dt.date, full: bool) -> int | None:
