@@ -272,6 +272,19 @@ def household_categories(*, household: Household) -> list[Category]:
     return list(household.categories.all())
 
 
+def has_hidden_details(
+    *, user: User, categories: Iterable[Category], residents: Iterable[Resident]
+) -> bool:
+    """Whether the household shows `user` something masked (a sensitive category or a
+    minor): where the detail page offers 「查看」."""
+    if sees_sensitive(user):
+        return False
+    today = timezone.localdate()
+    return any(c.sensitive for c in categories) or any(
+        masking.is_minor(r.person.birth_date, today) for r in residents
+    )
+
+
 def history_masks(
     *, user: User, household: Household, residents: Iterable[Resident]
 ) -> dict[str, str]:

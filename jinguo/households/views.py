@@ -33,7 +33,6 @@ from jinguo.households.forms import (
     ResidentForm,
     RevealForm,
 )
-from jinguo.households.masking import is_minor
 from jinguo.households.models import Household
 from jinguo.households.policy import may_reveal_sensitive
 from jinguo.orgs.models import OrgUnit
@@ -136,11 +135,8 @@ def household_detail(request: AuthedRequest, household_id: int) -> HttpResponse:
         "history": selectors.household_history(household=household)[:20],
         "masks": masks,
         "can_write": request.user.can_write,
-        # 「查看」 where something is masked: a sensitive category or a minor.
-        "has_hidden": bool(masks)
-        and (
-            any(c.sensitive for c in categories)
-            or any(is_minor(r.person.birth_date) for r in residents)
+        "has_hidden": selectors.has_hidden_details(
+            user=request.user, categories=categories, residents=residents
         ),
         "may_reveal": may_reveal_sensitive(request.user),
         "end_form": EndForm(),
