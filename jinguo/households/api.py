@@ -61,7 +61,7 @@ class CategorySerializer(serializers.Serializer):
 
 
 def _categories(household: Household, *, clear: bool) -> list[dict[str, Any]]:
-    categories = list(household.categories.all())  # prefetched by the list
+    categories = household.held_categories  # loaded for the whole page by the list
     if clear:
         return [{"id": c.pk, "name": c.name} for c in categories]
     names = masking.category_names(categories, clear=False)

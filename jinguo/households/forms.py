@@ -143,7 +143,7 @@ class CategoriesForm(forms.Form):
 
     def __init__(self, *args: Any, household: Household, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.held = list(household.categories.all())
+        self.held = household.held_categories
         self.clear = sees_sensitive(user)
         # Active categories, plus any retired one the household still has (so saving keeps it).
         held_ids = [c.pk for c in self.held]

@@ -36,6 +36,31 @@ class Category(models.Model):
         return self.name
 
 
+class HouseholdQuerySet(models.QuerySet["Household"]):
+    """Households; `with_categories()` loads the held categories of every household fetched
+    in two queries, like a prefetch (a category is a token on the link, not a relation)."""
+
+    _with_categories = False
+
+    def with_categories(self) -> "HouseholdQuerySet":
+        clone = self._chain()  # type: ignore[attr-defined]
+        clone._with_categories = True
+        return clone
+
+    def _clone(self) -> "HouseholdQuerySet":
+        clone = super()._clone()  # type: ignore[misc]
+        clone._with_categories = self._with_categories
+        return clone
+
+    def _fetch_all(self) -> None:
+        loaded = self._result_cache is not None
+        super()._fetch_all()
+        if self._with_categories and not loaded:
+            from jinguo.households.tokens import attach_categories
+
+            attach_categories([h for h in self._result_cache or [] if isinstance(h, Household)])
+
+
 class Household(models.Model):
     """A household of the ledger (台账). `grid` is its home grid, which owns the record; a
     relocated household (拆迁户) living elsewhere also has `living_grid`, whose executive covers
@@ -66,9 +91,6 @@ class Household(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    categories: "models.ManyToManyField[Category, HouseholdCategory]" = models.ManyToManyField(
-        Category, through="HouseholdCategory", related_name="households", blank=True
-    )
     note = models.CharField(_("备注"), max_length=500, blank=True, default="")
     is_active = models.BooleanField(_("在册"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -80,6 +102,8 @@ class Household(models.Model):
     last_visited_on = models.DateField(_("最近走访"), null=True, blank=True, editable=False)
     visit_interval_days = models.PositiveIntegerField(null=True, blank=True, editable=False)
     visit_due_on = models.DateField(_("应走访日期"), null=True, blank=True, editable=False)
+
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("家庭")
@@ -96,23 +120,43 @@ class Household(models.Model):
         return self.number
 
     @property
+    def held_categories(self) -> list[Category]:
+        """The categories it holds, by sort order. Lists load them for the whole page at once
+        (HouseholdQuerySet.with_categories); otherwise the first use costs two queries."""
+        held = self.__dict__.get("_held_categories")
+        if held is None:
+            from jinguo.households.tokens import held_categories
+
+            held = self.__dict__["_held_categories"] = held_categories([self.pk])[self.pk]
+        return held
+
+    def forget_categories(self) -> None:
+        self.__dict__.pop("_held_categories", None)
+
+    @property
     def is_relocated(self) -> bool:
         return self.living_grid_id is not None and self.living_grid_id != self.grid_id
 
 
 class HouseholdCategory(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    """That a household holds a key category, with the category stored as a keyed token, never
+    its id: which families are 低保 or 困境儿童 is sensitive, and a dump or a backup read without
+    the keys must not say it. households.tokens turns categories into tokens and back."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="category_links"
+    )
+    token = models.CharField(max_length=40)
     since = models.DateField(_("认定日期"), null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["household", "category"], name="household_category")
+            models.UniqueConstraint(fields=["household", "token"], name="household_category")
         ]
-        indexes = [models.Index(fields=["category", "household"], name="category_household")]
+        indexes = [models.Index(fields=["token", "household"], name="category_household")]
 
     def __str__(self) -> str:
-        return f"{self.household_id}:{self.category_id}"
+        return f"{self.household_id}:{self.token[:8]}"
 
 
 class Resident(models.Model):

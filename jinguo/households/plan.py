@@ -8,8 +8,7 @@ request; stored, "overdue" is `visit_due_on < today` on an index.
 
 `plan_refresh` recomputes the plan in SQL, set-based, for the households given (or all), on
 both databases. Every write that can change it calls it: a visit logged, categories changed,
-a category's interval or activity changed, households imported or generated. The functions
-take the model classes so that the data migration can pass its historical models.
+a category's interval or activity changed, households imported or generated.
 """
 
 import datetime as dt
@@ -45,55 +44,52 @@ def _due_expression() -> Any:
     return Cast(ExpressionWrapper(base + span, output_field=DateField()), DateField())
 
 
-def _refresh(households: QuerySet[Any], visit_model: Any, link_model: Any) -> int:
+def _refresh(households: QuerySet[Any]) -> int:
+    from jinguo.households.models import Category, HouseholdCategory
+    from jinguo.households.tokens import token_case
+    from jinguo.visits.models import Visit
+
     last = (
-        visit_model.objects.filter(household=OuterRef("pk"))
+        Visit.objects.filter(household=OuterRef("pk"))
         .order_by()
         .values("household")
         .annotate(m=Max("visited_on"))
         .values("m")
     )
+    # The link holds a token, not the category: the active categories' intervals as a CASE.
+    intervals = dict(
+        Category.objects.filter(is_active=True).values_list("pk", "visit_interval_days")
+    )
     interval = (
-        link_model.objects.filter(household=OuterRef("pk"), category__is_active=True)
+        HouseholdCategory.objects.filter(household=OuterRef("pk"))
         .order_by()
         .values("household")
-        .annotate(m=Min("category__visit_interval_days"))
+        .annotate(m=Min(token_case(intervals)))
         .values("m")
     )
     households.update(last_visited_on=Subquery(last), visit_interval_days=Subquery(interval))
     return households.update(visit_due_on=_due_expression())
 
 
-def plan_refresh_models(
-    household_model: Any,
-    visit_model: Any,
-    link_model: Any,
-    *,
-    household_ids: Iterable[int] | None = None,
-) -> int:
+def plan_refresh(*, household_ids: Iterable[int] | None = None) -> int:
     """Recompute the plan of `household_ids` (all households when None); returns rows updated."""
+    from jinguo.households.models import Household
+
     if household_ids is None:
-        return _refresh(household_model.objects.all(), visit_model, link_model)
+        return _refresh(Household.objects.all())
     ids = sorted(set(household_ids))
     done = 0
     for i in range(0, len(ids), CHUNK):
-        chunk = household_model.objects.filter(pk__in=ids[i : i + CHUNK])
-        done += _refresh(chunk, visit_model, link_model)
+        done += _refresh(Household.objects.filter(pk__in=ids[i : i + CHUNK]))
     return done
-
-
-def plan_refresh(*, household_ids: Iterable[int] | None = None) -> int:
-    from jinguo.households.models import Household, HouseholdCategory
-    from jinguo.visits.models import Visit
-
-    return plan_refresh_models(Household, Visit, HouseholdCategory, household_ids=household_ids)
 
 
 def plan_refresh_category(*, category_id: int) -> int:
     """After a category's interval or activity changed: every household holding it."""
     from jinguo.households.models import HouseholdCategory
+    from jinguo.households.tokens import category_token
 
-    ids = HouseholdCategory.objects.filter(category_id=category_id).values_list(
+    ids = HouseholdCategory.objects.filter(token=category_token(category_id)).values_list(
         "household_id", flat=True
     )
     return plan_refresh(household_ids=list(ids))

@@ -1,6 +1,5 @@
 """Reads of the household ledger, always through household_scope_q."""
 
-import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -26,6 +25,13 @@ from jinguo.households.models import (
     Resident,
 )
 from jinguo.households.policy import sees_sensitive
+from jinguo.households.tokens import (
+    categories_by_token,
+    category_tokens,
+    holding,
+    token_case,
+    with_categories,
+)
 from jinguo.orgs import tree
 from jinguo.orgs.codes import normalize_text
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
@@ -118,9 +124,10 @@ def _with_list_relations(households: QuerySet[Household]) -> QuerySet[Household]
         .select_related("executive")
         .order_by("kind", "start_date", "id")
     )
-    return households.select_related("head", "grid", "living_grid").prefetch_related(
-        "categories", Prefetch("assignments", queryset=open_rows, to_attr="open_assignments")
+    households = households.select_related("head", "grid", "living_grid").prefetch_related(
+        Prefetch("assignments", queryset=open_rows, to_attr="open_assignments")
     )
+    return with_categories(households)
 
 
 PLAN_FILTERS: dict[str, Callable[[], Q]] = {
@@ -156,7 +163,7 @@ def household_list(
     if grid is not None:  # a grid with its micro-grids
         households = households.filter(grid.subtree_q("grid__"))
     if category is not None:
-        households = households.filter(categories=category)
+        households = households.filter(holding(category.pk))
     if executive_id is not None:
         households = households.filter(Exists(_open(RESPONSIBLE, executive_id=executive_id)))
     if relocated is not None:
@@ -269,7 +276,7 @@ def household_history(*, household: Household) -> QuerySet[HouseholdChange]:
 
 
 def household_categories(*, household: Household) -> list[Category]:
-    return list(household.categories.all())
+    return household.held_categories
 
 
 def has_hidden_details(
@@ -288,16 +295,19 @@ def has_hidden_details(
 def history_masks(
     *, user: User, household: Household, residents: Iterable[Resident]
 ) -> dict[str, str]:
-    """What the household's history must not show `user` in clear (clear → shown), for
-    household_tags.change_lines: sensitive categories by name and by id (imports record ids),
-    and the names of minors: the household's residents, and those its history names as added
-    or removed (a minor who left keeps her name masked). Empty for who sees them anyway."""
-    if sees_sensitive(user):
-        return {}
+    """How the household's history shows stored values to `user` (stored → shown), for
+    household_tags.change_lines: categories are stored as tokens (households.tokens) and shown
+    by name, or as 「敏感类别」 when sensitive and `user` does not see them in clear; minors'
+    names are masked likewise: the household's residents, and those its history names as added
+    or removed (a minor who left keeps her name masked)."""
+    clear = sees_sensitive(user)
     label = masking.sensitive_label()
-    masks: dict[str, str] = {}
-    for pk, name in Category.objects.filter(sensitive=True).values_list("pk", "name"):
-        masks[name] = masks[str(pk)] = label
+    categories = categories_by_token(Category.objects.only("pk", "name", "sensitive"))
+    masks = {
+        token: label if c.sensitive and not clear else c.name for token, c in categories.items()
+    }
+    if clear:
+        return masks
     today = timezone.localdate()
     people = [r.person for r in residents]
     named: set[str] = set()
@@ -306,9 +316,8 @@ def history_masks(
         named.update(v for v in (old.get("person"), new.get("person")) if isinstance(v, str))
     named -= {p.name for p in people}
     if named:
-        # Birth dates of the last 19 years: is_minor decides on the day.
-        born_after = dt.date(today.year - masking.ADULT_AGE - 1, 1, 1)
-        people += Person.objects.filter(name__in=named, birth_date__gte=born_after).only(
+        # Birth dates are encrypted (the database cannot compare them): is_minor decides.
+        people += Person.objects.filter(name__in=named, birth_date__isnull=False).only(
             "name", "birth_date"
         )
     for person in people:
@@ -485,27 +494,38 @@ def _unstaffed_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
 
 
 def _quota_rows(*, user: User, org: OrgUnit) -> list[dict[str, Any]]:
-    """Per child segment, executive and capped category: how many of her 包保 households."""
+    """Per child segment, executive and capped category: how many of her 包保 households.
+    A link holds a category's token (households.tokens), so rows carry `category_id` from a
+    CASE over the capped categories' tokens."""
+    capped = {c.pk: c for c in Category.objects.filter(max_per_executive__isnull=False)}
+    if not capped:
+        return []
     subtree = _subtree_households(user=user, org=org)
-    return list(
+    rows = (
         HouseholdAssignment.objects.filter(
             kind=RESPONSIBLE,
             end_date__isnull=True,
             household__in=subtree.values("pk"),
-            household__categories__max_per_executive__isnull=False,
+            household__category_links__token__in=category_tokens(capped),
         )
-        .annotate(segment=_child_segment(org, "household__grid__path"))
-        .values(
-            "segment",
-            "executive_id",
-            "executive__name",
-            "household__categories",
-            "household__categories__name",
-            "household__categories__max_per_executive",
+        .annotate(
+            segment=_child_segment(org, "household__grid__path"),
+            category_id=token_case(
+                {pk: pk for pk in capped}, field="household__category_links__token"
+            ),
         )
+        .values("segment", "executive_id", "executive__name", "category_id")
         .annotate(n=Count("household", distinct=True))
         .order_by()
     )
+    return [
+        {
+            **row,
+            "category_name": capped[row["category_id"]].name,
+            "limit": capped[row["category_id"]].max_per_executive,
+        }
+        for row in rows
+    ]
 
 
 def _over_quota(rows: list[dict[str, Any]]) -> tuple[list[OverQuota], dict[str, int]]:
@@ -514,15 +534,15 @@ def _over_quota(rows: list[dict[str, Any]]) -> tuple[list[OverQuota], dict[str, 
     totals: dict[tuple[int, int], OverQuota] = {}
     per_child: dict[str, int] = defaultdict(int)
     for row in rows:
-        limit = row["household__categories__max_per_executive"]
-        key = (row["executive_id"], row["household__categories"])
+        limit = row["limit"]
+        key = (row["executive_id"], row["category_id"])
         pair = totals.setdefault(
             key,
             OverQuota(
                 executive_id=key[0],
                 executive_name=row["executive__name"],
                 category_id=key[1],
-                category_name=row["household__categories__name"],
+                category_name=row["category_name"],
                 households=0,
                 limit=limit,
             ),
@@ -543,7 +563,7 @@ def _over_quota_q(*, user: User, org: OrgUnit | None) -> Q:
     pairs, _per_child = _over_quota(_quota_rows(user=user, org=root))
     q = Q(pk__in=[])
     for pair in pairs:
-        q |= Q(categories=pair.category_id) & Q(
+        q |= holding(pair.category_id) & Q(
             Exists(_open(RESPONSIBLE, executive_id=pair.executive_id))
         )
     return q

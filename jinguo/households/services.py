@@ -32,6 +32,7 @@ from jinguo.households.models import (
 )
 from jinguo.households.plan import plan_refresh, plan_refresh_category
 from jinguo.households.policy import audits_sensitive_list, may_reveal_sensitive
+from jinguo.households.tokens import category_token, category_tokens, held_categories
 from jinguo.orgs import tree
 from jinguo.orgs.codes import normalize_text
 from jinguo.orgs.kinds import Kind
@@ -208,7 +209,8 @@ def household_set_categories(
 ) -> Household:
     """Replace the household's categories. Kept categories keep their original 认定日期."""
     wanted = {c.pk: c for c in categories}
-    current = {c.pk: c for c in household.categories.all()}
+    household.forget_categories()  # read them afresh inside the transaction
+    current = {c.pk: c for c in household.held_categories}
     inactive = [c.name for pk, c in wanted.items() if pk not in current and not c.is_active]
     if inactive:
         raise ValidationError(
@@ -218,23 +220,28 @@ def household_set_categories(
     added = [pk for pk in wanted if pk not in current]
     if not removed and not added:
         return household
-    HouseholdCategory.objects.filter(household=household, category_id__in=removed).delete()
+    HouseholdCategory.objects.filter(
+        household=household, token__in=category_tokens(removed)
+    ).delete()
     HouseholdCategory.objects.bulk_create(
-        HouseholdCategory(household=household, category_id=pk, since=since) for pk in added
+        HouseholdCategory(household=household, token=category_token(pk), since=since)
+        for pk in added
     )
+    household.forget_categories()
     plan_refresh(household_ids=[household.pk])
     _record(
         household=household,
         action="categories",
         actor=actor,
-        old={"categories": _names(current.values())},
-        new={"categories": _names(wanted.values())},
+        old={"categories": _tokens(current.values())},
+        new={"categories": _tokens(wanted.values())},
     )
     return household
 
 
-def _names(categories: Iterable[Category]) -> list[str]:
-    return [c.name for c in sorted(categories, key=lambda c: (c.sort_order, c.pk))]
+def _tokens(categories: Iterable[Category]) -> list[str]:
+    # The history keeps tokens, not names: it must not say in clear who holds 低保 either.
+    return category_tokens(c.pk for c in sorted(categories, key=lambda c: (c.sort_order, c.pk)))
 
 
 # Fields of a category that the stored visit plan of its households depends on.
@@ -288,7 +295,7 @@ def household_unmask(*, actor: User, household: Household, reason: str) -> Revea
     residents = household.residents.select_related("person").order_by("relation", "person_id")
     today = timezone.localdate()
     return Revealed(
-        categories=list(household.categories.all()),
+        categories=held_categories([household.pk])[household.pk],
         minors=[r for r in residents if is_minor(r.person.birth_date, today)],
     )
 

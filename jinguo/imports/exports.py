@@ -19,6 +19,7 @@ from django.utils import timezone
 from jinguo.accounts.models import User
 from jinguo.households import masking
 from jinguo.households.models import (
+    Category,
     GridAssignment,
     Household,
     HouseholdAssignment,
@@ -27,6 +28,7 @@ from jinguo.households.models import (
 )
 from jinguo.households.policy import sees_sensitive
 from jinguo.households.selectors import household_scope_q
+from jinguo.households.tokens import categories_by_token
 from jinguo.imports.rosters import (
     CONCURRENT_LABELS,
     EDUCATION_LABELS,
@@ -244,19 +246,22 @@ def _empty_households(
 
 
 def _household_categories(ids: QuerySet[Any], *, clear: bool) -> dict[int, str]:
-    pairs: dict[int, list[tuple[str, bool]]] = {}
-    links = (
-        HouseholdCategory.objects.filter(household__in=ids)
-        .order_by("category__sort_order", "category_id")
-        .values_list("household_id", "category__name", "category__sensitive")
-    )
-    for household_id, name, sensitive in links.iterator(chunk_size=CHUNK):
-        pairs.setdefault(household_id, []).append((name, sensitive))
+    pairs: dict[int, list[Category]] = {}
+    by_token = categories_by_token()  # links hold tokens (households.tokens)
+    links = HouseholdCategory.objects.filter(household__in=ids).values_list("household_id", "token")
+    for household_id, token in links.iterator(chunk_size=CHUNK):
+        if token in by_token:
+            pairs.setdefault(household_id, []).append(by_token[token])
     label = masking.SENSITIVE_LABEL_ZH
     return {
-        pk: "、".join(masking.shown_names(values, clear=clear, label=label))
-        for pk, values in pairs.items()
+        pk: "、".join(masking.shown_names(_by_order(held), clear=clear, label=label))
+        for pk, held in pairs.items()
     }
+
+
+def _by_order(categories: list[Category]) -> list[tuple[str, bool]]:
+    categories.sort(key=lambda c: (c.sort_order, c.pk))
+    return [(c.name, c.sensitive) for c in categories]
 
 
 def _household_executives(ids: QuerySet[Any]) -> dict[int, str]:

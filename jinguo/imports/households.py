@@ -34,6 +34,7 @@ from jinguo.households.models import (
     Resident,
 )
 from jinguo.households.plan import plan_refresh
+from jinguo.households.tokens import category_token, category_tokens, links_by_household
 from jinguo.imports import bulk, cells, persons
 from jinguo.imports.persons import PersonIn
 from jinguo.imports.rosters import HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED, RELATION_ALIASES
@@ -427,9 +428,8 @@ def _households(drafts: dict[str, _Household]) -> dict[str, _HouseholdNow]:
             found[number] = _HouseholdNow(*values)
     by_pk = {now.pk: now for now in found.values()}
     for chunk in bulk.chunks(sorted(by_pk)):
-        links = HouseholdCategory.objects.filter(household_id__in=chunk)
-        for household_id, category_id in links.values_list("household_id", "category_id"):
-            by_pk[household_id].categories.add(category_id)
+        for household_id, category_ids in links_by_household(chunk).items():
+            by_pk[household_id].categories |= category_ids
         open_rows = HouseholdAssignment.objects.filter(
             household_id__in=chunk,
             kind=HouseholdAssignment.Kind.RESPONSIBLE,
@@ -715,11 +715,15 @@ class _HouseholdWriter:
                 self.history.append(
                     self._change(
                         household_id,
-                        {"categories": sorted(current)},
-                        {"categories": sorted(household.categories)},
+                        {"categories": category_tokens(sorted(current))},
+                        {"categories": category_tokens(sorted(household.categories))},
                     )
                 )
-        bulk.insert(HouseholdCategory, ("household", "category"), inserts)
+        bulk.insert(
+            HouseholdCategory,
+            ("household", "token"),
+            [(household_id, category_token(pk)) for household_id, pk in inserts],
+        )
         _delete_pairs(removals)
         # The stored visit plan of every household whose categories changed: set-based, once
         # for the whole file (plan_refresh chunks the ids itself).
@@ -782,5 +786,5 @@ def _delete_pairs(pairs: list[tuple[int, int]]) -> None:
         by_household.setdefault(household_id, []).append(category_id)
     for household_id, categories in by_household.items():
         HouseholdCategory.objects.filter(
-            household_id=household_id, category_id__in=categories
+            household_id=household_id, token__in=category_tokens(categories)
         ).delete()

@@ -112,7 +112,7 @@ def test_existing_selectors_work_on_generated_data(town):
     assert coverage.total.households == town.counts["households"]
     assert coverage.total.unassigned == 0
     assert sum(counts.households for _child, counts in coverage.children) == 40
-    planned = Household.objects.filter(categories__isnull=False).distinct().count()
+    planned = Household.objects.filter(category_links__isnull=False).distinct().count()
     assert visit_todo(user=cadre).count() <= planned
     today = timezone.localdate()
     figures = case_figures(user=cadre, org=city, start=today - dt.timedelta(days=400), end=today)

@@ -4,14 +4,32 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    # The stored plan for households that already exist (set-based, both databases).
-    from jinguo.households.plan import plan_refresh_models
+    # The stored plan for households that already exist (set-based, both databases). Frozen
+    # here: households.plan has since moved to category tokens (migration 0006).
+    from django.db.models import Max, Min, OuterRef, Subquery
 
-    plan_refresh_models(
-        apps.get_model("households", "Household"),
-        apps.get_model("visits", "Visit"),
-        apps.get_model("households", "HouseholdCategory"),
+    from jinguo.households.plan import _due_expression
+
+    household = apps.get_model("households", "Household")
+    last = (
+        apps.get_model("visits", "Visit")
+        .objects.filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(m=Max("visited_on"))
+        .values("m")
     )
+    interval = (
+        apps.get_model("households", "HouseholdCategory")
+        .objects.filter(household=OuterRef("pk"), category__is_active=True)
+        .order_by()
+        .values("household")
+        .annotate(m=Min("category__visit_interval_days"))
+        .values("m")
+    )
+    rows = household.objects.all()
+    rows.update(last_visited_on=Subquery(last), visit_interval_days=Subquery(interval))
+    rows.update(visit_due_on=_due_expression())
 
 
 class Migration(migrations.Migration):

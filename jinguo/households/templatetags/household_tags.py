@@ -22,7 +22,7 @@ register = template.Library()
 def categories_for(categories: Household | Iterable[Category], user: User) -> list[str]:
     """The category names `user` may see: a household's (from the list's prefetch) or a list."""
     if isinstance(categories, Household):
-        categories = categories.categories.all()
+        categories = categories.held_categories
     return masking.category_names(categories, clear=sees_sensitive(user))
 
 

@@ -1,28 +1,19 @@
 """The stored visit plan (households.plan) against the computation it replaced: after writes
-through the services, the stored fields equal a MIN over active categories and a MAX over
-visits computed from scratch."""
+through the services, the stored fields equal the smallest interval of the active categories
+and the latest visit, computed from scratch in Python."""
 
 import datetime as dt
 from typing import Any
 
 import pytest
-from django.db.models import (
-    DateField,
-    DurationField,
-    ExpressionWrapper,
-    IntegerField,
-    Max,
-    Min,
-    Q,
-    Value,
-)
-from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models import Max
 from django.utils import timezone
 
-from jinguo.households.models import Category, Household
+from jinguo.households.models import Category, Household, HouseholdCategory
 from jinguo.households.plan import plan_refresh, plan_refresh_category, plan_visit_logged
 from jinguo.households.services import category_save, household_set_categories
 from jinguo.households.tests.factories import household
+from jinguo.households.tokens import categories_by_token
 from jinguo.imports.tests.conftest import (  # noqa: F401 (fixtures used by name)
     _imports_settings,
     grid_execs,
@@ -39,17 +30,22 @@ TODAY = timezone.localdate()
 
 
 def computed_plan() -> dict[str, tuple[Any, Any, Any]]:
-    """The old per-request computation (visits.selectors._with_due before the plan was stored):
-    number → (last visit, interval, due)."""
-    interval = Min("categories__visit_interval_days", filter=Q(categories__is_active=True))
-    last = Max("visits__visited_on")
-    base = Coalesce(last, TruncDate("created_at"), output_field=DateField())
-    span = ExpressionWrapper(
-        Cast("interval", IntegerField()) * Value(dt.timedelta(days=1)), output_field=DurationField()
-    )
-    due = Cast(ExpressionWrapper(base + span, output_field=DateField()), DateField())
-    rows = Household.objects.annotate(last=last, interval=interval).annotate(due=due)
-    return {h.number: (h.last, h.interval, h.due) for h in rows}
+    """The plan computed the slow way, in Python from every visit and link: number → (last
+    visit, interval, due)."""
+    by_token = categories_by_token()
+    links: dict[int, list[int]] = {}
+    for household_id, token in HouseholdCategory.objects.values_list("household_id", "token"):
+        c = by_token[token]
+        if c.is_active:
+            links.setdefault(household_id, []).append(c.visit_interval_days)
+    plan = {}
+    rows = Household.objects.annotate(last=Max("visits__visited_on"))
+    for pk, number, last, created_at in rows.values_list("pk", "number", "last", "created_at"):
+        interval = min(links[pk]) if pk in links else None
+        base = last or timezone.localtime(created_at).date()
+        due = base + dt.timedelta(days=interval) if interval is not None else None
+        plan[number] = (last, interval, due)
+    return plan
 
 
 def stored_plan() -> dict[str, tuple[Any, Any, Any]]:

@@ -30,6 +30,7 @@ from jinguo.households.services import (
     resident_remove,
 )
 from jinguo.households.tests.factories import category, executive, household, person
+from jinguo.households.tokens import categories_by_token
 
 R = HouseholdAssignment.Kind.RESPONSIBLE
 C = HouseholdAssignment.Kind.COVERING
@@ -106,11 +107,12 @@ def test_categories_change_records_old_and_new_names_and_kept_ones_keep_their_da
         actor=cast.songhe_chair, household=h, categories=[disabled, alone], since=D2
     )
     change = HouseholdChange.objects.filter(household=h, action="categories")[0]
-    assert change.old == {"categories": ["低保", "残疾"]}
-    assert change.new == {"categories": ["残疾", "独居老人"]}
-    since = dict(
-        HouseholdCategory.objects.filter(household=h).values_list("category__code", "since")
-    )
+    names = {token: c.name for token, c in categories_by_token().items()}
+    assert [names[t] for t in change.old["categories"]] == ["低保", "残疾"]
+    assert [names[t] for t in change.new["categories"]] == ["残疾", "独居老人"]
+    codes = {token: c.code for token, c in categories_by_token().items()}
+    links = HouseholdCategory.objects.filter(household=h).values_list("token", "since")
+    since = {codes[token]: day for token, day in links}
     assert since == {"disabled": D1, "elderly_alone": D2}
 
 

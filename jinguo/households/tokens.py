@@ -1,0 +1,118 @@
+"""Which key categories a household holds, stored as keyed tokens instead of category ids.
+
+Holding 低保, 残疾 or 困境儿童 is sensitive personal information, so the link table
+(HouseholdCategory) must not say it in clear: a database dump or a backup read without the keys
+would otherwise list every low-income family and every child in difficulty. Each link stores
+`token` = HMAC(blind-index key, "household-category:<category id>"), a blind index like
+`Person.id_hash`: equal categories give equal tokens, so "who holds 低保" stays an equality
+filter on an indexed column, but mapping a token back to a category needs the key.
+
+SQL that needs a category's attributes (its interval, whether it is active, its cap) gets a
+CASE over the tokens of the few categories, built here in Python from the Category table.
+
+What a blind index does not hide: how many households share a token, and, on the household,
+the stored visit interval that the categories produce (households.plan).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from jinguo.common import crypto
+from jinguo.households.models import Category, Household, HouseholdCategory, HouseholdQuerySet
+
+# Part of the stored data: changing it orphans every link (migration households/0006 uses it).
+TOKEN_PREFIX = "household-category:"  # noqa: S105 (a label, not a secret)
+
+
+@lru_cache(maxsize=4096)
+def category_token(category_id: int) -> str:
+    return crypto.blind_index(f"{TOKEN_PREFIX}{category_id}")
+
+
+def category_tokens(category_ids: Iterable[int]) -> list[str]:
+    return [category_token(pk) for pk in category_ids]
+
+
+def categories_by_token(categories: Iterable[Category] | None = None) -> dict[str, Category]:
+    """Token → category for `categories` (every category, one query, when None)."""
+    if categories is None:
+        categories = Category.objects.all()
+    return {category_token(c.pk): c for c in categories}
+
+
+def holding(category_id: int, *, field: str = "pk") -> Q:
+    """Rows whose `field` is a household holding the category (an EXISTS on the link)."""
+    links = HouseholdCategory.objects.filter(
+        household_id=OuterRef(field), token=category_token(category_id)
+    )
+    return Q(Exists(links))
+
+
+def holding_any(category_ids: Iterable[int], *, field: str = "pk") -> Q:
+    links = HouseholdCategory.objects.filter(
+        household_id=OuterRef(field), token__in=category_tokens(category_ids)
+    )
+    return Q(Exists(links))
+
+
+def token_case(values: dict[int, Any], *, field: str = "token") -> Any:
+    """A CASE giving `values[category id]` for a link's token (NULL for any other token)."""
+    whens = [When(**{field: category_token(pk)}, then=Value(v)) for pk, v in values.items()]
+    if not whens:
+        return Value(None, output_field=IntegerField())
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+def held_categories(household_ids: Iterable[int]) -> dict[int, list[Category]]:
+    """Household id → the categories it holds by sort order: two queries for any number."""
+    ids = list(household_ids)
+    result: dict[int, list[Category]] = {pk: [] for pk in ids}
+    if not ids:
+        return result
+    links = HouseholdCategory.objects.filter(household_id__in=ids).values_list(
+        "household_id", "token"
+    )
+    pairs = list(links)
+    if not pairs:
+        return result
+    by_token = categories_by_token()
+    for household_id, token in pairs:
+        category = by_token.get(token)
+        if category is not None:  # a token of no category: written under another key
+            result[household_id].append(category)
+    for held in result.values():
+        held.sort(key=lambda c: (c.sort_order, c.pk))
+    return result
+
+
+def with_categories(households: QuerySet[Household]) -> QuerySet[Household]:
+    """`households` that load their held categories page by page, like a prefetch."""
+    if not isinstance(households, HouseholdQuerySet):
+        raise TypeError("with_categories needs a Household queryset")
+    return households.with_categories()
+
+
+def attach_categories(households: Iterable[Household]) -> None:
+    """Set every household's held categories (Household.held_categories) in two queries."""
+    households = list(households)
+    held = held_categories(h.pk for h in households)
+    for household in households:
+        household.__dict__["_held_categories"] = held.get(household.pk, [])
+
+
+def links_by_household(household_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Household id → ids of the categories it holds (unknown tokens left out)."""
+    ids = list(household_ids)
+    by_token = {token: c.pk for token, c in categories_by_token().items()}
+    result: dict[int, set[int]] = defaultdict(set)
+    links = HouseholdCategory.objects.filter(household_id__in=ids).values_list(
+        "household_id", "token"
+    )
+    for household_id, token in links:
+        if token in by_token:
+            result[household_id].add(by_token[token])
+    return result
