@@ -7,7 +7,7 @@ from config.settings import *  # noqa: F403
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "jinguo.common.storage.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SECURE_SSL_REDIRECT = False

@@ -125,7 +125,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("JINGUO_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files are encrypted at rest (rosters hold full ID numbers and phones).
+    "default": {"BACKEND": "jinguo.common.storage.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

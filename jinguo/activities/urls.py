@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.activity_create, name="create"),
     path("figures/", views.figures, name="figures"),
     path("<int:activity_id>/", views.activity_detail, name="detail"),
+    path("<int:activity_id>/photo/", views.activity_photo, name="photo"),
     path("<int:activity_id>/register/", views.participant_register, name="register"),
     path(
         "<int:activity_id>/participants/<int:participant_id>/attend/",

@@ -3,7 +3,7 @@
 ID numbers and phone numbers are stored as AES-256-GCM ciphertext ("v1:" + base64 of nonce and
 ciphertext). Equality search (is this ID number already in the ledger?) uses a blind index:
 HMAC-SHA256 under a second key, so the hash column cannot be reversed by hashing every possible
-ID number without the key.
+ID number without the key. Uploaded files are sealed whole under the same key (encrypt_bytes).
 """
 
 import base64
@@ -55,6 +55,29 @@ def decrypt(token: str) -> str:
         raise ValueError("not an encrypted value")
     raw = base64.b64decode(token[len(PREFIX) :])
     return _cipher().decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode("utf-8")
+
+
+# Uploaded files (jinguo/common/storage.py): MAGIC + nonce + AES-GCM ciphertext with its tag. A
+# file without MAGIC was written before files were encrypted and is plain.
+FILE_MAGIC = b"JGF1"
+
+
+def is_encrypted_bytes(data: bytes) -> bool:
+    return data.startswith(FILE_MAGIC)
+
+
+def encrypt_bytes(plain: bytes) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return FILE_MAGIC + nonce + _cipher().encrypt(nonce, plain, FILE_MAGIC)
+
+
+def decrypt_bytes(data: bytes) -> bytes:
+    """The plain content of `data`; bytes without the header (a legacy plain file) as they are.
+    A wrong key or altered ciphertext raises cryptography's InvalidTag."""
+    if not is_encrypted_bytes(data):
+        return data
+    body = data[len(FILE_MAGIC) :]
+    return _cipher().decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], FILE_MAGIC)
 
 
 def blind_index(plain: str) -> str:

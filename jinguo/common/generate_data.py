@@ -7,7 +7,8 @@ services would have written: valid division codes (12 digits, grids 15), paths o
 ids, residents in households with a head, one open 包保 assignment per household, executives
 with a seat on their village's committee and a grid assignment, visits in the last 12 months by
 the responsible executive's account, and cases with their transitions. ID numbers and phones
-are left empty (valid for the encrypted fields). One transaction per county.
+are left empty (valid for the encrypted fields); birth dates are written encrypted, as the app
+stores them (AES-GCM, a few microseconds a person). One transaction per county.
 """
 
 import datetime as dt
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.cases.models import Case, CaseTransition
+from jinguo.common.fields import encrypt_date
 from jinguo.households.models import (
     Category,
     GridAssignment,
@@ -33,6 +35,7 @@ from jinguo.households.models import (
     HouseholdCategory,
     Resident,
 )
+from jinguo.households.tokens import category_token
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import ExecutiveSeat, Person
@@ -403,7 +406,7 @@ class Generator:
                         "",
                         "",
                         "",
-                        birth,
+                        encrypt_date(birth),
                         "",
                         "",
                         education,
@@ -545,7 +548,7 @@ class Generator:
                             "",
                             "",
                             "",
-                            birth,
+                            encrypt_date(birth),
                             "",
                             "",
                             "",
@@ -574,7 +577,8 @@ class Generator:
                 interval: int | None = None
                 if self.categories and self.rng.random() < 0.2:
                     cat, interval = self.rng.choice(self.categories)
-                    categories.append((self.ids.take(HouseholdCategory), hid, cat, registered))
+                    token = category_token(cat)  # a keyed token, never the id (tokens)
+                    categories.append((self.ids.take(HouseholdCategory), hid, token, registered))
                 last: dt.date | None = None
                 for _v in range(self.rng.randrange(0, 2 * s.visits + 1)):
                     day = self.today - dt.timedelta(days=self.rng.randrange(0, 365))
@@ -657,9 +661,7 @@ class Generator:
             assignments,
         )
         self._count("household_assignments", len(assignments))
-        self.writer.write(
-            HouseholdCategory, ("id", "household_id", "category_id", "since"), categories
-        )
+        self.writer.write(HouseholdCategory, ("id", "household_id", "token", "since"), categories)
         self._count("household_categories", len(categories))
         self.writer.write(
             Visit,

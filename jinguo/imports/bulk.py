@@ -164,12 +164,6 @@ def ids_by(model: type[models.Model], field: str, values: Iterable[str]) -> dict
     return dict(select_in(sql, values))
 
 
-def as_date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def date_param(value: dt.date | None) -> Any:
     return connection.ops.adapt_datefield_value(value)
 

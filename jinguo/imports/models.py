@@ -20,8 +20,9 @@ def _error_path(job: "ImportJob", filename: str) -> str:
 
 class ImportJob(models.Model):
     """One uploaded roster and what became of it. The uploaded file and the error workbook live
-    under MEDIA_ROOT/imports/ and are only ever served through the job's pages (scope-checked):
-    they hold personal data.
+    under MEDIA_ROOT/imports/, encrypted (jinguo/common/storage.py: read them with .open("rb"),
+    never .path), and are only ever served through the job's pages (scope-checked): they hold
+    personal data.
 
     Every status change is saved on this row and written to the audit log."""
 

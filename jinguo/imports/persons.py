@@ -19,6 +19,7 @@ from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 from pypinyin.style import convert as pinyin_convert
 
 from jinguo.common import crypto
+from jinguo.common.fields import decrypt_date, encrypt_date
 from jinguo.imports import bulk, cells
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.idcard import IdCardError, parse_id
@@ -51,7 +52,7 @@ class PersonNow:
     pk: int
     name: str
     gender: str
-    birth_date: dt.date | None
+    birth_date: dt.date | None  # decrypted (common.fields.EncryptedDateField)
     phone_token: str  # encrypted: decrypted only when a file's phone may differ
     phone_tail: str
     education: str
@@ -125,7 +126,7 @@ def load(hashes: Iterable[str]) -> dict[str, PersonNow]:
         sql, hashes
     ):
         found[id_hash] = PersonNow(
-            pk, name, gender, bulk.as_date(birth), phone, tail, education, bool(party), path
+            pk, name, gender, decrypt_date(birth), phone, tail, education, bool(party), path
         )
     return found
 
@@ -139,8 +140,9 @@ def differences(person: PersonIn, now: PersonNow) -> tuple[dict[str, Any], dict[
     if person.gender != now.gender:
         old["gender"], new["gender"] = now.gender, person.gender
     if person.birth_date != now.birth_date:
-        old["birth_date"] = now.birth_date.isoformat() if now.birth_date else None
-        new["birth_date"] = person.birth_date.isoformat()
+        # Compared in clear, kept encrypted: the history must not hold a minor's birth date.
+        old["birth_date"] = encrypt_date(now.birth_date)
+        new["birth_date"] = encrypt_date(person.birth_date)
     if person.phone and now.phone_differs(person.phone):
         old["phone"], new["phone"] = mask_phone(now.phone), mask_phone(person.phone)
     if person.education is not None and person.education != now.education:
@@ -227,7 +229,7 @@ def created_view(person: PersonIn) -> dict[str, Any]:
         "name": person.name,
         "gender": person.gender,
         "id_number": mask_id(person.id_number),
-        "birth_date": person.birth_date.isoformat(),
+        "birth_date": encrypt_date(person.birth_date),
     }
     if person.phone:
         view["phone"] = mask_phone(person.phone)
@@ -247,7 +249,7 @@ def _insert_row(person: PersonIn, at: Any) -> tuple[Any, ...]:
         crypto.encrypt(person.id_number),
         person.id_hash,
         person.id_number[-4:],
-        bulk.date_param(person.birth_date),
+        encrypt_date(person.birth_date),
         crypto.encrypt(person.phone),
         person.phone[-4:],
         person.education or "",
@@ -266,7 +268,7 @@ def _update_row(person: PersonIn, now: PersonNow, at: Any) -> tuple[Any, ...]:
         person.name,
         initials(person.name),
         person.gender,
-        bulk.date_param(person.birth_date),
+        encrypt_date(person.birth_date),  # a new nonce: the stored text changes, the date not
         token,
         tail,
         now.education if person.education is None else person.education,

@@ -11,6 +11,7 @@ in one transaction that also marks the job done.
 """
 
 import datetime as dt
+import io
 import logging
 import tempfile
 import threading
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.audit.services import audit_record
+from jinguo.households.policy import sees_sensitive
 from jinguo.imports import executives, exports, households
 from jinguo.imports.households import Counts
 from jinguo.imports.models import ImportJob
@@ -165,7 +167,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
 def _process(job: ImportJob) -> None:
     module = IMPORTERS[job.kind]
     try:
-        sheet = open_sheet(job.file.path, module.COLUMNS, module.REQUIRED)
+        sheet = open_sheet(_uploaded(job), module.COLUMNS, module.REQUIRED)
     except FileError as exc:
         _finish(job, ImportJob.Status.REJECTED, message=str(exc), errors_count=1)
         return
@@ -205,6 +207,13 @@ def _process(job: ImportJob) -> None:
         )
 
 
+def _uploaded(job: ImportJob) -> IO[bytes]:
+    """The uploaded workbook in clear, read through the storage: the file on disk is encrypted
+    (jinguo/common/storage.py), so never open job.file.path."""
+    with job.file.open("rb") as handle:
+        return io.BytesIO(handle.read())
+
+
 def _progress(job: ImportJob, rows: int) -> None:
     job.processed_rows = rows
     job.total_rows = max(job.total_rows, rows)
@@ -220,7 +229,7 @@ def _reject(job: ImportJob, sheet: Sheet, errors: dict[int, list[str]]) -> None:
     if errors:
         with tempfile.TemporaryFile() as target:
             write_error_workbook(
-                source=job.file.path, target=target, layout=sheet.layout, errors=errors
+                source=_uploaded(job), target=target, layout=sheet.layout, errors=errors
             )
             target.seek(0)
             job.error_file.save("errors.xlsx", File(target), save=False)
@@ -285,11 +294,13 @@ def roster_export(
         if not reason.strip():
             raise ValidationError({"reason": _("导出完整号码须填写理由")})
     target, rows = exports.export(user=actor, root=org, kind=kind, full_numbers=full_numbers)
+    # Whether the file also names sensitive categories and minors in clear (exports.py).
+    sensitive = kind == ImportJob.Kind.HOUSEHOLDS and (full_numbers or sees_sensitive(actor))
     audit_record(
         actor=actor,
         action=f"{kind}.export",
         target=org,
-        changes={"rows": rows, "full_numbers": full_numbers},
+        changes={"rows": rows, "full_numbers": full_numbers, "sensitive_in_clear": sensitive},
         note=reason.strip()[:500],
     )
     return target, rows

@@ -249,7 +249,7 @@ def is_blank(row: Sequence[Any]) -> bool:
 
 
 def write_error_workbook(
-    *, source: str, target: IO[bytes], layout: Layout, errors: dict[int, list[str]]
+    *, source: str | IO[bytes], target: IO[bytes], layout: Layout, errors: dict[int, list[str]]
 ) -> None:
     """The uploaded sheet as it was, with a 错误原因 column; rows with errors highlighted, and a
     second sheet listing every error by row. Streams row by row (constant memory)."""

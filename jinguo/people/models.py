@@ -4,15 +4,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jinguo.common.fields import EncryptedCharField
+from jinguo.common.fields import EncryptedCharField, EncryptedDateField
 from jinguo.people.masking import mask_id, mask_phone
 
 
 class Person(models.Model):
     """A woman, man or child the federation knows: a resident, an executive, or both.
 
-    The ID number and phone are encrypted; `id_hash` (keyed hash) finds a person by number and
-    `id_tail`/`phone_tail` let a list be searched by the last digits without decrypting.
+    The ID number, birth date and phone are encrypted; `id_hash` (keyed hash) finds a person by
+    number and `id_tail`/`phone_tail` let a list be searched by the last digits without
+    decrypting.
     """
 
     class Gender(models.TextChoices):
@@ -37,7 +38,8 @@ class Person(models.Model):
     id_number = EncryptedCharField(_("身份证号"), blank=True, default="")
     id_hash = models.CharField(max_length=40, blank=True, default="", editable=False)
     id_tail = models.CharField(max_length=4, blank=True, default="", db_index=True)
-    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    # Encrypted like the numbers (minors' data, issue 8): never filtered or ordered on.
+    birth_date = EncryptedDateField(_("出生日期"), null=True, blank=True)
     phone = EncryptedCharField(_("联系电话"), blank=True, default="")
     phone_tail = models.CharField(max_length=4, blank=True, default="", db_index=True)
     education = models.CharField(

@@ -44,7 +44,8 @@ _CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff·])\s+|\s+(?=[\u3400-\u9fff·])")
 
 
 def person_snapshot(person: Person) -> dict[str, Any]:
-    """What history and the audit log keep of a person: numbers masked, never whole."""
+    """What history and the audit log keep of a person: numbers masked, never whole (the
+    birth date is encrypted when _record writes it)."""
     return {
         "org": person.org_id,
         "name": person.name,
@@ -57,6 +58,14 @@ def person_snapshot(person: Person) -> dict[str, Any]:
     }
 
 
+def _sealed(key: str, value: Any) -> Any:
+    """History and the audit log keep a birth date encrypted (a minor's is sensitive); it is
+    compared in clear first, since each encryption of the same date differs."""
+    if key == "birth_date" and value:
+        return crypto.encrypt(value)
+    return value
+
+
 def _record(
     *,
     person: Person,
@@ -67,11 +76,17 @@ def _record(
     note: str = "",
     target: Any = None,
 ) -> None:
+    keys = sorted(set(old) | set(new))
+    changes = {
+        k: [_sealed(k, old.get(k)), _sealed(k, new.get(k))]
+        for k in keys
+        if old.get(k) != new.get(k)
+    }
+    old = {k: _sealed(k, v) for k, v in old.items()}
+    new = {k: _sealed(k, v) for k, v in new.items()}
     PersonChange.objects.create(
         person=person, actor=actor, action=action, old=old, new=new, note=note[:200]
     )
-    keys = sorted(set(old) | set(new))
-    changes = {k: [old.get(k), new.get(k)] for k in keys if old.get(k) != new.get(k)}
     audit_record(actor=actor, action=action, target=target or person, changes=changes, note=note)
 
 

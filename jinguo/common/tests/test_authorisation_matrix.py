@@ -79,6 +79,9 @@ ANCESTOR_READABLE = ("/assessments/schemes/",)
 # Public by design (resident intake by QR token, the meetings' public notice) or only for the
 # security administrator (business users get 403 there, tested in accounts).
 SKIPPED_PREFIXES = ("intake/p/", "intake/r/", "meetings/notice/", "accounts/security/", "admin/")
+# A record's stored file: 404 also when the (real) record has none, as the demo's have; their
+# scope is tested with a file in the apps' tests (activities/tests/test_photo.py).
+FILE_ROUTES = ("activities/<int:activity_id>/photo/",)
 READ_DENIED = {404, 405}
 WRITE_DENIED = {403, 404, 405}
 # The API validates the body before it looks up the record, so an empty POST is a 400 that says
@@ -223,6 +226,8 @@ def test_the_county_cadre_can_open_the_records_picked(urls):
     client = _client("ningguo")
     missing = []
     for route, url in urls:
+        if route.route in FILE_ROUTES:
+            continue
         if len(route.params) == 1 and client.get(url).status_code == 404:
             missing.append(url)
     assert missing == []

@@ -79,6 +79,20 @@ def test_backup_keeps_id_numbers_encrypted(records, media, tmp_path):
     assert ID_NUMBER.encode() not in gzip.decompress(archive.read_bytes())
 
 
+def test_backup_keeps_birth_dates_encrypted_and_restore_gives_them_back(records, media, tmp_path):
+    archive = tmp_path / "jinguo.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    with tarfile.open(archive, "r:gz") as src:
+        manifest = json.loads(src.extractfile("manifest.json").read())  # type: ignore[union-attr]
+        lines = src.extractfile("tables/people_person.jsonl").read().decode()  # type: ignore[union-attr]
+    column = manifest["tables"]["people_person"]["columns"].index("birth_date")
+    (stored,) = [json.loads(line)[column] for line in lines.splitlines()]
+    assert stored.startswith("v1:") and "1985" not in stored
+    _flush()
+    call_command("restore", str(archive), stdout=io.StringIO())
+    assert str(Person.objects.get(name="王秀英").birth_date) == "1985-03-08"
+
+
 def test_restore_refuses_a_database_that_already_has_data(records, media, tmp_path):
     archive = tmp_path / "jinguo.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())

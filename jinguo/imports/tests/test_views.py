@@ -179,7 +179,7 @@ def test_export_masks_numbers_and_is_audited_with_its_row_count(
     # 低保 and 残疾 are sensitive: one 「敏感类别」 for a leader, neither which nor how many.
     assert first[11] == "敏感类别" and first[12] == "汪秀兰"
     audit = AuditEvent.objects.get(action="households.export")
-    assert audit.changes == {"rows": 3, "full_numbers": False}
+    assert audit.changes == {"rows": 3, "full_numbers": False, "sensitive_in_clear": False}
     assert audit.actor == cast.county_leader
 
 
@@ -196,7 +196,8 @@ def test_full_numbers_need_a_cadre_and_a_reason_and_are_audited(
     rows = sheet_rows(b"".join(response.streaming_content))
     assert rows[1][4] == id_number(seq=1) and rows[1][7] == "13800001111"
     audit = AuditEvent.objects.get(action="households.export", actor=cast.songhe_chair)
-    assert audit.changes == {"rows": 3, "full_numbers": True}
+    # The full export also names 低保 and the minors in clear: the audit row says so.
+    assert audit.changes == {"rows": 3, "full_numbers": True, "sensitive_in_clear": True}
     assert audit.note == "低保年审核对"
 
 

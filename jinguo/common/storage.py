@@ -1,0 +1,84 @@
+"""Uploaded files encrypted at rest: the default storage (settings.STORAGES["default"]).
+
+Rosters (full ID numbers, phones, categories), their error workbooks and the photos of visits,
+wishes, activities and love-bank items are written under MEDIA_ROOT as `JGF1` + nonce +
+AES-256-GCM ciphertext under JINGUO_FIELD_KEY (jinguo/common/crypto.py), and read back in clear
+only through this storage: `field_file.open("rb")`, never `field_file.path`. A file written before
+this storage, without the header, is read as it is; `jinguo encrypt_media` encrypts those.
+
+The whole file is held in memory to encrypt or decrypt it: uploads are size-limited already
+(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, at most 20 MiB by default, and 5 MiB for photos — see
+jinguo/common/uploads.py), so that is at most a few tens of MiB per request.
+
+`size()` is FileSystemStorage's: the size on disk, i.e. the plain size + 32 bytes (header, nonce,
+tag) for an encrypted file. No page shows it; read the file to know its plain size.
+"""
+
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import FileSystemStorage
+
+from jinguo.common.crypto import decrypt_bytes, encrypt_bytes, is_encrypted_bytes
+
+
+class DecryptedFile(File):
+    """The plain content of a stored file, in memory. Reopening it (FieldFile.open on a closed
+    file) reads it through the storage again, never the ciphertext from disk."""
+
+    def __init__(self, storage: "EncryptedFileSystemStorage", name: str) -> None:
+        self._storage = storage
+        super().__init__(io.BytesIO(storage.read_plain(name)), name=name)
+
+    def open(self, mode: str | None = None, *args: Any, **kwargs: Any) -> "DecryptedFile":
+        if self.closed:
+            self.file = io.BytesIO(self._storage.read_plain(str(self.name)))
+        else:
+            self.seek(0)
+        return self
+
+
+class EncryptedFileSystemStorage(FileSystemStorage):
+    def read_plain(self, name: str) -> bytes:
+        with open(self.path(name), "rb") as handle:
+            return decrypt_bytes(handle.read())
+
+    def _open(self, name: str, mode: str = "rb") -> File:
+        if mode != "rb":
+            raise ValueError(f"encrypted media can only be opened for reading ('rb'), not {mode!r}")
+        return DecryptedFile(self, name)
+
+    def _save(self, name: str, content: File) -> str:
+        content.seek(0)
+        plain = content.read()
+        sealed = ContentFile(encrypt_bytes(plain))
+        return super()._save(name, sealed)  # type: ignore[misc]  # not in django-stubs
+
+
+def encrypt_plain_files(root: Path) -> tuple[int, int]:
+    """Encrypt in place every file under `root` written before this storage (no header);
+    (encrypted, already encrypted). Each file is replaced atomically, so running it again, or
+    after an interruption, is safe."""
+    encrypted = already = 0
+    for path in sorted(root.rglob("*")) if root.is_dir() else []:
+        if not path.is_file() or path.is_symlink():
+            continue
+        data = path.read_bytes()
+        if is_encrypted_bytes(data):
+            already += 1
+            continue
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".encrypting-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(encrypt_bytes(data))
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        encrypted += 1
+    return encrypted, already
