@@ -95,3 +95,25 @@ def test_a_large_count_is_kept_for_a_while_and_a_small_one_is_exact(tree, big):
 
 def test_a_query_that_cannot_match_counts_zero(tree):
     assert CachedCountPaginator(Household.objects.filter(pk__in=[]), 50).count == 0
+
+
+def test_the_ledger_rows_escape_every_value_and_quote_attributes(cast, tree, login):
+    head = Person.objects.create(org=tree.wushan, name='王"小"<b>红</b>', id_tail="12&4")
+    h = household(tree.wushan, "WS-<9>", head=head, address="巫山路<i>8</i>号 & 'x'")
+    html = login(cast.songhe_chair).get(reverse("households:list")).content.decode()
+    assert "WS-&lt;9&gt;" in html and "<b>红" not in html and "<i>8" not in html
+    assert "王&quot;小&quot;&lt;b&gt;红&lt;/b&gt;" in html and "…12&amp;4" in html
+    assert "巫山路&lt;i&gt;8&lt;/i&gt;号 &amp; &#x27;x&#x27;" in html
+    assert f'href="{reverse("households:detail", args=[h.pk])}"' in html
+
+
+def test_esc_escapes_like_django_and_keeps_safe_text():
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    from jinguo.common.html import esc
+
+    text = "<a href=\"x\">'&'</a>"
+    assert esc(text) == escape(text)
+    assert esc(mark_safe("<b>ok</b>")) == "<b>ok</b>"
+    assert esc(12) == "12"
