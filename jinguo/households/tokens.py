@@ -67,8 +67,11 @@ def token_case(values: dict[int, Any], *, field: str = "token") -> Any:
     return Case(*whens, default=None, output_field=IntegerField())
 
 
-def held_categories(household_ids: Iterable[int]) -> dict[int, list[Category]]:
-    """Household id → the categories it holds by sort order: two queries for any number."""
+def held_categories(
+    household_ids: Iterable[int], *, categories: list[Category] | None = None
+) -> dict[int, list[Category]]:
+    """Household id → the categories it holds by sort order: two queries for any number (one
+    when `categories`, every category, are given)."""
     ids = list(household_ids)
     result: dict[int, list[Category]] = {pk: [] for pk in ids}
     if not ids:
@@ -79,7 +82,7 @@ def held_categories(household_ids: Iterable[int]) -> dict[int, list[Category]]:
     pairs = list(links)
     if not pairs:
         return result
-    by_token = categories_by_token()
+    by_token = categories_by_token(categories)
     for household_id, token in pairs:
         category = by_token.get(token)
         if category is not None:  # a token of no category: written under another key
@@ -89,17 +92,23 @@ def held_categories(household_ids: Iterable[int]) -> dict[int, list[Category]]:
     return result
 
 
-def with_categories(households: QuerySet[Household]) -> QuerySet[Household]:
-    """`households` that load their held categories page by page, like a prefetch."""
+def with_categories(
+    households: QuerySet[Household], categories: list[Category] | None = None
+) -> QuerySet[Household]:
+    """`households` that load their held categories page by page, like a prefetch; with
+    `categories` (every category, which a page may have loaded anyway) in one query."""
     if not isinstance(households, HouseholdQuerySet):
         raise TypeError("with_categories needs a Household queryset")
-    return households.with_categories()
+    return households.with_categories(categories)
 
 
-def attach_categories(households: Iterable[Household]) -> None:
-    """Set every household's held categories (Household.held_categories) in two queries."""
+def attach_categories(
+    households: Iterable[Household], *, categories: list[Category] | None = None
+) -> None:
+    """Set every household's held categories (Household.held_categories) in two queries, one
+    when `categories` (every category) are given."""
     households = list(households)
-    held = held_categories(h.pk for h in households)
+    held = held_categories((h.pk for h in households), categories=categories)
     for household in households:
         household.__dict__["_held_categories"] = held.get(household.pk, [])
 

@@ -95,11 +95,12 @@ def household_list(request: AuthedRequest) -> HttpResponse:
     if "category" in filters:  # a sensitive category's list names who holds it: audited
         org = filters.get("grid") or filters.get("org") or request.user.org
         services.sensitive_list_record(actor=request.user, category=filters["category"], org=org)
-    page = _page(request, selectors.household_list(user=request.user, **filters))
+    categories = list(selectors.category_list(active_only=False))  # the filter's and the rows'
+    households = selectors.household_list(user=request.user, categories=categories, **filters)
     context = {
-        "page": page,
+        "page": _page(request, households),
         "filters": filters,
-        "categories": selectors.category_list(),
+        "categories": [c for c in categories if c.is_active],
         # Only what an <option> shows: up to 300 full rows with parents cost more than the page.
         "grids": selectors.grid_list_visible(user=request.user, org=filters.get("org")).values(
             "pk", "name"
