@@ -26,6 +26,15 @@ def scope_q(*, user: User, field: str = "org") -> Q:
     return Q(**{f"{prefix}path__gte": root_path, f"{prefix}path__lt": tree.upper_bound(root_path)})
 
 
+def scope_covers(*, user: User, org: OrgUnit) -> bool:
+    """Whether scope_q(user) holds for every unit of org's subtree (the same range test): a
+    selector filtering to that subtree may then leave the scope condition out."""
+    if not (user.is_authenticated and user.is_active and user.has_business_scope):
+        return False
+    root_path = user.org.path  # type: ignore[union-attr]
+    return root_path <= org.path < tree.upper_bound(root_path)
+
+
 def org_list_visible(*, user: User, include_inactive: bool = False) -> QuerySet[OrgUnit]:
     units = OrgUnit.objects.filter(scope_q(user=user, field=""))
     return units if include_inactive else units.filter(is_active=True)

@@ -329,8 +329,7 @@ def cases_section(
     snapshot += ["cases.resolved_rate", "cases.overdue", "cases.satisfaction"]
     # Per child, one grouped query: the period figures by the unit handling the case.
     rows = _by_segment(
-        case_selectors.cases_visible(user=user)
-        .filter(org.subtree_q("org__"))
+        case_selectors.cases_visible_in(user=user, org=org)
         .annotate(segment=_segment(org, "org__path"))
         .values("segment")
         .annotate(
@@ -532,9 +531,7 @@ def monthly_trends(*, user: User, org: OrgUnit, year: int) -> dict[str, list[int
         visited_on__year=year
     )
     tallied = user.role != Role.GRID_MEMBER and tallies.tallies_fresh() is not None
-    cases = case_selectors.cases_visible(user=user).filter(
-        org.subtree_q("org__"), created_at__year=year
-    )
+    cases = case_selectors.cases_visible_in(user=user, org=org).filter(created_at__year=year)
     activities = activities_visible(user=user).filter(
         org.subtree_q("org__"), status=Activity.Status.HELD, starts_on__year=year
     )

@@ -12,6 +12,8 @@ from jinguo.cases.selectors import (
     case_figures,
     case_get_for_user,
     case_list,
+    cases_visible,
+    cases_visible_in,
     figure_q,
 )
 from jinguo.cases.tests.factories import closed, report, resolved
@@ -161,3 +163,34 @@ def test_figures_only_count_what_the_user_may_see(cast, tree, mediator, clock):
     )
     assert {f.key: f.value for f in figures}["emotional_handled"] == 1
     assert Case.objects.count() == 14
+
+
+def test_cases_visible_in_a_unit_are_the_visible_cases_handled_there_for_every_user(cast, tree):
+    """The scope filter is left out only where it cannot remove anything (scope_covers)."""
+    songhe, gangkou, dongmen = report(tree.wushan), report(tree.gangkou), report(tree.dongmen)
+    escalated = report(tree.wushan)
+    Case.objects.filter(pk=escalated.pk).update(org=tree.ningguo, origin_org=tree.songhe)
+    users = [cast.songhe_chair, cast.township_cadre, cast.city_cadre, cast.system_admin]
+    units = [tree.city, tree.ningguo, tree.helixi, tree.songhe, tree.gangkou, tree.dongmen]
+    for user in users:
+        for org in units:
+            expected = set(cases_visible(user=user).filter(org.subtree_q("org__")))
+            assert set(cases_visible_in(user=user, org=org)) == expected, (user, org)
+    # The village chair sees the county's escalated case (reported by her) but not Gangkou's.
+    assert set(cases_visible_in(user=cast.songhe_chair, org=tree.ningguo)) == {songhe, escalated}
+    assert set(cases_visible_in(user=cast.city_cadre, org=tree.city)) == {
+        songhe,
+        gangkou,
+        dongmen,
+        escalated,
+    }
+
+
+def test_scope_covers_only_the_users_own_subtree(cast, tree):
+    from jinguo.orgs.selectors import scope_covers
+
+    assert scope_covers(user=cast.township_cadre, org=tree.songhe)
+    assert scope_covers(user=cast.township_cadre, org=tree.helixi)
+    assert not scope_covers(user=cast.township_cadre, org=tree.ningguo)
+    assert not scope_covers(user=cast.township_cadre, org=tree.dongmen)
+    assert not scope_covers(user=cast.system_admin, org=tree.songhe)
