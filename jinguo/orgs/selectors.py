@@ -12,7 +12,7 @@ from django.http import Http404
 from jinguo.accounts.models import User
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import Kind
-from jinguo.orgs.models import OrgUnit, OrgUnitChange, Venue
+from jinguo.orgs.models import OrgUnit, OrgUnitChange, Venue, path_range_q
 
 _NOTHING = Q(pk__in=[])
 
@@ -21,9 +21,7 @@ def scope_q(*, user: User, field: str = "org") -> Q:
     """Q over a model whose `field` points at an OrgUnit (field="" for OrgUnit itself)."""
     if not (user.is_authenticated and user.is_active and user.has_business_scope):
         return _NOTHING
-    prefix = f"{field}__" if field else ""
-    root_path = user.org.path  # type: ignore[union-attr]
-    return Q(**{f"{prefix}path__gte": root_path, f"{prefix}path__lt": tree.upper_bound(root_path)})
+    return path_range_q(user.org, f"{field}__" if field else "")  # type: ignore[arg-type]
 
 
 def scope_covers(*, user: User, org: OrgUnit) -> bool:

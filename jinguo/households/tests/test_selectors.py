@@ -179,6 +179,7 @@ def test_coverage_takes_five_queries_whatever_the_size(ledger, cast, tree, count
     def run():
         coverage_counts(user=cast.city_cadre, org=tree.city)
 
+    run()  # once per unit instance: whether the city is the tree's only root (holds_every_unit)
     few = count_queries(run)
     for i in range(10):
         household(tree.gangkou_grid, f"Y{i:03d}")

@@ -7,6 +7,7 @@ from jinguo.orgs.selectors import (
     org_get_for_user,
     org_list_visible,
     org_subtree_kind_counts,
+    scope_q,
 )
 
 # Which units of the cast's tree each user sees: exactly her subtree, nothing else.
@@ -140,3 +141,42 @@ def test_subtree_query_is_answered_from_the_path_index(tree):
     # PostgreSQL: an Index Scan or a Bitmap Index Scan on orgs_orgunit_path_key.
     assert "INDEX" in plan.upper()
     assert "path>? AND path<?" in plan or "orgs_orgunit_path_key" in plan
+
+
+# --- the whole tree's root: subtree and scope without joining every unit -----------------------
+
+
+def _case_orgs(q):
+    from jinguo.cases.models import Case
+
+    return set(Case.objects.filter(q).values_list("org_id", flat=True))
+
+
+def test_the_only_root_matches_every_row_with_a_unit_without_joining_units(tree):
+    from jinguo.cases.tests.factories import report
+    from jinguo.orgs.models import OrgUnit
+
+    report(tree.wushan), report(tree.dongmen)
+    city = OrgUnit.objects.get(pk=tree.city.pk)
+    assert city.holds_every_unit
+    q = city.subtree_q("org__")
+    assert "path" not in str(q) and "isnull" in str(q)
+    assert _case_orgs(q) == {tree.wushan.pk, tree.dongmen.pk}
+    county = OrgUnit.objects.get(pk=tree.ningguo.pk)
+    assert not county.holds_every_unit and "path" in str(county.subtree_q("org__"))
+    assert _case_orgs(county.subtree_q("org__")) == {tree.wushan.pk}
+
+
+def test_with_a_second_root_the_city_is_a_path_range_again(tree, cast):
+    from jinguo.cases.tests.factories import report
+    from jinguo.orgs.models import OrgUnit
+    from jinguo.orgs.tests.factories import OrgUnitFactory
+
+    other = OrgUnitFactory(name="另一市", kind=OrgUnit.Kind.CITY, code="341700000000")
+    report(tree.wushan), report(other)  # type: ignore[arg-type]
+    city = OrgUnit.objects.get(pk=tree.city.pk)
+    assert not city.holds_every_unit
+    assert _case_orgs(city.subtree_q("org__")) == {tree.wushan.pk}
+    user = cast.city_cadre
+    user.org = city
+    assert _case_orgs(scope_q(user=user, field="org")) == {tree.wushan.pk}
