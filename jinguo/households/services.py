@@ -32,7 +32,7 @@ from jinguo.households.models import (
 )
 from jinguo.households.plan import plan_refresh, plan_refresh_category
 from jinguo.households.policy import audits_sensitive_list, may_reveal_sensitive
-from jinguo.households.tokens import category_token, category_tokens, held_categories
+from jinguo.households.tokens import category_token, category_tokens, in_order
 from jinguo.orgs import tree
 from jinguo.orgs.codes import normalize_text
 from jinguo.orgs.kinds import Kind
@@ -241,7 +241,7 @@ def household_set_categories(
 
 def _tokens(categories: Iterable[Category]) -> list[str]:
     # The history keeps tokens, not names: it must not say in clear who holds 低保 either.
-    return category_tokens(c.pk for c in sorted(categories, key=lambda c: (c.sort_order, c.pk)))
+    return category_tokens(c.pk for c in in_order(categories))
 
 
 # Fields of a category that the stored visit plan of its households depends on.
@@ -295,7 +295,7 @@ def household_unmask(*, actor: User, household: Household, reason: str) -> Revea
     residents = household.residents.select_related("person").order_by("relation", "person_id")
     today = timezone.localdate()
     return Revealed(
-        categories=held_categories([household.pk])[household.pk],
+        categories=household.held_categories,
         minors=[r for r in residents if is_minor(r.person.birth_date, today)],
     )
 

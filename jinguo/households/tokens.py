@@ -14,7 +14,6 @@ What a blind index does not hide: how many households share a token, and, on the
 the stored visit interval that the categories produce (households.plan).
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -52,11 +51,9 @@ def holding(category_id: int, *, field: str = "pk") -> Q:
     return Q(Exists(links))
 
 
-def holding_any(category_ids: Iterable[int], *, field: str = "pk") -> Q:
-    links = HouseholdCategory.objects.filter(
-        household_id=OuterRef(field), token__in=category_tokens(category_ids)
-    )
-    return Q(Exists(links))
+def in_order(categories: Iterable[Category]) -> list[Category]:
+    """Categories as the ledger, history and exports list them (Category's own ordering)."""
+    return sorted(categories, key=lambda c: (c.sort_order, c.pk))
 
 
 def token_case(values: dict[int, Any], *, field: str = "token") -> Any:
@@ -87,9 +84,7 @@ def held_categories(
         category = by_token.get(token)
         if category is not None:  # a token of no category: written under another key
             result[household_id].append(category)
-    for held in result.values():
-        held.sort(key=lambda c: (c.sort_order, c.pk))
-    return result
+    return {pk: in_order(held) for pk, held in result.items()}
 
 
 def with_categories(
@@ -115,13 +110,5 @@ def attach_categories(
 
 def links_by_household(household_ids: Iterable[int]) -> dict[int, set[int]]:
     """Household id → ids of the categories it holds (unknown tokens left out)."""
-    ids = list(household_ids)
-    by_token = {token: c.pk for token, c in categories_by_token().items()}
-    result: dict[int, set[int]] = defaultdict(set)
-    links = HouseholdCategory.objects.filter(household_id__in=ids).values_list(
-        "household_id", "token"
-    )
-    for household_id, token in links:
-        if token in by_token:
-            result[household_id].add(by_token[token])
-    return result
+    held = held_categories(household_ids)
+    return {pk: {c.pk for c in categories} for pk, categories in held.items() if categories}

@@ -28,7 +28,7 @@ from jinguo.households.models import (
 )
 from jinguo.households.policy import sees_sensitive
 from jinguo.households.selectors import household_scope_q
-from jinguo.households.tokens import categories_by_token
+from jinguo.households.tokens import categories_by_token, in_order
 from jinguo.imports.rosters import (
     CONCURRENT_LABELS,
     EDUCATION_LABELS,
@@ -260,8 +260,7 @@ def _household_categories(ids: QuerySet[Any], *, clear: bool) -> dict[int, str]:
 
 
 def _by_order(categories: list[Category]) -> list[tuple[str, bool]]:
-    categories.sort(key=lambda c: (c.sort_order, c.pk))
-    return [(c.name, c.sensitive) for c in categories]
+    return [(c.name, c.sensitive) for c in in_order(categories)]
 
 
 def _household_executives(ids: QuerySet[Any]) -> dict[int, str]:

@@ -17,20 +17,21 @@ from jinguo.orgs.models import OrgUnit, OrgUnitChange, Venue, path_range_q
 _NOTHING = Q(pk__in=[])
 
 
+def _has_scope(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.has_business_scope
+
+
 def scope_q(*, user: User, field: str = "org") -> Q:
     """Q over a model whose `field` points at an OrgUnit (field="" for OrgUnit itself)."""
-    if not (user.is_authenticated and user.is_active and user.has_business_scope):
+    if not _has_scope(user):
         return _NOTHING
     return path_range_q(user.org, f"{field}__" if field else "")  # type: ignore[arg-type]
 
 
 def scope_covers(*, user: User, org: OrgUnit) -> bool:
-    """Whether scope_q(user) holds for every unit of org's subtree (the same range test): a
-    selector filtering to that subtree may then leave the scope condition out."""
-    if not (user.is_authenticated and user.is_active and user.has_business_scope):
-        return False
-    root_path = user.org.path  # type: ignore[union-attr]
-    return root_path <= org.path < tree.upper_bound(root_path)
+    """Whether scope_q(user) holds for every unit of org's subtree: a selector filtering to
+    that subtree may then leave the scope condition out."""
+    return _has_scope(user) and user.org.contains(org)  # type: ignore[union-attr]
 
 
 def org_list_visible(*, user: User, include_inactive: bool = False) -> QuerySet[OrgUnit]:
