@@ -52,7 +52,9 @@ def cases_visible_in(*, user: User, org: OrgUnit, reported: bool = False) -> Que
     the subtree lies in the user's own (orgs.selectors.scope_covers), all of them are visible,
     so the scope's two id look-ups over her whole subtree are left out: the same rows, ≈4 ms a
     query less on a city's dashboard."""
-    if reported:
+    if reported and org.holds_every_unit:  # every case: no id look-up over the whole tree
+        cases = Case.objects.filter(Q(org__isnull=False) | Q(origin_org__isnull=False))
+    elif reported:
         cases = Case.objects.filter(
             _handled_or_reported_in(OrgUnit.objects.filter(org.subtree_q()))
         )

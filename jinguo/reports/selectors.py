@@ -13,6 +13,7 @@ their keys are in `Section.snapshot` and the period comparison skips them.
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, cast
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from jinguo.assessments.selectors import assessments_figures
 from jinguo.cases import selectors as case_selectors
 from jinguo.cases.models import Case, CaseKind
 from jinguo.common.figures import Figure, figure_url
+from jinguo.common.parallel import run_reads
 from jinguo.employment.selectors import employment_figures
 from jinguo.honours.selectors import honours_figures
 from jinguo.households.selectors import coverage_counts, grid_list_visible, households_visible
@@ -291,15 +293,20 @@ def coverage_section(
     return Section("coverage", _("不漏一户与走访"), figures, table, frozenset(keys))
 
 
+def _case_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
+    """The cases' own period figures under the dashboard's keys ("cases.disputes", …)."""
+    return [
+        Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件"))
+        for f in case_selectors.case_figures(user=user, org=org, start=start, end=end)
+    ]
+
+
 def cases_section(
     *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
 ) -> Section:
     """The seed figures of disputes handled in the period (cases' own figures), and the current
     state of the cases of the subtree: by kind, resolved rate, overdue, mean satisfaction."""
-    figures = [
-        Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件"))
-        for f in case_selectors.case_figures(user=user, org=org, start=start, end=end)
-    ]
+    figures = _case_figures(user=user, org=org, start=start, end=end)
     state = case_selectors.case_state(user=user, org=org)
     base = "/cases/"
     snapshot = []
@@ -448,18 +455,31 @@ def dashboard_sections(*, user: User, org: OrgUnit, start: dt.date, end: dt.date
     section, whatever the number of children. Keys in `Section.snapshot` are the current
     state rather than the period. The caller has fetched `org` through the user's scope
     (jinguo.common.params.org_param)."""
+    return run_reads(_section_tasks(user=user, org=org, start=start, end=end))
+
+
+def _section_tasks(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date
+) -> list[Callable[[], Section]]:
+    """One read per section, in the page's order (independent: run side by side)."""
     kids = dashboard_children(user=user, org=org)
     common: dict[str, Any] = {"user": user, "org": org, "start": start, "end": end}
-    sections = [
-        coverage_section(**common, org_children=kids),
-        cases_section(**common, org_children=kids),
-        meetings_section(**common, org_children=kids),
-        activities_section(**common, org_children=kids),
-        trainings_section(**common, org_children=kids),
+    tasks: list[Callable[[], Section]] = [
+        partial(builder, **common, org_children=kids)
+        for builder in (
+            coverage_section,
+            cases_section,
+            meetings_section,
+            activities_section,
+            trainings_section,
+        )
     ]
-    for key, title, builder in _PLAIN:
-        sections.append(Section(key, title, builder(**common)))
-    return sections
+    tasks += [partial(_plain_section, key, title, b, common) for key, title, b in _PLAIN]
+    return tasks
+
+
+def _plain_section(key: str, title: Any, builder: Builder, common: dict[str, Any]) -> Section:
+    return Section(key, title, builder(**common))
 
 
 # --- period comparison --------------------------------------------------------------------------
@@ -502,17 +522,16 @@ def dashboard_comparison(
     only: the current-state ones map to an empty Change)."""
     prev_start, prev_end = previous_period(start, end)
     common: dict[str, Any] = {"user": user, "org": org, "start": prev_start, "end": prev_end}
-    previous: dict[str, int | float] = {}
-    for case_figure in case_selectors.case_figures(**common):
-        previous[f"cases.{case_figure.key}"] = case_figure.value
     builders: list[Builder] = [
+        _case_figures,
         meeting_figures,
         activities_figures,
         trainings_figures,
         *(b for _k, _t, b in _PLAIN),
     ]
-    for builder in builders:
-        previous |= {f.key: f.value for f in builder(**common)}
+    previous: dict[str, int | float] = {}
+    for figures in run_reads([partial(builder, **common) for builder in builders]):
+        previous |= {f.key: f.value for f in figures}
     out: dict[str, Change] = {}
     for section in sections:
         for f in section.figures:
@@ -606,11 +625,12 @@ def dashboard_board(
     at most a minute behind the records. The caller has checked `org` against the scope."""
 
     def compute() -> Dashboard:
-        return Dashboard(
-            sections=_plain(dashboard_sections(user=user, org=org, start=start, end=end)),
-            changes={},
-            trends=monthly_trends(user=user, org=org, year=end.year),
-        )
+        tasks: list[Callable[[], Any]] = [
+            partial(monthly_trends, user=user, org=org, year=end.year),
+            *_section_tasks(user=user, org=org, start=start, end=end),
+        ]
+        trends, *sections = run_reads(tasks)
+        return Dashboard(sections=_plain(sections), changes={}, trends=trends)
 
     key = dashboard_key(user=user, org=org, start=start, end=end)
     return cast(Dashboard, _cached(key + ":board", compute, refresh=refresh))

@@ -3,7 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.db import connection
+from django.utils import timezone, translation
 
 from jinguo.activities import services as activity_services
 from jinguo.audit.models import AuditEvent
@@ -322,3 +323,67 @@ def test_the_comparison_request_reuses_the_cached_board(
     after_page = count_queries(lambda: client.get(changes))
     assert after_page < cold
     cache.clear()
+
+
+# --- sections side by side ----------------------------------------------------------------------
+
+
+def plain(sections) -> list:
+    """What a user sees of sections: keys, labels, values, urls and child cells, as text."""
+    return [
+        (
+            s.key,
+            str(s.title),
+            [(f.key, str(f.label), f.value, f.url) for f in s.figures],
+            None
+            if s.children is None
+            else [(r.org.pk, [(c.value, c.url) for c in r.cells]) for r in s.children.rows],
+        )
+        for s in sections
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_sections_computed_side_by_side_equal_those_computed_one_by_one(
+    world, cast, tree, settings
+):
+    user, org = cast.township_cadre, tree.helixi
+    common = {"user": user, "org": org, "start": past(30), "end": TODAY}
+
+    def board() -> tuple[list, dict, dict]:
+        sections = selectors.dashboard_sections(**common)
+        changes = selectors.dashboard_comparison(**common, sections=sections)
+        return plain(sections), changes, selectors.dashboard_board(**common, refresh=True).trends
+
+    settings.READ_THREADS = 0
+    one_by_one = board()
+    settings.READ_THREADS = 3
+    with translation.override("en"):
+        english = board()
+    assert board() == one_by_one
+    assert english[0][0][1] == "Coverage and visits"
+    assert [f[2] for s in english[0] for f in s[2]] == [f[2] for s in one_by_one[0] for f in s[2]]
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def test_figure_cards_and_child_rows_escape_names_and_show_values(world, cast, tree, login):
+    tree.songhe.name = '松河<b>"社区"</b>'
+    tree.songhe.save()
+    page = login(cast.township_cadre).get(url(tree.helixi)).content.decode()
+    assert "松河&lt;b&gt;&quot;社区&quot;&lt;/b&gt;" in page
+    assert "松河<b>" not in page
+    assert 'data-figure="activities.held"><div class="card-body p-2"><div class="fs-4">4<' in page
+
+
+def test_numbers_show_as_the_template_would_show_them():
+    from django.template import Context, Template
+
+    from jinguo.reports.templatetags.dashboard_tags import number
+
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            for value in (0, 1234567, 66.7, 2.0, 0.05):
+                assert number(value) == Template("{{ v }}").render(Context({"v": value}))
