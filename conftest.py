@@ -35,6 +35,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _read_threads_let_go_of_connections(settings):
+    """Read threads close their connection after each task in tests: one kept open would stop
+    the test database from being dropped at the end."""
+    settings.READ_THREADS_CONN_SECONDS = 0
+
+
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 

@@ -199,9 +199,12 @@ CACHES = {
 }
 DASHBOARD_WARM_SECONDS = env_int("JINGUO_DASHBOARD_WARM_SECONDS", 3600)
 # Threads per process that compute a dashboard's sections side by side on PostgreSQL
-# (jinguo.common.parallel), each keeping a database connection of its own: a web worker holds
-# up to 1 + READ_THREADS connections. 0: one after another.
+# (jinguo.common.parallel), each with a database connection of its own: a web worker holds up
+# to 1 + READ_THREADS connections. 0: one after another.
 READ_THREADS = env_int("JINGUO_READ_THREADS", 3)
+# How long such a thread keeps its connection (reconnecting for every section costs what the
+# threads save); a broken one is dropped at once.
+READ_THREADS_CONN_SECONDS = env_int("JINGUO_READ_THREADS_CONN_SECONDS", 300)
 DASHBOARD_WARM_LIMIT = env_int("JINGUO_DASHBOARD_WARM_LIMIT", 40)
 if DASHBOARD_CACHE_SECONDS + TALLY_MAX_AGE_SECONDS > 60:
     raise ValueError(

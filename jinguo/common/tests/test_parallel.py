@@ -91,3 +91,21 @@ def test_reads_started_by_a_read_run_in_its_thread_instead_of_waiting_on_the_poo
 
     (inner_threads,) = run_reads([outer, outer])[:1]
     assert len(set(inner_threads)) == 1 and inner_threads[0] != where()
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_read_thread_keeps_its_connection_for_its_next_task_while_allowed(settings):
+    settings.READ_THREADS = 1
+
+    def pid() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+
+    settings.READ_THREADS_CONN_SECONDS = 60
+    kept = run_reads([pid, pid, pid])
+    settings.READ_THREADS_CONN_SECONDS = 0  # and let go of it at the end of the next task
+    last = run_reads([pid, pid])
+    assert len(set(kept)) == 1 and last[0] == kept[0]
+    assert last[1] != last[0]
