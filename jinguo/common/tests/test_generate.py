@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from jinguo.accounts.models import User
@@ -137,3 +138,15 @@ def test_generate_command_prints_timing_per_table():
     call_command("generate", scale="town", stdout=out)
     text = out.getvalue()
     assert "visits_visit" in text and "rows/s" in text and "已生成" in text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM")
+@pytest.mark.django_db(transaction=True)
+def test_generated_tables_are_vacuumed_and_analysed_once_committed():
+    generate("town", seed=7)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL FROM pg_stat_user_tables"
+            " WHERE relname = 'households_household'"
+        )
+        assert cursor.fetchone() == (True, True)
