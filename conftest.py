@@ -36,6 +36,13 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_reference_cache(settings):
+    """Each test reads categories and units from its own database (jinguo.common.refcache),
+    never a copy another test left in this process; the cache's own tests switch it on."""
+    settings.REFERENCE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _read_threads_let_go_of_connections(settings):
     """Read threads close their connection after each task in tests: one kept open would stop
     the test database from being dropped at the end."""

@@ -15,6 +15,7 @@ from django.utils import timezone
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.common import crypto
+from jinguo.common.refcache import cached_reference
 from jinguo.households import masking
 from jinguo.households.models import (
     Category,
@@ -347,6 +348,23 @@ def history_masks(
 def category_list(*, active_only: bool = True) -> QuerySet[Category]:
     categories = Category.objects.all()
     return categories.filter(is_active=True) if active_only else categories
+
+
+def categories_all() -> list[Category]:
+    """Every category, active or not, in order: kept a while in this process (refcache)."""
+    return cached_reference("categories", lambda: list(category_list(active_only=False)))
+
+
+def grid_options(*, user: User, org: OrgUnit | None, limit: int = 300) -> list[dict[str, Any]]:
+    """A grid filter's options (pk and name of the first `limit` grids the user sees, under
+    `org`): kept a while in this process, per user and scope (refcache)."""
+    key = f"grid-options:{user.pk}:{user.org_id}:{user.role}:{org.pk if org else ''}:{limit}"
+
+    def load() -> list[dict[str, Any]]:
+        rows = grid_list_visible(user=user, org=org).values_list("pk", "name")[:limit]
+        return [{"pk": pk, "name": name} for pk, name in rows]
+
+    return cached_reference(key, load)
 
 
 def category_get(*, category_id: int) -> Category | None:

@@ -95,16 +95,14 @@ def household_list(request: AuthedRequest) -> HttpResponse:
     if "category" in filters:  # a sensitive category's list names who holds it: audited
         org = filters.get("grid") or filters.get("org") or request.user.org
         services.sensitive_list_record(actor=request.user, category=filters["category"], org=org)
-    categories = list(selectors.category_list(active_only=False))  # the filter's and the rows'
+    categories = selectors.categories_all()  # the filter's and the rows'
     households = selectors.household_list(user=request.user, categories=categories, **filters)
     context = {
         "page": _page(request, households),
         "filters": filters,
         "categories": [c for c in categories if c.is_active],
         # Only what an <option> shows: up to 300 full rows with parents cost more than the page.
-        "grids": selectors.grid_list_visible(user=request.user, org=filters.get("org")).values(
-            "pk", "name"
-        )[:300],
+        "grids": selectors.grid_options(user=request.user, org=filters.get("org")),
     }
     template = _htmx(request, "households/household_rows.html", "households/list.html")
     return render(request, template, context)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
+from jinguo.common.refcache import reference_changed
 from jinguo.orgs import tree
 from jinguo.orgs.codes import code_errors, name_errors, normalize_code, normalize_text
 from jinguo.orgs.kinds import ALLOWED_PARENTS, SIGNIFICANT_DIGITS, TERRITORIAL_LEVEL, kind_label
@@ -100,6 +101,8 @@ def _record(
     note: str = "",
 ) -> None:
     OrgUnitChange.objects.create(org=org, action=action, actor=actor, old=old, new=new, note=note)
+    reference_changed()  # grid options shown by lists (now, and once committed)
+    transaction.on_commit(reference_changed)
     changes = {k: [old.get(k), new.get(k)] for k in new if old.get(k) != new.get(k)}
     audit_record(actor=actor, action=f"org.{action}", target=org, changes=changes, note=note)
 

@@ -453,3 +453,48 @@ def test_the_household_page_shows_its_visit_plan_and_links_its_visits(ledger, ca
 def held(household):
     """What the household holds now, read afresh."""
     return held_categories([household.pk])[household.pk]
+
+
+# --- reference data kept a while (common.refcache) ----------------------------------------------
+
+
+@pytest.fixture
+def kept_references(settings):
+    from django.core.cache import caches
+
+    settings.REFERENCE_CACHE_SECONDS = 60
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+def test_the_ledger_reads_categories_and_grid_options_once_a_while(
+    kept_references, ledger, cast, login, count_queries
+):
+    client = login(cast.township_cadre)
+    url = reverse("households:list")
+    first = count_queries(lambda: client.get(url))
+    again = count_queries(lambda: client.get(url))
+    assert again == first - 2
+
+
+def test_a_category_or_grid_written_through_the_services_shows_on_the_next_ledger(
+    kept_references, ledger, cast, tree, login
+):
+    from jinguo.households.services import category_save
+    from jinguo.orgs.services import org_update
+
+    client = login(cast.township_cadre)
+    url = reverse("households:list")
+    client.get(url)
+    category = Category(code="new", name="新类别甲", sort_order=99, visit_interval_days=30)
+    category_save(actor=cast.system_admin, category=category, changes={}, created=True)
+    org_update(actor=cast.system_admin, org=tree.wushan, name="巫山新组网格", code=tree.wushan.code)
+    html = client.get(url).content.decode()
+    assert "新类别甲" in html and "巫山新组网格" in html
+
+
+def test_another_users_grid_options_are_never_shared(kept_references, ledger, cast, login):
+    township = login(cast.township_cadre).get(reverse("households:list")).context["grids"]
+    village = login(cast.gangkou_chair).get(reverse("households:list")).context["grids"]
+    assert {g["pk"] for g in village} < {g["pk"] for g in township}
