@@ -354,6 +354,33 @@ def measure_import(rows: int, url: str) -> str:
     return "\n".join(lines[head : head + 5])
 
 
+def yardstick() -> str:
+    """This machine's speed now, to compare runs made at different times or on different
+    machines (here the same code's timings varied by up to 1.8× within an hour): the best of
+    five runs of a fixed piece of Python and of a fixed query."""
+    from django.db import connection
+
+    def python_ms() -> float:
+        started = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i % 7
+        return (time.perf_counter() - started) * 1000
+
+    def sql_ms() -> float:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM generate_series(1, 1000000)")
+            cursor.fetchone()
+        return (time.perf_counter() - started) * 1000
+
+    python = min(python_ms() for _ in range(5))
+    if connection.vendor != "postgresql":
+        return f"yardstick: Python loop {python:.0f} ms"
+    sql = min(sql_ms() for _ in range(5))
+    return f"yardstick: Python loop {python:.0f} ms, PostgreSQL series {sql:.0f} ms"
+
+
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
     setup(args.database_url)
@@ -370,6 +397,7 @@ def main(argv: list[str]) -> None:
         f"{Household.objects.count():,} households, {Visit.objects.count():,} visits",
         flush=True,
     )
+    print(yardstick(), flush=True)
     parts = set(args.parts.split(","))
     if "dashboard" in parts:
         dashboard(args.requests)
@@ -385,6 +413,7 @@ def main(argv: list[str]) -> None:
     if args.import_rows and "import" in parts:
         print(f"\n## Import (bench/import_households, {args.import_rows:,} rows)", flush=True)
         print(measure_import(args.import_rows, args.database_url))
+    print("\n" + yardstick() + " (at the end)", flush=True)
 
 
 def dashboard(requests: int) -> None:
