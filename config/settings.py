@@ -206,8 +206,8 @@ READ_THREADS = env_int("JINGUO_READ_THREADS", 3)
 # threads save); a broken one is dropped at once.
 READ_THREADS_CONN_SECONDS = env_int("JINGUO_READ_THREADS_CONN_SECONDS", 300)
 DASHBOARD_WARM_LIMIT = env_int("JINGUO_DASHBOARD_WARM_LIMIT", 40)
-# Categories and a scope's grids (a list's filter options) are kept this long in each process
-# (jinguo.common.refcache); a write through the services empties the writing process's copy.
+# A scope's grids (a list's filter options) are kept this long in each process
+# (jinguo.common.refcache); a write through orgs.services empties the writing process's copy.
 REFERENCE_CACHE_SECONDS = env_int("JINGUO_REFERENCE_CACHE_SECONDS", 60)
 if DASHBOARD_CACHE_SECONDS + TALLY_MAX_AGE_SECONDS > 60:
     raise ValueError(

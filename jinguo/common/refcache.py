@@ -1,10 +1,12 @@
-"""Reference data that nearly every list page reads and that hardly ever changes (the key
-categories, the grids of a scope for a filter's options), kept a short while in each process.
+"""Reference data that list pages read on every request and that hardly ever changes (a
+scope's grids, for a filter's options), kept a short while in each process.
 
-On the county's ledger these two reads were ≈6 ms of a ≈38 ms page. A change made through the
-services (households.services.category_save, every orgs.services write) empties this process's
-copies at once (`reference_changed`); other web processes see it within REFERENCE_CACHE_SECONDS
-(60 by default; 0 switches the cache off), as the dashboards see records within a minute.
+On the county's ledger the grid options (up to 300) were ≈3 ms of a ≈38 ms page. A change made
+through the services (every orgs.services write) empties this process's copies at once
+(`reference_changed`); other web processes see it within REFERENCE_CACHE_SECONDS (60 by
+default; 0 switches the cache off), as the dashboards see records within a minute. Nothing
+that decides what a user may see is kept here: the key categories, whose `sensitive` flag
+decides what is masked, are read afresh on every page.
 """
 
 from collections.abc import Callable

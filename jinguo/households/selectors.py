@@ -350,11 +350,6 @@ def category_list(*, active_only: bool = True) -> QuerySet[Category]:
     return categories.filter(is_active=True) if active_only else categories
 
 
-def categories_all() -> list[Category]:
-    """Every category, active or not, in order: kept a while in this process (refcache)."""
-    return cached_reference("categories", lambda: list(category_list(active_only=False)))
-
-
 def grid_options(*, user: User, org: OrgUnit | None, limit: int = 300) -> list[dict[str, Any]]:
     """A grid filter's options (pk and name of the first `limit` grids the user sees, under
     `org`): kept a while in this process, per user and scope (refcache)."""

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
-from jinguo.common.refcache import reference_changed
 from jinguo.households.masking import is_minor
 from jinguo.households.models import (
     Category,
@@ -256,10 +255,6 @@ def category_save(
     """Save a category edited by the system administrator (`changes`: field → [old, new]) and
     audit it. A changed interval or activity re-plans every household holding the category."""
     category.save()
-    # This process's copy of the categories goes now (and again once committed, in case a
-    # request read the old ones meanwhile); other processes' within a minute.
-    reference_changed()
-    transaction.on_commit(reference_changed)
     audit_record(
         actor=actor,
         action="category.create" if created else "category.update",

@@ -95,7 +95,8 @@ def household_list(request: AuthedRequest) -> HttpResponse:
     if "category" in filters:  # a sensitive category's list names who holds it: audited
         org = filters.get("grid") or filters.get("org") or request.user.org
         services.sensitive_list_record(actor=request.user, category=filters["category"], org=org)
-    categories = selectors.categories_all()  # the filter's and the rows'
+    # Read fresh, never kept: a category marked sensitive is masked on the very next page.
+    categories = list(selectors.category_list(active_only=False))  # the filter's and the rows'
     households = selectors.household_list(user=request.user, categories=categories, **filters)
     context = {
         "page": _page(request, households),
