@@ -3,6 +3,7 @@ and where it was reported (origin_org), so a village keeps following a case it e
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -213,7 +214,29 @@ def case_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> l
     handled and resolved (written or oral agreement): one query for all, each figure linking
     to the list of the cases it counts (figure_q: the same conditions)."""
     handled = cases_visible_in(user=user, org=org).filter(_period_q(start, end))
-    counts = count_each(handled, figure_filters())
+    return _figures(count_each(handled, figure_filters()), org=org, start=start, end=end)
+
+
+def case_figures_by(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, group: Any
+) -> tuple[list[Figure], dict[Any, dict[str, int]]]:
+    """case_figures, and the same counts per value of `group` (an expression over the case,
+    e.g. which child of `org` handles it): one grouped query gives both, the figures being
+    the sums of the groups."""
+    handled = cases_visible_in(user=user, org=org).filter(_period_q(start, end))
+    conditions = figure_filters()
+    rows = (
+        handled.annotate(group=group)
+        .values("group")
+        .annotate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
+        .order_by()
+    )
+    groups = {row.pop("group"): row for row in rows}
+    totals = {key: sum(counts[key] for counts in groups.values()) for key in conditions}
+    return _figures(totals, org=org, start=start, end=end), groups
+
+
+def _figures(counts: dict[str, int], *, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
     figures = []
     for key, value in counts.items():
         params = {"figure": key, "org": org.pk, "start": start, "end": end}

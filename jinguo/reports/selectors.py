@@ -11,7 +11,7 @@ their keys are in `Section.snapshot` and the period comparison skips them.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, cast
@@ -106,7 +106,7 @@ def _table(
     *,
     org_children: list[OrgUnit],
     columns: list[tuple[str, Any]],
-    values: Callable[[OrgUnit], dict[str, int | float]],
+    values: Callable[[OrgUnit], Mapping[str, int | float]],
     start: dt.date,
     end: dt.date,
 ) -> ChildTable:
@@ -306,7 +306,12 @@ def cases_section(
 ) -> Section:
     """The seed figures of disputes handled in the period (cases' own figures), and the current
     state of the cases of the subtree: by kind, resolved rate, overdue, mean satisfaction."""
-    figures = _case_figures(user=user, org=org, start=start, end=end)
+    # The period figures and the per-child table from one grouped query (by the child of
+    # `org` handling the case).
+    own, per_child = case_selectors.case_figures_by(
+        user=user, org=org, start=start, end=end, group=_segment(org, "org__path")
+    )
+    figures = [Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件")) for f in own]
     state = case_selectors.case_state(user=user, org=org)
     base = "/cases/"
     snapshot = []
@@ -334,22 +339,10 @@ def cases_section(
         ),
     ]
     snapshot += ["cases.resolved_rate", "cases.overdue", "cases.satisfaction"]
-    # Per child, one grouped query: the period figures by the unit handling the case.
-    rows = _by_segment(
-        case_selectors.cases_visible_in(user=user, org=org)
-        .annotate(segment=_segment(org, "org__path"))
-        .values("segment")
-        .annotate(
-            **{
-                f"cases.{key}": Count(
-                    "id",
-                    filter=case_selectors.figure_q(key=key, org=org, start=start, end=end),
-                )
-                for key in ("disputes", "written_agreements", "emotional_handled")
-            }
-        )
-        .order_by()
-    )
+    rows = {
+        segment: {f"cases.{key}": n for key, n in counts.items()}
+        for segment, counts in per_child.items()
+    }
     columns = [
         (f.key, f.label)
         for f in figures

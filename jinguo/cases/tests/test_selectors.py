@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from jinguo.cases import services
@@ -10,6 +11,7 @@ from jinguo.cases.selectors import (
     case_assignee_choices,
     case_clock,
     case_figures,
+    case_figures_by,
     case_get_for_user,
     case_list,
     cases_visible,
@@ -18,6 +20,7 @@ from jinguo.cases.selectors import (
 )
 from jinguo.cases.tests.factories import closed, report, resolved
 from jinguo.households.services import grid_assign
+from jinguo.orgs import tree as tree_module
 from jinguo.people.models import Person
 
 
@@ -163,6 +166,23 @@ def test_figures_only_count_what_the_user_may_see(cast, tree, mediator, clock):
     )
     assert {f.key: f.value for f in figures}["emotional_handled"] == 1
     assert Case.objects.count() == 14
+
+
+@pytest.mark.parametrize("user", ["township_cadre", "gangkou_chair", "city_cadre"])
+def test_figures_grouped_by_child_sum_to_the_figures_and_count_each_child(
+    cast, tree, mediator, clock, user
+):
+    build_dataset(tree, mediator, clock)
+    period = {"start": dt.date(2026, 3, 1), "end": dt.date(2026, 3, 31)}
+    viewer = getattr(cast, user)
+    org = tree.helixi
+    plain = case_figures(user=viewer, org=org, **period)
+    segment = Substr("org__path", len(org.path) + 1, tree_module.SEGMENT)
+    grouped, by_child = case_figures_by(user=viewer, org=org, group=segment, **period)
+    assert grouped == plain
+    for child in (tree.songhe, tree.gangkou):
+        own = {f.key: f.value for f in case_figures(user=viewer, org=child, **period)}
+        assert by_child.get(tree_module.segment(child.pk), dict.fromkeys(own, 0)) == own
 
 
 def test_cases_visible_in_a_unit_are_the_visible_cases_handled_there_for_every_user(cast, tree):
