@@ -8,7 +8,7 @@ person (a grid member sees the people of her grid), so she can record her volunt
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -317,18 +317,21 @@ def activities_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date
     """Activities held (and by kind), person-times, occurrences held per series, volunteer
     teams, volunteers, volunteer activities and service hours, for `org`'s subtree and the
     period; each linking to the list of exactly the records it counts."""
+    return activities_figures_by(user=user, org=org, start=start, end=end)[0]
+
+
+def activities_figures_by(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, group: Any = None
+) -> tuple[list[Figure], dict[Any, dict[str, int]]]:
+    """activities_figures, and with `group` (an expression over the activity, e.g. which child
+    of `org` held it) the activities held by kind and their person-times per group, from the
+    same one grouped query: the figures are the sums of the groups."""
     base = "/activities/"
     period = {"org": org.pk, "start": start, "end": end}
     held = _filtered(
         user=user, filters=ActivityFilters(status=Status.HELD, start=start, end=end, org=org)
     ).order_by()
-    counts = count_each(
-        held,
-        {kind: Q(kind=kind) for kind in ActivityKind.values},
-        extra={"person_times": Sum("headcount")},
-    )
-    person_times = counts.pop("person_times") or 0
-    by_kind = counts
+    by_kind, person_times, groups = _held_counts(held, group)
     held_url = figure_url(base, status=Status.HELD, **period)
     figures = [
         Figure("activities.held", _("举办活动"), sum(by_kind.values()), held_url, _("场")),
@@ -382,4 +385,27 @@ def activities_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date
             _("小时"),
         ),
     ]
-    return figures
+    return figures, groups
+
+
+def _held_counts(
+    held: QuerySet[Activity], group: Any
+) -> tuple[dict[str, int], int, dict[Any, dict[str, int]]]:
+    """Held activities by kind, their person-times, and both per `group` value (if any)."""
+    kinds = {kind: Q(kind=kind) for kind in ActivityKind.values}
+    if group is None:
+        counts = count_each(held, kinds, extra={"person_times": Sum("headcount")})
+        person_times = counts.pop("person_times") or 0
+        return counts, person_times, {}
+    rows = (
+        held.annotate(group=group)
+        .values("group")
+        .annotate(
+            **{kind: Count("pk", filter=q) for kind, q in kinds.items()},
+            person_times=Sum("headcount"),
+        )
+        .order_by()
+    )
+    groups = {row.pop("group"): row | {"person_times": row["person_times"] or 0} for row in rows}
+    by_kind = {kind: sum(g[kind] for g in groups.values()) for kind in kinds}
+    return by_kind, sum(g["person_times"] for g in groups.values()), groups

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractMonth, Substr
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.activities.models import Activity
-from jinguo.activities.selectors import activities_figures, activities_visible
+from jinguo.activities.selectors import (
+    activities_figures,
+    activities_figures_by,
+    activities_visible,
+)
 from jinguo.assessments.selectors import assessments_figures
 from jinguo.cases import selectors as case_selectors
 from jinguo.cases.models import Case, CaseKind
@@ -383,18 +387,17 @@ def meetings_section(
 def activities_section(
     *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
 ) -> Section:
-    figures = activities_figures(user=user, org=org, start=start, end=end)
-    rows = _by_segment(
-        activities_visible(user=user)
-        .filter(org.subtree_q("org__"), status=Activity.Status.HELD)
-        .filter(starts_on__gte=start, starts_on__lte=end)
-        .annotate(segment=_segment(org, "org__path"))
-        .values("segment")
-        .annotate(**{"activities.held": Count("id"), "activities.person_times": Sum("headcount")})
-        .order_by()
+    # The figures and the per-child table from one grouped query (by the child of `org`).
+    figures, per_child = activities_figures_by(
+        user=user, org=org, start=start, end=end, group=_segment(org, "org__path")
     )
-    for row in rows.values():
-        row["activities.person_times"] = row["activities.person_times"] or 0
+    rows = {
+        segment: {
+            "activities.held": sum(n for k, n in counts.items() if k != "person_times"),
+            "activities.person_times": counts["person_times"],
+        }
+        for segment, counts in per_child.items()
+    }
     keys = ("activities.held", "activities.person_times")
     table = _table(
         org_children=org_children,

@@ -3,10 +3,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.core.paginator import Paginator
+from django.db.models.functions import Substr
 
 from jinguo.activities import selectors, services
 from jinguo.activities.selectors import ActivityFilters
 from jinguo.activities.tests.conftest import past
+from jinguo.orgs import tree as tree_module
 from jinguo.people.models import Person
 
 
@@ -109,6 +111,21 @@ def test_figures_count_the_records_in_the_subtree_and_period(figures_world, cast
         )
     }
     assert songhe["activities.held"] == 3 and songhe["activities.person_times"] == 62
+
+
+def test_figures_grouped_by_child_sum_to_the_figures_and_count_each_child(
+    figures_world, cast, tree
+):
+    start, end = _period()
+    org, user = tree.helixi, cast.township_cadre
+    segment = Substr("org__path", len(org.path) + 1, tree_module.SEGMENT)
+    grouped, by_child = selectors.activities_figures_by(
+        user=user, org=org, start=start, end=end, group=segment
+    )
+    assert grouped == selectors.activities_figures(user=user, org=org, start=start, end=end)
+    songhe = by_child[tree_module.segment(tree.songhe.pk)]
+    assert songhe["person_times"] == 62
+    assert sum(n for k, n in songhe.items() if k != "person_times") == 3
 
 
 def test_every_figure_equals_what_its_linked_list_shows(figures_world, cast, tree, login):
