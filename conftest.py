@@ -42,6 +42,17 @@ def _no_reference_cache(settings):
     settings.REFERENCE_CACHE_SECONDS = 0
 
 
+@pytest.fixture
+def kept_references(settings):
+    """The reference cache switched on, empty before and after the test."""
+    from django.core.cache import caches
+
+    settings.REFERENCE_CACHE_SECONDS = 60
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
 @pytest.fixture(autouse=True)
 def _read_threads_let_go_of_connections(settings):
     """Read threads close their connection after each task in tests: one kept open would stop

@@ -27,7 +27,7 @@ from jinguo.activities.models import (
     VolunteerMembership,
     VolunteerTeam,
 )
-from jinguo.common.figures import Figure, count_each, figure_url
+from jinguo.common.figures import Figure, count_each_by, figure_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import scope_q
@@ -393,19 +393,7 @@ def _held_counts(
 ) -> tuple[dict[str, int], int, dict[Any, dict[str, int]]]:
     """Held activities by kind, their person-times, and both per `group` value (if any)."""
     kinds = {kind: Q(kind=kind) for kind in ActivityKind.values}
-    if group is None:
-        counts = count_each(held, kinds, extra={"person_times": Sum("headcount")})
-        person_times = counts.pop("person_times") or 0
-        return counts, person_times, {}
-    rows = (
-        held.annotate(group=group)
-        .values("group")
-        .annotate(
-            **{kind: Count("pk", filter=q) for kind, q in kinds.items()},
-            person_times=Sum("headcount"),
-        )
-        .order_by()
-    )
-    groups = {row.pop("group"): row | {"person_times": row["person_times"] or 0} for row in rows}
-    by_kind = {kind: sum(g[kind] for g in groups.values()) for kind in kinds}
-    return by_kind, sum(g["person_times"] for g in groups.values()), groups
+    extra = {"person_times": Sum("headcount")}
+    counts, groups = count_each_by(held, kinds, group=group, extra=extra)
+    person_times = counts.pop("person_times") or 0
+    return counts, person_times, groups

@@ -22,7 +22,7 @@ from jinguo.cases.models import (
     MediationAgreement,
 )
 from jinguo.cases.services import OPEN
-from jinguo.common.figures import count_each
+from jinguo.common.figures import count_each, count_each_by
 from jinguo.households.models import GridAssignment
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_covers, scope_q
@@ -53,8 +53,8 @@ def cases_visible_in(*, user: User, org: OrgUnit, reported: bool = False) -> Que
     the subtree lies in the user's own (orgs.selectors.scope_covers), all of them are visible,
     so the scope's two id look-ups over her whole subtree are left out: the same rows, ≈4 ms a
     query less on a city's dashboard."""
-    if reported and org.holds_every_unit:  # every case: no id look-up over the whole tree
-        cases = Case.objects.filter(Q(org__isnull=False) | Q(origin_org__isnull=False))
+    if reported and org.holds_every_unit:  # "has a unit" twice: no id look-up over the tree
+        cases = Case.objects.filter(org.subtree_q("org__") | org.subtree_q("origin_org__"))
     elif reported:
         cases = Case.objects.filter(
             _handled_or_reported_in(OrgUnit.objects.filter(org.subtree_q()))
@@ -224,15 +224,7 @@ def case_figures_by(
     e.g. which child of `org` handles it): one grouped query gives both, the figures being
     the sums of the groups."""
     handled = cases_visible_in(user=user, org=org).filter(_period_q(start, end))
-    conditions = figure_filters()
-    rows = (
-        handled.annotate(group=group)
-        .values("group")
-        .annotate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
-        .order_by()
-    )
-    groups = {row.pop("group"): row for row in rows}
-    totals = {key: sum(counts[key] for counts in groups.values()) for key in conditions}
+    totals, groups = count_each_by(handled, figure_filters(), group=group)
     return _figures(totals, org=org, start=start, end=end), groups
 
 

@@ -40,11 +40,36 @@ def count_each(
 
     A condition must not follow a multi-valued relation (the join would count a row once per
     related row): use Exists for those, as the apps' figure filters do."""
-    aggregates: dict[str, Any] = {
-        key: Count("pk", filter=q or None) for key, q in conditions.items()
-    }
-    aggregates |= extra or {}
+    aggregates = _aggregates(conditions, extra)
     if not aggregates:
         return {}
     values = queryset.order_by().aggregate(**aggregates)
     return {key: int(values[key] or 0) if key in conditions else values[key] for key in values}
+
+
+def count_each_by(
+    queryset: QuerySet[Any],
+    conditions: Mapping[str, Q],
+    *,
+    group: Any,
+    extra: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[Any, dict[str, Any]]]:
+    """count_each per value of `group` (an expression over the rows, e.g. which child unit
+    they belong to), and the totals as the sums of the groups: one grouped query gives a
+    dashboard both its figures and its per-child table. `extra` aggregates must add up
+    (Count, Sum); an empty sum is 0. Without `group`, count_each's one row and no groups."""
+    if group is None:
+        return count_each(queryset, conditions, extra), {}
+    aggregates = _aggregates(conditions, extra)
+    rows = queryset.annotate(group=group).values("group").annotate(**aggregates).order_by()
+    groups = {row.pop("group"): {key: row[key] or 0 for key in aggregates} for row in rows}
+    totals = {key: sum(counts[key] for counts in groups.values()) for key in aggregates}
+    return totals, groups
+
+
+def _aggregates(conditions: Mapping[str, Q], extra: Mapping[str, Any] | None) -> dict[str, Any]:
+    """COUNT … FILTER per condition (an empty Q: every row), then the extra aggregates."""
+    aggregates: dict[str, Any] = {
+        key: Count("pk", filter=q or None) for key, q in conditions.items()
+    }
+    return aggregates | dict(extra or {})

@@ -40,7 +40,7 @@ def cached_reference(key: str, compute: Callable[[], T]) -> T:
 
 
 def reference_changed() -> None:
-    """Forget this process's copies (a category or a unit was written)."""
+    """Forget this process's copies (a unit was written: orgs.services)."""
     store = caches["default"]
     try:
         store.incr(_GENERATION)

@@ -1,17 +1,6 @@
 """refcache: reference data kept a while per process, forgotten when the services write it."""
 
-import pytest
-from django.core.cache import caches
-
 from jinguo.common.refcache import cached_reference, reference_changed
-
-
-@pytest.fixture
-def kept(settings):
-    settings.REFERENCE_CACHE_SECONDS = 60
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 def counter():
@@ -24,14 +13,14 @@ def counter():
     return compute, calls
 
 
-def test_a_reference_is_computed_once_while_it_is_kept(kept):
+def test_a_reference_is_computed_once_while_it_is_kept(kept_references):
     compute, calls = counter()
     assert cached_reference("k", compute) == [1]
     assert cached_reference("k", compute) == [1]
     assert len(calls) == 1
 
 
-def test_a_change_forgets_every_kept_reference(kept):
+def test_a_change_forgets_every_kept_reference(kept_references):
     compute, _calls = counter()
     other, _ = counter()
     cached_reference("k", compute)

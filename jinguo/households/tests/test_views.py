@@ -458,16 +458,6 @@ def held(household):
 # --- reference data kept a while (common.refcache) ----------------------------------------------
 
 
-@pytest.fixture
-def kept_references(settings):
-    from django.core.cache import caches
-
-    settings.REFERENCE_CACHE_SECONDS = 60
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
-
-
 def test_the_ledger_reads_its_grid_options_once_a_while(
     kept_references, ledger, cast, login, count_queries
 ):
