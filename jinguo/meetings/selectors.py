@@ -4,6 +4,7 @@ org). The public notice page is the one read without a user: held meetings that 
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, count_each_by, figure_url
 from jinguo.meetings.models import (
     Meeting,
     MeetingAttendee,
@@ -254,9 +255,20 @@ def meeting_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -
     """Meetings held (and by kind), topics discussed, resolutions adopted, forwarded to 两委,
     done, and the implementation rate (done / adopted, %), all over the meetings held at a unit
     of org's subtree in the period. Each links to the list that shows exactly what it counts."""
+    return meeting_figures_by(user=user, org=org, start=start, end=end, group=None)[0]
+
+
+def meeting_figures_by(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, group: Any
+) -> tuple[list[Figure], dict[Any, dict[str, int]]]:
+    """meeting_figures, and the meetings held by kind per value of `group` (an expression over
+    the meeting, e.g. which child of `org` holds it; None: no groups): one grouped query gives
+    the by-kind figures and a dashboard's per-child table, the figures being the groups' sums."""
     period = {"org": org.pk, "start": start, "end": end}
     held = _meetings_filtered(user=user, org=org, status=MS.HELD, start=start, end=end)
-    by_kind = {row["kind"]: row["n"] for row in held.values("kind").annotate(n=Count("id"))}
+    by_kind, groups = count_each_by(
+        held, {kind.value: Q(kind=kind.value) for kind in MeetingKind}, group=group
+    )
     # One query for the counts over the held meetings' resolutions.
     res = resolution_list(user=user, org=org, start=start, end=end).filter(meeting__status=MS.HELD)
     res_counts = res.aggregate(
@@ -325,7 +337,7 @@ def meeting_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -
             unit="%",
         ),
     ]
-    return figures
+    return figures, groups
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.db.models.functions import ExtractMonth, Substr
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +39,7 @@ from jinguo.common.parallel import run_reads
 from jinguo.employment.selectors import employment_figures
 from jinguo.honours.selectors import honours_figures
 from jinguo.households.selectors import coverage_counts, grid_list_visible, households_visible
-from jinguo.meetings.models import Meeting
-from jinguo.meetings.selectors import _meetings_filtered, meeting_figures
+from jinguo.meetings.selectors import meeting_figures, meeting_figures_by
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
@@ -120,10 +119,6 @@ def _table(
         url = dashboard_url(org=child, start=start, end=end)
         table.rows.append(ChildRow(org=child, cells=[Cell(got.get(k, 0), url) for k in table.keys]))
     return table
-
-
-def _by_segment(rows: QuerySet[Any]) -> dict[str, dict[str, Any]]:
-    return {row.pop("segment"): row for row in rows}
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -365,14 +360,11 @@ def cases_section(
 def meetings_section(
     *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
 ) -> Section:
-    figures = meeting_figures(user=user, org=org, start=start, end=end)
-    rows = _by_segment(
-        _meetings_filtered(user=user, org=org, status=Meeting.Status.HELD, start=start, end=end)
-        .annotate(segment=_segment(org, "org__path"))
-        .values("segment")
-        .annotate(**{"meetings.held": Count("id")})
-        .order_by()
+    # The figures and the per-child table from one grouped query (by the child of `org`).
+    figures, per_child = meeting_figures_by(
+        user=user, org=org, start=start, end=end, group=_segment(org, "org__path")
     )
+    rows = {segment: {"meetings.held": sum(kinds.values())} for segment, kinds in per_child.items()}
     held = next(f for f in figures if f.key == "meetings.held")
     table = _table(
         org_children=org_children,

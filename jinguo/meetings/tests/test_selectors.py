@@ -2,11 +2,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
 from jinguo.meetings import selectors
 from jinguo.meetings.tests.factories import held, plan, resolution, topic
+from jinguo.orgs import tree as tree_module
 
 TODAY = timezone.localdate
 
@@ -107,6 +109,28 @@ def test_the_breakdown_counts_meetings_under_each_child_unit(tree, cast, execs, 
         user=cast.township_cadre, org=tree.helixi, start=TODAY(), end=TODAY()
     )
     assert {r.org.name: r.held for r in rows} == {"嵩合社区": 2, "港口村": 1}
+
+
+@pytest.mark.parametrize("user", ["township_cadre", "city_cadre"])
+def test_figures_grouped_by_child_sum_to_the_figures_and_count_each_childs_kinds(
+    tree, cast, execs, people, user
+):
+    held(tree.songhe, execs, kind="women_council")
+    held(tree.wushan, execs, kind="quarterly")
+    held(tree.gangkou_grid, [people.gangkou_exec], kind="quarterly")
+    plan(tree.gangkou)  # not held: not counted
+    viewer, org = getattr(cast, user), tree.helixi
+    period = {"start": TODAY(), "end": TODAY()}
+    segment = Substr("org__path", len(org.path) + 1, tree_module.SEGMENT)
+    plain = selectors.meeting_figures(user=viewer, org=org, **period)
+    grouped, by_child = selectors.meeting_figures_by(user=viewer, org=org, group=segment, **period)
+    assert grouped == plain
+    for child in (tree.songhe, tree.gangkou):
+        own = {f.key: f.value for f in selectors.meeting_figures(user=viewer, org=child, **period)}
+        kinds = by_child[tree_module.segment(child.pk)]
+        assert sum(kinds.values()) == own["meetings.held"]
+        assert all(kinds[kind] == own[f"meetings.held.{kind}"] for kind in kinds)
+    assert by_child[tree_module.segment(tree.songhe.pk)]["women_council"] == 1
 
 
 def test_the_notice_shows_only_public_held_meetings_of_the_org_in_the_last_year(tree, execs):
