@@ -1,5 +1,6 @@
 """Reads of the household ledger, always through household_scope_q."""
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ from jinguo.households.policy import sees_sensitive
 from jinguo.households.tokens import (
     categories_by_token,
     category_tokens,
+    held_categories,
     holding,
     token_case,
     with_categories,
@@ -145,6 +147,96 @@ def _with_list_relations(
         .prefetch_related(Prefetch("assignments", queryset=open_rows, to_attr="open_assignments"))
     )
     return with_categories(households, categories)
+
+
+# --- the ledger's rows, as values ----------------------------------------------------------------
+
+# A ledger row's columns, read as plain values: a page of households with their heads, grids,
+# 包保 rows and executives built as model instances (≈250 a page) cost more than its queries.
+LEDGER_COLUMNS = (
+    *("pk", "number", "grid_id", "living_grid_id", "address", "living_address", "head_id"),
+    *("head__name", "head__id_tail", "head__birth_date", "grid__name", "living_grid__name"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """What the ledger shows of a household (households/templatetags/ledger_tags.py renders
+    it): the head's name and birth date unmasked, masked there for the viewer."""
+
+    pk: int
+    number: str
+    grid_name: str
+    living_grid_name: str | None  # where a relocated household lives now
+    is_relocated: bool
+    address: str
+    living_address: str
+    has_head: bool
+    head_name: str
+    head_id_tail: str
+    head_birth_date: dt.date | None
+    responsible: list[str]  # the open 包保 executives' names, oldest first
+    covering: list[str]  # the open 就近联系 executives' names
+    categories: list[Category]  # held, in sort order
+
+
+def ledger_values(households: QuerySet[Household]) -> QuerySet[Any]:
+    """household_list's (or my_households') households as tuples of LEDGER_COLUMNS, in the
+    same order: what a page of the ledger reads, one query (ledger_rows completes it)."""
+    plain = households.prefetch_related(None).select_related(None)
+    return plain.values_list(*LEDGER_COLUMNS)
+
+
+def ledger_rows(
+    values: Iterable[tuple[Any, ...]], *, categories: list[Category]
+) -> list[LedgerRow]:
+    """A page of ledger_values as LedgerRows, with the open 包保 and 就近联系 executives' names
+    and the held categories: two more queries whatever the page size. `categories`: every
+    category (held ones are matched by token)."""
+    values = list(values)
+    ids = [v[0] for v in values]
+    names: dict[tuple[int, str], list[str]] = defaultdict(list)
+    if ids:
+        open_rows = (
+            HouseholdAssignment.objects.filter(household_id__in=ids, end_date__isnull=True)
+            .order_by("kind", "start_date", "id")
+            .values_list("household_id", "kind", "executive__name")
+        )
+        for household_id, kind, name in open_rows:
+            names[household_id, kind].append(name)
+    held = held_categories(ids, categories=categories)
+    return [
+        LedgerRow(
+            pk=pk,
+            number=number,
+            grid_name=grid_name,
+            living_grid_name=living_grid_name,
+            is_relocated=living_grid_id is not None and living_grid_id != grid_id,
+            address=address,
+            living_address=living_address,
+            has_head=head_id is not None,
+            head_name=head_name or "",
+            head_id_tail=head_id_tail or "",
+            head_birth_date=head_birth_date,
+            responsible=names.get((pk, RESPONSIBLE), []),
+            covering=names.get((pk, COVERING), []),
+            categories=held.get(pk, []),
+        )
+        for (
+            pk,
+            number,
+            grid_id,
+            living_grid_id,
+            address,
+            living_address,
+            head_id,
+            head_name,
+            head_id_tail,
+            head_birth_date,
+            grid_name,
+            living_grid_name,
+        ) in values
+    ]
 
 
 PLAN_FILTERS: dict[str, Callable[[], Q]] = {

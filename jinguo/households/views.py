@@ -98,8 +98,10 @@ def household_list(request: AuthedRequest) -> HttpResponse:
     # Read fresh, never kept: a category marked sensitive is masked on the very next page.
     categories = list(selectors.category_list(active_only=False))  # the filter's and the rows'
     households = selectors.household_list(user=request.user, categories=categories, **filters)
+    page = _page(request, selectors.ledger_values(households))
     context = {
-        "page": _page(request, households),
+        "page": page,
+        "rows": selectors.ledger_rows(page, categories=categories),
         "filters": filters,
         "categories": [c for c in categories if c.is_active],
         # Only what an <option> shows: up to 300 full rows with parents cost more than the page.
@@ -114,8 +116,9 @@ def household_list(request: AuthedRequest) -> HttpResponse:
 def household_mine(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_business_scope:
         raise Http404
-    page = _page(request, selectors.my_households(user=request.user))
-    return render(request, "households/mine.html", {"page": page})
+    page = _page(request, selectors.ledger_values(selectors.my_households(user=request.user)))
+    rows = selectors.ledger_rows(page, categories=list(selectors.category_list(active_only=False)))
+    return render(request, "households/mine.html", {"page": page, "rows": rows})
 
 
 # Never cached: a page that shows sensitive details should not come back with the Back button.

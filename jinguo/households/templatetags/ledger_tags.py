@@ -1,24 +1,24 @@
 """The ledger's rows (households/household_rows.html), rendered in Python: through the template
 a 50-row page cost ≈25,000 Python calls of variable look-ups, {% url %}, {% translate %} and
 filters, and through format_html ≈2,000 lazy-string checks. Every value is escaped by
-common.html.esc. Sensitive categories and minors' names are shown as household_tags'
-categories_for and name_for show them (households.masking)."""
+common.html.esc. Sensitive categories and minors' names are masked as household_tags'
+categories_for and name_for mask them (households.masking), decided once a page."""
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django import template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.common.html import esc, url_for_pk
-from jinguo.households.models import Household, HouseholdAssignment
-from jinguo.households.templatetags.household_tags import categories_for, name_for, open_of
+from jinguo.households import masking
+from jinguo.households.policy import sees_sensitive
+from jinguo.households.selectors import LedgerRow
 
 register = template.Library()
-
-RESPONSIBLE = HouseholdAssignment.Kind.RESPONSIBLE
-COVERING = HouseholdAssignment.Kind.COVERING
 
 
 class _Words:
@@ -31,73 +31,76 @@ class _Words:
             setattr(self, name, esc(value))
 
 
-def _head(h: Household, user: User) -> str:
-    if h.head is None:
+def _head(row: LedgerRow, clear: bool, today: dt.date) -> str:
+    if not row.has_head:
         return '<span class="text-muted">—</span>'
-    tail = h.head.id_tail
+    name = masking.person_name(row.head_name, row.head_birth_date, clear=clear, today=today)
+    tail = row.head_id_tail
     small = f' <small class="text-muted">…{esc(tail)}</small>' if tail else ""
-    return f"{esc(name_for(h.head, user))}{small}"
+    return f"{esc(name)}{small}"
 
 
-def _grid(h: Household, words: _Words) -> str:
-    if not h.is_relocated:
-        return esc(h.grid.name)
-    living = esc(h.living_grid.name) if h.living_grid else ""
+def _grid(row: LedgerRow, words: _Words) -> str:
+    if not row.is_relocated:
+        return esc(row.grid_name)
+    living = esc(row.living_grid_name or "")
     return (
-        f'{esc(h.grid.name)} <span class="badge text-bg-light" title="{words.living_grid}">'
+        f'{esc(row.grid_name)} <span class="badge text-bg-light" title="{words.living_grid}">'
         f"→ {living}</span>"
     )
 
 
-def _executives(h: Household, words: _Words) -> str:
+def _executives(row: LedgerRow, words: _Words) -> str:
     """包保 executives (未包保 / 多人 badges) and, for a relocated family, 就近联系 ones."""
-    responsible = open_of(h, RESPONSIBLE)
+    responsible = row.responsible
     if responsible:
-        html = "、".join(esc(a.executive.name) for a in responsible)
+        html = "、".join(esc(name) for name in responsible)
     else:
         html = f'<span class="badge text-bg-danger">{words.unassigned}</span>'
     if len(responsible) > 1:
         html += f' <span class="badge text-bg-warning">{words.several}</span>'
-    if h.is_relocated:
-        covering = open_of(h, COVERING)
+    if row.is_relocated:
         nearby = "".join(
-            f'<div class="small text-muted">{words.nearby}{esc(a.executive.name)}</div>'
-            for a in covering
+            f'<div class="small text-muted">{words.nearby}{esc(name)}</div>'
+            for name in row.covering
         )
-        if not covering:
+        if not row.covering:
             nearby = f'<div><span class="badge text-bg-warning">{words.uncovered}</span></div>'
         html = f"{html}\n        {nearby}"
     return html
 
 
-def _address(h: Household, words: _Words) -> str:
-    if h.is_relocated and h.living_address:
-        return f'{esc(h.address)}<div class="text-muted">{words.lives}{esc(h.living_address)}</div>'
-    return esc(h.address)
+def _address(row: LedgerRow, words: _Words) -> str:
+    if row.is_relocated and row.living_address:
+        return (
+            f'{esc(row.address)}<div class="text-muted">{words.lives}'
+            f"{esc(row.living_address)}</div>"
+        )
+    return esc(row.address)
 
 
-def _categories(h: Household, user: User) -> str:
+def _categories(row: LedgerRow, clear: bool) -> str:
     return "".join(
         f'<span class="badge text-bg-light me-1">{esc(name)}</span>'
-        for name in categories_for(h, user)
+        for name in masking.category_names(row.categories, clear=clear)
     )
 
 
 @register.simple_tag
-def ledger_rows(households: Iterable[Household], user: User) -> SafeString:
-    """The <tr>s of the ledger: number (a link), head (…ID tail), grid (→ where a relocated
-    family lives), categories, executives, address. Needs household_list's select_related and
-    prefetches (no query a row)."""
+def ledger_rows(rows: Iterable[LedgerRow], user: User) -> SafeString:
+    """The <tr>s of the ledger (selectors.ledger_rows): number (a link), head (…ID tail), grid
+    (→ where a relocated family lives), categories, executives, address."""
     words, detail = _Words(), url_for_pk("households:detail")
-    rows = (
+    clear, today = sees_sensitive(user), timezone.localdate()
+    html = (
         "    <tr>\n"
-        f'      <td><a href="{esc(detail(h.pk))}">{esc(h.number)}</a></td>\n'
-        f"      <td>{_head(h, user)}</td>\n"
-        f"      <td>{_grid(h, words)}</td>\n"
-        f"      <td>{_categories(h, user)}</td>\n"
-        f"      <td>{_executives(h, words)}</td>\n"
-        f'      <td class="d-none d-md-table-cell small">{_address(h, words)}</td>\n'
+        f'      <td><a href="{esc(detail(row.pk))}">{esc(row.number)}</a></td>\n'
+        f"      <td>{_head(row, clear, today)}</td>\n"
+        f"      <td>{_grid(row, words)}</td>\n"
+        f"      <td>{_categories(row, clear)}</td>\n"
+        f"      <td>{_executives(row, words)}</td>\n"
+        f'      <td class="d-none d-md-table-cell small">{_address(row, words)}</td>\n'
         "    </tr>"
-        for h in households
+        for row in rows
     )
-    return mark_safe("\n".join(rows))  # noqa: S308 (every value above went through esc)
+    return mark_safe("\n".join(html))  # noqa: S308 (every value above went through esc)

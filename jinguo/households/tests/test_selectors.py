@@ -4,9 +4,13 @@ from django.http import Http404
 
 from jinguo.households.models import Category
 from jinguo.households.selectors import (
+    LedgerRow,
+    category_list,
     coverage_counts,
     household_get_for_user,
     household_list,
+    ledger_rows,
+    ledger_values,
     my_households,
 )
 from jinguo.households.services import household_assign, household_set_categories
@@ -70,6 +74,59 @@ def test_the_list_brings_head_grids_categories_and_executives_without_a_query_pe
         household_assign(actor=None, household=h, executive=ledger.jia)
         household_set_categories(actor=None, household=h, categories=[ledger.dibao])
     assert count_queries(run) == few
+
+
+def ledger_page(user, **filters) -> dict[str, LedgerRow]:
+    categories = list(category_list(active_only=False))
+    values = ledger_values(household_list(user=user, categories=categories, **filters))
+    return {row.number: row for row in ledger_rows(values, categories=categories)}
+
+
+def test_ledger_rows_hold_what_the_models_hold_for_every_household(ledger, cast):
+    user = cast.township_cadre
+    rows = ledger_page(user)
+    households = list(household_list(user=user))
+    assert list(rows) == [h.number for h in households]  # the ledger's order
+    for h in households:
+        row = rows[h.number]
+        assert row.pk == h.pk
+        assert (row.grid_name, row.is_relocated, row.address) == (
+            h.grid.name,
+            h.is_relocated,
+            h.address,
+        )
+        assert row.living_grid_name == (h.living_grid.name if h.living_grid else None)
+        assert (row.has_head, row.head_name) == (h.head is not None, h.head.name if h.head else "")
+        assert row.head_id_tail == (h.head.id_tail if h.head else "")
+        assert row.categories == list(h.held_categories)
+        assert row.responsible == [a.executive.name for a in open_of(h, "responsible")]
+        assert row.covering == [a.executive.name for a in open_of(h, "covering")]
+
+
+def test_ledger_rows_name_two_responsible_executives_and_the_nearby_one(ledger, cast, tree):
+    rows = ledger_page(cast.township_cadre)
+    assert rows["WS-002"].responsible == ["甲", "乙"]
+    assert rows["CJW-003"].is_relocated and rows["CJW-003"].covering == ["甲"]
+    assert rows["CJW-003"].living_grid_name == tree.wushan.name
+    assert rows["GK-005"].responsible == [] and not rows["GK-005"].is_relocated
+    assert [c.code for c in rows["WS-001"].categories] == ["dibao"]
+    assert rows["WS-001"].head_id_tail == "123X"
+
+
+def test_ledger_rows_take_three_queries_whatever_the_page_size(ledger, cast, tree, count_queries):
+    def run():
+        return ledger_page(cast.township_cadre)
+
+    few = count_queries(run)
+    for i in range(12):
+        h = household(tree.wushan, f"X{i:03d}")
+        household_assign(actor=None, household=h, executive=ledger.jia)
+        household_set_categories(actor=None, household=h, categories=[ledger.dibao])
+    assert count_queries(run) == few == 4  # categories, households, 包保 rows, held categories
+
+
+def test_an_empty_ledger_page_reads_no_executives(cast, count_queries):
+    assert count_queries(lambda: ledger_rows([], categories=[])) == 0
 
 
 # --- scope -------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def valid_id(first17: str = "34188119900101002") -> str:
 
 
 def page_numbers(response) -> list[str]:
-    return sorted(h.number for h in response.context["page"])
+    return sorted(h.number for h in response.context["rows"])
 
 
 # --- scope: another village is a 404 on every page -------------------------------------------

@@ -210,7 +210,7 @@ def test_the_overdue_filter_of_the_ledger_lists_the_overdue_key_household(
     cast, tree, ledger, login
 ):
     page = login(cast.songhe_chair).get(f"/households/?org={tree.songhe.pk}&plan=overdue")
-    assert [h.number for h in page.context["page"]] == ["WS001"]
+    assert [h.number for h in page.context["rows"]] == ["WS001"]
     ignored = login(cast.songhe_chair).get(f"/households/?org={tree.songhe.pk}&plan=bogus")
     assert ignored.context["page"].paginator.count == 5
 
