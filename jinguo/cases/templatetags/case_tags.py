@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from jinguo.cases.models import Case, CaseKind
-from jinguo.cases.selectors import Clock, case_clock
+from jinguo.cases.selectors import CaseRow, Clock, case_clock
 from jinguo.common.html import esc, url_for_pk
 
 register = template.Library()
@@ -36,7 +36,7 @@ class _Badges:
         self.overdue, self.warning = _("超期"), _("临期")
         self.red, self.yellow, self.high_risk = _("红牌督办"), _("黄牌督办"), _("高风险")
 
-    def html(self, case: Case, clock: Clock) -> SafeString:
+    def html(self, case: Case | CaseRow, clock: Clock) -> SafeString:
         """Status, time limit (超期/临期), supervision (红牌/黄牌督办), high risk."""
         flags: list[tuple[str, str]] = []
         if clock.is_overdue:
@@ -59,10 +59,14 @@ def case_badges(case: Case, clock: Clock) -> SafeString:
     return _Badges().html(case, clock)
 
 
+def _assignee(row: CaseRow) -> str:
+    return "" if row.assignee_name is None else f" · {esc(row.assignee_name)}"
+
+
 @register.simple_tag
-def case_rows(cases: Iterable[Case], now: dt.datetime) -> SafeString:
+def case_rows(cases: Iterable[CaseRow], now: dt.datetime) -> SafeString:
     """The list's rows (cases/case_rows.html): title and badges, number, kind, handling unit,
-    assignee and time limit, each a link to the case. Needs org and assignee selected."""
+    assignee and time limit, each a link to the case (selectors.case_rows)."""
     badges, kinds, limit = _Badges(), _labels(CaseKind.choices), _("时限")
     detail = url_for_pk("cases:detail")
     limit = esc(limit)
@@ -73,7 +77,7 @@ def case_rows(cases: Iterable[Case], now: dt.datetime) -> SafeString:
         f"      <span>{badges.html(c, case_clock(c, now))}</span>\n"
         "    </div>\n"
         f'    <div class="small text-muted">{esc(c.number)} · {esc(kinds.get(c.kind, c.kind))}'
-        f" · {esc(c.org.name)}{f' · {esc(c.assignee.name)}' if c.assignee else ''}"
+        f" · {esc(c.org_name)}{_assignee(c)}"
         f" · {limit} {timezone.localtime(c.due_at).strftime('%Y-%m-%d')}</div>\n"
         "  </a>"
         for c in cases

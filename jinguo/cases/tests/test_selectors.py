@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.utils import timezone
 
 from jinguo.cases import services
 from jinguo.cases.models import Case
@@ -14,6 +15,8 @@ from jinguo.cases.selectors import (
     case_figures_by,
     case_get_for_user,
     case_list,
+    case_row_values,
+    case_rows,
     cases_visible,
     cases_visible_in,
     figure_q,
@@ -214,3 +217,27 @@ def test_scope_covers_only_the_users_own_subtree(cast, tree):
     assert not scope_covers(user=cast.township_cadre, org=tree.ningguo)
     assert not scope_covers(user=cast.township_cadre, org=tree.dongmen)
     assert not scope_covers(user=cast.system_admin, org=tree.songhe)
+
+
+def test_case_rows_hold_what_the_cases_hold_and_read_one_query(cast, tree, mediator, count_queries):
+    report(tree.songhe, kind="domestic_violence", title="家暴求助")
+    resolved(tree.wushan, mediator)
+    report(tree.gangkou)  # another village: not in Songhe's list
+    cases = case_list(user=cast.songhe_chair)
+    rows = case_rows(case_row_values(cases))
+    now = timezone.now()
+    assert [r.pk for r in rows] == [c.pk for c in cases]
+    for row, case in zip(rows, cases, strict=True):
+        assert (row.number, row.title, row.kind, row.status) == (
+            case.number,
+            case.title,
+            case.kind,
+            case.status,
+        )
+        assert (row.org_name, row.due_at, row.warn_at) == (case.org.name, case.due_at, case.warn_at)
+        assert row.assignee_name == (case.assignee.name if case.assignee else None)
+        assert row.is_high_risk == case.is_high_risk
+        assert case_clock(row, now) == case_clock(case, now)
+    assert [r.is_high_risk for r in rows] == [False, True]  # newest first
+    assert rows[0].assignee_name == mediator.name
+    assert count_queries(lambda: case_rows(case_row_values(case_list(user=cast.songhe_chair)))) == 1
