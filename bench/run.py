@@ -10,6 +10,7 @@ is reused as it is. See bench/README.md. Never part of the test suite: it measur
 import argparse
 import http.client
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -244,6 +245,14 @@ def session_cookie(username: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
+def _port_answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def start_server(
     port: int, workers: int, url: str, conn_max_age: int = 0
 ) -> subprocess.Popen[bytes]:
@@ -263,8 +272,12 @@ def start_server(
         "--log-level",
         "warning",
     ]
+    if _port_answers(port):  # another server's answers would be timed instead of ours
+        raise SystemExit(f"port {port} is already in use: choose another with --port")
     server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 (our own server)
     for _ in range(100):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {server.returncode}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             conn.request("GET", "/bench/bare/")
