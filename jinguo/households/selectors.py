@@ -211,6 +211,7 @@ def ledger_rows(
             number=number,
             grid_name=grid_name,
             living_grid_name=living_grid_name,
+            # Household.is_relocated, on the values
             is_relocated=living_grid_id is not None and living_grid_id != grid_id,
             address=address,
             living_address=living_address,
