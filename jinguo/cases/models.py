@@ -121,6 +121,9 @@ class Case(models.Model):
             models.Index(fields=["org", "status"], name="case_org_status"),
             models.Index(fields=["origin_org"], name="case_origin_org"),
             models.Index(fields=["due_at"], name="case_due_at"),
+            # The list's order: a page is read off the index rather than by sorting every
+            # visible case (a city's 10,000 joined and sorted: 23 ms; off the index: 3 ms).
+            models.Index(fields=["-created_at", "-id"], name="case_created"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from jinguo.cases import documents, forms, selectors, services
 from jinguo.cases.models import Case, CaseKind
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
+from jinguo.common.pagination import CachedCountPaginator
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
 
@@ -95,7 +95,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         raise Http404
     filters = _list_filters(request)
     cases = selectors.case_row_values(selectors.case_list(user=request.user, **filters))
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(cases, 50).get_page(request.GET.get("page"))
     context: dict[str, Any] = {"page": page, "rows": selectors.case_rows(page)}
     context |= {"filters": filters, "params": request.GET, "now": timezone.now()}
     context |= {"statuses": Case.Status.choices, "kinds": CaseKind.choices}

@@ -241,3 +241,11 @@ def test_case_rows_hold_what_the_cases_hold_and_read_one_query(cast, tree, media
     assert [r.is_high_risk for r in rows] == [False, True]  # newest first
     assert rows[0].assignee_name == mediator.name
     assert count_queries(lambda: case_rows(case_row_values(case_list(user=cast.songhe_chair)))) == 1
+
+
+def test_the_case_list_is_ordered_as_an_index_reads_it(cast):
+    """A page is read off the case_created index instead of sorting every visible case: the
+    list's order and the index's fields must stay the same."""
+    order = list(case_list(user=cast.songhe_chair).query.order_by)
+    index = next(i for i in Case._meta.indexes if i.name == "case_created")
+    assert order == list(index.fields) == ["-created_at", "-id"]
