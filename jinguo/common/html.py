@@ -3,10 +3,11 @@ template per row: on a 50-row page, the {% for %}, {% include %}, {% url %}, {% 
 and variable look-ups of Django templates cost tens of thousands of Python calls."""
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.safestring import SafeData
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 _MARKER = "7340981265"  # an id no table reaches, replaced by each row's
 
@@ -28,3 +29,24 @@ def esc(value: object) -> str:
     if isinstance(value, SafeData):
         return str(value)
     return html.escape(str(value))
+
+
+@dataclass(frozen=True)
+class Options:
+    """A filter's <option value="pk">name</option>s rendered once, to be kept with the data
+    they show (common.refcache): one string to keep and restore, nothing to escape again.
+    Escaping and joining a scope's 300 grids was ≈0.5 ms of every ledger page."""
+
+    html: str
+
+    @classmethod
+    def of(cls, items: Iterable[tuple[object, object]]) -> "Options":
+        return cls("".join(f'<option value="{esc(pk)}">{esc(name)}</option>' for pk, name in items))
+
+    def selecting(self, selected: object = None) -> SafeString:
+        """The options with the one whose value is `selected` marked selected."""
+        html_ = self.html
+        if selected is not None and selected != "":
+            plain = f'<option value="{esc(selected)}">'
+            html_ = html_.replace(plain, f'<option value="{esc(selected)}" selected>', 1)
+        return mark_safe(html_)  # noqa: S308 (built from escaped values only)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.common import crypto
+from jinguo.common.html import Options
 from jinguo.common.refcache import cached_reference
 from jinguo.households import masking
 from jinguo.households.models import (
@@ -443,14 +444,13 @@ def category_list(*, active_only: bool = True) -> QuerySet[Category]:
     return categories.filter(is_active=True) if active_only else categories
 
 
-def grid_options(*, user: User, org: OrgUnit | None, limit: int = 300) -> list[dict[str, Any]]:
+def grid_options(*, user: User, org: OrgUnit | None, limit: int = 300) -> Options:
     """A grid filter's options (pk and name of the first `limit` grids the user sees, under
-    `org`): kept a while in this process, per user and scope (refcache)."""
+    `org`), rendered once and kept a while in this process, per user and scope (refcache)."""
     key = f"grid-options:{user.pk}:{user.org_id}:{user.role}:{org.pk if org else ''}:{limit}"
 
-    def load() -> list[dict[str, Any]]:
-        rows = grid_list_visible(user=user, org=org).values_list("pk", "name")[:limit]
-        return [{"pk": pk, "name": name} for pk, name in rows]
+    def load() -> Options:
+        return Options.of(grid_list_visible(user=user, org=org).values_list("pk", "name")[:limit])
 
     return cached_reference(key, load)
 

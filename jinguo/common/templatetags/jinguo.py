@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from jinguo.accounts.models import User
-from jinguo.common.html import esc
+from jinguo.common.html import Options, esc
 
 register = template.Library()
 
@@ -31,11 +31,13 @@ def bs(field: forms.BoundField) -> SafeString:
 
 
 @register.simple_tag
-def options(items: Iterable[Any], selected: object = None) -> SafeString:
-    """<option value="pk">name</option> for each of `items` (model instances, or dicts from
-    .values("pk", "name")), the one whose pk is `selected` marked selected. The same loop in a
-    template costs some thirty Python calls an option, format_html some ten; a filter may offer
-    hundreds of grids."""
+def options(items: Iterable[Any] | Options, selected: object = None) -> SafeString:
+    """<option value="pk">name</option> for each of `items` (model instances, dicts from
+    .values("pk", "name"), or common.html.Options rendered already), the one whose pk is
+    `selected` marked selected. The same loop in a template costs some thirty Python calls an
+    option, format_html some ten; a filter may offer hundreds of grids."""
+    if isinstance(items, Options):
+        return items.selecting(selected)
     rows = (
         (item["pk"], item["name"]) if isinstance(item, dict) else (item.pk, item.name)
         for item in items

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from jinguo.cases.tests.factories import report, resolved
 from jinguo.common import pagination
-from jinguo.common.html import url_for_pk
+from jinguo.common.html import Options, url_for_pk
 from jinguo.common.pagination import CachedCountPaginator
 from jinguo.common.templatetags.jinguo import options
 from jinguo.households.models import Household
@@ -41,6 +41,19 @@ def test_options_escape_names_and_mark_the_selected_one():
     assert html == (
         '<option value="1">&lt;b&gt;一组&lt;/b&gt;</option><option value="2" selected>二组</option>'
     )
+
+
+@pytest.mark.parametrize("selected", [None, "", 1, 2, 12, 99])
+def test_options_rendered_once_give_what_the_tag_gives(selected):
+    items = [
+        {"pk": 1, "name": "<b>一组</b>"},
+        {"pk": 2, "name": "二组"},
+        {"pk": 12, "name": "十二"},
+    ]
+    kept = Options.of((item["pk"], item["name"]) for item in items)
+    assert options(kept, selected) == options(items, selected)
+    cache.set("options-test", kept)  # what the reference cache does with it
+    assert cache.get("options-test") == kept
 
 
 def test_url_for_pk_gives_what_reverse_gives():
