@@ -106,6 +106,21 @@ def test_a_large_count_is_kept_for_a_while_and_a_small_one_is_exact(tree, big):
     assert Paginator(Household.objects.all(), 50).count == 3
 
 
+def test_counts_equal_djangos_for_joined_and_distinct_values(tree, count_queries):
+    for number in ("B-1", "B-2"):  # two heads of one name
+        household(tree.wushan, number, head=Person.objects.create(org=tree.wushan, name="王"))
+    household(tree.wushan, "B-3")
+    household(tree.gangkou_grid, "B-4")
+    rows = [
+        Household.objects.values_list("pk", "head__name", "grid__name"),  # joins
+        Household.objects.filter(head__name="王").values_list("grid__name").distinct(),
+        Household.objects.filter(grid=tree.wushan).values_list("pk", "living_grid__name"),
+    ]
+    for queryset in rows:
+        assert CachedCountPaginator(queryset, 50).count == Paginator(queryset, 50).count
+    assert count_queries(lambda: CachedCountPaginator(rows[0], 50).count) == 1
+
+
 def test_a_query_that_cannot_match_counts_zero(tree):
     assert CachedCountPaginator(Household.objects.filter(pk__in=[]), 50).count == 0
 
