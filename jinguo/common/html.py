@@ -31,6 +31,15 @@ def esc(value: object) -> str:
     return html.escape(str(value))
 
 
+def option_tags(items: Iterable[tuple[object, object]], selected: object = None) -> str:
+    """<option value="pk">name</option> per (pk, name), escaped, the one whose pk equals
+    `selected` marked selected."""
+    return "".join(
+        f'<option value="{esc(pk)}"{" selected" if pk == selected else ""}>{esc(name)}</option>'
+        for pk, name in items
+    )
+
+
 @dataclass(frozen=True)
 class Options:
     """A filter's <option value="pk">name</option>s rendered once, to be kept with the data
@@ -41,7 +50,7 @@ class Options:
 
     @classmethod
     def of(cls, items: Iterable[tuple[object, object]]) -> "Options":
-        return cls("".join(f'<option value="{esc(pk)}">{esc(name)}</option>' for pk, name in items))
+        return cls(option_tags(items))
 
     def selecting(self, selected: object = None) -> SafeString:
         """The options with the one whose value is `selected` marked selected."""

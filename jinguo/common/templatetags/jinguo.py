@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from jinguo.accounts.models import User
-from jinguo.common.html import Options, esc
+from jinguo.common.html import Options, option_tags
 
 register = template.Library()
 
@@ -42,12 +42,7 @@ def options(items: Iterable[Any] | Options, selected: object = None) -> SafeStri
         (item["pk"], item["name"]) if isinstance(item, dict) else (item.pk, item.name)
         for item in items
     )
-    return mark_safe(  # noqa: S308 (every value escaped by esc)
-        "".join(
-            f'<option value="{esc(pk)}"{" selected" if pk == selected else ""}>{esc(name)}</option>'
-            for pk, name in rows
-        )
-    )
+    return mark_safe(option_tags(rows, selected))  # noqa: S308 (every value escaped by esc)
 
 
 # --- the menu ----------------------------------------------------------------------------------
