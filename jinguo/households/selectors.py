@@ -132,9 +132,7 @@ ASSIGNMENT_COLUMNS = (
 )
 
 
-def _with_list_relations(
-    households: QuerySet[Household], categories: list[Category] | None = None
-) -> QuerySet[Household]:
+def _with_list_relations(households: QuerySet[Household]) -> QuerySet[Household]:
     """What a ledger row shows, fetched in a fixed number of queries whatever the page size."""
     open_rows = (
         HouseholdAssignment.objects.filter(end_date__isnull=True)
@@ -147,7 +145,7 @@ def _with_list_relations(
         .only(*LIST_COLUMNS)
         .prefetch_related(Prefetch("assignments", queryset=open_rows, to_attr="open_assignments"))
     )
-    return with_categories(households, categories)
+    return with_categories(households)
 
 
 # --- the ledger's rows, as values ----------------------------------------------------------------
@@ -262,14 +260,13 @@ def household_list(
     over_quota: bool = False,
     executive_id: int | None = None,
     plan: str | None = None,
-    categories: list[Category] | None = None,
 ) -> QuerySet[Household]:
     """Active households `user` may see, filtered, with head, grids, categories and current
-    executives prefetched (no query per row; `categories`, every category, if the caller has
-    them already). `org` limits to households whose home grid lies
-    in its subtree: the same households its coverage figures count. `plan`: "key" (on a visit
-    plan: an active key category), "on_time" (… and not yet due) or "overdue" (due before
-    today), as the dashboard counts them."""
+    executives prefetched (no query per row; the ledger reads its page as values instead,
+    ledger_values). `org` limits to households whose home grid lies in its subtree: the same
+    households its coverage figures count. `plan`: "key" (on a visit plan: an active key
+    category), "on_time" (… and not yet due) or "overdue" (due before today), as the dashboard
+    counts them."""
     households = households_visible(user=user).filter(is_active=True)
     if org is not None:
         households = households.filter(org.subtree_q("grid__"))
@@ -295,7 +292,7 @@ def household_list(
     query = normalize_text(query)  # full-width digits and letters from a phone keyboard
     if query:
         households = households.filter(_search_q(query))
-    return _with_list_relations(households, categories).order_by("number")
+    return _with_list_relations(households).order_by("number")
 
 
 def ledger_filters(

@@ -97,7 +97,7 @@ def household_list(request: AuthedRequest) -> HttpResponse:
         services.sensitive_list_record(actor=request.user, category=filters["category"], org=org)
     # Read fresh, never kept: a category marked sensitive is masked on the very next page.
     categories = list(selectors.category_list(active_only=False))  # the filter's and the rows'
-    households = selectors.household_list(user=request.user, categories=categories, **filters)
+    households = selectors.household_list(user=request.user, **filters)
     page = _page(request, selectors.ledger_values(households))
     context = {
         "page": page,

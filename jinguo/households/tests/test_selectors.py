@@ -78,7 +78,7 @@ def test_the_list_brings_head_grids_categories_and_executives_without_a_query_pe
 
 def ledger_page(user, **filters) -> dict[str, LedgerRow]:
     categories = list(category_list(active_only=False))
-    values = ledger_values(household_list(user=user, categories=categories, **filters))
+    values = ledger_values(household_list(user=user, **filters))
     return {row.number: row for row in ledger_rows(values, categories=categories)}
 
 
