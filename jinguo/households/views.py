@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,7 +34,7 @@ from jinguo.households.forms import (
     ResidentForm,
     RevealForm,
 )
-from jinguo.households.models import Household
+from jinguo.households.models import Category, Household
 from jinguo.households.policy import may_reveal_sensitive
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_breadcrumbs, org_get_for_user
@@ -88,6 +89,14 @@ def _htmx(request: AuthedRequest, fragment: str, page: str) -> str:
 # --- the ledger --------------------------------------------------------------------------------
 
 
+def _ledger_page(
+    request: AuthedRequest, households: QuerySet[Household], categories: list[Category]
+) -> tuple[Any, list[selectors.LedgerRow]]:
+    """The requested page of `households` and its rows (household_rows.html), read as values."""
+    page = _page(request, selectors.ledger_values(households))
+    return page, selectors.ledger_rows(page, categories=categories)
+
+
 @login_required
 @require_GET
 def household_list(request: AuthedRequest) -> HttpResponse:
@@ -98,10 +107,10 @@ def household_list(request: AuthedRequest) -> HttpResponse:
     # Read fresh, never kept: a category marked sensitive is masked on the very next page.
     categories = list(selectors.category_list(active_only=False))  # the filter's and the rows'
     households = selectors.household_list(user=request.user, **filters)
-    page = _page(request, selectors.ledger_values(households))
+    page, rows = _ledger_page(request, households, categories)
     context = {
         "page": page,
-        "rows": selectors.ledger_rows(page, categories=categories),
+        "rows": rows,
         "filters": filters,
         "categories": [c for c in categories if c.is_active],
         # Only what an <option> shows: up to 300 full rows with parents cost more than the page.
@@ -116,8 +125,8 @@ def household_list(request: AuthedRequest) -> HttpResponse:
 def household_mine(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_business_scope:
         raise Http404
-    page = _page(request, selectors.ledger_values(selectors.my_households(user=request.user)))
-    rows = selectors.ledger_rows(page, categories=list(selectors.category_list(active_only=False)))
+    categories = list(selectors.category_list(active_only=False))
+    page, rows = _ledger_page(request, selectors.my_households(user=request.user), categories)
     return render(request, "households/mine.html", {"page": page, "rows": rows})
 
 
