@@ -125,11 +125,15 @@ def case_list(
         cases = cases.filter(flags["warning"] if warning else ~flags["warning"])
     if ids_q is not None:
         cases = cases.filter(ids_q)
-    return cases.order_by("-created_at", "-id")
+    return cases.order_by(*CASE_LIST_ORDER)
+
+
+# The case list's order, newest first: the case_created index's fields (a page is read off it).
+CASE_LIST_ORDER = ("-created_at", "-id")
 
 
 class CaseRow(NamedTuple):
-    """What a row of the case list shows, read as plain values (case_row_values): 50 cases
+    """What a row of the case list shows, read as plain values (case_page_values): 50 cases
     with their units and assignees built as model instances cost more than their query. Has
     what case_clock and the badges read of a case."""
 
@@ -156,10 +160,13 @@ CASE_ROW_COLUMNS = (
 )
 
 
-def case_row_values(cases: QuerySet[Case]) -> QuerySet[Any]:
-    """case_list's cases as tuples of CASE_ROW_COLUMNS, in the same order (one query a page;
-    make CaseRows of a page with case_rows)."""
-    return cases.select_related(None).values_list(*CASE_ROW_COLUMNS)
+def case_page_values(keys: QuerySet[Any]) -> QuerySet[Any]:
+    """The cases `keys` selects (a page's slice of case_list(...).values("pk"), see
+    common.pagination.CachedCountPaginator) as tuples of CASE_ROW_COLUMNS, in list order: one
+    query a page, joining the units' and assignees' names of those 50 cases only (make
+    CaseRows of them with case_rows)."""
+    cases = Case.objects.filter(pk__in=keys).order_by(*CASE_LIST_ORDER)
+    return cases.values_list(*CASE_ROW_COLUMNS)
 
 
 def case_rows(values: Iterable[tuple[Any, ...]]) -> list[CaseRow]:

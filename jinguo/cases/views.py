@@ -94,8 +94,9 @@ def case_list(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_business_scope:
         raise Http404
     filters = _list_filters(request)
-    cases = selectors.case_row_values(selectors.case_list(user=request.user, **filters))
-    page = CachedCountPaginator(cases, 50).get_page(request.GET.get("page"))
+    keys = selectors.case_list(user=request.user, **filters).values("pk")
+    paginator = CachedCountPaginator(keys, 50, rows=selectors.case_page_values)
+    page = paginator.get_page(request.GET.get("page"))
     context: dict[str, Any] = {"page": page, "rows": selectors.case_rows(page)}
     context |= {"filters": filters, "params": request.GET, "now": timezone.now()}
     context |= {"statuses": Case.Status.choices, "kinds": CaseKind.choices}

@@ -1,11 +1,12 @@
 """A paginator for lists whose unfiltered result can be a county's worth of rows."""
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -20,7 +21,25 @@ class CachedCountPaginator(Paginator):
     the query's SQL and parameters (the user's scope is in them, so no two scopes share a
     count). An exact count over a county's 100,000 households costs more than the rest of the
     page; the number shown is then at most 30 s behind, as the dashboard's figures are. Counts
-    below COUNT_CACHE_FROM, what a village or a search finds, are counted on every request."""
+    below COUNT_CACHE_FROM, what a village or a search finds, are counted on every request.
+
+    `rows`: for a list whose page joins what it shows (names of units, of people), object_list
+    is the rows' primary keys in list order (the model queryset's `.values("pk")`, counted
+    without those joins) and `rows(keys)` makes the page from its slice of them: a query over
+    just those rows. The database then walks the ordering's index to the page and joins 50
+    rows, instead of joining every row in scope to sort them (a county's cases: 3.3 → 1.9 ms).
+    """
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int,
+        *,
+        rows: Callable[[QuerySet[Any]], Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = rows
 
     @cached_property
     def count(self) -> int:
@@ -30,7 +49,7 @@ class CachedCountPaginator(Paginator):
         try:
             sql, params = rows.order_by().query.sql_with_params()
         except EmptyResultSet:  # nothing can match (an empty scope): counted without a query
-            return super().count
+            return 0
         digest = hashlib.sha256(f"{rows.db}\n{sql}\n{params!r}".encode()).hexdigest()
         key = f"jinguo:count:{digest}"
         found = cache.get(key)
@@ -40,6 +59,17 @@ class CachedCountPaginator(Paginator):
         if count >= COUNT_CACHE_FROM:
             cache.set(key, count, COUNT_CACHE_SECONDS)
         return count
+
+    def page(self, number: Any) -> Page:
+        if self.rows is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.rows(self.object_list[bottom:top]) if top > bottom else []
+        return self._get_page(rows, number, self)
 
 
 def _count_rows(alias: str, sql: str, params: Any) -> int:

@@ -8,15 +8,11 @@ from collections import namedtuple
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.urls import reverse
 
 from jinguo.cases.tests.factories import report, resolved
-from jinguo.common import pagination
 from jinguo.common.html import Options, url_for_pk
-from jinguo.common.pagination import CachedCountPaginator
 from jinguo.common.templatetags.jinguo import options
-from jinguo.households.models import Household
 from jinguo.households.tests.factories import household
 from jinguo.people.models import Person
 from jinguo.visits.templatetags.visit_tags import visit_household_rows
@@ -86,43 +82,6 @@ def test_the_visit_rows_mask_a_minor_head_for_a_cadre_only(cast):
     assert "王*" in html and "王小红" not in html and "WS-&lt;1&gt;" in html
     assert "list-group-item-danger" in html and "逾期 05-03" in html and "上次 05-01" in html
     assert "王小红" in visit_household_rows([child], today, cast.wushan_member)
-
-
-@pytest.fixture
-def big(monkeypatch):
-    monkeypatch.setattr(pagination, "COUNT_CACHE_FROM", 2)
-    yield
-    cache.clear()
-
-
-def test_a_large_count_is_kept_for_a_while_and_a_small_one_is_exact(tree, big):
-    household(tree.wushan, "A-1")
-    assert CachedCountPaginator(Household.objects.all(), 50).count == 1
-    household(tree.wushan, "A-2")
-    assert CachedCountPaginator(Household.objects.all(), 50).count == 2  # not kept below 2
-    household(tree.wushan, "A-3")
-    assert CachedCountPaginator(Household.objects.all(), 50).count == 2  # kept
-    assert CachedCountPaginator(Household.objects.filter(grid=tree.wushan), 50).count == 3
-    assert Paginator(Household.objects.all(), 50).count == 3
-
-
-def test_counts_equal_djangos_for_joined_and_distinct_values(tree, count_queries):
-    for number in ("B-1", "B-2"):  # two heads of one name
-        household(tree.wushan, number, head=Person.objects.create(org=tree.wushan, name="王"))
-    household(tree.wushan, "B-3")
-    household(tree.gangkou_grid, "B-4")
-    rows = [
-        Household.objects.values_list("pk", "head__name", "grid__name"),  # joins
-        Household.objects.filter(head__name="王").values_list("grid__name").distinct(),
-        Household.objects.filter(grid=tree.wushan).values_list("pk", "living_grid__name"),
-    ]
-    for queryset in rows:
-        assert CachedCountPaginator(queryset, 50).count == Paginator(queryset, 50).count
-    assert count_queries(lambda: CachedCountPaginator(rows[0], 50).count) == 1
-
-
-def test_a_query_that_cannot_match_counts_zero(tree):
-    assert CachedCountPaginator(Household.objects.filter(pk__in=[]), 50).count == 0
 
 
 def test_the_ledger_rows_escape_every_value_and_quote_attributes(cast, tree, login):
