@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
+from jinguo.common.pagination import CachedCountPaginator
 from jinguo.common.params import org_param, period_params
 from jinguo.households.models import Household
 from jinguo.households.selectors import household_get_for_user
@@ -58,8 +59,11 @@ def todo(request: AuthedRequest) -> HttpResponse:
         # listed by visit_list, not households to visit.
         return redirect(f"{reverse('visits:list')}?{request.GET.urlencode()}")
     org = _org_param(request, default_own=False)
-    rows = selectors.household_rows(selectors.visit_todo(user=request.user, org=org))[:300]
-    context = {"rows": rows, "org": org, "today": timezone.localdate()}
+    # Paged rather than cut at 300 rows: a county's to-do holds thousands of households, and the
+    # overdue figures link here, so every one of them must be reachable.
+    rows = selectors.household_rows(selectors.visit_todo(user=request.user, org=org))
+    page = CachedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "rows": page, "org": org, "today": timezone.localdate()}
     return render(request, "visits/todo.html", context)
 
 

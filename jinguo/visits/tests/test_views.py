@@ -266,3 +266,21 @@ def test_the_todo_page_runs_the_same_queries_for_3_and_12_more_households(
     grow(9)
     assert count_queries(run) == small
     assert len(client.get(reverse("visits:todo")).context["rows"]) == 6 + 12  # all overdue today
+
+
+def test_the_todo_is_paged_and_every_due_household_is_on_one_of_its_pages(
+    plan, cast, login, monkeypatch
+):
+    from jinguo.visits import selectors, views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    client = login(cast.township_cadre)
+    first = client.get(reverse("visits:todo"))
+    paginator = first.context["page"].paginator
+    assert paginator.count > 4  # more than one page, none of them cut off
+    assert f"共 {paginator.count} 户待访" in first.content.decode()
+    assert 'href="?page=2"' in first.content.decode()
+    listed = []
+    for n in paginator.page_range:
+        listed += [r.pk for r in client.get(reverse("visits:todo") + f"?page={n}").context["rows"]]
+    assert listed == [h.pk for h in selectors.visit_todo(user=cast.township_cadre)]
