@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--scale", choices=["city", "county", "town"], default="county")
     parser.add_argument("--requests", type=int, default=50, help="dashboard requests per user")
     parser.add_argument("--seconds", type=float, default=10.0, help="load time per page")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="the pages take turns this many times, --seconds split among the turns: a slow "
+        "spell of the machine then slows every page, not the one measured in it",
+    )
     parser.add_argument("--concurrency", type=int, default=4, help="client connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=8765)
@@ -290,17 +298,24 @@ def start_server(
 
 
 def load(port: int, path: str, cookie: str, seconds: float, concurrency: int) -> dict[str, Any]:
-    """Keep-alive connections hitting `path` for `seconds`; requests per second, all 200."""
+    """Keep-alive connections hitting `path` for `seconds`, each keeping its cookies as a browser
+    does; requests per second, all 200."""
     counts = [0] * concurrency
     errors: list[str] = []
     stop = time.perf_counter() + seconds
 
     def worker(i: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        jar = SimpleCookie(cookie)
         while time.perf_counter() < stop:
-            conn.request("GET", path, headers={"Cookie": cookie})
+            sent = "; ".join(f"{name}={morsel.value}" for name, morsel in jar.items())
+            conn.request("GET", path, headers={"Cookie": sent})
             response = conn.getresponse()
             response.read()
+            # Send back what the server set, as a browser does: without its CSRF cookie, every
+            # page with a form would make and set a new CSRF secret, which no browser causes.
+            for header in response.headers.get_all("Set-Cookie") or []:
+                jar.load(header)
             if response.status != 200:
                 errors.append(f"{path}: {response.status}")
                 return
@@ -316,7 +331,12 @@ def load(port: int, path: str, cookie: str, seconds: float, concurrency: int) ->
     elapsed = time.perf_counter() - started
     if errors:
         raise SystemExit(errors[0])
-    return {"path": path, "requests": sum(counts), "rps": sum(counts) / elapsed}
+    return {
+        "path": path,
+        "requests": sum(counts),
+        "seconds": elapsed,
+        "rps": sum(counts) / elapsed,
+    }
 
 
 def measure_lists(args: argparse.Namespace, conn_max_age: int) -> list[dict[str, Any]]:
@@ -324,11 +344,19 @@ def measure_lists(args: argparse.Namespace, conn_max_age: int) -> list[dict[str,
     server = start_server(args.port, args.workers, args.database_url, conn_max_age)
     try:
         paths = ["/bench/bare/", "/households/", "/visits/", "/cases/"]
-        results = []
         for path in paths:
             load(args.port, path, cookie, 1.0, args.concurrency)  # warm-up
-            results.append(load(args.port, path, cookie, args.seconds, args.concurrency))
-        return results
+        requests = dict.fromkeys(paths, 0)
+        elapsed = dict.fromkeys(paths, 0.0)
+        turn = args.seconds / max(args.rounds, 1)
+        for _round in range(max(args.rounds, 1)):
+            for path in paths:
+                result = load(args.port, path, cookie, turn, args.concurrency)
+                requests[path] += result["requests"]
+                elapsed[path] += result["seconds"]
+        return [
+            {"path": p, "requests": requests[p], "rps": requests[p] / elapsed[p]} for p in paths
+        ]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -465,8 +493,8 @@ def lists(args: argparse.Namespace) -> None:
     for age in (int(v) for v in args.conn_max_age.split(",")):
         print(
             f"\n## List pages (gunicorn, {args.workers} sync workers, {args.concurrency} "
-            f"keep-alive connections, {args.seconds:.0f} s each, as county1_cadre, "
-            f"JINGUO_DB_CONN_MAX_AGE={age})",
+            f"keep-alive connections, {args.seconds:.0f} s each in {args.rounds} turns, as "
+            f"county1_cadre, JINGUO_DB_CONN_MAX_AGE={age})",
             flush=True,
         )
         results = measure_lists(args, age)
