@@ -64,18 +64,21 @@ def token_case(values: dict[int, Any], *, field: str = "token") -> Any:
     return Case(*whens, default=None, output_field=IntegerField())
 
 
-def held_categories(
-    household_ids: Iterable[int], *, categories: list[Category] | None = None
+def held_links(household_ids: Iterable[int]) -> QuerySet[HouseholdCategory, Any]:
+    """The links of these households, as (household id, token) pairs."""
+    links = HouseholdCategory.objects.filter(household_id__in=list(household_ids))
+    return links.values_list("household_id", "token")
+
+
+def categories_of_links(
+    household_ids: Iterable[int],
+    links: Iterable[tuple[int, str]],
+    *,
+    categories: list[Category] | None = None,
 ) -> dict[int, list[Category]]:
-    """Household id → the categories it holds by sort order: two queries for any number (one
-    when `categories`, every category, are given)."""
-    ids = list(household_ids)
-    result: dict[int, list[Category]] = {pk: [] for pk in ids}
-    if not ids:
-        return result
-    links = HouseholdCategory.objects.filter(household_id__in=ids).values_list(
-        "household_id", "token"
-    )
+    """Household id → its categories by sort order, of its (household id, token) links: no
+    query when `categories` (every category) are given, one otherwise."""
+    result: dict[int, list[Category]] = {pk: [] for pk in household_ids}
     pairs = list(links)
     if not pairs:
         return result
@@ -85,6 +88,17 @@ def held_categories(
         if category is not None:  # a token of no category: written under another key
             result[household_id].append(category)
     return {pk: in_order(held) for pk, held in result.items()}
+
+
+def held_categories(
+    household_ids: Iterable[int], *, categories: list[Category] | None = None
+) -> dict[int, list[Category]]:
+    """Household id → the categories it holds by sort order: two queries for any number (one
+    when `categories`, every category, are given)."""
+    ids = list(household_ids)
+    if not ids:
+        return {}
+    return categories_of_links(ids, held_links(ids), categories=categories)
 
 
 def with_categories(

@@ -1,8 +1,10 @@
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from jinguo.households.models import Category
+from jinguo.households.models import Category, HouseholdAssignment
 from jinguo.households.selectors import (
     LedgerRow,
     category_list,
@@ -16,6 +18,7 @@ from jinguo.households.selectors import (
 from jinguo.households.services import household_assign, household_set_categories
 from jinguo.households.templatetags.household_tags import open_of
 from jinguo.households.tests.factories import household
+from jinguo.people.models import Person
 
 
 def numbers(households) -> list[str]:
@@ -113,6 +116,17 @@ def test_ledger_rows_name_two_responsible_executives_and_the_nearby_one(ledger, 
     assert rows["WS-001"].head_id_tail == "123X"
 
 
+def test_ledger_rows_list_executives_oldest_first_and_keep_any_name_whole(ledger, cast, tree):
+    h = household(tree.wushan, "ORD-1")
+    later = Person.objects.create(org=tree.wushan, name="王, 小|红 (新)")
+    earlier = Person.objects.create(org=tree.wushan, name="李 四")
+    for person, day in ((later, dt.date(2025, 3, 1)), (earlier, dt.date(2024, 12, 31))):
+        HouseholdAssignment.objects.create(
+            household=h, executive=person, kind="responsible", start_date=day
+        )
+    assert ledger_page(cast.township_cadre)["ORD-1"].responsible == ["李 四", "王, 小|红 (新)"]
+
+
 def test_ledger_rows_take_three_queries_whatever_the_page_size(ledger, cast, tree, count_queries):
     def run():
         return ledger_page(cast.township_cadre)
@@ -122,7 +136,7 @@ def test_ledger_rows_take_three_queries_whatever_the_page_size(ledger, cast, tre
         h = household(tree.wushan, f"X{i:03d}")
         household_assign(actor=None, household=h, executive=ledger.jia)
         household_set_categories(actor=None, household=h, categories=[ledger.dibao])
-    assert count_queries(run) == few == 4  # categories, households, 包保 rows, held categories
+    assert count_queries(run) == few == 3  # categories, households, executives and categories
 
 
 def test_an_empty_ledger_page_reads_no_executives(cast, count_queries):
