@@ -2,7 +2,7 @@
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -68,8 +68,8 @@ class CachedCountPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = self.rows(self.object_list[bottom:top]) if top > bottom else []
-        return self._get_page(rows, number, self)
+        keys = cast(QuerySet[Any], self.object_list)
+        return Page(self.rows(keys[bottom:top]) if top > bottom else [], number, self)
 
 
 def _count_rows(alias: str, sql: str, params: Any) -> int:

@@ -182,7 +182,7 @@ class LedgerRow:
 
 
 def ledger_values(households: QuerySet[Household]) -> QuerySet[Any]:
-    """household_list's (or my_households') households as tuples of LEDGER_COLUMNS, in the
+    """households_filtered's (or my_households') households as tuples of LEDGER_COLUMNS, in the
     same order: what a page of the ledger reads, one query (ledger_rows completes it)."""
     plain = households.prefetch_related(None).select_related(None)
     return plain.values_list(*LEDGER_COLUMNS)
@@ -273,7 +273,14 @@ PLAN_FILTERS: dict[str, Callable[[], Q]] = {
 }
 
 
-def household_list(
+def household_list(*, user: User, **filters: Any) -> QuerySet[Household]:
+    """households_filtered with head, grids, categories and current executives prefetched (no
+    query per row), for the API and the visit picker; the ledger reads its page as values
+    instead (ledger_values)."""
+    return _with_list_relations(households_filtered(user=user, **filters))
+
+
+def households_filtered(
     *,
     user: User,
     query: str = "",
@@ -288,12 +295,10 @@ def household_list(
     executive_id: int | None = None,
     plan: str | None = None,
 ) -> QuerySet[Household]:
-    """Active households `user` may see, filtered, with head, grids, categories and current
-    executives prefetched (no query per row; the ledger reads its page as values instead,
-    ledger_values). `org` limits to households whose home grid lies in its subtree: the same
-    households its coverage figures count. `plan`: "key" (on a visit plan: an active key
-    category), "on_time" (… and not yet due) or "overdue" (due before today), as the dashboard
-    counts them."""
+    """Active households `user` may see, filtered, by number. `org` limits to households
+    whose home grid lies in its subtree: the same households its coverage figures count.
+    `plan`: "key" (on a visit plan: an active key category), "on_time" (… and not yet due) or
+    "overdue" (due before today), as the dashboard counts them."""
     households = households_visible(user=user).filter(is_active=True)
     if org is not None:
         households = households.filter(org.subtree_q("grid__"))
@@ -319,7 +324,7 @@ def household_list(
     query = normalize_text(query)  # full-width digits and letters from a phone keyboard
     if query:
         households = households.filter(_search_q(query))
-    return _with_list_relations(households).order_by("number")
+    return households.order_by("number")
 
 
 def ledger_filters(

@@ -106,7 +106,7 @@ def household_list(request: AuthedRequest) -> HttpResponse:
         services.sensitive_list_record(actor=request.user, category=filters["category"], org=org)
     # Read fresh, never kept: a category marked sensitive is masked on the very next page.
     categories = list(selectors.category_list(active_only=False))  # the filter's and the rows'
-    households = selectors.household_list(user=request.user, **filters)
+    households = selectors.households_filtered(user=request.user, **filters)
     page, rows = _ledger_page(request, households, categories)
     context = {
         "page": page,
