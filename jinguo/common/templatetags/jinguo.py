@@ -33,16 +33,18 @@ def bs(field: forms.BoundField) -> SafeString:
 @register.simple_tag
 def options(items: Iterable[Any] | Options, selected: object = None) -> SafeString:
     """<option value="pk">name</option> for each of `items` (model instances, dicts from
-    .values("pk", "name"), or common.html.Options rendered already), the one whose pk is
-    `selected` marked selected. The same loop in a template costs some thirty Python calls an
-    option, format_html some ten; a filter may offer hundreds of grids."""
+    .values("pk", "name"), (value, label) choices, or common.html.Options rendered already),
+    the one whose pk is `selected` marked selected. The same loop in a template costs some
+    thirty Python calls an option, format_html some ten; a filter may offer hundreds of grids."""
     if isinstance(items, Options):
         return items.selecting(selected)
-    rows = (
-        (item["pk"], item["name"]) if isinstance(item, dict) else (item.pk, item.name)
-        for item in items
-    )
-    return mark_safe(option_tags(rows, selected))  # noqa: S308 (every value escaped by esc)
+    return mark_safe(option_tags(map(_value_and_label, items), selected))  # noqa: S308 (esc)
+
+
+def _value_and_label(item: Any) -> tuple[object, object]:
+    if isinstance(item, tuple):
+        return item[0], item[1]
+    return (item["pk"], item["name"]) if isinstance(item, dict) else (item.pk, item.name)
 
 
 # --- the menu ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from jinguo.cases.tests.factories import report, resolved
 from jinguo.common.html import Options, url_for_pk
@@ -37,6 +38,20 @@ def test_options_escape_names_and_mark_the_selected_one():
     assert html == (
         '<option value="1">&lt;b&gt;一组&lt;/b&gt;</option><option value="2" selected>二组</option>'
     )
+
+
+def test_options_of_choices_mark_the_selected_one_in_the_users_language(cast, login):
+    from jinguo.cases.models import Case
+
+    html = options(Case.Status.choices, "closed")
+    assert '<option value="closed" selected>结案</option>' in html
+    assert html.count("<option") == len(Case.Status.choices)
+    client = login(cast.songhe_chair)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("cases:list") + "?status=closed").content.decode()
+    with translation.override("en"):
+        closed = str(Case.Status.CLOSED.label)
+    assert closed != "结案" and f'<option value="closed" selected>{closed}</option>' in page
 
 
 @pytest.mark.parametrize("selected", [None, "", 1, 2, 12, 99])
