@@ -24,17 +24,18 @@ def clock(case: Case, now: dt.datetime) -> Clock:
 
 
 def _labels(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
-    """value → label in the current language (what get_FOO_display shows)."""
-    return {value: str(label) for value, label in choices}
+    """value → label in the current language (what get_FOO_display shows), escaped."""
+    return {value: esc(label) for value, label in choices}
 
 
 class _Badges:
-    """The badge words, translated once per page rather than once per row."""
+    """The badge words, translated and escaped once per page rather than once per row."""
 
     def __init__(self) -> None:
         self.status = _labels(Case.Status.choices)
-        self.overdue, self.warning = _("超期"), _("临期")
-        self.red, self.yellow, self.high_risk = _("红牌督办"), _("黄牌督办"), _("高风险")
+        self.overdue, self.warning = esc(_("超期")), esc(_("临期"))
+        self.red, self.yellow = esc(_("红牌督办")), esc(_("黄牌督办"))
+        self.high_risk = esc(_("高风险"))
 
     def html(self, case: Case | CaseRow, clock: Clock) -> SafeString:
         """Status, time limit (超期/临期), supervision (红牌/黄牌督办), high risk."""
@@ -49,8 +50,8 @@ class _Badges:
             flags.append(("warning", self.yellow))
         if case.is_high_risk:
             flags.append(("dark", self.high_risk))
-        status = esc(self.status.get(case.status, case.status))
-        extra = "".join(f' <span class="badge text-bg-{css}">{esc(w)}</span>' for css, w in flags)
+        status = self.status.get(case.status) or esc(case.status)
+        extra = "".join(f' <span class="badge text-bg-{css}">{w}</span>' for css, w in flags)
         return mark_safe(f'<span class="badge text-bg-light">{status}</span>{extra}')  # noqa: S308
 
 
@@ -67,18 +68,17 @@ def _assignee(row: CaseRow) -> str:
 def case_rows(cases: Iterable[CaseRow], now: dt.datetime) -> SafeString:
     """The list's rows (cases/case_rows.html): title and badges, number, kind, handling unit,
     assignee and time limit, each a link to the case (selectors.case_rows)."""
-    badges, kinds, limit = _Badges(), _labels(CaseKind.choices), _("时限")
-    detail = url_for_pk("cases:detail")
-    limit = esc(limit)
+    badges, kinds, limit = _Badges(), _labels(CaseKind.choices), esc(_("时限"))
+    detail, zone = url_for_pk("cases:detail"), timezone.get_current_timezone()
     rows = (
         f'<a class="list-group-item list-group-item-action" href="{esc(detail(c.pk))}">\n'
         '    <div class="d-flex justify-content-between gap-2">\n'
         f"      <strong>{esc(c.title)}</strong>\n"
         f"      <span>{badges.html(c, case_clock(c, now))}</span>\n"
         "    </div>\n"
-        f'    <div class="small text-muted">{esc(c.number)} · {esc(kinds.get(c.kind, c.kind))}'
+        f'    <div class="small text-muted">{esc(c.number)} · {kinds.get(c.kind) or esc(c.kind)}'
         f" · {esc(c.org_name)}{_assignee(c)}"
-        f" · {limit} {timezone.localtime(c.due_at).strftime('%Y-%m-%d')}</div>\n"
+        f" · {limit} {c.due_at.astimezone(zone).strftime('%Y-%m-%d')}</div>\n"
         "  </a>"
         for c in cases
     )
