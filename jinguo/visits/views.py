@@ -61,9 +61,12 @@ def todo(request: AuthedRequest) -> HttpResponse:
     org = _org_param(request, default_own=False)
     # Paged rather than cut at 300 rows: a county's to-do holds thousands of households, and the
     # overdue figures link here, so every one of them must be reachable.
-    rows = selectors.household_rows(selectors.visit_todo(user=request.user, org=org))
+    overdue = request.GET.get("overdue") == "1"  # the overdue figures' households, no others
+    due = selectors.visit_overdue if overdue else selectors.visit_todo
+    rows = selectors.household_rows(due(user=request.user, org=org))
     page = CachedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "rows": page, "org": org, "today": timezone.localdate()}
+    context = {"page": page, "rows": page, "org": org, "overdue": overdue}
+    context["today"] = timezone.localdate()
     return render(request, "visits/todo.html", context)
 
 

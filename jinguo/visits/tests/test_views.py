@@ -86,12 +86,38 @@ def test_each_overdue_count_links_to_exactly_those_households(plan, cast, tree, 
     client = login(cast.township_cadre)
     response = client.get(reverse("visits:overdue") + f"?org={tree.helixi.pk}")
     counts = {c.pk: n for c, n in response.context["counts"].children}
-    link = reverse("visits:todo") + f"?org={tree.gangkou.pk}"
-    assert link in response.content.decode()
+    link = reverse("visits:todo") + f"?org={tree.gangkou.pk}&overdue=1"
+    assert link.replace("&", "&amp;") in response.content.decode()
     listed = client.get(link).context["rows"]
-    overdue = [h for h in listed if h.due < timezone.localdate()]
-    assert len(overdue) == counts[tree.gangkou.pk]
+    assert counts[tree.gangkou.pk] > 0
+    assert len(listed) == counts[tree.gangkou.pk]  # exactly those: none due only this week
+    assert all(h.due < timezone.localdate() for h in listed)
     assert {h.grid_id for h in listed} == {tree.gangkou_grid.pk}
+
+
+def test_the_overdue_total_links_to_the_overdue_households_and_the_badge_clears(
+    plan, cast, tree, login
+):
+    from jinguo.households.plan import plan_refresh
+    from jinguo.households.services import household_set_categories
+    from jinguo.households.tests.factories import household
+    from jinguo.visits.tests.conftest import visit
+
+    soon = household(tree.gangkou_grid, "GK-SOON")  # 独居老人 (7 d), visited 4 days ago
+    household_set_categories(actor=None, household=soon, categories=[plan.alone])
+    visit(soon, timezone.localdate() - dt.timedelta(days=4), cast.songhe_chair)
+    plan_refresh()
+    client = login(cast.township_cadre)
+    assert soon.pk in [r.pk for r in client.get(reverse("visits:todo")).context["rows"]]
+    response = client.get(reverse("visits:overdue") + f"?org={tree.helixi.pk}")
+    link = reverse("visits:todo") + f"?org={tree.helixi.pk}&overdue=1"
+    assert link.replace("&", "&amp;") in response.content.decode()
+    page = client.get(link)
+    assert len(page.context["rows"]) == response.context["counts"].total
+    assert soon.pk not in [r.pk for r in page.context["rows"]]  # due this week, not overdue
+    html = page.content.decode()
+    assert "只看逾期" in html and f'href="{reverse("visits:todo")}?org={tree.helixi.pk}"' in html
+    assert "只看逾期" not in client.get(reverse("visits:todo")).content.decode()
 
 
 def test_overdue_roll_up_of_another_county_is_404(plan, cast, tree, login):
