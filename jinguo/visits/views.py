@@ -4,7 +4,7 @@ fetch-and-check functions: out of scope is a 404, a write by a read-only role a 
 
 from collections.abc import Callable
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -65,7 +65,7 @@ def todo(request: AuthedRequest) -> HttpResponse:
     due = selectors.visit_overdue if overdue else selectors.visit_todo
     rows = selectors.household_rows(due(user=request.user, org=org))
     page = CachedCountPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "rows": page, "org": org, "overdue": overdue}
+    context: dict[str, Any] = {"page": page, "rows": page, "org": org, "overdue": overdue}
     context["today"] = timezone.localdate()
     return render(request, "visits/todo.html", context)
 
