@@ -317,11 +317,11 @@ def activities_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date
     """Activities held (and by kind), person-times, occurrences held per series, volunteer
     teams, volunteers, volunteer activities and service hours, for `org`'s subtree and the
     period; each linking to the list of exactly the records it counts."""
-    return activities_figures_by(user=user, org=org, start=start, end=end)[0]
+    return activities_figures_by(user=user, org=org, start=start, end=end, group=None)[0]
 
 
 def activities_figures_by(
-    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, group: Any = None
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, group: Any
 ) -> tuple[list[Figure], dict[Any, dict[str, int]]]:
     """activities_figures, and with `group` (an expression over the activity, e.g. which child
     of `org` held it) the activities held by kind and their person-times per group, from the

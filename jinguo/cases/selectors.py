@@ -24,7 +24,7 @@ from jinguo.cases.models import (
     MediationAgreement,
 )
 from jinguo.cases.services import OPEN
-from jinguo.common.figures import count_each, count_each_by
+from jinguo.common.figures import count_each_by
 from jinguo.households.models import GridAssignment
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_covers, scope_q
@@ -260,27 +260,22 @@ def case_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> l
     """Disputes handled, with executive participation, written agreements, emotional disputes
     handled and resolved (written or oral agreement): one query for all, each figure linking
     to the list of the cases it counts (figure_q: the same conditions)."""
-    handled = cases_visible_in(user=user, org=org).filter(_period_q(start, end))
-    return _figures(count_each(handled, figure_filters()), org=org, start=start, end=end)
+    return case_figures_by(user=user, org=org, start=start, end=end, group=None)[0]
 
 
 def case_figures_by(
     *, user: User, org: OrgUnit, start: dt.date, end: dt.date, group: Any
 ) -> tuple[list[Figure], dict[Any, dict[str, int]]]:
     """case_figures, and the same counts per value of `group` (an expression over the case,
-    e.g. which child of `org` handles it): one grouped query gives both, the figures being
-    the sums of the groups."""
+    e.g. which child of `org` handles it; None: no groups): one grouped query gives both, the
+    figures being the sums of the groups."""
     handled = cases_visible_in(user=user, org=org).filter(_period_q(start, end))
-    totals, groups = count_each_by(handled, figure_filters(), group=group)
-    return _figures(totals, org=org, start=start, end=end), groups
-
-
-def _figures(counts: dict[str, int], *, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
+    counts, groups = count_each_by(handled, figure_filters(), group=group)
     figures = []
     for key, value in counts.items():
         params = {"figure": key, "org": org.pk, "start": start, "end": end}
         figures.append(Figure(key, value, "/cases/?" + urlencode(params)))
-    return figures
+    return figures, groups
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -60,16 +60,10 @@ class CachedCountPaginator(Paginator):
             cache.set(key, count, COUNT_CACHE_SECONDS)
         return count
 
-    def page(self, number: Any) -> Page:
-        if self.rows is None:
-            return super().page(number)
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        keys = cast(QuerySet[Any], self.object_list)
-        return Page(self.rows(keys[bottom:top]) if top > bottom else [], number, self)
+    def _get_page(self, object_list: Any, number: int, paginator: Paginator) -> Page:
+        # Django's hook for the Page of a slice: with `rows`, the slice holds the page's keys.
+        page_rows = object_list if self.rows is None else self.rows(object_list)
+        return Page(page_rows, number, paginator)
 
 
 def _count_rows(alias: str, sql: str, params: Any) -> int:
