@@ -339,11 +339,16 @@ def load(port: int, path: str, cookie: str, seconds: float, concurrency: int) ->
     }
 
 
+LIST_PAGES = ["/households/", "/visits/", "/cases/"]
+
+
 def measure_lists(args: argparse.Namespace, conn_max_age: int) -> list[dict[str, Any]]:
     cookie = session_cookie("county1_cadre")
     server = start_server(args.port, args.workers, args.database_url, conn_max_age)
     try:
-        paths = ["/bench/bare/", "/households/", "/visits/", "/cases/"]
+        paths = ["/bench/bare/"]
+        for page in LIST_PAGES:  # each page, then its floor (bench/urls.py: page_floor)
+            paths += [page, f"/bench/floor{page}"]
         for path in paths:
             load(args.port, path, cookie, 1.0, args.concurrency)  # warm-up
         requests = dict.fromkeys(paths, 0)
@@ -499,8 +504,13 @@ def lists(args: argparse.Namespace) -> None:
         )
         results = measure_lists(args, age)
         bare = results[0]["rps"]
+        rps = {r["path"]: r["rps"] for r in results}
         for r in results:
-            print(f"{r['path']:16} {r['rps']:8.1f} req/s  {100 * r['rps'] / bare:5.1f} % of bare")
+            line = f"{r['path']:26} {r['rps']:8.1f} req/s  {100 * r['rps'] / bare:5.1f} % of bare"
+            floor = rps.get(f"/bench/floor{r['path']}")
+            if floor:  # what Django's ORM and templates leave of what the page could do
+                line += f"  {100 * r['rps'] / floor:5.1f} % of its floor"
+            print(line)
 
 
 if __name__ == "__main__":
