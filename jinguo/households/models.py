@@ -41,16 +41,15 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
     in two queries, like a prefetch (a category is a token on the link, not a relation)."""
 
     _with_categories = False
-    _categories: "list[Category] | None" = None  # every category, when the caller has them
 
-    def with_categories(self, categories: "list[Category] | None" = None) -> "HouseholdQuerySet":
+    def with_categories(self) -> "HouseholdQuerySet":
         clone = self._chain()  # type: ignore[attr-defined]
-        clone._with_categories, clone._categories = True, categories
+        clone._with_categories = True
         return clone
 
     def _clone(self) -> "HouseholdQuerySet":
         clone = super()._clone()  # type: ignore[misc]
-        clone._with_categories, clone._categories = self._with_categories, self._categories
+        clone._with_categories = self._with_categories
         return clone
 
     def _fetch_all(self) -> None:
@@ -60,7 +59,7 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
             from jinguo.households.tokens import attach_categories
 
             households = [h for h in self._result_cache or [] if isinstance(h, Household)]
-            attach_categories(households, categories=self._categories)
+            attach_categories(households)
 
 
 class Household(models.Model):

@@ -90,34 +90,25 @@ def categories_of_links(
     return {pk: in_order(held) for pk, held in result.items()}
 
 
-def held_categories(
-    household_ids: Iterable[int], *, categories: list[Category] | None = None
-) -> dict[int, list[Category]]:
-    """Household id → the categories it holds by sort order: two queries for any number (one
-    when `categories`, every category, are given)."""
+def held_categories(household_ids: Iterable[int]) -> dict[int, list[Category]]:
+    """Household id → the categories it holds by sort order: two queries for any number."""
     ids = list(household_ids)
     if not ids:
         return {}
-    return categories_of_links(ids, held_links(ids), categories=categories)
+    return categories_of_links(ids, held_links(ids))
 
 
-def with_categories(
-    households: QuerySet[Household], categories: list[Category] | None = None
-) -> QuerySet[Household]:
-    """`households` that load their held categories page by page, like a prefetch; with
-    `categories` (every category, which a page may have loaded anyway) in one query."""
+def with_categories(households: QuerySet[Household]) -> QuerySet[Household]:
+    """`households` that load their held categories page by page, like a prefetch."""
     if not isinstance(households, HouseholdQuerySet):
         raise TypeError("with_categories needs a Household queryset")
-    return households.with_categories(categories)
+    return households.with_categories()
 
 
-def attach_categories(
-    households: Iterable[Household], *, categories: list[Category] | None = None
-) -> None:
-    """Set every household's held categories (Household.held_categories) in two queries, one
-    when `categories` (every category) are given."""
+def attach_categories(households: Iterable[Household]) -> None:
+    """Set every household's held categories (Household.held_categories) in two queries."""
     households = list(households)
-    held = held_categories((h.pk for h in households), categories=categories)
+    held = held_categories(h.pk for h in households)
     for household in households:
         household.__dict__["_held_categories"] = held.get(household.pk, [])
 
