@@ -43,19 +43,19 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        rows = self.object_list
-        if not isinstance(rows, QuerySet):
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet):
             return super().count
         try:
-            sql, params = rows.order_by().query.sql_with_params()
+            sql, params = queryset.order_by().query.sql_with_params()
         except EmptyResultSet:  # nothing can match (an empty scope): counted without a query
             return 0
-        digest = hashlib.sha256(f"{rows.db}\n{sql}\n{params!r}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
         key = f"jinguo:count:{digest}"
         found = cache.get(key)
         if found is not None:
             return int(found)
-        count = _count_rows(rows.db, sql, params)
+        count = _count_rows(queryset.db, sql, params)
         if count >= COUNT_CACHE_FROM:
             cache.set(key, count, COUNT_CACHE_SECONDS)
         return count
