@@ -20,7 +20,8 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-# (user id, page path) -> the page's SQL statements as executed, and the bytes it answered.
+# (user id, floor path with its query) -> the page's SQL statements as executed, and the
+# bytes it answered.
 _FLOORS: dict[tuple[int, str], tuple[list[str], bytes, str]] = {}
 
 
@@ -33,7 +34,7 @@ def page_floor(request: HttpRequest, page: str) -> HttpResponse:
     templates; what this costs beyond /bench/bare/ is the database and the bytes."""
     if not request.user.is_authenticated:
         raise Http404
-    key = (request.user.pk, page)
+    key = (request.user.pk, request.get_full_path())  # the query string filters the page too
     if key not in _FLOORS:
         _FLOORS[key] = _record(request, f"/{page}")
     statements, body, content_type = _FLOORS[key]
