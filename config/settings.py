@@ -191,6 +191,13 @@ TALLY_MAX_AGE_SECONDS = env_int("JINGUO_TALLY_MAX_AGE_SECONDS", 30)
 # per process.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Counters every web worker must share (rate limits, throttles): a database table by
+    # default, so two workers or a restart never reset them.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jinguo_shared_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100000, "CULL_FREQUENCY": 4},
+    },
     "dashboard": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "jinguo_dashboard_cache",
