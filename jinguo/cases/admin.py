@@ -1,44 +1,39 @@
+"""The public-holiday calendar is the one piece of the cases app in the admin: it is system
+configuration (the State Council's yearly 节假日安排), holds no federation record, and every
+write goes through cases.holidays, which audits it.
+
+Case time limits (TimeLimitRule) are federation work rules and stay out (三员分立).
+"""
+
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from jinguo.audit.services import audit_record
-from jinguo.cases.models import Holiday, TimeLimitRule
+from jinguo.cases.holidays import holiday_delete, holiday_save
+from jinguo.cases.models import Holiday
 from jinguo.common.admin import SystemAdminModelAdmin, site
 
 
-class _AuditedAdmin(SystemAdminModelAdmin):
-    """Time limits and the holiday calendar are configuration: every change is audited."""
-
-    audit_name = ""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        changes = {f: [form.initial.get(f), getattr(obj, f)] for f in form.changed_data}
-        audit_record(
-            actor=request.user,  # type: ignore[arg-type]
-            action=f"{self.audit_name}.{'update' if change else 'create'}",
-            target=obj,
-            changes={k: [str(a), str(b)] for k, (a, b) in changes.items()},
-        )
-
-
-class TimeLimitRuleAdmin(_AuditedAdmin):
-    audit_name = "case_time_limit"
-    list_display = ["kind", "level", "working_days"]
-    list_filter = ["kind", "level"]
-
-
-class HolidayAdmin(_AuditedAdmin):
-    audit_name = "holiday"
+class HolidayAdmin(SystemAdminModelAdmin):
     list_display = ["date", "name", "is_workday"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+    fields = ["date", "name", "is_workday"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A wrongly entered holiday is a calendar row, not a record history points at.
         return super().has_module_permission(request)
 
+    def save_model(self, request: HttpRequest, obj: Holiday, form: Any, change: bool) -> None:
+        holiday_save(actor=request.user, holiday=obj)  # type: ignore[arg-type]
 
-site.register(TimeLimitRule, TimeLimitRuleAdmin)
+    def delete_model(self, request: HttpRequest, obj: Holiday) -> None:
+        holiday_delete(actor=request.user, holiday=obj)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Holiday]) -> None:
+        for holiday in queryset:
+            holiday_delete(actor=request.user, holiday=holiday)  # type: ignore[arg-type]
+
+
 site.register(Holiday, HolidayAdmin)

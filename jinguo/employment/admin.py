@@ -1,18 +1,6 @@
-from jinguo.common.admin import SystemAdminModelAdmin, site
-from jinguo.employment.models import JobFair, Loan
+"""Nothing of this app is in the Django admin, on purpose.
 
-
-class LoanAdmin(SystemAdminModelAdmin):
-    list_display = ["borrower", "org", "amount", "bank", "status", "issued_on"]
-    list_filter = ["status", "interest_subsidy"]
-    raw_id_fields = ["borrower", "org", "created_by"]
-
-
-class JobFairAdmin(SystemAdminModelAdmin):
-    list_display = ["title", "org", "held_on", "online", "visitors", "intents"]
-    list_filter = ["online"]
-    raw_id_fields = ["org", "venue", "created_by"]
-
-
-site.register(Loan, LoanAdmin)
-site.register(JobFair, JobFairAdmin)
+The admin belongs to the system administrator (系统管理员), one of the 三员 who neither read nor
+write federation records (三员分立); the records change only through the app's pages and API,
+whose services check scope and write the history and the audit log.
+"""

@@ -1,19 +1,6 @@
-from jinguo.common.admin import SystemAdminModelAdmin, site
-from jinguo.honours.models import FamilyHonour, IndividualHonour
+"""Nothing of this app is in the Django admin, on purpose.
 
-
-class FamilyHonourAdmin(SystemAdminModelAdmin):
-    list_display = ["family_name", "title", "level", "year", "status", "org"]
-    list_filter = ["title", "level", "status", "year"]
-    search_fields = ["family_name"]
-    raw_id_fields = ["org", "household", "nominated_by"]
-
-
-class IndividualHonourAdmin(SystemAdminModelAdmin):
-    list_display = ["person", "title", "level", "year", "status", "org"]
-    list_filter = ["title", "level", "status", "year"]
-    raw_id_fields = ["org", "person", "nominated_by"]
-
-
-site.register(FamilyHonour, FamilyHonourAdmin)
-site.register(IndividualHonour, IndividualHonourAdmin)
+The admin belongs to the system administrator (系统管理员), one of the 三员 who neither read nor
+write federation records (三员分立); the records change only through the app's pages and API,
+whose services check scope and write the history and the audit log.
+"""

@@ -1,10 +1,6 @@
-from django.contrib import admin
+"""Nothing of this app is in the Django admin, on purpose.
 
-from jinguo.intake.models import IntakePoint
-
-
-@admin.register(IntakePoint)
-class IntakePointAdmin(admin.ModelAdmin):
-    list_display = ["org", "is_active", "created_at"]
-    list_select_related = ["org"]
-    readonly_fields = ["token", "created_by", "created_at"]
+The admin belongs to the system administrator (系统管理员), one of the 三员 who neither read nor
+write federation records (三员分立); the records change only through the app's pages and API,
+whose services check scope and write the history and the audit log.
+"""

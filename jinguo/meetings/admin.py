@@ -1,19 +1,6 @@
-from jinguo.common.admin import SystemAdminModelAdmin, site
-from jinguo.meetings.models import Meeting, Resolution
+"""Nothing of this app is in the Django admin, on purpose.
 
-
-class MeetingAdmin(SystemAdminModelAdmin):
-    list_display = ["title", "org", "kind", "status", "planned_at", "held_on", "is_public"]
-    list_filter = ["kind", "status", "is_public"]
-    search_fields = ["title"]
-    raw_id_fields = ["org", "place", "created_by"]
-
-
-class ResolutionAdmin(SystemAdminModelAdmin):
-    list_display = ["content", "meeting", "status", "forwarded_on", "done_on"]
-    list_filter = ["status"]
-    raw_id_fields = ["meeting", "topic"]
-
-
-site.register(Meeting, MeetingAdmin)
-site.register(Resolution, ResolutionAdmin)
+The admin belongs to the system administrator (系统管理员), one of the 三员 who neither read nor
+write federation records (三员分立); the records change only through the app's pages and API,
+whose services check scope and write the history and the audit log.
+"""

@@ -1,38 +1,6 @@
-from jinguo.common.admin import SystemAdminModelAdmin, site
-from jinguo.sanxin.models import ExemplaryWoman, SanxinOrg, SanxinTarget, SanxinWorker
+"""Nothing of this app is in the Django admin, on purpose.
 
-
-class ReadOnlyAdmin(SystemAdminModelAdmin):
-    """The records are written through the audited services (pages and API); the admin shows
-    them to the system administrator for support, read-only."""
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-
-class SanxinOrgAdmin(ReadOnlyAdmin):
-    list_display = ["name", "org", "category", "sector", "federation", "is_active"]
-    list_filter = ["category", "sector", "is_active"]
-    search_fields = ["name", "credit_code"]
-    exclude = ["contact_phone"]
-
-
-class SanxinWorkerAdmin(ReadOnlyAdmin):
-    list_display = ["sanxin_org", "person", "position", "joined_on", "left_on"]
-
-
-class ExemplaryWomanAdmin(ReadOnlyAdmin):
-    list_display = ["person", "org", "listed_on", "delisted_on"]
-
-
-class SanxinTargetAdmin(ReadOnlyAdmin):
-    list_display = ["title", "org", "metric", "target_value", "period_start", "deadline"]
-
-
-site.register(SanxinOrg, SanxinOrgAdmin)
-site.register(SanxinWorker, SanxinWorkerAdmin)
-site.register(ExemplaryWoman, ExemplaryWomanAdmin)
-site.register(SanxinTarget, SanxinTargetAdmin)
+The admin belongs to the system administrator (系统管理员), one of the 三员 who neither read nor
+write federation records (三员分立); the records change only through the app's pages and API,
+whose services check scope and write the history and the audit log.
+"""

@@ -109,10 +109,3 @@ def test_the_figures_page_links_each_figure_to_its_list(login, cast, tree):
         f"/cases/?figure=disputes&org={tree.songhe.pk}&start=2026-01-01&end=2026-12-31"
     )
     assert rows.status_code == 200
-
-
-def test_the_system_admin_keeps_time_limits_and_holidays_in_the_admin(login, cast):
-    client = login(cast.system_admin)
-    assert client.get("/admin/cases/timelimitrule/").status_code == 200
-    assert "国庆节" in client.get("/admin/cases/holiday/?q=&is_workday__exact=1").content.decode()
-    assert login(cast.songhe_chair).get("/admin/cases/holiday/").status_code == 302
