@@ -53,12 +53,25 @@ def audit_earliest_cutoff() -> date:
     return timezone.localdate() - timedelta(days=audit_retention_days())
 
 
+def _purge_gate(cursor: Any, *, opened: bool) -> None:
+    """Open or close the triggers' purge gate for the current transaction only."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"SET LOCAL jinguo.audit_purge = '{'on' if opened else 'off'}'")
+    elif connection.vendor == "sqlite":
+        if opened:
+            cursor.execute("INSERT INTO audit_purge_gate (opened) VALUES (1)")
+        else:
+            cursor.execute("DELETE FROM audit_purge_gate")
+
+
 def audit_purge(*, actor: User | None, before: date) -> int:
     """Delete the audit rows written before `before` (a local day) and audit the purge itself;
     the number of rows deleted. Refuses a cut-off inside the retention period.
 
-    The model refuses deletes and so does PostgreSQL's trigger, except for a transaction that
-    sets `jinguo.audit_purge` and then only for rows older than 183 days (migration 0003)."""
+    The model refuses deletes and so do the database triggers, except within a transaction that
+    opens the purge gate, and then only for rows older than 183 days: PostgreSQL's trigger reads
+    the transaction's `jinguo.audit_purge` setting (migration 0003), SQLite's a row in
+    `audit_purge_gate` that exists only inside this transaction (migration 0004)."""
     earliest = audit_earliest_cutoff()
     if before > earliest:
         raise ValidationError(
@@ -68,12 +81,10 @@ def audit_purge(*, actor: User | None, before: date) -> int:
     cutoff = timezone.make_aware(datetime.combine(before, time.min))
     table = AuditEvent._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jinguo.audit_purge = 'on'")
+        _purge_gate(cursor, opened=True)
         cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608 (our table)
         deleted = cursor.rowcount
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL jinguo.audit_purge = 'off'")
+        _purge_gate(cursor, opened=False)
         audit_record(
             actor=actor,
             action="audit.purge",

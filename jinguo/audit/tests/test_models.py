@@ -24,8 +24,14 @@ def test_the_database_refuses_raw_updates(cast):
         cursor.execute("UPDATE audit_auditevent SET note = 'x' WHERE id = %s", [event.pk])
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigger")
-def test_postgresql_refuses_raw_deletes(cast):
+def test_the_database_refuses_raw_deletes(cast):
     event = audit_record(actor=cast.songhe_chair, action="test.action")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+
+
+def test_the_database_refuses_a_raw_delete_of_the_whole_log(cast):
+    audit_record(actor=cast.songhe_chair, action="test.action")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.filter(action="test.action").exists()

@@ -26,6 +26,14 @@ def _written_days_ago(days: int, action: str) -> AuditEvent:
         return audit_record(actor=None, action=action)
 
 
+def _open_purge_gate(cursor) -> None:
+    """What audit_purge does in its transaction (migrations 0003 and 0004), done by hand."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL jinguo.audit_purge = 'on'")
+    else:
+        cursor.execute("INSERT INTO audit_purge_gate (opened) VALUES (1)")
+
+
 def test_the_earliest_cutoff_keeps_six_months():
     assert audit_earliest_cutoff() == timezone.localdate() - dt.timedelta(days=183)
 
@@ -90,29 +98,52 @@ def test_the_command_refuses_a_young_or_malformed_cutoff(db, args):
     assert AuditEvent.objects.filter(pk=young.pk).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigger")
-def test_postgresql_refuses_deleting_young_rows_even_in_a_purge_transaction(db):
+def test_the_database_refuses_deleting_young_rows_even_in_a_purge_transaction(db):
     young = _written_days_ago(100, "test.young")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jinguo.audit_purge = 'on'")
+        _open_purge_gate(cursor)
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [young.pk])
     assert AuditEvent.objects.filter(pk=young.pk).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigger")
-def test_postgresql_refuses_deleting_old_rows_outside_a_purge(db):
+def test_the_database_refuses_deleting_old_rows_outside_a_purge(db):
     old = _written_days_ago(400, "test.old")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [old.pk])
     assert AuditEvent.objects.filter(pk=old.pk).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigger")
-def test_postgresql_refuses_updates_even_in_a_purge_transaction(db):
+def test_the_database_refuses_updates_even_in_a_purge_transaction(db):
     old = _written_days_ago(400, "test.old")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jinguo.audit_purge = 'on'")
+        _open_purge_gate(cursor)
         cursor.execute("UPDATE audit_auditevent SET note = 'x' WHERE id = %s", [old.pk])
+
+
+def test_the_database_lets_an_old_row_go_in_a_purge_transaction(db):
+    old = _written_days_ago(400, "test.old")
+    with transaction.atomic(), connection.cursor() as cursor:
+        _open_purge_gate(cursor)
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [old.pk])
+    assert not AuditEvent.objects.filter(pk=old.pk).exists()
+
+
+def test_the_purge_leaves_the_gate_closed_behind_it(db):
+    old, older = _written_days_ago(400, "test.old"), _written_days_ago(500, "test.older")
+    audit_purge(actor=None, before=timezone.localdate() - dt.timedelta(days=450))
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [old.pk])
+    assert AuditEvent.objects.filter(pk=old.pk).exists()
+    assert not AuditEvent.objects.filter(pk=older.pk).exists()
+
+
+def test_flush_still_empties_the_audit_log_and_deletes_stay_refused_after_it(db):
+    _written_days_ago(400, "test.old")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    old = _written_days_ago(400, "test.old")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [old.pk])
 
 
 # --- who may read and export, and that nobody edits ------------------------------------------
