@@ -137,6 +137,10 @@ def test_the_purge_leaves_the_gate_closed_behind_it(db):
     assert not AuditEvent.objects.filter(pk=older.pk).exists()
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="SQLite's flush deletes rows; PostgreSQL's truncates, which no row trigger sees",
+)
 def test_flush_still_empties_the_audit_log_and_deletes_stay_refused_after_it(db):
     _written_days_ago(400, "test.old")
     call_command("flush", interactive=False, verbosity=0)

@@ -77,8 +77,12 @@ FIXED = {"kind": "family", "fmt": "pdf", "action": "approve"}
 # Readable from below by design: the scheme that applies to a village is its county's.
 ANCESTOR_READABLE = ("/assessments/schemes/",)
 # Public by design (resident intake by QR token, the meetings' public notice) or only for the
-# security administrator (business users get 403 there, tested in accounts).
+# security administrator (business users get 403 there, tested in accounts), or the Django admin,
+# which holds no record of the federation: checked model by model at the end of this module.
 SKIPPED_PREFIXES = ("intake/p/", "intake/r/", "meetings/notice/", "accounts/security/", "admin/")
+# What the admin may show the system administrator (三员分立): accounts, the org tree read-only
+# (to pick an account's unit), the public-holiday calendar.
+ADMIN_MODELS = {"accounts.user", "orgs.orgunit", "cases.holiday"}
 # A record's stored file: 404 also when the (real) record has none, as the demo's have; their
 # scope is tested with a file in the apps' tests (activities/tests/test_photo.py).
 FILE_ROUTES = ("activities/<int:activity_id>/photo/",)
@@ -231,3 +235,41 @@ def test_the_county_cadre_can_open_the_records_picked(urls):
         if len(route.params) == 1 and client.get(url).status_code == 404:
             missing.append(url)
     assert missing == []
+
+
+def _admin_urls_of_every_record_kind() -> Iterator[tuple[str, str]]:
+    """(model, URL): the admin list and the change page of one demo row of every project model."""
+    for model in apps.get_models():
+        meta = model._meta
+        if not model.__module__.startswith("jinguo."):
+            continue
+        row = model.objects.order_by("pk").first()
+        if row is None:
+            continue
+        base = f"/admin/{meta.app_label}/{meta.model_name}/"
+        yield meta.label_lower, base
+        yield meta.label_lower, f"{base}{row.pk}/change/"
+
+
+@pytest.mark.django_db
+def test_the_system_administrator_opens_no_federation_record_in_the_admin(demo):
+    client = _client("sysadmin")
+    opened = {
+        label
+        for label, url in _admin_urls_of_every_record_kind()
+        if client.get(url).status_code == 200
+    }
+    assert opened == ADMIN_MODELS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["xishan", "leader", "ningguo"])
+def test_business_users_open_nothing_in_the_admin(demo, username):
+    client = _client(username)
+    opened = [
+        url
+        for _label, url in _admin_urls_of_every_record_kind()
+        if client.get(url).status_code == 200
+    ]
+    assert client.get("/admin/").status_code != 200
+    assert opened == []
