@@ -17,7 +17,7 @@ class OrgUnitAdmin(SystemAdminModelAdmin):
     list_display = ["name", "kind", "code", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]  # the account form's unit picker searches these
-    fields = ["name", "kind", "code", "parent", "is_active", "merged_into"]
+    fields = ("name", "kind", "code", "parent", "is_active", "merged_into")
     readonly_fields = fields
     actions = None
 

@@ -243,7 +243,7 @@ def _admin_urls_of_every_record_kind() -> Iterator[tuple[str, str]]:
         meta = model._meta
         if not model.__module__.startswith("jinguo."):
             continue
-        row = model.objects.order_by("pk").first()
+        row = model._default_manager.order_by("pk").first()
         if row is None:
             continue
         base = f"/admin/{meta.app_label}/{meta.model_name}/"
