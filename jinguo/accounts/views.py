@@ -46,9 +46,8 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if throttle.login_gate(ip=client_ip(request)).blocked:
-            form = LoginForm(request, captcha=True)
-            form.add_error(None, _throttled_message())
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            context = self.get_context_data(refusal=_throttled_message())
+            return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
