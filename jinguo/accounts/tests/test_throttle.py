@@ -56,9 +56,10 @@ def test_known_and_unknown_names_are_asked_for_the_code_alike(client, cast):
 def test_an_address_is_asked_for_a_picture_code_after_three_failures(client, cast):
     for name in ("songhe_chair", "gangkou_chair", "no_such_user"):
         post(client, name, "wrong-password", "10.0.0.9")
-    assert 'class="captcha"' in client.get(
-        reverse("accounts:login"), REMOTE_ADDR="10.0.0.9"
-    ).content.decode()
+    assert (
+        'class="captcha"'
+        in client.get(reverse("accounts:login"), REMOTE_ADDR="10.0.0.9").content.decode()
+    )
     response = post(client, "county_cadre", PASSWORD, "10.0.0.9")
     assert response.status_code == 200 and ASKS_FOR_CODE in response.content.decode()
     assert "_auth_user_id" not in client.session

@@ -74,9 +74,10 @@ def site(tmp_path_factory) -> tuple[Path, str]:
     """A migrated SQLite file with one intake point; returns (file, the point's token)."""
     database = tmp_path_factory.mktemp("gunicorn") / "jinguo.sqlite3"
     env = _env(database)
-    run = dict(cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=True)
-    subprocess.run([sys.executable, "-m", "jinguo", "migrate", "--noinput", "-v", "0"], **run)
-    seeded = subprocess.run([sys.executable, "-c", SEED], **run)
+    run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 600}
+    migrate = [sys.executable, "-m", "jinguo", "migrate", "--noinput", "-v", "0"]
+    subprocess.run(migrate, check=True, **run)  # noqa: S603 (our own interpreter)
+    seeded = subprocess.run([sys.executable, "-c", SEED], check=True, **run)  # noqa: S603
     return database, seeded.stdout.strip().splitlines()[-1]
 
 
@@ -110,7 +111,7 @@ class Server:
             "--graceful-timeout=5",
         ]
         with log.open("ab") as out:
-            self.process = subprocess.Popen(
+            self.process = subprocess.Popen(  # noqa: S603 (our own interpreter)
                 command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
             )
         self._wait_ready(f"/intake/p/{token}/")
@@ -182,9 +183,7 @@ def _submit_around_a_restart(env: dict[str, str], log: Path, token: str) -> list
     return statuses
 
 
-def test_two_workers_and_a_restart_let_through_exactly_five_submissions_an_hour(
-    site, tmp_path
-):
+def test_two_workers_and_a_restart_let_through_exactly_five_submissions_an_hour(site, tmp_path):
     database, token = site
     copy = tmp_path / "jinguo.sqlite3"
     copy.write_bytes(database.read_bytes())
