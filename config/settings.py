@@ -5,6 +5,7 @@ must provide JINGUO_SECRET_KEY and JINGUO_ALLOWED_HOSTS; see README.md for the f
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -206,7 +207,7 @@ TALLY_MAX_AGE_SECONDS = env_int("JINGUO_TALLY_MAX_AGE_SECONDS", 30)
 # (jinguo.reports.warming): a returning cadre is served from the cache. The default cache stays
 # per process.
 CACHE_URL = env_url("JINGUO_CACHE_URL", ("redis", "rediss", "unix"))
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Counters every web worker must share (rate limits, throttles; jinguo.common.throttle): a
     # database table by default, Redis when JINGUO_CACHE_URL names one; either way two workers

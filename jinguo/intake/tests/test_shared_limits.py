@@ -74,11 +74,21 @@ def site(tmp_path_factory) -> tuple[Path, str]:
     """A migrated SQLite file with one intake point; returns (file, the point's token)."""
     database = tmp_path_factory.mktemp("gunicorn") / "jinguo.sqlite3"
     env = _env(database)
-    run = {"cwd": ROOT, "env": env, "capture_output": True, "text": True, "timeout": 600}
-    migrate = [sys.executable, "-m", "jinguo", "migrate", "--noinput", "-v", "0"]
-    subprocess.run(migrate, check=True, **run)  # noqa: S603 (our own interpreter)
-    seeded = subprocess.run([sys.executable, "-c", SEED], check=True, **run)  # noqa: S603
-    return database, seeded.stdout.strip().splitlines()[-1]
+
+    def run(*args: str) -> str:
+        done = subprocess.run(  # noqa: S603 (our own interpreter)
+            [sys.executable, *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
+        return done.stdout
+
+    run("-m", "jinguo", "migrate", "--noinput", "-v", "0")
+    return database, run("-c", SEED).strip().splitlines()[-1]
 
 
 def _free_port() -> int:
@@ -192,23 +202,31 @@ def test_two_workers_and_a_restart_let_through_exactly_five_submissions_an_hour(
     assert statuses.count(429) == SUBMISSIONS - PER_IP_PER_HOUR, statuses
 
 
-def _redis_or_skip() -> None:
+@pytest.fixture(scope="module")
+def redis_url():
+    """The Redis at REDIS_URL (db 1 by default), without intake counters before and after; the
+    test is skipped (before any database is made) when none answers."""
     redis = pytest.importorskip("redis")
     try:
         client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1, socket_timeout=2)
         client.ping()
     except redis.RedisError:
         pytest.skip(f"no Redis answers at {REDIS_URL}")
-    for key in client.scan_iter(match="*throttle:intake:*"):  # a previous run's counters
-        client.delete(key)
+
+    def empty() -> None:
+        for key in client.scan_iter(match="*throttle:intake:*"):
+            client.delete(key)
+
+    empty()
+    yield REDIS_URL
+    empty()
 
 
-def test_with_redis_as_the_shared_cache_the_limit_holds_the_same(site, tmp_path):
-    _redis_or_skip()
+def test_with_redis_as_the_shared_cache_the_limit_holds_the_same(redis_url, site, tmp_path):
     database, token = site
     copy = tmp_path / "jinguo.sqlite3"
     copy.write_bytes(database.read_bytes())
-    env = _env(copy, cache_url=REDIS_URL)
+    env = _env(copy, cache_url=redis_url)
     statuses = _submit_around_a_restart(env, tmp_path / "gunicorn.log", token)
     assert statuses.count(302) == PER_IP_PER_HOUR, statuses
     assert statuses.count(429) == SUBMISSIONS - PER_IP_PER_HOUR, statuses
