@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
+from jinguo.accounts import services
 from jinguo.accounts.models import User
 from jinguo.accounts.tests.factories import PASSWORD
 from jinguo.accounts.tests.helpers import solved_captcha
@@ -147,3 +148,14 @@ def test_the_picture_code_is_drawn_on_this_server(client, db):
     key = solved_captcha()["captcha_0"]
     response = client.get(f"/captcha/image/{key}/")
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
+
+
+def test_a_refused_address_cannot_try_codes_either(client, cast, settings):
+    client.post(
+        reverse("accounts:login"), {"username": "system_admin", "password": PASSWORD}
+    )  # the password step, from 127.0.0.1: the code page is next
+    for n in range(settings.LOGIN_IP_MAX_FAILURES):
+        services.login_failed(username=f"user_{n}", ip="127.0.0.1")
+    response = client.post("/accounts/login/totp/", {"code": "000000"})
+    assert response.status_code == 429 and "登录失败次数过多" in response.content.decode()
+    assert User.objects.get(pk=cast.system_admin.pk).failed_logins == 0
