@@ -42,6 +42,23 @@ def _no_reference_cache(settings):
     settings.REFERENCE_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _empty_shared_counters(request):
+    """Rate limits and login throttles count in the shared cache (jinguo.common.throttle). Its
+    database table goes back with each test's transaction; after a transactional test, and
+    around every test when it is Redis (JINGUO_CACHE_URL), it is emptied here."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    store = caches["shared"]
+    on_table = isinstance(store, DatabaseCache)
+    if not on_table:
+        store.clear()
+    yield
+    if not on_table or {"transactional_db", "live_server"} & set(request.fixturenames):
+        store.clear()
+
+
 @pytest.fixture
 def kept_references(settings):
     """The reference cache switched on, empty before and after the test."""

@@ -60,3 +60,16 @@ def env_secret(name: str, dev_default: str | None) -> str:
     if dev_default is None:
         raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set when DEBUG is off")
     return dev_default
+
+
+def env_url(name: str, schemes: tuple[str, ...]) -> str | None:
+    """An optional URL whose scheme must be one of `schemes`; None when NAME is unset or
+    empty."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    scheme = raw.split("://", 1)[0].lower() if "://" in raw else ""
+    if scheme not in schemes:
+        expected = ", ".join(f"{s}://" for s in schemes)
+        raise ImproperlyConfigured(f"{name} must start with one of {expected}, got {raw!r}")
+    return raw

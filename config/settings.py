@@ -5,11 +5,12 @@ must provide JINGUO_SECRET_KEY and JINGUO_ALLOWED_HOSTS; see README.md for the f
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str
+from config.env import env_bool, env_int, env_list, env_secret, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "captcha",
     "jinguo.common",
     "jinguo.orgs",
     "jinguo.accounts",
@@ -144,6 +146,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 LOGIN_MAX_FAILURES = env_int("JINGUO_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_MINUTES = env_int("JINGUO_LOGIN_LOCK_MINUTES", 30)
 PASSWORD_MAX_AGE_DAYS = env_int("JINGUO_PASSWORD_MAX_AGE_DAYS", 90)
+# Login throttling (jinguo.accounts.throttle), counted in the shared cache over a window of
+# LOGIN_THROTTLE_SECONDS: after LOGIN_CAPTCHA_AFTER failures from an address (or for a user
+# name, over LOGIN_NAME_WINDOW_SECONDS) a picture code is asked for; after LOGIN_IP_MAX_FAILURES
+# the address is refused (429); after LOGIN_SITE_CAPTCHA_AFTER failures on the whole site,
+# everyone is asked for the code. Behind nginx set JINGUO_TRUST_X_FORWARDED_FOR, or every
+# client shares the proxy's address.
+LOGIN_THROTTLE_SECONDS = env_int("JINGUO_LOGIN_THROTTLE_SECONDS", 15 * 60)
+LOGIN_CAPTCHA_AFTER = env_int("JINGUO_LOGIN_CAPTCHA_AFTER", 3)
+LOGIN_IP_MAX_FAILURES = env_int("JINGUO_LOGIN_IP_MAX_FAILURES", 20)
+LOGIN_SITE_CAPTCHA_AFTER = env_int("JINGUO_LOGIN_SITE_CAPTCHA_AFTER", 100)
+LOGIN_NAME_WINDOW_SECONDS = env_int("JINGUO_LOGIN_NAME_WINDOW_SECONDS", 24 * 3600)
+# The picture code (django-simple-captcha) is drawn and checked on this server: no outside
+# service. A code lives five minutes and can be tried once.
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 5
 
 SESSION_COOKIE_AGE = env_int("JINGUO_SESSION_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session
@@ -189,15 +206,21 @@ TALLY_MAX_AGE_SECONDS = env_int("JINGUO_TALLY_MAX_AGE_SECONDS", 30)
 # which recomputes the ones opened in the last DASHBOARD_WARM_SECONDS before they expire
 # (jinguo.reports.warming): a returning cadre is served from the cache. The default cache stays
 # per process.
-CACHES = {
+CACHE_URL = env_url("JINGUO_CACHE_URL", ("redis", "rediss", "unix"))
+CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Counters every web worker must share (rate limits, throttles): a database table by
-    # default, so two workers or a restart never reset them.
-    "shared": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "jinguo_shared_cache",
-        "OPTIONS": {"MAX_ENTRIES": 100000, "CULL_FREQUENCY": 4},
-    },
+    # Counters every web worker must share (rate limits, throttles; jinguo.common.throttle): a
+    # database table by default, Redis when JINGUO_CACHE_URL names one; either way two workers
+    # or a restart never reset them.
+    "shared": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "jinguo_shared_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100000, "CULL_FREQUENCY": 4},
+        }
+    ),
     "dashboard": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "jinguo_dashboard_cache",

@@ -1,5 +1,6 @@
 from typing import Any
 
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
@@ -10,24 +11,51 @@ from jinguo.accounts.models import User
 from jinguo.accounts.services import scope_errors
 
 
+def captcha_field() -> CaptchaField:
+    """The picture code (验证码) asked for after repeated failures (accounts.throttle), made and
+    checked on this server (django-simple-captcha); each code can be tried once."""
+    return CaptchaField(
+        label=_("验证码"),
+        widget=CaptchaTextInput(attrs={"class": "form-control mt-2", "autocomplete": "off"}),
+        error_messages={
+            "invalid": _("验证码不正确，请输入新图片中的字符。"),
+            "required": _("请输入图片中的验证码。"),
+            "incomplete": _("请输入图片中的验证码。"),
+        },
+    )
+
+
 class LoginForm(AuthenticationForm):
+    # One answer for a wrong password, an unknown name, a locked or a disabled account, so
+    # that the answer tells no one which names exist or are locked.
     error_messages = {
-        "invalid_login": _("用户名或密码错误。"),
-        "inactive": _("该账号已停用。"),
+        "invalid_login": _(
+            "用户名或密码错误。连续多次失败后账号会暂时锁定，请稍后再试或联系安全管理员。"
+        ),
+        "inactive": _(
+            "用户名或密码错误。连续多次失败后账号会暂时锁定，请稍后再试或联系安全管理员。"
+        ),
     }
 
+    def __init__(self, request: Any = None, *args: Any, captcha: bool = False, **kwargs: Any):
+        super().__init__(request, *args, **kwargs)
+        if captcha:
+            self.fields["captcha"] = captcha_field()
+
+    @property
+    def captcha_failed(self) -> bool:
+        return "captcha" in self.fields and self.has_error("captcha")
+
     def clean(self) -> dict[str, Any]:
-        # A locked account is refused before its password is even checked, so guessing
-        # during the lock learns nothing.
-        user = User.objects.filter(username=self.cleaned_data.get("username", "")).first()
+        if self.captcha_failed:
+            return self.cleaned_data  # no code, no password check
+        # The password is checked for a locked account too (the same work, the same answer),
+        # but a right one does not let it in.
+        super().clean()
+        user = self.get_user()
         if user is not None and user.is_locked(timezone.now()):
-            until = timezone.localtime(user.locked_until)
-            raise forms.ValidationError(
-                _("登录失败次数过多，账号已锁定，请于%(time)s后再试。")
-                % {"time": f"{until:%H:%M}"},
-                code="locked",
-            )
-        return super().clean()
+            raise self.get_invalid_login_error()
+        return self.cleaned_data
 
 
 class TotpCodeForm(forms.Form):

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jinguo.accounts import totp
+from jinguo.accounts import throttle, totp
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import ADMIN_ROLES, Role
 from jinguo.audit.services import audit_record
@@ -136,9 +136,11 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> User:
     return user
 
 
-def login_failed(*, username: str) -> User | None:
+def login_failed(*, username: str, ip: str | None = None) -> User | None:
     """Count a failed login; lock the account for LOGIN_LOCK_MINUTES after LOGIN_MAX_FAILURES
-    in a row (等保). The counter is updated in SQL so parallel attempts all count."""
+    in a row (等保). The counter is updated in SQL so parallel attempts all count. The address,
+    the name and the site count it too (accounts.throttle), whether the name exists or not."""
+    throttle.login_failure_note(ip=ip, username=username)
     user = User.objects.filter(username=username).first()
     if user is None:
         audit_record(actor=None, action="auth.login_failed", username=username)
@@ -153,9 +155,17 @@ def login_failed(*, username: str) -> User | None:
     return user
 
 
+def login_captcha_failed(*, username: str, ip: str | None) -> None:
+    """A login whose picture code was missing or wrong: the password was not checked, so the
+    account's own counter is left alone; the address and the site count it."""
+    throttle.login_failure_note(ip=ip, username=username, count_name=False)
+    audit_record(actor=None, action="auth.login_failed", username=username, note="captcha")
+
+
 def login_succeeded(*, user: User) -> None:
     if user.failed_logins or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    throttle.login_success_note(username=user.username)
     audit_record(actor=user, action="auth.login")
 
 

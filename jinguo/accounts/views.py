@@ -1,4 +1,7 @@
+from typing import Any
+
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -15,19 +18,37 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jinguo.accounts import selectors, services, totp
-from jinguo.accounts.forms import LoginForm, TotpCodeForm
+from jinguo.accounts import selectors, services, throttle, totp
+from jinguo.accounts.forms import LoginForm, TotpCodeForm, captcha_field
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
+from jinguo.audit.middleware import client_ip
 from jinguo.audit.services import audit_record
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 
 
 class LoginView(auth_views.LoginView):
+    """The one way in (the Django admin's login sends here too). Failures are throttled per
+    address, per name and site-wide (accounts.throttle); every refusal of a password reads the
+    same, whatever the reason."""
+
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        username = self.request.POST.get("username", "") if self.request.method == "POST" else ""
+        gate = throttle.login_gate(ip=client_ip(self.request), username=username)
+        kwargs["captcha"] = gate.captcha
+        return kwargs
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if throttle.login_gate(ip=client_ip(request)).blocked:
+            context = self.get_context_data(refusal=_throttled_message())
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
@@ -44,8 +65,20 @@ class LoginView(auth_views.LoginView):
         return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        services.login_failed(username=str(form.data.get("username", ""))[:50])
+        username = str(form.data.get("username", ""))[:50]
+        ip = client_ip(self.request)
+        if isinstance(form, LoginForm) and form.captcha_failed:
+            services.login_captcha_failed(username=username, ip=ip)
+        else:
+            services.login_failed(username=username, ip=ip)
+        if "captcha" not in form.fields and throttle.login_gate(ip=ip, username=username).captcha:
+            form.fields["captcha"] = captcha_field()  # from the next try on
         return super().form_invalid(form)
+
+
+def _throttled_message() -> str:
+    minutes = max(1, settings.LOGIN_THROTTLE_SECONDS // 60)
+    return _("登录失败次数过多，请%(minutes)s分钟后再试。") % {"minutes": minutes}
 
 
 TOTP_PENDING = "totp_pending"
@@ -69,6 +102,9 @@ def login_totp(request: HttpRequest) -> HttpResponse:
         messages.warning(request, _("登录已超时，请重新输入用户名和密码。"))
         return redirect("accounts:login")
     form = TotpCodeForm(request.POST or None)
+    if request.method == "POST" and throttle.login_gate(ip=client_ip(request)).blocked:
+        form.add_error(None, _throttled_message())
+        return render(request, "accounts/login_totp.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         if user.is_locked(timezone.now()):
             form.add_error("code", _("登录失败次数过多，账号已锁定，请稍后再试。"))
@@ -79,7 +115,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
             safe = url_has_allowed_host_and_scheme(target, allowed_hosts=None)
             return redirect(target if safe else "/")
         else:
-            services.login_failed(username=user.username)
+            services.login_failed(username=user.username, ip=client_ip(request))
             form.add_error("code", _("动态口令不正确或已使用，请输入验证器上最新显示的6位数字。"))
     return render(request, "accounts/login_totp.html", {"form": form})
 

@@ -1,7 +1,6 @@
 """Writes of the public intake. Residents have no account: their submissions are filed by the
 system (actor None) into the closed loop of cases, rate-limited per IP and per point."""
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +10,7 @@ from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.cases import services as case_services
 from jinguo.cases.models import Case, CaseKind
+from jinguo.common import throttle
 from jinguo.intake.models import IntakePoint, Submission
 from jinguo.orgs.kinds import Kind as OrgKind
 from jinguo.orgs.models import OrgUnit
@@ -40,23 +40,13 @@ def intake_point_create(*, actor: User, org: OrgUnit) -> IntakePoint:
     return point
 
 
-def _hit(key: str, *, timeout: int, limit: int) -> bool:
-    """Count one hit on `key`; True while within `limit`. add() is a no-op if the key exists,
-    so concurrent first hits do not reset each other's count."""
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key) <= limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
-        return True
-
-
 def _throttle(*, point: IntakePoint, ip: str | None) -> None:
-    now = timezone.now()
-    if ip and not _hit(f"intake:ip:{ip}:{now:%Y%m%d%H}", timeout=3600, limit=PER_IP_PER_HOUR):
+    """Count the submission against its address and its point in the cache every worker shares
+    (jinguo.common.throttle), so that neither a second worker nor a restart resets them."""
+    if ip and throttle.hit(f"intake:ip:{ip}", limit=PER_IP_PER_HOUR, window=3600) is None:
         raise RateLimited(_("提交太频繁，请一小时后再试"))
-    point_key = f"intake:point:{point.pk}:{now:%Y%m%d}"
-    if not _hit(point_key, timeout=86400, limit=PER_POINT_PER_DAY):
+    point_key = f"intake:point:{point.pk}"
+    if throttle.hit(point_key, limit=PER_POINT_PER_DAY, window=86400) is None:
         raise RateLimited(_("今天这里的提交已满，请明天再试或直接联系村（社区）妇联"))
 
 

@@ -76,7 +76,7 @@ def po_entries() -> list[dict]:
     return entries
 
 
-def test_login_page_is_english_when_english_is_chosen(client):
+def test_login_page_is_english_when_english_is_chosen(client, db):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get("/accounts/login/")
     html = response.content.decode()
@@ -86,18 +86,18 @@ def test_login_page_is_english_when_english_is_chosen(client):
     assert "登录" not in html and "巾帼网格" not in html and "用户名" not in html
 
 
-def test_login_page_is_chinese_by_default(client):
+def test_login_page_is_chinese_by_default(client, db):
     html = client.get("/accounts/login/").content.decode()
     assert f'<html lang="{settings.LANGUAGE_CODE}">' in html
     assert "登录" in html and "Log in" not in html
 
 
-def test_an_english_browser_alone_does_not_turn_the_pages_english(client):
+def test_an_english_browser_alone_does_not_turn_the_pages_english(client, db):
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "登录" in html and "Log in" not in html
 
 
-def test_the_switcher_sets_english_for_later_pages(client):
+def test_the_switcher_sets_english_for_later_pages(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     assert "Log in" in client.get("/accounts/login/").content.decode()
 

@@ -1,15 +1,6 @@
 import pytest
-from django.core.cache import cache
 
 from jinguo.intake import services
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The rate limits count in the cache: every test starts from zero.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

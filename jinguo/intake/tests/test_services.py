@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 
 from jinguo.audit.models import AuditEvent
@@ -61,6 +62,15 @@ def test_the_sixth_submission_from_one_ip_within_the_hour_is_refused(file):
         file()
     assert file(ip="10.0.0.2").pk  # another address is still welcome
     assert Submission.objects.count() == 6
+
+
+def test_the_hourly_limit_is_not_kept_in_the_process_memory(file):
+    for _ in range(5):
+        file()
+    caches["default"].clear()  # what another worker, or a restarted one, starts with
+    with pytest.raises(services.RateLimited):
+        file()
+    assert caches["shared"].get_many([f"throttle:intake:ip:10.0.0.1:{n}" for n in range(5)])
 
 
 def test_a_point_takes_at_most_a_hundred_submissions_a_day(file, monkeypatch):
