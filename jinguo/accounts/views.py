@@ -6,7 +6,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -155,7 +155,12 @@ def _require_security_admin(request: AuthedRequest) -> None:
 def security_overview(request: AuthedRequest) -> HttpResponse:
     _require_security_admin(request)
     users = selectors.user_list_all(user=request.user).order_by("-is_active", "username")
-    return render(request, "accounts/security.html", {"users": users, "now_time": timezone.now()})
+    context = {
+        "users": users,
+        "requests": selectors.account_requests_pending(user=request.user),
+        "now_time": timezone.now(),
+    }
+    return render(request, "accounts/security.html", context)
 
 
 @login_required
@@ -163,11 +168,35 @@ def security_overview(request: AuthedRequest) -> HttpResponse:
 def toggle_active(request: AuthedRequest, user_id: int) -> HttpResponse:
     _require_security_admin(request)
     target = get_object_or_404(selectors.user_list_all(user=request.user), pk=user_id)
-    if target.pk == request.user.pk:
-        messages.error(request, _("不能停用自己的账号。"))
-    else:
+    try:
         services.user_set_active(actor=request.user, user=target, is_active=not target.is_active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
         messages.success(request, _("已更新账号“%(name)s”的状态。") % {"name": target.username})
+    return redirect(reverse("accounts:security"))
+
+
+@login_required
+@require_POST
+def request_decide(request: AuthedRequest, request_id: int, decision: str) -> HttpResponse:
+    """The security administrator approves or rejects an account request."""
+    _require_security_admin(request)
+    try:
+        if decision == "approve":
+            done = services.user_request_approve(actor=request.user, request_id=request_id)
+            message = _("已批准：%(what)s“%(name)s”。")
+        else:
+            note = request.POST.get("note", "")
+            done = services.user_request_reject(
+                actor=request.user, request_id=request_id, note=note
+            )
+            message = _("已驳回：%(what)s“%(name)s”。")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        what = done.get_kind_display()
+        messages.success(request, message % {"what": what, "name": done.user.username})
     return redirect(reverse("accounts:security"))
 
 
