@@ -5,18 +5,19 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from jinguo.accounts.models import AccountRequest, User
-from jinguo.accounts.services import (
-    user_create,
-    user_request_approve,
-    user_request_reject,
-    user_set_active,
-    user_update,
-)
+from jinguo.accounts import services
+from jinguo.accounts.models import User
+from jinguo.accounts.services import user_create, user_set_active, user_update
 from jinguo.accounts.tests.factories import UserFactory
 from jinguo.audit.models import AuditEvent
 
 NEW_PASSWORD = "Wushan#2026"
+
+
+def requests():
+    from jinguo.accounts.models import AccountRequest
+
+    return AccountRequest.objects.all()
 
 
 def create_through_admin(client, tree, **extra):
@@ -57,13 +58,13 @@ def test_an_account_the_system_admin_creates_cannot_sign_in_until_the_security_a
 ):
     client.force_login(cast.system_admin)
     user = create_through_admin(client, tree)
-    assert user.approval == User.Approval.PENDING
     assert not signs_in(client, "new_member")
+    assert user.approval == User.Approval.PENDING
 
     client.force_login(cast.security_admin)
     page = client.get(reverse("accounts:security")).content.decode()
     assert "待审批" in page and "新建账号" in page and "new_member" in page
-    pending = AccountRequest.objects.get(user=user, status="pending")
+    pending = requests().get(user=user, status="pending")
     client.post(reverse("accounts:request_approve", args=[pending.pk]))
 
     assert signs_in(client, "new_member")
@@ -94,11 +95,11 @@ def test_a_role_or_org_change_by_the_system_admin_applies_only_when_approved(cas
     listing = client.get("/admin/accounts/user/").content.decode()
     assert "待安全管理员批准：变更为妇联干部（宁国市）" in listing
 
-    pending = AccountRequest.objects.get(user=chair, status="pending")
+    pending = requests().get(user=chair, status="pending")
     assert (pending.kind, pending.old_org, pending.org) == ("change", tree.songhe, tree.ningguo)
     page = login(cast.security_admin).get(reverse("accounts:security")).content.decode()
     assert "嵩合社区 → <strong>宁国市</strong>" in page
-    user_request_approve(actor=cast.security_admin, request_id=pending.pk)
+    services.user_request_approve(actor=cast.security_admin, request_id=pending.pk)
 
     assert User.objects.get(pk=chair.pk).org == tree.ningguo
     event = AuditEvent.objects.get(action="user.approve", target_id=str(chair.pk))
@@ -110,8 +111,8 @@ def test_a_rejected_account_stays_unusable_and_the_security_admin_cannot_enable_
 ):
     client.force_login(cast.system_admin)
     user = create_through_admin(client, tree)
-    pending = AccountRequest.objects.get(user=user)
-    user_request_reject(actor=cast.security_admin, request_id=pending.pk, note="查无此人")
+    pending = requests().get(user=user)
+    services.user_request_reject(actor=cast.security_admin, request_id=pending.pk, note="查无此人")
 
     user.refresh_from_db()
     assert user.approval == User.Approval.REJECTED
@@ -144,9 +145,9 @@ def test_the_security_admin_cannot_approve_a_request_she_made(cast, tree):
         role=User.Role.LEADER,
         org=tree.songhe,
     )
-    pending = AccountRequest.objects.get(user=cast.songhe_chair)
+    pending = requests().get(user=cast.songhe_chair)
     with pytest.raises(ValidationError, match="不能审批自己提出的申请"):
-        user_request_approve(actor=cast.security_admin, request_id=pending.pk)
+        services.user_request_approve(actor=cast.security_admin, request_id=pending.pk)
     assert User.objects.get(pk=cast.songhe_chair.pk).role == User.Role.CADRE
 
 
@@ -158,12 +159,12 @@ def test_nobody_approves_a_grant_to_her_own_account(cast):
         role=User.Role.AUDIT_ADMIN,
         org=None,
     )
-    pending = AccountRequest.objects.get(user=cast.security_admin)
+    pending = requests().get(user=cast.security_admin)
     with pytest.raises(ValidationError, match="不能审批涉及自己账号的申请"):
-        user_request_approve(actor=cast.security_admin, request_id=pending.pk)
+        services.user_request_approve(actor=cast.security_admin, request_id=pending.pk)
 
     colleague = UserFactory(username="security_admin2", role=User.Role.SECURITY_ADMIN)
-    user_request_approve(actor=colleague, request_id=pending.pk)
+    services.user_request_approve(actor=colleague, request_id=pending.pk)
     assert User.objects.get(pk=cast.security_admin.pk).role == User.Role.AUDIT_ADMIN
 
 
@@ -176,10 +177,10 @@ def test_only_the_security_admin_approves(cast, tree):
         org=None,
         password=NEW_PASSWORD,
     )
-    pending = AccountRequest.objects.get(user=user)
+    pending = requests().get(user=user)
     for someone in (cast.system_admin, cast.audit_admin, cast.city_cadre):
         with pytest.raises(PermissionDenied):
-            user_request_approve(actor=someone, request_id=pending.pk)
+            services.user_request_approve(actor=someone, request_id=pending.pk)
     assert User.objects.get(pk=user.pk).approval == User.Approval.PENDING
 
 
@@ -192,7 +193,7 @@ def test_the_system_admin_cannot_grant_his_own_account_another_role(cast):
             role=User.Role.AUDIT_ADMIN,
             org=None,
         )
-    assert not AccountRequest.objects.exists()
+    assert not requests().exists()
 
 
 def test_a_request_asked_for_again_differently_can_no_longer_be_approved(cast, tree):
@@ -204,18 +205,18 @@ def test_a_request_asked_for_again_differently_can_no_longer_be_approved(cast, t
             role=User.Role.CADRE,
             org=org,
         )
-        return AccountRequest.objects.get(user=cast.songhe_chair, status="pending")
+        return requests().get(user=cast.songhe_chair, status="pending")
 
     first = ask(tree.ningguo)
     second = ask(tree.helixi)
     with pytest.raises(ValidationError, match="已处理或已撤回"):
-        user_request_approve(actor=cast.security_admin, request_id=first.pk)
-    user_request_approve(actor=cast.security_admin, request_id=second.pk)
+        services.user_request_approve(actor=cast.security_admin, request_id=first.pk)
+    services.user_request_approve(actor=cast.security_admin, request_id=second.pk)
     assert User.objects.get(pk=cast.songhe_chair.pk).org == tree.helixi
-    assert AccountRequest.objects.get(pk=first.pk).status == "withdrawn"
+    assert requests().get(pk=first.pk).status == "withdrawn"
 
 
 def test_accounts_the_system_makes_itself_work_at_once(cast, client):
     # Demo data and the test cast are made with actor=None: no request, approved, sign in.
-    assert not AccountRequest.objects.exists()
+    assert not requests().exists()
     assert signs_in(client, "songhe_chair", password="Jinguo@2026")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from jinguo.accounts.models import PasswordHistory, User
+from jinguo.accounts.models import User
 from jinguo.accounts.services import user_set_password
 from jinguo.accounts.tests.factories import PASSWORD
 
@@ -46,6 +46,8 @@ def test_an_administrators_reset_cannot_reuse_a_recent_password_either(cast):
 
 
 def test_the_history_keeps_five_hashes_and_never_a_password(cast):
+    from jinguo.accounts.models import PasswordHistory
+
     user = cast.songhe_chair
     for n in range(1, 8):
         user_set_password(actor=user, user=user, password=f"Songhe#{n}abc")
@@ -56,6 +58,8 @@ def test_the_history_keeps_five_hashes_and_never_a_password(cast):
 
 
 def test_an_account_older_than_the_history_still_cannot_keep_its_password(cast):
+    from jinguo.accounts.models import PasswordHistory
+
     PasswordHistory.objects.all().delete()
     with pytest.raises(ValidationError, match=MESSAGE):
         user_set_password(actor=cast.songhe_chair, user=cast.songhe_chair, password=PASSWORD)

@@ -6,7 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from jinguo.accounts.models import User
-from jinguo.accounts.services import user_create, user_update
+from jinguo.accounts.services import user_create
 from jinguo.common import crypto
 
 PHONE = "13912345678"
@@ -22,14 +22,7 @@ def stored(pk: int, column: str = "phone") -> str:
 
 @pytest.fixture
 def with_phone(cast):
-    user_update(
-        actor=None,
-        user=cast.songhe_chair,
-        full_name=cast.songhe_chair.full_name,
-        role=cast.songhe_chair.role,
-        org=cast.songhe_chair.org,
-        phone=PHONE,
-    )
+    User.objects.filter(pk=cast.songhe_chair.pk).update(phone=PHONE)
     return User.objects.get(pk=cast.songhe_chair.pk)
 
 
