@@ -240,6 +240,11 @@ class AccountRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.user.username}"
 
+    @property
+    def grants_admin(self) -> bool:
+        """An administrator role (三员): approved only with a second factor enrolled in person."""
+        return self.role in ADMIN_ROLES
+
 
 class PasswordHistory(models.Model):
     """The hashes (never the passwords) of an account's last passwords, the current one

@@ -269,26 +269,54 @@ def _decidable(*, actor: User, request_id: int) -> AccountRequest:
 
 
 @transaction.atomic
-def user_request_approve(*, actor: User, request_id: int) -> AccountRequest:
-    """The security administrator approves: the account works, or gets its new role and org."""
+def user_request_approve(
+    *, actor: User, request_id: int, totp_secret: str = "", code: str = ""
+) -> AccountRequest:
+    """The security administrator approves: the account works, or gets its new role and org.
+
+    An administrator role (三员) is granted only with a second factor she enrols for the
+    account there and then, on its owner's phone in person (`totp_secret` proven by `code`),
+    replacing any it had: the system administrator, who chose the first password, cannot
+    sign in with it, and she, who saw the code, does not know the password."""
     request = _decidable(actor=actor, request_id=request_id)
     errors = scope_errors(role=request.role, org=request.org)
     if errors:
         raise ValidationError([m for messages in errors.values() for m in messages])
+    step = totp.matching_step(totp_secret, code) if totp_secret else None
+    if request.grants_admin and step is None:
+        raise ValidationError(
+            {
+                "code": [
+                    _(
+                        "授予管理员角色须当面为该账号绑定动态口令：请本人用手机验证器扫码，"
+                        "并输入显示的6位数字。"
+                    )
+                ]
+            }
+        )
     user = User.objects.select_for_update().get(pk=request.user_id)
     old = _snapshot(user)
     user.role, user.org, user.approval = request.role, request.org, User.Approval.APPROVED
-    user.save(update_fields=["role", "org", "approval"])
+    fields = ["role", "org", "approval"]
+    if request.grants_admin and step is not None:
+        user.totp_secret, user.totp_enabled_at, user.totp_last_step = (
+            totp_secret,
+            timezone.now(),
+            step,
+        )
+        fields += ["totp_secret", "totp_enabled_at", "totp_last_step"]
+    user.save(update_fields=fields)
     new = _snapshot(user)
     request.status, request.decided_by = AccountRequest.Status.APPROVED, actor
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    in_person = " totp enrolled in person" if "totp_secret" in fields else ""
     audit_record(
         actor=actor,
         action="user.approve",
         target=user,
         changes={k: [old[k], new[k]] for k in new if old[k] != new[k]},
-        note=request.kind,
+        note=f"{request.kind}{in_person}",
     )
     return request
 

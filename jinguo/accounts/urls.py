@@ -13,14 +13,12 @@ urlpatterns = [
     path("security/<int:user_id>/toggle/", views.toggle_active, name="toggle_active"),
     path(
         "security/requests/<int:request_id>/approve/",
-        views.request_decide,
-        {"decision": "approve"},
+        views.request_approve,
         name="request_approve",
     ),
     path(
         "security/requests/<int:request_id>/reject/",
-        views.request_decide,
-        {"decision": "reject"},
+        views.request_reject,
         name="request_reject",
     ),
     path("security/<int:user_id>/unlock/", views.unlock, name="unlock"),

@@ -5,13 +5,17 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from jinguo.accounts import services
+from jinguo.accounts import services, totp
 from jinguo.accounts.models import User
 from jinguo.accounts.services import user_create, user_set_active, user_update
 from jinguo.accounts.tests.factories import UserFactory
 from jinguo.audit.models import AuditEvent
 
 NEW_PASSWORD = "Wushan#2026"
+
+
+def current_code(secret: str) -> str:
+    return totp.code_at(secret, totp.current_step())
 
 
 def requests():
@@ -164,7 +168,10 @@ def test_nobody_approves_a_grant_to_her_own_account(cast):
         services.user_request_approve(actor=cast.security_admin, request_id=pending.pk)
 
     colleague = UserFactory(username="security_admin2", role=User.Role.SECURITY_ADMIN)
-    services.user_request_approve(actor=colleague, request_id=pending.pk)
+    secret = totp.new_secret()
+    services.user_request_approve(
+        actor=colleague, request_id=pending.pk, totp_secret=secret, code=current_code(secret)
+    )
     assert User.objects.get(pk=cast.security_admin.pk).role == User.Role.AUDIT_ADMIN
 
 
@@ -220,3 +227,44 @@ def test_accounts_the_system_makes_itself_work_at_once(cast, client):
     # Demo data and the test cast are made with actor=None: no request, approved, sign in.
     assert not requests().exists()
     assert signs_in(client, "songhe_chair", password="Jinguo@2026")
+
+
+def test_an_administrator_role_is_granted_only_with_a_second_factor_enrolled_in_person(
+    cast, client
+):
+    auditor = user_create(
+        actor=cast.system_admin,
+        username="auditor2",
+        full_name="审计二",
+        role=User.Role.AUDIT_ADMIN,
+        org=None,
+        password=NEW_PASSWORD,
+    )
+    pending = requests().get(user=auditor)
+    with pytest.raises(ValidationError, match="当面为该账号绑定动态口令"):
+        services.user_request_approve(actor=cast.security_admin, request_id=pending.pk)
+
+    client.force_login(cast.security_admin)
+    security = client.get(reverse("accounts:security")).content.decode()
+    assert "当面绑定动态口令并批准" in security
+    url = reverse("accounts:request_approve", args=[pending.pk])
+    page = client.get(url).content.decode()
+    assert "<svg" in page and "审计管理员" in page
+    secret = client.session["approve_totp_secret"][str(pending.pk)]
+    wrong = f"{(int(current_code(secret)) + 1) % 1_000_000:06d}"
+    assert "请本人用手机验证器扫码" in client.post(url, {"code": wrong}).content.decode()
+    assert User.objects.get(pk=auditor.pk).approval == User.Approval.PENDING
+    response = client.post(url, {"code": current_code(secret)})
+    assert response.status_code == 302
+
+    auditor.refresh_from_db()
+    assert auditor.approval == User.Approval.APPROVED and auditor.totp_secret == secret
+    # The system administrator knows the first password, not the second factor.
+    client.logout()
+    response = client.post(
+        reverse("accounts:login"), {"username": "auditor2", "password": NEW_PASSWORD}
+    )
+    assert response["Location"] == reverse("accounts:login_totp")
+    assert "_auth_user_id" not in client.session
+    event = AuditEvent.objects.get(action="user.approve", target_id=str(auditor.pk))
+    assert "totp enrolled in person" in event.note
