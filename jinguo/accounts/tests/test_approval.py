@@ -8,7 +8,6 @@ from django.urls import reverse
 from jinguo.accounts import services, totp
 from jinguo.accounts.models import User
 from jinguo.accounts.services import user_create, user_set_active, user_update
-from jinguo.accounts.tests.factories import UserFactory
 from jinguo.audit.models import AuditEvent
 
 NEW_PASSWORD = "Wushan#2026"
@@ -167,7 +166,14 @@ def test_nobody_approves_a_grant_to_her_own_account(cast):
     with pytest.raises(ValidationError, match="不能审批涉及自己账号的申请"):
         services.user_request_approve(actor=cast.security_admin, request_id=pending.pk)
 
-    colleague = UserFactory(username="security_admin2", role=User.Role.SECURITY_ADMIN)
+    colleague = user_create(
+        actor=None,
+        username="security_admin2",
+        full_name="安全二",
+        role=User.Role.SECURITY_ADMIN,
+        org=None,
+        password=NEW_PASSWORD,
+    )
     secret = totp.new_secret()
     services.user_request_approve(
         actor=colleague, request_id=pending.pk, totp_secret=secret, code=current_code(secret)
