@@ -132,9 +132,11 @@ def user_update(
     pending = _pending_request(user)
     user.full_name, user.phone = full_name, new_phone
     kind: str | None = None
-    if actor is None or (user.approval != User.Approval.APPROVED and proposed != current):
-        # The system's own change, or one to an account that does not work yet (its creation
-        # is asked for again below): nothing anyone could use changes here.
+    unapproved = user.approval != User.Approval.APPROVED
+    if actor is None or (unapproved and (proposed != current or pending is None)):
+        # The system's own change, or one to an account that does not work yet: its creation
+        # is asked for again below (a rejected one too, when saved again), so nothing anyone
+        # could use changes here.
         user.role, user.org = role, org
         if actor is not None:
             user.approval, kind = User.Approval.PENDING, AccountRequest.Kind.CREATE

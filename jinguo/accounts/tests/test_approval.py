@@ -54,6 +54,7 @@ def change_through_admin(client, user, **changes):
     }
     response = client.post(f"/admin/accounts/user/{user.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert "login" not in response["Location"]  # saved, not sent to sign in
 
 
 def test_an_account_the_system_admin_creates_cannot_sign_in_until_the_security_admin_approves(
@@ -128,6 +129,12 @@ def test_a_rejected_account_stays_unusable_and_the_security_admin_cannot_enable_
         "approval": ["pending", "rejected"],
     }
     assert "查无此人" in event.note
+
+    # Saved again by the system administrator (say, once the person is verified): asked again.
+    client.force_login(cast.system_admin)
+    change_through_admin(client, user)
+    assert requests().filter(user=user, status="pending", kind="create").exists()
+    assert User.objects.get(pk=user.pk).approval == User.Approval.PENDING
 
 
 def test_the_system_admin_no_longer_enables_or_disables_accounts(cast, login):
