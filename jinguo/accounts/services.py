@@ -156,7 +156,8 @@ def user_update(
     if kind is not None and actor is not None:
         if pending is not None:
             _withdraw(actor=actor, request=pending)
-        _request(actor=actor, user=user, kind=kind, role=role, org=org, before=current)
+        before = current if kind == AccountRequest.Kind.CHANGE else ("", None)
+        _request(actor=actor, user=user, kind=kind, role=role, org=org, before=before)
     return user
 
 
