@@ -115,6 +115,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "jinguo.accounts.passwords.CharacterClassValidator"},
+    # 等保: none of the last 5 passwords (the current one included) again.
+    {"NAME": "jinguo.accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 
 # UI text is written in Simplified Chinese; English is the second locale.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.accounts.services import scope_errors
+from jinguo.people.phones import PhoneError, parse_phone
 
 
 def captcha_field() -> CaptchaField:
@@ -70,8 +71,20 @@ class TotpCodeForm(forms.Form):
 
 
 class _ScopeCheckMixin(forms.ModelForm):
+    # The stored number is encrypted (a TextField underneath): a one-line input, checked as the
+    # services check it.
+    phone = forms.CharField(label=_("手机号"), max_length=40, required=False)
+
+    def clean_phone(self) -> str:
+        try:
+            return parse_phone(self.cleaned_data.get("phone", ""))
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if "role" not in self.fields:
+            return data  # role and org are read-only here (one's own account)
         for field, messages in scope_errors(role=data.get("role", ""), org=data.get("org")).items():
             for message in messages:
                 self.add_error(field, message)
@@ -84,6 +97,7 @@ class UserCreateForm(_ScopeCheckMixin):
     class Meta:
         model = User
         fields = ["username", "full_name", "phone", "role", "org"]
+        help_texts = {"role": _("新账号须经安全管理员批准后才能登录。")}
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data["password"]
@@ -92,6 +106,21 @@ class UserCreateForm(_ScopeCheckMixin):
 
 
 class UserChangeForm(_ScopeCheckMixin):
+    """The phone is never shown whole: blank keeps the stored number. A new role or org is sent
+    to the security administrator for approval; enabling and disabling is hers, not here."""
+
     class Meta:
         model = User
-        fields = ["full_name", "phone", "role", "org", "is_active"]
+        fields = ["full_name", "phone", "role", "org"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["phone"] = ""
+        keep = _("留空则不修改")
+        self.fields["phone"].help_text = f"{keep}（{self.instance.masked_phone or '—'}）"
+        self.fields["role"].help_text = _("角色或所属组织的变更须经安全管理员批准后生效。")
+
+    def clean_phone(self) -> str | None:  # type: ignore[override]
+        if not (self.cleaned_data.get("phone") or "").strip():
+            return None  # keep the stored number
+        return super().clean_phone()

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from jinguo.accounts.roles import ADMIN_ROLES, BUSINESS_ROLES, WRITE_ROLES, Role
 from jinguo.common.fields import EncryptedCharField
+from jinguo.people.masking import mask_phone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -30,16 +31,27 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(username, password, **extra)
 
 
+class Approval(models.TextChoices):
+    """Whether an account may be used: one the system administrator made waits for the security
+    administrator (三员分立); one the system made itself (demo data, `createsuperuser`) does not."""
+
+    APPROVED = "approved", _("已生效")
+    PENDING = "pending", _("待安全管理员批准")
+    REJECTED = "rejected", _("已驳回")
+
+
 class User(AbstractBaseUser):
     """An account. Business roles act inside `org`'s subtree; administrators have no org."""
 
     Role = Role
+    Approval = Approval
 
     username = models.CharField(
         _("用户名"), max_length=50, unique=True, validators=[UnicodeUsernameValidator()]
     )
     full_name = models.CharField(_("姓名"), max_length=50)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True, default="")
+    # Encrypted at rest like residents' phones (common.crypto); shown masked (masked_phone).
+    phone = EncryptedCharField(_("手机号"), blank=True, default="")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     org = models.ForeignKey(
         "orgs.OrgUnit",
@@ -59,6 +71,14 @@ class User(AbstractBaseUser):
         related_name="account",
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    # db_default too: `jinguo generate` writes accounts with raw COPY/INSERT and no such column.
+    approval = models.CharField(
+        _("审批状态"),
+        max_length=10,
+        choices=Approval.choices,
+        default=Approval.APPROVED,
+        db_default=Approval.APPROVED,
+    )
     date_joined = models.DateTimeField(_("创建时间"), auto_now_add=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     failed_logins = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
@@ -96,7 +116,16 @@ class User(AbstractBaseUser):
     @property
     def is_staff(self) -> bool:
         """Django admin is for the system administrator only."""
-        return self.is_active and self.role == Role.SYSTEM_ADMIN
+        return self.can_sign_in and self.role == Role.SYSTEM_ADMIN
+
+    @property
+    def can_sign_in(self) -> bool:
+        """Enabled by the security administrator and, if an administrator made it, approved."""
+        return self.is_active and self.approval == Approval.APPROVED
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
 
     @property
     def has_business_scope(self) -> bool:
@@ -141,3 +170,92 @@ class User(AbstractBaseUser):
 
     def get_short_name(self) -> str:
         return self.full_name
+
+
+class AccountRequest(models.Model):
+    """A new account, or a new role or org for one, that an administrator asked for and the
+    security administrator approves or rejects (三员分立). Until it is approved none of it
+    applies: a new account cannot sign in and an existing one keeps its role and org."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("新建账号")
+        CHANGE = "change", _("变更角色或组织")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待批准")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="requests"
+    )
+    kind = models.CharField(_("申请类型"), max_length=10, choices=Kind.choices)
+    role = models.CharField(_("申请角色"), max_length=20, choices=Role.choices)
+    org = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("申请组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    old_role = models.CharField(_("原角色"), max_length=20, choices=Role.choices, blank=True)
+    old_org = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("原组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    note = models.CharField(_("审批意见"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("账号审批")
+        verbose_name_plural = pgettext_lazy("plural", "账号审批")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="one_pending_request_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.user.username}"
+
+    @property
+    def grants_admin(self) -> bool:
+        """An administrator role (三员): approved only with a second factor enrolled in person."""
+        return self.role in ADMIN_ROLES
+
+
+class PasswordHistory(models.Model):
+    """The hashes (never the passwords) of an account's last passwords, the current one
+    included: accounts.passwords.PasswordHistoryValidator refuses them again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

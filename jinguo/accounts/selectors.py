@@ -1,6 +1,6 @@
 from django.db.models import Count, QuerySet
 
-from jinguo.accounts.models import User
+from jinguo.accounts.models import AccountRequest, User
 from jinguo.accounts.roles import Role
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
@@ -24,3 +24,14 @@ def user_list_all(*, user: User) -> QuerySet[User]:
 def user_role_counts(*, user: User) -> dict[str, int]:
     rows = user_list_all(user=user).values("role").annotate(n=Count("id"))
     return {row["role"]: row["n"] for row in rows}
+
+
+def account_requests_pending(*, user: User) -> QuerySet[AccountRequest]:
+    """Requests waiting for the security administrator, oldest first."""
+    if user.role != Role.SECURITY_ADMIN:
+        return AccountRequest.objects.none()
+    return (
+        AccountRequest.objects.filter(status=AccountRequest.Status.PENDING)
+        .select_related("user", "org", "old_org", "requested_by")
+        .order_by("requested_at", "id")
+    )

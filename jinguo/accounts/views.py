@@ -9,7 +9,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jinguo.accounts import selectors, services, throttle, totp
 from jinguo.accounts.forms import LoginForm, TotpCodeForm, captcha_field
-from jinguo.accounts.models import User
+from jinguo.accounts.models import AccountRequest, User
 from jinguo.accounts.roles import Role
 from jinguo.audit.middleware import client_ip
 from jinguo.audit.services import audit_record
@@ -191,7 +191,12 @@ def _require_security_admin(request: AuthedRequest) -> None:
 def security_overview(request: AuthedRequest) -> HttpResponse:
     _require_security_admin(request)
     users = selectors.user_list_all(user=request.user).order_by("-is_active", "username")
-    return render(request, "accounts/security.html", {"users": users, "now_time": timezone.now()})
+    context = {
+        "users": users,
+        "requests": selectors.account_requests_pending(user=request.user),
+        "now_time": timezone.now(),
+    }
+    return render(request, "accounts/security.html", context)
 
 
 @login_required
@@ -199,11 +204,85 @@ def security_overview(request: AuthedRequest) -> HttpResponse:
 def toggle_active(request: AuthedRequest, user_id: int) -> HttpResponse:
     _require_security_admin(request)
     target = get_object_or_404(selectors.user_list_all(user=request.user), pk=user_id)
-    if target.pk == request.user.pk:
-        messages.error(request, _("不能停用自己的账号。"))
-    else:
+    try:
         services.user_set_active(actor=request.user, user=target, is_active=not target.is_active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
         messages.success(request, _("已更新账号“%(name)s”的状态。") % {"name": target.username})
+    return redirect(reverse("accounts:security"))
+
+
+APPROVE_TOTP = "approve_totp_secret"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_approve(request: AuthedRequest, request_id: int) -> HttpResponse:
+    """Approve an account request. One that grants an administrator role shows a page where the
+    account's second factor is enrolled on its owner's phone, in person, first."""
+    _require_security_admin(request)
+    pending = get_object_or_404(
+        selectors.account_requests_pending(user=request.user), pk=request_id
+    )
+    if not pending.grants_admin:
+        if request.method == "POST":
+            _approve(request, pending)
+        return redirect(reverse("accounts:security"))
+    secrets_by_request = request.session.setdefault(APPROVE_TOTP, {})
+    secret = secrets_by_request.setdefault(str(pending.pk), totp.new_secret())
+    request.session.modified = True
+    form = TotpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if call_service(form, lambda: _approve(request, pending, secret=secret, code=code)):
+            secrets_by_request.pop(str(pending.pk), None)
+            return redirect(reverse("accounts:security"))
+    uri = totp.provisioning_uri(secret, account=pending.user.username, issuer=_("巾帼网格"))
+    context = {
+        "form": form,
+        "pending": pending,
+        "qr": segno.make(uri, error="m").svg_inline(scale=4),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+    }
+    return render(request, "accounts/approve_admin.html", context)
+
+
+def _approve(
+    request: AuthedRequest, pending: AccountRequest, *, secret: str = "", code: str = ""
+) -> bool:
+    """Approve and say so; a refusal that is not about the code is shown as a message."""
+    try:
+        services.user_request_approve(
+            actor=request.user, request_id=pending.pk, totp_secret=secret, code=code
+        )
+    except ValidationError as exc:
+        if secret and hasattr(exc, "error_dict") and "code" in exc.error_dict:
+            raise
+        messages.error(request, " ".join(exc.messages))
+        return False
+    what = pending.get_kind_display()
+    messages.success(
+        request, _("已批准：%(what)s“%(name)s”。") % {"what": what, "name": pending.user.username}
+    )
+    return True
+
+
+@login_required
+@require_POST
+def request_reject(request: AuthedRequest, request_id: int) -> HttpResponse:
+    _require_security_admin(request)
+    try:
+        done = services.user_request_reject(
+            actor=request.user, request_id=request_id, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        what = done.get_kind_display()
+        messages.success(
+            request, _("已驳回：%(what)s“%(name)s”。") % {"what": what, "name": done.user.username}
+        )
     return redirect(reverse("accounts:security"))
 
 

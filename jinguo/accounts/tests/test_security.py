@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jinguo.accounts.models import User
-from jinguo.accounts.services import user_create, user_set_password
+from jinguo.accounts.services import user_create, user_request_approve, user_set_password
 from jinguo.accounts.tests.factories import PASSWORD
 from jinguo.accounts.tests.helpers import solved_captcha
 from jinguo.audit.models import AuditEvent
@@ -101,6 +101,8 @@ def test_a_password_set_by_an_administrator_must_be_changed_at_first_login(tree,
         org=tree.songhe,
         password="Songhe#2026",
     )
+    user_request_approve(actor=cast.security_admin, request_id=user.requests.get().pk)
+    user.refresh_from_db()
     assert user.password_expired(timezone.now())
     client = login(user)
     assert client.get(reverse("home"))["Location"] == "/accounts/password/"
