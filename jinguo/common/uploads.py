@@ -12,7 +12,6 @@ The size limit is settings.DATA_UPLOAD_MAX_MEMORY_SIZE (JINGUO_MAX_UPLOAD_BYTES)
 PHOTO_MAX_BYTES for images.
 """
 
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -23,7 +22,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from python_calamine import CalamineError, CalamineWorkbook
+
+from jinguo.common.workbooks import WorkbookError, workbook_check
 
 IMAGE = "image"
 PDF = "pdf"
@@ -74,15 +74,20 @@ def _head(upload: IO[bytes]) -> bytes:
     return head
 
 
-def _is_workbook(upload: IO[bytes]) -> bool:
-    """Whether calamine can open it: a zip that is not a workbook, or a truncated one, fails."""
+def _workbook_errors(upload: IO[bytes], kinds: Iterable[str]) -> list[str]:
+    """Whether it opens as a workbook within the limits (a zip that is not a workbook, or a
+    truncated one, does not); opened in a child process, see jinguo/common/workbooks.py."""
     try:
-        CalamineWorkbook.from_filelike(io.BytesIO(upload.read())).close()
-    except (CalamineError, ValueError, TypeError, OSError):
-        return False
-    finally:
-        upload.seek(0)
-    return True
+        workbook_check(upload)
+    except WorkbookError as exc:
+        return [_not_a(kinds) if exc.not_a_workbook else str(exc)]
+    return []
+
+
+def _not_a(kinds: Iterable[str]) -> str:
+    return _("这个文件不是有效的%(kinds)s，可能是改了扩展名的其他文件") % {
+        "kinds": _describe(kinds)
+    }
 
 
 def upload_errors(upload: Any, *, kinds: Iterable[str]) -> list[str]:
@@ -104,11 +109,10 @@ def upload_errors(upload: Any, *, kinds: Iterable[str]) -> list[str]:
         ]
     head = _head(upload)
     found = next((f for f in FORMATS if f.kind in kinds and f.matches(head)), None)
-    if found is None or (found.kind == SPREADSHEET and not _is_workbook(upload)):
-        return [
-            _("这个文件不是有效的%(kinds)s，可能是改了扩展名的其他文件")
-            % {"kinds": _describe(kinds)}
-        ]
+    if found is None:
+        return [_not_a(kinds)]
+    if found.kind == SPREADSHEET and (errors := _workbook_errors(upload, kinds)):
+        return errors
     name = PurePath(str(getattr(upload, "name", "") or "upload"))
     if name.suffix.lower() not in found.extensions:
         upload.name = name.stem + found.extensions[0]
