@@ -12,6 +12,7 @@ The size limit is settings.DATA_UPLOAD_MAX_MEMORY_SIZE (JINGUO_MAX_UPLOAD_BYTES)
 PHOTO_MAX_BYTES for images.
 """
 
+import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -23,6 +24,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jinguo.common.images import PHOTO_MAX_PIXELS, ImageRefused, TooLarge, clean_image
 from jinguo.common.workbooks import WorkbookError, workbook_check
 
 IMAGE = "image"
@@ -84,6 +86,44 @@ def _workbook_errors(upload: IO[bytes], kinds: Iterable[str]) -> list[str]:
     return []
 
 
+_CLEANED = "_jinguo_reencoded"  # set on an upload once re-encoded: the form and the service
+# both validate it, and a JPEG re-encoded twice loses quality for nothing
+
+
+def _reencode(upload: Any, kinds: Iterable[str]) -> list[str]:
+    """Replace the upload's content by its re-encoded pixels; why not, if it cannot be."""
+    if getattr(upload, _CLEANED, False):
+        return []
+    upload.seek(0)
+    try:
+        clean = clean_image(upload.read())
+    except TooLarge as exc:
+        limit = f"{PHOTO_MAX_PIXELS:,}"
+        if not exc.width:
+            return [_("图片像素太多，上限为%(limit)s像素，请缩小后再上传") % {"limit": limit}]
+        return [
+            _("图片太大（%(width)s×%(height)s像素），上限为%(limit)s像素，请缩小后再上传")
+            % {"width": exc.width, "height": exc.height, "limit": limit}
+        ]
+    except ImageRefused:
+        return [_not_a(kinds)]
+    finally:
+        upload.seek(0)
+    handle = upload.file
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(clean.content)
+        handle.seek(0)
+    except (OSError, ValueError, AttributeError):  # opened read-only: give it a new one
+        upload.file = io.BytesIO(clean.content)
+    upload.size = len(clean.content)
+    if hasattr(upload, "content_type"):
+        upload.content_type = clean.content_type
+    setattr(upload, _CLEANED, True)
+    return []
+
+
 def _not_a(kinds: Iterable[str]) -> str:
     return _("这个文件不是有效的%(kinds)s，可能是改了扩展名的其他文件") % {
         "kinds": _describe(kinds)
@@ -95,7 +135,9 @@ def upload_errors(upload: Any, *, kinds: Iterable[str]) -> list[str]:
 
     Only the content counts: phones name photos `blob` or `image`, and a name is easy to fake.
     An accepted file is renamed to the extension of what it really is (a PNG named .jpg or
-    .bin becomes .png), so it is stored, read back and served as what it is."""
+    .bin becomes .png), so it is stored, read back and served as what it is. An accepted image
+    is also re-encoded in place (jinguo/common/images.py): what is stored is its pixels, with
+    no metadata and nothing appended."""
     if not upload:
         return []
     kinds = tuple(kinds)
@@ -112,6 +154,8 @@ def upload_errors(upload: Any, *, kinds: Iterable[str]) -> list[str]:
     if found is None:
         return [_not_a(kinds)]
     if found.kind == SPREADSHEET and (errors := _workbook_errors(upload, kinds)):
+        return errors
+    if found.kind == IMAGE and (errors := _reencode(upload, kinds)):
         return errors
     name = PurePath(str(getattr(upload, "name", "") or "upload"))
     if name.suffix.lower() not in found.extensions:

@@ -4,10 +4,19 @@ import io
 import zipfile
 
 import xlsxwriter
+from PIL import Image
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 64
+
+def image(fmt: str, size: tuple[int, int] = (8, 6), **options) -> bytes:
+    """A real, small image in `fmt` (JPEG, PNG, WEBP), the same bytes every run."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 90)).save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+JPEG = image("JPEG")
+PNG = image("PNG")
+WEBP = image("WEBP")
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
@@ -42,6 +51,8 @@ HOSTILE_PHOTOS = [
     ("photo.jpg", HTML),  # a lying extension
     ("scan.png", PDF),
     ("photo.jpg", NOISE),
+    ("photo.jpg", b"\xff\xd8\xff\xe0" + HTML),  # a JPEG's first bytes, then a web page
+    ("photo.png", PNG[:40]),  # a truncated PNG
 ]
 
 # ... and where a workbook is expected.
