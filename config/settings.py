@@ -144,6 +144,24 @@ MEDIA_ROOT = Path(env_str("JINGUO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("JINGUO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# Uploaded workbooks (jinguo/common/workbooks.py) are read in a child process, never in the web
+# process, and refused before reading when they claim more than a county's roster needs:
+# - rows and columns: what a sheet's <dimension> declares and what it really holds (the rosters
+#   have 14–40 columns; a county's key-household ledger is well under 200,000 rows);
+# - unpacked size: the sum of the zip's declared member sizes. A 200,000-row roster written by
+#   xlsxwriter (our exports, with inline strings) is 158 MB of sheet XML in a 16 MB file, so the
+#   limit sits above that; a bomb declares far more;
+# - ratio: a member over 1 MiB unpacking to more than this many times its packed size (real
+#   sheets measure 5–20×; Apache POI refuses at 100×; deflate cannot exceed ~1,030×);
+# - the reader's address space and wall time (a 200,000-row, 14-column sheet reads in 10–40 s
+#   in 300 MB; the limits leave room for 40 columns and a busy machine).
+SHEET_MAX_ROWS = env_int("JINGUO_SHEET_MAX_ROWS", 200_000)
+SHEET_MAX_COLUMNS = env_int("JINGUO_SHEET_MAX_COLUMNS", 200)
+SHEET_MAX_UNPACKED_BYTES = env_int("JINGUO_SHEET_MAX_UNPACKED_MB", 256) * 1024 * 1024
+SHEET_MAX_RATIO = env_int("JINGUO_SHEET_MAX_RATIO", 200)
+SHEET_READER_MEMORY_BYTES = env_int("JINGUO_SHEET_READER_MEMORY_MB", 1536) * 1024 * 1024
+SHEET_READER_SECONDS = env_int("JINGUO_SHEET_READER_SECONDS", 180)
+
 # 等保 level 3: lock an account after repeated failed logins; passwords expire.
 LOGIN_MAX_FAILURES = env_int("JINGUO_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_MINUTES = env_int("JINGUO_LOGIN_LOCK_MINUTES", 30)

@@ -23,7 +23,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from python_calamine import CalamineError, CalamineWorkbook
+
+from jinguo.common.images import PHOTO_MAX_PIXELS, ImageRefused, TooLarge, clean_image
+from jinguo.common.workbooks import WorkbookError, workbook_check
 
 IMAGE = "image"
 PDF = "pdf"
@@ -74,15 +76,58 @@ def _head(upload: IO[bytes]) -> bytes:
     return head
 
 
-def _is_workbook(upload: IO[bytes]) -> bool:
-    """Whether calamine can open it: a zip that is not a workbook, or a truncated one, fails."""
+def _workbook_errors(upload: IO[bytes], kinds: Iterable[str]) -> list[str]:
+    """Whether it opens as a workbook within the limits (a zip that is not a workbook, or a
+    truncated one, does not); opened in a child process, see jinguo/common/workbooks.py."""
     try:
-        CalamineWorkbook.from_filelike(io.BytesIO(upload.read())).close()
-    except (CalamineError, ValueError, TypeError, OSError):
-        return False
+        workbook_check(upload)
+    except WorkbookError as exc:
+        return [_not_a(kinds) if exc.not_a_workbook else str(exc)]
+    return []
+
+
+_CLEANED = "_jinguo_reencoded"  # set on an upload once re-encoded: the form and the service
+# both validate it, and a JPEG re-encoded twice loses quality for nothing
+
+
+def _reencode(upload: Any, kinds: Iterable[str]) -> list[str]:
+    """Replace the upload's content by its re-encoded pixels; why not, if it cannot be."""
+    if getattr(upload, _CLEANED, False):
+        return []
+    upload.seek(0)
+    try:
+        clean = clean_image(upload.read())
+    except TooLarge as exc:
+        limit = f"{PHOTO_MAX_PIXELS:,}"
+        if not exc.width:
+            return [_("图片像素太多，上限为%(limit)s像素，请缩小后再上传") % {"limit": limit}]
+        return [
+            _("图片太大（%(width)s×%(height)s像素），上限为%(limit)s像素，请缩小后再上传")
+            % {"width": exc.width, "height": exc.height, "limit": limit}
+        ]
+    except ImageRefused:
+        return [_not_a(kinds)]
     finally:
         upload.seek(0)
-    return True
+    handle = upload.file
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(clean.content)
+        handle.seek(0)
+    except (OSError, ValueError, AttributeError):  # opened read-only: give it a new one
+        upload.file = io.BytesIO(clean.content)
+    upload.size = len(clean.content)
+    if hasattr(upload, "content_type"):
+        upload.content_type = clean.content_type
+    setattr(upload, _CLEANED, True)
+    return []
+
+
+def _not_a(kinds: Iterable[str]) -> str:
+    return _("这个文件不是有效的%(kinds)s，可能是改了扩展名的其他文件") % {
+        "kinds": _describe(kinds)
+    }
 
 
 def upload_errors(upload: Any, *, kinds: Iterable[str]) -> list[str]:
@@ -90,7 +135,9 @@ def upload_errors(upload: Any, *, kinds: Iterable[str]) -> list[str]:
 
     Only the content counts: phones name photos `blob` or `image`, and a name is easy to fake.
     An accepted file is renamed to the extension of what it really is (a PNG named .jpg or
-    .bin becomes .png), so it is stored, read back and served as what it is."""
+    .bin becomes .png), so it is stored, read back and served as what it is. An accepted image
+    is also re-encoded in place (jinguo/common/images.py): what is stored is its pixels, with
+    no metadata and nothing appended."""
     if not upload:
         return []
     kinds = tuple(kinds)
@@ -104,11 +151,12 @@ def upload_errors(upload: Any, *, kinds: Iterable[str]) -> list[str]:
         ]
     head = _head(upload)
     found = next((f for f in FORMATS if f.kind in kinds and f.matches(head)), None)
-    if found is None or (found.kind == SPREADSHEET and not _is_workbook(upload)):
-        return [
-            _("这个文件不是有效的%(kinds)s，可能是改了扩展名的其他文件")
-            % {"kinds": _describe(kinds)}
-        ]
+    if found is None:
+        return [_not_a(kinds)]
+    if found.kind == SPREADSHEET and (errors := _workbook_errors(upload, kinds)):
+        return errors
+    if found.kind == IMAGE and (errors := _reencode(upload, kinds)):
+        return errors
     name = PurePath(str(getattr(upload, "name", "") or "upload"))
     if name.suffix.lower() not in found.extensions:
         upload.name = name.stem + found.extensions[0]

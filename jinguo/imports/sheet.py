@@ -16,8 +16,8 @@ from typing import IO, Any
 
 import xlsxwriter
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
+from jinguo.common.workbooks import SheetData, WorkbookError, read_sheet
 from jinguo.imports import cells
 
 HEADER_SEARCH_ROWS = 15
@@ -56,8 +56,8 @@ class Layout:
 
 @dataclass
 class Sheet:
-    """The data rows of a sheet, read once. The workbook's cells (held by calamine, about as
-    much memory as the rows themselves) are released when the rows have been read."""
+    """The data rows of a sheet, read once. A child process read the workbook and wrote the rows
+    to a temporary file (jinguo/common/workbooks.py); they come from it one at a time."""
 
     layout: Layout
     rows: Iterator[tuple[int, list[Any]]]  # (1-based sheet row, cells) from the first data row
@@ -72,17 +72,17 @@ def header_token(value: object) -> str:
     return token.strip("*＊:：")
 
 
-def _open(source: str | IO[bytes]) -> CalamineSheet:
+def _open(source: str | IO[bytes]) -> SheetData:
+    """The first sheet, read in a child process (jinguo/common/workbooks.py): a file too large
+    or hostile is refused with its reason and cannot take the web process down."""
     try:
-        if isinstance(source, str):
-            book = CalamineWorkbook.from_path(source)
-        else:
-            book = CalamineWorkbook.from_filelike(source)
-        return book.get_sheet_by_index(0)
-    except (CalamineError, ValueError, TypeError, OSError, IndexError) as exc:
-        raise FileError(
-            _("无法读取文件：请上传 Excel 表格（.xlsx、.xls、.xlsm）或 .ods 表格")
-        ) from exc
+        return read_sheet(source)
+    except WorkbookError as exc:
+        if exc.not_a_workbook:
+            raise FileError(
+                _("无法读取文件：请上传 Excel 表格（.xlsx、.xls、.xlsm）或 .ods 表格")
+            ) from exc
+        raise FileError(str(exc)) from exc
 
 
 def open_sheet(
@@ -90,7 +90,7 @@ def open_sheet(
 ) -> Sheet:
     """The first sheet of the workbook, its header found, ready to iterate data rows."""
     sheet = _open(source)
-    lines = enumerate(sheet.iter_rows())
+    lines = enumerate(sheet.rows)
     # The first rows, kept: the header is searched there and data may start among them.
     head: list[tuple[int, list[Any]]] = []
     for line in lines:
@@ -105,12 +105,8 @@ def open_sheet(
     return Sheet(
         layout=layout,
         rows=_numbered(rest, merges),
-        total_rows=max(0, _height(sheet) - layout.data_start),
+        total_rows=max(0, sheet.height - layout.data_start),
     )
-
-
-def _height(sheet: CalamineSheet) -> int:
-    return int(getattr(sheet, "total_height", 0) or sheet.height)
 
 
 def _numbered(
@@ -129,11 +125,10 @@ def _numbered(
         yield index + 1, row
 
 
-def _vertical_merges(sheet: CalamineSheet, layout: Layout) -> dict[int, list[tuple[int, int]]]:
+def _vertical_merges(sheet: SheetData, layout: Layout) -> dict[int, list[tuple[int, int]]]:
     """Data rows that start a block merged downwards: {first row: [(column, last row)]}."""
-    ranges = sheet.merged_cell_ranges or []
     merges: dict[int, list[tuple[int, int]]] = {}
-    for (top, left), (bottom, _right) in ranges:
+    for (top, left), (bottom, _right) in sheet.merged:
         if bottom > top and top >= layout.data_start:
             merges.setdefault(top, []).append((left - layout.first_column, bottom))
     return merges
@@ -263,7 +258,7 @@ def write_error_workbook(
     data.set_column(offset, reason_col - 1, 14)
     data.set_column(reason_col, reason_col, 60)
     header_row = layout.header_rows[-1]
-    for index, row in enumerate(sheet.iter_rows()):
+    for index, row in enumerate(sheet.rows):
         reasons = errors.get(index + 1)
         style = formats["bad"] if reasons else None
         for col, value in enumerate(row):

@@ -23,10 +23,10 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook
 
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
+from jinguo.common.workbooks import WorkbookError, read_sheet
 from jinguo.orgs import tree
 from jinguo.orgs.codes import code_errors, name_errors, normalize_code, normalize_text
 from jinguo.orgs.kinds import Kind, kind_label, kind_sort_key
@@ -245,13 +245,16 @@ class _Row:
 
 
 def _sheet_lines(file: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
-    """(sheet row number, cells) for every row of the first sheet, from row 1."""
+    """(sheet row number, cells) for every row of the first sheet, from row 1. The sheet is read
+    in a child process (jinguo/common/workbooks.py), never in the request's."""
     try:
-        sheet = CalamineWorkbook.from_filelike(file).get_sheet_by_index(0)
-    except (CalamineError, ValueError, TypeError, OSError, IndexError) as exc:
-        raise _FileError(0, _("无法读取文件：请上传 .xlsx 或 .xls 格式的表格")) from exc
-    # iter_rows yields rows from the sheet's first row, blank leading rows included.
-    return enumerate(sheet.iter_rows(), start=1)
+        sheet = read_sheet(file)
+    except WorkbookError as exc:
+        if exc.not_a_workbook:
+            raise _FileError(0, _("无法读取文件：请上传 .xlsx 或 .xls 格式的表格")) from exc
+        raise _FileError(0, str(exc)) from exc
+    # The rows start at the sheet's first row, blank leading rows included.
+    return enumerate(sheet.rows, start=1)
 
 
 def _header_token(value: object) -> str:

@@ -11,10 +11,11 @@ import pytest
 from django.utils import timezone
 
 from jinguo.activities import services
+from jinguo.common.tests.upload_samples import image
 from jinguo.orgs.models import Venue
 from jinguo.people.models import Person
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image("PNG")
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,12 @@
 """An activity's photo is encrypted on disk and shown through a scope-checked page."""
 
+import io
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from jinguo.activities import services
 from jinguo.common.crypto import FILE_MAGIC
@@ -38,7 +40,8 @@ def test_the_photo_page_returns_the_plain_photo_in_scope(world, cast, login):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
-    assert b"".join(response.streaming_content) == JPEG
+    served = Image.open(io.BytesIO(b"".join(response.streaming_content)))  # re-encoded on upload
+    assert (served.format, served.size) == ("JPEG", Image.open(io.BytesIO(JPEG)).size)
 
 
 def test_the_photo_page_is_404_out_of_scope(world, cast, login):

@@ -8,8 +8,11 @@ from jinguo.common.tests.upload_samples import (
     PDF,
     PNG,
     WEBP,
+    crashing_workbook,
+    dimension_bomb,
     stored_files,
     xlsx,
+    zip_bomb,
 )
 from jinguo.common.uploads import IMAGE, SPREADSHEET, upload_errors
 from jinguo.common.uploads import PDF as PDF_KIND
@@ -155,3 +158,39 @@ def test_a_love_bank_item_keeps_a_real_photo_under_its_real_extension(cast, tree
     item = LoveBankItem.objects.get()
     assert item.photo.name.startswith("points/items/") and item.photo.name.endswith(".png")
     assert len(stored_files(media)) == 1
+
+
+# --- workbooks that are workbooks, but hostile ----------------------------------------------------
+
+
+def test_a_workbook_declaring_the_whole_excel_grid_is_refused_with_the_limits():
+    [error] = upload_errors(upload("名单.xlsx", dimension_bomb()), kinds=[SPREADSHEET])
+    assert error == (
+        "表格范围过大：有1048576行、16384列，上限为200000行、200列。"
+        "请删除多余的空行、空列和不需要导入的工作表后再上传"
+    )
+
+
+def test_a_workbook_that_unpacks_a_thousandfold_is_refused():
+    [error] = upload_errors(upload("名单.xlsx", zip_bomb(8 * 1024 * 1024)), kinds=[SPREADSHEET])
+    assert error.startswith("文件的压缩比异常")
+
+
+def test_the_org_tree_import_refuses_a_file_declaring_the_whole_grid(cast, tree, login, media):
+    response = login(cast.songhe_chair).post(
+        f"/orgs/{tree.songhe.pk}/import/", {"file": upload("组织.xlsx", dimension_bomb())}
+    )
+    [error] = response.context["form"].errors["file"]
+    assert error.startswith("表格范围过大")
+    assert stored_files(media) == []
+
+
+def test_the_org_tree_import_survives_a_file_that_crashes_the_reader(cast, tree, login, media):
+    # It opens as a workbook; reading its sheet aborts the reader, which runs in a child process.
+    units = OrgUnit.objects.count()
+    response = login(cast.songhe_chair).post(
+        f"/orgs/{tree.songhe.pk}/import/", {"file": upload("组织.xlsx", crashing_workbook())}
+    )
+    assert response.status_code == 200
+    assert "文件无法读取" in response.content.decode()
+    assert OrgUnit.objects.count() == units

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from jinguo.common.tests.upload_samples import crashing_workbook, dimension_bomb
 from jinguo.households.models import Household, Resident
 from jinguo.imports.tests.conftest import HEADER, error_rows, id_number, member, roster, xlsx
 from jinguo.people.models import Person
@@ -203,3 +204,20 @@ def test_a_file_that_is_not_a_workbook_is_rejected(cast, tree, run_import):
     job = run_import(cast.songhe_chair, tree.songhe, b"PK\x03\x04 not really a zip", name="x.xlsx")
     assert job.status == "rejected"
     assert job.message.startswith("无法读取文件")
+
+
+def test_a_roster_declaring_the_whole_excel_grid_is_rejected_with_the_reason(
+    cast, tree, run_import
+):
+    job = run_import(cast.songhe_chair, tree.songhe, dimension_bomb())
+    assert job.status == "rejected"
+    assert job.message.startswith("表格范围过大：有1048576行、16384列，上限为200000行、200列")
+
+
+def test_a_roster_that_crashes_the_reader_is_rejected_and_this_process_lives_on(
+    cast, tree, run_import
+):
+    # The reader aborts on this file (it allocates 512 GiB): in the child process, not here.
+    job = run_import(cast.songhe_chair, tree.songhe, crashing_workbook())
+    assert job.status == "rejected"
+    assert job.message.startswith("文件无法读取")

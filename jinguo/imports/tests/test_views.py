@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
+from jinguo.common.tests.upload_samples import dimension_bomb
 from jinguo.households.models import Household
 from jinguo.imports.models import ImportJob
 from jinguo.imports.services import import_job_create
@@ -132,6 +133,17 @@ def test_uploads_that_are_not_workbooks_are_refused_with_a_clear_message(
     )
     assert response.status_code == 200
     assert message in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_workbook_declaring_the_whole_excel_grid_is_refused_on_the_upload_form(cast, tree, login):
+    response = login(cast.songhe_chair).post(
+        f"/imports/new/?org={tree.songhe.pk}",
+        {"kind": "households", "file": SimpleUploadedFile("名单.xlsx", dimension_bomb())},
+    )
+    assert response.status_code == 200
+    [error] = response.context["form"].errors["file"]
+    assert error.startswith("表格范围过大：有1048576行、16384列")
     assert not ImportJob.objects.exists()
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from conftest import build_tree, build_users
 from jinguo.audit.models import AuditEvent
 from jinguo.cases.models import Case
+from jinguo.common.tests.upload_samples import PNG
 from jinguo.visits import services
 from jinguo.visits.models import Visit, Wish, WishChange
 from jinguo.visits.services import (
@@ -21,8 +22,6 @@ from jinguo.visits.services import (
     wish_collect,
     wish_fulfil,
 )
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)

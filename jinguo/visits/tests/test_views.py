@@ -7,10 +7,9 @@ from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
 from jinguo.cases.models import Case
+from jinguo.common.tests.upload_samples import PNG, WEBP
 from jinguo.visits.models import Visit, Wish
 from jinguo.visits.services import wish_collect
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
@@ -145,7 +144,7 @@ def test_wishes_are_collected_claimed_and_fulfilled_from_the_page(plan, cast, lo
     client.post(reverse("visits:wishes"), {"content": "一台轮椅", "category": "medical"})
     wish = Wish.objects.get(content="一台轮椅")
     client.post(reverse("visits:wish_claim", args=[wish.pk]), {"donor_name": "县医院"})
-    evidence = SimpleUploadedFile("e.webp", b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 20)
+    evidence = SimpleUploadedFile("e.webp", WEBP)
     client.post(
         reverse("visits:wish_fulfil", args=[wish.pk]),
         {"evidence_note": "已送达", "evidence_file": evidence},

@@ -1,0 +1,181 @@
+"""The child process that reads an uploaded workbook: every parse of an upload happens here.
+
+jinguo.common.workbooks runs this file as a script (`python -I workbook_child.py MODE LIMITS`)
+with the upload on stdin. Before it touches the file, it lowers its own limits (address space,
+CPU seconds, size of what it writes), so a workbook that makes the reader allocate without
+bound, loop, or expand without end kills this process alone; the web process that started it
+reports the file as unreadable. It imports nothing of Django or of jinguo (it runs isolated,
+with an almost empty environment): only the standard library and python-calamine.
+
+It answers on stdout, in JSON lines. The first line is one of
+- {"refused": CODE, ...}: the file is refused (CODE says why, with the numbers the message needs);
+- {"sheets": [names]}: MODE "check", the file opens as a workbook;
+- {"name", "start", "height", "merged"}: MODE "read", the first sheet, followed by one line
+  per row, from the sheet's first row (cells in JSON, dates and times tagged: see `_tag`).
+
+Before the workbook is opened, a zip (.xlsx, .xlsm, .ods) is checked from its directory alone:
+the number of members, each member's declared uncompressed size against its compressed size,
+the total, and the <dimension> every worksheet declares, read from the first bytes of the sheet
+(never decompressing more). After the sheet is read, its real size is checked too, which
+covers .xls and .ods and a worksheet that declares no dimension.
+"""
+
+import datetime as dt
+import io
+import json
+import re
+import resource
+import sys
+import zipfile
+from collections.abc import Iterable
+from typing import IO, Any
+
+CHECK = "check"
+READ = "read"
+
+# Refusal codes (jinguo.common.workbooks turns them into messages).
+NOT_A_WORKBOOK = "not_a_workbook"
+TOO_MANY_MEMBERS = "members"
+COMPRESSION_RATIO = "ratio"
+UNPACKED_SIZE = "unpacked"
+DECLARED_SIZE = "declared"
+SHEET_SIZE = "sheet"
+
+# A member smaller than this is not held to the compression ratio: it cannot hurt by itself,
+# and small repetitive parts (styles, shared formulas) compress very well.
+RATIO_GRACE_BYTES = 1024 * 1024
+# Excel writes <dimension> right after <sheetPr>, in the first few hundred bytes of a sheet.
+HEAD_BYTES = 64 * 1024
+_WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
+_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+
+
+def limit_self(limits: dict[str, int]) -> None:
+    """Lower this process's own limits: past them the kernel stops it (or an allocation fails)."""
+    memory = limits["memory_bytes"]
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    seconds = limits["seconds"]
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    output = limits["output_bytes"]
+    resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def declared_size(ref: str) -> tuple[int, int] | None:
+    """(rows, columns) of a dimension ref such as "A1:XFD1048576"; None if it is not one."""
+    corners = []
+    for corner in ref.strip().split(":")[:2]:
+        match = _CELL.match(corner)
+        if match is None:
+            return None
+        corners.append((int(match[2]), _column_number(match[1])))
+    (top, left), (bottom, right) = corners[0], corners[-1]
+    return abs(bottom - top) + 1, abs(right - left) + 1
+
+
+def _sheet_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int] | None:
+    try:
+        with archive.open(info) as member:
+            head = member.read(HEAD_BYTES)  # decompresses only what these bytes need
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError):
+        return None  # calamine will say the file cannot be read
+    match = _DIMENSION.search(head)
+    return declared_size(match[1].decode("ascii", "replace")) if match else None
+
+
+def zip_refusal(data: bytes, limits: dict[str, int]) -> dict[str, Any] | None:
+    """Why a zip workbook is refused from its directory and declared sizes alone, or None."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None  # not a readable zip: calamine will say so
+    with archive:
+        members = archive.infolist()
+        if len(members) > limits["max_members"]:
+            return {"refused": TOO_MANY_MEMBERS, "found": len(members)}
+        for info in members:
+            packed = max(info.compress_size, 1)
+            if info.file_size > RATIO_GRACE_BYTES and info.file_size > limits["max_ratio"] * packed:
+                return {"refused": COMPRESSION_RATIO, "found": info.file_size // packed}
+        unpacked = sum(info.file_size for info in members)
+        if unpacked > limits["max_unpacked_bytes"]:
+            return {"refused": UNPACKED_SIZE, "found": unpacked}
+        for info in members:
+            if not _WORKSHEET.match(info.filename):
+                continue
+            size = _sheet_dimension(archive, info)
+            if size and (size[0] > limits["max_rows"] or size[1] > limits["max_columns"]):
+                return {"refused": DECLARED_SIZE, "rows": size[0], "columns": size[1]}
+    return None
+
+
+def _tag(value: object) -> object:
+    """JSON for the cell values JSON has no type for (calamine gives no dicts: a dict is a tag)."""
+    if isinstance(value, dt.datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"d": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"t": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"td": value.total_seconds()}
+    return str(value)
+
+
+def _line(value: object) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_tag)
+    return text.encode("utf-8") + b"\n"
+
+
+def answer(mode: str, data: bytes, limits: dict[str, int]) -> Iterable[bytes]:
+    """The lines to write for `data`: a refusal, or the workbook's sheets, or the first sheet."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    if data.startswith(b"PK\x03\x04"):
+        refusal = zip_refusal(data, limits)
+        if refusal is not None:
+            yield _line(refusal)
+            return
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if mode == CHECK:
+            names = list(book.sheet_names)
+            book.close()
+            yield _line({"sheets": names})
+            return
+        sheet = book.get_sheet_by_index(0)
+    except (CalamineError, ValueError, TypeError, OSError, IndexError):
+        yield _line({"refused": NOT_A_WORKBOOK})
+        return
+    height = int(getattr(sheet, "total_height", 0) or sheet.height)  # as the importer counts
+    rows = max(height, sheet.height)
+    columns = max(int(getattr(sheet, "total_width", 0) or 0), sheet.width)
+    if rows > limits["max_rows"] or columns > limits["max_columns"]:
+        yield _line({"refused": SHEET_SIZE, "rows": rows, "columns": columns})
+        return
+    merged = [[list(top), list(bottom)] for top, bottom in sheet.merged_cell_ranges or []]
+    start = list(sheet.start) if sheet.start else None
+    yield _line({"name": sheet.name, "start": start, "height": height, "merged": merged})
+    for row in sheet.iter_rows():
+        yield _line(row)
+
+
+def main(argv: list[str], stdin: IO[bytes], stdout: IO[bytes]) -> int:
+    mode, limits = argv[1], json.loads(argv[2])
+    limit_self(limits)
+    data = stdin.read()
+    for line in answer(mode, data, limits):
+        stdout.write(line)
+    stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv, sys.stdin.buffer, sys.stdout.buffer))

@@ -1,0 +1,236 @@
+"""Reading uploaded workbooks (.xlsx, .xlsm, .xls, .ods): the one way the project reads them.
+
+A workbook of 1.5 KB can claim a million rows by sixteen thousand columns, or expand to
+hundreds of megabytes, and the reader (calamine, in Rust) aborts the whole process when it
+cannot allocate: in the web process that is every request of the worker, and the roster import
+running in its thread. So no upload is ever parsed in the web process. The file goes to a child
+process (jinguo/common/workbook_child.py) that
+- refuses, before reading, a zip whose members, declared sizes, compression ratio or declared
+  sheet dimensions exceed the limits below, and a sheet that turns out larger than them;
+- reads with its address space, CPU time and output capped, and is killed after
+  SHEET_READER_SECONDS, so a file that slips past the checks kills the child alone, which is
+  reported here as 「文件无法读取」.
+
+The limits are settings (config/settings.py, "Uploaded workbooks"):
+SHEET_MAX_ROWS, SHEET_MAX_COLUMNS, SHEET_MAX_UNPACKED_BYTES, SHEET_MAX_RATIO,
+SHEET_READER_MEMORY_BYTES and SHEET_READER_SECONDS.
+
+- `workbook_check(data)`: whether an upload is a workbook within the limits (upload validation);
+- `read_sheet(source)`: the first sheet, its rows streamed from a temporary file the child wrote,
+  so a large roster costs the web process one row at a time.
+Both raise WorkbookError with a Chinese message.
+"""
+
+import datetime as dt
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from jinguo.common import workbook_child as child
+
+logger = logging.getLogger(__name__)
+
+# An .xlsx has a dozen parts, a few hundred with many sheets or pictures.
+MAX_MEMBERS = 2000
+_CHILD = Path(child.__file__)
+
+
+class WorkbookError(Exception):
+    """The file is refused or could not be read; str() is the message for the user.
+    `not_a_workbook`: calamine does not take it as a workbook at all (callers may word that
+    their own way)."""
+
+    def __init__(self, message: str, *, not_a_workbook: bool = False) -> None:
+        super().__init__(message)
+        self.not_a_workbook = not_a_workbook
+
+
+@dataclass
+class SheetData:
+    """The first sheet of a workbook as the child read it."""
+
+    name: str
+    start: tuple[int, int] | None  # (row, column) of the first cell, 0-based; None if empty
+    height: int  # rows, as calamine counts them
+    merged: list[tuple[tuple[int, int], tuple[int, int]]]  # ((top, left), (bottom, right))
+    rows: Iterator[list[Any]] = field(repr=False)  # every row from the sheet's first, once
+
+
+def _limits() -> dict[str, int]:
+    unpacked = int(settings.SHEET_MAX_UNPACKED_BYTES)
+    return {
+        "max_members": MAX_MEMBERS,
+        "max_rows": int(settings.SHEET_MAX_ROWS),
+        "max_columns": int(settings.SHEET_MAX_COLUMNS),
+        "max_unpacked_bytes": unpacked,
+        "max_ratio": int(settings.SHEET_MAX_RATIO),
+        "memory_bytes": int(settings.SHEET_READER_MEMORY_BYTES),
+        "seconds": int(settings.SHEET_READER_SECONDS),
+        # the rows as JSON: about the size of the sheet's XML, more for sparse wide rows
+        "output_bytes": 2 * unpacked + 64 * 1024 * 1024,
+    }
+
+
+def _child_command(mode: str, limits: dict[str, int]) -> list[str]:
+    # -I: isolated (no PYTHONPATH, no user site, no current directory on the path).
+    return [sys.executable, "-I", str(_CHILD), mode, json.dumps(limits)]
+
+
+def _unreadable() -> WorkbookError:
+    return WorkbookError(
+        _(
+            "文件无法读取：读取时超出了内存或时间限制，文件可能已损坏或被恶意构造。"
+            "请用 Excel 或 WPS 打开后另存为 .xlsx 文件再上传"
+        )
+    )
+
+
+def _run(mode: str, data: bytes) -> IO[bytes]:
+    """Run the child on `data`; its answer, in an anonymous temporary file, at the start."""
+    limits = _limits()
+    # Unlinked at once: no other process can open it. Closed by the caller (or below).
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        process = subprocess.Popen(  # noqa: S603 (our own script, no shell)
+            _child_command(mode, limits),
+            stdin=subprocess.PIPE,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            env={"LC_ALL": "C.UTF-8"},  # nothing of ours (keys, database address) reaches it
+        )
+        try:
+            _stdout, stderr = process.communicate(data, timeout=limits["seconds"])
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            logger.warning("workbook reader timed out after %ss", limits["seconds"])
+            raise _unreadable() from None
+        if process.returncode != 0:
+            logger.warning(
+                "workbook reader died (exit %s): %s",
+                process.returncode,
+                stderr.decode("utf-8", "replace")[-2000:],
+            )
+            raise _unreadable()
+        out.seek(0)
+        return out
+    except BaseException:
+        out.close()
+        raise
+
+
+def _refusal(answer: dict[str, Any]) -> WorkbookError:
+    code = answer["refused"]
+    if code == child.NOT_A_WORKBOOK:
+        return WorkbookError(
+            _("无法读取文件：请上传 Excel 表格（.xlsx、.xls、.xlsm）或 .ods 表格"),
+            not_a_workbook=True,
+        )
+    if code in (child.DECLARED_SIZE, child.SHEET_SIZE):
+        return WorkbookError(
+            _(
+                "表格范围过大：有%(rows)s行、%(columns)s列，上限为%(max_rows)s行、"
+                "%(max_columns)s列。请删除多余的空行、空列和不需要导入的工作表后再上传"
+            )
+            % {
+                "rows": answer["rows"],
+                "columns": answer["columns"],
+                "max_rows": settings.SHEET_MAX_ROWS,
+                "max_columns": settings.SHEET_MAX_COLUMNS,
+            }
+        )
+    if code == child.UNPACKED_SIZE:
+        return WorkbookError(
+            _(
+                "文件解压后过大（%(size)s），上限为%(limit)s。"
+                "请检查是否选错了文件，或把数据分成几个文件上传"
+            )
+            % {
+                "size": filesizeformat(answer["found"]),
+                "limit": filesizeformat(settings.SHEET_MAX_UNPACKED_BYTES),
+            }
+        )
+    if code == child.COMPRESSION_RATIO:
+        return WorkbookError(
+            _("文件的压缩比异常（%(ratio)s倍），可能是被恶意构造的文件，已拒绝读取")
+            % {"ratio": answer["found"]}
+        )
+    return WorkbookError(
+        _("文件结构异常（包含%(n)s个部件），不是正常的 Excel 表格，已拒绝读取")
+        % {"n": answer.get("found", "?")}
+    )
+
+
+def _first_line(out: IO[bytes]) -> dict[str, Any]:
+    try:
+        answer = json.loads(out.readline())
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        raise _unreadable()
+    if "refused" in answer:
+        raise _refusal(answer)
+    return answer
+
+
+def _bytes(source: bytes | str | IO[bytes]) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str):
+        return Path(source).read_bytes()
+    source.seek(0)
+    data = source.read()
+    source.seek(0)
+    return data
+
+
+def workbook_check(source: bytes | str | IO[bytes]) -> list[str]:
+    """Open the workbook in the child (its sheets are not read): the names of its sheets."""
+    with _run(child.CHECK, _bytes(source)) as out:
+        return list(_first_line(out)["sheets"])
+
+
+def _untag(value: dict[str, Any]) -> Any:
+    if "dt" in value:
+        return dt.datetime.fromisoformat(value["dt"])
+    if "d" in value:
+        return dt.date.fromisoformat(value["d"])
+    if "t" in value:
+        return dt.time.fromisoformat(value["t"])
+    if "td" in value:
+        return dt.timedelta(seconds=value["td"])
+    return value
+
+
+def _rows(out: IO[bytes]) -> Iterator[list[Any]]:
+    with out:
+        for line in out:
+            yield json.loads(line, object_hook=_untag)
+
+
+def read_sheet(source: bytes | str | IO[bytes]) -> SheetData:
+    """The first sheet of an uploaded workbook, read in the child; its rows come one by one."""
+    out = _run(child.READ, _bytes(source))
+    try:
+        head = _first_line(out)
+    except BaseException:
+        out.close()
+        raise
+    start = head.get("start")
+    return SheetData(
+        name=str(head.get("name") or ""),
+        start=(int(start[0]), int(start[1])) if start else None,
+        height=int(head.get("height") or 0),
+        merged=[((a[0], a[1]), (b[0], b[1])) for a, b in head.get("merged") or []],
+        rows=_rows(out),
+    )
