@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := $(CURDIR)/var/demo.sqlite3
-DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB)
+# The bare settings are production's (DEBUG off, keys required): the demo is a development site,
+# with DEBUG on and the published development keys.
+DEMO_ENV := JINGUO_DEBUG=true DATABASE_URL=sqlite:///$(DEMO_DB)
 HOST ?= 127.0.0.1:8000
 
 .PHONY: demo test lint pytest install browser

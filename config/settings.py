@@ -1,7 +1,10 @@
 """Jinguo settings: one file, every environment variable read through config.env.
 
-Development defaults just work (SQLite, DEBUG on). Production sets JINGUO_DEBUG=false and then
-must provide JINGUO_SECRET_KEY and JINGUO_ALLOWED_HOSTS; see README.md for the full list.
+The bare defaults are production's: DEBUG off, and then JINGUO_SECRET_KEY, JINGUO_FIELD_KEY and
+JINGUO_HASH_KEY must be set (start-up stops otherwise); see README.md for the full list. A
+development or demo machine sets JINGUO_DEBUG=true (make demo and the test settings,
+config/settings_test.py, do), which brings SQLite-friendly defaults and the published
+development keys.
 """
 
 from pathlib import Path
@@ -13,17 +16,13 @@ from config.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("JINGUO_DEBUG", True)
-SECRET_KEY = env_secret("JINGUO_SECRET_KEY", "dev-only-insecure-key" if DEBUG else None)
+DEBUG = env_bool("JINGUO_DEBUG", False)
+SECRET_KEY = env_secret("JINGUO_SECRET_KEY", debug=DEBUG)
 # Personal data at rest: ID numbers and phones are encrypted with FIELD_KEY (AES-256-GCM) and
 # found again through a keyed hash (HMAC-SHA256 with HASH_KEY). Both are 32 random bytes,
 # base64; production must set them and must never change them without re-encrypting.
-FIELD_ENCRYPTION_KEY = env_secret(
-    "JINGUO_FIELD_KEY", "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLW9rISE=" if DEBUG else None
-)
-BLIND_INDEX_KEY = env_secret(
-    "JINGUO_HASH_KEY", "ZGV2LW9ubHktaGFzaC1rZXktMzItYnl0ZXMtb2shISE=" if DEBUG else None
-)
+FIELD_ENCRYPTION_KEY = env_secret("JINGUO_FIELD_KEY", debug=DEBUG)
+BLIND_INDEX_KEY = env_secret("JINGUO_HASH_KEY", debug=DEBUG)
 ALLOWED_HOSTS = env_list("JINGUO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("JINGUO_CSRF_TRUSTED_ORIGINS", [])
 
