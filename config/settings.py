@@ -188,7 +188,6 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     "accelerometer": [],
     "autoplay": [],
-    "bluetooth": [],
     "camera": ["self"],
     "display-capture": [],
     "encrypted-media": [],
