@@ -160,6 +160,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a national-network decision
 
 # Content-Security-Policy (django-csp), the same with DEBUG on and off: scripts and styles only
 # from this site's static files, inline <script>/<style> only with the response's nonce
@@ -207,7 +208,6 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     "usb": [],
     "xr-spatial-tracking": [],
 }
-SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a national-network decision
 
 # The client address to write to the audit log: behind nginx it is in X-Forwarded-For.
 JINGUO_TRUST_X_FORWARDED_FOR = env_bool("JINGUO_TRUST_X_FORWARDED_FOR", False)
