@@ -6,10 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := $(CURDIR)/var/demo.sqlite3
-DEMO_ENV := DATABASE_URL=sqlite:///$(DEMO_DB)
+# The bare settings are production's (DEBUG off, keys required): the demo is a development site,
+# with DEBUG on and the published development keys.
+DEMO_ENV := JINGUO_DEBUG=true DATABASE_URL=sqlite:///$(DEMO_DB)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint pytest install browser
+.PHONY: demo totp test lint pytest install browser
 
 install: $(STAMP)
 
@@ -45,6 +47,11 @@ demo: install
 	@echo
 	@echo "演示站点：http://$(HOST)/  （以上账号的密码相同；按 Ctrl+C 停止）"
 	$(DEMO_ENV) $(BIN)/jinguo runserver $(HOST)
+
+# The current one-time code of a demo administrator: make totp NAME=sysadmin
+totp:
+	@test -n "$(NAME)" || { echo "usage: make totp NAME=<username>" >&2; exit 2; }
+	@$(DEMO_ENV) $(BIN)/jinguo totp_code $(NAME)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,7 +2,16 @@
 so no query log), plus a bare view on a bench-only URLconf. Static files are served unhashed so
 that no collectstatic is needed; HTTPS redirects are off because the server is on loopback."""
 
-from config.settings import *  # noqa: F403
+import os
+
+from config.env import DEVELOPMENT_SECRETS
+
+# Bench databases are generated with the published development keys (`jinguo generate`,
+# `load_demo`), which config.settings only falls back to with DEBUG on: set them here.
+for _name, _value in DEVELOPMENT_SECRETS.items():
+    os.environ.setdefault(_name, _value)
+
+from config.settings import *  # noqa: E402, F403
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"

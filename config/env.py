@@ -9,6 +9,15 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The keys a development or demo site (JINGUO_DEBUG=true) uses when none is set. They are
+# published in this repository: settings never fall back to them with DEBUG off, and
+# `jinguo check --deploy` fails on any of them (jinguo.common.checks), however they were set.
+DEVELOPMENT_SECRETS = {
+    "JINGUO_SECRET_KEY": "dev-only-insecure-key",
+    "JINGUO_FIELD_KEY": "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLW9rISE=",
+    "JINGUO_HASH_KEY": "ZGV2LW9ubHktaGFzaC1rZXktMzItYnl0ZXMtb2shISE=",
+}
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -46,10 +55,11 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_secret(name: str, dev_default: str | None) -> str:
+def env_secret(name: str, *, debug: bool) -> str:
     """Read a secret from NAME or from the file named by NAME_FILE.
 
-    In production `dev_default` is None, so a missing secret stops the server from starting.
+    With DEBUG on a missing secret is the published development key; with DEBUG off (production,
+    and the default) a missing secret stops the server from starting.
     """
     path = os.environ.get(f"{name}_FILE")
     if path:
@@ -57,9 +67,13 @@ def env_secret(name: str, dev_default: str | None) -> str:
     value = os.environ.get(name)
     if value:
         return value
-    if dev_default is None:
-        raise ImproperlyConfigured(f"{name} (or {name}_FILE) must be set when DEBUG is off")
-    return dev_default
+    if not debug:
+        raise ImproperlyConfigured(
+            f"{name} (or {name}_FILE) must be set: DEBUG is off (JINGUO_DEBUG is false or "
+            f"unset), and production never uses the development keys. A development or demo "
+            f"machine sets JINGUO_DEBUG=true instead (make demo does)."
+        )
+    return DEVELOPMENT_SECRETS[name]
 
 
 def env_url(name: str, schemes: tuple[str, ...]) -> str | None:

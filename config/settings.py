@@ -1,30 +1,30 @@
 """Jinguo settings: one file, every environment variable read through config.env.
 
-Development defaults just work (SQLite, DEBUG on). Production sets JINGUO_DEBUG=false and then
-must provide JINGUO_SECRET_KEY and JINGUO_ALLOWED_HOSTS; see README.md for the full list.
+The bare defaults are production's: DEBUG off, and then JINGUO_SECRET_KEY, JINGUO_FIELD_KEY and
+JINGUO_HASH_KEY must be set (start-up stops otherwise); see README.md for the full list. A
+development or demo machine sets JINGUO_DEBUG=true (make demo and the test settings,
+config/settings_test.py, do), which brings SQLite-friendly defaults and the published
+development keys.
 """
 
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("JINGUO_DEBUG", True)
-SECRET_KEY = env_secret("JINGUO_SECRET_KEY", "dev-only-insecure-key" if DEBUG else None)
+DEBUG = env_bool("JINGUO_DEBUG", False)
+SECRET_KEY = env_secret("JINGUO_SECRET_KEY", debug=DEBUG)
 # Personal data at rest: ID numbers and phones are encrypted with FIELD_KEY (AES-256-GCM) and
 # found again through a keyed hash (HMAC-SHA256 with HASH_KEY). Both are 32 random bytes,
 # base64; production must set them and must never change them without re-encrypting.
-FIELD_ENCRYPTION_KEY = env_secret(
-    "JINGUO_FIELD_KEY", "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLW9rISE=" if DEBUG else None
-)
-BLIND_INDEX_KEY = env_secret(
-    "JINGUO_HASH_KEY", "ZGV2LW9ubHktaGFzaC1rZXktMzItYnl0ZXMtb2shISE=" if DEBUG else None
-)
+FIELD_ENCRYPTION_KEY = env_secret("JINGUO_FIELD_KEY", debug=DEBUG)
+BLIND_INDEX_KEY = env_secret("JINGUO_HASH_KEY", debug=DEBUG)
 ALLOWED_HOSTS = env_list("JINGUO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("JINGUO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "captcha",
+    "csp",
     "jinguo.common",
     "jinguo.orgs",
     "jinguo.accounts",
@@ -63,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jinguo.common.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jinguo.common.middleware.ChosenLanguageMiddleware",
@@ -195,6 +198,53 @@ SECURE_HSTS_PRELOAD = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a national-network decision
+
+# Content-Security-Policy (django-csp), the same with DEBUG on and off: scripts and styles only
+# from this site's static files, inline <script>/<style> only with the response's nonce
+# ({{ request.csp_nonce }}; the dashboard's charts, the scheme form's sum, Swagger UI), no
+# inline event handlers or style attributes (site.js and site.css do their work), no eval.
+# Images: ours, and data: URIs (Bootstrap's icons are data: SVGs in its CSS). No plug-ins, no
+# frames, forms post only here. ECharts and Bootstrap set styles from script (CSSOM), which CSP
+# allows. django-csp leaves DEBUG's technical 404/500 pages without the header.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (jinguo.common.middleware.PermissionsPolicyMiddleware): browser features
+# no page uses are off for every origin. The camera stays allowed here: visit photos are taken
+# with <input type="file" capture>. Fullscreen: ECharts and Swagger UI may ask for it.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": ["self"],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 # The client address to write to the audit log: behind nginx it is in X-Forwarded-For.
 JINGUO_TRUST_X_FORWARDED_FOR = env_bool("JINGUO_TRUST_X_FORWARDED_FOR", False)

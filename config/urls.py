@@ -46,7 +46,14 @@ urlpatterns = [
     path("reports/", include("jinguo.reports.report_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # the same page with the CSP nonce on its inline script and style
+        SpectacularSwaggerView.as_view(
+            url_name="api-schema", template_name="common/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("admin/", admin_site.urls),
     # The picture codes of the login page (django-simple-captcha), drawn on this server.
     path("captcha/", include("captcha.urls")),

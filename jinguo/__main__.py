@@ -6,7 +6,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (loads the settings)
+    except ImproperlyConfigured as exc:
+        # A missing key or a bad variable: its message, not a traceback.
+        sys.exit(f"jinguo: {exc}")
 
     execute_from_command_line(sys.argv)
 

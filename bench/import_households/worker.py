@@ -20,6 +20,7 @@ def setup(database_url: str, media: Path) -> None:
     os.environ["JINGUO_IMPORTS_IN_THREAD"] = "false"
     os.environ["JINGUO_MEDIA_ROOT"] = str(media)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("JINGUO_DEBUG", "true")  # a scratch database: development keys
     import django
 
     django.setup()

@@ -273,3 +273,16 @@ def test_business_users_open_nothing_in_the_admin(demo, username):
     ]
     assert client.get("/admin/").status_code != 200
     assert opened == []
+@pytest.mark.django_db
+def test_every_page_of_the_matrix_carries_the_security_policies(urls):
+    """Content-Security-Policy and Permissions-Policy (item 11 of issue 20) on every record page,
+    for the cadre who sees it and for the village that is refused it, and the response's nonce
+    on every inline script (test_security_headers.assert_protected)."""
+    from jinguo.common.tests.test_security_headers import assert_protected
+
+    for username in ("ningguo", "xishan"):
+        client = _client(username)
+        for route, url in urls:
+            if route.route in FILE_ROUTES:
+                continue
+            assert_protected(client.get(url))

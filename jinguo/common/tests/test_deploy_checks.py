@@ -1,5 +1,6 @@
 """`jinguo check --deploy` in production: Django's security checks quiet with the production
-environment, and no default or demo account able to sign in (accounts.checks)."""
+environment, no development key (common.checks) and no default or demo account able to sign in
+(accounts.checks); and the bare settings are production's."""
 
 import base64
 import os
@@ -9,15 +10,52 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.checks import ERROR
 from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 
+from config.env import DEVELOPMENT_SECRETS
 from jinguo.accounts.checks import DEMO_PASSWORD, check_no_default_accounts
 from jinguo.accounts.models import User
 from jinguo.accounts.tests.factories import UserFactory
+from jinguo.common.checks import check_no_development_keys
 
 ROOT = Path(__file__).resolve().parents[3]
 OWN_PASSWORD = "Another#Secret9"
+
+
+def _fresh_keys() -> dict[str, str]:
+    key = base64.b64encode(os.urandom(32)).decode()
+    return {
+        "JINGUO_SECRET_KEY": base64.b64encode(os.urandom(48)).decode(),
+        "JINGUO_FIELD_KEY": key,
+        "JINGUO_HASH_KEY": key[::-1],
+    }
+
+
+def _use_fresh_keys(settings) -> None:
+    keys = _fresh_keys()
+    settings.SECRET_KEY = keys["JINGUO_SECRET_KEY"]
+    settings.FIELD_ENCRYPTION_KEY = keys["JINGUO_FIELD_KEY"]
+    settings.BLIND_INDEX_KEY = keys["JINGUO_HASH_KEY"]
+
+
+def _jinguo(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    """`python -m jinguo ARGS` with only ENV (no JINGUO_DEBUG unless given) and a scratch DB."""
+    bare = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    return subprocess.run(  # noqa: S603 (our own interpreter)
+        [sys.executable, "-m", "jinguo", *args],
+        cwd=ROOT,
+        env={**bare, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def _account(username: str, password: str = OWN_PASSWORD, *, active: bool = True) -> User:
@@ -69,6 +107,78 @@ def test_production_environment_passes_djangos_deploy_checks(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "no issues" in done.stdout
+
+
+def test_the_bare_settings_are_productions_with_debug_off(tmp_path):
+    show = "from django.conf import settings; print('DEBUG', settings.DEBUG)"
+    done = _jinguo("shell", "--no-imports", "-c", show, env=_fresh_keys(), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["DEBUG", "False"]
+
+
+def test_bare_settings_without_keys_stop_with_a_message_naming_the_key(tmp_path):
+    done = _jinguo("check", "--deploy", env={}, tmp_path=tmp_path)
+    assert done.returncode != 0
+    assert "JINGUO_SECRET_KEY (or JINGUO_SECRET_KEY_FILE) must be set" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("missing", ["JINGUO_FIELD_KEY", "JINGUO_HASH_KEY"])
+def test_production_never_falls_back_to_a_development_key(tmp_path, missing):
+    keys = _fresh_keys()
+    del keys[missing]
+    done = _jinguo("check", env={"JINGUO_DEBUG": "false", **keys}, tmp_path=tmp_path)
+    assert done.returncode != 0
+    assert f"{missing} (or {missing}_FILE) must be set" in done.stderr
+
+
+def test_development_keys_set_by_hand_in_production_fail_check_deploy(tmp_path):
+    env = {"JINGUO_DEBUG": "false", "JINGUO_ALLOWED_HOSTS": "jinguo.example.gov.cn"}
+    done = _jinguo(
+        "check",
+        "--deploy",
+        "--tag",
+        "security",
+        env={**env, **DEVELOPMENT_SECRETS},
+        tmp_path=tmp_path,
+    )
+    assert done.returncode != 0
+    for check_id in ("keys.E001", "keys.E002", "keys.E003"):
+        assert check_id in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "variable", "check_id"),
+    [
+        ("SECRET_KEY", "JINGUO_SECRET_KEY", "keys.E001"),
+        ("FIELD_ENCRYPTION_KEY", "JINGUO_FIELD_KEY", "keys.E002"),
+        ("BLIND_INDEX_KEY", "JINGUO_HASH_KEY", "keys.E003"),
+    ],
+)
+def test_each_development_key_is_an_error_even_with_debug_on(settings, setting, variable, check_id):
+    _use_fresh_keys(settings)
+    settings.DEBUG = True
+    setattr(settings, setting, DEVELOPMENT_SECRETS[variable])
+    messages = check_no_development_keys(app_configs=None, databases=None)
+    assert [(m.id, m.level) for m in messages] == [(check_id, ERROR)]
+    assert variable in messages[0].msg
+
+
+def test_a_development_key_read_from_a_file_with_its_newline_is_still_caught(settings):
+    _use_fresh_keys(settings)
+    settings.FIELD_ENCRYPTION_KEY = DEVELOPMENT_SECRETS["JINGUO_FIELD_KEY"] + "\n"
+    assert "keys.E002" in _ids(check_no_development_keys(app_configs=None, databases=None))
+
+
+def test_the_development_secret_key_kept_as_a_fallback_fails(settings):
+    _use_fresh_keys(settings)
+    settings.SECRET_KEY_FALLBACKS = [DEVELOPMENT_SECRETS["JINGUO_SECRET_KEY"]]
+    assert "keys.E001" in _ids(check_no_development_keys(app_configs=None, databases=None))
+
+
+def test_fresh_keys_pass_the_development_key_check(settings):
+    _use_fresh_keys(settings)
+    assert check_no_development_keys(app_configs=None, databases=None) == []
 
 
 def test_a_site_without_default_accounts_passes(db, settings):

@@ -109,7 +109,7 @@ def test_the_progress_fragment_polls_every_second_until_the_job_is_finished(cast
         status="validating", total_rows=4000, processed_rows=2000
     )
     html = client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
-    assert "已校验 2000 / 4000 行" in html and "width: 50%" in html
+    assert "已校验 2000 / 4000 行" in html and 'data-width="50"' in html
     ImportJob.objects.filter(pk=job.pk).update(status="failed", message="坏了")
     html = client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in html and "坏了" in html

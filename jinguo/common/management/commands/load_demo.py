@@ -349,8 +349,9 @@ def logins_table() -> str:
             lines.append("  ".join("-" * w for w in [*widths, _width(row[-1])]))
     lines.append("")
     lines.append(
-        "三员账号已启用动态口令：登录时另开终端运行 .venv/bin/jinguo totp_code <用户名> "
-        "获取6位数字（仅在开发/演示环境可用）。"
+        "三员账号已启用动态口令：登录时另开终端运行 make totp NAME=<用户名> "
+        "获取6位数字（即以演示环境的 JINGUO_DEBUG=true 与 DATABASE_URL 运行 jinguo totp_code；"
+        "仅在开发/演示环境可用）。"
     )
     return "\n".join(lines)
 
