@@ -3,12 +3,10 @@ all within the caller's scope. Records come through the selectors' fetch-and-che
 (404 outside the scope, 403 for read-only roles on writes); persons, venues and activities
 named in a request are fetched the same way. Photos are uploaded through the pages."""
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -381,7 +379,7 @@ class SeriesScheduleApi(APIView):
     def post(self, request: Request, series_id: int) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
         series = selectors.series_get_for_user(user=user, series_id=series_id, for_write=True)
-        until = data["until"] or timezone.localdate() + dt.timedelta(days=services.SCHEDULE_DAYS)
+        until = data["until"] or services.schedule_until()
         created = services.series_schedule(actor=user, series=series, until=until)
         return Response(ActivitySerializer(created, many=True).data)
 

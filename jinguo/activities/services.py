@@ -396,10 +396,15 @@ def series_schedule(
     return created
 
 
+def schedule_until() -> dt.date:
+    """How far a series is scheduled when no date is given: SCHEDULE_DAYS, within the horizon."""
+    ahead = min(SCHEDULE_DAYS, settings.JINGUO_SCHEDULE_HORIZON_DAYS)
+    return timezone.localdate() + dt.timedelta(days=ahead)
+
+
 def series_schedule_all(*, until: dt.date | None = None) -> int:
     """Every active series scheduled to `until` (90 days ahead by default), by the system."""
-    ahead = min(SCHEDULE_DAYS, settings.JINGUO_SCHEDULE_HORIZON_DAYS)
-    until = until or timezone.localdate() + dt.timedelta(days=ahead)
+    until = until or schedule_until()
     total = 0
     for series in ActivitySeries.objects.filter(is_active=True).order_by("pk"):
         try:
