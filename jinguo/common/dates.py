@@ -6,10 +6,12 @@ assessment round, a points period) spans at most settings.JINGUO_DATES_MAX_SPAN_
 them a date is a typo or a probe: 0001-01-01 overflows the period arithmetic (the previous
 period of equal length) and 2838-08-06 asks a series for ten thousand activities.
 
-Forms use `DateField` (a field error), API serializers `ApiDateField` and `period_errors` in
-their validate() (a 400 in the API's error shape), services `date_errors`/`period_errors`
-themselves, so a date that comes in any other way is refused too. The query strings of the
-pages (jinguo.common.params) ignore a date out of bounds, as they ignore any bad value.
+Forms use `DateField` (a field error), API inputs `ApiDateField` and, for a period,
+`PeriodSerializer` (a 400 in the API's error shape); the services that create periods or
+schedules (assessment rounds, allowance statements, points collection, 三新 targets, activity
+series) check `date_errors`/`period_errors` themselves, so a date that comes in any other way
+is refused too. The query strings of the pages (jinguo.common.params) ignore a date out of
+bounds, as they ignore any bad value, and keep the last years of a period too long.
 """
 
 import datetime as dt
@@ -103,17 +105,10 @@ class PeriodSerializer(serializers.Serializer):
         return super().validate(attrs)
 
 
-def check_form_period(form: forms.Form, start: str = "start", end: str = "end") -> None:
-    """For a form's clean(): a field error on `end` when the period cannot be taken."""
-    data = form.cleaned_data
-    if errors := period_errors(data.get(start), data.get(end)):
-        form.add_error(end, errors[0])
-
-
 def period_or_default(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
     """The period from `start` to `end`, by default the calendar year to date; reversed dates
-    swap, and a period longer than the limit  keeps its last years. The
-    API refuses such a period with a 400 before it gets here (PeriodSerializer)."""
+    swap, and a period longer than the limit keeps its last years (the pages' lenient reading;
+    the API refuses such a period with a 400 before it gets here, see PeriodSerializer)."""
     today = timezone.localdate()
     start, end = start or today.replace(month=1, day=1), end or today
     start, end = (start, end) if start <= end else (end, start)

@@ -30,7 +30,9 @@ def test_the_service_refuses_a_target_of_twenty_years(cast, tree):
         services.sanxin_target_create(
             actor=cast.city_cadre,
             org=tree.city,
-            **BODY,
+            title="登记三新组织",
+            metric="orgs_registered",
+            target_value=6,
             period_start=dt.date(2000, 1, 1),
             deadline=dt.date(2025, 12, 31),
         )
