@@ -263,6 +263,29 @@ if JINGUO_AUDIT_RETENTION_DAYS < 183:
         f"got {JINGUO_AUDIT_RETENTION_DAYS}"
     )
 
+# Dates (jinguo/common/dates.py): every date a form, the API or a query string takes lies between
+# 1 January of JINGUO_DATES_FIRST_YEAR (1949: the federations' founding; nothing recorded here is
+# older) and JINGUO_DATES_YEARS_AHEAD years from today (a term of office is five years); a period
+# spans at most JINGUO_DATES_MAX_SPAN_YEARS. A series is scheduled at most
+# JINGUO_SCHEDULE_HORIZON_DAYS ahead, and at most JINGUO_SCHEDULE_MAX_ACTIVITIES at once.
+JINGUO_DATES_FIRST_YEAR = env_int("JINGUO_DATES_FIRST_YEAR", 1949)
+JINGUO_DATES_YEARS_AHEAD = env_int("JINGUO_DATES_YEARS_AHEAD", 5)
+JINGUO_DATES_MAX_SPAN_YEARS = env_int("JINGUO_DATES_MAX_SPAN_YEARS", 10)
+JINGUO_SCHEDULE_HORIZON_DAYS = env_int("JINGUO_SCHEDULE_HORIZON_DAYS", 366)
+JINGUO_SCHEDULE_MAX_ACTIVITIES = env_int("JINGUO_SCHEDULE_MAX_ACTIVITIES", 200)
+if not (
+    1900 <= JINGUO_DATES_FIRST_YEAR <= 2100
+    and 1 <= JINGUO_DATES_YEARS_AHEAD <= 50
+    and 1 <= JINGUO_DATES_MAX_SPAN_YEARS <= 200
+    and 1 <= JINGUO_SCHEDULE_HORIZON_DAYS <= 3660
+    and 1 <= JINGUO_SCHEDULE_MAX_ACTIVITIES <= 10_000
+):
+    raise ImproperlyConfigured(
+        "JINGUO_DATES_FIRST_YEAR must lie in 1900..2100, JINGUO_DATES_YEARS_AHEAD in 1..50, "
+        "JINGUO_DATES_MAX_SPAN_YEARS in 1..200, JINGUO_SCHEDULE_HORIZON_DAYS in 1..3660 and "
+        "JINGUO_SCHEDULE_MAX_ACTIVITIES in 1..10000"
+    )
+
 # Roster imports run in a thread of the web process once the upload is saved; set false when
 # `jinguo run_imports --loop` runs them instead (a systemd service).
 JINGUO_IMPORTS_IN_THREAD = env_bool("JINGUO_IMPORTS_IN_THREAD", True)

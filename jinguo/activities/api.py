@@ -3,12 +3,10 @@ all within the caller's scope. Records come through the selectors' fetch-and-che
 (404 outside the scope, 403 for read-only roles on writes); persons, venues and activities
 named in a request are fetched the same way. Photos are uploaded through the pages."""
 
-import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -32,6 +30,7 @@ from jinguo.common.api import (
     api_user,
     figures_api,
 )
+from jinguo.common.dates import ApiDateField
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.selectors import person_get_for_user
@@ -110,8 +109,8 @@ class ActivityListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         kind = serializers.CharField(required=False, max_length=20, help_text=KIND_HELP)
         status = serializers.ChoiceField(choices=Activity.Status.choices, required=False)
-        start = serializers.DateField(required=False, help_text=gettext_lazy("活动日期起"))
-        end = serializers.DateField(required=False, help_text=gettext_lazy("活动日期止"))
+        start = ApiDateField(required=False, help_text=gettext_lazy("活动日期起"))
+        end = ApiDateField(required=False, help_text=gettext_lazy("活动日期止"))
         org = serializers.IntegerField(required=False, help_text=gettext_lazy("只列该组织之下的"))
         series = serializers.IntegerField(required=False)
         q = serializers.CharField(required=False, max_length=50)
@@ -148,7 +147,7 @@ class ActivityCreateApi(APIView):
         kind = serializers.CharField(max_length=20, help_text=KIND_HELP)
         title = serializers.CharField(max_length=100)
         venue = serializers.IntegerField(required=False, allow_null=True, default=None)
-        starts_on = serializers.DateField()
+        starts_on = ApiDateField()
         start_time = serializers.TimeField(required=False, allow_null=True, default=None)
         organisers = serializers.ListField(
             child=serializers.IntegerField(), required=False, default=list
@@ -345,8 +344,8 @@ class SeriesCreateApi(APIView):
         weekday = serializers.IntegerField(
             required=False, allow_null=True, default=None, min_value=0, max_value=6
         )
-        starts_on = serializers.DateField()
-        ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+        starts_on = ApiDateField()
+        ends_on = ApiDateField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         operation_id="activity_series_create",
@@ -366,7 +365,7 @@ class SeriesCreateApi(APIView):
 class SeriesScheduleApi(APIView):
     @extend_schema_serializer(component_name="ActivitySeriesScheduleInput")
     class InputSerializer(serializers.Serializer):
-        until = serializers.DateField(
+        until = ApiDateField(
             required=False, allow_null=True, default=None, help_text=gettext_lazy("默认90天后")
         )
 
@@ -380,7 +379,7 @@ class SeriesScheduleApi(APIView):
     def post(self, request: Request, series_id: int) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
         series = selectors.series_get_for_user(user=user, series_id=series_id, for_write=True)
-        until = data["until"] or timezone.localdate() + dt.timedelta(days=services.SCHEDULE_DAYS)
+        until = data["until"] or services.schedule_until()
         created = services.series_schedule(actor=user, series=series, until=until)
         return Response(ActivitySerializer(created, many=True).data)
 
@@ -430,7 +429,7 @@ class TeamCreateApi(APIView):
             required=False, allow_null=True, default=None, help_text=gettext_lazy("默认本人组织")
         )
         name = serializers.CharField(max_length=100)
-        founded_on = serializers.DateField(required=False, allow_null=True, default=None)
+        founded_on = ApiDateField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         operation_id="volunteer_team_create",
@@ -460,7 +459,7 @@ class MembershipAddApi(APIView):
     @extend_schema_serializer(component_name="VolunteerMembershipAddInput")
     class InputSerializer(serializers.Serializer):
         person = serializers.IntegerField()
-        joined_on = serializers.DateField(required=False, allow_null=True, default=None)
+        joined_on = ApiDateField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         operation_id="volunteer_membership_add",
@@ -492,7 +491,7 @@ class HoursSerializer(serializers.Serializer):
 class HoursRecordApi(APIView):
     @extend_schema_serializer(component_name="VolunteerHoursRecordInput")
     class InputSerializer(serializers.Serializer):
-        served_on = serializers.DateField()
+        served_on = ApiDateField()
         hours = serializers.DecimalField(
             max_digits=4, decimal_places=1, help_text=gettext_lazy("0.5到24小时")
         )

@@ -4,9 +4,12 @@ functions enforce the rules and raise ValidationError with Chinese messages, by 
 
 import calendar
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import islice
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -25,6 +28,7 @@ from jinguo.activities.models import (
     VolunteerTeam,
 )
 from jinguo.audit.services import audit_record
+from jinguo.common import dates
 from jinguo.common.uploads import photo_errors
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import scope_q
@@ -33,6 +37,8 @@ from jinguo.people.selectors import person_list_visible
 
 Status = Activity.Status
 MIN_HOURS, MAX_HOURS = Decimal("0.5"), Decimal("24")
+logger = logging.getLogger(__name__)
+
 SCHEDULE_DAYS = 90
 
 
@@ -291,6 +297,8 @@ def series_create(
         errors["weekday"].append(_("请选择星期几"))
     if ends_on is not None and ends_on < starts_on:
         errors["ends_on"].append(_("结束日期不能早于开始日期"))
+    errors["starts_on"] = dates.date_errors(starts_on)
+    errors["ends_on"] += dates.date_errors(ends_on)
     _raise_if(errors)
     monthly = rule == ActivitySeries.Rule.MONTHLY
     with transaction.atomic():
@@ -344,17 +352,28 @@ def series_schedule(
 ) -> list[Activity]:
     """Create the planned occurrences up to `until` that do not exist yet. Idempotent: a day
     that has an occurrence (planned, held or cancelled) is left as it is. The series row is
-    locked, so two runs at once cannot both create a day."""
+    locked, so two runs at once cannot both create a day. `until` lies at most
+    JINGUO_SCHEDULE_HORIZON_DAYS ahead, and a run creates at most JINGUO_SCHEDULE_MAX_ACTIVITIES
+    (more is refused, and nothing is created)."""
     _require_writer(actor)
+    horizon = timezone.localdate() + dt.timedelta(days=settings.JINGUO_SCHEDULE_HORIZON_DAYS)
+    if until > horizon:
+        message = _("截止日期不能晚于%(last)s（最多提前%(days)s天生成）")
+        days = settings.JINGUO_SCHEDULE_HORIZON_DAYS
+        raise ValidationError({"until": [message % {"last": horizon.isoformat(), "days": days}]})
+    limit = settings.JINGUO_SCHEDULE_MAX_ACTIVITIES
     created: list[Activity] = []
     with transaction.atomic():
         locked = ActivitySeries.objects.select_for_update().get(pk=series.pk)
         if not locked.is_active:
             raise ValidationError(_("该周期性活动已停用"))
         existing = set(locked.occurrences.values_list("starts_on", flat=True))
-        for day in series_dates(locked, until):
-            if day in existing:
-                continue
+        new = islice((day for day in series_dates(locked, until) if day not in existing), limit + 1)
+        wanted = list(new)
+        if len(wanted) > limit:
+            message = _("一次最多生成%(n)s场活动，请提前截止日期")
+            raise ValidationError({"until": [message % {"n": limit}]})
+        for day in wanted:
             created.append(
                 activity_create(
                     actor=actor,
@@ -377,12 +396,21 @@ def series_schedule(
     return created
 
 
+def schedule_until() -> dt.date:
+    """How far a series is scheduled when no date is given: SCHEDULE_DAYS, within the horizon."""
+    ahead = min(SCHEDULE_DAYS, settings.JINGUO_SCHEDULE_HORIZON_DAYS)
+    return timezone.localdate() + dt.timedelta(days=ahead)
+
+
 def series_schedule_all(*, until: dt.date | None = None) -> int:
     """Every active series scheduled to `until` (90 days ahead by default), by the system."""
-    until = until or timezone.localdate() + dt.timedelta(days=SCHEDULE_DAYS)
+    until = until or schedule_until()
     total = 0
     for series in ActivitySeries.objects.filter(is_active=True).order_by("pk"):
-        total += len(series_schedule(actor=None, series=series, until=until))
+        try:
+            total += len(series_schedule(actor=None, series=series, until=until))
+        except ValidationError as refused:  # one series over the limits does not stop the rest
+            logger.warning("series %s not scheduled: %s", series.pk, refused.messages)
     return total
 
 

@@ -1,7 +1,6 @@
 """Pages of activities, series and volunteer teams. Records come through the selectors'
 fetch-and-check functions: out of scope is a 404, a write by a read-only role a 403."""
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
@@ -310,7 +309,7 @@ def series_create(request: AuthedRequest) -> HttpResponse:
 def series_schedule(request: AuthedRequest, series_id: int) -> HttpResponse:
     _business(request)
     series = selectors.series_get_for_user(user=request.user, series_id=series_id, for_write=True)
-    until = timezone.localdate() + dt.timedelta(days=services.SCHEDULE_DAYS)
+    until = services.schedule_until()
     try:
         created = services.series_schedule(actor=request.user, series=series, until=until)
     except ValidationError as exc:

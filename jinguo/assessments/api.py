@@ -26,6 +26,7 @@ from jinguo.common.api import (
     api_user,
     figures_api,
 )
+from jinguo.common.dates import ApiDateField, PeriodSerializer
 
 TAGS = ["assessments"]
 ALLOWANCE_TAGS = ["allowances"]
@@ -83,7 +84,7 @@ class SchemeCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         org = serializers.IntegerField(required=False)
         name = serializers.CharField(max_length=100)
-        valid_from = serializers.DateField()
+        valid_from = ApiDateField()
         points_target = serializers.IntegerField(required=False, allow_null=True, default=None)
         items = SchemeItemSerializer(many=True)
         grade_bands = GradeBandSerializer(many=True, required=False, allow_null=True, default=None)
@@ -135,11 +136,11 @@ class RoundListApi(APIView):
 
 class RoundCreateApi(APIView):
     @extend_schema_serializer(component_name="AssessmentRoundCreateInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(PeriodSerializer):
         org = serializers.IntegerField(required=False)
         name = serializers.CharField(max_length=100)
-        start = serializers.DateField()
-        end = serializers.DateField()
+        start = ApiDateField()
+        end = ApiDateField()
 
     @extend_schema(
         operation_id="assessment_round_create",
@@ -355,10 +356,10 @@ class StatementListApi(APIView):
 
 class StatementCreateApi(APIView):
     @extend_schema_serializer(component_name="AllowanceStatementCreateInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(PeriodSerializer):
         org = serializers.IntegerField(required=False)
-        start = serializers.DateField()
-        end = serializers.DateField()
+        start = ApiDateField()
+        end = ApiDateField()
 
     @extend_schema(
         operation_id="allowance_statement_create",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.assessments.models import AllowanceStatement, AssessmentResult, Metric
+from jinguo.common.dates import DateField
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_list_visible
 from jinguo.people.models import Person
@@ -27,9 +28,7 @@ class SchemeForm(forms.Form):
 
     org = forms.ModelChoiceField(label=_("适用组织"), queryset=OrgUnit.objects.none())
     name = forms.CharField(label=_("方案名称"), max_length=100)
-    valid_from = forms.DateField(
-        label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
     points_target = forms.IntegerField(
         label=_("积分目标"),
         required=False,
@@ -97,8 +96,8 @@ class SchemeForm(forms.Form):
 class RoundForm(forms.Form):
     org = forms.ModelChoiceField(label=_("组织"), queryset=OrgUnit.objects.none())
     name = forms.CharField(label=_("名称"), max_length=100)
-    start = forms.DateField(label=_("考核期开始"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("考核期结束"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label=_("考核期开始"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label=_("考核期结束"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,8 +165,8 @@ class PolicyForm(forms.Form):
 
 class StatementForm(forms.Form):
     org = forms.ModelChoiceField(label=_("组织"), queryset=OrgUnit.objects.none())
-    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -49,6 +49,7 @@ from jinguo.assessments.models import (
     default_grade_bands,
 )
 from jinguo.audit.services import audit_record
+from jinguo.common import dates
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import ExecutiveSeat, Person
@@ -254,6 +255,8 @@ def round_create(
         errors["name"] = [_("请填写名称")]
     if end < start:
         errors["end"] = [_("结束日期不能早于开始日期")]
+    elif period := dates.period_errors(start, end):
+        errors["end"] = period
     scheme = scheme_for(org=org, on=end)
     if scheme is None:
         errors["org"] = [_("该组织及其上级都没有在考核期结束前生效的考核方案")]
@@ -719,6 +722,8 @@ def statement_create(
 ) -> AllowanceStatement:
     if end < start:
         raise ValidationError({"end": [_("结束日期不能早于开始日期")]})
+    if period := dates.period_errors(start, end):
+        raise ValidationError({"end": period})
     _check_cadre(actor, org)
     if AllowanceStatement.objects.filter(org=org, start=start, end=end).exists():
         raise ValidationError(_("该组织该期间的补贴发放表已存在"))

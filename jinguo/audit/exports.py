@@ -2,20 +2,23 @@
 
 import io
 
-import xlsxwriter
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.audit.models import AuditEvent
+from jinguo.common.xlsx import workbook
 
 MAX_EXPORT_ROWS = 200_000
 
 
 def audit_events_xlsx(events: QuerySet[AuditEvent]) -> tuple[bytes, int]:
-    """The events as an .xlsx, streamed row by row (constant memory); returns (bytes, rows)."""
+    """The events as an .xlsx, streamed row by row (constant memory); returns (bytes, rows).
+
+    User names, notes and changes come from anyone (a failed login names any user it likes):
+    jinguo.common.xlsx writes them as text, never as formulas."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
+    book = workbook(buffer)
     sheet = book.add_worksheet(_("审计日志"))
     headers = [
         _("时间"),

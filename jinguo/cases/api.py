@@ -32,6 +32,7 @@ from jinguo.common.api import (
     api_route,
     api_user,
 )
+from jinguo.common.dates import ApiDateField, PeriodSerializer
 from jinguo.orgs.selectors import org_get_for_user
 
 TAGS = ["cases"]
@@ -278,10 +279,10 @@ class CaseActionApi(APIView):
 
 class CaseFiguresApi(APIView):
     @extend_schema_serializer(component_name="CaseFiguresQuery")
-    class QuerySerializer(serializers.Serializer):
+    class QuerySerializer(PeriodSerializer):
         org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
-        start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
-        end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
+        start = ApiDateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
+        end = ApiDateField(required=False, help_text=gettext_lazy("默认今天"))
 
     @extend_schema_serializer(component_name="CaseFigure")
     class OutputSerializer(serializers.Serializer):

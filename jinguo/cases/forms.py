@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.models import User
 from jinguo.cases.models import Case, CaseKind, CaseParticipant
 from jinguo.cases.selectors import case_assignee_choices
+from jinguo.common.dates import DateField
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_list_visible
@@ -95,4 +96,4 @@ class AgreementForm(forms.Form):
     performance = forms.CharField(
         label=_("履行方式、时限"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    signed_on = forms.DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}))

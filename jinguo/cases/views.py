@@ -21,6 +21,7 @@ from jinguo.cases.models import Case, CaseKind
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.pagination import CachedCountPaginator
+from jinguo.common.params import date_param, period_params
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
 
@@ -57,10 +58,7 @@ def _int(params: QueryDict, name: str) -> int | None:
 
 
 def _date(params: QueryDict, name: str, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(params.get(name, ""))
-    except ValueError:
-        return default
+    return date_param(params, name) or default  # within the bounds of jinguo.common.dates
 
 
 def _org(request: AuthedRequest) -> OrgUnit:
@@ -167,9 +165,8 @@ def case_action(request: AuthedRequest, case_id: int, action: str) -> HttpRespon
 @login_required
 @require_GET
 def case_figures(request: AuthedRequest) -> HttpResponse:
-    org, today = _org(request), timezone.localdate()
-    start = _date(request.GET, "start", today.replace(month=1, day=1))
-    end = _date(request.GET, "end", today)
+    org = _org(request)
+    start, end = period_params(request.GET)
     figures = selectors.case_figures(user=request.user, org=org, start=start, end=end)
     context = {"org": org, "start": start, "end": end, "figures": figures}
     return render(request, "cases/figures.html", context)

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +19,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from jinguo.accounts.models import User
+from jinguo.common.dates import ApiDateField, PeriodSerializer, period_or_default
 
 if TYPE_CHECKING:
     from jinguo.orgs.models import OrgUnit
@@ -141,10 +141,10 @@ def api_route(route: str, name: str, *views: type[APIView]) -> list[URLPattern]:
 
 
 @extend_schema_serializer(component_name="FiguresQuery")
-class FiguresQuerySerializer(serializers.Serializer):
+class FiguresQuerySerializer(PeriodSerializer):
     org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
-    start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
-    end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
+    start = ApiDateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
+    end = ApiDateField(required=False, help_text=gettext_lazy("默认今天"))
 
 
 @extend_schema_serializer(component_name="Figure")
@@ -177,13 +177,7 @@ def figures_api(
         def get(self, request: Request) -> Response:
             wanted, user = api_query(FiguresQuerySerializer, request), api_user(request)
             org = api_org(user, wanted.get("org"))
-            today = timezone.localdate()
-            start, end = (
-                wanted.get("start", today.replace(month=1, day=1)),
-                wanted.get("end", today),
-            )
-            if start > end:
-                start, end = end, start
+            start, end = period_or_default(wanted.get("start"), wanted.get("end"))
             figures = selector(user=user, org=org, start=start, end=end)
             return Response(FigureSerializer(figures, many=True).data)
 

@@ -1,10 +1,11 @@
-"""Query-string helpers for views: bad values are ignored (treated as absent), never a 500."""
+"""Query-string helpers for views: bad values are ignored (treated as absent), never a 500;
+dates out of the application's bounds (jinguo.common.dates) are bad values."""
 
 import datetime as dt
 
 from django.http import Http404, QueryDict
-from django.utils import timezone
 
+from jinguo.common import dates
 from jinguo.common.http import AuthedRequest
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
@@ -15,18 +16,13 @@ def int_param(params: QueryDict, name: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-# Dates a period may start or end on. Outside them the period arithmetic (the previous period of
-# equal length, the day after the end) would leave the calendar: 0001-01-01 or 9999-12-31 are
-# typos or probes, not periods anyone keeps records for.
-EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
-
-
 def date_param(params: QueryDict, name: str) -> dt.date | None:
+    """An ISO date within the application's bounds (jinguo.common.dates), else None."""
     try:
         day = dt.date.fromisoformat(params.get(name, "").strip())
     except ValueError:
         return None
-    return day if EARLIEST_DATE <= day <= LATEST_DATE else None
+    return day if dates.in_bounds(day) else None
 
 
 def choice_param(params: QueryDict, name: str, choices: list[str]) -> str | None:
@@ -36,10 +32,7 @@ def choice_param(params: QueryDict, name: str, choices: list[str]) -> str | None
 
 def period_params(params: QueryDict) -> tuple[dt.date, dt.date]:
     """?start=&end= (inclusive); by default the calendar year to date. Reversed dates swap."""
-    today = timezone.localdate()
-    start = date_param(params, "start") or today.replace(month=1, day=1)
-    end = date_param(params, "end") or today
-    return (start, end) if start <= end else (end, start)
+    return dates.period_or_default(date_param(params, "start"), date_param(params, "end"))
 
 
 def org_param(request: AuthedRequest, *, for_write: bool = False) -> OrgUnit:

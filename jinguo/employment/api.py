@@ -27,6 +27,7 @@ from jinguo.common.api import (
     api_user,
     figures_api,
 )
+from jinguo.common.dates import ApiDateField
 from jinguo.employment import selectors, services
 from jinguo.employment.models import JobFair, Loan
 from jinguo.orgs.selectors import org_get_for_user
@@ -98,8 +99,8 @@ class LoanListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         status = serializers.CharField(required=False, help_text=gettext_lazy("状态代码"))
         org = serializers.IntegerField(required=False, help_text=gettext_lazy("组织（含下级）"))
-        start = serializers.DateField(required=False)
-        end = serializers.DateField(required=False)
+        start = ApiDateField(required=False)
+        end = ApiDateField(required=False)
         on = serializers.CharField(
             required=False,
             help_text=gettext_lazy(
@@ -130,7 +131,7 @@ class LoanApplyApi(APIView):
         purpose = serializers.CharField(max_length=200)
         term_months = serializers.IntegerField()
         interest_subsidy = serializers.BooleanField(required=False, default=True)
-        applied_on = serializers.DateField(required=False, allow_null=True, default=None)
+        applied_on = ApiDateField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         operation_id="loan_apply",
@@ -193,7 +194,7 @@ class LoanActionApi(APIView):
                 "issue 放款（date, amount 可选）；overdue 登记逾期；repay 还清（date）"
             )
         )
-        date = serializers.DateField(required=False, allow_null=True, default=None)
+        date = ApiDateField(required=False, allow_null=True, default=None)
         amount = serializers.DecimalField(
             max_digits=12, decimal_places=2, required=False, allow_null=True, default=None
         )
@@ -274,8 +275,8 @@ class JobFairListApi(APIView):
     @extend_schema_serializer(component_name="JobFairListFilter")
     class FilterSerializer(serializers.Serializer):
         org = serializers.IntegerField(required=False, help_text=gettext_lazy("组织（含下级）"))
-        start = serializers.DateField(required=False, help_text=gettext_lazy("举办日期起"))
-        end = serializers.DateField(required=False, help_text=gettext_lazy("举办日期止"))
+        start = ApiDateField(required=False, help_text=gettext_lazy("举办日期起"))
+        end = ApiDateField(required=False, help_text=gettext_lazy("举办日期止"))
 
     @extend_schema(
         operation_id="job_fair_list",
@@ -296,7 +297,7 @@ class JobFairCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         org = serializers.IntegerField(help_text=gettext_lazy("主办组织"))
         title = serializers.CharField(max_length=100)
-        held_on = serializers.DateField()
+        held_on = ApiDateField()
         venue = serializers.IntegerField(required=False, allow_null=True, default=None)
         place = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
         online = serializers.BooleanField(required=False, default=False)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.common.dates import DateField
 from jinguo.employment.selectors import venue_choices
 from jinguo.employment.services import LOAN_LIMIT_YUAN
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
@@ -32,7 +33,7 @@ class LoanApplyForm(forms.Form):
     purpose = forms.CharField(label=_("创业项目/用途"), max_length=200)
     term_months = forms.IntegerField(label=_("期限（月）"), initial=24)
     interest_subsidy = forms.BooleanField(label=_("财政贴息"), required=False, initial=True)
-    applied_on = forms.DateField(label=_("申请日期"), widget=DATE, initial=timezone.localdate)
+    applied_on = DateField(label=_("申请日期"), widget=DATE, initial=timezone.localdate)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,7 +51,7 @@ class NoteForm(forms.Form):
 
 
 class ApproveForm(NoteForm):
-    approved_on = forms.DateField(
+    approved_on = DateField(
         label=_("审批日期"), widget=DATE, required=False, help_text=_("默认今天")
     )
 
@@ -60,7 +61,7 @@ class RejectForm(forms.Form):
 
 
 class IssueForm(NoteForm):
-    issued_on = forms.DateField(label=_("放款日期"), widget=DATE, initial=timezone.localdate)
+    issued_on = DateField(label=_("放款日期"), widget=DATE, initial=timezone.localdate)
     issued_amount = forms.DecimalField(
         label=_("放款金额（元）"),
         max_digits=12,
@@ -71,13 +72,13 @@ class IssueForm(NoteForm):
 
 
 class RepayForm(NoteForm):
-    repaid_on = forms.DateField(label=_("还清日期"), widget=DATE, initial=timezone.localdate)
+    repaid_on = DateField(label=_("还清日期"), widget=DATE, initial=timezone.localdate)
 
 
 class JobFairForm(forms.Form):
     org = forms.ModelChoiceField(label=_("主办组织"), queryset=OrgUnit.objects.none())
     title = forms.CharField(label=_("名称"), max_length=100)
-    held_on = forms.DateField(label=_("举办日期"), widget=DATE)
+    held_on = DateField(label=_("举办日期"), widget=DATE)
     venue = forms.ModelChoiceField(
         label=_("阵地"),
         queryset=Venue.objects.none(),

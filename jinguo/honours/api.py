@@ -28,6 +28,7 @@ from jinguo.common.api import (
     api_user,
     figures_api,
 )
+from jinguo.common.dates import ApiDateField
 from jinguo.honours import selectors, services
 from jinguo.households.selectors import household_get_for_user
 from jinguo.orgs.selectors import org_get_for_user
@@ -108,8 +109,8 @@ class HonourFilterSerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False)
     status = serializers.CharField(required=False, help_text=gettext_lazy("状态代码"))
     org = serializers.IntegerField(required=False, help_text=gettext_lazy("组织（含下级）"))
-    start = serializers.DateField(required=False, help_text=gettext_lazy("授予日期起"))
-    end = serializers.DateField(required=False, help_text=gettext_lazy("授予日期止"))
+    start = ApiDateField(required=False, help_text=gettext_lazy("授予日期起"))
+    end = ApiDateField(required=False, help_text=gettext_lazy("授予日期止"))
 
 
 def _list(view: APIView, request: Request, kind: str) -> Response:
@@ -251,7 +252,7 @@ class HonourActionSerializer(serializers.Serializer):
             "approve 授予（awarded_on）；reject 不予通过（reason）；revoke 撤销（reason）"
         )
     )
-    awarded_on = serializers.DateField(required=False, allow_null=True, default=None)
+    awarded_on = ApiDateField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 

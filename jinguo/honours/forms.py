@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.common.dates import DateField
 from jinguo.honours.models import FamilyTitle, HonourLevel, IndividualTitle
 from jinguo.households.models import Household
 from jinguo.households.selectors import household_get_for_user
@@ -90,7 +91,7 @@ class IndividualNominateForm(_HonourForm):
 
 
 class ApproveForm(forms.Form):
-    awarded_on = forms.DateField(
+    awarded_on = DateField(
         label=_("授予日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

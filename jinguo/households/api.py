@@ -30,6 +30,7 @@ from jinguo.common.api import (
     api_route,
     api_user,
 )
+from jinguo.common.dates import ApiDateField
 from jinguo.households import masking, selectors
 from jinguo.households.models import Household, HouseholdAssignment, Resident
 from jinguo.households.policy import may_reveal_sensitive, sees_sensitive
@@ -307,7 +308,7 @@ class HouseholdAssignApi(APIView):
             help_text=gettext_lazy("已分配到该户所属网格或现居住网格的执委（人员id）")
         )
         kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.RESPONSIBLE)
-        start_date = serializers.DateField(required=False, allow_null=True, default=None)
+        start_date = ApiDateField(required=False, allow_null=True, default=None)
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.common.dates import DateField
 from jinguo.households.models import Category, Household, HouseholdAssignment, Resident
 from jinguo.households.policy import sees_sensitive
 from jinguo.households.selectors import (
@@ -80,7 +81,7 @@ class AssignForm(forms.Form):
         queryset=Person.objects.none(),
         help_text=_("只列出已分配到该户所属网格或现居住网格的执委。"),
     )
-    start_date = forms.DateField(
+    start_date = DateField(
         label=_("交接日期"), required=False, widget=DATE, help_text=_("留空为今天。")
     )
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
@@ -96,7 +97,7 @@ class AssignForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    end_date = forms.DateField(
+    end_date = DateField(
         label=_("结束日期"), required=False, widget=DATE, help_text=_("留空为今天。")
     )
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
@@ -139,7 +140,7 @@ class CategoriesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("勾选要移除的类别；本户没有的类别不受影响。"),
     )
-    since = forms.DateField(label=_("新增类别的认定日期"), required=False, widget=DATE)
+    since = DateField(label=_("新增类别的认定日期"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, household: Household, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -194,7 +195,7 @@ class GridAssignForm(forms.Form):
         queryset=Person.objects.none(),
         help_text=_("列出本网格及上级妇联在任、尚未分配到本网格的执委。"),
     )
-    start_date = forms.DateField(
+    start_date = DateField(
         label=_("开始日期"), required=False, widget=DATE, help_text=_("留空为今天。")
     )
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)

@@ -12,11 +12,11 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-import xlsxwriter
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from jinguo.accounts.models import User
+from jinguo.common.xlsx import workbook
 from jinguo.households import masking
 from jinguo.households.models import (
     Category,
@@ -78,7 +78,7 @@ def write_roster(
 ) -> int:
     """Write the roster sheet (and, for a template, the help sheet); the number of rows."""
     columns = COLUMNS[kind]
-    book = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+    book = workbook(target, in_memory=False)
     sheet = book.add_worksheet(SHEET_NAMES[kind])
     text = book.add_format({"num_format": "@"})
     date = book.add_format({"num_format": "yyyy-mm-dd"})

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import IO, Any
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
 from jinguo.common.workbooks import SheetData, WorkbookError, read_sheet
+from jinguo.common.xlsx import workbook
 from jinguo.imports import cells
 
 HEADER_SEARCH_ROWS = 15
@@ -249,7 +249,7 @@ def write_error_workbook(
     """The uploaded sheet as it was, with a 错误原因 column; rows with errors highlighted, and a
     second sheet listing every error by row. Streams row by row (constant memory)."""
     sheet = _open(source)
-    book = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+    book = workbook(target, in_memory=False)
     formats = _error_formats(book)
     data = book.add_worksheet(sheet.name[:31] or "Sheet1")
     offset = layout.first_column

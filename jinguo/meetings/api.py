@@ -33,6 +33,7 @@ from jinguo.common.api import (
     api_user,
     figures_api,
 )
+from jinguo.common.dates import ApiDateField
 from jinguo.meetings import selectors, services
 from jinguo.meetings.models import Meeting, Resolution
 from jinguo.orgs.selectors import org_get_for_user
@@ -158,8 +159,8 @@ def _people(user: User, ids: list[int], field: str) -> list[Person]:
 class PeriodSerializer(serializers.Serializer):
     org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织（含下级）"))
     kind = serializers.CharField(required=False, help_text=gettext_lazy("会议类型代码"))
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = ApiDateField(required=False)
+    end = ApiDateField(required=False)
 
 
 class MeetingListApi(APIView):
@@ -239,7 +240,7 @@ class MeetingDetailApi(APIView):
 class MeetingHeldApi(APIView):
     @extend_schema_serializer(component_name="MeetingHeldInput")
     class InputSerializer(serializers.Serializer):
-        held_on = serializers.DateField()
+        held_on = ApiDateField()
         attended = serializers.ListField(
             child=serializers.IntegerField(),
             required=False,
@@ -407,9 +408,9 @@ class MeetingResolutionActionApi(APIView):
         )
         note = serializers.CharField(required=False, allow_blank=True, default="")
         reason = serializers.CharField(required=False, allow_blank=True, default="")
-        forwarded_on = serializers.DateField(required=False, allow_null=True, default=None)
+        forwarded_on = ApiDateField(required=False, allow_null=True, default=None)
         forwarded_to = serializers.CharField(required=False, allow_blank=True, default="")
-        done_on = serializers.DateField(required=False, allow_null=True, default=None)
+        done_on = ApiDateField(required=False, allow_null=True, default=None)
         result = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.common.dates import DateField
 from jinguo.meetings.models import Meeting, MeetingKind
 from jinguo.meetings.selectors import meeting_venues
 from jinguo.orgs.models import OrgUnit
@@ -67,7 +68,7 @@ class MeetingForm(forms.Form):
 class HeldForm(forms.Form):
     picker_fields = ("attended", "extra_residents")
 
-    held_on = forms.DateField(label=_("召开日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(label=_("召开日期"), widget=forms.DateInput(attrs={"type": "date"}))
     attendee_count = forms.IntegerField(
         label=_("参会人数"),
         min_value=1,
@@ -129,14 +130,12 @@ class ReasonForm(forms.Form):
 
 class ForwardForm(NoteForm):
     field_order = ["forwarded_on", "forwarded_to", "note"]
-    forwarded_on = forms.DateField(
-        label=_("提交日期"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    forwarded_on = DateField(label=_("提交日期"), widget=forms.DateInput(attrs={"type": "date"}))
     forwarded_to = forms.CharField(
         label=_("提交至"), max_length=100, help_text=_("如：嵩合社区两委会议")
     )
 
 
 class CompleteForm(forms.Form):
-    done_on = forms.DateField(label=_("落实日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = DateField(label=_("落实日期"), widget=forms.DateInput(attrs={"type": "date"}))
     result = forms.CharField(label=_("落实结果"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.common.workbooks import WorkbookError, read_sheet
+from jinguo.common.xlsx import workbook as new_workbook
 from jinguo.orgs import tree
 from jinguo.orgs.codes import code_errors, name_errors, normalize_code, normalize_text
 from jinguo.orgs.kinds import Kind, kind_label, kind_sort_key
@@ -149,7 +149,7 @@ def org_tree_template() -> bytes:
 
 def _workbook_bytes(fill: Callable[[Any], None]) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    workbook = new_workbook(buffer)
     fill(workbook)
     workbook.close()
     return buffer.getvalue()

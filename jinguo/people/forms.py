@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.common.dates import DateField
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
 
@@ -68,8 +69,8 @@ class SeatForm(forms.Form):
     org = forms.ModelChoiceField(label=_("妇联组织"), queryset=OrgUnit.objects.none())
     post = forms.ChoiceField(label=_("职务"), choices=ExecutiveSeat.Post.choices)
     full_time = forms.BooleanField(label=_("专职"), required=False)
-    term_start = forms.DateField(label=_("任期开始"), widget=DATE)
-    term_end = forms.DateField(label=_("任期结束"), widget=DATE, required=False)
+    term_start = DateField(label=_("任期开始"), widget=DATE)
+    term_end = DateField(label=_("任期结束"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, orgs: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,14 +81,14 @@ class SeatForm(forms.Form):
 
 
 class SeatEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("离任日期"), widget=DATE)
+    ended_on = DateField(label=_("离任日期"), widget=DATE)
     reason = forms.CharField(label=_("离任原因"), max_length=200)
 
 
 class ConcurrentPostForm(forms.Form):
     kind = forms.ChoiceField(label=_("兼任职务"), choices=ConcurrentPost.Kind.choices)
     org = forms.ModelChoiceField(label=_("所在组织"), queryset=OrgUnit.objects.none())
-    start_date = forms.DateField(label=_("开始日期"), widget=DATE)
+    start_date = DateField(label=_("开始日期"), widget=DATE)
 
     def __init__(self, *args: Any, orgs: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,7 +97,7 @@ class ConcurrentPostForm(forms.Form):
 
 
 class EndDateForm(forms.Form):
-    end_date = forms.DateField(label=_("结束日期"), widget=DATE)
+    end_date = DateField(label=_("结束日期"), widget=DATE)
 
 
 class TeamForm(forms.Form):
@@ -114,11 +115,11 @@ class _PersonChoiceForm(forms.Form):
 
 
 class TeamMemberForm(_PersonChoiceForm):
-    start_date = forms.DateField(label=_("加入日期"), widget=DATE)
+    start_date = DateField(label=_("加入日期"), widget=DATE)
     is_leader = forms.BooleanField(label=_("团长"), required=False)
 
 
 class RotationForm(_PersonChoiceForm):
-    start_date = forms.DateField(label=_("开始日期"), widget=DATE)
-    end_date = forms.DateField(label=_("结束日期"), widget=DATE)
+    start_date = DateField(label=_("开始日期"), widget=DATE)
+    end_date = DateField(label=_("结束日期"), widget=DATE)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)

@@ -30,6 +30,7 @@ from jinguo.common.api import (
     api_user,
     figures_api,
 )
+from jinguo.common.dates import ApiDateField, PeriodSerializer
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.selectors import person_get_for_user
@@ -40,10 +41,10 @@ TAGS = ["points"]
 
 
 @extend_schema_serializer(component_name="PointsPeriodQuery")
-class PeriodQuerySerializer(serializers.Serializer):
+class PeriodQuerySerializer(PeriodSerializer):
     org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
-    start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
-    end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
+    start = ApiDateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
+    end = ApiDateField(required=False, help_text=gettext_lazy("默认今天"))
 
 
 def _period(user: User, wanted: dict[str, Any]) -> tuple[OrgUnit, Any, Any]:
@@ -105,7 +106,7 @@ class PointRuleSaveApi(APIView):
         cap_period = serializers.ChoiceField(choices=CapPeriod.choices, default=CapPeriod.MONTH)
         approver_level = serializers.IntegerField(min_value=1, max_value=4, default=4)
         is_active = serializers.BooleanField(default=True)
-        valid_from = serializers.DateField(required=False, allow_null=True, default=None)
+        valid_from = ApiDateField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         operation_id="point_rule_save",
@@ -123,10 +124,10 @@ class PointRuleSaveApi(APIView):
 
 class PointsCollectApi(APIView):
     @extend_schema_serializer(component_name="PointsCollectInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(PeriodSerializer):
         org = serializers.IntegerField(required=False)
-        start = serializers.DateField()
-        end = serializers.DateField()
+        start = ApiDateField()
+        end = ApiDateField()
 
     @extend_schema_serializer(component_name="PointsCollectResult")
     class OutputSerializer(serializers.Serializer):
@@ -178,8 +179,8 @@ class PointEntryListApi(APIView):
     @extend_schema_serializer(component_name="PointEntryListQuery")
     class QuerySerializer(serializers.Serializer):
         org = serializers.IntegerField(required=False)
-        start = serializers.DateField(required=False)
-        end = serializers.DateField(required=False)
+        start = ApiDateField(required=False)
+        end = ApiDateField(required=False)
         kind = serializers.CharField(
             required=False,
             help_text=gettext_lazy("earn approve reject redeem expire correct appeal …"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.common.dates import DateField
 from jinguo.common.uploads import IMAGE, upload_validator
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
@@ -26,7 +27,7 @@ class RuleForm(forms.Form):
         label=_("审核层级"), choices=LEVELS, coerce=int, initial=4
     )
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
-    valid_from = forms.DateField(label=_("生效日期"), widget=DATE, initial=timezone.localdate)
+    valid_from = DateField(label=_("生效日期"), widget=DATE, initial=timezone.localdate)
 
 
 class ReasonForm(forms.Form):

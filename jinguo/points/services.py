@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.audit.services import audit_record
+from jinguo.common import dates
 from jinguo.common.uploads import photo_errors
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
@@ -271,6 +272,8 @@ def points_collect(
     executive sees the duty was counted, and a later run does not re-decide it."""
     if actor is not None:
         _check_cadre(actor, org)
+    if period := dates.period_errors(start, end):
+        raise ValidationError({"end": period})
     result = Collected()
     book = RuleBook(org)
     lo, hi = dt.date(start.year, 1, 1), dt.date(end.year, 12, 31)

@@ -93,7 +93,11 @@ def collect(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     start = date_param(request.POST, "start") or today.replace(month=1, day=1)
     end = date_param(request.POST, "end") or today
-    done = services.points_collect(org=org, start=start, end=end, actor=request.user)
+    try:
+        done = services.points_collect(org=org, start=start, end=end, actor=request.user)
+    except ValidationError as refused:  # a period longer than the limit (jinguo.common.dates)
+        messages.error(request, " ".join(refused.messages))
+        return redirect(reverse("points:queue") + f"?org={org.pk}")
     messages.success(
         request,
         _("已收集%(created)s条积分（其中%(capped)s条超出上限）")

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jinguo.common.api import ERRORS, RefSerializer, api_query, api_user
-from jinguo.common.params import period_params
+from jinguo.common.dates import ApiDateField, PeriodSerializer, period_or_default
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.reports import selectors
 from jinguo.reports.selectors import Change
@@ -21,10 +21,10 @@ TAGS = ["dashboard"]
 
 
 @extend_schema_serializer(component_name="DashboardQuery")
-class DashboardQuerySerializer(serializers.Serializer):
+class DashboardQuerySerializer(PeriodSerializer):
     org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
-    start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
-    end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
+    start = ApiDateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
+    end = ApiDateField(required=False, help_text=gettext_lazy("默认今天"))
 
 
 @extend_schema_serializer(component_name="DashboardFigure")
@@ -137,7 +137,7 @@ class DashboardApi(APIView):
         if not user.has_business_scope:
             raise NotFound
         org = org_get_for_user(user=user, org_id=wanted.get("org") or user.org_id or 0)
-        start, end = period_params(request.query_params)
+        start, end = period_or_default(wanted.get("start"), wanted.get("end"))
         board = selectors.dashboard_cached(user=user, org=org, start=start, end=end)
         sections, changes = board.sections, board.changes
         prev_start, prev_end = selectors.previous_period(start, end)

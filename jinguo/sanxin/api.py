@@ -25,6 +25,7 @@ from jinguo.common.api import (
     api_user,
     figures_api,
 )
+from jinguo.common.dates import ApiDateField, PeriodSerializer
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.selectors import person_get_for_user
 from jinguo.sanxin import selectors, services
@@ -96,7 +97,7 @@ class SanxinOrgInputSerializer(serializers.Serializer):
     contact_name = serializers.CharField(required=False, allow_blank=True, default="")
     contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
     address = serializers.CharField(required=False, allow_blank=True, default="")
-    registered_on = serializers.DateField(required=False, allow_null=True, default=None)
+    registered_on = ApiDateField(required=False, allow_null=True, default=None)
 
 
 def _detail(request: Request, sanxin_org_id: int, code: int = status.HTTP_200_OK) -> Response:
@@ -175,7 +176,7 @@ class SanxinOrgUpdateApi(APIView):
         contact_name = serializers.CharField(required=False, allow_blank=True)
         contact_phone = serializers.CharField(required=False, allow_blank=True)
         address = serializers.CharField(required=False, allow_blank=True)
-        registered_on = serializers.DateField(required=False)
+        registered_on = ApiDateField(required=False)
         is_active = serializers.BooleanField(required=False)
 
     @extend_schema(
@@ -198,7 +199,7 @@ class SanxinEstablishApi(APIView):
     @extend_schema_serializer(component_name="SanxinEstablishInput")
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100, help_text=gettext_lazy("妇联组织名称"))
-        established_on = serializers.DateField()
+        established_on = ApiDateField()
 
     @extend_schema(
         operation_id="sanxin_establish_federation",
@@ -229,7 +230,7 @@ class SanxinWorkerAddApi(APIView):
         id_number = serializers.CharField(required=False, allow_blank=True, default="")
         phone = serializers.CharField(required=False, allow_blank=True, default="")
         position = serializers.CharField(required=False, allow_blank=True, default="")
-        joined_on = serializers.DateField()
+        joined_on = ApiDateField()
 
     @extend_schema(
         operation_id="sanxin_worker_add",
@@ -287,7 +288,7 @@ class ExemplaryAddApi(APIView):
         org = serializers.IntegerField(help_text=gettext_lazy("推荐组织"))
         sanxin_org = serializers.IntegerField(required=False, allow_null=True, default=None)
         reason = serializers.CharField(help_text=gettext_lazy("主要事迹"))
-        listed_on = serializers.DateField()
+        listed_on = ApiDateField()
 
     @extend_schema(
         operation_id="sanxin_exemplary_add",
@@ -369,13 +370,14 @@ class TargetListApi(APIView):
 
 class TargetCreateApi(APIView):
     @extend_schema_serializer(component_name="SanxinTargetInput")
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(PeriodSerializer):
+        period = ("period_start", "deadline")
         org = serializers.IntegerField()
         title = serializers.CharField(max_length=100)
         metric = serializers.CharField()
         target_value = serializers.IntegerField()
-        period_start = serializers.DateField()
-        deadline = serializers.DateField()
+        period_start = ApiDateField()
+        deadline = ApiDateField()
 
     @extend_schema(
         operation_id="sanxin_target_create",

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.common.dates import DateField
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_list_visible
@@ -37,7 +38,7 @@ class SanxinOrgForm(forms.Form):
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    registered_on = forms.DateField(label=_("登记日期"), widget=DATE, required=False)
+    registered_on = DateField(label=_("登记日期"), widget=DATE, required=False)
 
     def __init__(self, *args: Any, user: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,7 +54,7 @@ class SanxinOrgEditForm(SanxinOrgForm):
 
 class EstablishForm(forms.Form):
     name = forms.CharField(label=_("妇联组织名称"), max_length=100)
-    established_on = forms.DateField(label=_("建立日期"), widget=DATE)
+    established_on = DateField(label=_("建立日期"), widget=DATE)
 
 
 class WorkerForm(forms.Form):
@@ -67,7 +68,7 @@ class WorkerForm(forms.Form):
     id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     position = forms.CharField(label=_("岗位"), max_length=50, required=False)
-    joined_on = forms.DateField(label=_("入职日期"), widget=DATE)
+    joined_on = DateField(label=_("入职日期"), widget=DATE)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,7 +99,7 @@ class WorkerForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    left_on = forms.DateField(label=_("离开日期"), widget=DATE)
+    left_on = DateField(label=_("离开日期"), widget=DATE)
 
 
 class ExemplaryForm(forms.Form):
@@ -108,7 +109,7 @@ class ExemplaryForm(forms.Form):
         label=_("所在三新组织"), queryset=SanxinOrg.objects.none(), required=False
     )
     reason = forms.CharField(label=_("主要事迹"), widget=forms.Textarea(attrs={"rows": 3}))
-    listed_on = forms.DateField(label=_("入册日期"), widget=DATE)
+    listed_on = DateField(label=_("入册日期"), widget=DATE)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -125,7 +126,7 @@ class ExemplaryForm(forms.Form):
 
 
 class DelistForm(forms.Form):
-    delisted_on = forms.DateField(label=_("出册日期"), widget=DATE)
+    delisted_on = DateField(label=_("出册日期"), widget=DATE)
     reason = forms.CharField(label=_("出册原因"), max_length=200, required=False)
 
 
@@ -134,8 +135,8 @@ class TargetForm(forms.Form):
     title = forms.CharField(label=_("目标名称"), max_length=100)
     metric = forms.ChoiceField(label=_("指标"), choices=SanxinTarget.Metric.choices)
     target_value = forms.IntegerField(label=_("目标值"), min_value=1)
-    period_start = forms.DateField(label=_("起始日期"), widget=DATE)
-    deadline = forms.DateField(label=_("截止日期"), widget=DATE)
+    period_start = DateField(label=_("起始日期"), widget=DATE)
+    deadline = DateField(label=_("截止日期"), widget=DATE)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
+from jinguo.common import dates
 from jinguo.orgs.codes import normalize_text
 from jinguo.orgs.kinds import ALLOWED_PARENTS, TERRITORIAL_LEVEL, Kind, kind_label
 from jinguo.orgs.models import OrgUnit
@@ -476,6 +477,8 @@ def sanxin_target_create(
         errors["target_value"] = [_("目标值须为正整数")]
     if period_start and deadline and deadline <= period_start:
         errors["deadline"] = [_("截止日期须晚于起始日期")]
+    elif period := dates.period_errors(period_start, deadline):
+        errors["deadline"] = period
     _raise_if(errors)
     target = SanxinTarget.objects.create(
         org=org,

@@ -32,6 +32,7 @@ from jinguo.common.api import (
     api_user,
     figures_api,
 )
+from jinguo.common.dates import ApiDateField, PeriodSerializer
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.models import Person
@@ -220,7 +221,7 @@ class CourseEnrolApi(APIView):
 class SessionCreateApi(APIView):
     @extend_schema_serializer(component_name="TrainingSessionCreateInput")
     class InputSerializer(serializers.Serializer):
-        held_on = serializers.DateField()
+        held_on = ApiDateField()
         hours = serializers.DecimalField(
             max_digits=4, decimal_places=1, min_value=MIN_HOURS, max_value=MAX_HOURS
         )
@@ -303,10 +304,10 @@ class SessionAttendanceApi(APIView):
 
 
 @extend_schema_serializer(component_name="TrainingPeriodQuery")
-class PeriodQuerySerializer(serializers.Serializer):
+class PeriodQuerySerializer(PeriodSerializer):
     org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
-    start = serializers.DateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
-    end = serializers.DateField(required=False, help_text=gettext_lazy("默认今天"))
+    start = ApiDateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
+    end = ApiDateField(required=False, help_text=gettext_lazy("默认今天"))
 
 
 def _period(request: Request) -> tuple[User, OrgUnit, Any, Any]:

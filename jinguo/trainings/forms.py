@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.common.dates import DateField
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import org_list_visible
 from jinguo.people.models import Person
@@ -42,7 +43,7 @@ class CourseForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     hours = forms.DecimalField(
         label=_("学时"),
         max_digits=4,

@@ -26,6 +26,7 @@ from jinguo.common.api import (
     api_route,
     api_user,
 )
+from jinguo.common.dates import ApiDateField
 from jinguo.households.selectors import household_get_for_user
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.visits import selectors, services
@@ -61,7 +62,7 @@ class VisitCreateApi(APIView):
             child=serializers.ChoiceField(choices=ServiceKind.choices), required=False, default=list
         )
         note = serializers.CharField(required=False, allow_blank=True, default="")
-        visited_on = serializers.DateField(required=False, allow_null=True, default=None)
+        visited_on = ApiDateField(required=False, allow_null=True, default=None)
 
     @extend_schema(
         operation_id="visit_create",

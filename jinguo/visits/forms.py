@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.cases.models import CaseKind
+from jinguo.common.dates import DateField
 from jinguo.common.uploads import IMAGE, upload_validator
 from jinguo.visits.models import Channel, ServiceKind, Wish
 
@@ -29,7 +30,7 @@ class VisitForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         validators=[upload_validator(IMAGE)],
     )
-    visited_on = forms.DateField(
+    visited_on = DateField(
         label=_("走访日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     # Optional: a dispute or request heard during the visit, reported as a case at once.
