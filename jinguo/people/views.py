@@ -106,9 +106,9 @@ def person_unmask(request: AuthedRequest, person_id: int) -> HttpResponse:
     form = UnmaskForm(request.POST or None)
     numbers = None
     if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data["reason"]
+        data = form.cleaned_data
         numbers = call_service(
-            form, lambda: services.person_unmask(actor=request.user, person=person, reason=reason)
+            form, lambda: services.person_unmask(actor=request.user, person=person, **data)
         )
     template = "people/person_numbers.html" if _is_htmx(request) else "people/unmask.html"
     context = {"person": person, "numbers": numbers, "unmask_form": form, "may_unmask": True}
