@@ -94,6 +94,7 @@ class PersonListApi(APIView):
         user, wanted = api_user(request), api_query(self.FilterSerializer, request)
         org = org_get_for_user(user=user, org_id=wanted["org"]) if "org" in wanted else None
         people = selectors.person_list(user=user, query=wanted.get("q", ""), org=org)
+        services.person_search_record(actor=user, query=wanted.get("q", ""), results=people)
         return api_paginated(self, people, self.OutputSerializer, _shown(user))
 
 

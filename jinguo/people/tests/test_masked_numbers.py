@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from jinguo.audit.models import AuditEvent
 from jinguo.households import masking as household_masking
 from jinguo.households.models import Resident
 from jinguo.households.policy import sees_sensitive
@@ -357,3 +358,38 @@ def test_the_masked_phone_and_number_are_what_every_surface_shows(family, cast, 
     for person in people[:4]:
         assert mask_id(person.id_number) in page and mask_phone(person.phone) in page
     assert Resident.objects.filter(household=home).count() == 4
+
+
+# --- searching by a whole number ----------------------------------------------------------------
+
+
+def test_every_search_by_a_whole_id_number_is_audited_with_the_number_masked(
+    family, tree, cast, login
+):
+    """The year, the region and the last four leave about 30 numbers; a search by a whole
+    number says which one is hers. Each guess leaves an audit row the auditor can see."""
+    _home, people = family
+    mother = people[0]
+    client = login(cast.county_leader)
+    guess = mother.id_number[:10] + "0101" + mother.id_number[14:]
+    client.get(reverse("people:list"), {"q": guess})
+    client.get(reverse("people:list"), {"q": mother.id_number})
+    client.get("/api/v1/people/", {"q": mother.id_number})
+    client.get(reverse("people:pick"), {"q": mother.id_number, "field": "people"})
+    client.get(reverse("people:list"), {"q": mother.id_number[-4:]})  # a tail: not a guess
+    rows = AuditEvent.objects.filter(action="person.search_id").order_by("pk")
+    assert [(r.actor, r.changes["found"]) for r in rows] == [
+        (cast.county_leader, False),
+        (cast.county_leader, True),
+        (cast.county_leader, True),
+        (cast.county_leader, True),
+    ]
+    assert {r.note for r in rows} == {mask_id(mother.id_number)}
+    assert not any(mother.id_number in str(r.changes) + r.note for r in rows)
+
+
+def test_a_search_by_name_or_last_four_writes_no_audit_row(family, cast, login):
+    client = login(cast.county_leader)
+    client.get(reverse("people:list"), {"q": "王秀英"})
+    client.get("/api/v1/people/", {"q": "王"})
+    assert not AuditEvent.objects.filter(action="person.search_id").exists()
