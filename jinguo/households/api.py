@@ -42,7 +42,8 @@ from jinguo.households.services import (
 )
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
-from jinguo.people.masking import mask_id, mask_phone
+from jinguo.people.masking import birth_shown, mask_id, mask_phone
+from jinguo.people.reasons import MAX_EXPLANATION, RevealPurpose
 
 TAGS = ["households"]
 Kind = HouseholdAssignment.Kind
@@ -236,7 +237,13 @@ class HouseholdDetailApi(APIView):
 class HouseholdUnmaskApi(APIView):
     @extend_schema_serializer(component_name="HouseholdUnmaskInput")
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(help_text=gettext_lazy("查看原因，记入审计日志"))
+        purpose = serializers.ChoiceField(
+            choices=RevealPurpose.choices, help_text=gettext_lazy("查看目的，记入审计日志")
+        )
+        reason = serializers.CharField(
+            max_length=MAX_EXPLANATION,
+            help_text=gettext_lazy("具体说明（至少5个字，目的为“其他”时至少10个字），记入审计日志"),
+        )
 
     @extend_schema_serializer(component_name="HouseholdSensitive")
     class OutputSerializer(serializers.Serializer):
@@ -246,7 +253,12 @@ class HouseholdUnmaskApi(APIView):
             name = serializers.CharField(source="person.name")
             relation = serializers.ChoiceField(choices=Resident.Relation.choices)
             relation_label = serializers.CharField(source="get_relation_display")
-            birth_date = serializers.DateField(source="person.birth_date")
+            birth_year = serializers.SerializerMethodField(
+                help_text=gettext_lazy("只给出生年份：身份证号隐去的8位正是出生日期")
+            )
+
+            def get_birth_year(self, resident: Resident) -> int | None:
+                return birth_shown(resident.person.birth_date)
 
         categories = RefSerializer(many=True)
         minors = MinorSerializer(many=True)
@@ -264,7 +276,7 @@ class HouseholdUnmaskApi(APIView):
         if not may_reveal_sensitive(user):  # the role first: 403 whatever the household
             raise PermissionDenied
         household = selectors.household_get_for_user(user=user, household_id=household_id)
-        revealed = household_unmask(actor=user, household=household, reason=data["reason"])
+        revealed = household_unmask(actor=user, household=household, **data)
         response = Response(self.OutputSerializer(revealed).data)
         add_never_cache_headers(response)
         return response

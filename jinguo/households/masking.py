@@ -1,6 +1,7 @@
 """How a household's sensitive details are shown to users who may not see them in clear
-(households.policy): sensitive categories as one 「敏感类别」, minors' names as 张* and their
-birth dates as the year. The one place pages, the API and the exports take them from."""
+(households.policy): sensitive categories as one 「敏感类别」 and minors' names as 张*. The one
+place pages, the API and the exports take them from. (Birth dates, everyone's, are shown as
+the year beside a masked ID number: people.masking.birth_shown.)"""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -40,12 +41,15 @@ def category_names(categories: Iterable[Category], *, clear: bool) -> list[str]:
 
 
 def is_minor(birth_date: dt.date | None, today: dt.date | None = None) -> bool:
-    """Under 18 on `today` (default: today). Unknown birth dates count as adults."""
+    """Under 18 on some day of `today`'s year (default: this year); unknown birth dates count
+    as adults. Decided by the year of birth alone, so a masked name (张*) turns into the full
+    one on 1 January after the 18th birthday rather than on the birthday itself: the day the
+    mask changes must not tell the day of birth, which with the year shown, the region and the
+    last four would give the ID number back (people.masking)."""
     if birth_date is None:
         return False
     today = today or timezone.localdate()
-    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
-    return today.year - birth_date.year - before_birthday < ADULT_AGE
+    return today.year - birth_date.year <= ADULT_AGE
 
 
 def mask_name(name: str) -> str:
@@ -59,15 +63,6 @@ def person_name(
     if clear or not is_minor(birth_date, today):
         return name
     return mask_name(name)
-
-
-def person_birth(
-    birth_date: dt.date | None, *, clear: bool, today: dt.date | None = None
-) -> dt.date | str | None:
-    """The birth date, or for a minor shown masked only the year ("2015")."""
-    if birth_date is None or clear or not is_minor(birth_date, today):
-        return birth_date
-    return str(birth_date.year)
 
 
 def resident_name(person: Person | None, *, clear: bool) -> str:

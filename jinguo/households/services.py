@@ -38,7 +38,8 @@ from jinguo.orgs.codes import normalize_text
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
-from jinguo.people.services import person_create, stated_reason
+from jinguo.people.reasons import stated_reason
+from jinguo.people.services import person_create
 
 GRID_KINDS = (Kind.GRID, Kind.MICRO_GRID)
 RESPONSIBLE = HouseholdAssignment.Kind.RESPONSIBLE
@@ -277,20 +278,21 @@ class Revealed:
     minors: list[Resident]
 
 
-def household_unmask(*, actor: User, household: Household, reason: str) -> Revealed:
-    """The household's sensitive categories and its minors' names and birth dates in clear,
-    for a stated reason, audited (action household.unmask).
+def household_unmask(*, actor: User, household: Household, purpose: str, reason: str) -> Revealed:
+    """The household's sensitive categories and its minors' names in clear (birth dates stay
+    the year: the ID numbers beside them stay masked), for a stated purpose and explanation
+    (people.reasons), audited (action household.unmask).
 
     The caller has fetched `household` through household_get_for_user (scope)."""
     if not may_reveal_sensitive(actor):
         raise PermissionDenied
-    reason = stated_reason(reason, message=_("请填写查看原因（至少2个字）"))
+    stated = stated_reason(purpose=purpose, reason=reason)
     audit_record(
         actor=actor,
         action="household.unmask",
         target=household,
-        changes={"fields": ["categories", "minors"]},
-        note=reason,
+        changes={"fields": ["categories", "minors"], **stated.audit_changes()},
+        note=stated.note,
     )
     residents = household.residents.select_related("person").order_by("relation", "person_id")
     today = timezone.localdate()

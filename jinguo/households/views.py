@@ -167,12 +167,10 @@ def household_reveal(request: AuthedRequest, household_id: int) -> HttpResponse:
     form = RevealForm(request.POST or None)
     revealed = None
     if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data["reason"]
+        data = form.cleaned_data
         revealed = call_service(
             form,
-            lambda: services.household_unmask(
-                actor=request.user, household=household, reason=reason
-            ),
+            lambda: services.household_unmask(actor=request.user, household=household, **data),
         )
     template = _htmx(request, "households/_sensitive.html", "households/reveal.html")
     context = {"household": household, "revealed": revealed, "reveal_form": form, "open": True}

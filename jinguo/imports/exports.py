@@ -2,9 +2,11 @@
 
 XlsxWriter's constant_memory mode flushes each row as it is written, and the rows come from
 the database in chunks, so a 100,000-resident export does not hold the sheet in memory. ID
-numbers and phones are masked unless the caller asked for full numbers and may have them;
-sensitive categories and minors' names and birth dates likewise, unless the caller sees them in
-clear anyway (households.policy). The calling service audits the export either way.
+numbers and phones are masked unless the caller asked for full numbers and may have them, and
+beside masked numbers birth dates are given as the year only (people.masking.birth_shown: the
+masked digits are the birth date); sensitive categories and minors' names are masked likewise,
+unless the caller sees them in clear anyway (households.policy).
+The calling service audits the export either way.
 """
 
 import datetime as dt
@@ -44,7 +46,7 @@ from jinguo.imports.rosters import (
 from jinguo.imports.sheet import Column
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
-from jinguo.people.masking import mask_id, mask_phone
+from jinguo.people.masking import birth_shown, mask_id, mask_phone
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat
 
 CHUNK = 2000
@@ -207,7 +209,7 @@ def household_rows(*, user: User, root: OrgUnit, full: bool) -> Iterator[list[An
             RELATION_LABELS.get(relation, relation),
             show_id(id_number) if id_number else "",
             GENDER_LABELS.get(gender, ""),
-            masking.person_birth(birth, clear=clear, today=today),
+            birth_shown(birth, full_number=full),
             show_phone(phone) if phone else "",
             address,
             living_address,

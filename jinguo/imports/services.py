@@ -35,6 +35,7 @@ from jinguo.imports.models import ImportJob
 from jinguo.imports.sheet import FileError, Sheet, open_sheet, write_error_workbook
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.policy import may_export_full_numbers
+from jinguo.people.reasons import stated_reason
 
 logger = logging.getLogger(__name__)
 
@@ -282,17 +283,26 @@ def _audit(job: ImportJob, old: str | None) -> None:
 
 
 def roster_export(
-    *, actor: User, org: OrgUnit, kind: str, full_numbers: bool = False, reason: str = ""
+    *,
+    actor: User,
+    org: OrgUnit,
+    kind: str,
+    full_numbers: bool = False,
+    purpose: str = "",
+    reason: str = "",
 ) -> tuple[IO[bytes], int]:
     """The roster of `org`'s subtree as an .xlsx in a temporary file, audited with its row
-    count. Full ID and phone numbers only for a user allowed them, with a stated reason."""
+    count. Full ID and phone numbers (and with them whole birth dates) only for a user allowed
+    them, with a stated purpose and explanation (people.reasons)."""
     if kind not in ImportJob.Kind.values:
         raise ValidationError({"kind": _("未知的导出类型")})
+    changes: dict[str, Any] = {}
+    note = ""
     if full_numbers:
         if not may_export_full_numbers(actor):
             raise ValidationError({"full_numbers": _("您的角色不能导出完整号码")})
-        if not reason.strip():
-            raise ValidationError({"reason": _("导出完整号码须填写理由")})
+        stated = stated_reason(purpose=purpose, reason=reason)
+        changes, note = stated.audit_changes(), stated.note
     target, rows = exports.export(user=actor, root=org, kind=kind, full_numbers=full_numbers)
     # Whether the file also names sensitive categories and minors in clear (exports.py).
     sensitive = kind == ImportJob.Kind.HOUSEHOLDS and (full_numbers or sees_sensitive(actor))
@@ -300,8 +310,13 @@ def roster_export(
         actor=actor,
         action=f"{kind}.export",
         target=org,
-        changes={"rows": rows, "full_numbers": full_numbers, "sensitive_in_clear": sensitive},
-        note=reason.strip()[:500],
+        changes={
+            "rows": rows,
+            "full_numbers": full_numbers,
+            "sensitive_in_clear": sensitive,
+            **changes,
+        },
+        note=note,
     )
     return target, rows
 

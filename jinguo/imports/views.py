@@ -115,12 +115,16 @@ def export_download(request: AuthedRequest, kind: str) -> HttpResponse | FileRes
             org=org,
             kind=_kind(kind),
             full_numbers=bool(data.get("full_numbers")),
+            purpose=data.get("purpose", ""),
             reason=data.get("reason", ""),
         ),
     )
     if result is None:
+        # A role that may not export full numbers is refused; a purpose or explanation that
+        # falls short is bad input.
+        status = 403 if form.has_error("full_numbers") else 400
         return render(
-            request, "imports/export_refused.html", {"org": org, "form": form}, status=403
+            request, "imports/export_refused.html", {"org": org, "form": form}, status=status
         )
     target, _rows = result
     return _xlsx(target, f"{kind}-{org.code or org.pk}.xlsx")

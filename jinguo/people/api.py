@@ -1,11 +1,11 @@
 """JSON API of people and executives: one APIView per operation, all within the caller's scope.
 
 Numbers are masked in every answer except the unmask operation's, which needs a reason, is
-audited (action "person.unmask") and is never cached. A minor's name and birth date are masked
-(张*, the birth year only) unless the caller sees them in clear (households.policy).
+audited (action "person.unmask") and is never cached; beside a masked number the birth date is
+given as its year only (people.masking.birth_shown), the whole date only with the whole number.
+A minor's name is masked (张*) unless the caller sees it in clear (households.policy).
 """
 
-import datetime as dt
 from typing import Any
 
 from django.urls import path
@@ -31,7 +31,9 @@ from jinguo.households import masking
 from jinguo.households.policy import sees_sensitive
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people import selectors, services
+from jinguo.people.masking import birth_shown
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
+from jinguo.people.reasons import MAX_EXPLANATION, RevealPurpose
 from jinguo.people.selectors import EDUCATION_GROUPS, RosterFilters
 
 TAGS = ["people"]
@@ -61,10 +63,9 @@ class PersonListApi(APIView):
         name = serializers.SerializerMethodField(help_text=_("未成年人对无权查看者只显示姓"))
         gender = serializers.CharField()
         gender_label = serializers.CharField(source="get_gender_display")
-        birth_date = serializers.SerializerMethodField(
-            help_text=_("未成年人对无权查看者为空，只给出生年份")
+        birth_year = serializers.SerializerMethodField(
+            help_text=_("只给出生年份：身份证号隐去的8位正是出生日期")
         )
-        birth_year = serializers.SerializerMethodField()
         id_number = serializers.CharField(source="masked_id", help_text=_("已脱敏"))
         phone = serializers.CharField(source="masked_phone", help_text=_("已脱敏"))
         education = serializers.CharField()
@@ -78,13 +79,9 @@ class PersonListApi(APIView):
         def get_name(self, person: Person) -> str:
             return masking.mask_name(person.name) if self._masked(person) else person.name
 
-        @extend_schema_field(serializers.DateField(allow_null=True))
-        def get_birth_date(self, person: Person) -> dt.date | None:
-            return None if self._masked(person) else person.birth_date
-
         @extend_schema_field(serializers.IntegerField(allow_null=True))
         def get_birth_year(self, person: Person) -> int | None:
-            return person.birth_date.year if person.birth_date else None
+            return birth_shown(person.birth_date)
 
     @extend_schema(
         operation_id="person_list",
@@ -97,6 +94,7 @@ class PersonListApi(APIView):
         user, wanted = api_user(request), api_query(self.FilterSerializer, request)
         org = org_get_for_user(user=user, org_id=wanted["org"]) if "org" in wanted else None
         people = selectors.person_list(user=user, query=wanted.get("q", ""), org=org)
+        services.person_search_record(actor=user, query=wanted.get("q", ""), results=people)
         return api_paginated(self, people, self.OutputSerializer, _shown(user))
 
 
@@ -207,12 +205,19 @@ class PersonUpdateApi(APIView):
 class PersonUnmaskApi(APIView):
     @extend_schema_serializer(component_name="PersonUnmaskInput")
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(help_text=_("查看完整号码的原因，记入审计日志"))
+        purpose = serializers.ChoiceField(
+            choices=RevealPurpose.choices, help_text=_("查看目的，记入审计日志")
+        )
+        reason = serializers.CharField(
+            max_length=MAX_EXPLANATION,
+            help_text=_("具体说明（至少5个字，目的为“其他”时至少10个字），记入审计日志"),
+        )
 
     @extend_schema_serializer(component_name="PersonNumbers")
     class OutputSerializer(serializers.Serializer):
         id_number = serializers.CharField()
         phone = serializers.CharField()
+        birth_date = serializers.DateField(allow_null=True, help_text=_("随完整号码给出"))
 
     @extend_schema(
         operation_id="person_unmask",
@@ -225,7 +230,7 @@ class PersonUnmaskApi(APIView):
         data = api_input(self.InputSerializer, request)
         user = api_user(request)
         person = selectors.person_get_for_user(user=user, person_id=person_id)
-        numbers = services.person_unmask(actor=user, person=person, reason=data["reason"])
+        numbers = services.person_unmask(actor=user, person=person, **data)
         response = Response(self.OutputSerializer(numbers).data)
         add_never_cache_headers(response)
         return response

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.common.dates import DateField
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
+from jinguo.people.reasons import MAX_EXPLANATION, RevealPurpose
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -58,10 +59,22 @@ class PersonUpdateForm(PersonForm):
 
 
 class UnmaskForm(forms.Form):
+    """A purpose from the list and an explanation (people.reasons decides what is enough)."""
+
+    purpose = forms.ChoiceField(
+        label=_("查看目的"),
+        choices=[("", _("请选择")), *RevealPurpose.choices],
+        error_messages={"required": _("请选择查看目的")},
+    )
     reason = forms.CharField(
-        label=_("查看原因"),
-        max_length=200,
-        help_text=_("例如：电话联系走访、填写救助申请。查看将记入审计日志。"),
+        label=_("具体说明"),
+        max_length=MAX_EXPLANATION,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请具体说明事由")},
+        help_text=_(
+            "写明涉及的事项和对象，例如：为其办理临时救助申请，需核对身份证号。"
+            "至少5个字，选“其他”时至少10个字。查看将记入审计日志。"
+        ),
     )
 
 

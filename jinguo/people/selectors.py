@@ -93,6 +93,13 @@ def person_list_visible(*, user: User) -> QuerySet[Person]:
     return Person.objects.filter(person_scope_q(user=user))
 
 
+def whole_id_searched(query: str) -> str:
+    """The whole ID number `query` searches for (person_list finds it through its blind
+    index), or "" when it searches for something else."""
+    text = unicodedata.normalize("NFKC", query).strip().replace(" ", "").upper()
+    return normalize_id(text) if len(text) == 18 else ""
+
+
 def _search_q(query: str) -> Q:
     """Name contains; pinyin initials start with; last four of the ID (X included) or phone;
     a whole ID number through its blind index."""

@@ -69,6 +69,7 @@ def person_list(request: AuthedRequest) -> HttpResponse:
     org = _org_param(request) if request.GET.get("org") else None
     query = request.GET.get("q", "").strip()[:50]
     people = selectors.person_list(user=request.user, query=query, org=org)
+    services.person_search_record(actor=request.user, query=query, results=people)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "people/person_rows.html" if _is_htmx(request) else "people/person_list.html"
     create_org = org or request.user.org
@@ -106,9 +107,9 @@ def person_unmask(request: AuthedRequest, person_id: int) -> HttpResponse:
     form = UnmaskForm(request.POST or None)
     numbers = None
     if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data["reason"]
+        data = form.cleaned_data
         numbers = call_service(
-            form, lambda: services.person_unmask(actor=request.user, person=person, reason=reason)
+            form, lambda: services.person_unmask(actor=request.user, person=person, **data)
         )
     template = "people/person_numbers.html" if _is_htmx(request) else "people/unmask.html"
     context = {"person": person, "numbers": numbers, "unmask_form": form, "may_unmask": True}
@@ -344,5 +345,6 @@ def person_pick(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:50]
     org = _org_param(request) if request.GET.get("org") else None
     found = selectors.person_list(user=request.user, query=query, org=org)[:PICK_LIMIT]
+    services.person_search_record(actor=request.user, query=query, results=found)
     context = {"found": found if query else [], "field": field, "query": query}
     return render(request, "people/_pick_rows.html", context)

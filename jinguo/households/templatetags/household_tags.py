@@ -1,7 +1,6 @@
 """Template helpers of the household pages: masked numbers, sensitive categories and minors
 (households.masking as households.policy says), current executives, history."""
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -30,14 +29,6 @@ def categories_for(categories: Household | Iterable[Category], user: User) -> li
 def name_for(person: Person | None, user: User) -> str:
     """A resident's name; a minor's as 张* unless `user` sees sensitive details in clear."""
     return masking.resident_name(person, clear=sees_sensitive(user))
-
-
-@register.filter
-def birth_for(person: Person | None, user: User) -> dt.date | str | None:
-    """A resident's birth date; a minor's as the year only unless `user` sees it in clear."""
-    if person is None:
-        return None
-    return masking.person_birth(person.birth_date, clear=sees_sensitive(user))
 
 
 @register.filter

@@ -20,6 +20,7 @@ from jinguo.households.tokens import held_categories
 from jinguo.people.models import Person
 
 MINOR = "王小明"
+REASON = {"purpose": "visit", "reason": "入户走访核对情况"}
 
 
 def _years_ago(years: int) -> dt.date:
@@ -108,9 +109,9 @@ def test_reveal_without_a_reason_shows_a_chinese_error_and_audits_nothing(family
     client = login(cast.songhe_chair)
     url = reverse("households:reveal", args=[family.h1.pk])
     blank = client.post(url, {"reason": " "}).content.decode()
-    assert "该字段是必填项" in blank
-    short = client.post(url, {"reason": "看"}).content.decode()
-    assert "请填写查看原因（至少2个字）" in short
+    assert "请选择查看目的" in blank and "请具体说明事由" in blank
+    short = client.post(url, {"purpose": "visit", "reason": "看"}).content.decode()
+    assert "至少5个字" in short
     assert "低保" not in blank + short and MINOR not in blank + short
     assert not unmask_events().exists()
 
@@ -118,13 +119,17 @@ def test_reveal_without_a_reason_shows_a_chinese_error_and_audits_nothing(family
 def test_reveal_with_a_reason_shows_everything_once_and_audits_it(family, cast, login):
     client = login(cast.songhe_chair)
     url = reverse("households:reveal", args=[family.h1.pk])
-    response = client.post(url, {"reason": "低保年审入户核对"}, HTTP_HX_REQUEST="true")
+    data = {"purpose": "visit", "reason": "低保年审入户核对"}
+    response = client.post(url, data, HTTP_HX_REQUEST="true")
     text = response.content.decode()
     assert "低保" in text and "残疾" in text and MINOR in text
-    assert family.child.birth_date.isoformat() in text
+    # The birth year only: the ID numbers on the page stay masked (issue 20).
+    birth = family.child.birth_date
+    assert birth.isoformat() not in text and f"{birth.year}）" in text
     assert "no-store" in response["Cache-Control"]
     event = unmask_events().get()
-    assert (event.actor, event.note) == (cast.songhe_chair, "低保年审入户核对")
+    assert (event.actor, event.note) == (cast.songhe_chair, "入户走访核实身份：低保年审入户核对")
+    assert event.changes["purpose"] == "visit"
     assert event.target_id == str(family.h1.pk)
     # Once: the page itself stays masked afterwards.
     detail = html(client, reverse("households:detail", args=[family.h1.pk]))
@@ -137,7 +142,7 @@ def test_leaders_and_administrators_cannot_reveal(family, cast, login, who):
     client = login(getattr(cast, who))
     url = reverse("households:reveal", args=[family.h1.pk])
     assert client.get(url).status_code == 403
-    assert client.post(url, {"reason": "看看情况"}).status_code == 403
+    assert client.post(url, REASON).status_code == 403
     assert not unmask_events().exists()
 
 
@@ -145,7 +150,7 @@ def test_a_cadre_of_another_village_gets_404_on_reveal(family, cast, login):
     client = login(cast.gangkou_chair)
     url = reverse("households:reveal", args=[family.h1.pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, {"reason": "核对情况"}).status_code == 404
+    assert client.post(url, REASON).status_code == 404
     assert not unmask_events().exists()
 
 
@@ -276,26 +281,27 @@ def test_api_shows_the_grid_member_everything(family, cast, client):
 def test_api_unmask_needs_a_reason_and_is_audited(family, cast, client):
     client.force_login(cast.songhe_chair)
     url = f"/api/v1/households/{family.h1.pk}/unmask/"
-    assert client.post(url, {"reason": "看"}, content_type="application/json").status_code == 400
+    short = {"purpose": "assistance", "reason": "看"}
+    assert client.post(url, short, content_type="application/json").status_code == 400
+    no_purpose = {"reason": "临时救助申请核对"}
+    assert client.post(url, no_purpose, content_type="application/json").status_code == 400
     assert not unmask_events().exists()
-    response = client.post(url, {"reason": "救助申请核对"}, content_type="application/json")
+    data = {"purpose": "assistance", "reason": "临时救助申请核对"}
+    response = client.post(url, data, content_type="application/json")
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     body = response.json()
     assert {c["name"] for c in body["categories"]} == {"低保", "残疾", "独居老人"}
     assert [m["name"] for m in body["minors"]] == [MINOR]
-    assert unmask_events().get().note == "救助申请核对"
+    assert [m["birth_year"] for m in body["minors"]] == [family.child.birth_date.year]
+    assert unmask_events().get().note == "办理救助/帮扶事项：临时救助申请核对"
 
 
 def test_api_unmask_is_refused_to_a_leader_and_hidden_from_another_village(family, cast, client):
     url = f"/api/v1/households/{family.h1.pk}/unmask/"
     client.force_login(cast.county_leader)
-    assert (
-        client.post(url, {"reason": "看看情况"}, content_type="application/json").status_code == 403
-    )
+    assert client.post(url, REASON, content_type="application/json").status_code == 403
     client.force_login(cast.gangkou_chair)
-    assert (
-        client.post(url, {"reason": "看看情况"}, content_type="application/json").status_code == 404
-    )
+    assert client.post(url, REASON, content_type="application/json").status_code == 404
     assert not unmask_events().exists()
 
 
@@ -320,19 +326,21 @@ def test_the_people_picker_shows_a_cadre_the_child_by_family_name(family, cast, 
     assert MINOR not in rows and "王*" in rows
 
 
-def test_the_grid_member_sees_the_child_on_the_people_pages_in_full(family, cast, login):
+def test_the_grid_member_sees_the_childs_name_and_only_the_birth_year(family, cast, login):
+    """Her name in clear; the birth date, beside the masked ID number, as the year (issue 20)."""
     page = html(login(cast.wushan_member), reverse("people:detail", args=[family.child.pk]))
-    assert MINOR in page and family.child.birth_date.isoformat() in page
+    birth = family.child.birth_date
+    assert MINOR in page and birth.isoformat() not in page and str(birth.year) in page
 
 
 def test_people_api_gives_a_cadre_the_childs_family_name_and_birth_year(family, cast, client):
     client.force_login(cast.songhe_chair)
     body = client.get(f"/api/v1/people/{family.child.pk}/").json()
-    assert (body["name"], body["birth_date"]) == ("王*", None)
-    assert body["birth_year"] == family.child.birth_date.year
+    assert (body["name"], body["birth_year"]) == ("王*", family.child.birth_date.year)
     client.force_login(cast.wushan_member)
     body = client.get(f"/api/v1/people/{family.child.pk}/").json()
-    assert (body["name"], body["birth_date"]) == (MINOR, family.child.birth_date.isoformat())
+    assert (body["name"], body["birth_year"]) == (MINOR, family.child.birth_date.year)
+    assert "birth_date" not in body
 
 
 # --- lists keep their query counts -------------------------------------------------------------

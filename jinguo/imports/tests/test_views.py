@@ -201,16 +201,25 @@ def test_full_numbers_need_a_cadre_and_a_reason_and_are_audited(
     run_import(cast.songhe_chair, tree.songhe, family(tree))
     url = f"/imports/export/households.xlsx?org={tree.songhe.pk}"
     leader = login(cast.county_leader)
-    assert leader.post(url, {"full_numbers": "on", "reason": "看看"}).status_code == 403
+    data = {"full_numbers": "on", "purpose": "assistance", "reason": "低保年审核对"}
+    assert leader.post(url, data).status_code == 403
     cadre = login(cast.songhe_chair)
-    assert cadre.post(url, {"full_numbers": "on", "reason": " "}).status_code == 400
-    response = cadre.post(url, {"full_numbers": "on", "reason": "低保年审核对"})
+    assert cadre.post(url, {**data, "reason": " "}).status_code == 400
+    assert cadre.post(url, {**data, "purpose": ""}).status_code == 400
+    assert cadre.post(url, {**data, "reason": "核对"}).status_code == 400
+    assert not AuditEvent.objects.filter(action="households.export").exists()
+    response = cadre.post(url, data)
     rows = sheet_rows(b"".join(response.streaming_content))
     assert rows[1][4] == id_number(seq=1) and rows[1][7] == "13800001111"
     audit = AuditEvent.objects.get(action="households.export", actor=cast.songhe_chair)
     # The full export also names 低保 and the minors in clear: the audit row says so.
-    assert audit.changes == {"rows": 3, "full_numbers": True, "sensitive_in_clear": True}
-    assert audit.note == "低保年审核对"
+    assert audit.changes == {
+        "rows": 3,
+        "full_numbers": True,
+        "sensitive_in_clear": True,
+        "purpose": "assistance",
+    }
+    assert audit.note == "办理救助/帮扶事项：低保年审核对"
 
 
 def _with_a_child(tree) -> bytes:
@@ -252,7 +261,7 @@ def test_the_full_export_shows_categories_and_minors_in_clear(
     cast, tree, grid_execs, login, run_import
 ):
     run_import(cast.songhe_chair, tree.songhe, _with_a_child(tree))
-    data = {"full_numbers": "on", "reason": "低保年审"}
+    data = {"full_numbers": "on", "purpose": "assistance", "reason": "低保年审核对"}
     rows = _export(login(cast.songhe_chair), tree.songhe, data)
     assert rows[1][11] == "低保、残疾" and _child_row(rows)[2] == "李小宝"
 
@@ -262,7 +271,7 @@ def test_export_then_import_changes_nothing(cast, tree, grid_execs, login, run_i
     client = login(cast.songhe_chair)
     response = client.post(
         f"/imports/export/households.xlsx?org={tree.songhe.pk}",
-        {"full_numbers": "on", "reason": "核对"},
+        {"full_numbers": "on", "purpose": "inspection", "reason": "导出后核对再导入"},
     )
     exported = b"".join(response.streaming_content)
     again = run_import(cast.songhe_chair, tree.songhe, exported)
@@ -294,7 +303,7 @@ def test_executives_export_then_import_changes_nothing(cast, tree, login, run_im
     client = login(cast.songhe_chair)
     response = client.post(
         f"/imports/export/executives.xlsx?org={tree.songhe.pk}",
-        {"full_numbers": "on", "reason": "换届"},
+        {"full_numbers": "on", "purpose": "other", "reason": "执委换届需要核对完整名册"},
     )
     exported = b"".join(response.streaming_content)
     rows = sheet_rows(exported)

@@ -36,7 +36,8 @@ def call(client: Client, endpoint: str, person: Person):
     if endpoint == "update":
         return client.patch(base, {"name": "改名"}, content_type=JSON)
     if endpoint == "unmask":
-        return client.post(f"{base}unmask/", {"reason": "电话联系"}, content_type=JSON)
+        data = {"purpose": "contact", "reason": "电话联系本人核实住址"}
+        return client.post(f"{base}unmask/", data, content_type=JSON)
     raise AssertionError(endpoint)
 
 
@@ -168,7 +169,8 @@ def test_create_registers_a_person_and_answers_masked(tree, cast, login):
     )
     assert response.status_code == 201
     body = response.json()
-    assert body["birth_date"] == "1985-03-12" and body["gender"] == "F"
+    # Beside the masked number the birth date is the year only (issue 20).
+    assert body["birth_year"] == 1985 and "birth_date" not in body and body["gender"] == "F"
     assert number not in response.content.decode()
     assert AuditEvent.objects.filter(action="person.create").exists()
 
@@ -203,17 +205,27 @@ def test_update_changes_only_what_is_sent(cast, login, wang):
 
 def test_unmask_returns_whole_numbers_uncached_and_audited(cast, login, wang):
     response = login(cast.songhe_chair).post(
-        f"/api/v1/people/{wang.pk}/unmask/", {"reason": "填写救助申请"}, content_type=JSON
+        f"/api/v1/people/{wang.pk}/unmask/",
+        {"purpose": "assistance", "reason": "填写临时救助申请"},
+        content_type=JSON,
     )
     assert response.status_code == 200
-    assert response.json() == {"id_number": wang.id_number, "phone": PHONE}
+    assert response.json() == {
+        "id_number": wang.id_number,
+        "phone": PHONE,
+        "birth_date": "1985-03-12",
+    }
     assert "no-store" in response["Cache-Control"]
-    assert AuditEvent.objects.get(action="person.unmask").note == "填写救助申请"
+    event = AuditEvent.objects.get(action="person.unmask")
+    assert event.note == "办理救助/帮扶事项：填写临时救助申请"
+    assert event.changes["purpose"] == "assistance"
 
 
 def test_unmask_without_a_reason_is_400(cast, login, wang):
     response = login(cast.songhe_chair).post(
-        f"/api/v1/people/{wang.pk}/unmask/", {"reason": "看"}, content_type=JSON
+        f"/api/v1/people/{wang.pk}/unmask/",
+        {"purpose": "contact", "reason": "看"},
+        content_type=JSON,
     )
     assert response.status_code == 400 and "reason" in response.json()["extra"]["fields"]
     assert not AuditEvent.objects.filter(action="person.unmask").exists()

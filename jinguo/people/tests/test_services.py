@@ -170,19 +170,26 @@ def test_update_keeps_its_own_number(tree, cast):
 def test_unmask_returns_the_numbers_and_audits_the_reason(tree, cast):
     number = make_id()
     person = make_person(tree.songhe, "王小红", id_number=number, phone="13912345678")
-    numbers = person_unmask(actor=cast.songhe_chair, person=person, reason="电话联系走访")
-    assert numbers == {"id_number": number, "phone": "13912345678"}
+    numbers = person_unmask(
+        actor=cast.songhe_chair, person=person, purpose="visit", reason="低保年审入户核对"
+    )
+    assert numbers == {
+        "id_number": number,
+        "phone": "13912345678",
+        "birth_date": person.birth_date,
+    }
     event = AuditEvent.objects.get(action="person.unmask")
-    assert event.actor == cast.songhe_chair and event.note == "电话联系走访"
+    assert event.actor == cast.songhe_chair and event.note == "入户走访核实身份：低保年审入户核对"
+    assert event.changes == {"fields": ["id_number", "phone"], "purpose": "visit"}
     assert event.target_id == str(person.pk)
 
 
-@pytest.mark.parametrize("reason", ["", " ", "看"])
-def test_unmask_needs_a_reason_of_two_characters(tree, cast, reason):
+@pytest.mark.parametrize("reason", ["", " ", "看", "核实"])
+def test_unmask_needs_an_explanation_of_five_characters(tree, cast, reason):
     person = make_person(tree.songhe, "王小红", id_number=make_id())
     with pytest.raises(ValidationError) as excinfo:
-        person_unmask(actor=cast.songhe_chair, person=person, reason=reason)
-    assert "原因" in errors_of(excinfo)["reason"][0]
+        person_unmask(actor=cast.songhe_chair, person=person, purpose="visit", reason=reason)
+    assert "至少5个字" in errors_of(excinfo)["reason"][0]
     assert not AuditEvent.objects.filter(action="person.unmask").exists()
 
 
@@ -190,13 +197,18 @@ def test_unmask_needs_a_reason_of_two_characters(tree, cast, reason):
 def test_leaders_and_administrators_may_not_unmask(tree, cast, username):
     person = make_person(tree.songhe, "王小红", id_number=make_id())
     with pytest.raises(PermissionDenied):
-        person_unmask(actor=getattr(cast, username), person=person, reason="核对身份")
+        person_unmask(
+            actor=getattr(cast, username), person=person, purpose="visit", reason="入户核对身份"
+        )
     assert not AuditEvent.objects.filter(action="person.unmask").exists()
 
 
 def test_grid_member_may_unmask(tree, cast):
     person = make_person(tree.wushan, "王小红", phone="13912345678")
-    assert person_unmask(actor=cast.wushan_member, person=person, reason="电话联系")["phone"]
+    numbers = person_unmask(
+        actor=cast.wushan_member, person=person, purpose="contact", reason="电话通知参加培训"
+    )
+    assert numbers["phone"]
 
 
 # --- seats and concurrent posts -----------------------------------------------------------------

@@ -74,7 +74,8 @@ def test_user_of_another_village_gets_404_on_every_page(cast, login, songhe, gan
     client = login(cast.songhe_chair)
     assert client.get(url(page, gangkou)).status_code == 404
     if page not in READ_PAGES:
-        assert client.post(url(page, gangkou), {"reason": "核对"}).status_code == 404
+        data = {"purpose": "visit", "reason": "入户核对身份"}
+        assert client.post(url(page, gangkou), data).status_code == 404
 
 
 @pytest.mark.parametrize("page", [*READ_PAGES[1:], *WRITE_PAGES, "unmask"])
@@ -92,7 +93,8 @@ def test_leader_gets_403_on_every_write_and_on_unmask(cast, login, songhe, page)
     client = login(cast.county_leader)
     before = AuditEvent.objects.count()
     assert client.get(url(page, songhe)).status_code == 403
-    assert client.post(url(page, songhe), {"reason": "核对身份"}).status_code == 403
+    data = {"purpose": "visit", "reason": "入户核对身份"}
+    assert client.post(url(page, songhe), data).status_code == 403
     assert AuditEvent.objects.count() == before
 
 
@@ -128,27 +130,30 @@ def test_pages_show_numbers_masked(cast, login, songhe):
 
 def test_unmask_over_htmx_returns_the_numbers_uncached_and_audits_the_reason(cast, login, songhe):
     response = login(cast.songhe_chair).post(
-        url("unmask", songhe), {"reason": "电话联系走访"}, HTTP_HX_REQUEST="true"
+        url("unmask", songhe),
+        {"purpose": "contact", "reason": "电话联系走访时间"},
+        HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert songhe.person.id_number in html and PHONE in html
     assert "no-store" in response["Cache-Control"]
     event = AuditEvent.objects.get(action="person.unmask")
-    assert event.note == "电话联系走访" and event.actor == cast.songhe_chair
+    assert event.note == "电话联系本人：电话联系走访时间" and event.actor == cast.songhe_chair
 
 
 def test_unmask_without_a_reason_shows_the_form_again_and_reveals_nothing(cast, login, songhe):
     response = login(cast.songhe_chair).post(
-        url("unmask", songhe), {"reason": "看"}, HTTP_HX_REQUEST="true"
+        url("unmask", songhe), {"purpose": "visit", "reason": "看"}, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
-    assert "至少2个字" in html and songhe.person.id_number not in html and PHONE not in html
+    assert "至少5个字" in html and songhe.person.id_number not in html and PHONE not in html
     assert not AuditEvent.objects.filter(action="person.unmask").exists()
 
 
 def test_unmask_without_htmx_is_a_whole_page(cast, login, songhe):
-    response = login(cast.songhe_chair).post(url("unmask", songhe), {"reason": "填写救助申请"})
+    data = {"purpose": "assistance", "reason": "填写临时救助申请"}
+    response = login(cast.songhe_chair).post(url("unmask", songhe), data)
     assert "<html" in response.content.decode() and PHONE in response.content.decode()
     assert "no-store" in response["Cache-Control"]
 
