@@ -273,6 +273,8 @@ def test_business_users_open_nothing_in_the_admin(demo, username):
     ]
     assert client.get("/admin/").status_code != 200
     assert opened == []
+
+
 @pytest.mark.django_db
 def test_every_page_of_the_matrix_carries_the_security_policies(urls):
     """Content-Security-Policy and Permissions-Policy (item 11 of issue 20) on every record page,
