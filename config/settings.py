@@ -150,6 +150,8 @@ SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the sess
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# A failed CSRF check: a page in her language, or JSON on /api/ (jinguo.common.errors).
+CSRF_FAILURE_VIEW = "jinguo.common.errors.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("JINGUO_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("JINGUO_HSTS_SECONDS", 0 if DEBUG else 31536000)
