@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "jinguo.audit.middleware.RequestContextMiddleware",
     "jinguo.accounts.middleware.PasswordExpiryMiddleware",
     "jinguo.accounts.middleware.TotpRequiredMiddleware",
+    # Last: refused requests (403, a view's 404) to the audit log, rate-limited.
+    "jinguo.audit.middleware.AccessDeniedAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
