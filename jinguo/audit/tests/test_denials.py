@@ -8,7 +8,6 @@ from jinguo.audit import services
 from jinguo.audit.models import AuditEvent
 from jinguo.households.tests.factories import household
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.tests.factories import OrgUnitFactory
 
 LIMIT = services.DENIALS_PER_MINUTE
 
@@ -24,7 +23,7 @@ def denials(**filters):
 
 
 def test_a_county_cadre_opening_another_countys_household_is_audited(cast, tree, login):
-    grid = OrgUnitFactory(
+    grid = OrgUnit.objects.create(
         name="东门一组网格", kind=OrgUnit.Kind.GRID, code="341821100001001", parent=tree.dongmen
     )
     theirs = household(grid, "DM-001")
@@ -105,7 +104,7 @@ def test_the_next_minute_records_again_and_says_how_many_were_left_out(
         client.get(f"/orgs/{tree.langxi.pk}/")
     monkeypatch.setattr(services, "_now", lambda: 1_800_000_060.0)
     client.get(f"/orgs/{tree.langxi.pk}/")
-    latest = AuditEvent.objects.filter(action="access.denied").order_by("-pk").first()
+    latest = AuditEvent.objects.filter(action="access.denied").latest("pk")
     assert latest.changes["omitted_previous_minute"] == 10
     assert len(denials()) == LIMIT + 2
 
