@@ -72,6 +72,11 @@ def test_an_address_no_route_matches_is_not_refused_access(cast, login):
     assert denials() == []
 
 
+def test_a_signed_out_visitors_404_is_not_refused_access(db):
+    assert Client().get("/meetings/notice/999999999999/").status_code == 404
+    assert denials() == []
+
+
 def test_pages_answered_normally_write_no_denial(cast, tree, login):
     assert login(cast.county_cadre).get(f"/orgs/{tree.ningguo.pk}/").status_code == 200
     assert denials() == []
