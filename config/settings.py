@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "jinguo.audit.middleware.RequestContextMiddleware",
     "jinguo.accounts.middleware.PasswordExpiryMiddleware",
     "jinguo.accounts.middleware.TotpRequiredMiddleware",
+    # Last: refused requests (403, a view's 404) to the audit log, rate-limited.
+    "jinguo.audit.middleware.AccessDeniedAuditMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -190,6 +192,8 @@ SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the sess
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# A failed CSRF check: a page in her language, or JSON on /api/ (jinguo.common.errors).
+CSRF_FAILURE_VIEW = "jinguo.common.errors.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("JINGUO_SSL_REDIRECT", not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("JINGUO_HSTS_SECONDS", 0 if DEBUG else 31536000)

@@ -59,3 +59,9 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Error answers: pages in the user's language with a way back; JSON on /api/ (jinguo.common.errors).
+handler400 = "jinguo.common.errors.bad_request"
+handler403 = "jinguo.common.errors.permission_denied"
+handler404 = "jinguo.common.errors.page_not_found"
+handler500 = "jinguo.common.errors.server_error"

@@ -20,6 +20,7 @@ from jinguo.activities.models import Activity, ActivitySeries
 from jinguo.activities.selectors import ActivityFilters
 from jinguo.common.api import (
     ERRORS,
+    LocalTimeField,
     RefSerializer,
     StandardPagination,
     api_input,
@@ -68,7 +69,7 @@ class ActivitySerializer(serializers.Serializer):
     title = serializers.CharField()
     venue = RefSerializer(allow_null=True)
     starts_on = serializers.DateField()
-    start_time = serializers.TimeField(allow_null=True)
+    start_time = LocalTimeField(allow_null=True)
     status = serializers.CharField(help_text=STATUS_HELP)
     series = serializers.IntegerField(source="series_id", allow_null=True)
     headcount = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("参与人次"))
@@ -148,7 +149,7 @@ class ActivityCreateApi(APIView):
         title = serializers.CharField(max_length=100)
         venue = serializers.IntegerField(required=False, allow_null=True, default=None)
         starts_on = ApiDateField()
-        start_time = serializers.TimeField(required=False, allow_null=True, default=None)
+        start_time = LocalTimeField(required=False, allow_null=True, default=None)
         organisers = serializers.ListField(
             child=serializers.IntegerField(), required=False, default=list
         )

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinguo.audit.actions import action_display
 from jinguo.audit.models import AuditEvent
 from jinguo.common.xlsx import workbook
 
@@ -40,7 +41,7 @@ def audit_events_xlsx(events: QuerySet[AuditEvent]) -> tuple[bytes, int]:
             [
                 timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M:%S"),
                 event.actor_username,
-                event.action,
+                action_display(event.action),
                 event.target_type,
                 event.target_id,
                 event.target_repr,

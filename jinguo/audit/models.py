@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jinguo.audit.actions import action_label
+
 
 class AppendOnlyError(Exception):
     pass
@@ -65,3 +67,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("the audit log is append-only")
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (jinguo.audit.actions), or "" for an action without a label."""
+        return action_label(self.action)

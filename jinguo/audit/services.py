@@ -1,7 +1,9 @@
+import time as clock
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.audit import context
+from jinguo.audit.actions import ACCESS_DENIED, ACCESS_THROTTLED
 from jinguo.audit.models import AuditEvent
 
 
@@ -39,6 +42,62 @@ def audit_record(
         event.target_repr = str(target)[:200]
     event.save()
     return event
+
+
+# Refused requests written one by one per account (or per client address when signed out) and
+# minute; the next one writes a summary row and the rest of that minute are only counted, so a
+# crawler cannot flood the log. Counted in the cache every web worker shares.
+DENIALS_PER_MINUTE = 20
+_WINDOW_SECONDS = 60
+
+
+def _now() -> float:
+    return clock.time()
+
+
+def _denial_count(subject: str) -> tuple[int, int]:
+    """Count one refusal of `subject` in this minute: (its number in this minute, how many the
+    previous minute had)."""
+    shared = caches["shared"]
+    window = int(_now() // _WINDOW_SECONDS)
+    key = f"jinguo:access-denied:{subject}:{window}"
+    shared.add(key, 0, timeout=3 * _WINDOW_SECONDS)  # the next minute still reads it
+    try:
+        count = shared.incr(key)
+    except ValueError:  # expired between add and incr
+        shared.set(key, 1, timeout=3 * _WINDOW_SECONDS)
+        count = 1
+    previous = shared.get(f"jinguo:access-denied:{subject}:{window - 1}", 0) if count == 1 else 0
+    return count, previous
+
+
+def audit_access_denied(
+    *, actor: User | None, method: str, path: str, status: int, view: str = "", reason: str = ""
+) -> AuditEvent | None:
+    """Record a refused request (403, or 404 from a view: a record outside the scope looks
+    missing), at most DENIALS_PER_MINUTE rows a minute for one account (or client address when
+    signed out), then one `access.throttled` row; None when the request was only counted. The
+    first row of the next minute says how many were left out."""
+    ctx = context.current()
+    subject = f"user:{actor.pk}" if actor is not None else f"ip:{(ctx.ip if ctx else '') or '-'}"
+    count, previous = _denial_count(subject)
+    if count > DENIALS_PER_MINUTE + 1:
+        return None
+    changes: dict[str, Any] = {"method": method, "path": path[:300], "status": status}
+    if view:
+        changes["view"] = view
+    if reason:
+        changes["reason"] = reason[:200]
+    note = f"{status} {method} {path}"
+    if previous > DENIALS_PER_MINUTE + 1:
+        changes["omitted_previous_minute"] = previous - DENIALS_PER_MINUTE - 1
+    if count <= DENIALS_PER_MINUTE:
+        return audit_record(actor=actor, action=ACCESS_DENIED, changes=changes, note=note)
+    changes["limit_per_minute"] = DENIALS_PER_MINUTE
+    note = _(
+        "一分钟内被拒绝的请求超过%(limit)d次，本分钟其余的不再逐条记录（只计数）；此次：%(request)s"
+    ) % {"limit": DENIALS_PER_MINUTE, "request": note}
+    return audit_record(actor=actor, action=ACCESS_THROTTLED, changes=changes, note=note)
 
 
 RETENTION_FLOOR_DAYS = 183  # about six months: 等保 keeps audit records at least that long

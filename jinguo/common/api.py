@@ -1,5 +1,6 @@
 """Shared pieces of the JSON API: paging and the one error shape, {"message", "extra"}."""
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
@@ -10,7 +11,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -50,6 +51,34 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         extra = {}
     response.data = {"message": message, "extra": extra}
     return response
+
+
+# A time of day on the local clock (Beijing time), as DRF writes a time: "09:00:00". OpenAPI's
+# `format: time` is RFC 3339's full-time, which requires an offset ("09:00:00+08:00"), so a
+# schema saying `format: time` would promise something the answer never holds.
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": LOCAL_TIME_PATTERN,
+        "example": "09:00:00",
+        "description": "HH:MM[:SS] local time (Asia/Shanghai), without an offset",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A local time of day: answered "HH:MM:SS", accepted as "HH:MM" or "HH:MM:SS" and nothing
+    else (an offset would be silently dropped by the parser, so it is refused)."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy("时间格式应为“时:分”或“时:分:秒”（北京时间，不带时区），如 09:30。")
+    }
+
+    def to_internal_value(self, value: Any) -> Any:
+        if isinstance(value, str) and not re.fullmatch(LOCAL_TIME_PATTERN, value):
+            self.fail("invalid")
+        return super().to_internal_value(value)
 
 
 @extend_schema_serializer(component_name="Ref")

@@ -186,3 +186,38 @@ def test_county_leader_gets_403_on_every_write_through_the_api(world, cast, peop
     ]:
         assert post(client, API + url, data).status_code == 403, url
     assert not ActivitySeries.objects.exists() and VolunteerTeam.objects.count() == 1
+
+
+def _property_schema(component: str, name: str) -> dict:
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+
+    with GENERATOR_STATS.silence():
+        openapi = SchemaGenerator().get_schema(request=None, public=True)
+    found = dict(openapi["components"]["schemas"][component]["properties"][name])
+    found.pop("nullable", None)  # OpenAPI 3.0's, not JSON Schema's
+    return found
+
+
+def test_a_start_time_is_answered_in_the_form_its_schema_declares(world, cast, api):
+    import jsonschema_rs
+
+    client = api(cast.songhe_chair)
+    base = {"kind": "lecture", "title": "家庭教育讲座", "starts_on": past(1).isoformat()}
+    created = post(client, f"{API}/activities/", base | {"start_time": "09:00"})
+    assert created.status_code == 201, created.json()
+    listed = client.get(f"{API}/activities/?kind=lecture").json()["results"]
+    answered = next(row["start_time"] for row in listed if row["id"] == created.json()["id"])
+    assert answered == "09:00:00"
+    for component in ("ActivityListItem", "Activity", "ActivityDetail"):
+        declared = _property_schema(component, "start_time")
+        validator = jsonschema_rs.Draft4Validator(declared, validate_formats=True)
+        assert validator.is_valid(answered), (component, declared)
+
+
+def test_a_start_time_with_an_offset_is_refused_in_chinese(world, cast, api):
+    client = api(cast.songhe_chair)
+    base = {"kind": "lecture", "title": "家庭教育讲座", "starts_on": past(1).isoformat()}
+    refused = post(client, f"{API}/activities/", base | {"start_time": "09:00:00+05:00"})
+    assert refused.status_code == 400
+    assert "北京时间" in str(refused.json()["extra"]["fields"]["start_time"])

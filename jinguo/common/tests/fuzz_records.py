@@ -57,6 +57,7 @@ def _activity(g: SimpleNamespace) -> int:
         kind="festival",
         title="三八妇女节游园",
         starts_on=_ago(3),
+        start_time=dt.time(9, 0),  # answered in every activity's schema (not format: time)
         organisers=[g.people.wushan_exec],
     ).pk
 

@@ -4,9 +4,10 @@ it, a user of another village who may not, and a read-only leader.
 The demo data gives every kind of record. For each URL pattern with a record in its path the
 test picks a record of 宁国市 outside 西山村 and asserts:
 - `xishan` (the 西山村 cadre) cannot read it: GET answers 404 (or 405 for a POST-only URL), never
-  200 or a redirect; her POST answers 403/404/405 and changes no table at all;
+  200 or a redirect; her POST answers 403/404/405 and changes no table, but for the audit log's
+  rows of the refusals themselves (access.denied, access.throttled);
 - `leader` (宁国市, read-only) cannot change it: every POST answers 403/404/405 and changes
-  no table;
+  no table but for those rows;
 - `ningguo` (the 宁国市 cadre) can open it (not 404), so the records picked are real ones.
 A URL pattern whose parameter has no entry in TARGETS fails the test: a new route must join
 the matrix.
@@ -27,6 +28,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from jinguo.accounts.models import User
+from jinguo.audit.models import AuditEvent
 from jinguo.common.backup import table_checksums
 from jinguo.orgs.models import OrgUnit
 
@@ -214,15 +216,17 @@ def test_another_village_can_read_nothing(urls):
 @pytest.mark.parametrize("username", ["xishan", "leader"])
 def test_another_village_and_a_leader_can_change_nothing(urls, username):
     client = _client(username)
-    before = table_checksums()
+    before, last_event = table_checksums(), AuditEvent.objects.latest("pk").pk
     allowed = []
     for _route, url in urls:
         status = client.post(url, {}).status_code
         if status not in (API_WRITE_DENIED if url.startswith("/api/") else WRITE_DENIED):
             allowed.append((url, status))
     changed = [name for name, sums in table_checksums().items() if before.get(name) != sums]
+    audited = AuditEvent.objects.filter(pk__gt=last_event).values_list("action", flat=True)
     assert allowed == []
-    assert changed == []
+    assert [name for name in changed if name != AuditEvent._meta.db_table] == []
+    assert set(audited) <= {"access.denied", "access.throttled"}
 
 
 @pytest.mark.django_db

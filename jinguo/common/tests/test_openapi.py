@@ -215,3 +215,22 @@ def test_docs_page_loads_swagger_ui_from_our_own_static_files(cast, client):
 def test_schema_and_docs_need_a_login(db, client):
     assert client.get("/api/schema/").status_code == 403
     assert client.get("/api/docs/").status_code == 403
+
+
+def test_no_field_promises_an_rfc3339_time_with_an_offset(schema):
+    """`format: time` is RFC 3339's full-time ("09:00:00+08:00"); the API's times of day are
+    local ("09:00:00"), declared by jinguo.common.api.LocalTimeField."""
+    found = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if node.get("format") == "time":
+                found.append(where)
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}/{i}")
+
+    walk(schema[0], "")
+    assert found == []
