@@ -2,7 +2,6 @@ import datetime as dt
 from typing import Any, cast
 
 from django import forms
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +54,7 @@ class ActivityForm(_VenueMixin):
     description = forms.CharField(
         label=_("活动内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    # Rendered by people/_picker.html, not by form_fields.html.
+    # Rendered by the people picker (people_tags.people_picker), not by form_fields.html.
     organisers = forms.ModelMultipleChoiceField(
         label=_("组织者"),
         queryset=Person.objects.none(),
@@ -66,22 +65,11 @@ class ActivityForm(_VenueMixin):
     def __init__(self, *args: Any, user: User, org: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_venue(user=user, org=org)
-        self.user = user
         organisers = cast(forms.ModelMultipleChoiceField, self.fields["organisers"])
         organisers.queryset = person_list_visible(user=user)
 
     def plain_fields(self) -> list[forms.BoundField]:
         return [field for field in self if field.name != "organisers"]
-
-    def chosen_organisers(self) -> list[Any]:
-        """The organisers she ticked, shown ticked again when the form comes back."""
-        if not self.is_bound:
-            return []
-        data = self.data
-        values = data.getlist("organisers") if isinstance(data, QueryDict) else []
-        ids = [v for v in values if str(v).isdigit()]
-        visible = person_list_visible(user=self.user).filter(pk__in=ids)
-        return list(visible.order_by("name"))
 
 
 class SeriesForm(_VenueMixin):

@@ -219,12 +219,10 @@ def meeting_figures(request: AuthedRequest) -> HttpResponse:
 # --- one meeting --------------------------------------------------------------------------------
 
 
-def _chosen(form: Form, name: str, initial: Any = ()) -> list[Person]:
-    """The persons a picker shows ticked: what was posted (if valid), else `initial`."""
-    if form.is_bound:
-        value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
-        return list(value or [])
-    return list(initial)
+def _chosen(form: Form, name: str) -> list[Person]:
+    """The invitees the attendance list shows ticked: what was posted (if valid)."""
+    value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+    return list(value or [])
 
 
 def _meeting_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -244,12 +242,7 @@ def meeting_create(request: AuthedRequest) -> HttpResponse:
         meeting = call_service(form, lambda: services.meeting_create(actor=request.user, **data))
         if meeting is not None:
             return redirect("meetings:detail", meeting_id=meeting.pk)
-    context = {
-        "form": form,
-        "executives": _chosen(form, "executives"),
-        "residents": _chosen(form, "residents"),
-    }
-    return render(request, "meetings/form.html", context)
+    return render(request, "meetings/form.html", {"form": form})
 
 
 @login_required
@@ -259,9 +252,9 @@ def meeting_edit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         user=request.user, meeting_id=meeting_id, for_write=True
     )
     attendees = list(selectors.meeting_attendees(meeting=meeting))
-    execs = [a.person for a in attendees if a.role == a.Role.EXECUTIVE]
-    others = [a.person for a in attendees if a.role != a.Role.EXECUTIVE]
     initial = {
+        "executives": [a.person_id for a in attendees if a.role == a.Role.EXECUTIVE],
+        "residents": [a.person_id for a in attendees if a.role != a.Role.EXECUTIVE],
         "kind": meeting.kind,
         "title": meeting.title,
         "planned_at": timezone.localtime(meeting.planned_at).strftime("%Y-%m-%dT%H:%M"),
@@ -278,13 +271,7 @@ def meeting_edit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         )
         if saved is not None:
             return redirect("meetings:detail", meeting_id=meeting.pk)
-    context = {
-        "form": form,
-        "meeting": meeting,
-        "executives": _chosen(form, "executives", execs),
-        "residents": _chosen(form, "residents", others),
-    }
-    return render(request, "meetings/form.html", context)
+    return render(request, "meetings/form.html", {"form": form, "meeting": meeting})
 
 
 def _may_write(request: AuthedRequest, meeting: Meeting) -> bool:
@@ -357,7 +344,6 @@ def meeting_held(request: AuthedRequest, meeting_id: int) -> HttpResponse:
         "form": form,
         "meeting": meeting,
         "invitees": invitees,
-        "extra": _chosen(form, "extra_residents"),
     }
     return render(request, "meetings/held.html", context)
 

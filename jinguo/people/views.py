@@ -338,13 +338,10 @@ PICK_LIMIT = 20
 def person_pick(request: AuthedRequest) -> HttpResponse:
     """Checkbox rows of visible persons matching ?q=, for any form that picks people
     (attendees, participants, trainees…): `people/_picker.html` asks for them as she types.
-    ?field= names the form field the boxes submit (letters and underscores only)."""
-    field = request.GET.get("field", "people")
-    if not field.replace("_", "").isalpha() or len(field) > 40:
-        raise Http404
+    The boxes submit nothing: jinguo/picker.js makes a ticked one a chip of the picker."""
     query = request.GET.get("q", "").strip()[:50]
     org = _org_param(request) if request.GET.get("org") else None
     found = selectors.person_list(user=request.user, query=query, org=org)[:PICK_LIMIT]
     services.person_search_record(actor=request.user, query=query, results=found)
-    context = {"found": found if query else [], "field": field, "query": query}
+    context = {"found": found if query else [], "query": query}
     return render(request, "people/_pick_rows.html", context)

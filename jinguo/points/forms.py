@@ -45,6 +45,7 @@ class RulingForm(forms.Form):
 
 
 class _PersonForm(forms.Form):
+    picker_fields = ("person",)  # rendered by the people picker, not by form_fields.html
     person: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("执委"),
         queryset=Person.objects.none(),

@@ -233,11 +233,7 @@ def sanxin_worker_add(request: AuthedRequest, sanxin_org_id: int) -> HttpRespons
         if added is not None:
             messages.success(request, _("已加入工作者库"))
             return redirect("sanxin:detail", sanxin_org_id=sanxin_org.pk)
-    chosen = (
-        form.cleaned_data.get("person") if form.is_bound and hasattr(form, "cleaned_data") else None
-    )
-    context = {"form": form, "o": sanxin_org, "chosen": [chosen] if chosen else []}
-    return render(request, "sanxin/worker_form.html", context)
+    return render(request, "sanxin/worker_form.html", {"form": form, "o": sanxin_org})
 
 
 @login_required
@@ -359,12 +355,7 @@ def exemplary_add(request: AuthedRequest) -> HttpResponse:
         if added is not None:
             messages.success(request, _("已列入优秀女性名册"))
             return redirect(f"/sanxin/exemplary/?org={org.pk}")
-    chosen = (
-        form.cleaned_data.get("person") if form.is_bound and hasattr(form, "cleaned_data") else None
-    )
-    return render(
-        request, "sanxin/exemplary_form.html", {"form": form, "chosen": [chosen] if chosen else []}
-    )
+    return render(request, "sanxin/exemplary_form.html", {"form": form})
 
 
 @login_required

@@ -207,7 +207,7 @@ def _sheet_context(request: AuthedRequest, session: Session, form: Any = None) -
         "session": session,
         "course": session.course,
         "rows": selectors.session_tick_rows(session=session),
-        "form": form,
+        "form": form or forms.AttendanceForm(user=request.user),
         # After an error the sheet shows her ticks as she posted them, not the saved ones.
         "ticked": request.POST.getlist("attended") if form is not None else None,
         "may_write": request.user.can_write,
