@@ -1,9 +1,7 @@
 from jinguo.people.models import Person
 
 
-def test_picker_lists_matching_people_in_scope_as_checkboxes_that_submit_nothing(
-    cast, tree, login
-):
+def test_picker_lists_matching_people_in_scope_as_checkboxes_that_submit_nothing(cast, tree, login):
     """The chips of the picker hold the choice; the results, swapped by each search, do not."""
     person = Person.objects.create(org=tree.songhe, name="汪秀兰", gender="F")
     Person.objects.create(org=tree.dongmen, name="汪东门", gender="F")

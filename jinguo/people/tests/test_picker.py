@@ -6,6 +6,7 @@ import re
 
 from jinguo.honours.models import IndividualHonour
 from jinguo.meetings.models import Meeting
+from jinguo.meetings.tests.factories import plan
 from jinguo.people.models import Person
 
 
@@ -50,20 +51,9 @@ def test_an_id_from_another_village_is_refused_and_shown_neither_as_chip_nor_nam
     assert "港红梅" not in html
 
 
-def test_the_edit_form_shows_the_invited_as_chips(login, cast, people):
-    client = login(cast.songhe_chair)
-    client.post(
-        "/meetings/new/",
-        {
-            "kind": "executive_committee",
-            "title": "议事",
-            "planned_at": "2026-12-20T19:00",
-            "executives": [people.wushan_exec.pk],
-            "residents": [people.chengjiawan_exec.pk],
-        },
-    )
-    meeting = Meeting.objects.get()
-    html = client.get(f"/meetings/{meeting.pk}/edit/").content.decode()
+def test_the_edit_form_shows_the_invited_as_chips(login, cast, tree, people):
+    meeting = plan(tree.songhe, people=[people.wushan_exec], residents=[people.chengjiawan_exec])
+    html = login(cast.songhe_chair).get(f"/meetings/{meeting.pk}/edit/").content.decode()
     assert _chips(html, "executives") == [str(people.wushan_exec.pk)]
     assert _chips(html, "residents") == [str(people.chengjiawan_exec.pk)]
 
