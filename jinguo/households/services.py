@@ -34,7 +34,7 @@ from jinguo.households.plan import plan_refresh, plan_refresh_category
 from jinguo.households.policy import audits_sensitive_list, may_reveal_sensitive
 from jinguo.households.tokens import category_token, category_tokens, in_order
 from jinguo.orgs import tree
-from jinguo.orgs.codes import normalize_text
+from jinguo.orgs.codes import clean_text, normalize_identifier
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
@@ -144,7 +144,7 @@ def household_create(
     living_address: str = "",
     note: str = "",
 ) -> Household:
-    number = normalize_text(number)
+    number = normalize_identifier(number)
     _raise_if(
         {
             "grid": _grid_errors(grid, label=_("所属网格")),
@@ -155,10 +155,10 @@ def household_create(
     household = Household.objects.create(
         number=number,
         grid=grid,
-        address=normalize_text(address),
+        address=clean_text(address),
         living_grid=_living_grid_or_none(grid, living_grid),
-        living_address=normalize_text(living_address),
-        note=normalize_text(note),
+        living_address=clean_text(living_address),
+        note=clean_text(note),
     )
     _record(household=household, action="create", actor=actor, old={}, new=_snapshot(household))
     return household
@@ -176,7 +176,7 @@ def household_update(
 ) -> Household:
     """Correct the number, home grid, address or note. Moving the home grid onto the grid the
     family lives in makes it no longer relocated, which ends its covering executives."""
-    number = normalize_text(number)
+    number = normalize_identifier(number)
     _raise_if(
         {
             "grid": _grid_errors(grid, label=_("所属网格")),
@@ -185,7 +185,7 @@ def household_update(
     )
     old, before = _snapshot(household), _state(household)
     household.number, household.grid = number, grid
-    household.address, household.note = normalize_text(address), normalize_text(note)
+    household.address, household.note = clean_text(address), clean_text(note)
     if household.living_grid_id == grid.pk:
         household.living_grid = None
     if _state(household) == before:
@@ -489,7 +489,7 @@ def household_assign(
         kind=kind,
         start_date=start_date,
         assigned_by=actor,
-        reason=normalize_text(reason)[:200],
+        reason=clean_text(reason)[:200],
     )
     _record(
         household=household,
@@ -554,7 +554,7 @@ def household_relocate(
     old, old_living_id = _snapshot(household), household.living_grid_id
     living_grid = _living_grid_or_none(household.grid, living_grid)
     household.living_grid = living_grid
-    household.living_address = normalize_text(living_address) if living_grid else ""
+    household.living_address = clean_text(living_address) if living_grid else ""
     new = _snapshot(household)
     if new == old and household.living_grid_id == old_living_id:
         return household
@@ -592,7 +592,7 @@ def grid_assign(
                 grid=grid,
                 start_date=start_date,
                 assigned_by=actor,
-                reason=normalize_text(reason)[:200],
+                reason=clean_text(reason)[:200],
             )
             audit_record(
                 actor=actor,
