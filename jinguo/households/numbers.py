@@ -10,6 +10,7 @@ number at once (households.services turns the clash into a form error).
 
 import re
 
+from django.db.models import QuerySet
 from django.db.models.functions import Length
 
 from jinguo.households.models import Household
@@ -27,9 +28,9 @@ def _series(numbers: list[str]) -> tuple[str, int] | None:
     return None
 
 
-def _recent_numbers(households: object) -> list[str]:
+def _recent_numbers(households: QuerySet[Household]) -> list[str]:
     # The latest registered first: a grid that changed its scheme continues the new one.
-    return list(households.order_by("-pk").values_list("number", flat=True)[:20])  # type: ignore[attr-defined]
+    return list(households.order_by("-pk").values_list("number", flat=True)[:20])
 
 
 def household_next_number(*, grid: OrgUnit) -> str:
