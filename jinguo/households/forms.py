@@ -44,9 +44,22 @@ class HouseholdForm(forms.Form):
     address = forms.CharField(label=_("户籍地址"), max_length=200, required=False)
     note = forms.CharField(label=_("备注"), max_length=500, required=False)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, suggest_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = _grids(user)  # type: ignore[attr-defined]
+        if suggest_url:
+            # A new household: choosing the grid offers its next free number (htmx), editable.
+            self.fields["grid"].widget.attrs.update(
+                {
+                    "hx-get": suggest_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#id_number",
+                    "hx-swap": "outerHTML",
+                }
+            )
+            self.fields["number"].help_text = _(
+                "已按所选网格建议下一个空闲户号，可修改；户号在全台账中唯一。"
+            )
 
     @classmethod
     def initial_for(cls, household: Household) -> dict[str, Any]:
@@ -187,6 +200,12 @@ class ResidentForm(forms.Form):
         help_text=_("已登记的人员只需填身份证号；未登记的填写姓名后一并登记。"),
     )
     relation = forms.ChoiceField(label=_("与户主关系"), choices=Resident.Relation.choices)
+    phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=30,
+        required=False,
+        help_text=_("手机号或带区号的固定电话，加密保存，页面上只显示部分号码。"),
+    )
 
 
 class GridAssignForm(forms.Form):

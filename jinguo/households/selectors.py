@@ -39,7 +39,7 @@ from jinguo.households.tokens import (
     with_categories,
 )
 from jinguo.orgs import tree
-from jinguo.orgs.codes import normalize_text
+from jinguo.orgs.codes import clean_text, normalize_identifier
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user, scope_q
@@ -321,9 +321,15 @@ def households_filtered(
         households = households.filter(_over_quota_q(user=user, org=org))
     if plan in PLAN_FILTERS:
         households = households.filter(PLAN_FILTERS[plan]())
-    query = normalize_text(query)  # full-width digits and letters from a phone keyboard
-    if query:
-        households = households.filter(_search_q(query))
+    typed = clean_text(query)
+    if typed:
+        # Numbers and ID tails typed in full width from a phone keyboard are found half-width;
+        # addresses and names are stored as typed (「，」 kept), so the query is tried as typed too.
+        folded = normalize_identifier(typed)
+        search = _search_q(folded)
+        if folded != typed:
+            search |= _search_q(typed)
+        households = households.filter(search)
     return households.order_by("number")
 
 

@@ -34,12 +34,12 @@ from jinguo.households.plan import plan_refresh, plan_refresh_category
 from jinguo.households.policy import audits_sensitive_list, may_reveal_sensitive
 from jinguo.households.tokens import category_token, category_tokens, in_order
 from jinguo.orgs import tree
-from jinguo.orgs.codes import normalize_text
+from jinguo.orgs.codes import clean_text, normalize_identifier
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
 from jinguo.people.reasons import stated_reason
-from jinguo.people.services import person_create
+from jinguo.people.services import person_create, person_update
 
 GRID_KINDS = (Kind.GRID, Kind.MICRO_GRID)
 RESPONSIBLE = HouseholdAssignment.Kind.RESPONSIBLE
@@ -115,6 +115,22 @@ def _number_errors(number: str, *, exclude_pk: int | None) -> list[str]:
     return []
 
 
+def _save_numbered(household: Household) -> None:
+    """Save; the unique number is the judge when another cadre took it since the check (two
+    forms offered the same next number): the form says so and keeps what was typed."""
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "number": [
+                    _("户号“%(number)s”刚被他人占用，请换一个户号") % {"number": household.number}
+                ]
+            }
+        ) from None
+
+
 def _raise_if(errors: dict[str, list[str]]) -> None:
     found = {field: messages for field, messages in errors.items() if messages}
     if found:
@@ -144,7 +160,7 @@ def household_create(
     living_address: str = "",
     note: str = "",
 ) -> Household:
-    number = normalize_text(number)
+    number = normalize_identifier(number)
     _raise_if(
         {
             "grid": _grid_errors(grid, label=_("所属网格")),
@@ -152,14 +168,15 @@ def household_create(
             "living_grid": _grid_errors(living_grid, label=_("现居住网格")) if living_grid else [],
         }
     )
-    household = Household.objects.create(
+    household = Household(
         number=number,
         grid=grid,
-        address=normalize_text(address),
+        address=clean_text(address),
         living_grid=_living_grid_or_none(grid, living_grid),
-        living_address=normalize_text(living_address),
-        note=normalize_text(note),
+        living_address=clean_text(living_address),
+        note=clean_text(note),
     )
+    _save_numbered(household)
     _record(household=household, action="create", actor=actor, old={}, new=_snapshot(household))
     return household
 
@@ -176,7 +193,7 @@ def household_update(
 ) -> Household:
     """Correct the number, home grid, address or note. Moving the home grid onto the grid the
     family lives in makes it no longer relocated, which ends its covering executives."""
-    number = normalize_text(number)
+    number = normalize_identifier(number)
     _raise_if(
         {
             "grid": _grid_errors(grid, label=_("所属网格")),
@@ -185,13 +202,13 @@ def household_update(
     )
     old, before = _snapshot(household), _state(household)
     household.number, household.grid = number, grid
-    household.address, household.note = normalize_text(address), normalize_text(note)
+    household.address, household.note = clean_text(address), clean_text(note)
     if household.living_grid_id == grid.pk:
         household.living_grid = None
     if _state(household) == before:
         return household
     new = _snapshot(household)
-    household.save()
+    _save_numbered(household)
     if not household.is_relocated:
         ended = _end_open(household=household, kind=COVERING, end_date=timezone.localdate())
         if ended:
@@ -365,14 +382,20 @@ def resident_register(
     id_number: str,
     name: str,
     relation: str,
+    phone: str = "",
 ) -> Resident:
     """Add a member by ID number: `known` is the registered person the caller may see with that
     number, if any; otherwise a new person is registered under the household's grid (so whoever
-    sees the household sees its members). All or nothing."""
+    sees the household sees its members). A phone typed for a known person replaces hers. All or
+    nothing; the phone is parsed, encrypted and masked as every person's (people.services)."""
     if known is None:
         if not name.strip():
             raise ValidationError({"name": [_("该身份证号尚未登记，请填写姓名以登记新成员")]})
-        known = person_create(actor=actor, org=household.grid, name=name, id_number=id_number)
+        known = person_create(
+            actor=actor, org=household.grid, name=name, id_number=id_number, phone=phone
+        )
+    elif phone.strip():
+        known = person_update(actor=actor, person=known, phone=phone)
     return resident_add(actor=actor, household=household, person=known, relation=relation)
 
 
@@ -489,7 +512,7 @@ def household_assign(
         kind=kind,
         start_date=start_date,
         assigned_by=actor,
-        reason=normalize_text(reason)[:200],
+        reason=clean_text(reason)[:200],
     )
     _record(
         household=household,
@@ -554,7 +577,7 @@ def household_relocate(
     old, old_living_id = _snapshot(household), household.living_grid_id
     living_grid = _living_grid_or_none(household.grid, living_grid)
     household.living_grid = living_grid
-    household.living_address = normalize_text(living_address) if living_grid else ""
+    household.living_address = clean_text(living_address) if living_grid else ""
     new = _snapshot(household)
     if new == old and household.living_grid_id == old_living_id:
         return household
@@ -592,7 +615,7 @@ def grid_assign(
                 grid=grid,
                 start_date=start_date,
                 assigned_by=actor,
-                reason=normalize_text(reason)[:200],
+                reason=clean_text(reason)[:200],
             )
             audit_record(
                 actor=actor,

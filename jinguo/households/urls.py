@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.household_list, name="list"),
     path("mine/", views.household_mine, name="mine"),
     path("new/", views.household_create, name="create"),
+    path("new/number/", views.household_number_suggest, name="next_number"),
     path("coverage/", views.coverage, name="coverage"),
     path("grids/", views.grid_list, name="grids"),
     path("grids/<int:grid_id>/executives/", views.grid_executives, name="grid_executives"),

@@ -35,6 +35,7 @@ from jinguo.households.forms import (
     RevealForm,
 )
 from jinguo.households.models import Category, Household
+from jinguo.households.numbers import household_next_number
 from jinguo.households.policy import may_reveal_sensitive
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_breadcrumbs, org_get_for_user
@@ -204,8 +205,21 @@ def _saved(request: AuthedRequest, household: Household) -> HttpResponse:
 def household_create(request: AuthedRequest) -> HttpResponse:
     if not (request.user.has_business_scope and request.user.can_write):
         raise PermissionDenied
-    initial = {"grid": _int(request.GET, "grid")}
-    form = HouseholdForm(request.POST or None, user=request.user, initial=initial)
+    grid_id = _int(request.GET, "grid")
+    grid = selectors.grid_get_for_user(user=request.user, grid_id=grid_id) if grid_id else None
+    if grid is None:  # a grid member with one grid has nothing to choose
+        grids = list(selectors.grid_list_visible(user=request.user)[:2])
+        grid = grids[0] if len(grids) == 1 else None
+    initial = {
+        "grid": grid.pk if grid else None,
+        "number": household_next_number(grid=grid) if grid else "",
+    }
+    form = HouseholdForm(
+        request.POST or None,
+        user=request.user,
+        initial=initial,
+        suggest_url=reverse("households:next_number"),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         household = call_service(
@@ -214,6 +228,19 @@ def household_create(request: AuthedRequest) -> HttpResponse:
         if household is not None:
             return _saved(request, household)
     return _form_page(request, form, _("新建家庭"))
+
+
+@login_required
+def household_number_suggest(request: AuthedRequest) -> HttpResponse:
+    """The number input of the new-household form, holding the chosen grid's next free number
+    (htmx swaps it in when the grid changes)."""
+    if not (request.user.has_business_scope and request.user.can_write):
+        raise PermissionDenied
+    grid_id = _int(request.GET, "grid")
+    grid = selectors.grid_get_for_user(user=request.user, grid_id=grid_id) if grid_id else None
+    number = household_next_number(grid=grid) if grid else ""
+    form = HouseholdForm(user=request.user, initial={"number": number})
+    return render(request, "households/_number_input.html", {"field": form["number"]})
 
 
 @login_required

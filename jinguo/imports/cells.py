@@ -1,9 +1,13 @@
 """Reading one cell of a real ledger: what people and Excel actually put in them.
 
-Full-width digits and letters (NFKC), stray spaces, numbers where text was meant (an ID number
-typed into a General cell comes back as a float that has lost its last digits), Excel serial
-dates and dates written in several ways. Each reader returns the clean value, or raises
-CellError whose message is the row error shown to the user.
+Stray spaces, numbers where text was meant (an ID number typed into a General cell comes back
+as a float that has lost its last digits), Excel serial dates and dates written in several ways.
+Each reader returns the clean value, or raises CellError whose message is the row error shown to
+the user.
+
+Text that is stored (addresses, notes, names) is kept as typed, full-width punctuation and
+letters included (「新迁入，独居老人」); only identifiers and look-up keys (codes, household
+numbers, ID numbers, phones, grid and category names looked up) are folded to half-width (NFKC).
 """
 
 import datetime as dt
@@ -35,7 +39,7 @@ SEPARATORS = re.compile(r"[、,，;；/\s]+")
 
 
 def text(value: object) -> str:
-    """A cell as text: numbers without a spurious ".0", NFKC, whitespace runs collapsed."""
+    """A cell as text, as typed: numbers without a spurious ".0", whitespace runs collapsed."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -48,16 +52,20 @@ def text(value: object) -> str:
         raw = value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     else:
         raw = str(value)
-    if not raw.isascii():
-        raw = unicodedata.normalize("NFKC", raw)
-    if " " in raw or "\t" in raw or "\n" in raw or "\r" in raw:
+    if not raw.isascii() or " " in raw or "\t" in raw or "\n" in raw or "\r" in raw:
         raw = _SPACES.sub(" ", raw)
     return raw.strip()
 
 
 def compact(value: object) -> str:
-    """Text with every space removed: codes, numbers, and Chinese names typed with padding."""
-    return text(value).replace(" ", "")
+    """An identifier or a look-up key (a code, a household number, a choice, a grid's name):
+    full-width digits, letters and punctuation folded to half-width (NFKC), every space removed."""
+    return _folded(value).replace(" ", "")
+
+
+def _folded(value: object) -> str:
+    clean = text(value)
+    return clean if clean.isascii() else unicodedata.normalize("NFKC", clean)
 
 
 def name(value: object) -> str:
@@ -107,7 +115,7 @@ def date(value: object) -> dt.date | None:
         return value
     if isinstance(value, float | int) and not isinstance(value, bool):
         return _number_date(value)
-    shown = text(value)
+    shown = _folded(value)
     if not shown:
         return None
     for pattern in _DATE_PATTERNS:
@@ -154,5 +162,5 @@ def gender(value: object) -> str:
 
 
 def split_list(value: object) -> list[str]:
-    """Several values in one cell, separated by 、 , ， ; ； / or spaces."""
-    return [part for part in SEPARATORS.split(text(value)) if part]
+    """Several values in one cell, separated by 、 , ， ; ； / or spaces, each a look-up key."""
+    return [compact(part) for part in SEPARATORS.split(text(value)) if part]

@@ -391,8 +391,8 @@ class HouseholdImport:
 def _category_lookup() -> dict[str, int]:
     lookup: dict[str, int] = {}
     for pk, code, name in Category.objects.filter(is_active=True).values_list("pk", "code", "name"):
-        lookup[name] = pk
-        lookup[code] = pk
+        lookup[cells.compact(name)] = pk  # split_list folds what the cell says the same way
+        lookup[cells.compact(code)] = pk
     return lookup
 
 
@@ -485,9 +485,14 @@ class _ExecutiveResolver:
         return found
 
     def _match(self, grid: Unit, written: str) -> int | str:
-        text = written.replace(" ", "").upper()
+        # Names are compared folded on both sides (cells.compact): stored as typed, written
+        # in a cell perhaps with other widths.
+        text = cells.compact(written).upper()
         both = _NAME_AND_TAIL.match(text)
-        people = self.candidates(grid).values()
+        people = [
+            (pk, cells.compact(name).upper(), tail)
+            for pk, name, tail in self.candidates(grid).values()
+        ]
         if both:
             matches = [p for p in people if p[1] == both.group(1) and p[2] == both.group(2)]
         elif _TAIL.match(text):

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.imports.cells import CellError
+from jinguo.imports.cells import CellError, compact
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
@@ -41,10 +41,12 @@ class ImportScope:
         self.units = [Unit(*row) for row in rows]
         self.by_pk = {unit.pk: unit for unit in self.units}
         self.by_code = {unit.code: unit for unit in self.units if unit.code}
+        # Names are stored as typed; a cell's name is looked up folded (cells.compact), so both
+        # sides are folded: 「一组（东）」 in the tree is found by 「一组(东)」 and by itself.
         self.grids_by_name: dict[str, list[Unit]] = {}
         for unit in self.units:
             if unit.is_grid:
-                self.grids_by_name.setdefault(unit.name, []).append(unit)
+                self.grids_by_name.setdefault(compact(unit.name), []).append(unit)
         self._resolved: dict[tuple[str, bool], Unit | str] = {}
 
     def contains(self, path: str | None) -> bool:
@@ -83,7 +85,7 @@ class ImportScope:
                 return _("“%(value)s”（%(name)s）不是网格") % {"value": raw, "name": unit.name}
             return unit
         if grid:
-            named = self.grids_by_name.get(raw, [])
+            named = self.grids_by_name.get(compact(raw), [])
             if len(named) == 1:
                 return named[0]
             if len(named) > 1:

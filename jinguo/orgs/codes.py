@@ -15,16 +15,24 @@ from jinguo.orgs.kinds import (
 MAX_FREE_CODE = 18
 
 
-def normalize_text(value: object) -> str:
-    """Full-width digits and letters to half-width, stray spaces removed at the ends."""
+def clean_text(value: object) -> str:
+    """Free text (names, addresses, notes, reasons) as typed, only trimmed: Chinese text keeps
+    its full-width punctuation (「，」「：」「（）」) and its letters."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return text.strip().replace("\u3000", "")
+    return str(value).strip()
+
+
+def normalize_identifier(value: object) -> str:
+    """An identifier (a code, a household number) or a look-up key: full-width digits, letters
+    and punctuation to half-width (NFKC), trimmed. Never for text that is stored as typed."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def normalize_code(value: object) -> str:
-    text = normalize_text(value).replace(" ", "").upper()
+    text = normalize_identifier(value).replace(" ", "").upper()
     # A code typed into Excel as a number can come back as "341800000000.0".
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]

@@ -28,7 +28,13 @@ from jinguo.audit.services import audit_record
 from jinguo.common.workbooks import WorkbookError, read_sheet
 from jinguo.common.xlsx import workbook as new_workbook
 from jinguo.orgs import tree
-from jinguo.orgs.codes import code_errors, name_errors, normalize_code, normalize_text
+from jinguo.orgs.codes import (
+    clean_text,
+    code_errors,
+    name_errors,
+    normalize_code,
+    normalize_identifier,
+)
 from jinguo.orgs.kinds import Kind, kind_label, kind_sort_key
 from jinguo.orgs.models import OrgUnit, OrgUnitChange
 from jinguo.orgs.services import org_create, org_update, structure_errors
@@ -258,7 +264,7 @@ def _sheet_lines(file: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _header_token(value: object) -> str:
-    return normalize_text(value).replace(" ", "").strip("*")
+    return normalize_identifier(value).replace(" ", "").strip("*")
 
 
 def _header_columns(cells: list[Any]) -> dict[str, int]:
@@ -300,7 +306,7 @@ def _find_header(lines: Iterator[tuple[int, list[Any]]]) -> dict[str, int]:
 
 
 def _kind_token(value: object) -> str:
-    return normalize_text(value).replace(" ", "").lower()
+    return normalize_identifier(value).replace(" ", "").lower()
 
 
 def _kind_lookup() -> dict[str, str]:
@@ -316,7 +322,7 @@ def _kind_lookup() -> dict[str, str]:
 def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return normalize_text(value)
+    return clean_text(value)
 
 
 def _cell_code(value: object, *, column: str) -> tuple[str, str | None]:

@@ -17,7 +17,7 @@ from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.common.refcache import reference_changed
 from jinguo.orgs import tree
-from jinguo.orgs.codes import code_errors, name_errors, normalize_code, normalize_text
+from jinguo.orgs.codes import clean_text, code_errors, name_errors, normalize_code
 from jinguo.orgs.kinds import ALLOWED_PARENTS, SIGNIFICANT_DIGITS, TERRITORIAL_LEVEL, kind_label
 from jinguo.orgs.models import OrgUnit, OrgUnitChange, Venue
 
@@ -117,7 +117,7 @@ def org_create(
     code: str = "",
     action: str = OrgUnitChange.Action.CREATE,
 ) -> OrgUnit:
-    name, code = normalize_text(name), normalize_code(code)
+    name, code = clean_text(name), normalize_code(code)
     org_validate(kind=kind, name=name, code=code, parent=parent)
     # The path needs the row's id, so the row is written with a placeholder first.
     org = OrgUnit.objects.create(
@@ -154,7 +154,7 @@ def _recode_descendants(*, org: OrgUnit, old_code: str, new_code: str) -> None:
 
 @transaction.atomic
 def org_update(*, actor: User, org: OrgUnit, name: str, code: str) -> OrgUnit:
-    name, code = normalize_text(name), normalize_code(code)
+    name, code = clean_text(name), normalize_code(code)
     old = org_snapshot(org)
     if name == org.name and code == org.code:
         return org
@@ -262,7 +262,7 @@ def venue_create(
     *, actor: User | None, org: OrgUnit, kind: str, name: str, address: str = ""
 ) -> Venue:
     venue = Venue.objects.create(
-        org=org, kind=kind, name=normalize_text(name), address=normalize_text(address)
+        org=org, kind=kind, name=clean_text(name), address=clean_text(address)
     )
     audit_record(
         actor=actor,

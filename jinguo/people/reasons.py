@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinguo.orgs.codes import normalize_text
+from jinguo.orgs.codes import clean_text
 
 
 class RevealPurpose(models.TextChoices):
@@ -75,7 +75,7 @@ def stated_reason(*, purpose: str, reason: str) -> StatedReason:
     errors: dict[str, list[str]] = {}
     if purpose not in RevealPurpose.values:
         errors["purpose"] = [_("请选择查看目的")]
-    explanation = " ".join(normalize_text(reason).split())
+    explanation = " ".join(clean_text(reason).split())
     other = purpose == RevealPurpose.OTHER
     minimum = MIN_EXPLANATION_OTHER if other else MIN_EXPLANATION
     meaningful = _beyond_the_purpose(explanation, purpose)

@@ -105,6 +105,9 @@ def _search_q(query: str) -> Q:
     a whole ID number through its blind index."""
     text = unicodedata.normalize("NFKC", query).strip().replace(" ", "")
     q = Q(name__icontains=text)
+    typed = query.strip().replace(" ", "")
+    if typed != text:  # names are stored as typed: a full-width letter or bracket stays so
+        q |= Q(name__icontains=typed)
     if text.isascii() and text.isalpha():
         q |= Q(name_initials__startswith=text.lower())
     upper = text.upper()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.common import crypto
-from jinguo.orgs.codes import normalize_text
+from jinguo.orgs.codes import clean_text
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.idcard import IdCardError, normalize_id, parse_id
 from jinguo.people.masking import birth_shown, mask_id, mask_phone
@@ -104,9 +104,9 @@ def _fmt(day: dt.date) -> str:
 
 
 def normalize_name(value: object) -> str:
-    """Full-width to half-width; spaces around Chinese characters dropped (王 小红 → 王小红),
-    other runs of spaces collapsed."""
-    text = " ".join(normalize_text(value).split())
+    """The name as typed (full-width letters and punctuation kept), but spaces around Chinese
+    characters dropped (王 小红 → 王小红) and other runs of spaces collapsed."""
+    text = " ".join(clean_text(value).split())
     return _CJK_SPACES.sub("", text)
 
 
@@ -372,7 +372,7 @@ def seat_end(
     if seat.ended_on is not None:
         raise ValidationError({"ended_on": [_("该职务已于%(d)s离任") % {"d": _fmt(seat.ended_on)}]})
     errors = _end_date_errors(field="ended_on", day=ended_on, start=seat.term_start)
-    reason = normalize_text(reason)
+    reason = clean_text(reason)
     if not reason:
         errors["reason"] = [_("请填写离任原因")]
     if errors:
@@ -480,7 +480,7 @@ def concurrent_post_end(
 
 @transaction.atomic
 def team_create(*, actor: User | None, org: OrgUnit, name: str, project: str = "") -> Team:
-    name, project = normalize_text(name), normalize_text(project)
+    name, project = clean_text(name), clean_text(project)
     if not name:
         raise ValidationError({"name": [_("请填写团队名称")]})
     if Team.objects.filter(org=org, name=name).exists():
@@ -592,7 +592,7 @@ def rotation_create(
         person=person,
         start_date=start_date,
         end_date=end_date,
-        note=normalize_text(note)[:200],
+        note=clean_text(note)[:200],
     )
     new = {"team": team.pk, "start_date": _fmt(start_date), "end_date": _fmt(end_date)}
     _record(

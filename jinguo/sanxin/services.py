@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.common import dates
-from jinguo.orgs.codes import normalize_text
+from jinguo.orgs.codes import clean_text
 from jinguo.orgs.kinds import ALLOWED_PARENTS, TERRITORIAL_LEVEL, Kind, kind_label
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.services import org_create
@@ -152,7 +152,7 @@ def sanxin_org_clean(
 ) -> dict[str, Any]:
     """The stored values for this input, or ValidationError naming every field's problem."""
     errors: dict[str, list[str]] = {"org": registration_org_errors(org)}
-    name = normalize_text(name)
+    name = clean_text(name)
     if not name:
         errors["name"] = [_("请填写组织名称")]
     elif len(name) > 100:
@@ -195,9 +195,9 @@ def sanxin_org_clean(
         "workers": workers,
         "women_workers": women_workers,
         "has_party_org": bool(has_party_org),
-        "contact_name": normalize_text(contact_name)[:50],
+        "contact_name": clean_text(contact_name)[:50],
         "contact_phone": phone,
-        "address": normalize_text(address)[:200],
+        "address": clean_text(address)[:200],
         "registered_on": day,
     }
 
@@ -327,7 +327,7 @@ def sanxin_worker_add(
     worker = SanxinWorker.objects.create(
         sanxin_org=locked,
         person=person,
-        position=normalize_text(position)[:50],
+        position=clean_text(position)[:50],
         joined_on=joined_on,
     )
     _record(
@@ -468,7 +468,7 @@ def sanxin_target_create(
     ):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
-    title = normalize_text(title)
+    title = clean_text(title)
     if not title:
         errors["title"] = [_("请填写目标名称")]
     if metric not in SanxinTarget.Metric.values:

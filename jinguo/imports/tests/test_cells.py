@@ -7,10 +7,20 @@ from jinguo.imports.persons import initials
 from jinguo.people.names import pinyin_initials
 
 
-def test_text_normalises_full_width_and_collapses_spaces():
-    assert cells.text("  Ｈ００１　 号 ") == "H001 号"
+def test_text_is_kept_as_typed_but_its_spaces_are_trimmed_and_collapsed():
+    assert cells.text("  新迁入，独居老人（低保）：待核实　 ") == "新迁入，独居老人（低保）：待核实"
+    assert cells.text("  Ｈ００１　 号 ") == "Ｈ００１ 号"
     assert cells.text(1001.0) == "1001"
     assert cells.text(None) == ""
+
+
+def test_a_code_or_number_is_folded_to_half_width_without_spaces():
+    assert cells.compact("  Ｈ００１　 号 ") == "H001号"
+    assert cells.compact("ＳＨ０３１") == "SH031"
+
+
+def test_each_of_several_values_in_one_cell_is_a_folded_look_up_key():
+    assert cells.split_list("低保户，独居老人、Ａ类") == ["低保户", "独居老人", "A类"]
 
 
 def test_a_chinese_name_loses_its_padding_but_a_latin_one_keeps_its_space():
