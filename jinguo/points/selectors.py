@@ -351,7 +351,8 @@ class UnitRanking:
 
 def unit_ranking(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> UnitRanking:
     """org's child units ranked by approved points per executive (the points the executives
-    of org's subtree earned, over the active seats in the child's subtree): one grouped query for the points, one for the executives, one for the units."""
+    of org's subtree earned, over the active seats in the child's subtree): one grouped query
+    for the points, one for the executives, one for the units."""
     n = len(org.path)
     segment = Substr("org__path", n + 1, tree.SEGMENT)
     points = (
@@ -479,7 +480,8 @@ def person_ranks(*, person: Person, year: int) -> list[tuple[OrgUnit, int, int]]
 
 def points_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
     """Points approved, pending, redeemed (points and items), executives with points,
-    volunteers (the others) with points and nominations in org's subtree and the period, each linking to exactly its records."""
+    volunteers (the others) with points and nominations in org's subtree and the period, each
+    linking to exactly its records."""
     period = {"org": org.pk, "start": start, "end": end}
     ledger = entry_list(user=user, filters=LedgerFilters(org=org, start=start, end=end))
     # Approved and redeemed points and pending entries: one query over the period's ledger.
