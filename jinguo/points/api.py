@@ -457,7 +457,7 @@ class PointsRankingsApi(APIView):
     def get(self, request: Request) -> Response:
         user = api_user(request)
         org, start, end = _period(user, api_query(PeriodQuerySerializer, request))
-        people = selectors.executive_ranking(org=org, start=start, end=end)
+        people = selectors.executive_ranking(org=org, start=start, end=end, user=user)
         units = selectors.unit_ranking(user=user, org=org, start=start, end=end)
         data = {"executives": list(people), "units": units.rows}
         return Response(self.OutputSerializer(data).data)

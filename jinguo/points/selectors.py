@@ -34,6 +34,7 @@ from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 from jinguo.people.models import ExecutiveSeat, Person
+from jinguo.people.selectors import active_seats
 from jinguo.points.models import (
     BALANCE_KINDS,
     Kind,
@@ -199,16 +200,6 @@ def appeals_open(*, user: User) -> QuerySet[PointEntry]:
     )
 
 
-def my_points(*, person: Person) -> dict[str, Any]:
-    entries = with_status(PointEntry.objects.filter(person=person)).select_related("org", "ref")
-    return {
-        "balance": points_balance(person=person),
-        "pending": entries.filter(status_q("pending")).order_by("-day", "-id"),
-        "history": entries.order_by("-created_at", "-id")[:100],
-        "redemptions": Redemption.objects.filter(person=person).select_related("item")[:20],
-    }
-
-
 # --- rules ---------------------------------------------------------------------------------------
 
 
@@ -297,9 +288,31 @@ def redemption_get_for_user(*, user: User, voucher: str, for_write: bool = False
 # --- rankings ------------------------------------------------------------------------------------
 
 
-def executive_ranking(*, org: OrgUnit, start: dt.date, end: dt.date) -> QuerySet[Person]:
-    """Executives who earned approved points in org's subtree in the period, ranked (ties
-    share a rank): one query. Each row has `points` and `rank`."""
+EARNERS = ("executives", "volunteers")  # who a ranking lists
+
+
+def seated_ids(*, org: OrgUnit, user: User | None = None) -> QuerySet[Any]:
+    """The person ids of the executives of org's subtree: the seats held now, as the
+    executives figure counts them (jinguo.people.selectors.active_seats, in the user's scope)."""
+    if user is None:
+        seats = ExecutiveSeat.objects.filter(org.subtree_q("org__"), ended_on__isnull=True)
+    else:
+        seats = active_seats(user=user, org=org)
+    return seats.order_by().values("person_id")
+
+
+def executive_ranking(
+    *,
+    org: OrgUnit,
+    start: dt.date,
+    end: dt.date,
+    who: str = "executives",
+    user: User | None = None,
+) -> QuerySet[Person]:
+    """The people who earned approved points in org's subtree in the period, ranked (ties
+    share a rank): one query. Each row has `points` and `rank`. `who` is "executives" (those
+    holding a seat in org's subtree now) or "volunteers" (everyone else who earned points:
+    residents' volunteer service); the two lists never share a person."""
     earned = PointEntry.objects.filter(
         org.subtree_q("org__"), kind__in=EARNED_KINDS, day__gte=start, day__lte=end
     )
@@ -310,9 +323,11 @@ def executive_ranking(*, org: OrgUnit, start: dt.date, end: dt.date) -> QuerySet
         .annotate(s=Sum("amount"))
         .values("s")
     )
+    seated = Q(pk__in=seated_ids(org=org, user=user))
+    people = Person.objects.filter(pk__in=earned.values("person_id"))
+    people = people.filter(seated) if who == "executives" else people.exclude(seated)
     return (
-        Person.objects.filter(pk__in=earned.values("person_id"))
-        .annotate(points=Coalesce(Subquery(sums, output_field=IntegerField()), Value(0)))
+        people.annotate(points=Coalesce(Subquery(sums, output_field=IntegerField()), Value(0)))
         .annotate(rank=Window(Rank(), order_by=F("points").desc()))
         .select_related("org")
         .order_by("rank", "name", "id")
@@ -335,14 +350,16 @@ class UnitRanking:
 
 
 def unit_ranking(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> UnitRanking:
-    """org's child units ranked by approved points per executive (active seats in the child's
-    subtree): one grouped query for the points, one for the executives, one for the units."""
+    """org's child units ranked by approved points per executive (the points the executives
+    of org's subtree earned, over the active seats in the child's subtree): one grouped query
+    for the points, one for the executives, one for the units."""
     n = len(org.path)
     segment = Substr("org__path", n + 1, tree.SEGMENT)
     points = (
         PointEntry.objects.filter(
             org.subtree_q("org__"), kind__in=EARNED_KINDS, day__gte=start, day__lte=end
         )
+        .filter(person_id__in=seated_ids(org=org))  # points per executive: executives' points
         .annotate(segment=segment)
         .values("segment")
         .annotate(s=Sum("amount"))
@@ -462,8 +479,9 @@ def person_ranks(*, person: Person, year: int) -> list[tuple[OrgUnit, int, int]]
 
 
 def points_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
-    """Points approved, pending, redeemed (points and items), executives with points and
-    nominations in org's subtree and the period, each linking to exactly its records."""
+    """Points approved, pending, redeemed (points and items), executives with points,
+    volunteers (the others) with points and nominations in org's subtree and the period, each
+    linking to exactly its records."""
     period = {"org": org.pk, "start": start, "end": end}
     ledger = entry_list(user=user, filters=LedgerFilters(org=org, start=start, end=end))
     # Approved and redeemed points and pending entries: one query over the period's ledger.
@@ -476,7 +494,12 @@ def points_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) ->
         },
     )
     items = redemption_list(user=user, org=org, start=start, end=end)
-    people = executive_ranking(org=org, start=start, end=end).filter(entry_scope_q_persons(user))
+    ranked = {
+        who: executive_ranking(org=org, start=start, end=end, who=who, user=user).filter(
+            entry_scope_q_persons(user)
+        )
+        for who in EARNERS
+    }
     nominations = nomination_list(user=user, org=org, year_from=start.year, year_to=end.year)
 
     def total(qs: QuerySet[Any], name: str) -> int:
@@ -514,8 +537,15 @@ def points_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) ->
         Figure(
             "points.executives",
             _("获得积分的执委"),
-            people.count(),
-            figure_url("/points/rankings/", **period),
+            ranked["executives"].count(),
+            figure_url("/points/rankings/", who="executives", **period),
+            _("人"),
+        ),
+        Figure(
+            "points.volunteers",
+            _("获得积分的志愿者"),
+            ranked["volunteers"].count(),
+            figure_url("/points/rankings/", who="volunteers", **period),
             _("人"),
         ),
         Figure(

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, Concat, TruncDate
 
 from jinguo.orgs.models import OrgUnit
@@ -29,6 +29,20 @@ FactsFn = Callable[..., Iterable[Fact]]
 class Source:
     action: str  # a points.models.Action value
     facts: FactsFn  # facts(*, org, start, end) -> iterable of Fact
+    person_field: str  # the field of the facts' rows that names who did the duty
+
+    def person_facts(
+        self, *, org: OrgUnit, start: dt.date, end: dt.date, person_id: int
+    ) -> Iterable[Fact]:
+        """The facts of one person (every adapter answers a queryset)."""
+        rows = cast(QuerySet[Any], self.facts(org=org, start=start, end=end))
+        return cast(Iterable[Fact], rows.filter(**{self.person_field: person_id}))
+
+
+def collection_window(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days the daily points collection reads: the first day of last month to today."""
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return last_month, today
 
 
 def _source_id(prefix: str, field: str = "id") -> Any:
@@ -134,10 +148,12 @@ def volunteer_service_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> It
 
 
 SOURCES: dict[str, Source] = {
-    "visit": Source("visit", visit_facts),
-    "case_resolved": Source("case_resolved", case_resolved_facts),
-    "case_participation": Source("case_participation", case_participation_facts),
-    "meeting_attendance": Source("meeting_attendance", meeting_attendance_facts),
-    "training_attendance": Source("training_attendance", training_attendance_facts),
-    "volunteer_service": Source("volunteer_service", volunteer_service_facts),
+    "visit": Source("visit", visit_facts, "executive_id"),
+    "case_resolved": Source("case_resolved", case_resolved_facts, "assignee_id"),
+    "case_participation": Source("case_participation", case_participation_facts, "person_id"),
+    "meeting_attendance": Source("meeting_attendance", meeting_attendance_facts, "person_id"),
+    "training_attendance": Source("training_attendance", training_attendance_facts, "person_id"),
+    "volunteer_service": Source(
+        "volunteer_service", volunteer_service_facts, "membership__person_id"
+    ),
 }

@@ -23,7 +23,7 @@ from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.people.selectors import person_get_for_user
-from jinguo.points import forms, selectors, services
+from jinguo.points import forms, personal, selectors, services
 from jinguo.points.models import Action, Kind, Nomination, PointEntry
 
 
@@ -61,8 +61,9 @@ def my_points(request: AuthedRequest) -> HttpResponse:
     if person is None:
         _scoped(request)
         return redirect("points:queue")
-    context = selectors.my_points(person=person) | {"person": person}
-    context["appeal_form"] = forms.ReasonForm()
+    today = timezone.localdate()
+    context = personal.my_points(person=person, page=request.GET.get("page"), today=today)
+    context["person"] = person
     return render(request, "points/mine.html", context)
 
 
@@ -450,11 +451,14 @@ def rankings(request: AuthedRequest) -> HttpResponse:
     _scoped(request)
     org = org_param(request)
     start, end = period_params(request.GET)
+    who = choice_param(request.GET, "who", list(selectors.EARNERS)) or "executives"
+    people = selectors.executive_ranking(org=org, start=start, end=end, who=who, user=request.user)
     context = {
         "org": org,
         "start": start,
         "end": end,
-        "people": selectors.executive_ranking(org=org, start=start, end=end),
+        "who": who,
+        "page": Paginator(people, 50).get_page(request.GET.get("page")),
         "units": selectors.unit_ranking(user=request.user, org=org, start=start, end=end),
     }
     return render(request, "points/rankings.html", context)

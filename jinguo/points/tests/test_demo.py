@@ -11,7 +11,7 @@ from jinguo.common.management.commands._demo_points import ITEMS, PointsDemo
 from jinguo.households.tests.factories import household
 from jinguo.people.models import Person
 from jinguo.points.models import Kind, LoveBankItem, Nomination, PointEntry, Redemption
-from jinguo.points.tests.conftest import visit
+from jinguo.points.tests.conftest import seat, visit
 
 
 def test_the_demo_builds_points_a_love_bank_and_a_nomination_round(tree):
@@ -28,6 +28,7 @@ def test_the_demo_builds_points_a_love_bank_and_a_nomination_round(tree):
         if role == R.GRID_MEMBER:
             user.person = Person.objects.create(org=tree.songhe, name=username, gender="F")
             user.save(update_fields=["person"])
+            seat(user.person)  # the demo nominates executives: people holding a seat
     wushan = User.objects.get(username="wushan")
     assert wushan.person is not None
     h = household(tree.wushan, "WS-1")

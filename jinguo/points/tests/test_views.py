@@ -196,6 +196,8 @@ def test_exports_are_audited(world, cast, login, tree):
 def test_executives_with_equal_points_share_a_rank(tree, cast, people):
     services.point_rules_seed(actor=None, org=tree.city)
     third = Person.objects.create(org=tree.songhe, name="丁三", gender="F")
+    for p in (people.wushan_exec, people.chengjiawan_exec, third):
+        seat(p)
     give(cast.songhe_chair, people.wushan_exec, 10)
     give(cast.songhe_chair, people.chengjiawan_exec, 10)
     give(cast.songhe_chair, third, 4)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from jinguo.orgs.models import OrgUnit
 from jinguo.points.services import points_collect, points_expire
+from jinguo.points.sources import collection_window
 
 
 class Command(BaseCommand):
@@ -24,8 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = timezone.localdate()
-        last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-        start, end = options["start"] or last_month, options["end"] or today
+        first, last = collection_window(today)
+        start, end = options["start"] or first, options["end"] or last
         for root in OrgUnit.objects.filter(parent__isnull=True, is_active=True):
             done = points_collect(org=root, start=start, end=end)
             self.stdout.write(f"{root.name}: {done.created} new, {done.capped} capped")
