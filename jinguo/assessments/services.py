@@ -11,7 +11,11 @@ over the other items in proportion to their weights, i.e. every other item is mu
 Allowances (documented rule): an executive is paid the annual allowance pro rata by months
 served: a calendar month of the statement's period counts when her executive seats (any post,
 in the statement's subtree) cover at least half of its days; annual share = annual amount ×
-months / 12. Lost-work allowance = duty days × daily amount, where a duty day is a day with at
+months / 12. The annual allowance is for executives *other than* 两委 cadres (the seed: «除妇联
+执委中村两委干部外，网格员执委还可享受每年900元的工作补助»): a day on which she holds a 两委
+concurrent post (ConcurrentPost.Kind.TWO_COMMITTEES, 双向任职, wherever) is not a served day,
+so a 两委 cadre all year is paid no annual share; the lost-work allowance applies to all.
+Lost-work allowance = duty days × daily amount, where a duty day is a day with at
 least one verified duty record of hers (jinguo.assessments.facts), capped per month when the
 policy sets a cap. Amounts are yuan rounded half up to 2 places.
 """
@@ -52,7 +56,7 @@ from jinguo.audit.services import audit_record
 from jinguo.common import dates
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
-from jinguo.people.models import ExecutiveSeat, Person
+from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
 
 R = AssessmentRound.Status
 ST = AllowanceStatement.Status
@@ -651,17 +655,28 @@ def _months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
     return months
 
 
+def _days(
+    spans: Sequence[tuple[dt.date, dt.date | None]], first: dt.date, last: dt.date
+) -> set[dt.date]:
+    days: set[dt.date] = set()
+    for span_start, span_end in spans:
+        lo, hi = max(first, span_start), min(last, span_end or last)
+        days.update(lo + dt.timedelta(days=n) for n in range((hi - lo).days + 1))
+    return days
+
+
 def months_served(
-    *, spans: Sequence[tuple[dt.date, dt.date | None]], start: dt.date, end: dt.date
+    *,
+    spans: Sequence[tuple[dt.date, dt.date | None]],
+    start: dt.date,
+    end: dt.date,
+    excluded: Sequence[tuple[dt.date, dt.date | None]] = (),
 ) -> int:
     """Calendar months of [start, end] in which the seats (start, end or None) cover at least
-    half of the month's days."""
+    half of the month's days, not counting the days covered by `excluded` (her 两委 posts)."""
     count = 0
     for first, last in _months(start, end):
-        days: set[dt.date] = set()
-        for seat_start, seat_end in spans:
-            lo, hi = max(first, seat_start), min(last, seat_end or last)
-            days.update(lo + dt.timedelta(days=n) for n in range((hi - lo).days + 1))
+        days = _days(spans, first, last) - _days(excluded, first, last)
         if len(days) * 2 >= last.day:
             count += 1
     return count
@@ -692,12 +707,23 @@ def _statement_lines(statement: AllowanceStatement, policy: AllowancePolicy) -> 
     for seat in seats:
         latest.setdefault(seat.person_id, seat)
         spans.setdefault(seat.person_id, []).append((seat.term_start, seat.ended_on))
+    two_committees: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    posts = ConcurrentPost.objects.filter(
+        person_id__in=latest, kind=ConcurrentPost.Kind.TWO_COMMITTEES, start_date__lte=end
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    for post in posts:
+        two_committees.setdefault(post.person_id, []).append((post.start_date, post.end_date))
     duty = facts.duty_days_by_person(
         org=org, start=start, end=end, cap_per_month=policy.max_days_per_month
     )
     lines = []
     for person_id, seat in latest.items():
-        months = months_served(spans=spans[person_id], start=start, end=end)
+        months = months_served(
+            spans=spans[person_id],
+            start=start,
+            end=end,
+            excluded=two_committees.get(person_id, ()),
+        )
         share = annual_share(policy.annual_amount, months)
         days = duty.get(person_id, 0)
         lost = yuan(Decimal(policy.daily_amount) * days)

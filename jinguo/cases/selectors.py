@@ -214,8 +214,8 @@ FIGURE_LABELS = {
     "disputes": _("化解矛盾纠纷"),
     "with_participants": _("其中执委参与"),
     "written_agreements": _("达成书面调解协议"),
-    "emotional_handled": _("排查化解情感纠纷"),
-    "emotional_resolved": _("其中成功化解"),
+    "emotional_found": _("排查情感纠纷"),
+    "emotional_resolved": _("成功化解情感纠纷"),
 }
 
 
@@ -238,27 +238,48 @@ def _period_q(start: dt.date, end: dt.date) -> Q:
     return Q(status__in=DONE, resolved_at__gte=lo, resolved_at__lt=hi)
 
 
+def _found_q(start: dt.date, end: dt.date) -> Q:
+    """Found (排查) in the period: reported on a day from start to end inclusive, whatever its
+    state now."""
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return Q(created_at__gte=lo, created_at__lt=hi)
+
+
+# The figures counted by the day the case was reported (排查, found); the others count the
+# cases resolved (办结) in the period. The seed counts the two apart: «排查化解情感纠纷32起，成功
+# 化解20起».
+FOUND_KEYS = frozenset({"emotional_found"})
+
+
+def _figure_period_q(key: str, start: dt.date, end: dt.date) -> Q:
+    return _found_q(start, end) if key in FOUND_KEYS else _period_q(start, end)
+
+
 def figure_filters() -> dict[str, Q]:
-    """Each figure's condition, on top of "handled in the period"."""
+    """Each figure's condition, on top of its period (_figure_period_q)."""
     with_participant = Exists(CaseParticipant.objects.filter(case=OuterRef("pk")))
     emotional = Q(kind=CaseKind.DISPUTE_EMOTIONAL)
     return {
         "disputes": Q(kind__in=DISPUTE_KINDS),
         "with_participants": Q(kind__in=DISPUTE_KINDS) & Q(with_participant),
         "written_agreements": Q(kind__in=DISPUTE_KINDS, outcome=Case.Outcome.WRITTEN),
-        "emotional_handled": emotional,
+        "emotional_found": emotional,
         "emotional_resolved": emotional & Q(outcome__in=[Case.Outcome.WRITTEN, Case.Outcome.ORAL]),
     }
 
 
 def figure_q(*, key: str, org: OrgUnit, start: dt.date, end: dt.date) -> Q:
-    """The cases a figure counts: handled at a unit of org's subtree, in the period."""
-    return org.subtree_q("org__") & _period_q(start, end) & figure_filters()[key]
+    """The cases a figure counts: at a unit of org's subtree, found or resolved in the period
+    (_figure_period_q)."""
+    return org.subtree_q("org__") & _figure_period_q(key, start, end) & figure_filters()[key]
 
 
 def case_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
-    """Disputes handled, with executive participation, written agreements, emotional disputes
-    handled and resolved (written or oral agreement): one query for all, each figure linking
+    """Disputes handled, with executive participation, written agreements (resolved in the
+    period), emotional disputes found in the period and those resolved in it (written or oral
+    agreement): one query for all, each figure linking
     to the list of the cases it counts (figure_q: the same conditions)."""
     return case_figures_by(user=user, org=org, start=start, end=end, group=None)[0]
 
@@ -269,8 +290,14 @@ def case_figures_by(
     """case_figures, and the same counts per value of `group` (an expression over the case,
     e.g. which child of `org` handles it; None: no groups): one grouped query gives both, the
     figures being the sums of the groups."""
-    handled = cases_visible_in(user=user, org=org).filter(_period_q(start, end))
-    counts, groups = count_each_by(handled, figure_filters(), group=group)
+    counted = cases_visible_in(user=user, org=org).filter(
+        _period_q(start, end) | _found_q(start, end)
+    )
+    filters = {
+        key: _figure_period_q(key, start, end) & condition
+        for key, condition in figure_filters().items()
+    }
+    counts, groups = count_each_by(counted, filters, group=group)
     figures = []
     for key, value in counts.items():
         params = {"figure": key, "org": org.pk, "start": start, "end": end}

@@ -283,6 +283,8 @@ _HEADLINE: list[tuple[str, str]] = [
     ("cases.disputes", "排查化解矛盾纠纷{v}件"),
     ("cases.with_participants", "其中执委参与{v}件"),
     ("cases.written_agreements", "签订书面调解协议{v}份"),
+    ("cases.emotional_found", "排查化解情感纠纷{v}起"),
+    ("cases.emotional_resolved", "成功化解{v}起"),
     ("meetings.held", "召开妇女议事会等议事协商会议{v}次"),
     ("meetings.adopted", "形成决议{v}项"),
     ("activities.held", "开展各类活动{v}场"),

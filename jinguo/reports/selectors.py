@@ -345,7 +345,7 @@ def cases_section(
     columns = [
         (f.key, f.label)
         for f in figures
-        if f.key in ("cases.disputes", "cases.written_agreements", "cases.emotional_handled")
+        if f.key in ("cases.disputes", "cases.written_agreements", "cases.emotional_found")
     ]
     table = _table(
         org_children=org_children,

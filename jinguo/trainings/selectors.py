@@ -6,8 +6,12 @@ course pages; she does see the attendance of her own people (attendance rows are
 through the session's course org OR the person's org), so her coverage counts the trainings
 her women attended wherever they were held, and a person's training record is complete.
 
-Coverage: sessions and hours delivered count where the course's org is; person-times,
-trainees and trainee-hours count by the trainee's own org (Person.org).
+Coverage: sessions, hours, person-times, trainees and trainee-hours all count the same
+records: the held sessions of the period whose course's org is in the subtree, and the
+attendance at those sessions (whoever attended). «举办培训N期，培训M人次» thus never counts
+person-times of sessions it does not count: sessions = 0 ⇒ person-times = 0, and person-times =
+the sum of the counted sessions' person-times. Only the executives' training rate counts by the
+executive's own seat (she is trained by any session of the period, wherever held).
 """
 
 import datetime as dt
@@ -168,11 +172,11 @@ def attendance_list(
     end: dt.date | None = None,
     session: Session | None = None,
 ) -> QuerySet[Attendance]:
-    """Person-times: attended rows of held sessions, trainees in `org`'s subtree (by their own
-    org), in the period."""
+    """Person-times: attended rows of the held sessions of the period whose course's org is in
+    `org`'s subtree (the sessions session_list counts, whoever attended)."""
     rows = attendances_visible(user=user).filter(_attended_q(start, end))
     if org is not None:
-        rows = rows.filter(org.subtree_q("person__org__"))
+        rows = rows.filter(org.subtree_q("session__course__org__"))
     if session is not None:
         rows = rows.filter(session=session)
     return rows.select_related("person__org", "session__course__org").order_by(
@@ -313,7 +317,7 @@ def _attendance_rows(
 ) -> dict[str, dict[str, Any]]:
     rows = (
         attendance_list(user=user, org=org, start=start, end=end)
-        .annotate(segment=_segment(org, "person__org__path"))
+        .annotate(segment=_segment(org, "session__course__org__path"))
         .values("segment")
         .annotate(
             person_times=Count("id"),
@@ -377,8 +381,9 @@ def training_coverage(
     *, user: User, org: OrgUnit, start: dt.date, end: dt.date
 ) -> TrainingCoverage:
     """Sessions held, hours delivered (where the course's org is), person-times, distinct
-    trainees, trainee-hours (by the trainee's org) and executives trained in the period, for
-    `org`'s subtree and per direct child of `org`: five queries whatever the size."""
+    trainees and trainee-hours at those sessions (all where the course's org is) and executives
+    trained in the period, for `org`'s subtree and per direct child of `org`: six queries
+    whatever the size."""
     sessions = _session_rows(user=user, org=org, start=start, end=end)
     attendance = _attendance_rows(user=user, org=org, start=start, end=end)
     executives = _executive_rows(user=user, org=org, start=start, end=end)
@@ -389,8 +394,10 @@ def training_coverage(
         trainee_hours=sum((r["trainee_hours"] or ZERO for r in attendance.values()), ZERO),
         **_executive_totals(user=user, org=org, start=start, end=end),
     )
-    # Distinct over the whole subtree (a person belongs to one org, so the children add up).
-    total.trainees = sum(r["trainees"] for r in attendance.values())
+    # Distinct over the whole subtree (one person may attend sessions of two children).
+    total.trainees = attendance_list(user=user, org=org, start=start, end=end).aggregate(
+        n=Count("person", distinct=True)
+    )["n"]
     children = []
     for child in _coverage_children(user=user, org=org):
         segment = tree.segment(child.pk)

@@ -252,3 +252,27 @@ def test_allowance_figures_match_their_lists(tree, cast, execs, duties, login):
     page = client.get(figures["allowances.amount"].url)
     assert page.context["totals"]["total"] == Decimal("2775.00")
     assert page.context["totals"]["days"] == 3
+
+
+def test_a_two_committees_cadre_is_paid_no_annual_share_but_keeps_her_duty_days(
+    tree, cast, execs, duties
+):
+    from jinguo.people.models import ConcurrentPost
+
+    two_committees = ConcurrentPost.Kind.TWO_COMMITTEES
+    ConcurrentPost.objects.create(
+        person=execs.wushan_exec, kind=two_committees, org=tree.songhe, start_date=D(2024, 1, 1)
+    )
+    # 程丽 joins the 两委 on 07-01: she is paid January–June only.
+    ConcurrentPost.objects.create(
+        person=execs.chengjiawan_exec, kind=two_committees, org=tree.songhe,
+        start_date=D(2025, 7, 1),
+    )  # fmt: skip
+    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    lines = {line.person_id: line for line in statement.lines.all()}
+    cadre = lines[execs.wushan_exec.pk]
+    assert (cadre.months, cadre.annual_share, cadre.duty_days) == (0, Decimal("0.00"), 3)
+    assert cadre.total == Decimal("300.00")
+    later = lines[execs.chengjiawan_exec.pk]
+    assert (later.months, later.annual_share) == (6, Decimal("450.00"))
+    assert lines[duties.pk].annual_share == Decimal("675.00")

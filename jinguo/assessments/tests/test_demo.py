@@ -26,3 +26,21 @@ def test_demo_builds_a_published_round_with_an_appeal_and_a_statement(tree, cast
     assert AssessmentRound.objects.get().status == "published"
     assert Appeal.objects.get().status == "pending"
     assert AllowanceStatement.objects.get().lines.count() == 2
+
+
+def test_the_songhe_demo_statement_pays_900_to_the_six_executives_outside_the_two_committees(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", villages=3, stdout=StringIO())
+    statement = AllowanceStatement.objects.get(org__name="嵩合社区")
+    lines = list(statement.lines.select_related("person"))
+    assert len(lines) == 9
+    paid = {line.person.name for line in lines if line.annual_share == 900}
+    unpaid = [line for line in lines if line.person.name not in paid]
+    assert len(paid) == 6
+    assert {line.annual_share for line in unpaid} == {0}
+    assert all(
+        line.person.concurrent_posts.filter(kind="two_committees").exists() for line in unpaid
+    )

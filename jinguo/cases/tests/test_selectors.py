@@ -145,7 +145,7 @@ def test_the_seed_figures_reproduce_a_built_dataset_exactly(cast, tree, mediator
         "disputes": 10,
         "with_participants": 6,
         "written_agreements": 3,
-        "emotional_handled": 4,
+        "emotional_found": 5,  # the four handled and the one not handled yet, all reported in March
         "emotional_resolved": 2,
     }
     assert figures[0].url.startswith("/cases/?figure=disputes&org=")
@@ -167,7 +167,7 @@ def test_figures_only_count_what_the_user_may_see(cast, tree, mediator, clock):
         start=dt.date(2026, 3, 1),
         end=dt.date(2026, 3, 31),
     )
-    assert {f.key: f.value for f in figures}["emotional_handled"] == 1
+    assert {f.key: f.value for f in figures}["emotional_found"] == 1
     assert Case.objects.count() == 14
 
 
@@ -252,3 +252,26 @@ def test_the_case_list_is_ordered_as_an_index_reads_it(cast):
     order = list(case_list(user=cast.songhe_chair).query.order_by)
     index = next(i for i in Case._meta.indexes if i.name == "case_created")
     assert order == list(index.fields) == ["-created_at", "-id"]
+
+
+def test_emotional_disputes_found_and_resolved_in_the_period_are_counted_apart(
+    cast, tree, mediator, clock
+):
+    clock(2026, 2, 20, 9, 0)
+    found_before = report(tree.wushan, kind="dispute_emotional")  # found in February
+    clock(2026, 3, 10, 9, 0)
+    report(tree.wushan, kind="dispute_emotional")  # found in March, still open
+    resolved(tree.wushan, mediator, kind="dispute_emotional")  # found and resolved in March
+    resolved(tree.wushan, mediator, kind="dispute_emotional", outcome="not_resolved")
+    found_before = services.case_accept(actor=None, case=found_before)
+    found_before = services.case_dispatch(actor=None, case=found_before, assignee=mediator)
+    found_before = services.case_start(actor=None, case=found_before)
+    services.case_resolve(actor=None, case=found_before, outcome="oral_agreement")
+    period = {"start": dt.date(2026, 3, 1), "end": dt.date(2026, 3, 31)}
+    figures = {f.key: f for f in case_figures(user=cast.township_cadre, org=tree.songhe, **period)}
+    # 排查 3 (reported in March), 化解 2 (resolved in March, one of them found in February).
+    assert (figures["emotional_found"].value, figures["emotional_resolved"].value) == (3, 2)
+    for key in ("emotional_found", "emotional_resolved"):
+        assert figures[key].url.startswith(f"/cases/?figure={key}&")
+        q = figure_q(key=key, org=tree.songhe, **period)
+        assert case_list(user=cast.township_cadre, ids_q=q).count() == figures[key].value

@@ -202,7 +202,7 @@ def test_demo_activity_reproduces_the_case_figures_and_fills_the_todo(db):
         "disputes": 12,
         "with_participants": 7,
         "written_agreements": 4,
-        "emotional_handled": 5,
+        "emotional_found": 5,
         "emotional_resolved": 3,
     }
     violence = Case.objects.get(kind=CaseKind.DOMESTIC_VIOLENCE)

@@ -202,3 +202,32 @@ def test_chart_renders_to_a_png():
     png = drawing_png(chart_drawing(Chart("走访", ["嵩合社区", "港口村"], [12, 3])))
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.width > 400
+
+
+def test_the_report_sentence_says_emotional_disputes_found_and_resolved(tree, cast, people):
+    report(tree.wushan, kind="dispute_emotional", title="情感纠纷甲")  # found, still open
+    resolved(tree.wushan, people.wushan_exec, kind="dispute_emotional")
+    start, end = _period()
+    data = report_data(user=cast.songhe_chair, org=tree.songhe, start=start, end=end)
+    assert (data.value("cases.emotional_found"), data.value("cases.emotional_resolved")) == (2, 1)
+    assert "排查化解情感纠纷2起，成功化解1起" in data.headline()
+
+
+def test_the_report_never_counts_person_times_of_sessions_it_does_not_count(tree, cast, people):
+    from jinguo.trainings import services as trainings
+    from jinguo.trainings.tests.conftest import course as new_course
+    from jinguo.trainings.tests.conftest import session as held_session
+
+    # The township's course, attended by a Songhe executive: not a Songhe session.
+    course = new_course(cast.township_cadre, tree.helixi, "执委履职能力培训")
+    trainings.course_enrol(actor=cast.township_cadre, course=course, people=[people.wushan_exec])
+    session = held_session(cast.township_cadre, course, timezone.localdate(), "2")
+    trainings.session_record_attendance(
+        actor=cast.township_cadre, session=session, attended=[people.wushan_exec]
+    )
+    start, end = _period()
+    village = report_data(user=cast.songhe_chair, org=tree.songhe, start=start, end=end)
+    assert (village.value("trainings.sessions"), village.value("trainings.person_times")) == (0, 0)
+    town = report_data(user=cast.township_cadre, org=tree.helixi, start=start, end=end)
+    assert (town.value("trainings.sessions"), town.value("trainings.person_times")) == (1, 1)
+    assert "举办培训1期，培训1人次" in town.headline()

@@ -26,22 +26,24 @@ def test_the_coverage_is_broken_down_by_child_unit(plan, cast, tree):
     )
     assert list(children) == ["嵩合社区", "港口村"]
     songhe, gangkou = children["嵩合社区"], children["港口村"]
+    # B1 (1.5 hours) is Songhe's only session, attended by two.
     assert (songhe.sessions, songhe.hours, songhe.person_times, songhe.trainees) == (
         1,
         Decimal("1.5"),
-        4,
+        2,
         2,
     )
     assert (songhe.trainee_hours, songhe.executives, songhe.executives_trained) == (
-        Decimal("8"),
+        Decimal("3"),
         2,
         1,
     )
+    # Gangkou holds no session: no person-times either, though her executive was trained.
     assert (gangkou.sessions, gangkou.hours, gangkou.person_times, gangkou.trainees) == (
         0,
         Decimal("0"),
-        1,
-        1,
+        0,
+        0,
     )
     assert (gangkou.executives, gangkou.executives_trained) == (1, 1)
 
@@ -53,12 +55,28 @@ def test_the_period_limits_what_is_counted(plan, cast, tree):
     assert (total.sessions, total.person_times, total.trainees) == (4, 6, 3)
 
 
-def test_a_village_counts_its_own_people_trained_by_the_township(plan, cast, tree):
+def test_no_sessions_held_means_no_person_times(plan, cast, tree):
     total = selectors.training_coverage(
-        user=cast.songhe_chair, org=tree.songhe, start=START, end=END
+        user=cast.gangkou_chair, org=tree.gangkou, start=START, end=END
     ).total
-    # B1 only is a Songhe session; her women's four attendances count wherever held.
-    assert (total.sessions, total.person_times, total.trainees) == (1, 4, 2)
+    assert (total.sessions, total.person_times, total.trainees) == (0, 0, 0)
+    assert total.executives_trained == 1  # her executive attended the township's sessions
+
+
+def test_person_times_are_the_sum_over_the_counted_sessions(plan, cast, tree):
+    for user, org in [
+        (cast.township_cadre, tree.helixi),
+        (cast.songhe_chair, tree.songhe),
+        (cast.gangkou_chair, tree.gangkou),
+    ]:
+        coverage = selectors.training_coverage(user=user, org=org, start=START, end=END)
+        sessions = selectors.session_list(user=user, org=org, start=START, end=END, status="held")
+        assert coverage.total.sessions == sessions.count(), org.name
+        assert coverage.total.person_times == sum(s.person_times for s in sessions), org.name
+        for child, counts in coverage.children:
+            held = selectors.session_list(user=user, org=child, start=START, end=END, status="held")
+            assert counts.sessions == held.count(), child.name
+            assert counts.person_times == sum(s.person_times for s in held), child.name
 
 
 def test_the_untrained_list_names_the_executive_who_missed_every_session(plan, cast, tree, people):
