@@ -11,6 +11,7 @@ from jinguo.common.tests.browser.conftest import DESKTOP, PHONE
 from jinguo.households.models import Category, Household
 from jinguo.meetings.models import Meeting, MeetingKind
 from jinguo.meetings.services import meeting_create
+from jinguo.points.models import PointRule
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,27 +40,16 @@ def test_recording_a_meeting_as_held_keeps_the_date_the_form_offers(
     assert (meeting.status, meeting.held_on) == (Meeting.Status.HELD, timezone.localdate())
 
 
-def test_editing_a_meeting_keeps_its_planned_time(open_page, sign_in, scene, cast, tree, people):
-    planned = timezone.localtime(timezone.now() + dt.timedelta(days=3)).replace(
-        hour=9, minute=30, second=0, microsecond=0
-    )
-    meeting = meeting_create(
-        actor=cast.songhe_chair,
-        org=tree.songhe,
-        kind=MeetingKind.EXECUTIVE_COMMITTEE,
-        title="执委会",
-        planned_at=planned,
-        executives=[people.wushan_exec],
-    )
+def test_a_points_rule_keeps_the_effective_date_the_form_offers(open_page, sign_in, cast):
     page = open_page(**DESKTOP)
-    sign_in(page, cast.songhe_chair)
-    page.goto(f"/meetings/{meeting.pk}/edit/")
-    expect(page.get_by_label("计划时间")).to_have_value(f"{planned:%Y-%m-%dT%H:%M}")
-    page.get_by_label("会议名称").fill("十二月执委会")
+    sign_in(page, cast.county_cadre)
+    page.goto("/points/rules/")
+    expect(page.get_by_label("生效日期")).to_have_value(timezone.localdate().isoformat())
+    page.get_by_label("积分", exact=True).fill("3")
     page.get_by_role("button", name="保存", exact=True).click()
-    page.wait_for_url(f"**/meetings/{meeting.pk}/")
-    meeting.refresh_from_db()
-    assert (meeting.title, meeting.planned_at) == ("十二月执委会", planned)
+    expect(page.locator(".alert-success")).to_contain_text("积分规则已保存")
+    rule = PointRule.objects.get()
+    assert (rule.points, rule.valid_from) == (3, timezone.localdate())
 
 
 def test_the_categories_page_offers_checkboxes_that_tick_and_save(
@@ -71,8 +61,12 @@ def test_the_categories_page_offers_checkboxes_that_tick_and_save(
     page.goto(f"/households/{scene.ws2.pk}/categories/")
     box = page.get_by_label(wanted.name, exact=True)
     expect(box).to_have_attribute("type", "checkbox")
-    # Drawn as a small box beside its label, not as a text box across the form.
-    assert box.bounding_box()["width"] < 40
+    # Drawn as a small box beside its label, not as an empty text box above it.
+    drawn, label = box.bounding_box(), page.locator(f"label[for='{box.get_attribute('id')}']")
+    beside = label.bounding_box()
+    assert drawn["width"] < 40
+    assert beside["x"] >= drawn["x"] + drawn["width"]
+    assert beside["y"] < drawn["y"] + drawn["height"]
     expect(box).not_to_be_checked()
     box.check()
     shoot(page, "categories")
