@@ -8,14 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.models import User
 from jinguo.activities import selectors
 from jinguo.activities.models import Activity, ActivityKind, ActivitySeries
-from jinguo.common.dates import DateField
+from jinguo.common.dates import DateField, TimeField
 from jinguo.common.uploads import IMAGE, upload_validator
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
 
 RECENT_DAYS = 365
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEEKDAYS = [
     (0, _("星期一")),
     (1, _("星期二")),
@@ -47,10 +46,8 @@ class ActivityForm(_VenueMixin):
     kind = forms.ChoiceField(label=_("活动类型"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("活动名称"), max_length=100)
     venue = VenueField(label=_("活动阵地"), queryset=Venue.objects.none(), required=False)
-    starts_on = DateField(label=_("活动日期"), widget=DATE)
-    start_time = forms.TimeField(
-        label=_("开始时间"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    starts_on = DateField(label=_("活动日期"))
+    start_time = TimeField(label=_("开始时间"), required=False)
     description = forms.CharField(
         label=_("活动内容"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -96,8 +93,8 @@ class SeriesForm(_VenueMixin):
         required=False,
         empty_value=None,
     )
-    starts_on = DateField(label=_("开始日期"), widget=DATE)
-    ends_on = DateField(label=_("结束日期"), required=False, widget=DATE)
+    starts_on = DateField(label=_("开始日期"))
+    ends_on = DateField(label=_("结束日期"), required=False)
 
     def __init__(self, *args: Any, user: User, org: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,7 +133,7 @@ class CancelForm(forms.Form):
 
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("队伍名称"), max_length=100)
-    founded_on = DateField(label=_("成立日期"), required=False, widget=DATE)
+    founded_on = DateField(label=_("成立日期"), required=False)
 
 
 class MembershipForm(forms.Form):
@@ -145,7 +142,7 @@ class MembershipForm(forms.Form):
         queryset=Person.objects.none(),
         error_messages={"invalid_choice": _("人员不存在")},
     )
-    joined_on = DateField(label=_("加入日期"), required=False, widget=DATE)
+    joined_on = DateField(label=_("加入日期"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -154,7 +151,7 @@ class MembershipForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    served_on = DateField(label=_("服务日期"), widget=DATE)
+    served_on = DateField(label=_("服务日期"))
     hours = forms.DecimalField(
         label=_("服务时长（小时）"), max_digits=4, decimal_places=1, min_value=0.5, max_value=24
     )

@@ -28,7 +28,7 @@ class SchemeForm(forms.Form):
 
     org = forms.ModelChoiceField(label=_("适用组织"), queryset=OrgUnit.objects.none())
     name = forms.CharField(label=_("方案名称"), max_length=100)
-    valid_from = DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = DateField(label=_("生效日期"))
     points_target = forms.IntegerField(
         label=_("积分目标"),
         required=False,
@@ -96,8 +96,8 @@ class SchemeForm(forms.Form):
 class RoundForm(forms.Form):
     org = forms.ModelChoiceField(label=_("组织"), queryset=OrgUnit.objects.none())
     name = forms.CharField(label=_("名称"), max_length=100)
-    start = DateField(label=_("考核期开始"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = DateField(label=_("考核期结束"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label=_("考核期开始"))
+    end = DateField(label=_("考核期结束"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -165,8 +165,8 @@ class PolicyForm(forms.Form):
 
 class StatementForm(forms.Form):
     org = forms.ModelChoiceField(label=_("组织"), queryset=OrgUnit.objects.none())
-    start = DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label=_("开始日期"))
+    end = DateField(label=_("结束日期"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

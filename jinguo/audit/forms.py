@@ -9,9 +9,5 @@ class AuditFilterForm(forms.Form):
     username = forms.CharField(label=_("账号"), required=False, max_length=50)
     target_type = forms.CharField(label=_("对象类型"), required=False, max_length=60)
     target_id = forms.CharField(label=_("对象编号"), required=False, max_length=40)
-    since = DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = DateField(label=_("起始日期"), required=False)
+    until = DateField(label=_("截止日期"), required=False)

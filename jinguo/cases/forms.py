@@ -96,4 +96,4 @@ class AgreementForm(forms.Form):
     performance = forms.CharField(
         label=_("履行方式、时限"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    signed_on = DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = DateField(label=_("签订日期"))

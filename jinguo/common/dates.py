@@ -72,13 +72,78 @@ def period_errors(start: dt.date | None, end: dt.date | None) -> list[str]:
     return []
 
 
+# What <input type="date">, "datetime-local" and "time" hold: the browser drops any other value
+# and shows an empty box (the locale's first input format, 2026/12/07 in Chinese, is not one),
+# so a pre-filled or re-shown date would be lost. Typed in by hand (a browser without a date
+# picker, an import, the tests) the Chinese forms are read too.
+ISO_DATE, ISO_DATETIME, ISO_TIME = "%Y-%m-%d", "%Y-%m-%dT%H:%M", "%H:%M"
+DATE_INPUT_FORMATS = [ISO_DATE, "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
+TIME_INPUT_FORMATS = [ISO_TIME, "%H:%M:%S", "%H时%M分", "%H点%M分", "%H点"]
+DATETIME_INPUT_FORMATS = [
+    f"{day}{sep}{time}"
+    for day in DATE_INPUT_FORMATS[:4]
+    for sep in "T "
+    for time in TIME_INPUT_FORMATS
+]
+
+
+class DateInput(forms.DateInput):
+    """The project's one date widget: <input type="date"> with an ISO value."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_DATE)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """<input type="datetime-local"> with the value it takes (2026-12-07T09:30)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_DATETIME)
+
+
+class TimeInput(forms.TimeInput):
+    """<input type="time"> with the value it takes (09:30)."""
+
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format=ISO_TIME)
+
+
 class DateField(forms.DateField):
-    """A form's date field that refuses a date out of bounds with a field error."""
+    """A form's date field: the ISO date widget, ISO and the Chinese forms read, a date out of
+    bounds refused with a field error."""
+
+    widget = DateInput
+    input_formats = DATE_INPUT_FORMATS
 
     def validate(self, value: Any) -> None:
         super().validate(value)
         if errors := date_errors(value):
             raise forms.ValidationError(errors[0], code="out_of_bounds")
+
+
+class DateTimeField(forms.DateTimeField):
+    """A form's date and time (datetime-local), its day bounded as DateField's."""
+
+    widget = DateTimeInput
+    input_formats = DATETIME_INPUT_FORMATS
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and (errors := date_errors(value.date())):
+            raise forms.ValidationError(errors[0], code="out_of_bounds")
+
+
+class TimeField(forms.TimeField):
+    """A form's time of day (<input type="time">)."""
+
+    widget = TimeInput
+    input_formats = TIME_INPUT_FORMATS
 
 
 class ApiDateField(serializers.DateField):

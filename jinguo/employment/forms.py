@@ -14,8 +14,6 @@ from jinguo.orgs.selectors import org_list_visible
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 class LoanApplyForm(forms.Form):
     borrower = forms.ModelMultipleChoiceField(
@@ -33,7 +31,7 @@ class LoanApplyForm(forms.Form):
     purpose = forms.CharField(label=_("创业项目/用途"), max_length=200)
     term_months = forms.IntegerField(label=_("期限（月）"), initial=24)
     interest_subsidy = forms.BooleanField(label=_("财政贴息"), required=False, initial=True)
-    applied_on = DateField(label=_("申请日期"), widget=DATE, initial=timezone.localdate)
+    applied_on = DateField(label=_("申请日期"), initial=timezone.localdate)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,9 +49,7 @@ class NoteForm(forms.Form):
 
 
 class ApproveForm(NoteForm):
-    approved_on = DateField(
-        label=_("审批日期"), widget=DATE, required=False, help_text=_("默认今天")
-    )
+    approved_on = DateField(label=_("审批日期"), required=False, help_text=_("默认今天"))
 
 
 class RejectForm(forms.Form):
@@ -61,7 +57,7 @@ class RejectForm(forms.Form):
 
 
 class IssueForm(NoteForm):
-    issued_on = DateField(label=_("放款日期"), widget=DATE, initial=timezone.localdate)
+    issued_on = DateField(label=_("放款日期"), initial=timezone.localdate)
     issued_amount = forms.DecimalField(
         label=_("放款金额（元）"),
         max_digits=12,
@@ -72,13 +68,13 @@ class IssueForm(NoteForm):
 
 
 class RepayForm(NoteForm):
-    repaid_on = DateField(label=_("还清日期"), widget=DATE, initial=timezone.localdate)
+    repaid_on = DateField(label=_("还清日期"), initial=timezone.localdate)
 
 
 class JobFairForm(forms.Form):
     org = forms.ModelChoiceField(label=_("主办组织"), queryset=OrgUnit.objects.none())
     title = forms.CharField(label=_("名称"), max_length=100)
-    held_on = DateField(label=_("举办日期"), widget=DATE)
+    held_on = DateField(label=_("举办日期"))
     venue = forms.ModelChoiceField(
         label=_("阵地"),
         queryset=Venue.objects.none(),

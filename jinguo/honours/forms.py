@@ -94,7 +94,6 @@ class ApproveForm(forms.Form):
     awarded_on = DateField(
         label=_("授予日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("默认今天"),
     )
     note = forms.CharField(label=_("备注"), max_length=500, required=False)

@@ -18,8 +18,6 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.people.forms import UnmaskForm
 from jinguo.people.models import Person
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 class GridChoiceField(forms.ModelChoiceField):
     """A grid shown with its village, as two villages often have a 一组网格 each."""
@@ -94,9 +92,7 @@ class AssignForm(forms.Form):
         queryset=Person.objects.none(),
         help_text=_("只列出已分配到该户所属网格或现居住网格的执委。"),
     )
-    start_date = DateField(
-        label=_("交接日期"), required=False, widget=DATE, help_text=_("留空为今天。")
-    )
+    start_date = DateField(label=_("交接日期"), required=False, help_text=_("留空为今天。"))
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
@@ -110,9 +106,7 @@ class AssignForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    end_date = DateField(
-        label=_("结束日期"), required=False, widget=DATE, help_text=_("留空为今天。")
-    )
+    end_date = DateField(label=_("结束日期"), required=False, help_text=_("留空为今天。"))
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
 
@@ -153,7 +147,7 @@ class CategoriesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("勾选要移除的类别；本户没有的类别不受影响。"),
     )
-    since = DateField(label=_("新增类别的认定日期"), required=False, widget=DATE)
+    since = DateField(label=_("新增类别的认定日期"), required=False)
 
     def __init__(self, *args: Any, household: Household, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -214,9 +208,7 @@ class GridAssignForm(forms.Form):
         queryset=Person.objects.none(),
         help_text=_("列出本网格及上级妇联在任、尚未分配到本网格的执委。"),
     )
-    start_date = DateField(
-        label=_("开始日期"), required=False, widget=DATE, help_text=_("留空为今天。")
-    )
+    start_date = DateField(label=_("开始日期"), required=False, help_text=_("留空为今天。"))
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
     def __init__(self, *args: Any, user: User, grid: OrgUnit, **kwargs: Any) -> None:

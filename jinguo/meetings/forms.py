@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.dates import DateField
+from jinguo.common.dates import DateField, DateTimeField
 from jinguo.meetings.models import Meeting, MeetingKind
 from jinguo.meetings.selectors import meeting_venues
 from jinguo.orgs.models import OrgUnit
@@ -46,9 +46,7 @@ class MeetingForm(forms.Form):
     org = forms.ModelChoiceField(label=_("召开组织"), queryset=OrgUnit.objects.none())
     kind = forms.ChoiceField(label=_("会议类型"), choices=MeetingKind.choices)
     title = forms.CharField(label=_("会议名称"), max_length=100)
-    planned_at = forms.DateTimeField(
-        label=_("计划时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    planned_at = DateTimeField(label=_("计划时间"))
     place = forms.ModelChoiceField(label=_("地点"), queryset=OrgUnit.objects.none(), required=False)
     is_public = forms.TypedChoiceField(
         label=_("公示"), choices=PUBLIC_CHOICES, coerce=_public, empty_value=None, required=False
@@ -68,7 +66,7 @@ class MeetingForm(forms.Form):
 class HeldForm(forms.Form):
     picker_fields = ("attended", "extra_residents")
 
-    held_on = DateField(label=_("召开日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(label=_("召开日期"))
     attendee_count = forms.IntegerField(
         label=_("参会人数"),
         min_value=1,
@@ -130,12 +128,12 @@ class ReasonForm(forms.Form):
 
 class ForwardForm(NoteForm):
     field_order = ["forwarded_on", "forwarded_to", "note"]
-    forwarded_on = DateField(label=_("提交日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    forwarded_on = DateField(label=_("提交日期"))
     forwarded_to = forms.CharField(
         label=_("提交至"), max_length=100, help_text=_("如：嵩合社区两委会议")
     )
 
 
 class CompleteForm(forms.Form):
-    done_on = DateField(label=_("落实日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    done_on = DateField(label=_("落实日期"))
     result = forms.CharField(label=_("落实结果"), widget=forms.Textarea(attrs={"rows": 2}))

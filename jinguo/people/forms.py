@@ -11,8 +11,6 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
 from jinguo.people.reasons import MAX_EXPLANATION, RevealPurpose
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class PersonForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
@@ -82,8 +80,8 @@ class SeatForm(forms.Form):
     org = forms.ModelChoiceField(label=_("妇联组织"), queryset=OrgUnit.objects.none())
     post = forms.ChoiceField(label=_("职务"), choices=ExecutiveSeat.Post.choices)
     full_time = forms.BooleanField(label=_("专职"), required=False)
-    term_start = DateField(label=_("任期开始"), widget=DATE)
-    term_end = DateField(label=_("任期结束"), widget=DATE, required=False)
+    term_start = DateField(label=_("任期开始"))
+    term_end = DateField(label=_("任期结束"), required=False)
 
     def __init__(self, *args: Any, orgs: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -94,14 +92,14 @@ class SeatForm(forms.Form):
 
 
 class SeatEndForm(forms.Form):
-    ended_on = DateField(label=_("离任日期"), widget=DATE)
+    ended_on = DateField(label=_("离任日期"))
     reason = forms.CharField(label=_("离任原因"), max_length=200)
 
 
 class ConcurrentPostForm(forms.Form):
     kind = forms.ChoiceField(label=_("兼任职务"), choices=ConcurrentPost.Kind.choices)
     org = forms.ModelChoiceField(label=_("所在组织"), queryset=OrgUnit.objects.none())
-    start_date = DateField(label=_("开始日期"), widget=DATE)
+    start_date = DateField(label=_("开始日期"))
 
     def __init__(self, *args: Any, orgs: list[OrgUnit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,7 +108,7 @@ class ConcurrentPostForm(forms.Form):
 
 
 class EndDateForm(forms.Form):
-    end_date = DateField(label=_("结束日期"), widget=DATE)
+    end_date = DateField(label=_("结束日期"))
 
 
 class TeamForm(forms.Form):
@@ -128,11 +126,11 @@ class _PersonChoiceForm(forms.Form):
 
 
 class TeamMemberForm(_PersonChoiceForm):
-    start_date = DateField(label=_("加入日期"), widget=DATE)
+    start_date = DateField(label=_("加入日期"))
     is_leader = forms.BooleanField(label=_("团长"), required=False)
 
 
 class RotationForm(_PersonChoiceForm):
-    start_date = DateField(label=_("开始日期"), widget=DATE)
-    end_date = DateField(label=_("结束日期"), widget=DATE)
+    start_date = DateField(label=_("开始日期"))
+    end_date = DateField(label=_("结束日期"))
     note = forms.CharField(label=_("备注"), max_length=200, required=False)

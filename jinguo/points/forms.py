@@ -13,7 +13,6 @@ from jinguo.points.models import Action, CapPeriod, Nomination
 from jinguo.points.services import MAX_RULE_CAP, MAX_RULE_POINTS
 
 LEVELS = [(4, _("村（社区）")), (3, _("乡镇（街道）")), (2, _("县（区）")), (1, _("市"))]
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class RuleForm(forms.Form):
@@ -27,7 +26,7 @@ class RuleForm(forms.Form):
         label=_("审核层级"), choices=LEVELS, coerce=int, initial=4
     )
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
-    valid_from = DateField(label=_("生效日期"), widget=DATE, initial=timezone.localdate)
+    valid_from = DateField(label=_("生效日期"), initial=timezone.localdate)
 
 
 class ReasonForm(forms.Form):

@@ -13,8 +13,6 @@ from jinguo.people.selectors import person_list_visible
 from jinguo.sanxin.models import Category, SanxinOrg, SanxinTarget, Sector
 from jinguo.sanxin.selectors import sanxin_org_choices
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 def _writable_orgs(user: User) -> Any:
     kinds = [*TERRITORIAL_LEVEL, Kind.INDUSTRY]
@@ -38,7 +36,7 @@ class SanxinOrgForm(forms.Form):
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    registered_on = DateField(label=_("登记日期"), widget=DATE, required=False)
+    registered_on = DateField(label=_("登记日期"), required=False)
 
     def __init__(self, *args: Any, user: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,7 +52,7 @@ class SanxinOrgEditForm(SanxinOrgForm):
 
 class EstablishForm(forms.Form):
     name = forms.CharField(label=_("妇联组织名称"), max_length=100)
-    established_on = DateField(label=_("建立日期"), widget=DATE)
+    established_on = DateField(label=_("建立日期"))
 
 
 class WorkerForm(forms.Form):
@@ -68,7 +66,7 @@ class WorkerForm(forms.Form):
     id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     position = forms.CharField(label=_("岗位"), max_length=50, required=False)
-    joined_on = DateField(label=_("入职日期"), widget=DATE)
+    joined_on = DateField(label=_("入职日期"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +97,7 @@ class WorkerForm(forms.Form):
 
 
 class LeaveForm(forms.Form):
-    left_on = DateField(label=_("离开日期"), widget=DATE)
+    left_on = DateField(label=_("离开日期"))
 
 
 class ExemplaryForm(forms.Form):
@@ -109,7 +107,7 @@ class ExemplaryForm(forms.Form):
         label=_("所在三新组织"), queryset=SanxinOrg.objects.none(), required=False
     )
     reason = forms.CharField(label=_("主要事迹"), widget=forms.Textarea(attrs={"rows": 3}))
-    listed_on = DateField(label=_("入册日期"), widget=DATE)
+    listed_on = DateField(label=_("入册日期"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,7 +124,7 @@ class ExemplaryForm(forms.Form):
 
 
 class DelistForm(forms.Form):
-    delisted_on = DateField(label=_("出册日期"), widget=DATE)
+    delisted_on = DateField(label=_("出册日期"))
     reason = forms.CharField(label=_("出册原因"), max_length=200, required=False)
 
 
@@ -135,8 +133,8 @@ class TargetForm(forms.Form):
     title = forms.CharField(label=_("目标名称"), max_length=100)
     metric = forms.ChoiceField(label=_("指标"), choices=SanxinTarget.Metric.choices)
     target_value = forms.IntegerField(label=_("目标值"), min_value=1)
-    period_start = DateField(label=_("起始日期"), widget=DATE)
-    deadline = DateField(label=_("截止日期"), widget=DATE)
+    period_start = DateField(label=_("起始日期"))
+    deadline = DateField(label=_("截止日期"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

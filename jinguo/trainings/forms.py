@@ -43,7 +43,7 @@ class CourseForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(label=_("日期"))
     hours = forms.DecimalField(
         label=_("学时"),
         max_digits=4,

@@ -30,9 +30,7 @@ class VisitForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         validators=[upload_validator(IMAGE)],
     )
-    visited_on = DateField(
-        label=_("走访日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    visited_on = DateField(label=_("走访日期"), required=False)
     # Optional: a dispute or request heard during the visit, reported as a case at once.
     case_kind = forms.ChoiceField(
         label=_("纠纷诉求类型"), choices=[("", "---------"), *CaseKind.choices], required=False

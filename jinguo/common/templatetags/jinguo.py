@@ -1,3 +1,4 @@
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,15 +20,20 @@ register = template.Library()
 def bs(field: forms.BoundField) -> SafeString:
     """Render a form field with the Bootstrap class its widget needs, flagged when invalid."""
     widget = field.field.widget
+    invalid = " is-invalid" if field.errors else ""
+    if isinstance(widget, forms.RadioSelect):  # and CheckboxSelectMultiple, its subclass
+        # Each box beside its label: with the widget's own template and a text box's class,
+        # Bootstrap drew every checkbox as an empty text box above its label.
+        listed = copy.copy(widget)
+        listed.template_name = "common/widgets/check_list.html"
+        return field.as_widget(widget=listed, attrs={"class": "form-check-input" + invalid})
     if isinstance(widget, forms.CheckboxInput):
         css = "form-check-input"
     elif isinstance(widget, forms.Select | forms.SelectMultiple):
         css = "form-select"
     else:
         css = "form-control"
-    if field.errors:
-        css += " is-invalid"
-    return field.as_widget(attrs={"class": css})
+    return field.as_widget(attrs={"class": css + invalid})
 
 
 @register.simple_tag
