@@ -45,6 +45,9 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 from jinguo.points.selectors import points_figures
 from jinguo.reports import tallies
+from jinguo.reports.periods import DEFAULT_MODE, comparison_period
+from jinguo.reports.work import SNAPSHOT as WORK_SNAPSHOT
+from jinguo.reports.work import work_figures
 from jinguo.sanxin.selectors import sanxin_figures
 from jinguo.trainings.selectors import coverage_figures, training_coverage, trainings_figures
 from jinguo.visits.models import Visit
@@ -421,6 +424,14 @@ def trainings_section(
     return Section("trainings", _("培训"), figures, table)
 
 
+def work_section(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
+) -> Section:
+    """Visits made, executives, wishes collected and fulfilled (jinguo.reports.work)."""
+    figures = work_figures(user=user, org=org, start=start, end=end)
+    return Section("work", _("走访、执委与微心愿"), figures, snapshot=WORK_SNAPSHOT)
+
+
 Builder = Callable[..., list[Figure]]
 _PLAIN: list[tuple[str, Any, Builder]] = [
     ("sanxin", _("“三新”领域"), sanxin_figures),
@@ -456,6 +467,7 @@ def _section_tasks(
         partial(builder, **common, org_children=kids)
         for builder in (
             coverage_section,
+            work_section,
             cases_section,
             meetings_section,
             activities_section,
@@ -471,13 +483,6 @@ def _plain_section(key: str, title: Any, builder: Builder, common: dict[str, Any
 
 
 # --- period comparison --------------------------------------------------------------------------
-
-
-def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period of equal length that ends the day before `start`."""
-    length = (end - start).days
-    prev_end = start - dt.timedelta(days=1)
-    return prev_end - dt.timedelta(days=length), prev_end
 
 
 @dataclass(frozen=True)
@@ -504,17 +509,25 @@ def change(value: int | float, previous: int | float | None) -> Change:
 
 
 def dashboard_comparison(
-    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, sections: list[Section]
+    *,
+    user: User,
+    org: OrgUnit,
+    start: dt.date,
+    end: dt.date,
+    sections: list[Section],
+    mode: str = DEFAULT_MODE,
 ) -> dict[str, Change]:
-    """Per figure key, the change from the previous period of equal length (the period figures
-    only: the current-state ones map to an empty Change)."""
-    prev_start, prev_end = previous_period(start, end)
+    """Per figure key, the change from the period compared with (`mode`: periods.YEAR_ON_YEAR,
+    the same period last year, or periods.PREVIOUS, the period of equal length before; the
+    period figures only: the current-state ones map to an empty Change)."""
+    prev_start, prev_end = comparison_period(start, end, mode)
     common: dict[str, Any] = {"user": user, "org": org, "start": prev_start, "end": prev_end}
     builders: list[Builder] = [
         _case_figures,
         meeting_figures,
         activities_figures,
         trainings_figures,
+        work_figures,
         *(b for _k, _t, b in _PLAIN),
     ]
     previous: dict[str, int | float] = {}
@@ -625,24 +638,32 @@ def dashboard_board(
 
 
 def dashboard_changes(
-    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, refresh: bool = False
+    *,
+    user: User,
+    org: OrgUnit,
+    start: dt.date,
+    end: dt.date,
+    refresh: bool = False,
+    mode: str = DEFAULT_MODE,
 ) -> dict[str, Change]:
-    """The comparison with the previous period, on its own: the page fetches it right after it
+    """The comparison (同比 by default, `mode`), on its own: the page fetches it right after it
     has shown the figures (the board is then a cache hit), so neither request computes both
-    periods. Cached like the board."""
+    periods. Cached like the board, per mode."""
     board = dashboard_board(user=user, org=org, start=start, end=end, refresh=refresh)
 
     def compute() -> dict[str, Change]:
         return dashboard_comparison(
-            user=user, org=org, start=start, end=end, sections=board.sections
+            user=user, org=org, start=start, end=end, sections=board.sections, mode=mode
         )
 
     key = dashboard_key(user=user, org=org, start=start, end=end)
-    return cast(dict[str, Change], _cached(key + ":changes", compute, refresh=refresh))
+    return cast(dict[str, Change], _cached(f"{key}:changes:{mode}", compute, refresh=refresh))
 
 
-def dashboard_cached(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Dashboard:
+def dashboard_cached(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, mode: str = DEFAULT_MODE
+) -> Dashboard:
     """The board with its comparison (the API and the Excel export)."""
     board = dashboard_board(user=user, org=org, start=start, end=end)
-    changes = dashboard_changes(user=user, org=org, start=start, end=end)
+    changes = dashboard_changes(user=user, org=org, start=start, end=end, mode=mode)
     return Dashboard(sections=board.sections, changes=changes, trends=board.trends)
