@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, Substr
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +39,8 @@ from jinguo.common.figures import Figure, figure_url
 from jinguo.common.parallel import run_reads
 from jinguo.employment.selectors import employment_figures
 from jinguo.honours.selectors import honours_figures
-from jinguo.households.selectors import coverage_counts, grid_list_visible, households_visible
+from jinguo.households.grid_coverage import covered_on
+from jinguo.households.selectors import coverage_counts, households_visible
 from jinguo.meetings.selectors import meeting_figures, meeting_figures_by
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
@@ -151,24 +153,14 @@ def planned_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
     return dict(rows)
 
 
-def grid_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
-    """Active grids and micro-grids per child path segment ("" for `org` itself)."""
-    rows = (
-        grid_list_visible(user=user, org=org)
-        .annotate(segment=_segment(org, "path"))
-        .values_list("segment")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return dict(rows)
-
-
-def _coverage_live(*, user: User, org: OrgUnit) -> tuple[_Coverage, dict[str, _Coverage]]:
-    """Counted from the records: the households app's coverage and the visit plan's overdue."""
-    coverage = coverage_counts(user=user, org=org)
+def _coverage_live(
+    *, user: User, org: OrgUnit, on: dt.date
+) -> tuple[_Coverage, dict[str, _Coverage]]:
+    """Counted from the records: the households app's coverage (grids covered on the day `on`)
+    and the visit plan's overdue."""
+    coverage = coverage_counts(user=user, org=org, on=on)
     overdue = overdue_counts(user=user, org=org)
     planned = planned_counts(user=user, org=org)
-    grids = grid_counts(user=user, org=org)
     late = {tree.segment(child.pk): n for child, n in overdue.children}
 
     def of(c: Any, segment: str | None) -> _Coverage:
@@ -178,8 +170,8 @@ def _coverage_live(*, user: User, org: OrgUnit) -> tuple[_Coverage, dict[str, _C
             covered=c.households - c.unassigned,
             planned=planned.get(key, 0) if segment else sum(planned.values()),
             overdue=late.get(key, 0) if segment else overdue.total,
-            grids=grids.get(key, 0) if segment else sum(grids.values()),
-            staffed=(grids.get(key, 0) if segment else sum(grids.values())) - c.unstaffed_grids,
+            grids=c.grids,
+            staffed=c.covered_grids,
         )
 
     children = {
@@ -197,16 +189,22 @@ def _coverage_tallied(*, org: OrgUnit) -> tuple[_Coverage, dict[str, _Coverage]]
     return of(total), {segment: of(t) for segment, t in children.items()}
 
 
-def _coverage(*, user: User, org: OrgUnit) -> tuple[_Coverage, dict[str, _Coverage]]:
-    """From the tallies while they are fresh, for users whose scope is a whole subtree (a grid
-    member's also holds the households she covers elsewhere, which the tallies cannot know)."""
-    if user.role != Role.GRID_MEMBER and tallies.tallies_fresh() is not None:
+def _coverage(*, user: User, org: OrgUnit, on: dt.date) -> tuple[_Coverage, dict[str, _Coverage]]:
+    """From the tallies while they are fresh and `on` is today (they count today's grid
+    coverage), for users whose scope is a whole subtree (a grid member's also holds the
+    households she covers elsewhere, which the tallies cannot know)."""
+    today = timezone.localdate()
+    if on == today and user.role != Role.GRID_MEMBER and tallies.tallies_fresh() is not None:
         return _coverage_tallied(org=org)
-    return _coverage_live(user=user, org=org)
+    return _coverage_live(user=user, org=org, on=on)
 
 
-def _coverage_figures(unit: OrgUnit, c: _Coverage) -> list[Figure]:
+def _coverage_figures(unit: OrgUnit, c: _Coverage, on: dt.date | None = None) -> list[Figure]:
+    """The figures of 不漏一户; grids covered (覆盖, households.grid_coverage) and without an
+    executive are read on the day `on` (the period's end, at most today), and link to the
+    grid list of that day."""
     ledger, grids = "/households/", "/households/grids/"
+    day = on if on is not None and on != timezone.localdate() else None
     on_time = c.planned - c.overdue
     rate = round(100 * on_time / c.planned, 1) if c.planned else 0
     return [
@@ -229,17 +227,17 @@ def _coverage_figures(unit: OrgUnit, c: _Coverage) -> list[Figure]:
         ),
         Figure("coverage.grids", _("网格"), c.grids, figure_url(grids, org=unit.pk), _("个")),
         Figure(
-            "coverage.staffed_grids",
-            _("有执委网格"),
+            "coverage.covered_grids",
+            _("覆盖网格"),
             c.staffed,
-            figure_url(grids, org=unit.pk, unstaffed=0),
+            figure_url(grids, org=unit.pk, unstaffed=0, on=day),
             _("个"),
         ),
         Figure(
             "coverage.unstaffed_grids",
             _("无执委网格"),
             c.grids - c.staffed,
-            figure_url(grids, org=unit.pk, unstaffed=1),
+            figure_url(grids, org=unit.pk, unstaffed=1, on=day),
             _("个"),
         ),
         Figure(
@@ -279,15 +277,18 @@ def coverage_section(
     """不漏一户 and visits, the current state (snapshot): households, covered (with a 包保
     executive) or not, grids with and without an executive, key households (with an active
     category, so on a visit plan) visited on time and overdue."""
-    total, per_segment = _coverage(user=user, org=org)
-    figures = _coverage_figures(org, total)
+    on = covered_on(end)
+    total, per_segment = _coverage(user=user, org=org, on=on)
+    figures = _coverage_figures(org, total, on)
     keys = [f.key for f in figures]
     table = _table(
         org_children=org_children,
         columns=[(f.key, f.label) for f in figures if f.key != "coverage.on_time_rate"],
         values=lambda child: {
             f.key: f.value
-            for f in _coverage_figures(child, per_segment.get(tree.segment(child.pk), _Coverage()))
+            for f in _coverage_figures(
+                child, per_segment.get(tree.segment(child.pk), _Coverage()), on
+            )
         },
         start=start,
         end=end,
