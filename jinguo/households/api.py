@@ -354,6 +354,10 @@ class CountsSerializer(serializers.Serializer):
     unassigned = serializers.IntegerField(help_text=gettext_lazy("无包保执委的家庭"))
     double = serializers.IntegerField(help_text=gettext_lazy("两名及以上包保执委的家庭"))
     unstaffed_grids = serializers.IntegerField(help_text=gettext_lazy("无执委的网格"))
+    grids = serializers.IntegerField(help_text=gettext_lazy("网格（含微网格）"))
+    covered_grids = serializers.IntegerField(
+        help_text=gettext_lazy("覆盖网格：当日至少分配一名执委的网格（覆盖 + 无执委 = 网格）")
+    )
     uncovered = serializers.IntegerField(help_text=gettext_lazy("异地居住而无就近联系执委"))
     over_quota = serializers.IntegerField(help_text=gettext_lazy("超出类别上限的执委×类别"))
 

@@ -20,6 +20,7 @@ from jinguo.common import crypto
 from jinguo.common.html import Options
 from jinguo.common.refcache import cached_reference
 from jinguo.households import masking
+from jinguo.households.grid_coverage import assignments_on, grid_covered
 from jinguo.households.models import (
     Category,
     GridAssignment,
@@ -517,15 +518,20 @@ def grid_get_for_user(*, user: User, grid_id: int, for_write: bool = False) -> O
 
 
 def grid_list_with_executives(
-    *, user: User, org: OrgUnit | None = None, unstaffed: bool | None = None
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    unstaffed: bool | None = None,
+    on: dt.date | None = None,
 ) -> QuerySet[OrgUnit]:
-    """Grids with their open executive assignments and household counts, for the grid list;
-    `unstaffed` True: only those without an executive, False: only those with one."""
-    has_exec = Exists(GridAssignment.objects.filter(grid=OuterRef("pk"), end_date__isnull=True))
+    """Grids with the executive assignments in force on the day `on` (today by default) and
+    household counts, for the grid list; `unstaffed` True: only those without an executive
+    that day, False: only those covered (grid_coverage.grid_covered, the one definition)."""
+    has_exec = grid_covered(on)
     grids = grid_list_visible(user=user, org=org)
     if unstaffed is not None:
         grids = grids.filter(~Q(has_exec) if unstaffed else Q(has_exec))
-    open_rows = GridAssignment.objects.filter(end_date__isnull=True).select_related("executive")
+    open_rows = assignments_on(on).select_related("executive")
     household_count = Count("households", filter=Q(households__is_active=True), distinct=True)
     return grids.annotate(household_count=household_count).prefetch_related(
         Prefetch("executive_assignments", queryset=open_rows, to_attr="open_assignments")
@@ -590,6 +596,12 @@ class CoverageCounts:
     unstaffed_grids: int = 0
     uncovered: int = 0
     over_quota: int = 0
+    grids: int = 0
+
+    @property
+    def covered_grids(self) -> int:
+        """覆盖网格: grids with an executive (households.grid_coverage)."""
+        return self.grids - self.unstaffed_grids
 
 
 @dataclass
@@ -636,20 +648,22 @@ def _household_counts(*, user: User, org: OrgUnit) -> dict[str, dict[str, int]]:
     return {row.pop("segment"): row for row in rows}
 
 
-def _unstaffed_grids(*, user: User, org: OrgUnit) -> QuerySet[OrgUnit]:
-    staffed = GridAssignment.objects.filter(grid=OuterRef("pk"), end_date__isnull=True)
-    return grid_list_visible(user=user, org=org).filter(~Q(Exists(staffed)))
+def _unstaffed_grids(*, user: User, org: OrgUnit, on: dt.date | None = None) -> QuerySet[OrgUnit]:
+    return grid_list_visible(user=user, org=org).filter(~Q(grid_covered(on)))
 
 
-def _unstaffed_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
+def _grid_counts(
+    *, user: User, org: OrgUnit, on: dt.date | None = None
+) -> dict[str, tuple[int, int]]:
+    """One grouped query: per child segment, (grids, grids without an executive on `on`)."""
     rows = (
-        _unstaffed_grids(user=user, org=org)
+        grid_list_visible(user=user, org=org)
         .annotate(segment=_child_segment(org, "path"))
         .values("segment")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), unstaffed=Count("id", filter=~Q(grid_covered(on))))
         .order_by()
     )
-    return {row["segment"]: row["n"] for row in rows}
+    return {row["segment"]: (row["n"], row["unstaffed"]) for row in rows}
 
 
 def _quota_rows(*, user: User, org: OrgUnit) -> list[dict[str, Any]]:
@@ -737,16 +751,18 @@ def _coverage_children(*, user: User, org: OrgUnit) -> QuerySet[OrgUnit]:
     )
 
 
-def coverage_counts(*, user: User, org: OrgUnit) -> Coverage:
+def coverage_counts(*, user: User, org: OrgUnit, on: dt.date | None = None) -> Coverage:
     """不漏一户 for `org`'s subtree: households without a 包保 executive, with two or more,
-    grids without an executive, relocated households without a covering executive, and
+    grids without an executive on the day `on` (today by default; grid_coverage, the one
+    definition of 覆盖), relocated households without a covering executive, and
     executive × category pairs over the category's cap; the same per direct child of `org`.
     Four queries whatever the size of the subtree."""
     households = _household_counts(user=user, org=org)
-    unstaffed = _unstaffed_counts(user=user, org=org)
+    grids = _grid_counts(user=user, org=org, on=on)
     over, over_per_child = _over_quota(_quota_rows(user=user, org=org))
     total = CoverageCounts(
-        unstaffed_grids=sum(unstaffed.values()),
+        grids=sum(n for n, _u in grids.values()),
+        unstaffed_grids=sum(u for _n, u in grids.values()),
         over_quota=len(over),
     )
     for row in households.values():
@@ -763,12 +779,13 @@ def coverage_counts(*, user: User, org: OrgUnit) -> Coverage:
             unassigned=row.get("unassigned", 0),
             double=row.get("double", 0),
             uncovered=row.get("uncovered", 0),
-            unstaffed_grids=unstaffed.get(segment, 0),
+            grids=grids.get(segment, (0, 0))[0],
+            unstaffed_grids=grids.get(segment, (0, 0))[1],
             over_quota=over_per_child.get(segment, 0),
         )
         children.append((child, counts))
     return Coverage(org=org, total=total, children=children, over_quota=over)
 
 
-def unstaffed_grids(*, user: User, org: OrgUnit) -> QuerySet[OrgUnit]:
-    return _unstaffed_grids(user=user, org=org)
+def unstaffed_grids(*, user: User, org: OrgUnit, on: dt.date | None = None) -> QuerySet[OrgUnit]:
+    return _unstaffed_grids(user=user, org=org, on=on)

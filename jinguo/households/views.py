@@ -4,6 +4,7 @@ Every page fetches its household or grid through the selectors' fetch-and-check 
 record outside the user's scope is a 404, a write by a read-only role a 403.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.pagination import CachedCountPaginator
+from jinguo.common.params import date_param
 from jinguo.households import selectors, services
 from jinguo.households.forms import (
     AssignForm,
@@ -378,15 +380,26 @@ class FigureLink:
     alert: bool  # a gap to close: shown in red when not zero
 
 
-def _figure_links(org: OrgUnit, counts: selectors.CoverageCounts) -> list[FigureLink]:
-    """Every figure of 不漏一户 with the list of the records behind it."""
+def _figure_links(
+    org: OrgUnit, counts: selectors.CoverageCounts, on: dt.date | None = None
+) -> list[FigureLink]:
+    """Every figure of 不漏一户 with the list of the records behind it; grids covered (覆盖,
+    households.grid_coverage) and without an executive on the day `on` (today by default)."""
     ledger, grids = reverse("households:list"), reverse("households:grids")
+    day = f"&on={on.isoformat()}" if on else ""
     return [
         FigureLink(_("家庭"), counts.households, f"{ledger}?org={org.pk}", False),
         FigureLink(_("未包保"), counts.unassigned, f"{ledger}?org={org.pk}&unassigned=1", True),
         FigureLink(_("多人包保"), counts.double, f"{ledger}?org={org.pk}&double=1", True),
+        FigureLink(_("网格"), counts.grids, f"{grids}?org={org.pk}", False),
         FigureLink(
-            _("无执委网格"), counts.unstaffed_grids, f"{grids}?org={org.pk}&unstaffed=1", True
+            _("覆盖网格"), counts.covered_grids, f"{grids}?org={org.pk}&unstaffed=0{day}", False
+        ),
+        FigureLink(
+            _("无执委网格"),
+            counts.unstaffed_grids,
+            f"{grids}?org={org.pk}&unstaffed=1{day}",
+            True,
         ),
         FigureLink(
             _("异地居住未落实就近联系"),
@@ -404,12 +417,14 @@ def _figure_links(org: OrgUnit, counts: selectors.CoverageCounts) -> list[Figure
 @require_GET
 def coverage(request: AuthedRequest) -> HttpResponse:
     org = _org_param(request)
-    data = selectors.coverage_counts(user=request.user, org=org)
+    on = date_param(request.GET, "on")  # ?on=: grids covered that day (today by default)
+    data = selectors.coverage_counts(user=request.user, org=org, on=on)
     context = {
         "org": org,
+        "on": on,
         "coverage": data,
-        "figures": _figure_links(org, data.total),
-        "children": [(child, _figure_links(child, counts)) for child, counts in data.children],
+        "figures": _figure_links(org, data.total, on),
+        "children": [(child, _figure_links(child, counts, on)) for child, counts in data.children],
         "breadcrumbs": org_breadcrumbs(user=request.user, org=org),
     }
     return render(request, "households/coverage.html", context)
@@ -423,8 +438,11 @@ def coverage(request: AuthedRequest) -> HttpResponse:
 def grid_list(request: AuthedRequest) -> HttpResponse:
     org = _org_param(request)
     unstaffed = _flag(request.GET, "unstaffed")
-    grids = selectors.grid_list_with_executives(user=request.user, org=org, unstaffed=unstaffed)
-    context = {"org": org, "unstaffed": unstaffed, "page": _page(request, grids)}
+    on = date_param(request.GET, "on")  # ?on=: executives assigned that day (today by default)
+    grids = selectors.grid_list_with_executives(
+        user=request.user, org=org, unstaffed=unstaffed, on=on
+    )
+    context = {"org": org, "unstaffed": unstaffed, "on": on, "page": _page(request, grids)}
     return render(request, "households/grids.html", context)
 
 

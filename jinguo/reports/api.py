@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from jinguo.common.api import ERRORS, RefSerializer, api_query, api_user
 from jinguo.common.dates import ApiDateField, PeriodSerializer, period_or_default
 from jinguo.orgs.selectors import org_get_for_user
-from jinguo.reports import selectors
+from jinguo.reports import periods, selectors
 from jinguo.reports.selectors import Change
 
 TAGS = ["dashboard"]
@@ -25,6 +25,11 @@ class DashboardQuerySerializer(PeriodSerializer):
     org = serializers.IntegerField(required=False, help_text=gettext_lazy("默认本人组织"))
     start = ApiDateField(required=False, help_text=gettext_lazy("默认今年1月1日"))
     end = ApiDateField(required=False, help_text=gettext_lazy("默认今天"))
+    compare = serializers.ChoiceField(
+        choices=list(periods.MODES),
+        required=False,
+        help_text=gettext_lazy("比较方式：yoy 同比（去年同期，默认），prev 环比（上一期）"),
+    )
 
 
 @extend_schema_serializer(component_name="DashboardFigure")
@@ -80,6 +85,7 @@ class DashboardSerializer(serializers.Serializer):
     end = serializers.DateField()
     previous_start = serializers.DateField()
     previous_end = serializers.DateField()
+    compare = serializers.CharField(help_text=gettext_lazy("yoy 同比 或 prev 环比"))
     sections = DashboardSectionSerializer(many=True)
 
 
@@ -138,15 +144,17 @@ class DashboardApi(APIView):
             raise NotFound
         org = org_get_for_user(user=user, org_id=wanted.get("org") or user.org_id or 0)
         start, end = period_or_default(wanted.get("start"), wanted.get("end"))
-        board = selectors.dashboard_cached(user=user, org=org, start=start, end=end)
+        mode = periods.compare_mode(wanted)
+        board = selectors.dashboard_cached(user=user, org=org, start=start, end=end, mode=mode)
         sections, changes = board.sections, board.changes
-        prev_start, prev_end = selectors.previous_period(start, end)
+        prev_start, prev_end = periods.comparison_period(start, end, mode)
         data = {
             "org": {"id": org.pk, "name": org.name},
             "start": start,
             "end": end,
             "previous_start": prev_start,
             "previous_end": prev_end,
+            "compare": mode,
             "sections": [_section(s, changes) for s in sections],
         }
         return Response(DashboardSerializer(data).data)

@@ -21,7 +21,8 @@ from jinguo.accounts.models import User
 from jinguo.cases.models import HIGH_RISK_KINDS, Case, CaseTransition
 from jinguo.cases.selectors import case_figures, cases_visible
 from jinguo.common.figures import Figure, figure_url
-from jinguo.households.selectors import coverage_counts, grid_list_visible
+from jinguo.households.grid_coverage import covered_on
+from jinguo.households.selectors import coverage_counts
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 from jinguo.people.selectors import executive_figures
@@ -125,25 +126,30 @@ def _app_figure_fns() -> list[tuple[str, Any, FiguresFn]]:
 
 def coverage_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
     """Executives (now), grids and households of org's subtree (now), households without a
-    包保 executive, grids without an executive, and visits made in the period."""
+    包保 executive, grids covered (覆盖: households.grid_coverage, the one definition) and
+    without an executive on the period's end, and visits made in the period."""
     params = {"org": org.pk}
     executives = executive_figures(user=user, org=org).total.value
-    coverage = coverage_counts(user=user, org=org).total
-    grids = grid_list_visible(user=user, org=org).count()
+    on = covered_on(end)
+    coverage = coverage_counts(user=user, org=org, on=on).total
+    day = {"on": on} if on != timezone.localdate() else {}
     visits = (
         visit_list(user=user, org=org).filter(visited_on__gte=start, visited_on__lte=end).count()
     )
     return [
         Figure("coverage.executives", gettext_lazy("执委"), executives,
                figure_url("/people/executives/", **params), gettext_lazy("名")),
-        Figure("coverage.grids", gettext_lazy("网格"), grids,
+        Figure("coverage.grids", gettext_lazy("网格"), coverage.grids,
                figure_url("/households/grids/", **params), gettext_lazy("个")),
-        Figure("coverage.households", gettext_lazy("覆盖家庭"), coverage.households,
+        Figure("coverage.covered_grids", gettext_lazy("覆盖网格"), coverage.covered_grids,
+               figure_url("/households/grids/", unstaffed=0, **day, **params), gettext_lazy("个")),
+        Figure("coverage.households", gettext_lazy("家庭"), coverage.households,
                figure_url("/households/", **params), gettext_lazy("户")),
         Figure("coverage.unassigned", gettext_lazy("未落实包保执委的家庭"), coverage.unassigned,
                figure_url("/households/", unassigned=1, **params), gettext_lazy("户")),
         Figure("coverage.unstaffed_grids", gettext_lazy("无执委网格"), coverage.unstaffed_grids,
-               figure_url("/households/grids/", unstaffed=1, **params), gettext_lazy("个")),
+               figure_url("/households/grids/", unstaffed=1, **day, **params),
+               gettext_lazy("个")),
         Figure("visits.made", gettext_lazy("入户走访"), visits,
                figure_url("/visits/list/", start=start, end=end, **params), gettext_lazy("次")),
     ]  # fmt: skip
@@ -277,7 +283,8 @@ def report_data(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Re
 # (figure key, template): each clause appears when the figure exists (zero included).
 _HEADLINE: list[tuple[str, str]] = [
     ("coverage.executives", "现有妇联执委{v}名"),
-    ("coverage.grids", "覆盖网格{v}个"),
+    ("coverage.grids", "共有网格{v}个"),
+    ("coverage.covered_grids", "其中执委覆盖网格{v}个"),
     ("coverage.households", "联系家庭{v}户"),
     ("visits.made", "入户走访{v}次"),
     ("cases.disputes", "排查化解矛盾纠纷{v}件"),

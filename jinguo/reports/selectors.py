@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, Substr
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -38,13 +39,17 @@ from jinguo.common.figures import Figure, figure_url
 from jinguo.common.parallel import run_reads
 from jinguo.employment.selectors import employment_figures
 from jinguo.honours.selectors import honours_figures
-from jinguo.households.selectors import coverage_counts, grid_list_visible, households_visible
+from jinguo.households.grid_coverage import covered_on
+from jinguo.households.selectors import coverage_counts, households_visible
 from jinguo.meetings.selectors import meeting_figures, meeting_figures_by
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 from jinguo.points.selectors import points_figures
 from jinguo.reports import tallies
+from jinguo.reports.periods import DEFAULT_MODE, comparison_period
+from jinguo.reports.work import SNAPSHOT as WORK_SNAPSHOT
+from jinguo.reports.work import work_figures
 from jinguo.sanxin.selectors import sanxin_figures
 from jinguo.trainings.selectors import coverage_figures, training_coverage, trainings_figures
 from jinguo.visits.models import Visit
@@ -148,24 +153,14 @@ def planned_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
     return dict(rows)
 
 
-def grid_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
-    """Active grids and micro-grids per child path segment ("" for `org` itself)."""
-    rows = (
-        grid_list_visible(user=user, org=org)
-        .annotate(segment=_segment(org, "path"))
-        .values_list("segment")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return dict(rows)
-
-
-def _coverage_live(*, user: User, org: OrgUnit) -> tuple[_Coverage, dict[str, _Coverage]]:
-    """Counted from the records: the households app's coverage and the visit plan's overdue."""
-    coverage = coverage_counts(user=user, org=org)
+def _coverage_live(
+    *, user: User, org: OrgUnit, on: dt.date
+) -> tuple[_Coverage, dict[str, _Coverage]]:
+    """Counted from the records: the households app's coverage (grids covered on the day `on`)
+    and the visit plan's overdue."""
+    coverage = coverage_counts(user=user, org=org, on=on)
     overdue = overdue_counts(user=user, org=org)
     planned = planned_counts(user=user, org=org)
-    grids = grid_counts(user=user, org=org)
     late = {tree.segment(child.pk): n for child, n in overdue.children}
 
     def of(c: Any, segment: str | None) -> _Coverage:
@@ -175,8 +170,8 @@ def _coverage_live(*, user: User, org: OrgUnit) -> tuple[_Coverage, dict[str, _C
             covered=c.households - c.unassigned,
             planned=planned.get(key, 0) if segment else sum(planned.values()),
             overdue=late.get(key, 0) if segment else overdue.total,
-            grids=grids.get(key, 0) if segment else sum(grids.values()),
-            staffed=(grids.get(key, 0) if segment else sum(grids.values())) - c.unstaffed_grids,
+            grids=c.grids,
+            staffed=c.covered_grids,
         )
 
     children = {
@@ -194,16 +189,22 @@ def _coverage_tallied(*, org: OrgUnit) -> tuple[_Coverage, dict[str, _Coverage]]
     return of(total), {segment: of(t) for segment, t in children.items()}
 
 
-def _coverage(*, user: User, org: OrgUnit) -> tuple[_Coverage, dict[str, _Coverage]]:
-    """From the tallies while they are fresh, for users whose scope is a whole subtree (a grid
-    member's also holds the households she covers elsewhere, which the tallies cannot know)."""
-    if user.role != Role.GRID_MEMBER and tallies.tallies_fresh() is not None:
+def _coverage(*, user: User, org: OrgUnit, on: dt.date) -> tuple[_Coverage, dict[str, _Coverage]]:
+    """From the tallies while they are fresh and `on` is today (they count today's grid
+    coverage), for users whose scope is a whole subtree (a grid member's also holds the
+    households she covers elsewhere, which the tallies cannot know)."""
+    today = timezone.localdate()
+    if on == today and user.role != Role.GRID_MEMBER and tallies.tallies_fresh() is not None:
         return _coverage_tallied(org=org)
-    return _coverage_live(user=user, org=org)
+    return _coverage_live(user=user, org=org, on=on)
 
 
-def _coverage_figures(unit: OrgUnit, c: _Coverage) -> list[Figure]:
+def _coverage_figures(unit: OrgUnit, c: _Coverage, on: dt.date | None = None) -> list[Figure]:
+    """The figures of 不漏一户; grids covered (覆盖, households.grid_coverage) and without an
+    executive are read on the day `on` (the period's end, at most today), and link to the
+    grid list of that day."""
     ledger, grids = "/households/", "/households/grids/"
+    day = on if on is not None and on != timezone.localdate() else None
     on_time = c.planned - c.overdue
     rate = round(100 * on_time / c.planned, 1) if c.planned else 0
     return [
@@ -226,17 +227,17 @@ def _coverage_figures(unit: OrgUnit, c: _Coverage) -> list[Figure]:
         ),
         Figure("coverage.grids", _("网格"), c.grids, figure_url(grids, org=unit.pk), _("个")),
         Figure(
-            "coverage.staffed_grids",
-            _("有执委网格"),
+            "coverage.covered_grids",
+            _("覆盖网格"),
             c.staffed,
-            figure_url(grids, org=unit.pk, unstaffed=0),
+            figure_url(grids, org=unit.pk, unstaffed=0, on=day),
             _("个"),
         ),
         Figure(
             "coverage.unstaffed_grids",
             _("无执委网格"),
             c.grids - c.staffed,
-            figure_url(grids, org=unit.pk, unstaffed=1),
+            figure_url(grids, org=unit.pk, unstaffed=1, on=day),
             _("个"),
         ),
         Figure(
@@ -276,15 +277,18 @@ def coverage_section(
     """不漏一户 and visits, the current state (snapshot): households, covered (with a 包保
     executive) or not, grids with and without an executive, key households (with an active
     category, so on a visit plan) visited on time and overdue."""
-    total, per_segment = _coverage(user=user, org=org)
-    figures = _coverage_figures(org, total)
+    on = covered_on(end)
+    total, per_segment = _coverage(user=user, org=org, on=on)
+    figures = _coverage_figures(org, total, on)
     keys = [f.key for f in figures]
     table = _table(
         org_children=org_children,
         columns=[(f.key, f.label) for f in figures if f.key != "coverage.on_time_rate"],
         values=lambda child: {
             f.key: f.value
-            for f in _coverage_figures(child, per_segment.get(tree.segment(child.pk), _Coverage()))
+            for f in _coverage_figures(
+                child, per_segment.get(tree.segment(child.pk), _Coverage()), on
+            )
         },
         start=start,
         end=end,
@@ -421,6 +425,14 @@ def trainings_section(
     return Section("trainings", _("培训"), figures, table)
 
 
+def work_section(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
+) -> Section:
+    """Visits made, executives, wishes collected and fulfilled (jinguo.reports.work)."""
+    figures = work_figures(user=user, org=org, start=start, end=end)
+    return Section("work", _("走访、执委与微心愿"), figures, snapshot=WORK_SNAPSHOT)
+
+
 Builder = Callable[..., list[Figure]]
 _PLAIN: list[tuple[str, Any, Builder]] = [
     ("sanxin", _("“三新”领域"), sanxin_figures),
@@ -456,6 +468,7 @@ def _section_tasks(
         partial(builder, **common, org_children=kids)
         for builder in (
             coverage_section,
+            work_section,
             cases_section,
             meetings_section,
             activities_section,
@@ -471,13 +484,6 @@ def _plain_section(key: str, title: Any, builder: Builder, common: dict[str, Any
 
 
 # --- period comparison --------------------------------------------------------------------------
-
-
-def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period of equal length that ends the day before `start`."""
-    length = (end - start).days
-    prev_end = start - dt.timedelta(days=1)
-    return prev_end - dt.timedelta(days=length), prev_end
 
 
 @dataclass(frozen=True)
@@ -504,17 +510,25 @@ def change(value: int | float, previous: int | float | None) -> Change:
 
 
 def dashboard_comparison(
-    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, sections: list[Section]
+    *,
+    user: User,
+    org: OrgUnit,
+    start: dt.date,
+    end: dt.date,
+    sections: list[Section],
+    mode: str = DEFAULT_MODE,
 ) -> dict[str, Change]:
-    """Per figure key, the change from the previous period of equal length (the period figures
-    only: the current-state ones map to an empty Change)."""
-    prev_start, prev_end = previous_period(start, end)
+    """Per figure key, the change from the period compared with (`mode`: periods.YEAR_ON_YEAR,
+    the same period last year, or periods.PREVIOUS, the period of equal length before; the
+    period figures only: the current-state ones map to an empty Change)."""
+    prev_start, prev_end = comparison_period(start, end, mode)
     common: dict[str, Any] = {"user": user, "org": org, "start": prev_start, "end": prev_end}
     builders: list[Builder] = [
         _case_figures,
         meeting_figures,
         activities_figures,
         trainings_figures,
+        work_figures,
         *(b for _k, _t, b in _PLAIN),
     ]
     previous: dict[str, int | float] = {}
@@ -625,24 +639,32 @@ def dashboard_board(
 
 
 def dashboard_changes(
-    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, refresh: bool = False
+    *,
+    user: User,
+    org: OrgUnit,
+    start: dt.date,
+    end: dt.date,
+    refresh: bool = False,
+    mode: str = DEFAULT_MODE,
 ) -> dict[str, Change]:
-    """The comparison with the previous period, on its own: the page fetches it right after it
+    """The comparison (同比 by default, `mode`), on its own: the page fetches it right after it
     has shown the figures (the board is then a cache hit), so neither request computes both
-    periods. Cached like the board."""
+    periods. Cached like the board, per mode."""
     board = dashboard_board(user=user, org=org, start=start, end=end, refresh=refresh)
 
     def compute() -> dict[str, Change]:
         return dashboard_comparison(
-            user=user, org=org, start=start, end=end, sections=board.sections
+            user=user, org=org, start=start, end=end, sections=board.sections, mode=mode
         )
 
     key = dashboard_key(user=user, org=org, start=start, end=end)
-    return cast(dict[str, Change], _cached(key + ":changes", compute, refresh=refresh))
+    return cast(dict[str, Change], _cached(f"{key}:changes:{mode}", compute, refresh=refresh))
 
 
-def dashboard_cached(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Dashboard:
+def dashboard_cached(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, mode: str = DEFAULT_MODE
+) -> Dashboard:
     """The board with its comparison (the API and the Excel export)."""
     board = dashboard_board(user=user, org=org, start=start, end=end)
-    changes = dashboard_changes(user=user, org=org, start=start, end=end)
+    changes = dashboard_changes(user=user, org=org, start=start, end=end, mode=mode)
     return Dashboard(sections=board.sections, changes=changes, trends=board.trends)

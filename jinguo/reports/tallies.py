@@ -18,11 +18,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Length, Substr, TruncMonth
 from django.utils import timezone
 
-from jinguo.households.models import GridAssignment, Household, HouseholdAssignment
+from jinguo.households.grid_coverage import grid_covered
+from jinguo.households.models import Household, HouseholdAssignment
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
@@ -78,9 +79,8 @@ def _unit_counts(today: dt.date) -> dict[int, dict[str, int]]:
     )
     for got in assigned:
         row(got["household__grid_id"])["assigned"] = got["n"]
-    staffed = GridAssignment.objects.filter(grid=OuterRef("pk"), end_date__isnull=True)
     grids = OrgUnit.objects.filter(kind__in=GRID_KINDS, is_active=True).values_list(
-        "pk", Exists(staffed)
+        "pk", grid_covered(today)
     )
     for org_id, has_executive in grids:
         r = row(org_id)

@@ -15,7 +15,7 @@ from jinguo.common.params import org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_breadcrumbs
-from jinguo.reports import selectors, warming
+from jinguo.reports import periods, selectors, warming
 from jinguo.reports.selectors import Change, Section
 
 
@@ -61,7 +61,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     user = request.user
     board = selectors.dashboard_board(user=user, org=org, start=start, end=end)
     warming.dashboard_opened(user=user, org=org, start=start, end=end)  # kept warm a while
-    prev_start, prev_end = selectors.previous_period(start, end)
+    mode = periods.compare_mode(request.GET)
+    prev_start, prev_end = periods.comparison_period(start, end, mode)
     rows = [
         (section, [(f, f.key in section.snapshot, _dom_id(f.key)) for f in section.figures])
         for section in board.sections
@@ -72,6 +73,8 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "end": end,
         "prev_start": prev_start,
         "prev_end": prev_end,
+        "compare": mode,
+        "compare_modes": list(periods.MODES.items()),
         "rows": rows,
         "charts": _charts(board.sections, board.trends),
         "year": end.year,
@@ -83,11 +86,13 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard_changes(request: AuthedRequest) -> HttpResponse:
-    """Out-of-band fragments: each period figure's change from the previous period."""
+    """Out-of-band fragments: each period figure's change from the period compared with
+    (?compare=yoy, 同比, by default; prev, 环比)."""
     org, start, end = _params(request)
     user = request.user
+    mode = periods.compare_mode(request.GET)
     board = selectors.dashboard_board(user=user, org=org, start=start, end=end)
-    changes = selectors.dashboard_changes(user=user, org=org, start=start, end=end)
+    changes = selectors.dashboard_changes(user=user, org=org, start=start, end=end, mode=mode)
     items = [
         (_dom_id(f.key), changes[f.key])
         for section in board.sections
@@ -105,9 +110,10 @@ def dashboard_export(request: AuthedRequest) -> HttpResponse:
     org, start, end = _params(request)
     user = request.user
     table = request.GET.get("table", "figures")
-    board = selectors.dashboard_cached(user=user, org=org, start=start, end=end)
+    mode = periods.compare_mode(request.GET)
+    board = selectors.dashboard_cached(user=user, org=org, start=start, end=end, mode=mode)
     sections = board.sections
-    note = f"org={org.pk} start={start} end={end} table={table}"
+    note = f"org={org.pk} start={start} end={end} table={table} compare={mode}"
     if table == "figures":
         changes = board.changes
         empty = Change(None, None, None)
@@ -120,7 +126,7 @@ def dashboard_export(request: AuthedRequest) -> HttpResponse:
                 _("指标"),
                 _("数值"),
                 _("单位"),
-                _("上期"),
+                _("同比期") if mode == periods.YEAR_ON_YEAR else _("上期"),
                 _("变化"),
                 _("变化率%"),
             ],

@@ -176,10 +176,33 @@ def visit_list(
     return visits.select_related("household", "executive", "visited_by", "org", "case")
 
 
-def wish_list(*, user: User, status: str | None = None) -> QuerySet[Wish]:
+WISH_DATES = {"collected": "created_at", "fulfilled": "fulfilled_at"}
+
+
+def wish_list(
+    *,
+    user: User,
+    status: str | None = None,
+    org: OrgUnit | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    by: str = "collected",
+) -> QuerySet[Wish]:
+    """Wishes in scope, newest first; `org` limits to its subtree, `start`/`end` (inclusive,
+    local days) to the day collected (`by="collected"`) or fulfilled (`by="fulfilled"`): the
+    dashboard's figures 收集心愿 and 实现心愿 count exactly these."""
     wishes = Wish.objects.filter(scope_q(user=user, field="org"))
     if status:
         wishes = wishes.filter(status=status)
+    if org is not None:
+        wishes = wishes.filter(org.subtree_q("org__"))
+    field = WISH_DATES.get(by, "created_at")
+    if by == "fulfilled":
+        wishes = wishes.filter(status=Wish.Status.FULFILLED)
+    if start is not None:
+        wishes = wishes.filter(**{f"{field}__date__gte": start})
+    if end is not None:
+        wishes = wishes.filter(**{f"{field}__date__lte": end})
     return wishes.select_related("org", "household", "collected_by")
 
 

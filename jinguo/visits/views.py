@@ -170,10 +170,26 @@ def wish_list(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("心愿已登记。"))
             return redirect("visits:wishes")
     status = request.GET.get("status") or None
-    page = Paginator(selectors.wish_list(user=request.user, status=status), PAGE_SIZE)
+    listed = _wish_filters(request)
+    wishes = selectors.wish_list(user=request.user, status=status, **listed)
+    page = Paginator(wishes, PAGE_SIZE)
     context = {"form": form, "page": page.get_page(request.GET.get("page")), "status": status}
-    context |= {"statuses": Wish.Status.choices, "household": household}
+    context |= {"statuses": Wish.Status.choices, "household": household, "listed": listed}
+    context["count"] = page.count
     return render(request, "visits/wishes.html", context)
+
+
+def _wish_filters(request: AuthedRequest) -> dict[str, Any]:
+    """?org= (a subtree) and ?start=&end= with ?by=collected|fulfilled: what a dashboard
+    figure (收集心愿, 实现心愿) counts; none of them: every wish in scope."""
+    listed: dict[str, Any] = {}
+    org = _org_param(request, default_own=False)
+    if org is not None:
+        listed["org"] = org
+    if "start" in request.GET or "end" in request.GET:
+        listed["start"], listed["end"] = period_params(request.GET)
+        listed["by"] = "fulfilled" if request.GET.get("by") == "fulfilled" else "collected"
+    return listed
 
 
 def _wish_action(

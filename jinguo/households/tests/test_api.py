@@ -197,6 +197,8 @@ def test_coverage_answers_the_figures_and_the_children(ledger, cast, tree, clien
         "unassigned": 2,
         "double": 1,
         "unstaffed_grids": 1,
+        "grids": 3,
+        "covered_grids": 2,
         "uncovered": 1,
         "over_quota": 1,
     }

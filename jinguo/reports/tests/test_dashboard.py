@@ -10,7 +10,8 @@ from jinguo.activities import services as activity_services
 from jinguo.audit.models import AuditEvent
 from jinguo.cases import services as case_services
 from jinguo.reports import selectors
-from jinguo.reports.selectors import change, previous_period
+from jinguo.reports.periods import PREVIOUS, previous_period
+from jinguo.reports.selectors import change
 
 TODAY = timezone.localdate()
 
@@ -150,7 +151,7 @@ def test_comparison_uses_the_previous_period_and_skips_snapshot_figures(cast, tr
     user, org = cast.songhe_chair, tree.songhe
     sections = selectors.dashboard_sections(user=user, org=org, start=start, end=end)
     changes = selectors.dashboard_comparison(
-        user=user, org=org, start=start, end=end, sections=sections
+        user=user, org=org, start=start, end=end, sections=sections, mode=PREVIOUS
     )
     held = changes["activities.held"]
     assert (held.previous, held.delta, held.percent) == (1, 0, 0.0)

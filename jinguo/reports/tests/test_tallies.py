@@ -75,7 +75,7 @@ def test_coverage_figures_are_counted_from_the_records(cast, tree, ledger):
     assert got["coverage.covered"] == 2
     assert got["coverage.unassigned"] == 3
     assert got["coverage.grids"] == 2
-    assert got["coverage.staffed_grids"] == 1
+    assert got["coverage.covered_grids"] == 1
     assert got["coverage.unstaffed_grids"] == 1
     assert got["coverage.key_households"] == 2
     assert got["coverage.visits_overdue"] == 1
@@ -216,7 +216,7 @@ def test_the_overdue_filter_of_the_ledger_lists_the_overdue_key_household(
 
 
 @pytest.mark.parametrize(
-    "key", ["coverage.grids", "coverage.staffed_grids", "coverage.unstaffed_grids"]
+    "key", ["coverage.grids", "coverage.covered_grids", "coverage.unstaffed_grids"]
 )
 def test_each_grid_figure_links_to_exactly_the_grids_it_counts(cast, tree, ledger, login, key):
     sections = selectors.dashboard_sections(
