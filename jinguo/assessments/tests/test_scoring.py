@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -96,7 +97,7 @@ def test_household_is_on_time_only_without_an_overdue_day_in_the_period():
 
 
 def test_months_served_count_months_with_at_least_half_their_days():
-    year = {"start": D(2025, 1, 1), "end": D(2025, 12, 31)}
+    year: dict[str, Any] = {"start": D(2025, 1, 1), "end": D(2025, 12, 31)}
     assert months_served(spans=[(D(2020, 1, 1), None)], **year) == 12
     # From 03-17: March has 15 of 31 days (< half) → April–December = 9.
     assert months_served(spans=[(D(2025, 3, 17), None)], **year) == 9

@@ -56,6 +56,7 @@ def test_the_categories_page_offers_checkboxes_that_tick_and_save(
     open_page, sign_in, shoot, scene, cast
 ):
     wanted = Category.objects.filter(is_active=True, sensitive=False).order_by("pk").first()
+    assert wanted is not None
     page = open_page(**DESKTOP)
     sign_in(page, cast.songhe_chair)
     page.goto(f"/households/{scene.ws2.pk}/categories/")
