@@ -185,12 +185,13 @@ __all__ = ["PASSWORD"]
 @pytest.fixture
 def people(cast, tree) -> SimpleNamespace:
     """Executives behind the grid accounts: wushan_member is 巫山组网格's executive."""
-    from jinguo.people.models import Person
+    from jinguo.households.tests.factories import executive
 
     p = SimpleNamespace()
-    p.wushan_exec = Person.objects.create(org=tree.songhe, name="汪秀兰", gender="F")
-    p.chengjiawan_exec = Person.objects.create(org=tree.songhe, name="程丽", gender="F")
-    p.gangkou_exec = Person.objects.create(org=tree.gangkou, name="港红梅", gender="F")
+    # Seated on their community's committee, so that they may handle its cases.
+    p.wushan_exec = executive(tree.songhe, "汪秀兰")
+    p.chengjiawan_exec = executive(tree.songhe, "程丽")
+    p.gangkou_exec = executive(tree.gangkou, "港红梅")
     for user, person in ((cast.wushan_member, p.wushan_exec),):
         user.person = person
         user.save(update_fields=["person"])

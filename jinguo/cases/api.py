@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jinguo.cases import selectors, services
+from jinguo.cases.handlers import case_handler_choices
 from jinguo.cases.models import Case
 from jinguo.common.api import (
     ERRORS,
@@ -99,6 +100,8 @@ class CaseDetailSerializer(CaseSerializer):
     )
     outcome = serializers.CharField()
     satisfaction = serializers.IntegerField(allow_null=True)
+    sensitive = serializers.BooleanField(help_text=gettext_lazy("敏感案件：不写入报告的典型案事件"))
+    household = serializers.IntegerField(source="household_id", allow_null=True)
     allowed_actions = serializers.SerializerMethodField()
     transitions = serializers.SerializerMethodField()
     participants = serializers.SerializerMethodField()
@@ -162,6 +165,11 @@ class CaseReportApi(APIView):
         reporter_phone = serializers.CharField(
             required=False, allow_blank=True, default="", max_length=20
         )
+        sensitive = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text=gettext_lazy("涉及隐私；家庭暴力案件一律按敏感处理"),
+        )
 
     @extend_schema(
         operation_id="case_report",
@@ -196,9 +204,11 @@ def _need(data: dict[str, Any], field: str) -> Any:
 
 
 def _person(case: Case, person_id: int, field: str) -> Any:
-    person = selectors.case_assignee_choices(case=case).filter(pk=person_id).first()
+    person = case_handler_choices(case=case).filter(pk=person_id).first()
     if person is None:
-        raise ValidationError({field: [_("只能选择承办组织及其下属的人员")]})
+        raise ValidationError(
+            {field: [_("只能选择承办组织（网格案件为其所在村、社区）的在任执委")]}
+        )
     return person
 
 

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.cases.handlers import case_handler_choices
 from jinguo.cases.models import Case, CaseKind, CaseParticipant
-from jinguo.cases.selectors import case_assignee_choices
 from jinguo.common.dates import DateField
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
@@ -20,6 +20,11 @@ class CaseReportForm(forms.Form):
     description = forms.CharField(label=_("情况描述"), widget=forms.Textarea, required=False)
     reporter_name = forms.CharField(label=_("反映人"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("反映人电话"), max_length=20, required=False)
+    sensitive = forms.BooleanField(
+        label=_("敏感案件"),
+        required=False,
+        help_text=_("涉及隐私的案件不写入工作报告的典型案事件；家庭暴力案件一律按敏感处理"),
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,7 +49,7 @@ class DispatchForm(NoteForm):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = case_assignee_choices(case=case)  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = case_handler_choices(case=case)  # type: ignore[attr-defined]
 
 
 class ParticipantForm(forms.Form):
@@ -53,7 +58,7 @@ class ParticipantForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = case_assignee_choices(case=case)  # type: ignore[attr-defined]
+        self.fields["person"].queryset = case_handler_choices(case=case)  # type: ignore[attr-defined]
 
 
 class DelayForm(ReasonForm):

@@ -105,6 +105,9 @@ class Case(models.Model):
         _("调解结果"), max_length=20, choices=Outcome.choices, blank=True, default=""
     )
     satisfaction = models.PositiveSmallIntegerField(_("满意度"), null=True, blank=True)
+    # Sensitive (涉及隐私): never named in a report's notable cases. Domestic violence always is.
+    # A database default too, so that bulk writers (jinguo generate) need not know the column.
+    sensitive = models.BooleanField(_("敏感案件"), default=False, db_default=False)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -25,10 +25,10 @@ from jinguo.cases.models import (
 )
 from jinguo.cases.services import OPEN
 from jinguo.common.figures import count_each_by
-from jinguo.households.models import GridAssignment
+from jinguo.households.models import Household
+from jinguo.households.selectors import households_visible
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_covers, scope_q
-from jinguo.people.models import Person
 
 S = Case.Status
 DONE = (S.RESOLVED, S.VERIFIED, S.CLOSED, S.RATED)  # handled: resolved or further
@@ -198,13 +198,17 @@ def case_participants(*, case: Case) -> QuerySet[CaseParticipant]:
     return case.participants.select_related("person")
 
 
-def case_assignee_choices(*, case: Case) -> QuerySet[Person]:
-    """People of the unit handling the case or below it (executives, mediators), and the
-    executives assigned to its grids: they belong to the community above the grid, so a case
-    reported at a grid (on a visit) could otherwise only go to its residents."""
-    on_grids = GridAssignment.objects.filter(case.org.subtree_q("grid__"), end_date__isnull=True)
-    in_scope = case.org.subtree_q("org__") | Q(pk__in=on_grids.values("executive_id"))
-    return Person.objects.filter(in_scope).order_by("name")
+def case_household(*, user: User, case: Case) -> Household | None:
+    """The household the case concerns, when `user` may see it (a case can be visible to a
+    unit that does not see the household's grid)."""
+    if case.household_id is None:
+        return None
+    return households_visible(user=user).filter(pk=case.household_id).first()
+
+
+def household_cases(*, user: User, household: Household) -> QuerySet[Case]:
+    """The cases of a household that `user` may see, newest first."""
+    return cases_visible(user=user).filter(household=household).order_by("-created_at", "-id")
 
 
 # --- the seed figures --------------------------------------------------------------------------

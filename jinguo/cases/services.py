@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.cases import workdays
+from jinguo.cases.handlers import case_handler_error
 from jinguo.cases.models import (
     DISPUTE_KINDS,
+    HIGH_RISK_KINDS,
     Case,
     CaseKind,
     CaseParticipant,
@@ -203,9 +205,10 @@ def case_report(
     reporter_name: str = "",
     reporter_phone: str = "",
     source: str = "staff",
+    sensitive: bool = False,
 ) -> Case:
     """A new case at `org`. Domestic violence is high risk: it goes one level up at once, under
-    red supervision."""
+    red supervision, and is always sensitive (never named in a report's notable cases)."""
     errors = _report_errors(org=org, kind=kind, title=title)
     if errors:
         raise ValidationError(errors)
@@ -223,6 +226,7 @@ def case_report(
             title=title.strip(),
             description=description.strip(),
             reported_by=actor,
+            sensitive=sensitive or kind in HIGH_RISK_KINDS,
         )
         _set_clock(case, start=timezone.now(), working_days=working_days_for(kind=kind, org=org))
         case.save()
@@ -287,7 +291,15 @@ def case_reject(*, actor: User | None, case: Case, reason: str) -> Case:
     return _act(actor=actor, case=case, action=A.REJECT, change=change, note=reason)
 
 
+def _check_handler(case: Case, person: Person, field: str) -> None:
+    error = case_handler_error(case=case, person=person)
+    if error:
+        raise ValidationError({field: [error]})
+
+
 def case_dispatch(*, actor: User | None, case: Case, assignee: Person, note: str = "") -> Case:
+    _check_handler(case, assignee, "assignee")
+
     def change(c: Case) -> dict[str, Any]:
         c.status = S.DISPATCHED
         c.assignee = assignee
@@ -416,6 +428,7 @@ def case_add_participant(
 ) -> CaseParticipant:
     if role not in CaseParticipant.Role.values:
         raise ValidationError({"role": [_("请选择参与角色")]})
+    _check_handler(case, person, "person")
     if CaseParticipant.objects.filter(case=case, person=person).exists():
         raise ValidationError({"person": [_("该执委已在参与名单中")]})
     row: list[CaseParticipant] = []

@@ -132,6 +132,7 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
         "actions": [(a, A(a).label, _action_form(a, case)) for a in actions if a in ACTIONS],
         "may_write_agreement": A.AGREEMENT in actions,
         "agreement": selectors.case_agreement(case=case),
+        "household": selectors.case_household(user=request.user, case=case),
     }
     return render(request, "cases/detail.html", context)
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from jinguo.cases.selectors import household_cases
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.pagination import CachedCountPaginator
@@ -148,6 +149,7 @@ def household_detail(request: AuthedRequest, household_id: int) -> HttpResponse:
         "assignments": selectors.household_assignments(household=household),
         "categories": categories,
         "history": selectors.household_history(household=household)[:20],
+        "cases": household_cases(user=request.user, household=household)[:20],
         "masks": masks,
         "can_write": request.user.can_write,
         "has_hidden": selectors.has_hidden_details(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jinguo.accounts.models import User
-from jinguo.cases.models import HIGH_RISK_KINDS, Case, CaseTransition
+from jinguo.cases.models import Case, CaseTransition
 from jinguo.cases.selectors import case_figures, cases_visible
 from jinguo.common.figures import Figure, figure_url
 from jinguo.households.grid_coverage import covered_on
@@ -34,6 +34,7 @@ FiguresFn = Callable[..., list[Figure]]
 # At most this many columns in a per-child table (the document is A4 portrait).
 MAX_COLUMNS = 6
 MAX_NOTABLE = 50
+CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.RATED)  # 结案, then 回访评价
 USE_DASHBOARD_SECTIONS = False
 
 
@@ -213,37 +214,32 @@ def own_sections(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> l
 
 
 def notable_cases(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[NotableCase]:
-    """Cases of org's subtree reported or resolved in the period that a report names: high-risk
-    kinds, red-card supervision, escalated to the upper federation, or settled by a written
-    agreement. Titles and outcomes only — no reporter, no party, no phone."""
+    """Cases of org's subtree closed in the period with an outcome that a report names: under
+    red-card supervision, escalated to the upper federation, or settled by a written agreement.
+    Never a sensitive case (domestic violence always is: cases.services.case_report), never one
+    still open. Titles and outcomes only — no reporter, no party, no phone."""
     tz = timezone.get_current_timezone()
     lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
     hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     escalated = Exists(
         CaseTransition.objects.filter(case=OuterRef("pk"), action=CaseTransition.Action.ESCALATE)
     )
-    in_period = Q(created_at__gte=lo, created_at__lt=hi) | Q(
-        resolved_at__gte=lo, resolved_at__lt=hi
-    )
+    closed = Q(status__in=CLOSED_STATUSES, closed_at__gte=lo, closed_at__lt=hi)
     in_subtree = org.subtree_q("org__") | org.subtree_q("origin_org__")
     notable = (
-        Q(kind__in=HIGH_RISK_KINDS)
-        | Q(supervision=Case.Supervision.RED)
-        | Q(escalated=True)
-        | Q(outcome=Case.Outcome.WRITTEN)
+        Q(supervision=Case.Supervision.RED) | Q(escalated=True) | Q(outcome=Case.Outcome.WRITTEN)
     )
     rows = (
         cases_visible(user=user)
         .annotate(escalated=escalated)
-        .filter(in_subtree, in_period)
+        .filter(in_subtree, closed, sensitive=False)
+        .exclude(outcome=Case.Outcome.BLANK)
         .filter(notable)
-        .order_by("created_at", "number")[:MAX_NOTABLE]
+        .order_by("closed_at", "number")[:MAX_NOTABLE]
     )
     result = []
     for case in rows:
         tags = []
-        if case.kind in HIGH_RISK_KINDS:
-            tags.append(_("高风险"))
         if case.supervision == Case.Supervision.RED:
             tags.append(_("红牌督办"))
         if case.escalated:

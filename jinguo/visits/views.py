@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -125,6 +126,19 @@ def _log(request: AuthedRequest, household: Household, form: VisitForm) -> Visit
     )
 
 
+def _logged_message(visit: Visit, household: Household) -> str:
+    """The visit, and the case it reported with a link to it (the case links back)."""
+    done = _("已记录对%(number)s的走访。") % {"number": household}
+    if visit.case is None:
+        return done
+    return format_html(
+        '{} <a class="alert-link" href="{}">{}</a>',
+        done,
+        reverse("cases:detail", args=[visit.case.pk]),
+        _("已上报案件%(number)s，查看办理") % {"number": visit.case.number},
+    )
+
+
 @login_required
 def visit_create(request: AuthedRequest) -> HttpResponse:
     _business(request)
@@ -136,7 +150,7 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         visit = call_service(form, lambda: _log(request, household, form))
         if visit is not None:
-            messages.success(request, _("已记录对%(number)s的走访。") % {"number": household})
+            messages.success(request, _logged_message(visit, household))
             return redirect("visits:todo")
     return render(request, "visits/form.html", {"form": form, "household": household})
 

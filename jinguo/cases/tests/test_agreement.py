@@ -10,6 +10,7 @@ from jinguo.audit.models import AuditEvent
 from jinguo.cases.models import Case, MediationAgreement
 from jinguo.cases.services import case_add_participant, case_save_agreement
 from jinguo.cases.tests.factories import report, resolved
+from jinguo.households.tests.factories import executive
 from jinguo.people.models import Person
 
 FIELDS: dict[str, Any] = {
@@ -23,7 +24,7 @@ FIELDS: dict[str, Any] = {
 
 @pytest.fixture
 def mediator(tree) -> Person:
-    return Person.objects.create(org=tree.songhe, name="调解员甲", gender="F")
+    return executive(tree.songhe, "调解员甲")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ import pytest
 
 from jinguo.cases.models import Case
 from jinguo.cases.tests.factories import report
+from jinguo.households.tests.factories import executive
 from jinguo.people.models import Person
 
 
@@ -12,7 +13,7 @@ def case(tree) -> Case:
 
 @pytest.fixture
 def mediator(tree) -> Person:
-    return Person.objects.create(org=tree.songhe, name="调解员甲", gender="F")
+    return executive(tree.songhe, "调解员甲")
 
 
 def act(client, case: Case, **body):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from jinguo.cases import services
 from jinguo.cases.models import Case
 from jinguo.cases.selectors import (
-    case_assignee_choices,
     case_clock,
     case_figures,
     case_figures_by,
@@ -22,14 +21,14 @@ from jinguo.cases.selectors import (
     figure_q,
 )
 from jinguo.cases.tests.factories import closed, report, resolved
-from jinguo.households.services import grid_assign
+from jinguo.households.tests.factories import executive
 from jinguo.orgs import tree as tree_module
 from jinguo.people.models import Person
 
 
 @pytest.fixture
 def mediator(tree) -> Person:
-    return Person.objects.create(org=tree.songhe, name="调解员甲", gender="F")
+    return executive(tree.songhe, "调解员甲")
 
 
 def test_a_village_sees_its_cases_and_not_another_villages(cast, tree):
@@ -47,14 +46,6 @@ def test_the_reporting_unit_still_sees_an_escalated_case_but_cannot_act(cast, tr
     with pytest.raises(PermissionDenied):
         case_get_for_user(user=cast.songhe_chair, case_id=case.pk, for_write=True)
     assert case_get_for_user(user=cast.township_cadre, case_id=case.pk, for_write=True)
-
-
-def test_a_grid_case_can_go_to_the_executive_assigned_to_the_grid(tree, mediator):
-    executive = Person.objects.create(org=tree.songhe, name="网格执委", gender="F")
-    grid_assign(actor=None, executive=executive, grid=tree.wushan, start_date=dt.date(2025, 1, 1))
-    resident = Person.objects.create(org=tree.wushan, name="居民", gender="F")
-    choices = case_assignee_choices(case=report(tree.wushan))
-    assert set(choices) == {executive, resident}  # not the community's other people
 
 
 def test_a_leader_reads_but_may_not_write(cast, tree):
@@ -128,7 +119,8 @@ def build_dataset(tree, mediator, clock) -> None:
             services.case_add_participant(actor=None, case=case, person=mediator, role="mediator")
     resolved(tree.wushan, mediator, kind="request", outcome="")  # not a dispute
     report(tree.wushan, kind="dispute_emotional")  # not handled yet
-    resolved(tree.gangkou, mediator, kind="dispute_emotional")  # another village
+    gangkou_mediator = executive(tree.gangkou, "港口调解员")
+    resolved(tree.gangkou, gangkou_mediator, kind="dispute_emotional")  # another village
     clock(2026, 4, 2, 9, 0)
     resolved(tree.wushan, mediator, outcome="written_agreement")  # after the period
 

@@ -28,6 +28,7 @@ from jinguo.cases.services import (
     case_verify,
 )
 from jinguo.cases.tests.factories import report
+from jinguo.households.tests.factories import executive
 from jinguo.people.models import Person
 
 S = Case.Status
@@ -50,7 +51,7 @@ def last(case: Case) -> CaseTransition:
 
 @pytest.fixture
 def mediator(tree) -> Person:
-    return Person.objects.create(org=tree.songhe, name="调解员甲", gender="F")
+    return executive(tree.songhe, "调解员甲")
 
 
 def test_the_whole_loop_writes_one_transition_per_step(cast, tree, mediator):

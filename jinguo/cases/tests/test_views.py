@@ -2,7 +2,7 @@ import pytest
 
 from jinguo.cases.models import Case
 from jinguo.cases.tests.factories import report
-from jinguo.people.models import Person
+from jinguo.households.tests.factories import executive
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_a_leader_sees_no_actions_and_is_refused_them(login, cast, case):
 
 
 def test_the_loop_through_the_action_forms(login, cast, tree, case):
-    mediator = Person.objects.create(org=tree.songhe, name="调解员甲", gender="F")
+    mediator = executive(tree.songhe, "调解员甲")
     client = login(cast.songhe_chair)
     url = f"/cases/{case.pk}/"
     client.post(url + "accept/", {})

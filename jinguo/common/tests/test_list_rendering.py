@@ -14,7 +14,7 @@ from django.utils import translation
 from jinguo.cases.tests.factories import report, resolved
 from jinguo.common.html import Options, url_for_pk
 from jinguo.common.templatetags.jinguo import options
-from jinguo.households.tests.factories import household
+from jinguo.households.tests.factories import executive, household
 from jinguo.people.models import Person
 from jinguo.visits.templatetags.visit_tags import visit_household_rows
 
@@ -72,7 +72,7 @@ def test_url_for_pk_gives_what_reverse_gives():
 
 
 def test_the_case_list_escapes_titles_and_does_not_query_per_row(cast, tree, login, count_queries):
-    mediator = Person.objects.create(org=tree.songhe, name="调解员<甲>", gender="F")
+    mediator = executive(tree.songhe, "调解员<甲>")
     report(tree.songhe, title="<script>alert(1)</script>")
     client = login(cast.songhe_chair)
     few = count_queries(lambda: client.get(reverse("cases:list")))

@@ -10,9 +10,10 @@ from docx import Document
 from PIL import Image
 
 from jinguo.audit.models import AuditEvent
+from jinguo.cases import services
 from jinguo.cases.models import Case
 from jinguo.cases.selectors import case_figures
-from jinguo.cases.tests.factories import report, resolved
+from jinguo.cases.tests.factories import closed, report, resolved
 from jinguo.households.tests.factories import executive, household
 from jinguo.meetings.selectors import meeting_figures
 from jinguo.people.selectors import executive_figures
@@ -40,7 +41,7 @@ def songhe(tree, cast, people) -> SimpleNamespace:
         Visit.objects.create(
             household=h, visited_by=cast.songhe_chair, org=h.grid, channel="home", visited_on=today
         )
-    d.written = resolved(tree.wushan, people.wushan_exec, outcome=Case.Outcome.WRITTEN)
+    d.written = closed(tree.wushan, people.wushan_exec, outcome=Case.Outcome.WRITTEN)
     d.oral = resolved(tree.songhe, people.wushan_exec)
     d.violence = report(tree.chengjiawan, kind="domestic_violence", title="家暴求助")
     return d
@@ -94,11 +95,40 @@ def test_child_table_rows_come_from_the_same_selector_for_each_child(tree, cast,
 def test_notable_cases_name_titles_and_outcomes_but_no_people(tree, cast, songhe):
     start, end = _period()
     data = report_data(user=cast.songhe_chair, org=tree.songhe, start=start, end=end)
-    numbers = {c.number for c in data.notable}
-    assert numbers == {songhe.written.number, songhe.violence.number}
-    violence = next(c for c in data.notable if c.number == songhe.violence.number)
-    assert "高风险" in violence.tags
+    assert [c.number for c in data.notable] == [songhe.written.number]
+    assert data.notable[0].tags == ["书面协议"]
     assert all("汪秀兰" not in c.title for c in data.notable)
+
+
+def test_a_domestic_violence_case_never_accepted_is_not_notable(tree, cast, songhe):
+    start, end = _period()
+    data = report_data(user=cast.songhe_chair, org=tree.songhe, start=start, end=end)
+    assert songhe.violence.sensitive
+    assert songhe.violence.number not in {c.number for c in data.notable}
+
+
+def _closed(case: Case, assignee, outcome: str) -> Case:
+    case = services.case_accept(actor=None, case=case)
+    case = services.case_dispatch(actor=None, case=case, assignee=assignee)
+    case = services.case_start(actor=None, case=case)
+    case = services.case_resolve(actor=None, case=case, outcome=outcome)
+    case = services.case_verify(actor=None, case=case, passed=True)
+    return services.case_close(actor=None, case=case)
+
+
+def test_only_closed_cases_with_an_outcome_and_never_sensitive_ones_are_notable(
+    tree, cast, songhe, people
+):
+    still_open = resolved(tree.wushan, people.wushan_exec, outcome=Case.Outcome.WRITTEN)
+    private = _closed(report(tree.wushan, sensitive=True), people.wushan_exec, "written_agreement")
+    red = report(tree.wushan, kind="request", title="路灯")
+    red = services.case_supervise(actor=None, case=red, level="red")
+    red_without_outcome = _closed(red, people.wushan_exec, "")
+    start, end = _period()
+    data = report_data(user=cast.songhe_chair, org=tree.songhe, start=start, end=end)
+    numbers = {c.number for c in data.notable}
+    assert songhe.written.number in numbers
+    assert numbers.isdisjoint({still_open.number, private.number, red_without_outcome.number})
 
 
 def test_songhe_chair_downloads_the_word_report_with_the_selector_figures(
@@ -117,7 +147,7 @@ def test_songhe_chair_downloads_the_word_report_with_the_selector_figures(
     assert "化解矛盾纠纷2件" in text
     assert "签订书面调解协议1份" in text
     assert "入户走访3次" in text
-    assert "家暴求助" in text
+    assert "家暴求助" not in text  # sensitive: never named in the report
     assert "汪秀兰" not in text
     document = Document(io.BytesIO(response.content))
     assert document.inline_shapes, "the chart image is embedded"
