@@ -5,8 +5,6 @@ case's grids while seated anywhere. Never a resident without a seat, never a min
 
 The one rule: the case forms' choices, the API and the services all ask here."""
 
-import datetime as dt
-
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,19 +14,10 @@ from jinguo.cases.models import Case
 from jinguo.households.models import GridAssignment
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
+from jinguo.people.ages import is_under_age
 from jinguo.people.models import ExecutiveSeat, Person
 
-ADULT_AGE = 18
 NOT_A_HANDLER = gettext_lazy("只能选择承办组织（网格案件为其所在村、社区）的在任执委")
-
-
-def is_under_age(birth_date: dt.date | None, on: dt.date | None = None) -> bool:
-    """Younger than 18 full years on `on` (default today); an unknown birth date is not."""
-    if birth_date is None:
-        return False
-    on = on or timezone.localdate()
-    years = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-    return years < ADULT_AGE
 
 
 def committee_unit(org: OrgUnit) -> OrgUnit:

@@ -35,6 +35,7 @@ from jinguo.imports.rosters import (
 from jinguo.imports.scope import ImportScope, Unit
 from jinguo.imports.sheet import Sheet, cell, is_blank
 from jinguo.orgs.models import OrgUnit
+from jinguo.people.ages import is_under_age
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, PersonChange
 
 COLUMNS = EXECUTIVE_COLUMNS
@@ -145,6 +146,8 @@ class ExecutiveImport:
         )
         if seat.term_start and seat.term_end and seat.term_end < seat.term_start:
             problems.append(_("任期结束日期早于任期开始日期"))
+        if is_under_age(card.birth_date, seat.term_start or None):
+            problems.append(_("未满18周岁的人不能担任执委"))
         if org is not None:
             first = self._keys.setdefault((person.id_hash, org.pk), number)
             if first != number:

@@ -22,6 +22,7 @@ from jinguo.audit.services import audit_record
 from jinguo.common import crypto
 from jinguo.orgs.codes import clean_text
 from jinguo.orgs.models import OrgUnit
+from jinguo.people.ages import is_under_age
 from jinguo.people.idcard import IdCardError, normalize_id, parse_id
 from jinguo.people.masking import birth_shown, mask_id, mask_phone
 from jinguo.people.models import (
@@ -311,6 +312,9 @@ def _seat_errors(
         errors["post"] = [_("未知的职务")]
     if term_end is not None and term_end < term_start:
         errors["term_end"] = [_("任期结束日期不能早于开始日期")]
+    if is_under_age(person.birth_date, term_start):
+        errors["person"] = [_("未满18周岁的人不能担任执委")]
+        return errors
     open_seats = ExecutiveSeat.objects.filter(org=org, ended_on__isnull=True)
     if open_seats.filter(person=person).exists():
         errors["person"] = [

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jinguo.cases import services
-from jinguo.cases.handlers import case_handler_choices, case_handler_error, is_under_age
+from jinguo.cases.handlers import case_handler_choices, case_handler_error
 from jinguo.cases.models import CaseParticipant
 from jinguo.cases.tests.factories import report
 from jinguo.households.services import grid_assign
 from jinguo.households.tests.factories import executive, person
+from jinguo.people.ages import is_under_age
 from jinguo.people.models import ExecutiveSeat
 
 

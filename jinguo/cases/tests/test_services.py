@@ -287,3 +287,9 @@ def test_two_dispatchers_at_once_leave_exactly_one_dispatch(monkeypatch):
     assert CaseTransition.objects.filter(case=case, action="dispatch").count() == 1
     case.refresh_from_db()
     assert case.status == S.DISPATCHED and case.assignee in people
+
+
+def test_a_case_is_sensitive_when_marked_and_domestic_violence_always_is(tree):
+    assert report(tree.songhe, sensitive=True).sensitive
+    assert not report(tree.songhe).sensitive
+    assert report(tree.wushan, kind="domestic_violence", sensitive=False).sensitive

@@ -410,3 +410,11 @@ def test_in_thread_mode_the_job_runs_in_a_thread_after_commit(
     job.refresh_from_db()
     assert job.status == "done", job.message
     assert Household.objects.count() == 2
+
+
+def test_an_executives_roster_row_of_a_child_is_refused(cast, tree, run_import):
+    child = ["李小红", id_number("20150601", seq=23), "", "", "", "", tree.songhe.code, "执委"]
+    child += ["", "2026-01-01"]
+    job = run_import(cast.songhe_chair, tree.songhe, xlsx([EXEC_HEADER, child]), kind="executives")
+    assert (2, "未满18周岁的人不能担任执委") in error_rows(job)
+    assert not ExecutiveSeat.objects.filter(person__name="李小红").exists()

@@ -379,3 +379,19 @@ def test_a_member_who_left_keeps_the_membership_row(tree, cast, team):
     assert membership.end_date == D(2025, 1, 1)
     assert AuditEvent.objects.filter(action="team.member_end").exists()
     assert PersonChange.objects.filter(person=membership.person, action="team.member_end").exists()
+
+
+def test_a_child_cannot_take_a_seat(tree):
+    child = Person.objects.create(
+        org=tree.songhe, name="儿童", gender="F", birth_date=dt.date(2015, 3, 1)
+    )
+    with pytest.raises(ValidationError) as refused:
+        seat_create(
+            actor=None,
+            person=child,
+            org=tree.songhe,
+            post="member",
+            full_time=False,
+            term_start=dt.date(2026, 1, 1),
+        )
+    assert refused.value.message_dict["person"] == ["未满18周岁的人不能担任执委"]

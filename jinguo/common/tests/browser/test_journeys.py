@@ -54,6 +54,37 @@ def test_grid_volunteer_logs_a_visit_on_her_phone(open_page, sign_in, shoot, sce
     assert (visit.visited_by, visit.executive) == (cast.wushan_member, people.wushan_exec)
 
 
+def test_a_case_reported_on_a_visit_links_to_the_household_and_back(
+    open_page, sign_in, shoot, scene, cast, people
+):
+    """Issue 21, item 6: the message names the case and links to it; the case page links to
+    the household, and the household page lists the case."""
+    page = open_page(**PHONE)
+    sign_in(page, cast.wushan_member)
+    page.goto(f"/visits/new/?household={scene.ws1.pk}")
+    page.locator("label", has_text="入户").first.tap()
+    page.locator("label", has_text="关爱慰问").tap()
+    page.locator("#case-section summary").tap()
+    page.get_by_label("纠纷诉求类型").select_option("dispute_neighbour")
+    page.get_by_label("诉求标题").fill("与邻居因排水沟起争执")
+    page.get_by_role("button", name="保存走访").tap()
+
+    message = page.locator(".alert-success")
+    expect(message).to_contain_text("已记录对WS-001的走访")
+    case = Case.objects.get(household=scene.ws1)
+    expect(message).to_contain_text(f"已上报案件{case.number}")
+    message.get_by_role("link").tap()
+    expect(page).to_have_url(re.compile(f"/cases/{case.pk}/$"))
+    shoot(page, "case-from-visit")
+
+    page.get_by_role("link", name="WS-001").tap()
+    expect(page).to_have_url(re.compile(f"/households/{scene.ws1.pk}/$"))
+    cases = page.locator("#household-cases")
+    expect(cases).to_contain_text("与邻居因排水沟起争执")
+    cases.get_by_role("link", name=case.number).tap()
+    expect(page).to_have_url(re.compile(f"/cases/{case.pk}/$"))
+
+
 def _act(page, action: str, label: str, fields: dict[str, str] | None = None) -> None:
     """Open the action's panel on the case page, fill it in and submit it."""
     page.locator(f"[data-bs-target='#act-{action}']").click()
