@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -264,7 +264,9 @@ def assessments_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.dat
     the period. Each links to the list of exactly the rows it counts."""
     period = {"org": org.pk, "start": start, "end": end}
     results = result_list(user=user, org=org, start=start, end=end, final=True).order_by()
-    by_grade = dict(results.values_list("grade").annotate(n=Count("id")).values_list("grade", "n"))
+    # Grades from the best (优秀) down, as the bands rank them: by the highest total in each.
+    graded = results.values("grade").annotate(n=Count("id"), best=Max("total"))
+    by_grade = {row["grade"]: row["n"] for row in graded.order_by("-best", "grade")}
     pending = result_list(user=user, org=org, start=start, end=end, appeal="pending").count()
     figures = [
         Figure(
@@ -275,7 +277,7 @@ def assessments_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.dat
             unit=_("人次"),
         )
     ]
-    for grade, n in sorted(by_grade.items(), key=lambda kv: kv[0]):
+    for grade, n in by_grade.items():
         figures.append(
             Figure(
                 key=f"assessments.grade.{grade}",
