@@ -11,7 +11,7 @@ DEMO_DB := $(CURDIR)/var/demo.sqlite3
 DEMO_ENV := JINGUO_DEBUG=true DATABASE_URL=sqlite:///$(DEMO_DB)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo totp test lint pytest install browser
+.PHONY: demo totp test lint pytest install browser lock
 
 install: $(STAMP)
 
@@ -30,10 +30,27 @@ browser:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when pyproject.toml changes.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Every dependency, transitive ones and the build backend included, comes from the lock file
+# with its hashes; the project itself is then installed without resolving anything.
+# Reinstall only when pyproject.toml or the lock file changes.
+LOCK := requirements-dev.lock
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Regenerate both lock files from pyproject.toml (see "Updating dependencies" in the README).
+# pip-tools lives in a virtual environment of its own, so it never enters the project's.
+# UPGRADE='--upgrade-package NAME' (or --upgrade) lets pip-compile move pins; without it, pins
+# that still satisfy pyproject.toml stay where they are.
+TOOLS := .venv-tools
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --all-build-deps --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock:
+	test -x $(TOOLS)/bin/pip-compile || \
+		{ $(PYTHON) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet pip-tools==7.6.2; }
+	$(TOOLS)/bin/pip-compile $(LOCK_FLAGS) $(UPGRADE) -o requirements.lock pyproject.toml
+	$(TOOLS)/bin/pip-compile $(LOCK_FLAGS) $(UPGRADE) --extra dev -o requirements-dev.lock pyproject.toml
 
 demo: install
 	mkdir -p var

@@ -147,18 +147,23 @@ def user_update(
             _withdraw(actor=actor, request=pending)
             pending = None
     user.save(update_fields=["full_name", "phone", "role", "org", "approval"])
-    new = _snapshot(user)
-    changes = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
-    if new_phone != old_phone:
-        changes["phone"] = [mask_phone(old_phone), mask_phone(new_phone)]
-    if changes:
-        audit_record(actor=actor, action="user.update", target=user, changes=changes)
+    _audit_update(actor=actor, user=user, old=old, old_phone=old_phone)
     if kind is not None and actor is not None:
         if pending is not None:
             _withdraw(actor=actor, request=pending)
         before = current if kind == AccountRequest.Kind.CHANGE else ("", None)
         _request(actor=actor, user=user, kind=kind, role=role, org=org, before=before)
     return user
+
+
+def _audit_update(*, actor: User | None, user: User, old: dict[str, Any], old_phone: str) -> None:
+    """The audit row of an account's update: what changed, the phone number masked."""
+    new = _snapshot(user)
+    changes = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
+    if user.phone != old_phone:
+        changes["phone"] = [mask_phone(old_phone), mask_phone(user.phone)]
+    if changes:
+        audit_record(actor=actor, action="user.update", target=user, changes=changes)
 
 
 @transaction.atomic

@@ -22,11 +22,32 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 Key = tuple[str | None, str]
 
 
+_KEYWORD = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr)(?:\[\d+\])?")
+
+
+def _open_field(entry: dict, keyword: str, where: str) -> str:
+    """Start the string that a keyword line (msgid, msgstr[1], …) opens; return its field."""
+    match = _KEYWORD.fullmatch(keyword)
+    assert match, f"{where}: cannot parse the keyword {keyword!r}"
+    if match[1] == "msgstr":
+        entry.setdefault("msgstr", []).append("")
+    else:
+        entry[match[1]] = ""
+    return match[1]
+
+
+def _append(entry: dict, field: str, text: str) -> None:
+    if field == "msgstr":
+        entry["msgstr"][-1] += text
+    else:
+        entry[field] += text
+
+
 def _parse_po(path: Path) -> list[dict]:
     """The entries of a .po file: msgctxt, msgid, msgid_plural, msgstr (list), flags."""
     entries: list[dict] = []
     entry: dict = {}
-    field: tuple[str, int | None] | None = None
+    field: str | None = None
 
     def finish() -> None:
         if "msgid" in entry:
@@ -35,15 +56,12 @@ def _parse_po(path: Path) -> list[dict]:
 
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
-        if not line or line.startswith("#~"):
-            if not line:
-                finish()
-                field = None
-            continue
-        if line.startswith("#,"):
+        if not line:
+            finish()
+            field = None
+        elif line.startswith("#,"):
             entry.setdefault("flags", set()).update(f.strip() for f in line[2:].split(","))
-            continue
-        if line.startswith("#"):
+        if not line or line.startswith("#"):  # comments, flags, obsolete (#~) entries
             continue
         keyword, _space, rest = line.partition(" ")
         if keyword.startswith('"'):  # continuation of the previous keyword's string
@@ -51,20 +69,9 @@ def _parse_po(path: Path) -> list[dict]:
         if keyword == "msgctxt" and "msgid" in entry:
             finish()
         if keyword:
-            match = re.fullmatch(r"(msgctxt|msgid|msgid_plural|msgstr)(?:\[(\d+)\])?", keyword)
-            assert match, f"{path}: cannot parse {raw!r}"
-            field = (match[1], int(match[2]) if match[2] is not None else None)
-            if field[0] == "msgstr":
-                entry.setdefault("msgstr", [])
-                entry["msgstr"].append("")
-            else:
-                entry[field[0]] = ""
-        text = ast.literal_eval(rest)
+            field = _open_field(entry, keyword, f"{path}: {raw!r}")
         assert field is not None, f"{path}: string outside an entry: {raw!r}"
-        if field[0] == "msgstr":
-            entry["msgstr"][-1] += text
-        else:
-            entry[field[0]] += text
+        _append(entry, field, ast.literal_eval(rest))
     finish()
     return entries
 
