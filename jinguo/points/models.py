@@ -24,7 +24,7 @@ class Action(models.TextChoices):
     CASE_PARTICIPATION = "case_participation", _("参与化解纠纷")
     MEETING_ATTENDANCE = "meeting_attendance", _("参加会议")
     TRAINING_ATTENDANCE = "training_attendance", _("参加培训")
-    # Per record (one service record = one earn), not per hour: see README.
+    # Per record (one service record = one earn), not per hour.
     VOLUNTEER_SERVICE = "volunteer_service", _("志愿服务")
     MANUAL_BONUS = "manual_bonus", _("表彰加分")
 
