@@ -47,7 +47,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--conn-max-age",
         default="0,60",
         help="JINGUO_DB_CONN_MAX_AGE values the list pages are served with, comma-separated "
-        "(0: the default, a connection per request; 60: kept, as docs/configuration.md advises for production)",
+        "(0: the default, a connection per request; 60: kept, "
+        "as docs/configuration.md advises for production)",
     )
     parser.add_argument("--import-rows", type=int, default=20_000, help="0: skip the import")
     parser.add_argument("--export-rows", type=int, default=100_000)

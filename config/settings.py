@@ -1,8 +1,8 @@
 """Jinguo settings: one file, every environment variable read through config.env.
 
 The bare defaults are production's: DEBUG off, and then JINGUO_SECRET_KEY, JINGUO_FIELD_KEY and
-JINGUO_HASH_KEY must be set (start-up stops otherwise); see docs/configuration.md for the full list. A
-development or demo machine sets JINGUO_DEBUG=true (make demo and the test settings,
+JINGUO_HASH_KEY must be set (start-up stops otherwise); see docs/configuration.md for the full
+list. A development or demo machine sets JINGUO_DEBUG=true (make demo and the test settings,
 config/settings_test.py, do), which brings SQLite-friendly defaults and the published
 development keys.
 """

@@ -50,7 +50,8 @@ def development_key_errors() -> list[CheckMessage]:
                 Error(
                     _("%(variable)s 是公开的开发密钥，不能用于生产环境。") % {"variable": variable},
                     hint=_(
-                        "为 %(variable)s（或 %(variable)s_FILE）设置新生成的随机密钥，见 docs/deployment.md。"
+                        "为 %(variable)s（或 %(variable)s_FILE）设置新生成的随机密钥，"
+                        "见 docs/deployment.md。"
                     )
                     % {"variable": variable}
                     + (
