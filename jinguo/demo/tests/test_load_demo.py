@@ -6,9 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from jinguo.accounts.checks import demo_usernames
 from jinguo.accounts.models import User
 from jinguo.audit.models import AuditEvent
-from jinguo.common.management.commands.load_demo import (
+from jinguo.demo.management.commands.load_demo import (
     DEMO_USERS,
     PASSWORD,
     Builder,
@@ -217,3 +218,7 @@ def test_demo_activity_reproduces_the_case_figures_and_fills_the_todo(db):
     dues = [household.due for household in todo]
     assert any(due < today for due in dues)
     assert any(today <= due <= today + dt.timedelta(days=6) for due in dues)
+
+
+def test_the_deploy_check_knows_every_demo_account_without_importing_the_demo():
+    assert demo_usernames() == {spec.username for spec in DEMO_USERS}
