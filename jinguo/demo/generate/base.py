@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.cases.models import Case
-from jinguo.households.models import (
-    Household,
-)
+from jinguo.households.models import Household
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person

@@ -17,18 +17,15 @@ from jinguo.demo.generate.base import (
     Grid,
     Row,
 )
-from jinguo.households.models import (
-    Household,
-    HouseholdAssignment,
-    HouseholdCategory,
-    Resident,
-)
+from jinguo.households.models import Household, HouseholdAssignment, HouseholdCategory, Resident
 from jinguo.households.tokens import category_token
 from jinguo.people.models import Person
 from jinguo.visits.models import Visit
 
 
 class HouseholdsWriter(GeneratorBase):
+    """The households part of the run (jinguo.demo.generate.run.Generator)."""
+
     def _households(self, grids: list[Grid]) -> None:
         """Households of every grid with their residents, 包保, categories, visits and cases;
         generated twice from the same seed state is not needed: each table is streamed from

@@ -7,19 +7,14 @@ from django.contrib.auth.hashers import make_password
 
 from jinguo.accounts.models import User
 from jinguo.common.fields import encrypt_date
-from jinguo.demo.generate.base import (
-    PASSWORD,
-    GeneratorBase,
-    Grid,
-    Row,
-)
-from jinguo.households.models import (
-    GridAssignment,
-)
+from jinguo.demo.generate.base import PASSWORD, GeneratorBase, Grid, Row
+from jinguo.households.models import GridAssignment
 from jinguo.people.models import ExecutiveSeat, Person
 
 
 class PeopleWriter(GeneratorBase):
+    """The executives part of the run (jinguo.demo.generate.run.Generator)."""
+
     def _executives(self, grids: list[Grid], *, first_grid_member: bool) -> None:
         """1–2 executives a grid: a person at the grid, a seat on the village committee (the
         first of each village its chair), a grid assignment and a grid-member account."""
