@@ -206,15 +206,11 @@ def case_report(
     reporter_phone: str = "",
     source: str = "staff",
     sensitive: bool = False,
-    now: dt.datetime | None = None,
+    now: dt.datetime | None = None,  # back-dates clock, creation and history (not the audit)
 ) -> Case:
     """A new case at `org`. Domestic violence is high risk: it goes one level up at once, under
-    red supervision, and is always sensitive (never named in a report's notable cases).
-
-    `now` back-dates the report (the demo's case reported days ago): the clock, the case's
-    creation and its history rows start then; the audit log keeps the real time."""
-    errors = _report_errors(org=org, kind=kind, title=title)
-    if errors:
+    red supervision, and is always sensitive (never named in a report's notable cases)."""
+    if errors := _report_errors(org=org, kind=kind, title=title):
         raise ValidationError(errors)
     _check_actor(actor, org)
     with transaction.atomic():
@@ -242,9 +238,8 @@ def case_report(
         if case.is_high_risk:
             _escalate_high_risk(case)
         if now is not None:  # auto_now_add wrote the real time
-            Case.objects.filter(pk=case.pk).update(created_at=now, updated_at=now)
+            Case.objects.filter(pk=case.pk).update(created_at=now)
             CaseTransition.objects.filter(case=case).update(at=now)
-            case.refresh_from_db(fields=["created_at", "updated_at"])
     return case
 
 
