@@ -187,7 +187,7 @@ def test_every_grid_member_account_is_linked_to_her_executive_record(db):
     assert all(m.person is not None and m.person.name == m.full_name for m in members)
 
 
-def test_demo_activity_reproduces_the_case_figures_and_fills_the_todo(db):
+def test_demo_visits_and_cases_reproduce_the_case_figures_and_fill_the_todo(db):
     from jinguo.cases.models import Case, CaseKind
     from jinguo.cases.selectors import case_figures
     from jinguo.visits.models import Wish
