@@ -82,7 +82,7 @@ def ensure_database(url: str, scale: str) -> str:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from jinguo.common.generate_data import database_is_empty
+    from jinguo.demo.generate.base import database_is_empty
 
     if not database_is_empty():
         return "reused the existing database"

@@ -26,17 +26,24 @@ from django.utils.translation import gettext as _
 
 DEMO_PASSWORD = "Jinguo@2026"  # noqa: S105 (the published demo password, which must not work)
 DEFAULT_NAMES = re.compile(r"^(admin|administrator|root|superuser|sa|guest|test.*|demo.*)$", re.I)
-# Accounts of `jinguo generate` (jinguo.common.generate_data).
+# Accounts of `jinguo generate` (jinguo.demo.generate).
 GENERATED_NAMES = re.compile(
     r"^(city_cadre|city_leader|county\d+_cadre|township_cadre|village_chair|grid_member)$"
 )
 SHOWN = 10  # names listed in a message
 
 
-def demo_usernames() -> set[str]:
-    from jinguo.common.management.commands.load_demo import DEMO_USERS
+# Accounts of `jinguo load_demo`: the demo app registers them when it is loaded
+# (jinguo.demo.apps), so that accounts does not import the demo.
+_demo_usernames: set[str] = set()
 
-    return {user.username for user in DEMO_USERS}
+
+def register_demo_usernames(usernames: Iterable[str]) -> None:
+    _demo_usernames.update(usernames)
+
+
+def demo_usernames() -> set[str]:
+    return set(_demo_usernames)
 
 
 def _names(usernames: Iterable[str]) -> str:

@@ -93,6 +93,20 @@ def test_the_whole_loop_writes_one_transition_per_step(cast, tree, mediator):
     assert audited.count() == 9
 
 
+def test_a_report_may_be_back_dated_and_its_clock_starts_then(tree):
+    before = timezone.now()
+    start = before - dt.timedelta(days=400)
+    case = report(tree.songhe, kind="request", now=start)
+    case.refresh_from_db()
+    assert case.clock_started_at == case.created_at == start
+    assert case.due_at > start and case.warn_at < case.due_at
+    assert case.number == f"JF{timezone.localtime(start).year}-{case.pk:06d}"
+    assert list(case.transitions.values_list("at", flat=True)) == [start]
+    # The audit log keeps the time the report was written.
+    event = AuditEvent.objects.get(action="case.report", target_id=str(case.pk))
+    assert event.at >= before
+
+
 def test_the_reporter_phone_is_stored_encrypted(tree):
     case = report(tree.songhe, reporter_phone="13800001111")
     with connection.cursor() as cursor:

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from jinguo.accounts.models import User
-from jinguo.common.generate_data import generate
+from jinguo.demo.generate.run import generate
 from jinguo.reports import selectors
 
 # Figures that are not the number of rows of the list they link to, and why.

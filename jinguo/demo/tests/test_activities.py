@@ -6,7 +6,7 @@ from jinguo.accounts.tests.factories import UserFactory
 from jinguo.activities import selectors
 from jinguo.activities.models import Activity, ActivitySeries
 from jinguo.activities.tests.conftest import past
-from jinguo.common.management.commands._demo_activities import ActivitiesDemo
+from jinguo.demo.activities import ActivitiesDemo
 from jinguo.orgs.models import Venue
 from jinguo.people.models import Person
 

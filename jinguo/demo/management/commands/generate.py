@@ -2,14 +2,15 @@
 
 city ≈ 10 counties, 10,000 grids, 1,000,000 households, 3,000,000 residents, 10,000,000 visits;
 county a tenth of it; town a few grids. Only on an empty (freshly migrated) database. See
-jinguo/common/generate_data.py for what is written and how.
+jinguo/demo/generate/ for what is written and how.
 """
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jinguo.common.generate_data import PASSWORD, SCALES, NotEmpty, generate
+from jinguo.demo.generate.base import PASSWORD, SCALES, NotEmpty
+from jinguo.demo.generate.run import generate
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.accounts.tests.factories import UserFactory
-from jinguo.common.management.commands._demo_sanxin import SanxinDemo
+from jinguo.demo.sanxin import SanxinDemo
 from jinguo.sanxin import selectors
 from jinguo.sanxin.models import ExemplaryWoman, SanxinOrg, SanxinTarget
 

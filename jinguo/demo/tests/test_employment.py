@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.accounts.tests.factories import UserFactory
-from jinguo.common.management.commands._demo_employment import EmploymentDemo
-from jinguo.common.management.commands._demo_honours import HonoursDemo
+from jinguo.demo.employment import EmploymentDemo
+from jinguo.demo.honours import HonoursDemo
 from jinguo.employment.models import JobPost, Loan
 from jinguo.employment.selectors import employment_figures
 from jinguo.honours.models import FamilyHonour, IndividualHonour

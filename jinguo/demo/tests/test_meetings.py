@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from jinguo.accounts.tests.factories import UserFactory
-from jinguo.common.management.commands._demo_meetings import MeetingsDemo, meeting_days
+from jinguo.demo.meetings import MeetingsDemo, meeting_days
 from jinguo.meetings.models import Meeting, Resolution
 from jinguo.meetings.selectors import meeting_figures
 from jinguo.people.models import ExecutiveSeat, Person

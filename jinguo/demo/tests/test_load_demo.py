@@ -6,9 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from jinguo.accounts.checks import demo_usernames
 from jinguo.accounts.models import User
 from jinguo.audit.models import AuditEvent
-from jinguo.common.management.commands.load_demo import (
+from jinguo.demo.management.commands.load_demo import (
     DEMO_USERS,
     PASSWORD,
     Builder,
@@ -186,7 +187,7 @@ def test_every_grid_member_account_is_linked_to_her_executive_record(db):
     assert all(m.person is not None and m.person.name == m.full_name for m in members)
 
 
-def test_demo_activity_reproduces_the_case_figures_and_fills_the_todo(db):
+def test_demo_visits_and_cases_reproduce_the_case_figures_and_fill_the_todo(db):
     from jinguo.cases.models import Case, CaseKind
     from jinguo.cases.selectors import case_figures
     from jinguo.visits.models import Wish
@@ -217,3 +218,7 @@ def test_demo_activity_reproduces_the_case_figures_and_fills_the_todo(db):
     dues = [household.due for household in todo]
     assert any(due < today for due in dues)
     assert any(today <= due <= today + dt.timedelta(days=6) for due in dues)
+
+
+def test_the_deploy_check_knows_every_demo_account_without_importing_the_demo():
+    assert demo_usernames() == {spec.username for spec in DEMO_USERS}

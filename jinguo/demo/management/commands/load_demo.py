@@ -25,21 +25,20 @@ from jinguo.accounts import totp
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import ADMIN_ROLES, Role
 from jinguo.accounts.services import user_create, user_totp_enable
+from jinguo.demo.activities import ActivitiesDemo
+from jinguo.demo.assessments import AssessmentsDemo
+from jinguo.demo.employment import EmploymentDemo
+from jinguo.demo.honours import HonoursDemo
+from jinguo.demo.ledger import LedgerBuilder
+from jinguo.demo.meetings import MeetingsDemo
+from jinguo.demo.points import PointsDemo
+from jinguo.demo.sanxin import SanxinDemo
+from jinguo.demo.trainings import TrainingsDemo
+from jinguo.demo.visits_and_cases import VisitsAndCasesBuilder
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.services import org_create, venue_create
 from jinguo.people.models import Person
-
-from ._demo_activities import ActivitiesDemo
-from ._demo_activity import ActivityBuilder
-from ._demo_assessments import AssessmentsDemo
-from ._demo_employment import EmploymentDemo
-from ._demo_honours import HonoursDemo
-from ._demo_ledger import LedgerBuilder
-from ._demo_meetings import MeetingsDemo
-from ._demo_points import PointsDemo
-from ._demo_sanxin import SanxinDemo
-from ._demo_trainings import TrainingsDemo
 
 # Built after the ledger, visits and cases, in this order: points collect from meetings,
 # trainings and volunteer hours; assessments read points.
@@ -407,7 +406,7 @@ class Command(BaseCommand):
                 builder.create_users()
                 ledger = LedgerBuilder(rng=builder.rng, orgs=builder.orgs)
                 ledger.build()
-                activity = ActivityBuilder(orgs=builder.orgs)
+                activity = VisitsAndCasesBuilder(orgs=builder.orgs)
                 activity.build()
                 work = [demo(builder.orgs).build() for demo in WORK_DEMOS]
         except ValidationError as exc:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from jinguo.accounts.models import User
 from jinguo.cases.models import Case, CaseTransition
 from jinguo.cases.selectors import case_figures
-from jinguo.common.generate_data import generate
+from jinguo.demo.generate.run import generate
 from jinguo.households.models import (
     GridAssignment,
     Household,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.accounts.tests.factories import UserFactory
-from jinguo.common.management.commands._demo_points import ITEMS, PointsDemo
+from jinguo.demo.points import ITEMS, PointsDemo
 from jinguo.households.tests.factories import household
 from jinguo.people.models import Person
 from jinguo.points.models import Kind, LoveBankItem, Nomination, PointEntry, Redemption

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from jinguo.common.management.commands._demo_trainings import TrainingsDemo
+from jinguo.demo.trainings import TrainingsDemo
 from jinguo.people.models import ExecutiveSeat, Person
 from jinguo.trainings.models import Course, Session
 from jinguo.trainings.selectors import training_coverage

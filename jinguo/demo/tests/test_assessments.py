@@ -2,7 +2,7 @@ import datetime as dt
 
 from jinguo.assessments.models import AllowanceStatement, Appeal, AssessmentRound
 from jinguo.assessments.tests.conftest import seat
-from jinguo.common.management.commands._demo_assessments import AssessmentsDemo, last_quarter
+from jinguo.demo.assessments import AssessmentsDemo, last_quarter
 
 
 def test_last_quarter():

@@ -9,7 +9,6 @@ deadline.
 """
 
 import datetime as dt
-from unittest import mock
 
 from django.utils import timezone
 
@@ -64,7 +63,7 @@ def days_since_last_visit(index: int) -> int:
     return 27 if index == 6 else (index * 13) % 58 + 1
 
 
-class ActivityBuilder:
+class VisitsAndCasesBuilder:
     def __init__(self, *, orgs: dict[str, OrgUnit]) -> None:
         self.songhe = orgs["songhe"]
         self.users = {u.username: u for u in User.objects.select_related("person")}
@@ -148,10 +147,13 @@ class ActivityBuilder:
         )
         self.open_case(chair, CaseKind.REQUEST, "小区路灯损坏", None, executives[1])
         # Reported days ago with the clock of that day, so it is past the warning line now.
-        with mock.patch("django.utils.timezone.now", return_value=self.near_deadline_start()):
-            near = case_report(
-                actor=chair, org=self.songhe, kind=CaseKind.REQUEST, title="低保申请进度咨询"
-            )
+        near = case_report(
+            actor=chair,
+            org=self.songhe,
+            kind=CaseKind.REQUEST,
+            title="低保申请进度咨询",
+            now=self.near_deadline_start(),
+        )
         self.process(chair, near, executives[2])
 
     def near_deadline_start(self) -> dt.datetime:
