@@ -29,10 +29,11 @@ from jinguo.households.models import (
     HouseholdCategory,
     HouseholdChange,
     Resident,
+    in_order,
 )
 from jinguo.households.plan import plan_refresh, plan_refresh_category
 from jinguo.households.policy import audits_sensitive_list, may_reveal_sensitive
-from jinguo.households.tokens import category_token, category_tokens, in_order
+from jinguo.households.tokens import category_token, category_tokens
 from jinguo.orgs import tree
 from jinguo.orgs.codes import clean_text, normalize_identifier
 from jinguo.orgs.kinds import Kind

@@ -16,6 +16,7 @@ from jinguo.households.models import (
     HouseholdAssignment,
     HouseholdCategory,
     HouseholdChange,
+    categories_by_token,
 )
 from jinguo.households.services import (
     grid_assign,
@@ -30,7 +31,6 @@ from jinguo.households.services import (
     resident_remove,
 )
 from jinguo.households.tests.factories import category, executive, household, person
-from jinguo.households.tokens import categories_by_token
 
 R = HouseholdAssignment.Kind.RESPONSIBLE
 C = HouseholdAssignment.Kind.COVERING

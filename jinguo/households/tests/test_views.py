@@ -4,10 +4,15 @@ import pytest
 from django.urls import reverse
 
 from jinguo.audit.models import AuditEvent
-from jinguo.households.models import Category, Household, HouseholdAssignment, Resident
+from jinguo.households.models import (
+    Category,
+    Household,
+    HouseholdAssignment,
+    Resident,
+    held_categories,
+)
 from jinguo.households.services import category_save, household_assign
 from jinguo.households.tests.factories import executive, household
-from jinguo.households.tokens import held_categories
 from jinguo.orgs.services import org_create
 from jinguo.people.idcard import check_digit
 from jinguo.people.models import Person
