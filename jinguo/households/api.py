@@ -32,16 +32,12 @@ from jinguo.common.api import (
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.households import masking, selectors
+from jinguo.households.assignments import household_assign
 from jinguo.households.coverage import Coverage, coverage_counts
 from jinguo.households.ledger import household_list, ledger_filters
 from jinguo.households.models import Household, HouseholdAssignment, Resident
 from jinguo.households.policy import may_reveal_sensitive, sees_sensitive
-from jinguo.households.services import (
-    household_assign,
-    household_create,
-    household_unmask,
-    sensitive_list_record,
-)
+from jinguo.households.services import household_create, household_unmask, sensitive_list_record
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.masking import birth_shown, mask_id, mask_phone

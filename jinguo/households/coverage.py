@@ -12,12 +12,7 @@ from django.db.models.functions import Substr
 
 from jinguo.accounts.models import User
 from jinguo.households.grid_coverage import grid_covered
-from jinguo.households.models import (
-    Category,
-    Household,
-    HouseholdAssignment,
-    holding,
-)
+from jinguo.households.models import Category, Household, HouseholdAssignment, holding
 from jinguo.households.scope import households_visible
 from jinguo.households.selectors import grid_list_visible
 from jinguo.households.tokens import category_tokens, token_case

@@ -26,7 +26,7 @@ from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.pagination import CachedCountPaginator
 from jinguo.common.params import date_param
-from jinguo.households import selectors, services
+from jinguo.households import assignments, selectors, services
 from jinguo.households.coverage import CoverageCounts, coverage_counts
 from jinguo.households.forms import (
     AssignForm,
@@ -284,7 +284,7 @@ def household_assign(request: AuthedRequest, household_id: int) -> HttpResponse:
         data = form.cleaned_data
         if call_service(
             form,
-            lambda: services.household_assign(actor=request.user, household=household, **data),
+            lambda: assignments.household_assign(actor=request.user, household=household, **data),
         ):
             return _saved(request, household)
     return _form_page(request, form, _("包保交接"), household)
@@ -310,7 +310,7 @@ def assignment_end(request: AuthedRequest, household_id: int, assignment_id: int
     row = selectors.household_assignment_get(household=household, assignment_id=assignment_id)
     _end_from_post(
         request,
-        lambda data: services.household_unassign(actor=request.user, assignment=row, **data),
+        lambda data: assignments.household_unassign(actor=request.user, assignment=row, **data),
     )
     return redirect("households:detail", household.pk)
 
@@ -326,7 +326,7 @@ def household_relocate(request: AuthedRequest, household_id: int) -> HttpRespons
         data = form.cleaned_data
         if call_service(
             form,
-            lambda: services.household_relocate(actor=request.user, household=household, **data),
+            lambda: assignments.household_relocate(actor=request.user, household=household, **data),
         ):
             return _saved(request, household)
     return _form_page(request, form, _("异地居住（拆迁）"), household)
@@ -466,7 +466,9 @@ def grid_executives(request: AuthedRequest, grid_id: int) -> HttpResponse:
     form = GridAssignForm(request.POST or None, user=request.user, grid=grid)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if call_service(form, lambda: services.grid_assign(actor=request.user, grid=grid, **data)):
+        if call_service(
+            form, lambda: assignments.grid_assign(actor=request.user, grid=grid, **data)
+        ):
             messages.success(request, _("已分配。"))
             return redirect("households:grid_executives", grid.pk)
     context = {
@@ -485,6 +487,6 @@ def grid_assignment_end(request: AuthedRequest, grid_id: int, assignment_id: int
     grid = selectors.grid_get_for_user(user=request.user, grid_id=grid_id, for_write=True)
     row = selectors.grid_assignment_get(grid=grid, assignment_id=assignment_id)
     _end_from_post(
-        request, lambda data: services.grid_unassign(actor=request.user, assignment=row, **data)
+        request, lambda data: assignments.grid_unassign(actor=request.user, assignment=row, **data)
     )
     return redirect("households:grid_executives", grid.pk)

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from jinguo.households.assignments import household_assign
 from jinguo.households.coverage import coverage_counts
 from jinguo.households.ledger import (
     LedgerRow,
@@ -14,7 +15,7 @@ from jinguo.households.ledger import (
 )
 from jinguo.households.models import Category, HouseholdAssignment
 from jinguo.households.selectors import category_list, household_get_for_user
-from jinguo.households.services import household_assign, household_set_categories
+from jinguo.households.services import household_set_categories
 from jinguo.households.templatetags.household_tags import open_of
 from jinguo.households.tests.factories import household
 from jinguo.people.models import Person

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from jinguo.audit.models import AuditEvent
+from jinguo.households.assignments import household_assign
 from jinguo.households.models import (
     Category,
     Household,
@@ -11,7 +12,7 @@ from jinguo.households.models import (
     Resident,
     held_categories,
 )
-from jinguo.households.services import category_save, household_assign
+from jinguo.households.services import category_save
 from jinguo.households.tests.factories import executive, household
 from jinguo.orgs.services import org_create
 from jinguo.people.idcard import check_digit

@@ -12,15 +12,9 @@ import datetime as dt
 import random
 
 from jinguo.accounts.models import User
+from jinguo.households.assignments import grid_assign, household_assign, household_relocate
 from jinguo.households.models import Category, Household, Resident
-from jinguo.households.services import (
-    grid_assign,
-    household_assign,
-    household_create,
-    household_relocate,
-    household_set_categories,
-    resident_add,
-)
+from jinguo.households.services import household_create, household_set_categories, resident_add
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.idcard import check_digit
