@@ -33,6 +33,7 @@ from jinguo.households.services import (
     resident_remove,
 )
 from jinguo.households.tests.factories import category, executive, household, person
+from jinguo.orgs.tests.factories import OrgUnitFactory
 
 R = HouseholdAssignment.Kind.RESPONSIBLE
 C = HouseholdAssignment.Kind.COVERING
@@ -229,8 +230,6 @@ def test_an_executive_of_the_grid_also_serves_its_micro_grids(tree):
 
 
 def build_micro_grid(tree):
-    from jinguo.orgs.tests.factories import OrgUnitFactory
-
     return OrgUnitFactory(
         name="巫山一微网格", kind="micro_grid", code="341881001001001001", parent=tree.wushan
     )
