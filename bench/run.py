@@ -372,7 +372,7 @@ def measure_export(rows: int) -> dict[str, Any]:
     """The households of the county through the project's Excel export helper (which audits)."""
     from jinguo.accounts.models import User
     from jinguo.common.xlsx import xlsx_download
-    from jinguo.households.selectors import households_visible
+    from jinguo.households.scope import households_visible
 
     user = User.objects.get(username="county1_cadre")
     started = time.perf_counter()

@@ -26,7 +26,7 @@ from jinguo.cases.models import (
 from jinguo.cases.services import OPEN
 from jinguo.common.figures import count_each_by
 from jinguo.households.models import Household
-from jinguo.households.selectors import households_visible
+from jinguo.households.scope import households_visible
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_covers, scope_q
 

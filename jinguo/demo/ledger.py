@@ -12,20 +12,15 @@ import datetime as dt
 import random
 
 from jinguo.accounts.models import User
+from jinguo.households.assignments import grid_assign, household_assign, household_relocate
 from jinguo.households.models import Category, Household, Resident
-from jinguo.households.services import (
-    grid_assign,
-    household_assign,
-    household_create,
-    household_relocate,
-    household_set_categories,
-    resident_add,
-)
+from jinguo.households.services import household_create, household_set_categories, resident_add
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.idcard import check_digit
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
-from jinguo.people.services import concurrent_post_add, person_create, seat_create
+from jinguo.people.posts import concurrent_post_add, seat_create
+from jinguo.people.services import person_create
 
 TERM_START = dt.date(2021, 12, 1)  # the 2021 换届, held with the residents' committee election
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘汪程方"

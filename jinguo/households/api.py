@@ -32,14 +32,12 @@ from jinguo.common.api import (
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.households import masking, selectors
+from jinguo.households.assignments import household_assign
+from jinguo.households.coverage import Coverage, coverage_counts
+from jinguo.households.ledger import household_list, ledger_filters
 from jinguo.households.models import Household, HouseholdAssignment, Resident
 from jinguo.households.policy import may_reveal_sensitive, sees_sensitive
-from jinguo.households.services import (
-    household_assign,
-    household_create,
-    household_unmask,
-    sensitive_list_record,
-)
+from jinguo.households.services import household_create, household_unmask, sensitive_list_record
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.masking import birth_shown, mask_id, mask_phone
@@ -164,7 +162,7 @@ class HouseholdListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         wanted, user = api_query(self.FilterSerializer, request), api_user(request)
-        resolved = selectors.ledger_filters(
+        resolved = ledger_filters(
             user=user,
             org_id=wanted.get("org"),
             grid_id=wanted.get("grid"),
@@ -180,7 +178,7 @@ class HouseholdListApi(APIView):
         if "category" in resolved:  # a sensitive category's list names who holds it: audited
             org = resolved.get("grid") or resolved.get("org") or user.org
             sensitive_list_record(actor=user, category=resolved["category"], org=org)
-        households = selectors.household_list(user=user, **resolved)
+        households = household_list(user=user, **resolved)
         return api_paginated(self, households, self.OutputSerializer, _shown(user))
 
 
@@ -391,7 +389,7 @@ class HouseholdCoverageApi(APIView):
         over_quota = OverQuotaSerializer(many=True)
 
         @extend_schema_field(ChildSerializer(many=True))
-        def get_children(self, coverage: selectors.Coverage) -> list[dict[str, Any]]:
+        def get_children(self, coverage: Coverage) -> list[dict[str, Any]]:
             rows = [{"org": org, "counts": counts} for org, counts in coverage.children]
             return self.ChildSerializer(rows, many=True).data  # type: ignore[return-value]
 
@@ -406,7 +404,7 @@ class HouseholdCoverageApi(APIView):
         user = api_user(request)
         org_id = api_query(self.FilterSerializer, request).get("org", user.org_id)
         org: OrgUnit = org_get_for_user(user=user, org_id=org_id or 0)
-        coverage = selectors.coverage_counts(user=user, org=org)
+        coverage = coverage_counts(user=user, org=org)
         return Response(self.OutputSerializer(coverage).data)
 
 

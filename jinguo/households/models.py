@@ -1,8 +1,13 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from jinguo.households.tokens import category_token
 
 
 class Category(models.Model):
@@ -56,8 +61,6 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
         loaded = self._result_cache is not None
         super()._fetch_all()
         if self._with_categories and not loaded:
-            from jinguo.households.tokens import attach_categories
-
             households = [h for h in self._result_cache or [] if isinstance(h, Household)]
             attach_categories(households)
 
@@ -128,8 +131,6 @@ class Household(models.Model):
         (HouseholdQuerySet.with_categories); otherwise the first use costs two queries."""
         held = self.__dict__.get("_held_categories")
         if held is None:
-            from jinguo.households.tokens import held_categories
-
             held = self.__dict__["_held_categories"] = held_categories([self.pk])[self.pk]
         return held
 
@@ -144,7 +145,8 @@ class Household(models.Model):
 class HouseholdCategory(models.Model):
     """That a household holds a key category, with the category stored as a keyed token, never
     its id: which families are 低保 or 困境儿童 is sensitive, and a dump or a backup read without
-    the keys must not say it. households.tokens turns categories into tokens and back."""
+    the keys must not say it. households.tokens turns categories into tokens, the functions at
+    the end of this module turn them back."""
 
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="category_links"
@@ -267,3 +269,81 @@ class HouseholdChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.action}"
+
+
+# --- held categories: a link holds a token (households.tokens), read back here ------------------
+
+
+def categories_by_token(categories: Iterable[Category] | None = None) -> dict[str, Category]:
+    """Token → category for `categories` (every category, one query, when None)."""
+    if categories is None:
+        categories = Category.objects.all()
+    return {category_token(c.pk): c for c in categories}
+
+
+def holding(category_id: int, *, field: str = "pk") -> Q:
+    """Rows whose `field` is a household holding the category (an EXISTS on the link)."""
+    links = HouseholdCategory.objects.filter(
+        household_id=OuterRef(field), token=category_token(category_id)
+    )
+    return Q(Exists(links))
+
+
+def in_order(categories: Iterable[Category]) -> list[Category]:
+    """Categories as the ledger, history and exports list them (Category's own ordering)."""
+    return sorted(categories, key=lambda c: (c.sort_order, c.pk))
+
+
+def held_links(household_ids: Iterable[int]) -> QuerySet[HouseholdCategory, Any]:
+    """The links of these households, as (household id, token) pairs."""
+    links = HouseholdCategory.objects.filter(household_id__in=list(household_ids))
+    return links.values_list("household_id", "token")
+
+
+def categories_of_links(
+    household_ids: Iterable[int],
+    links: Iterable[tuple[int, str]],
+    *,
+    categories: list[Category] | None = None,
+) -> dict[int, list[Category]]:
+    """Household id → its categories by sort order, of its (household id, token) links: no
+    query when `categories` (every category) are given, one otherwise."""
+    result: dict[int, list[Category]] = {pk: [] for pk in household_ids}
+    pairs = list(links)
+    if not pairs:
+        return result
+    by_token = categories_by_token(categories)
+    for household_id, token in pairs:
+        category = by_token.get(token)
+        if category is not None:  # a token of no category: written under another key
+            result[household_id].append(category)
+    return {pk: in_order(held) for pk, held in result.items()}
+
+
+def held_categories(household_ids: Iterable[int]) -> dict[int, list[Category]]:
+    """Household id → the categories it holds by sort order: two queries for any number."""
+    ids = list(household_ids)
+    if not ids:
+        return {}
+    return categories_of_links(ids, held_links(ids))
+
+
+def with_categories(households: QuerySet[Household]) -> QuerySet[Household]:
+    """`households` that load their held categories page by page, like a prefetch."""
+    if not isinstance(households, HouseholdQuerySet):
+        raise TypeError("with_categories needs a Household queryset")
+    return households.with_categories()
+
+
+def attach_categories(households: Iterable[Household]) -> None:
+    """Set every household's held categories (Household.held_categories) in two queries."""
+    households = list(households)
+    held = held_categories(h.pk for h in households)
+    for household in households:
+        household.__dict__["_held_categories"] = held.get(household.pk, [])
+
+
+def links_by_household(household_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Household id → ids of the categories it holds (unknown tokens left out)."""
+    held = held_categories(household_ids)
+    return {pk: {c.pk for c in categories} for pk, categories in held.items() if categories}

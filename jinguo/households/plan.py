@@ -31,6 +31,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, TruncDate
 
+from jinguo.households.models import Category, Household, HouseholdCategory
+from jinguo.households.tokens import category_token, token_case
+from jinguo.visits.models import Visit
+
 CHUNK = 5_000
 
 
@@ -45,10 +49,6 @@ def _due_expression() -> Any:
 
 
 def _refresh(households: QuerySet[Any]) -> int:
-    from jinguo.households.models import Category, HouseholdCategory
-    from jinguo.households.tokens import token_case
-    from jinguo.visits.models import Visit
-
     last = (
         Visit.objects.filter(household=OuterRef("pk"))
         .order_by()
@@ -73,8 +73,6 @@ def _refresh(households: QuerySet[Any]) -> int:
 
 def plan_refresh(*, household_ids: Iterable[int] | None = None) -> int:
     """Recompute the plan of `household_ids` (all households when None); returns rows updated."""
-    from jinguo.households.models import Household
-
     if household_ids is None:
         return _refresh(Household.objects.all())
     ids = sorted(set(household_ids))
@@ -86,9 +84,6 @@ def plan_refresh(*, household_ids: Iterable[int] | None = None) -> int:
 
 def plan_refresh_category(*, category_id: int) -> int:
     """After a category's interval or activity changed: every household holding it."""
-    from jinguo.households.models import HouseholdCategory
-    from jinguo.households.tokens import category_token
-
     ids = HouseholdCategory.objects.filter(token=category_token(category_id)).values_list(
         "household_id", flat=True
     )
@@ -98,8 +93,6 @@ def plan_refresh_category(*, category_id: int) -> int:
 def plan_visit_logged(*, household_id: int, visited_on: dt.date) -> None:
     """A visit was logged: the last visit only moves forward (visits are never edited or
     deleted), and the due day follows it. One UPDATE, no read of the other visits."""
-    from jinguo.households.models import Household
-
     rows = Household.objects.filter(pk=household_id)
     # A conditional UPDATE is the portable max(last, visited_on).
     rows.filter(Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=visited_on)).update(

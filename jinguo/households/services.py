@@ -4,8 +4,7 @@ Callers check access first (households.selectors.household_get_for_user and
 orgs.selectors.org_get_for_user with for_write=True); these functions enforce the ledger's own
 rules and raise ValidationError with Chinese messages, keyed by field.
 
-Assignments (包保, 就近联系, 执委进网格) are never overwritten: a handover ends the open row
-and opens a new one, so the rows themselves are the dated history.
+Assignments (包保, 就近联系, 执委进网格) and relocations are households.assignments.
 """
 
 import datetime as dt
@@ -20,43 +19,29 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
+from jinguo.households.assignments import end_open, executive_names
+from jinguo.households.checks import grid_errors, living_grid_or_none, raise_if
+from jinguo.households.history import household_snapshot, record_change
 from jinguo.households.masking import is_minor
 from jinguo.households.models import (
     Category,
-    GridAssignment,
     Household,
     HouseholdAssignment,
     HouseholdCategory,
-    HouseholdChange,
     Resident,
+    in_order,
 )
 from jinguo.households.plan import plan_refresh, plan_refresh_category
 from jinguo.households.policy import audits_sensitive_list, may_reveal_sensitive
-from jinguo.households.tokens import category_token, category_tokens, in_order
-from jinguo.orgs import tree
+from jinguo.households.tokens import category_token, category_tokens
 from jinguo.orgs.codes import clean_text, normalize_identifier
-from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
 from jinguo.people.reasons import stated_reason
 from jinguo.people.services import person_create, person_update
 
-GRID_KINDS = (Kind.GRID, Kind.MICRO_GRID)
-RESPONSIBLE = HouseholdAssignment.Kind.RESPONSIBLE
 COVERING = HouseholdAssignment.Kind.COVERING
 NUMBER_MAX = 40
-
-
-def _snapshot(household: Household) -> dict[str, Any]:
-    # Grid names, not ids: the history is read by people (the tree keeps its own history).
-    return {
-        "number": household.number,
-        "grid": household.grid.name,
-        "address": household.address,
-        "living_grid": household.living_grid.name if household.living_grid else None,
-        "living_address": household.living_address,
-        "note": household.note,
-    }
 
 
 def _state(household: Household) -> tuple[Any, ...]:
@@ -71,37 +56,7 @@ def _state(household: Household) -> tuple[Any, ...]:
     )
 
 
-def _record(
-    *,
-    household: Household,
-    action: str,
-    actor: User | None,
-    old: dict[str, Any],
-    new: dict[str, Any],
-    note: str = "",
-) -> None:
-    HouseholdChange.objects.create(
-        household=household, action=action, actor=actor, old=old, new=new, note=note[:200]
-    )
-    changes = {k: [old.get(k), new.get(k)] for k in {*old, *new} if old.get(k) != new.get(k)}
-    audit_record(
-        actor=actor, action=f"household.{action}", target=household, changes=changes, note=note
-    )
-
-
 # --- validation ---------------------------------------------------------------------------------
-
-
-def _grid_errors(grid: OrgUnit | None, *, label: str) -> list[str]:
-    if grid is None:
-        return [_("请选择%(label)s") % {"label": label}]
-    if grid.kind not in GRID_KINDS:
-        return [
-            _("“%(name)s”不是网格或微网格，家庭只能登记在网格下") % {"name": grid.name},
-        ]
-    if not grid.is_active:
-        return [_("网格“%(name)s”已撤销或合并") % {"name": grid.name}]
-    return []
 
 
 def _number_errors(number: str, *, exclude_pk: int | None) -> list[str]:
@@ -131,17 +86,6 @@ def _save_numbered(household: Household) -> None:
         ) from None
 
 
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    found = {field: messages for field, messages in errors.items() if messages}
-    if found:
-        raise ValidationError(found)
-
-
-def _living_grid_or_none(grid: OrgUnit, living_grid: OrgUnit | None) -> OrgUnit | None:
-    # Living in the home grid is not being relocated: keep the record plain.
-    return None if living_grid is None or living_grid.pk == grid.pk else living_grid
-
-
 # --- households ---------------------------------------------------------------------------------
 
 
@@ -161,23 +105,25 @@ def household_create(
     note: str = "",
 ) -> Household:
     number = normalize_identifier(number)
-    _raise_if(
+    raise_if(
         {
-            "grid": _grid_errors(grid, label=_("所属网格")),
+            "grid": grid_errors(grid, label=_("所属网格")),
             "number": _number_errors(number, exclude_pk=None),
-            "living_grid": _grid_errors(living_grid, label=_("现居住网格")) if living_grid else [],
+            "living_grid": grid_errors(living_grid, label=_("现居住网格")) if living_grid else [],
         }
     )
     household = Household(
         number=number,
         grid=grid,
         address=clean_text(address),
-        living_grid=_living_grid_or_none(grid, living_grid),
+        living_grid=living_grid_or_none(grid, living_grid),
         living_address=clean_text(living_address),
         note=clean_text(note),
     )
     _save_numbered(household)
-    _record(household=household, action="create", actor=actor, old={}, new=_snapshot(household))
+    record_change(
+        household=household, action="create", actor=actor, old={}, new=household_snapshot(household)
+    )
     return household
 
 
@@ -194,26 +140,26 @@ def household_update(
     """Correct the number, home grid, address or note. Moving the home grid onto the grid the
     family lives in makes it no longer relocated, which ends its covering executives."""
     number = normalize_identifier(number)
-    _raise_if(
+    raise_if(
         {
-            "grid": _grid_errors(grid, label=_("所属网格")),
+            "grid": grid_errors(grid, label=_("所属网格")),
             "number": _number_errors(number, exclude_pk=household.pk),
         }
     )
-    old, before = _snapshot(household), _state(household)
+    old, before = household_snapshot(household), _state(household)
     household.number, household.grid = number, grid
     household.address, household.note = clean_text(address), clean_text(note)
     if household.living_grid_id == grid.pk:
         household.living_grid = None
     if _state(household) == before:
         return household
-    new = _snapshot(household)
+    new = household_snapshot(household)
     _save_numbered(household)
     if not household.is_relocated:
-        ended = _end_open(household=household, kind=COVERING, end_date=timezone.localdate())
+        ended = end_open(household=household, kind=COVERING, end_date=timezone.localdate())
         if ended:
-            old["covering"], new["covering"] = _executive_names(ended), []
-    _record(household=household, action="update", actor=actor, old=old, new=new)
+            old["covering"], new["covering"] = executive_names(ended), []
+    record_change(household=household, action="update", actor=actor, old=old, new=new)
     return household
 
 
@@ -247,7 +193,7 @@ def household_set_categories(
     )
     household.forget_categories()
     plan_refresh(household_ids=[household.pk])
-    _record(
+    record_change(
         household=household,
         action="categories",
         actor=actor,
@@ -363,7 +309,7 @@ def resident_add(
     if is_head:
         household.head = person
         household.save(update_fields=["head", "updated_at"])
-    _record(
+    record_change(
         household=household,
         action="resident_add",
         actor=actor,
@@ -408,253 +354,10 @@ def resident_remove(*, actor: User | None, household: Household, person: Person)
     if household.head_id == person.pk:
         household.head = None
         household.save(update_fields=["head", "updated_at"])
-    _record(
+    record_change(
         household=household,
         action="resident_remove",
         actor=actor,
         old={"person": person.name, "relation": resident.get_relation_display()},
         new={},
     )
-
-
-# --- household assignments (包保 and 就近联系) ----------------------------------------------------
-
-
-def _assigned_to_grid(executive: Person, grid: OrgUnit | None) -> bool:
-    """Is `executive` assigned (open GridAssignment) to `grid` or to a grid containing it (a
-    micro-grid's executives are often those of its grid)?"""
-    if grid is None:
-        return False
-    return GridAssignment.objects.filter(
-        executive=executive,
-        grid_id__in=tree.ids_in_path(grid.path),
-        grid__kind__in=GRID_KINDS,
-        end_date__isnull=True,
-    ).exists()
-
-
-def _assignment_errors(
-    *, household: Household, executive: Person, kind: str
-) -> dict[str, list[str]]:
-    if kind == COVERING:
-        if not household.is_relocated:
-            return {"kind": [_("只有异地居住（拆迁）的家庭才需要现居住地的就近联系执委")]}
-        if not _assigned_to_grid(executive, household.living_grid):
-            return {
-                "executive": [
-                    _("%(name)s没有分配到现居住网格“%(grid)s”，不能就近联系该户")
-                    % {"name": executive.name, "grid": household.living_grid}
-                ]
-            }
-        return {}
-    if kind != RESPONSIBLE:
-        return {"kind": [_("请选择包保类型")]}
-    if not (
-        _assigned_to_grid(executive, household.grid)
-        or _assigned_to_grid(executive, household.living_grid)
-    ):
-        return {
-            "executive": [
-                _("%(name)s没有分配到该户所在的网格“%(grid)s”")
-                % {"name": executive.name, "grid": household.grid}
-            ]
-        }
-    return {}
-
-
-def _end_open(*, household: Household, kind: str, end_date: dt.date) -> list[HouseholdAssignment]:
-    """End every open assignment of `kind`; legacy data may hold two, a handover ends both."""
-    rows = list(
-        household.assignments.filter(kind=kind, end_date__isnull=True).select_related("executive")
-    )
-    for row in rows:
-        row.end_date = max(end_date, row.start_date)
-        row.save(update_fields=["end_date"])
-    return rows
-
-
-def _executive_names(rows: Iterable[HouseholdAssignment]) -> list[str]:
-    return [row.executive.name for row in rows]
-
-
-@transaction.atomic
-def household_assign(
-    *,
-    actor: User | None,
-    household: Household,
-    executive: Person,
-    kind: str = RESPONSIBLE,
-    start_date: dt.date | None = None,
-    reason: str = "",
-) -> HouseholdAssignment:
-    """A handover: end the open assignment of the same kind (on `start_date`) and open a new
-    one. The household row is locked first, so two cadres handing the same family over at the
-    same moment are serialised and leave exactly one open row, not two."""
-    household = (
-        Household.objects.select_for_update(of=("self",))
-        .select_related("grid", "living_grid")
-        .get(pk=household.pk)
-    )
-    start_date = start_date or timezone.localdate()
-    _raise_if(_assignment_errors(household=household, executive=executive, kind=kind))
-    open_rows = list(household.assignments.filter(kind=kind, end_date__isnull=True))
-    if [row.executive_id for row in open_rows] == [executive.pk]:
-        raise ValidationError({"executive": [_("%(name)s已在负责该户") % {"name": executive.name}]})
-    latest = max((row.start_date for row in open_rows), default=None)
-    if latest is not None and start_date < latest:
-        raise ValidationError(
-            {"start_date": [_("交接日期不能早于现任开始日期%(d)s") % {"d": latest.isoformat()}]}
-        )
-    ended = _end_open(household=household, kind=kind, end_date=start_date)
-    row = HouseholdAssignment.objects.create(
-        household=household,
-        executive=executive,
-        kind=kind,
-        start_date=start_date,
-        assigned_by=actor,
-        reason=clean_text(reason)[:200],
-    )
-    _record(
-        household=household,
-        action="assign" if not ended else "handover",
-        actor=actor,
-        old={"kind": kind, "executive": _executive_names(ended)},
-        new={"kind": kind, "executive": [executive.name], "start_date": start_date.isoformat()},
-        note=reason,
-    )
-    return row
-
-
-@transaction.atomic
-def household_unassign(
-    *,
-    actor: User | None,
-    assignment: HouseholdAssignment,
-    end_date: dt.date | None = None,
-    reason: str = "",
-) -> HouseholdAssignment:
-    """End one open assignment without a successor (the family leaves the executive's care)."""
-    assignment = (
-        HouseholdAssignment.objects.select_for_update(of=("self",))
-        .select_related("household", "executive")
-        .get(pk=assignment.pk)
-    )
-    if assignment.end_date is not None:
-        raise ValidationError({"end_date": [_("该包保关系已结束")]})
-    end_date = end_date or timezone.localdate()
-    if end_date < assignment.start_date:
-        raise ValidationError({"end_date": [_("结束日期不能早于开始日期")]})
-    assignment.end_date = end_date
-    assignment.save(update_fields=["end_date"])
-    _record(
-        household=assignment.household,
-        action="unassign",
-        actor=actor,
-        old={"kind": assignment.kind, "executive": [assignment.executive.name]},
-        new={"kind": assignment.kind, "executive": [], "end_date": end_date.isoformat()},
-        note=reason,
-    )
-    return assignment
-
-
-@transaction.atomic
-def household_relocate(
-    *,
-    actor: User | None,
-    household: Household,
-    living_grid: OrgUnit | None,
-    living_address: str = "",
-) -> Household:
-    """Record where a relocated family lives now (None: back home). Its home grid keeps the
-    record; covering executives of the grid it no longer lives in are ended."""
-    if living_grid is not None:
-        _raise_if({"living_grid": _grid_errors(living_grid, label=_("现居住网格"))})
-    household = (
-        Household.objects.select_for_update(of=("self",))
-        .select_related("grid", "living_grid")
-        .get(pk=household.pk)
-    )
-    old, old_living_id = _snapshot(household), household.living_grid_id
-    living_grid = _living_grid_or_none(household.grid, living_grid)
-    household.living_grid = living_grid
-    household.living_address = clean_text(living_address) if living_grid else ""
-    new = _snapshot(household)
-    if new == old and household.living_grid_id == old_living_id:
-        return household
-    household.save(update_fields=["living_grid", "living_address", "updated_at"])
-    ended: list[HouseholdAssignment] = []
-    if household.living_grid_id != old_living_id:
-        ended = _end_open(household=household, kind=COVERING, end_date=timezone.localdate())
-    if ended:
-        old["covering"] = _executive_names(ended)
-        new["covering"] = []
-    _record(household=household, action="relocate", actor=actor, old=old, new=new)
-    return household
-
-
-# --- executives in grids (执委进网格) -------------------------------------------------------------
-
-
-def grid_assign(
-    *,
-    actor: User | None,
-    executive: Person,
-    grid: OrgUnit,
-    start_date: dt.date | None = None,
-    reason: str = "",
-) -> GridAssignment:
-    _raise_if({"grid": _grid_errors(grid, label=_("网格"))})
-    start_date = start_date or timezone.localdate()
-    already = _("%(name)s已分配到该网格") % {"name": executive.name}
-    if GridAssignment.objects.filter(executive=executive, grid=grid, end_date__isnull=True):
-        raise ValidationError({"executive": [already]})
-    try:
-        with transaction.atomic():
-            row = GridAssignment.objects.create(
-                executive=executive,
-                grid=grid,
-                start_date=start_date,
-                assigned_by=actor,
-                reason=clean_text(reason)[:200],
-            )
-            audit_record(
-                actor=actor,
-                action="grid.assign",
-                target=grid,
-                changes={"executive": [None, executive.name]},
-                note=reason,
-            )
-    except IntegrityError:
-        # The open-row constraint: someone assigned her in the same moment.
-        raise ValidationError({"executive": [already]}) from None
-    return row
-
-
-@transaction.atomic
-def grid_unassign(
-    *,
-    actor: User | None,
-    assignment: GridAssignment,
-    end_date: dt.date | None = None,
-    reason: str = "",
-) -> GridAssignment:
-    assignment = (
-        GridAssignment.objects.select_for_update(of=("self",))
-        .select_related("grid", "executive")
-        .get(pk=assignment.pk)
-    )
-    if assignment.end_date is not None:
-        raise ValidationError({"end_date": [_("该分配已结束")]})
-    end_date = end_date or timezone.localdate()
-    if end_date < assignment.start_date:
-        raise ValidationError({"end_date": [_("结束日期不能早于开始日期")]})
-    assignment.end_date = end_date
-    assignment.save(update_fields=["end_date"])
-    audit_record(
-        actor=actor,
-        action="grid.unassign",
-        target=assignment.grid,
-        changes={"executive": [assignment.executive.name, None], "end_date": [None, str(end_date)]},
-        note=reason,
-    )
-    return assignment

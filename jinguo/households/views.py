@@ -26,7 +26,8 @@ from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.pagination import CachedCountPaginator
 from jinguo.common.params import date_param
-from jinguo.households import selectors, services
+from jinguo.households import assignments, selectors, services
+from jinguo.households.coverage import CoverageCounts, coverage_counts
 from jinguo.households.forms import (
     AssignForm,
     CategoriesForm,
@@ -36,6 +37,15 @@ from jinguo.households.forms import (
     RelocateForm,
     ResidentForm,
     RevealForm,
+)
+from jinguo.households.ledger import (
+    PLAN_FILTERS,
+    LedgerRow,
+    households_filtered,
+    ledger_filters,
+    ledger_rows,
+    ledger_values,
+    my_households,
 )
 from jinguo.households.models import Category, Household
 from jinguo.households.numbers import household_next_number
@@ -58,7 +68,7 @@ def _flag(params: QueryDict, name: str) -> bool | None:
 
 def _ledger_filters(request: AuthedRequest) -> dict[str, Any]:
     params = request.GET
-    return selectors.ledger_filters(
+    return ledger_filters(
         user=request.user,
         org_id=_int(params, "org"),
         grid_id=_int(params, "grid"),
@@ -70,7 +80,7 @@ def _ledger_filters(request: AuthedRequest) -> dict[str, Any]:
         double=_flag(params, "double") or None,
         uncovered=_flag(params, "uncovered") or None,
         over_quota=_flag(params, "over_quota") or None,
-        plan=params.get("plan") if params.get("plan") in selectors.PLAN_FILTERS else None,
+        plan=params.get("plan") if params.get("plan") in PLAN_FILTERS else None,
     )
 
 
@@ -95,10 +105,10 @@ def _htmx(request: AuthedRequest, fragment: str, page: str) -> str:
 
 def _ledger_page(
     request: AuthedRequest, households: QuerySet[Household], categories: list[Category]
-) -> tuple[Any, list[selectors.LedgerRow]]:
+) -> tuple[Any, list[LedgerRow]]:
     """The requested page of `households` and its rows (household_rows.html), read as values."""
-    page = _page(request, selectors.ledger_values(households))
-    return page, selectors.ledger_rows(page, categories=categories)
+    page = _page(request, ledger_values(households))
+    return page, ledger_rows(page, categories=categories)
 
 
 @login_required
@@ -110,7 +120,7 @@ def household_list(request: AuthedRequest) -> HttpResponse:
         services.sensitive_list_record(actor=request.user, category=filters["category"], org=org)
     # Read fresh, never kept: a category marked sensitive is masked on the very next page.
     categories = list(selectors.category_list(active_only=False))  # the filter's and the rows'
-    households = selectors.households_filtered(user=request.user, **filters)
+    households = households_filtered(user=request.user, **filters)
     page, rows = _ledger_page(request, households, categories)
     context = {
         "page": page,
@@ -130,7 +140,7 @@ def household_mine(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_business_scope:
         raise Http404
     categories = list(selectors.category_list(active_only=False))
-    page, rows = _ledger_page(request, selectors.my_households(user=request.user), categories)
+    page, rows = _ledger_page(request, my_households(user=request.user), categories)
     return render(request, "households/mine.html", {"page": page, "rows": rows})
 
 
@@ -274,7 +284,7 @@ def household_assign(request: AuthedRequest, household_id: int) -> HttpResponse:
         data = form.cleaned_data
         if call_service(
             form,
-            lambda: services.household_assign(actor=request.user, household=household, **data),
+            lambda: assignments.household_assign(actor=request.user, household=household, **data),
         ):
             return _saved(request, household)
     return _form_page(request, form, _("包保交接"), household)
@@ -300,7 +310,7 @@ def assignment_end(request: AuthedRequest, household_id: int, assignment_id: int
     row = selectors.household_assignment_get(household=household, assignment_id=assignment_id)
     _end_from_post(
         request,
-        lambda data: services.household_unassign(actor=request.user, assignment=row, **data),
+        lambda data: assignments.household_unassign(actor=request.user, assignment=row, **data),
     )
     return redirect("households:detail", household.pk)
 
@@ -316,7 +326,7 @@ def household_relocate(request: AuthedRequest, household_id: int) -> HttpRespons
         data = form.cleaned_data
         if call_service(
             form,
-            lambda: services.household_relocate(actor=request.user, household=household, **data),
+            lambda: assignments.household_relocate(actor=request.user, household=household, **data),
         ):
             return _saved(request, household)
     return _form_page(request, form, _("异地居住（拆迁）"), household)
@@ -383,7 +393,7 @@ class FigureLink:
 
 
 def _figure_links(
-    org: OrgUnit, counts: selectors.CoverageCounts, on: dt.date | None = None
+    org: OrgUnit, counts: CoverageCounts, on: dt.date | None = None
 ) -> list[FigureLink]:
     """Every figure of 不漏一户 with the list of the records behind it; grids covered (覆盖,
     households.grid_coverage) and without an executive on the day `on` (today by default)."""
@@ -420,7 +430,7 @@ def _figure_links(
 def coverage(request: AuthedRequest) -> HttpResponse:
     org = _org_param(request)
     on = date_param(request.GET, "on")  # ?on=: grids covered that day (today by default)
-    data = selectors.coverage_counts(user=request.user, org=org, on=on)
+    data = coverage_counts(user=request.user, org=org, on=on)
     context = {
         "org": org,
         "on": on,
@@ -456,7 +466,9 @@ def grid_executives(request: AuthedRequest, grid_id: int) -> HttpResponse:
     form = GridAssignForm(request.POST or None, user=request.user, grid=grid)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if call_service(form, lambda: services.grid_assign(actor=request.user, grid=grid, **data)):
+        if call_service(
+            form, lambda: assignments.grid_assign(actor=request.user, grid=grid, **data)
+        ):
             messages.success(request, _("已分配。"))
             return redirect("households:grid_executives", grid.pk)
     context = {
@@ -475,6 +487,6 @@ def grid_assignment_end(request: AuthedRequest, grid_id: int, assignment_id: int
     grid = selectors.grid_get_for_user(user=request.user, grid_id=grid_id, for_write=True)
     row = selectors.grid_assignment_get(grid=grid, assignment_id=assignment_id)
     _end_from_post(
-        request, lambda data: services.grid_unassign(actor=request.user, assignment=row, **data)
+        request, lambda data: assignments.grid_unassign(actor=request.user, assignment=row, **data)
     )
     return redirect("households:grid_executives", grid.pk)

@@ -27,10 +27,11 @@ from jinguo.households.models import (
     HouseholdAssignment,
     HouseholdCategory,
     Resident,
+    categories_by_token,
+    in_order,
 )
 from jinguo.households.policy import sees_sensitive
-from jinguo.households.selectors import household_scope_q
-from jinguo.households.tokens import categories_by_token, in_order
+from jinguo.households.scope import household_scope_q
 from jinguo.imports.rosters import (
     CONCURRENT_LABELS,
     EDUCATION_LABELS,

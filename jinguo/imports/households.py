@@ -32,9 +32,10 @@ from jinguo.households.models import (
     HouseholdCategory,
     HouseholdChange,
     Resident,
+    links_by_household,
 )
 from jinguo.households.plan import plan_refresh
-from jinguo.households.tokens import category_token, category_tokens, links_by_household
+from jinguo.households.tokens import category_token, category_tokens
 from jinguo.imports import bulk, cells, persons
 from jinguo.imports.persons import PersonIn
 from jinguo.imports.rosters import HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED, RELATION_ALIASES

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.models import User
 from jinguo.common import crypto
 from jinguo.households.models import GridAssignment, Household, HouseholdAssignment, Resident
+from jinguo.households.scope import household_scope_q
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_breadcrumbs, scope_q
 from jinguo.people.idcard import normalize_id
@@ -79,10 +80,6 @@ def person_scope_q(*, user: User) -> Q:
     """Persons `user` may see: those of the orgs in her scope, and the residents of every
     household she may see (a relocated family covered where it lives, a household assigned to
     a grid member elsewhere), so whoever looks after a family can reach its members."""
-    # Imported here: households' selectors read people too, and neither module should have to
-    # be imported first.
-    from jinguo.households.selectors import household_scope_q
-
     households = Household.objects.filter(household_scope_q(user=user))
     # Uncorrelated, so the database runs it once per query (a hashed set), not once per person.
     residents = Resident.objects.filter(household__in=households).values("person_id")

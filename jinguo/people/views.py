@@ -20,7 +20,7 @@ from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
-from jinguo.people import selectors, services
+from jinguo.people import posts, selectors, services
 from jinguo.people.forms import (
     ConcurrentPostForm,
     EndDateForm,
@@ -157,9 +157,7 @@ def seat_create(request: AuthedRequest, person_id: int) -> HttpResponse:
     form = SeatForm(request.POST or None, orgs=orgs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if call_service(
-            form, lambda: services.seat_create(actor=request.user, person=person, **data)
-        ):
+        if call_service(form, lambda: posts.seat_create(actor=request.user, person=person, **data)):
             messages.success(request, _("已任命。"))
             return redirect("people:detail", person.pk)
     back = reverse("people:detail", args=[person.pk])
@@ -172,7 +170,7 @@ def seat_end(request: AuthedRequest, seat_id: int) -> HttpResponse:
     form = SeatEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if call_service(form, lambda: services.seat_end(actor=request.user, seat=seat, **data)):
+        if call_service(form, lambda: posts.seat_end(actor=request.user, seat=seat, **data)):
             messages.success(request, _("已办理离任。"))
             return redirect(f"{reverse('people:executives')}?org={seat.org_id}")
     back = f"{reverse('people:executives')}?org={seat.org_id}"
@@ -187,7 +185,7 @@ def post_create(request: AuthedRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if call_service(
-            form, lambda: services.concurrent_post_add(actor=request.user, person=person, **data)
+            form, lambda: posts.concurrent_post_add(actor=request.user, person=person, **data)
         ):
             messages.success(request, _("已添加兼任职务。"))
             return redirect("people:detail", person.pk)
@@ -204,7 +202,7 @@ def post_end(request: AuthedRequest, post_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if call_service(
-            form, lambda: services.concurrent_post_end(actor=request.user, post=post, **data)
+            form, lambda: posts.concurrent_post_end(actor=request.user, post=post, **data)
         ):
             messages.success(request, _("已结束兼任职务。"))
             return redirect("people:detail", post.person_id)
@@ -275,7 +273,7 @@ def team_create(request: AuthedRequest) -> HttpResponse:
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if call_service(form, lambda: services.team_create(actor=request.user, org=org, **data)):
+        if call_service(form, lambda: posts.team_create(actor=request.user, org=org, **data)):
             messages.success(request, _("已新建团队。"))
             return redirect(_teams_url(org.pk))
     return _form_page(request, form, _("新建团队"), _teams_url(org.pk), org)
@@ -290,9 +288,7 @@ def team_member_add(request: AuthedRequest, team_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if call_service(
-            form, lambda: services.team_member_add(actor=request.user, team=team, **data)
-        ):
+        if call_service(form, lambda: posts.team_member_add(actor=request.user, team=team, **data)):
             messages.success(request, _("已加入团队。"))
             return redirect(_teams_url(team.org_id))
     return _form_page(request, form, _("添加团队成员"), _teams_url(team.org_id), team)
@@ -308,7 +304,7 @@ def team_member_end(request: AuthedRequest, membership_id: int) -> HttpResponse:
         data = form.cleaned_data
         if call_service(
             form,
-            lambda: services.team_member_end(actor=request.user, membership=membership, **data),
+            lambda: posts.team_member_end(actor=request.user, membership=membership, **data),
         ):
             messages.success(request, _("已退出团队。"))
             return redirect(_teams_url(membership.team.org_id))
@@ -322,9 +318,7 @@ def rotation_create(request: AuthedRequest, team_id: int) -> HttpResponse:
     form = RotationForm(request.POST or None, people=selectors.team_current_members(team=team))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if call_service(
-            form, lambda: services.rotation_create(actor=request.user, team=team, **data)
-        ):
+        if call_service(form, lambda: posts.rotation_create(actor=request.user, team=team, **data)):
             messages.success(request, _("已安排轮值。"))
             return redirect(_teams_url(team.org_id))
     return _form_page(request, form, _("安排轮值"), _teams_url(team.org_id), team)

@@ -21,8 +21,8 @@ from jinguo.accounts.models import User
 from jinguo.cases.models import Case, CaseTransition
 from jinguo.cases.selectors import case_figures, cases_visible
 from jinguo.common.figures import Figure, figure_url
+from jinguo.households.coverage import coverage_counts
 from jinguo.households.grid_coverage import covered_on
-from jinguo.households.selectors import coverage_counts
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 from jinguo.people.selectors import executive_figures

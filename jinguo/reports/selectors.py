@@ -39,8 +39,9 @@ from jinguo.common.figures import Figure, figure_url
 from jinguo.common.parallel import run_reads
 from jinguo.employment.selectors import employment_figures
 from jinguo.honours.selectors import honours_figures
+from jinguo.households.coverage import coverage_counts
 from jinguo.households.grid_coverage import covered_on
-from jinguo.households.selectors import coverage_counts, households_visible
+from jinguo.households.scope import households_visible
 from jinguo.meetings.selectors import meeting_figures, meeting_figures_by
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit

@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
+from jinguo.households.ledger import household_list, my_households
 from jinguo.households.models import Household
-from jinguo.households.selectors import household_list, households_visible, my_households
+from jinguo.households.scope import households_visible
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
@@ -111,7 +112,7 @@ class OverdueCounts:
 
 def overdue_counts(*, user: User, org: OrgUnit, today: dt.date | None = None) -> OverdueCounts:
     """Overdue households in `org`'s subtree, and per direct child unit (by the child segment of
-    the home grid's path, as households.selectors.coverage_counts does). Two queries."""
+    the home grid's path, as households.coverage.coverage_counts does). Two queries."""
     overdue = visit_overdue(user=user, today=today, org=org).order_by().values("pk")
     rows = (
         Household.objects.filter(pk__in=overdue)

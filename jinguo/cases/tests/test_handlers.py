@@ -11,7 +11,7 @@ from jinguo.cases import services
 from jinguo.cases.handlers import case_handler_choices, case_handler_error
 from jinguo.cases.models import CaseParticipant
 from jinguo.cases.tests.factories import report
-from jinguo.households.services import grid_assign
+from jinguo.households.assignments import grid_assign
 from jinguo.households.tests.factories import executive, person
 from jinguo.people.ages import is_under_age
 from jinguo.people.models import ExecutiveSeat

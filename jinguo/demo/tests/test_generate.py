@@ -12,6 +12,8 @@ from jinguo.accounts.models import User
 from jinguo.cases.models import Case, CaseTransition
 from jinguo.cases.selectors import case_figures
 from jinguo.demo.generate.run import generate
+from jinguo.households.coverage import coverage_counts
+from jinguo.households.ledger import household_list
 from jinguo.households.models import (
     GridAssignment,
     Household,
@@ -19,7 +21,7 @@ from jinguo.households.models import (
     HouseholdCategory,
     Resident,
 )
-from jinguo.households.selectors import coverage_counts, household_list, households_visible
+from jinguo.households.scope import households_visible
 from jinguo.orgs import tree
 from jinguo.orgs.codes import code_errors
 from jinguo.orgs.models import OrgUnit

@@ -14,7 +14,7 @@ from jinguo.demo.management.commands.load_demo import (
     PASSWORD,
     Builder,
 )
-from jinguo.households.tokens import holding
+from jinguo.households.models import holding
 from jinguo.orgs.codes import code_errors
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit, Venue

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.common.html import esc, url_for_pk
 from jinguo.households import masking
+from jinguo.households.ledger import LedgerRow
 from jinguo.households.policy import sees_sensitive
-from jinguo.households.selectors import LedgerRow
 
 register = template.Library()
 
@@ -88,7 +88,7 @@ def _categories(row: LedgerRow, clear: bool) -> str:
 
 @register.simple_tag
 def ledger_rows(rows: Iterable[LedgerRow], user: User) -> SafeString:
-    """The <tr>s of the ledger (selectors.ledger_rows): number (a link), head (…ID tail), grid
+    """The <tr>s of the ledger (ledger.ledger_rows): number (a link), head (…ID tail), grid
     (→ where a relocated family lives), categories, executives, address."""
     words, detail = _Words(), url_for_pk("households:detail")
     clear, today = sees_sensitive(user), timezone.localdate()

@@ -16,13 +16,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from jinguo.households.assignments import grid_assign, household_assign
 from jinguo.households.models import Category, HouseholdAssignment
-from jinguo.households.services import (
-    grid_assign,
-    household_assign,
-    household_set_categories,
-    resident_add,
-)
+from jinguo.households.services import household_set_categories, resident_add
 from jinguo.households.tests.factories import executive, household, person
 
 START = dt.date(2025, 1, 1)

@@ -2,8 +2,9 @@
 
 import datetime as dt
 
+from jinguo.households.assignments import grid_assign
 from jinguo.households.models import Category, Household
-from jinguo.households.services import grid_assign, household_create, resident_add
+from jinguo.households.services import household_create, resident_add
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import ExecutiveSeat, Person
 from jinguo.people.names import pinyin_initials

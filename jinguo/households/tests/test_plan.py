@@ -9,11 +9,10 @@ import pytest
 from django.db.models import Max
 from django.utils import timezone
 
-from jinguo.households.models import Category, Household, HouseholdCategory
+from jinguo.households.models import Category, Household, HouseholdCategory, categories_by_token
 from jinguo.households.plan import plan_refresh, plan_refresh_category, plan_visit_logged
 from jinguo.households.services import category_save, household_set_categories
 from jinguo.households.tests.factories import household
-from jinguo.households.tokens import categories_by_token
 from jinguo.imports.tests.conftest import (  # noqa: F401 (fixtures used by name)
     _imports_settings,
     grid_execs,

@@ -4,18 +4,18 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from jinguo.households.models import Category, HouseholdAssignment
-from jinguo.households.selectors import (
+from jinguo.households.assignments import household_assign
+from jinguo.households.coverage import coverage_counts
+from jinguo.households.ledger import (
     LedgerRow,
-    category_list,
-    coverage_counts,
-    household_get_for_user,
     household_list,
     ledger_rows,
     ledger_values,
     my_households,
 )
-from jinguo.households.services import household_assign, household_set_categories
+from jinguo.households.models import Category, HouseholdAssignment
+from jinguo.households.selectors import category_list, household_get_for_user
+from jinguo.households.services import household_set_categories
 from jinguo.households.templatetags.household_tags import open_of
 from jinguo.households.tests.factories import household
 from jinguo.people.models import Person

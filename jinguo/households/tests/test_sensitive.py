@@ -13,10 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
-from jinguo.households.models import Category
+from jinguo.households.models import Category, held_categories
 from jinguo.households.services import household_set_categories, resident_add, resident_remove
 from jinguo.households.tests.factories import household, person
-from jinguo.households.tokens import held_categories
 from jinguo.people.models import Person
 
 MINOR = "王小明"

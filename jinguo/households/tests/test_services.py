@@ -8,7 +8,14 @@ from django.db import connection
 
 from conftest import build_tree
 from jinguo.audit.models import AuditEvent
-from jinguo.households import services
+from jinguo.households import assignments
+from jinguo.households.assignments import (
+    grid_assign,
+    grid_unassign,
+    household_assign,
+    household_relocate,
+    household_unassign,
+)
 from jinguo.households.models import (
     Category,
     GridAssignment,
@@ -16,21 +23,17 @@ from jinguo.households.models import (
     HouseholdAssignment,
     HouseholdCategory,
     HouseholdChange,
+    categories_by_token,
 )
 from jinguo.households.services import (
-    grid_assign,
-    grid_unassign,
-    household_assign,
     household_create,
-    household_relocate,
     household_set_categories,
-    household_unassign,
     household_update,
     resident_add,
     resident_remove,
 )
 from jinguo.households.tests.factories import category, executive, household, person
-from jinguo.households.tokens import categories_by_token
+from jinguo.orgs.tests.factories import OrgUnitFactory
 
 R = HouseholdAssignment.Kind.RESPONSIBLE
 C = HouseholdAssignment.Kind.COVERING
@@ -227,8 +230,6 @@ def test_an_executive_of_the_grid_also_serves_its_micro_grids(tree):
 
 
 def build_micro_grid(tree):
-    from jinguo.orgs.tests.factories import OrgUnitFactory
-
     return OrgUnitFactory(
         name="巫山一微网格", kind="micro_grid", code="341881001001001001", parent=tree.wushan
     )
@@ -345,14 +346,14 @@ def test_two_simultaneous_handovers_leave_exactly_one_open_responsible_row(monke
 
     # Widen the window between reading the open row and writing the new one, so that without
     # the lock on the household both handovers would end the same row and both open their own.
-    end_open = services._end_open
+    end_open = assignments.end_open
 
     def slow_end_open(**kwargs):
         rows = end_open(**kwargs)
         time.sleep(0.3)
         return rows
 
-    monkeypatch.setattr(services, "_end_open", slow_end_open)
+    monkeypatch.setattr(assignments, "end_open", slow_end_open)
     start = threading.Barrier(2)
     failures: list[BaseException] = []
 

@@ -10,11 +10,18 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from jinguo.common import crypto
-from jinguo.households.models import Category, Household, HouseholdCategory, HouseholdChange
-from jinguo.households.selectors import household_list
+from jinguo.households.ledger import household_list
+from jinguo.households.models import (
+    Category,
+    Household,
+    HouseholdCategory,
+    HouseholdChange,
+    held_categories,
+    holding,
+)
 from jinguo.households.services import household_set_categories
 from jinguo.households.tests.factories import category, household
-from jinguo.households.tokens import category_token, held_categories, holding, token_case
+from jinguo.households.tokens import category_token, token_case
 
 pytestmark = pytest.mark.django_db
 

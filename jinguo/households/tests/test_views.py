@@ -1,17 +1,25 @@
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
 from jinguo.audit.models import AuditEvent
-from jinguo.households.models import Category, Household, HouseholdAssignment, Resident
-from jinguo.households.services import category_save, household_assign
+from jinguo.households.assignments import household_assign
+from jinguo.households.models import (
+    Category,
+    Household,
+    HouseholdAssignment,
+    Resident,
+    held_categories,
+)
+from jinguo.households.services import category_save, household_set_categories
 from jinguo.households.tests.factories import executive, household
-from jinguo.households.tokens import held_categories
-from jinguo.orgs.services import org_create
+from jinguo.orgs.services import org_create, org_update
 from jinguo.people.idcard import check_digit
 from jinguo.people.models import Person
 from jinguo.people.services import person_create
+from jinguo.visits.services import visit_log
 
 HOUSEHOLD_READS = ["households:detail", "households:history"]
 HOUSEHOLD_WRITES = [
@@ -422,10 +430,6 @@ def test_a_category_change_is_audited(cast):
 
 
 def test_the_household_page_shows_its_visit_plan_and_links_its_visits(ledger, cast, login):
-    import datetime as dt
-
-    from jinguo.visits.services import visit_log
-
     day = dt.date(2026, 3, 2)
     visit_log(
         actor=cast.songhe_chair,
@@ -460,8 +464,6 @@ def test_the_ledger_reads_its_grid_options_once_a_while(
 def test_a_grid_renamed_through_the_services_shows_on_the_next_ledger(
     kept_references, ledger, cast, tree, login
 ):
-    from jinguo.orgs.services import org_update
-
     client = login(cast.township_cadre)
     url = reverse("households:list")
     client.get(url)
@@ -472,8 +474,6 @@ def test_a_grid_renamed_through_the_services_shows_on_the_next_ledger(
 def test_a_category_marked_sensitive_is_masked_on_the_next_ledger_whatever_is_kept(
     kept_references, ledger, cast, tree, login
 ):
-    from jinguo.households.services import category_save, household_set_categories
-
     category = Category(code="new", name="新类别甲", sort_order=99, visit_interval_days=30)
     category_save(actor=cast.system_admin, category=category, changes={}, created=True)
     household_set_categories(actor=None, household=ledger.h1, categories=[category])

@@ -8,7 +8,8 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.tests.factories import OrgUnitFactory
 from jinguo.people.idcard import check_digit
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
-from jinguo.people.services import concurrent_post_add, person_create, seat_create
+from jinguo.people.posts import concurrent_post_add, seat_create
+from jinguo.people.services import person_create
 
 _sequence = itertools.count(100)
 

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.urls import reverse
 
+from jinguo.people.posts import seat_end
 from jinguo.people.selectors import executive_figures
-from jinguo.people.services import seat_end
 from jinguo.people.tests.factories import build_songhe, make_executive
 
 

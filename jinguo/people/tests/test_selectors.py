@@ -7,6 +7,7 @@ from django.http import Http404
 
 from jinguo.households.models import GridAssignment, Household, HouseholdAssignment, Resident
 from jinguo.people.models import ExecutiveSeat
+from jinguo.people.posts import rotation_create, seat_end, team_create, team_member_add
 from jinguo.people.selectors import (
     RosterFilters,
     executive_roster,
@@ -17,7 +18,6 @@ from jinguo.people.selectors import (
     team_get_for_user,
     team_list,
 )
-from jinguo.people.services import rotation_create, seat_end, team_create, team_member_add
 from jinguo.people.tests.factories import (
     TERM_START,
     build_songhe,

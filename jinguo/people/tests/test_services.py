@@ -8,12 +8,9 @@ from django.utils import timezone
 from jinguo.audit.models import AuditEvent
 from jinguo.common import crypto
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person, PersonChange
-from jinguo.people.services import (
+from jinguo.people.posts import (
     concurrent_post_add,
     concurrent_post_end,
-    person_create,
-    person_unmask,
-    person_update,
     rotation_create,
     seat_create,
     seat_end,
@@ -21,6 +18,7 @@ from jinguo.people.services import (
     team_member_add,
     team_member_end,
 )
+from jinguo.people.services import person_create, person_unmask, person_update
 from jinguo.people.tests.factories import (
     TERM_START,
     make_executive,

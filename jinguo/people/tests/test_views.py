@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
 from jinguo.people.models import DutyRotation, ExecutiveSeat, Person, TeamMembership
-from jinguo.people.services import rotation_create, team_create, team_member_add
+from jinguo.people.posts import rotation_create, team_create, team_member_add
 from jinguo.people.tests.factories import TERM_START, make_executive, make_id, make_person
 
 PHONE = "13912345678"

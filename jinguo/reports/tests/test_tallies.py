@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from jinguo.households import assignments as household_assignments
 from jinguo.households import services as household_services
 from jinguo.households.models import Category, Household
 from jinguo.reports import selectors, tallies
@@ -37,12 +38,12 @@ def ledger(cast, tree, people, default_categories):
     household_services.household_create(
         actor=cast.gangkou_chair, grid=tree.gangkou_grid, number="GK001"
     )
-    household_services.grid_assign(actor=chair, executive=people.wushan_exec, grid=tree.wushan)
+    household_assignments.grid_assign(actor=chair, executive=people.wushan_exec, grid=tree.wushan)
     for household in households[:2]:
         household_services.household_set_categories(
             actor=chair, household=household, categories=[key]
         )
-        household_services.household_assign(
+        household_assignments.household_assign(
             actor=chair, household=household, executive=people.wushan_exec
         )
     # The second key household was registered long before its interval: overdue.

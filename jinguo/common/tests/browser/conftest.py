@@ -24,8 +24,9 @@ from jinguo.accounts.models import User
 from jinguo.accounts.tests.factories import PASSWORD
 from jinguo.cases.services import case_report
 from jinguo.cases.tests.factories import closed
+from jinguo.households.assignments import grid_assign, household_assign
 from jinguo.households.models import Category
-from jinguo.households.services import grid_assign, household_assign, household_set_categories
+from jinguo.households.services import household_set_categories
 from jinguo.households.tests.factories import household, person
 from jinguo.visits.models import Visit
 

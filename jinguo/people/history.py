@@ -1,0 +1,57 @@
+"""The history of a person: each change leaves a PersonChange row (numbers masked, the birth
+date encrypted) and its audit row (people.services, people.posts)."""
+
+from typing import Any
+
+from jinguo.accounts.models import User
+from jinguo.audit.services import audit_record
+from jinguo.common import crypto
+from jinguo.people.masking import mask_id, mask_phone
+from jinguo.people.models import Person, PersonChange
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    """What history and the audit log keep of a person: numbers masked, never whole (the
+    birth date is encrypted when record_change writes it)."""
+    return {
+        "org": person.org_id,
+        "name": person.name,
+        "gender": person.gender,
+        "id_number": mask_id(person.id_number),
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "phone": mask_phone(person.phone),
+        "education": person.education,
+        "party_member": person.party_member,
+    }
+
+
+def _sealed(key: str, value: Any) -> Any:
+    """History and the audit log keep a birth date encrypted (a minor's is sensitive); it is
+    compared in clear first, since each encryption of the same date differs."""
+    if key == "birth_date" and value:
+        return crypto.encrypt(value)
+    return value
+
+
+def record_change(
+    *,
+    person: Person,
+    actor: User | None,
+    action: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    note: str = "",
+    target: Any = None,
+) -> None:
+    keys = sorted(set(old) | set(new))
+    changes = {
+        k: [_sealed(k, old.get(k)), _sealed(k, new.get(k))]
+        for k in keys
+        if old.get(k) != new.get(k)
+    }
+    old = {k: _sealed(k, v) for k, v in old.items()}
+    new = {k: _sealed(k, v) for k, v in new.items()}
+    PersonChange.objects.create(
+        person=person, actor=actor, action=action, old=old, new=new, note=note[:200]
+    )
+    audit_record(actor=actor, action=action, target=target or person, changes=changes, note=note)
