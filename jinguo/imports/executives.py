@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.common.crypto import blind_index
-from jinguo.households.models import GridAssignment
+from jinguo.households.models import GridAssignment, Resident
 from jinguo.imports import bulk, cells, persons
-from jinguo.imports.households import Counts
+from jinguo.imports.counts import Counts
 from jinguo.imports.persons import PersonIn
 from jinguo.imports.rosters import (
     CONCURRENT_ALIASES,
@@ -263,8 +263,6 @@ def _column_header(key: str) -> str:
 
 
 def _residence_paths(person_ids: list[int]) -> dict[int, str]:
-    from jinguo.households.models import Resident
-
     found: dict[int, str] = {}
     for chunk in bulk.chunks(person_ids):
         rows = Resident.objects.filter(person_id__in=chunk)
