@@ -4,30 +4,36 @@ Only what differs from the database is written, in one transaction (the caller's
 executemany (see imports.bulk).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.households.models import (
+    Category,
     Household,
     HouseholdAssignment,
     HouseholdCategory,
-    HouseholdChange,
     Resident,
 )
 from jinguo.households.plan import plan_refresh
 from jinguo.households.tokens import category_token, category_tokens
-from jinguo.imports import bulk, persons
+from jinguo.imports import bulk
 from jinguo.imports.counts import Counts
+from jinguo.imports.history import History
 from jinguo.imports.household_state import HouseholdDraft, HouseholdNow
 from jinguo.imports.scope import Unit
-from jinguo.people.models import PersonChange
+from jinguo.orgs.models import OrgUnit
+from jinguo.people.models import Person
+
+RESPONSIBLE = HouseholdAssignment.Kind.RESPONSIBLE
 
 
 class HouseholdWriter:
     """Writes the households of a checked file; `person_ids` maps every member's ID-number hash
-    to her person (known or just inserted)."""
+    to her person (known or just inserted). Every change leaves in `history` the rows the
+    households.services function making it would leave."""
 
     def __init__(
         self,
@@ -36,7 +42,7 @@ class HouseholdWriter:
         known_households: dict[str, HouseholdNow],
         residences: dict[int, tuple[int, int, str, str]],
         units: dict[int, Unit],
-        actor_id: int,
+        history: History,
         person_ids: dict[str, int],
     ) -> None:
         self.households = households
@@ -44,12 +50,11 @@ class HouseholdWriter:
         self.residences = residences
         self.units = units
         self.person_ids = person_ids
-        self.actor_id = actor_id
-        self.now = timezone.now()
-        self.at = bulk.datetime_param(self.now)
-        self.today = bulk.date_param(timezone.localdate())
-        self.note = _("导入")
-        self.history: list[tuple[Any, ...]] = []
+        self.history = history
+        self.actor_id = history.actor.pk
+        self.at = history.at
+        self.today = timezone.localdate()
+        self.numbers: dict[int, str] = {}
 
     def write(self) -> tuple[Counts, set[int]]:
         counts = Counts()
@@ -57,35 +62,33 @@ class HouseholdWriter:
         ids = self._insert_households(new)
         counts.created = len(new)
         ids.update((number, now.pk) for number, now in self.known_households.items())
+        self.numbers = {pk: number for number, pk in ids.items()}
+        for household in new:
+            self._record(ids[household.number], "create", {}, self._created_view(household))
         changed: set[int] = set()
         self._update_households(changed)
         moved = self._residents(ids, changed)
         self._categories(ids, changed)
         self._assignments(ids, changed)
-        for household in new:
-            self.history.append(
-                self._change(ids[household.number], {}, self._created_view(household))
-            )
-        bulk.insert(
-            HouseholdChange,
-            ("household", "actor", "at", "action", "old", "new", "note"),
-            self.history,
-        )
         counts.updated = len(changed)
         counts.unchanged = len(self.known_households) - len(changed)
         return counts, moved
 
-    def _change(
-        self, household_id: int, old: dict[str, Any], new: dict[str, Any]
-    ) -> tuple[Any, ...]:
-        return (
-            household_id,
-            self.actor_id,
-            self.at,
-            "import",
-            bulk.json_param(old),
-            bulk.json_param(new),
-            self.note,
+    def _record(
+        self,
+        household_id: int,
+        action: str,
+        old: dict[str, Any],
+        new: dict[str, Any],
+        note: str | None = None,
+    ) -> None:
+        self.history.household(
+            pk=household_id,
+            number=self.numbers[household_id],
+            action=action,
+            old=old,
+            new=new,
+            note=note,
         )
 
     def _head_id(self, household: HouseholdDraft) -> int | None:
@@ -123,17 +126,37 @@ class HouseholdWriter:
             Household, fields, rows, key="number", keys=[h.number for h in new]
         )
 
+    def _unit_name(self, pk: int | None) -> str | None:
+        if pk is None:
+            return None
+        unit = self.units.get(pk)
+        if unit is None:  # a living grid outside the importing scope: rare, read it
+            return OrgUnit.objects.values_list("name", flat=True).get(pk=pk)
+        return unit.name
+
+    def _snapshot(self, number: str, values: dict[str, Any]) -> dict[str, Any]:
+        """households.services._snapshot of a household with these column values."""
+        living_id = values["living_grid"]
+        return {
+            "number": number,
+            "grid": self._unit_name(values["grid"]),
+            "address": values["address"],
+            "living_grid": self._unit_name(living_id),
+            "living_address": values["living_address"],
+            "note": values["note"],
+        }
+
     def _created_view(self, household: HouseholdDraft) -> dict[str, Any]:
-        view: dict[str, Any] = {"number": household.number}
-        if household.grid:
-            view["grid"] = household.grid.code or household.grid.name
-        if household.living_grid:
-            view["living_grid"] = household.living_grid.code or household.living_grid.name
-        for key in ("address", "living_address", "note"):
-            if getattr(household, key):
-                view[key] = getattr(household, key)
-        view["members"] = len(household.members)
-        return view
+        return self._snapshot(
+            household.number,
+            {
+                "grid": household.grid.pk if household.grid else None,
+                "living_grid": household.living_grid.pk if household.living_grid else None,
+                "address": household.address,
+                "living_address": household.living_address,
+                "note": household.note[:500],
+            },
+        )
 
     def _update_households(self, changed: set[int]) -> None:
         fields = (
@@ -151,26 +174,33 @@ class HouseholdWriter:
             now = self.known_households.get(household.number)
             if now is None:
                 continue
-            old, new, values = self._household_diff(household, now)
-            if new:
-                rows.append((*values, self.at, now.pk))
-                self.history.append(self._change(now.pk, old, new))
-                changed.add(now.pk)
+            current, wanted = self._household_values(household, now)
+            if wanted == current:
+                continue
+            rows.append((*wanted.values(), self.at, now.pk))
+            changed.add(now.pk)
+            # As household_update: the whole snapshot before and after, when it differs (a
+            # new head alone is told by the resident_add row).
+            old = self._snapshot(household.number, current)
+            new = self._snapshot(household.number, wanted)
+            if current["is_active"] != wanted["is_active"]:
+                old["is_active"], new["is_active"] = current["is_active"], wanted["is_active"]
+            if old != new:
+                self._record(now.pk, "update", old, new)
         bulk.update(Household, fields, rows)
 
-    def _household_diff(
+    def _household_values(
         self, household: HouseholdDraft, now: HouseholdNow
-    ) -> tuple[dict[str, Any], dict[str, Any], tuple[Any, ...]]:
-        units = self.units
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The stored columns now, and as the file wants them (a blank cell keeps what is)."""
         grid_id = household.grid.pk if household.grid else now.grid_id
         living_id = household.living_grid.pk if household.living_grid else now.living_grid_id
-        head_id = self._head_id(household) or now.head_id
         wanted = {
             "grid": grid_id,
             "living_grid": living_id,
             "address": household.address or now.address,
             "living_address": household.living_address or now.living_address,
-            "head": head_id,
+            "head": self._head_id(household) or now.head_id,
             "note": (household.note or now.note)[:500],
             "is_active": True,
         }
@@ -183,30 +213,25 @@ class HouseholdWriter:
             "note": now.note,
             "is_active": now.is_active,
         }
-        old: dict[str, Any] = {}
-        new: dict[str, Any] = {}
-        for key, value in wanted.items():
-            if value != current[key]:
-                old[key], new[key] = current[key], value
-                if key in ("grid", "living_grid"):
-                    old[key] = _unit_label(units, current[key])
-                    new[key] = _unit_label(units, value)
-        return old, new, tuple(wanted.values())
+        return current, wanted
 
     def _residents(self, ids: dict[str, int], changed: set[int]) -> set[int]:
-        """Insert residents, move those who now live in another household; the persons moved."""
+        """Insert residents, move those who now live in another household; the persons moved.
+        History as the services tell it: resident_add, and for a move (or a new relation)
+        resident_remove from the household left first."""
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
         moved: set[int] = set()
-        moves: list[tuple[Any, ...]] = []
-        residences = self.residences
+        removed: list[tuple[int, str, str]] = []  # (household left, person's name, relation)
+        added: list[tuple[int, str, str]] = []
         for household in self.households.values():
             household_id = ids[household.number]
             for member in household.members:
                 person_id = self.person_ids[member.person.id_hash]
-                current = residences.get(person_id)
+                current = self.residences.get(person_id)
                 if current is None:
                     inserts.append((household_id, person_id, member.relation))
+                    added.append((household_id, member.person.name, member.relation))
                     if household.number in self.known_households:
                         changed.add(household_id)  # a new member
                     continue
@@ -214,29 +239,33 @@ class HouseholdWriter:
                 if (old_household, relation) != (household_id, member.relation):
                     updates.append((household_id, member.relation, resident_id))
                     moved.add(person_id)
-                    moves.append(
-                        (
-                            person_id,
-                            self.actor_id,
-                            self.at,
-                            "import",
-                            bulk.json_param({"household": old_household, "relation": relation}),
-                            bulk.json_param(
-                                {"household": household_id, "relation": member.relation}
-                            ),
-                            self.note,
-                        )
-                    )
+                    removed.append((old_household, member.person.name, relation))
+                    added.append((household_id, member.person.name, member.relation))
                     if household.number in self.known_households:
                         changed.add(household_id)
         bulk.insert(Resident, ("household", "person", "relation"), inserts)
         bulk.update(Resident, ("household", "relation"), updates)
-        bulk.insert(PersonChange, persons.CHANGE_FIELDS, moves)
+        self._learn_numbers(pk for pk, _name, _relation in removed)
+        for household_id, name, relation in removed:
+            self._record(household_id, "resident_remove", _resident_view(name, relation), {})
+        for household_id, name, relation in added:
+            self._record(household_id, "resident_add", {}, _resident_view(name, relation))
         return moved
+
+    def _learn_numbers(self, household_ids: Iterable[int]) -> None:
+        """The 户号 of households the file does not name (left by a member who moved)."""
+        missing = sorted({pk for pk in household_ids if pk not in self.numbers})
+        for chunk in bulk.chunks(missing):
+            self.numbers.update(Household.objects.filter(pk__in=chunk).values_list("pk", "number"))
 
     def _categories(self, ids: dict[str, int], changed: set[int]) -> None:
         inserts: list[tuple[int, int]] = []
         removals: list[tuple[int, int]] = []
+        order = dict(Category.objects.values_list("pk", "sort_order"))
+
+        def tokens(pks: Iterable[int]) -> list[str]:  # households.tokens.in_order's order
+            return category_tokens(sorted(pks, key=lambda pk: (order.get(pk, 0), pk)))
+
         for household in self.households.values():
             if household.categories is None:
                 continue
@@ -247,14 +276,15 @@ class HouseholdWriter:
             removed = current - household.categories
             inserts += [(household_id, category) for category in sorted(added)]
             removals += [(household_id, category) for category in sorted(removed)]
-            if now is not None and (added or removed):
-                changed.add(household_id)
-                self.history.append(
-                    self._change(
-                        household_id,
-                        {"categories": category_tokens(sorted(current))},
-                        {"categories": category_tokens(sorted(household.categories))},
-                    )
+            if added or removed:
+                if now is not None:
+                    changed.add(household_id)
+                # As household_set_categories: tokens, never names.
+                self._record(
+                    household_id,
+                    "categories",
+                    {"categories": tokens(current)},
+                    {"categories": tokens(household.categories)},
                 )
         bulk.insert(
             HouseholdCategory,
@@ -271,6 +301,7 @@ class HouseholdWriter:
     def _assignments(self, ids: dict[str, int], changed: set[int]) -> None:
         ended: list[tuple[Any, ...]] = []
         opened: list[tuple[Any, ...]] = []
+        told: list[tuple[int, int | None, int, str]] = []  # household, ended, opened, reason
         for household in self.households.values():
             if household.executive_id is None:
                 continue
@@ -281,40 +312,54 @@ class HouseholdWriter:
             household_id = ids[household.number]
             reason = _("导入：包保交接") if current else _("导入：包保")
             if current is not None:
-                ended.append((self.today, current[0]))
+                ended.append((bulk.date_param(self.today), current[0]))
             opened.append(
                 (
                     household_id,
                     household.executive_id,
-                    HouseholdAssignment.Kind.RESPONSIBLE,
-                    self.today,
+                    RESPONSIBLE,
+                    bulk.date_param(self.today),
                     self.actor_id,
                     reason,
                     self.at,
                 )
             )
+            told.append(
+                (household_id, current[1] if current else None, household.executive_id, reason)
+            )
             if now is not None:
                 changed.add(household_id)
-                self.history.append(
-                    self._change(
-                        household_id,
-                        {"executive": current[1] if current else None},
-                        {"executive": household.executive_id},
-                    )
-                )
         bulk.update(HouseholdAssignment, ("end_date",), ended)
         bulk.insert(
             HouseholdAssignment,
             ("household", "executive", "kind", "start_date", "assigned_by", "reason", "created_at"),
             opened,
         )
+        names = _names({pk for _h, was, new, _r in told for pk in (was, new) if pk is not None})
+        for household_id, was, executive_id, reason in told:
+            # As household_assign: the names ended and opened, the start date, the reason.
+            self._record(
+                household_id,
+                "handover" if was is not None else "assign",
+                {"kind": RESPONSIBLE, "executive": [names[was]] if was is not None else []},
+                {
+                    "kind": RESPONSIBLE,
+                    "executive": [names[executive_id]],
+                    "start_date": self.today.isoformat(),
+                },
+                note=reason,
+            )
 
 
-def _unit_label(units: dict[int, Unit], pk: object) -> str | None:
-    if not isinstance(pk, int):
-        return None
-    unit = units.get(pk)
-    return (unit.code or unit.name) if unit else str(pk)
+def _resident_view(name: str, relation: str) -> dict[str, Any]:
+    return {"person": name, "relation": str(Resident.Relation(relation).label)}
+
+
+def _names(person_ids: set[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for chunk in bulk.chunks(sorted(person_ids)):
+        found.update(Person.objects.filter(pk__in=chunk).values_list("pk", "name"))
+    return found
 
 
 def _delete_pairs(pairs: list[tuple[int, int]]) -> None:

@@ -2,11 +2,12 @@
 
 Checking reads every row and compares the file with the database in a few set-based queries;
 nothing is written until every row is correct. Writing then inserts and updates only what
-differs, in one transaction, with executemany (see imports.bulk), and leaves the history the
-services would: PersonChange and HouseholdChange rows, HouseholdAssignment rows for 包保 (a
-changed executive ends the open row and opens another: a handover dated today), and one audit
-record. Households are matched by 户号 and persons by ID number, so importing the same file
-again changes nothing.
+differs, in one transaction, with executemany (see imports.bulk), and leaves for every change
+the history households.services and people.services leave for it (imports.history: a change row
+and an audit row each, jinguo/imports/tests/test_history.py proves them equal), HouseholdAssignment
+rows for 包保 (a changed executive ends the open row and opens another: a handover dated today),
+and the job's own audit record. Households are matched by 户号 and persons by ID number, so
+importing the same file again changes nothing.
 
 A blank cell keeps what is known; household columns (户号 … 备注) may be filled on one row of
 the household only (or on all, alike).
@@ -26,6 +27,7 @@ from jinguo.households.models import (
 )
 from jinguo.imports import cells, persons
 from jinguo.imports.counts import Counts
+from jinguo.imports.history import History
 from jinguo.imports.household_executives import ExecutiveResolver
 from jinguo.imports.household_state import (
     HouseholdDraft,
@@ -302,15 +304,17 @@ class HouseholdImport:
         members = [m.person for h in self.households.values() for m in h.members]
         person_plan = persons.plan(members, self.known_persons)
         ids = {id_hash: now.pk for id_hash, now in self.known_persons.items()}
-        ids.update(persons.write(result=person_plan, actor_id=self.actor.pk, note=_("导入")))
+        history = History(actor=self.actor, note=_("导入"))
+        ids.update(persons.write(result=person_plan, history=history))
         household_counts, moved = HouseholdWriter(
             households=self.households,
             known_households=self.known_households,
             residences=self.residences,
             units=self.scope.by_pk,
-            actor_id=self.actor.pk,
+            history=history,
             person_ids=ids,
         ).write()
+        history.write()
         updated = {now.pk for _p, now, _old, _new in person_plan.changed} | moved
         person_counts = Counts(
             created=len(person_plan.new),
