@@ -179,15 +179,27 @@ class HouseholdWriter:
                 continue
             rows.append((*wanted.values(), self.at, now.pk))
             changed.add(now.pk)
-            # As household_update: the whole snapshot before and after, when it differs (a
-            # new head alone is told by the resident_add row).
-            old = self._snapshot(household.number, current)
-            new = self._snapshot(household.number, wanted)
-            if current["is_active"] != wanted["is_active"]:
-                old["is_active"], new["is_active"] = current["is_active"], wanted["is_active"]
-            if old != new:
-                self._record(now.pk, "update", old, new)
+            self._record_update(now.pk, household.number, current, wanted)
         bulk.update(Household, fields, rows)
+
+    def _record_update(
+        self, household_id: int, number: str, current: dict[str, Any], wanted: dict[str, Any]
+    ) -> None:
+        """As household_update (home grid, address, note) and then household_relocate (where
+        the family lives): the whole snapshot before and after each, when it differs. A new
+        head alone is told by the resident_add row."""
+        home = {**current, **{k: wanted[k] for k in ("grid", "address", "note", "is_active")}}
+        old = self._snapshot(number, current)
+        middle = self._snapshot(number, home)
+        if current["is_active"] != wanted["is_active"]:
+            old["is_active"], middle["is_active"] = current["is_active"], wanted["is_active"]
+        if old != middle:
+            self._record(household_id, "update", old, middle)
+        new = self._snapshot(number, wanted)
+        if "is_active" in middle:
+            new["is_active"] = middle["is_active"]
+        if new != middle:
+            self._record(household_id, "relocate", middle, new)
 
     def _household_values(
         self, household: HouseholdDraft, now: HouseholdNow

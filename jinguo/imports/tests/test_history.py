@@ -204,3 +204,36 @@ def test_a_changed_household_field_a_new_member_and_a_changed_phone_leave_the_se
     assert [row[2] for row in by_import["persons"]] == ["person.create", "person.update"]
     assert len(by_import["audit"]) == 4
     assert by_import == by_services
+
+
+def test_a_family_living_in_another_grid_leaves_the_relocate_row(
+    cast, tree, grid_execs, run_import, dibao
+):
+    run_import(cast.songhe_chair, tree.songhe, _family_file(tree))
+    household = Household.objects.get(number="H041")
+    actor = cast.songhe_chair
+
+    def through_services():
+        household_services.household_relocate(
+            actor=actor,
+            household=household,
+            living_grid=tree.chengjiawan,
+            living_address="程家湾8号",
+        )
+
+    content = roster(
+        member(
+            "H041",
+            "",
+            "陈秀梅",
+            "户主",
+            HEAD_ID,
+            现居住网格=tree.chengjiawan.code,
+            现住址="程家湾8号",
+        )
+    )
+    by_services, by_import, _notes = _both(
+        through_services, content, actor=actor, org=tree.songhe, run_import=run_import
+    )
+    assert [row[2] for row in by_import["households"]] == ["relocate"]
+    assert by_import == by_services
