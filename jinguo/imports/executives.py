@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.common.crypto import blind_index
-from jinguo.households.models import GridAssignment
+from jinguo.households.models import GridAssignment, Resident
 from jinguo.imports import bulk, cells, persons
-from jinguo.imports.households import Counts
+from jinguo.imports.counts import Counts
+from jinguo.imports.history import CHANGE_FIELDS, History
 from jinguo.imports.persons import PersonIn
 from jinguo.imports.rosters import (
     CONCURRENT_ALIASES,
@@ -245,7 +246,9 @@ class ExecutiveImport:
     def write(self) -> dict[str, Counts]:
         person_plan = persons.plan(self.people.values(), self.known_persons)
         ids = {id_hash: now.pk for id_hash, now in self.known_persons.items()}
-        ids.update(persons.write(result=person_plan, actor_id=self.actor.pk, note=_("导入")))
+        history = History(actor=self.actor, note=_("导入"))
+        ids.update(persons.write(result=person_plan, history=history))
+        history.write()
         writer = _SeatWriter(self, ids)
         touched = writer.write()
         updated = {now.pk for _p, now, _o, _n in person_plan.changed}
@@ -263,8 +266,6 @@ def _column_header(key: str) -> str:
 
 
 def _residence_paths(person_ids: list[int]) -> dict[int, str]:
-    from jinguo.households.models import Resident
-
     found: dict[int, str] = {}
     for chunk in bulk.chunks(person_ids):
         rows = Resident.objects.filter(person_id__in=chunk)
@@ -417,7 +418,7 @@ class _SeatWriter:
             ("executive", "grid", "start_date", "assigned_by", "reason"),
             self.new_grids,
         )
-        bulk.insert(PersonChange, persons.CHANGE_FIELDS, self.history)
+        bulk.insert(PersonChange, ("person", *CHANGE_FIELDS), self.history)
 
 
 def _seat_view(label: str, full_time: bool, start: dt.date, end: dt.date | None) -> str:

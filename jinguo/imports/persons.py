@@ -1,7 +1,8 @@
 """Persons in an import: matched by ID number (its blind index), created or updated in bulk.
 
 Both rosters carry people; this module compares what a file says about them with what the
-database holds, and writes only the differences, each with a PersonChange row (numbers masked).
+database holds, and writes only the differences, each with the history people.services leaves
+(imports.history: person.create or person.update, numbers masked).
 A blank cell never erases what is already known.
 """
 
@@ -9,10 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style
 from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
@@ -21,10 +20,11 @@ from pypinyin.style import convert as pinyin_convert
 from jinguo.common import crypto
 from jinguo.common.fields import decrypt_date, encrypt_date
 from jinguo.imports import bulk, cells
+from jinguo.imports.history import History
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.idcard import IdCardError, parse_id
 from jinguo.people.masking import mask_id, mask_phone
-from jinguo.people.models import Person, PersonChange
+from jinguo.people.models import Person
 from jinguo.people.names import pinyin_initials
 
 
@@ -58,6 +58,7 @@ class PersonNow:
     education: str
     party_member: bool
     org_path: str
+    org_id: int
 
     @property
     def phone(self) -> str:
@@ -116,17 +117,27 @@ def load(hashes: Iterable[str]) -> dict[str, PersonNow]:
     sql = (
         f"SELECT {c('id_hash')}, {c('id')}, {c('name')}, {c('gender')}, {c('birth_date')}, "  # noqa: S608
         f"{c('phone')}, {c('phone_tail')}, {c('education')}, {c('party_member')}, "
-        f"{o}.{bulk.column(OrgUnit, 'path')} FROM {p} INNER JOIN {o} "
+        f"{o}.{bulk.column(OrgUnit, 'path')}, {c('org')} FROM {p} INNER JOIN {o} "
         f"ON {o}.{bulk.column(OrgUnit, 'id')} = {c('org')} "
         # Stated as the partial unique index states it, so SQLite uses it (see bulk.ids_by).
         f"WHERE {c('id_hash')} IN ({{marks}}) AND NOT ({c('id_hash')} = '')"
     )
     found: dict[str, PersonNow] = {}
-    for id_hash, pk, name, gender, birth, phone, tail, education, party, path in bulk.select_in(
-        sql, hashes
-    ):
+    for (
+        id_hash,
+        pk,
+        name,
+        gender,
+        birth,
+        phone,
+        tail,
+        education,
+        party,
+        path,
+        org,
+    ) in bulk.select_in(sql, hashes):
         found[id_hash] = PersonNow(
-            pk, name, gender, decrypt_date(birth), phone, tail, education, bool(party), path
+            pk, name, gender, decrypt_date(birth), phone, tail, education, bool(party), path, org
         )
     return found
 
@@ -194,13 +205,13 @@ _UPDATE_FIELDS = (
     "party_member",
     "updated_at",
 )
-CHANGE_FIELDS = ("person", "actor", "at", "action", "old", "new", "note")
 
 
-def write(*, result: PersonPlan, actor_id: int, note: str) -> dict[str, int]:
-    """Insert the new persons and update the changed ones; {blind index: pk} of every person
+def write(*, result: PersonPlan, history: History) -> dict[str, int]:
+    """Insert the new persons and update the changed ones, each with the history
+    people.services leaves (person.create, person.update); {blind index: pk} of every person
     written, for the rows that refer to them."""
-    at = bulk.datetime_param(timezone.now())
+    at = history.at
     ids = bulk.insert_keyed(
         Person,
         _INSERT_FIELDS,
@@ -212,32 +223,60 @@ def write(*, result: PersonPlan, actor_id: int, note: str) -> dict[str, int]:
         Person, _UPDATE_FIELDS, (_update_row(p, now, at) for p, now, _o, _n in result.changed)
     )
     ids.update((p.id_hash, now.pk) for p, now, _o, _n in result.changed)
-    created = (
-        (ids[p.id_hash], actor_id, at, "import", "{}", bulk.json_param(created_view(p)), note)
-        for p in result.new
-    )
-    updated = (
-        (now.pk, actor_id, at, "import", bulk.json_param(old), bulk.json_param(new), note)
-        for _p, now, old, new in result.changed
-    )
-    bulk.insert(PersonChange, CHANGE_FIELDS, chain(created, updated))
+    for p in result.new:
+        history.person(
+            pk=ids[p.id_hash], name=p.name, action="person.create", old={}, new=created_view(p)
+        )
+    for p, now, _old, _new in result.changed:
+        history.person(
+            pk=now.pk,
+            name=p.name,
+            action="person.update",
+            old=_snapshot_before(p, now),
+            new=_snapshot_after(p, now),
+        )
     return ids
 
 
 def created_view(person: PersonIn) -> dict[str, Any]:
-    view: dict[str, Any] = {
+    """people.services.person_snapshot of the person as inserted (numbers masked; the birth
+    date in clear here, encrypted by History as the services do)."""
+    return {
+        "org": person.org_id,
         "name": person.name,
         "gender": person.gender,
         "id_number": mask_id(person.id_number),
-        "birth_date": encrypt_date(person.birth_date),
+        "birth_date": person.birth_date.isoformat(),
+        "phone": mask_phone(person.phone),
+        "education": person.education or "",
+        "party_member": bool(person.party_member),
     }
-    if person.phone:
-        view["phone"] = mask_phone(person.phone)
-    if person.education:
-        view["education"] = person.education
-    if person.party_member:
-        view["party_member"] = True
-    return view
+
+
+def _snapshot_before(person: PersonIn, now: PersonNow) -> dict[str, Any]:
+    return {
+        "org": now.org_id,
+        "name": now.name,
+        "gender": now.gender,
+        "id_number": mask_id(person.id_number),  # the same number: matched by it
+        "birth_date": now.birth_date.isoformat() if now.birth_date else None,
+        "phone": mask_phone(now.phone),
+        "education": now.education,
+        "party_member": now.party_member,
+    }
+
+
+def _snapshot_after(person: PersonIn, now: PersonNow) -> dict[str, Any]:
+    """What _update_row leaves: a blank cell keeps what is known."""
+    return {
+        **_snapshot_before(person, now),
+        "name": person.name,
+        "gender": person.gender,
+        "birth_date": person.birth_date.isoformat(),
+        "phone": mask_phone(person.phone) if person.phone else mask_phone(now.phone),
+        "education": now.education if person.education is None else person.education,
+        "party_member": now.party_member if person.party_member is None else person.party_member,
+    }
 
 
 def _insert_row(person: PersonIn, at: Any) -> tuple[Any, ...]:

@@ -30,7 +30,7 @@ from jinguo.accounts.roles import Role
 from jinguo.audit.services import audit_record
 from jinguo.households.policy import sees_sensitive
 from jinguo.imports import executives, exports, households
-from jinguo.imports.households import Counts
+from jinguo.imports.counts import Counts
 from jinguo.imports.models import ImportJob
 from jinguo.imports.sheet import FileError, Sheet, open_sheet, write_error_workbook
 from jinguo.orgs.models import OrgUnit

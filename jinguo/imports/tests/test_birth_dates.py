@@ -62,4 +62,6 @@ def test_a_person_whose_birth_date_was_unknown_gets_it_from_the_import(
     assert child.birth_date == dt.date(2015, 6, 1)
     assert decrypt_date(stored_birth_dates()["王小明"]) == dt.date(2015, 6, 1)
     change = PersonChange.objects.filter(person=child).order_by("-id")[0]
-    assert set(change.new) == {"birth_date"}
+    assert change.action == "person.update"  # the whole snapshot, as people.services writes it
+    assert {k for k in change.new if change.new[k] != change.old.get(k)} == {"birth_date"}
+    assert change.old["birth_date"] is None

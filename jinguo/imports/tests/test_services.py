@@ -83,11 +83,22 @@ def test_an_import_creates_households_people_history_and_one_audit_record(
         None,
     )
     assert assignment.assigned_by == cast.songhe_chair
-    assert PersonChange.objects.filter(action="import").count() == 3
+    # The history the services leave for the same changes (imports/tests/test_history.py).
+    assert PersonChange.objects.filter(action="person.create").count() == 3
     created = PersonChange.objects.get(person=person)
     assert created.new["id_number"] == "341881********0128"[:6] + "********" + id_number(seq=1)[-4:]
     assert "13800001111" not in str(created.new)
-    assert HouseholdChange.objects.filter(action="import").count() == 2
+    assert sorted(HouseholdChange.objects.values_list("household__number", "action")) == [
+        ("H001", "assign"),
+        ("H001", "categories"),
+        ("H001", "create"),
+        ("H001", "resident_add"),
+        ("H001", "resident_add"),
+        ("H002", "categories"),
+        ("H002", "create"),
+        ("H002", "resident_add"),
+    ]
+    assert AuditEvent.objects.filter(action="household.create").count() == 2
     audit = AuditEvent.objects.get(action="households.import")
     assert audit.changes["persons"]["created"] == 3
     assert list(
@@ -127,8 +138,10 @@ def test_a_changed_row_updates_only_what_changed_with_history(cast, tree, grid_e
     person = Person.objects.get(id_tail=id_number(seq=1)[-4:])
     assert person.phone == "13900002222"
     change = PersonChange.objects.filter(person=person).order_by("-id")[0]
-    assert change.old == {"phone": "138****1111"}
-    assert change.new == {"phone": "139****2222"}
+    assert change.action == "person.update"
+    # The whole snapshot, as people.services writes it; the birth date encrypted anew.
+    assert {k for k in change.new if change.new[k] != change.old[k]} == {"phone", "birth_date"}
+    assert (change.old["phone"], change.new["phone"]) == ("138****1111", "139****2222")
 
 
 def test_a_blank_cell_keeps_what_is_known(cast, tree, grid_execs, run_import):
@@ -182,7 +195,9 @@ def test_handover_by_import_ends_the_open_assignment_and_opens_a_new_one(
     ]
     assert rows[1].reason == "导入：包保交接"
     change = HouseholdChange.objects.filter(household__number="H001").order_by("-id")[0]
-    assert change.new == {"executive": other.pk}
+    assert (change.action, change.note) == ("handover", "导入：包保交接")
+    assert change.old == {"kind": "responsible", "executive": ["汪秀兰"]}
+    assert change.new == {"kind": "responsible", "executive": ["李芳"], "start_date": str(today)}
 
 
 def test_an_executive_who_is_not_of_that_grid_or_is_ambiguous_is_a_row_error(
@@ -276,6 +291,16 @@ def test_a_resident_moving_to_another_household_is_moved_with_history(cast, tree
     resident = Resident.objects.get(person__id_tail=id_number(seq=2)[-4:])
     assert (resident.household.number, resident.relation) == ("H2", "head")
     assert Household.objects.get(number="H2").head == resident.person
+    # As resident_remove and resident_add would tell it.
+    last = HouseholdChange.objects.order_by("-id")
+    left = last.filter(household__number="H1")[0]
+    joined = last.filter(household__number="H2", action="resident_add")[0]
+    assert (left.action, left.old, left.new) == (
+        "resident_remove",
+        {"person": "乙", "relation": "子女"},
+        {},
+    )
+    assert joined.new == {"person": "乙", "relation": "户主"}
 
 
 EXEC_HEADER = [

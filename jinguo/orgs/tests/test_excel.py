@@ -6,11 +6,12 @@ from django.db import IntegrityError
 from python_calamine import CalamineWorkbook
 
 from jinguo.audit.models import AuditEvent
-from jinguo.orgs import excel
-from jinguo.orgs.excel import org_tree_export, org_tree_import, org_tree_template
+from jinguo.orgs import tree_import, tree_reading
 from jinguo.orgs.models import OrgUnit, OrgUnitChange
 from jinguo.orgs.services import org_create
 from jinguo.orgs.tests.factories import OrgUnitFactory
+from jinguo.orgs.tree_export import org_tree_export, org_tree_template
+from jinguo.orgs.tree_import import org_tree_import
 
 K = OrgUnit.Kind
 HEADER = ["编码", "名称", "类型", "上级编码"]
@@ -349,7 +350,7 @@ def test_import_of_the_empty_template_says_there_are_no_rows(tree, cast):
 
 
 def test_import_refuses_more_rows_than_the_limit(tree, cast, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ROWS", 2)
+    monkeypatch.setattr(tree_reading, "MAX_ROWS", 2)
     rows = [[f"34188100100{n}", f"社区{n}", "社区", "341881001000"] for n in (3, 4, 5)]
     before = counts()
     result = org_tree_import(actor=cast.county_cadre, root=tree.ningguo, file=xlsx(HEADER, *rows))
@@ -369,7 +370,7 @@ def test_a_database_error_while_writing_rolls_everything_back_and_is_reported(
             raise IntegrityError("duplicate key value violates unique constraint")
         return org_create(**kwargs)
 
-    monkeypatch.setattr(excel, "org_create", failing_create)
+    monkeypatch.setattr(tree_import, "org_create", failing_create)
     file = xlsx(
         HEADER,
         ["341881001003", "新社区", "社区", "341881001000"],

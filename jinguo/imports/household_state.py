@@ -1,0 +1,115 @@
+"""The household roster as the file says it and as the database holds it.
+
+HouseholdDraft is what the rows of one 户号 say (blank cells say nothing); HouseholdNow is the
+stored household, loaded for the whole file in a few set-based queries.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from jinguo.households.models import (
+    Category,
+    Household,
+    HouseholdAssignment,
+    Resident,
+    links_by_household,
+)
+from jinguo.imports import bulk, cells
+from jinguo.imports.persons import PersonIn
+from jinguo.imports.scope import Unit
+
+
+@dataclass(slots=True)
+class Member:
+    row: int
+    person: PersonIn
+    relation: str
+
+
+@dataclass
+class HouseholdDraft:
+    number: str
+    first_row: int
+    grid: Unit | None = None
+    grid_written: bool = False
+    living_grid: Unit | None = None
+    address: str = ""
+    living_address: str = ""
+    note: str = ""
+    categories: set[int] | None = None  # None: no category written for this household
+    executive: str = ""  # as written; resolved once the grid is known
+    executive_row: int = 0
+    executive_id: int | None = None
+    head: Member | None = None
+    members: list[Member] = field(default_factory=list)
+    # Which row set each household column first, to name it when another row disagrees.
+    set_on: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class HouseholdNow:
+    pk: int
+    grid_id: int
+    grid_path: str
+    living_grid_id: int | None
+    address: str
+    living_address: str
+    head_id: int | None
+    note: str
+    is_active: bool
+    categories: set[int] = field(default_factory=set)
+    assignment: tuple[int, int] | None = None  # the open 包保 row: (pk, executive pk)
+
+
+def category_lookup() -> dict[str, int]:
+    lookup: dict[str, int] = {}
+    for pk, code, name in Category.objects.filter(is_active=True).values_list("pk", "code", "name"):
+        lookup[cells.compact(name)] = pk  # split_list folds what the cell says the same way
+        lookup[cells.compact(code)] = pk
+    return lookup
+
+
+def residences_of(person_ids: Iterable[int]) -> dict[int, tuple[int, int, str, str]]:
+    """{person pk: (resident pk, household pk, household's grid path, relation)}."""
+    wanted = sorted(set(person_ids))
+    found: dict[int, tuple[int, int, str, str]] = {}
+    for chunk in bulk.chunks(wanted):
+        rows = Resident.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "pk", "household_id", "household__grid__path", "relation"
+        )
+        for person_id, *values in rows:
+            found[person_id] = tuple(values)  # type: ignore[assignment]
+    return found
+
+
+def households_now(drafts: dict[str, HouseholdDraft]) -> dict[str, HouseholdNow]:
+    found: dict[str, HouseholdNow] = {}
+    fields = (
+        "number",
+        "pk",
+        "grid_id",
+        "grid__path",
+        "living_grid_id",
+        "address",
+        "living_address",
+        "head_id",
+        "note",
+        "is_active",
+    )
+    for chunk in bulk.chunks(sorted(drafts)):
+        for number, *values in Household.objects.filter(number__in=chunk).values_list(*fields):
+            found[number] = HouseholdNow(*values)
+    by_pk = {now.pk: now for now in found.values()}
+    for chunk in bulk.chunks(sorted(by_pk)):
+        for household_id, category_ids in links_by_household(chunk).items():
+            by_pk[household_id].categories |= category_ids
+        open_rows = HouseholdAssignment.objects.filter(
+            household_id__in=chunk,
+            kind=HouseholdAssignment.Kind.RESPONSIBLE,
+            end_date__isnull=True,
+        ).order_by("start_date", "pk")
+        for pk, household_id, executive_id in open_rows.values_list(
+            "pk", "household_id", "executive_id"
+        ):
+            by_pk[household_id].assignment = (pk, executive_id)
+    return found
