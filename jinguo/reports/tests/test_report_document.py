@@ -113,7 +113,7 @@ def test_the_dashboard_and_the_report_show_the_same_sections_in_the_same_order(
     page = client.get("/dashboard/", period).content.decode()
     on_page = re.findall(r'<h2 class="h6 border-bottom pb-1">([^<]*)</h2>', page)
     word = Document(io.BytesIO(client.get("/reports/work.docx", period).content))
-    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text for p in word.paragraphs if p.style and p.style.name == "Heading 1"]
     in_word = [h.split("、", 1)[1] for h in headings[1:-1]]  # not 总体情况, not 典型案事件
     assert on_page == titles
     assert in_word == titles
