@@ -14,8 +14,9 @@ from rest_framework.views import APIView
 from jinguo.common.api import ERRORS, RefSerializer, api_query, api_user
 from jinguo.common.dates import ApiDateField, PeriodSerializer, period_or_default
 from jinguo.orgs.selectors import org_get_for_user
-from jinguo.reports import periods, selectors
-from jinguo.reports.selectors import Change
+from jinguo.reports import cached, periods
+from jinguo.reports.comparison import Change
+from jinguo.reports.shapes import Section
 
 TAGS = ["dashboard"]
 
@@ -89,7 +90,7 @@ class DashboardSerializer(serializers.Serializer):
     sections = DashboardSectionSerializer(many=True)
 
 
-def _section(section: selectors.Section, changes: dict[str, Change]) -> dict[str, Any]:
+def _section(section: Section, changes: dict[str, Change]) -> dict[str, Any]:
     empty = Change(None, None, None)
     children = None
     if section.children is not None:
@@ -145,7 +146,7 @@ class DashboardApi(APIView):
         org = org_get_for_user(user=user, org_id=wanted.get("org") or user.org_id or 0)
         start, end = period_or_default(wanted.get("start"), wanted.get("end"))
         mode = periods.compare_mode(wanted)
-        board = selectors.dashboard_cached(user=user, org=org, start=start, end=end, mode=mode)
+        board = cached.dashboard_cached(user=user, org=org, start=start, end=end, mode=mode)
         sections, changes = board.sections, board.changes
         prev_start, prev_end = periods.comparison_period(start, end, mode)
         data = {

@@ -24,9 +24,11 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from jinguo.cases.documents import FONT
 from jinguo.reports.document_chart import Chart, chart_drawing, chart_key, drawing_png
 from jinguo.reports.document_data import NotableCase, ReportData, format_value
-from jinguo.reports.selectors import Section
+from jinguo.reports.shapes import Section
 
 NONE = "无"
+# At most this many columns in a per-child table (the document is A4 portrait).
+MAX_COLUMNS = 6
 
 
 def _figure_line(section: Section) -> str:
@@ -36,14 +38,17 @@ def _figure_line(section: Section) -> str:
 
 
 def _table_rows(section: Section) -> list[list[str]] | None:
-    """Header + one row per child unit + 合计, or None when there are no children."""
+    """Header + one row per child unit (the table's first MAX_COLUMNS columns), [] when the
+    section has a per-child table but the org no child units, None when it has no table."""
     table = section.children
-    if table is None or not table.rows:
+    if table is None:
         return None
-    header = [_("单位"), *(str(c) for c in table.columns)]
+    if not table.rows:
+        return []
+    header = [_("单位"), *(str(c) for c in table.columns[:MAX_COLUMNS])]
     rows = [header]
     for row in table.rows:
-        rows.append([row.org.name, *(format_value(c.value) for c in row.cells)])
+        rows.append([row.org.name, *(format_value(c.value) for c in row.cells[:MAX_COLUMNS])])
     return rows
 
 
@@ -103,6 +108,8 @@ def report_docx(data: ReportData) -> bytes:
         document.add_paragraph(_figure_line(section))
         rows = _table_rows(section)
         if rows is None:
+            continue
+        if not rows:
             document.add_paragraph(_("下属单位：%(none)s") % {"none": _(NONE)})
             continue
         table = document.add_table(rows=len(rows), cols=len(rows[0]))
@@ -184,6 +191,8 @@ def report_pdf(data: ReportData) -> bytes:
         story += [p(f"{_number(i)}、{section.title}", head), p(_figure_line(section))]
         rows = _table_rows(section)
         if rows is None:
+            continue
+        if not rows:
             story.append(p(_("下属单位：%(none)s") % {"none": _(NONE)}))
             continue
         table = Table([[p(v, cell) for v in row] for row in rows], repeatRows=1)

@@ -1,41 +1,28 @@
 """What the generated work report (工作报告) says: its figures, per-child tables and notable
 cases, gathered for one org and period from the apps' figures selectors.
 
-`report_data` is the one place the report reads data. It builds the dashboard's `Section`
-shapes from the apps' figures selectors (the same functions the dashboard calls, so the two
-never disagree). Setting USE_DASHBOARD_SECTIONS switches it to the dashboard's own
-`dashboard_sections` wholesale; the documents only need Section/ChildTable and figure keys.
+`report_data` is the one place the report reads data. Its sections are the dashboard's
+(jinguo.reports.sections: the one list of sections, titles and per-child tables), so the
+report and the dashboard never disagree; the documents only need Section/ChildTable and
+figure keys.
 """
 
 import datetime as dt
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from jinguo.accounts.models import User
 from jinguo.cases.models import Case, CaseTransition
-from jinguo.cases.selectors import case_figures, cases_visible
-from jinguo.common.figures import Figure, figure_url
-from jinguo.households.coverage import coverage_counts
-from jinguo.households.grid_coverage import covered_on
+from jinguo.cases.selectors import cases_visible
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q
-from jinguo.people.selectors import executive_figures
-from jinguo.reports.selectors import Cell, ChildRow, ChildTable, Section, dashboard_sections
-from jinguo.visits.selectors import visit_list
+from jinguo.reports.sections import dashboard_sections
+from jinguo.reports.shapes import Section
 
-FiguresFn = Callable[..., list[Figure]]
-
-# At most this many columns in a per-child table (the document is A4 portrait).
-MAX_COLUMNS = 6
 MAX_NOTABLE = 50
 CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.RATED)  # 结案, then 回访评价
-USE_DASHBOARD_SECTIONS = False
 
 
 @dataclass(frozen=True)
@@ -99,117 +86,6 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
 
 
-# --- the figures ----------------------------------------------------------------------------
-
-
-def _app_figure_fns() -> list[tuple[str, Any, FiguresFn]]:
-    """(section key, title, figures selector) of the apps with the common Figure shape."""
-    from jinguo.activities.selectors import activities_figures
-    from jinguo.assessments.selectors import assessments_figures
-    from jinguo.employment.selectors import employment_figures
-    from jinguo.honours.selectors import honours_figures
-    from jinguo.meetings.selectors import meeting_figures
-    from jinguo.points.selectors import points_figures
-    from jinguo.sanxin.selectors import sanxin_figures
-    from jinguo.trainings.selectors import trainings_figures
-
-    return [
-        ("meetings", gettext_lazy("议事协商"), meeting_figures),
-        ("activities", gettext_lazy("活动与志愿服务"), activities_figures),
-        ("trainings", gettext_lazy("教育培训"), trainings_figures),
-        ("sanxin", gettext_lazy("“三新”领域妇联组织建设"), sanxin_figures),
-        ("honours", gettext_lazy("家庭与表彰"), honours_figures),
-        ("employment", gettext_lazy("创业就业"), employment_figures),
-        ("points", gettext_lazy("履职积分"), points_figures),
-        ("assessments", gettext_lazy("考核与补贴"), assessments_figures),
-    ]
-
-
-def coverage_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
-    """Executives (now), grids and households of org's subtree (now), households without a
-    包保 executive, grids covered (覆盖: households.grid_coverage, the one definition) and
-    without an executive on the period's end, and visits made in the period."""
-    params = {"org": org.pk}
-    executives = executive_figures(user=user, org=org).total.value
-    on = covered_on(end)
-    coverage = coverage_counts(user=user, org=org, on=on).total
-    day = {"on": on} if on != timezone.localdate() else {}
-    visits = (
-        visit_list(user=user, org=org).filter(visited_on__gte=start, visited_on__lte=end).count()
-    )
-    return [
-        Figure("coverage.executives", gettext_lazy("执委"), executives,
-               figure_url("/people/executives/", **params), gettext_lazy("名")),
-        Figure("coverage.grids", gettext_lazy("网格"), coverage.grids,
-               figure_url("/households/grids/", **params), gettext_lazy("个")),
-        Figure("coverage.covered_grids", gettext_lazy("覆盖网格"), coverage.covered_grids,
-               figure_url("/households/grids/", unstaffed=0, **day, **params), gettext_lazy("个")),
-        Figure("coverage.households", gettext_lazy("家庭"), coverage.households,
-               figure_url("/households/", **params), gettext_lazy("户")),
-        Figure("coverage.unassigned", gettext_lazy("未落实包保执委的家庭"), coverage.unassigned,
-               figure_url("/households/", unassigned=1, **params), gettext_lazy("户")),
-        Figure("coverage.unstaffed_grids", gettext_lazy("无执委网格"), coverage.unstaffed_grids,
-               figure_url("/households/grids/", unstaffed=1, **day, **params),
-               gettext_lazy("个")),
-        Figure("visits.made", gettext_lazy("入户走访"), visits,
-               figure_url("/visits/list/", start=start, end=end, **params), gettext_lazy("次")),
-    ]  # fmt: skip
-
-
-def cases_common_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
-    """cases.selectors.case_figures in the common Figure shape (keys "cases.<key>")."""
-    return [
-        Figure(f"cases.{f.key}", f.label, f.value, f.url, gettext_lazy("件"))
-        for f in case_figures(user=user, org=org, start=start, end=end)
-    ]
-
-
-def _sections_fns() -> list[tuple[str, Any, FiguresFn]]:
-    return [
-        ("coverage", gettext_lazy("组织覆盖与联系服务"), coverage_figures),
-        ("cases", gettext_lazy("矛盾纠纷化解"), cases_common_figures),
-        *_app_figure_fns(),
-    ]
-
-
-def report_children(*, user: User, org: OrgUnit) -> QuerySet[OrgUnit]:
-    """The direct child units of org the user may see, in code order."""
-    return (
-        OrgUnit.objects.filter(scope_q(user=user, field=""))
-        .filter(parent=org, is_active=True)
-        .order_by("code", "name")
-    )
-
-
-def _table_figures(figures: Sequence[Figure]) -> list[Figure]:
-    """The figures worth a column: the section's main ones (not the per-kind breakdowns)."""
-    main = [f for f in figures if f.key.count(".") <= 1 and not f.key.endswith("_rate")]
-    return main[:MAX_COLUMNS]
-
-
-def own_sections(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Section]:
-    """The report's sections from the apps' figures selectors, each with a table per direct
-    child unit computed by the same selector for the child (so rows and totals agree)."""
-    children = list(report_children(user=user, org=org))
-    sections = []
-    for key, title, fn in _sections_fns():
-        figures = fn(user=user, org=org, start=start, end=end)
-        columns = _table_figures(figures)
-        table = None
-        if children and columns:
-            keys = [f.key for f in columns]
-            table = ChildTable(columns=[f.label for f in columns], keys=keys)
-            for child in children:
-                by_key = {f.key: f for f in fn(user=user, org=child, start=start, end=end)}
-                cells = [
-                    Cell(by_key[k].value, by_key[k].url) if k in by_key else Cell(0, "")
-                    for k in keys
-                ]
-                table.rows.append(ChildRow(org=child, cells=cells))
-        sections.append(Section(key=key, title=title, figures=figures, children=table))
-    return sections
-
-
 # --- notable cases --------------------------------------------------------------------------
 
 
@@ -266,10 +142,7 @@ def notable_cases(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> 
 def report_data(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> ReportData:
     """Everything the report states for org's subtree and the period start … end (inclusive).
     The caller fetched org through the user's scope (org_param)."""
-    if USE_DASHBOARD_SECTIONS:
-        sections = dashboard_sections(user=user, org=org, start=start, end=end)
-    else:
-        sections = own_sections(user=user, org=org, start=start, end=end)
+    sections = dashboard_sections(user=user, org=org, start=start, end=end)
     notable = notable_cases(user=user, org=org, start=start, end=end)
     return ReportData(org=org, start=start, end=end, sections=sections, notable=notable)
 
@@ -278,11 +151,11 @@ def report_data(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Re
 
 # (figure key, template): each clause appears when the figure exists (zero included).
 _HEADLINE: list[tuple[str, str]] = [
-    ("coverage.executives", "现有妇联执委{v}名"),
+    ("work.executives", "现有妇联执委{v}名"),
     ("coverage.grids", "共有网格{v}个"),
     ("coverage.covered_grids", "其中执委覆盖网格{v}个"),
     ("coverage.households", "联系家庭{v}户"),
-    ("visits.made", "入户走访{v}次"),
+    ("work.visits", "入户走访{v}次"),
     ("cases.disputes", "排查化解矛盾纠纷{v}件"),
     ("cases.with_participants", "其中执委参与{v}件"),
     ("cases.written_agreements", "签订书面调解协议{v}份"),

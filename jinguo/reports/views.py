@@ -15,8 +15,9 @@ from jinguo.common.params import org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_breadcrumbs
-from jinguo.reports import periods, selectors, warming
-from jinguo.reports.selectors import Change, Section
+from jinguo.reports import cached, periods, warming
+from jinguo.reports.comparison import Change
+from jinguo.reports.shapes import Section
 
 
 def _params(request: AuthedRequest) -> tuple[OrgUnit, dt.date, dt.date]:
@@ -59,7 +60,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     request (dashboard_changes), swapped into each figure's placeholder by htmx."""
     org, start, end = _params(request)
     user = request.user
-    board = selectors.dashboard_board(user=user, org=org, start=start, end=end)
+    board = cached.dashboard_board(user=user, org=org, start=start, end=end)
     warming.dashboard_opened(user=user, org=org, start=start, end=end)  # kept warm a while
     mode = periods.compare_mode(request.GET)
     prev_start, prev_end = periods.comparison_period(start, end, mode)
@@ -91,8 +92,8 @@ def dashboard_changes(request: AuthedRequest) -> HttpResponse:
     org, start, end = _params(request)
     user = request.user
     mode = periods.compare_mode(request.GET)
-    board = selectors.dashboard_board(user=user, org=org, start=start, end=end)
-    changes = selectors.dashboard_changes(user=user, org=org, start=start, end=end, mode=mode)
+    board = cached.dashboard_board(user=user, org=org, start=start, end=end)
+    changes = cached.dashboard_changes(user=user, org=org, start=start, end=end, mode=mode)
     items = [
         (_dom_id(f.key), changes[f.key])
         for section in board.sections
@@ -111,7 +112,7 @@ def dashboard_export(request: AuthedRequest) -> HttpResponse:
     user = request.user
     table = request.GET.get("table", "figures")
     mode = periods.compare_mode(request.GET)
-    board = selectors.dashboard_cached(user=user, org=org, start=start, end=end, mode=mode)
+    board = cached.dashboard_cached(user=user, org=org, start=start, end=end, mode=mode)
     sections = board.sections
     note = f"org={org.pk} start={start} end={end} table={table} compare={mode}"
     if table == "figures":

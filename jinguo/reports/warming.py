@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from jinguo.accounts.models import User
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
-from jinguo.reports import selectors
+from jinguo.reports import cached
 from jinguo.reports.models import DashboardOpened
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def dashboard_opened(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) 
     `org` against her scope), so the refresher keeps it warm for DASHBOARD_WARM_SECONDS."""
     if settings.DASHBOARD_WARM_SECONDS <= 0 or settings.DASHBOARD_CACHE_SECONDS <= 0:
         return
-    key = selectors.dashboard_key(user=user, org=org, start=start, end=end)
+    key = cached.dashboard_key(user=user, org=org, start=start, end=end)
     noted = f"dashboard-opened:{key}"
     if cache.get(noted):
         return
@@ -84,11 +84,9 @@ def _warm(entry: DashboardOpened) -> bool:
     except Http404:
         return False
     with translation.override(entry.language):
-        key = selectors.dashboard_key(user=user, org=org, start=entry.start, end=entry.end)
+        key = cached.dashboard_key(user=user, org=org, start=entry.start, end=entry.end)
         if key != entry.key:  # her unit or role changed since she opened it
             return False
         # The board first, then the comparison: both recomputed, both cached.
-        selectors.dashboard_changes(
-            user=user, org=org, start=entry.start, end=entry.end, refresh=True
-        )
+        cached.dashboard_changes(user=user, org=org, start=entry.start, end=entry.end, refresh=True)
     return True

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.common.figures import Figure
 from jinguo.common.html import esc
-from jinguo.reports.selectors import ChildTable
+from jinguo.reports.shapes import ChildTable
 
 register = template.Library()
 

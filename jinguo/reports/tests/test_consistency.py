@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.demo.generate.run import generate
-from jinguo.reports import selectors
+from jinguo.reports.sections import dashboard_sections
 
 # Figures that are not the number of rows of the list they link to, and why.
 NOT_COUNTS = {
@@ -59,7 +59,7 @@ def listed_count(context: Any) -> int | None:
 
 
 def figure_values(user: User, org: Any, start: dt.date, end: dt.date) -> dict[str, Any]:
-    sections = selectors.dashboard_sections(user=user, org=org, start=start, end=end)
+    sections = dashboard_sections(user=user, org=org, start=start, end=end)
     return {f.key: f for s in sections for f in s.figures}
 
 

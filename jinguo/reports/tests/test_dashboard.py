@@ -9,9 +9,11 @@ from django.utils import timezone, translation
 from jinguo.activities import services as activity_services
 from jinguo.audit.models import AuditEvent
 from jinguo.cases import services as case_services
-from jinguo.reports import selectors
+from jinguo.reports.cached import dashboard_board, dashboard_key
+from jinguo.reports.comparison import change, dashboard_comparison
 from jinguo.reports.periods import PREVIOUS, previous_period
-from jinguo.reports.selectors import change
+from jinguo.reports.sections import dashboard_sections
+from jinguo.reports.shapes import dashboard_url
 
 TODAY = timezone.localdate()
 
@@ -56,7 +58,7 @@ def url(org, start=None, end=None) -> str:
 
 def values(user, org, start=None, end=None) -> dict[str, int | float]:
     start, end = start or past(30), end or TODAY
-    sections = selectors.dashboard_sections(user=user, org=org, start=start, end=end)
+    sections = dashboard_sections(user=user, org=org, start=start, end=end)
     return {f.key: f.value for s in sections for f in s.figures}
 
 
@@ -93,7 +95,7 @@ def test_system_admin_sees_no_dashboard(world, cast, tree, login):
 
 
 def test_every_figure_has_a_url_and_the_page_links_it(world, cast, tree, login):
-    sections = selectors.dashboard_sections(
+    sections = dashboard_sections(
         user=cast.township_cadre, org=tree.helixi, start=past(30), end=TODAY
     )
     page = login(cast.township_cadre).get(url(tree.helixi)).content.decode()
@@ -116,7 +118,7 @@ def test_activity_figures_count_the_subtree_and_period(world, cast, tree):
 
 def test_figure_links_open_their_lists(world, cast, tree, login):
     client = login(cast.songhe_chair)
-    sections = selectors.dashboard_sections(
+    sections = dashboard_sections(
         user=cast.songhe_chair, org=tree.songhe, start=past(30), end=TODAY
     )
     for section in sections:
@@ -149,8 +151,8 @@ def test_comparison_uses_the_previous_period_and_skips_snapshot_figures(cast, tr
     held_activity(cast.songhe_chair, tree.songhe, days_ago=40)
     start, end = past(19), TODAY  # previous period: 20 … 39 days ago
     user, org = cast.songhe_chair, tree.songhe
-    sections = selectors.dashboard_sections(user=user, org=org, start=start, end=end)
-    changes = selectors.dashboard_comparison(
+    sections = dashboard_sections(user=user, org=org, start=start, end=end)
+    changes = dashboard_comparison(
         user=user, org=org, start=start, end=end, sections=sections, mode=PREVIOUS
     )
     held = changes["activities.held"]
@@ -164,7 +166,7 @@ def test_comparison_uses_the_previous_period_and_skips_snapshot_figures(cast, tr
 
 def test_children_table_equals_the_figures_of_each_child(world, cast, tree):
     user = cast.township_cadre
-    sections = selectors.dashboard_sections(user=user, org=tree.helixi, start=past(30), end=TODAY)
+    sections = dashboard_sections(user=user, org=tree.helixi, start=past(30), end=TODAY)
     tables = [s for s in sections if s.children is not None]
     assert {s.key for s in tables} == {"coverage", "cases", "meetings", "activities", "trainings"}
     for section in tables:
@@ -175,7 +177,7 @@ def test_children_table_equals_the_figures_of_each_child(world, cast, tree):
             own = values(user, row.org)
             for key, cell in zip(section.children.keys, row.cells, strict=True):
                 assert cell.value == own[key], (section.key, row.org.name, key)
-                assert cell.url == selectors.dashboard_url(org=row.org, start=past(30), end=TODAY)
+                assert cell.url == dashboard_url(org=row.org, start=past(30), end=TODAY)
 
 
 def test_children_cells_link_to_the_child_dashboards(world, cast, tree, login):
@@ -273,8 +275,6 @@ def test_grid_member_sees_the_dashboard_of_her_grid(world, cast, tree, login):
 def test_users_of_one_unit_and_role_share_a_cache_entry_but_grid_members_do_not(cast, tree):
     from types import SimpleNamespace
 
-    from jinguo.reports.selectors import dashboard_key
-
     def key(user) -> str:
         return dashboard_key(user=user, org=tree.songhe, start=past(30), end=TODAY)
 
@@ -353,9 +353,9 @@ def test_sections_computed_side_by_side_equal_those_computed_one_by_one(
     common = {"user": user, "org": org, "start": past(30), "end": TODAY}
 
     def board() -> tuple[list, dict, dict]:
-        sections = selectors.dashboard_sections(**common)
-        changes = selectors.dashboard_comparison(**common, sections=sections)
-        return plain(sections), changes, selectors.dashboard_board(**common, refresh=True).trends
+        sections = dashboard_sections(**common)
+        changes = dashboard_comparison(**common, sections=sections)
+        return plain(sections), changes, dashboard_board(**common, refresh=True).trends
 
     settings.READ_THREADS = 0
     one_by_one = board()

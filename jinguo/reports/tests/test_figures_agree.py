@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 
 from jinguo.households.models import GridAssignment
-from jinguo.reports import selectors
+from jinguo.reports.comparison import dashboard_comparison
 from jinguo.reports.document_data import report_data
 from jinguo.reports.periods import PREVIOUS, previous_period, same_period_last_year
+from jinguo.reports.sections import dashboard_sections
 from jinguo.reports.tests.test_dashboard import held_activity
 from jinguo.visits import services as visit_services
 
@@ -39,7 +40,7 @@ def grids(tree, people):
 
 
 def dashboard_values(user, org, start, end) -> dict:
-    sections = selectors.dashboard_sections(user=user, org=org, start=start, end=end)
+    sections = dashboard_sections(user=user, org=org, start=start, end=end)
     return {f.key: f for s in sections for f in s.figures}
 
 
@@ -137,11 +138,9 @@ def test_the_dashboard_compares_year_on_year_by_default_and_with_the_previous_pe
     start, end = TODAY - dt.timedelta(days=9), TODAY
     last_year = same_period_last_year(start, end)
     held_activity(user, org, days_ago=(TODAY - last_year[0]).days)  # in last year's period
-    sections = selectors.dashboard_sections(user=user, org=org, start=start, end=end)
-    yoy = selectors.dashboard_comparison(
-        user=user, org=org, start=start, end=end, sections=sections
-    )
-    prev = selectors.dashboard_comparison(
+    sections = dashboard_sections(user=user, org=org, start=start, end=end)
+    yoy = dashboard_comparison(user=user, org=org, start=start, end=end, sections=sections)
+    prev = dashboard_comparison(
         user=user, org=org, start=start, end=end, sections=sections, mode=PREVIOUS
     )
     assert yoy["activities.held"].previous == 1

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -19,6 +20,7 @@ from jinguo.meetings.selectors import meeting_figures
 from jinguo.people.selectors import executive_figures
 from jinguo.reports.document_chart import Chart, chart_drawing, drawing_png
 from jinguo.reports.document_data import period_label, report_data
+from jinguo.reports.sections import SECTIONS, dashboard_sections
 from jinguo.visits.models import Visit
 
 pytestmark = pytest.mark.django_db
@@ -70,10 +72,10 @@ def test_report_figures_equal_the_apps_figures_selectors(tree, cast, songhe):
     assert data.value("cases.written_agreements") == cases["written_agreements"] == 1
     assert data.value("meetings.held") == meetings["meetings.held"]
     assert (
-        data.value("coverage.executives")
+        data.value("work.executives")
         == executive_figures(user=cast.songhe_chair, org=tree.songhe).total.value
     )
-    assert data.value("visits.made") == 3
+    assert data.value("work.visits") == 3
     assert data.value("coverage.households") == 2
 
 
@@ -90,6 +92,31 @@ def test_child_table_rows_come_from_the_same_selector_for_each_child(tree, cast,
     ].value
     assert rows["嵩合社区"].cells[column].value == expected == 2
     assert rows["港口村"].cells[column].value == 0
+
+
+def test_the_dashboard_and_the_report_show_the_same_sections_in_the_same_order(
+    tree, cast, songhe, login
+):
+    """Issue 22: one list of sections (jinguo.reports.sections.SECTIONS) — the titles of the
+    seed documents, e.g. 矛盾纠纷化解, 教育培训, “三新”领域妇联组织建设, 家庭与表彰."""
+    start, end = _period()
+    user, org = cast.township_cadre, tree.helixi
+    titles = [str(spec.title) for spec in SECTIONS]
+    assert "矛盾纠纷化解" in titles and "教育培训" in titles and "家庭与表彰" in titles
+    board = dashboard_sections(user=user, org=org, start=start, end=end)
+    report = report_data(user=user, org=org, start=start, end=end).sections
+    assert [str(s.title) for s in board] == [str(s.title) for s in report] == titles
+    assert [s.key for s in board] == [s.key for s in report] == [spec.key for spec in SECTIONS]
+
+    client = login(user)
+    period = {"org": org.pk, "start": start, "end": end}
+    page = client.get("/dashboard/", period).content.decode()
+    on_page = re.findall(r'<h2 class="h6 border-bottom pb-1">([^<]*)</h2>', page)
+    word = Document(io.BytesIO(client.get("/reports/work.docx", period).content))
+    headings = [p.text for p in word.paragraphs if p.style and p.style.name == "Heading 1"]
+    in_word = [h.split("、", 1)[1] for h in headings[1:-1]]  # not 总体情况, not 典型案事件
+    assert on_page == titles
+    assert in_word == titles
 
 
 def test_notable_cases_name_titles_and_outcomes_but_no_people(tree, cast, songhe):

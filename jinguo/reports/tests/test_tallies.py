@@ -9,8 +9,10 @@ from django.utils import timezone
 from jinguo.households import assignments as household_assignments
 from jinguo.households import services as household_services
 from jinguo.households.models import Category, Household
-from jinguo.reports import selectors, tallies
+from jinguo.reports import tallies
 from jinguo.reports.models import TallyRun, VisitMonthRollup, VisitMonthTally
+from jinguo.reports.sections import dashboard_sections
+from jinguo.reports.trends import monthly_trends
 from jinguo.visits import services as visit_services
 from jinguo.visits.models import Visit
 
@@ -59,7 +61,7 @@ def ledger(cast, tree, people, default_categories):
 
 
 def coverage(user, org) -> dict[str, int | float]:
-    sections = selectors.dashboard_sections(user=user, org=org, start=START, end=TODAY)
+    sections = dashboard_sections(user=user, org=org, start=START, end=TODAY)
     section = next(s for s in sections if s.key == "coverage")
     figures = {f.key: f.value for f in section.figures}
     table = section.children
@@ -93,10 +95,7 @@ def test_tallies_give_the_same_figures_as_counting_live(cast, tree, ledger, who)
     tallies.tallies_refresh()
     assert tallies.tallies_fresh() is not None
     assert coverage(user, org) == live
-    assert (
-        selectors.monthly_trends(user=user, org=org, year=TODAY.year)["visits"][TODAY.month - 1]
-        == 1
-    )
+    assert monthly_trends(user=user, org=org, year=TODAY.year)["visits"][TODAY.month - 1] == 1
 
 
 def test_tallies_are_not_used_once_older_than_the_limit(cast, tree, ledger, settings):
@@ -199,9 +198,7 @@ def test_refresh_command_runs_once(ledger, capsys):
 def test_each_coverage_figure_links_to_exactly_the_households_it_counts(
     cast, tree, ledger, login, key
 ):
-    sections = selectors.dashboard_sections(
-        user=cast.songhe_chair, org=tree.songhe, start=START, end=TODAY
-    )
+    sections = dashboard_sections(user=cast.songhe_chair, org=tree.songhe, start=START, end=TODAY)
     figure = next(f for s in sections for f in s.figures if f.key == key)
     page = login(cast.songhe_chair).get(figure.url)
     assert page.context["page"].paginator.count == figure.value
@@ -220,9 +217,7 @@ def test_the_overdue_filter_of_the_ledger_lists_the_overdue_key_household(
     "key", ["coverage.grids", "coverage.covered_grids", "coverage.unstaffed_grids"]
 )
 def test_each_grid_figure_links_to_exactly_the_grids_it_counts(cast, tree, ledger, login, key):
-    sections = selectors.dashboard_sections(
-        user=cast.songhe_chair, org=tree.songhe, start=START, end=TODAY
-    )
+    sections = dashboard_sections(user=cast.songhe_chair, org=tree.songhe, start=START, end=TODAY)
     figure = next(f for s in sections for f in s.figures if f.key == key)
     page = login(cast.songhe_chair).get(figure.url)
     assert page.context["page"].paginator.count == figure.value

@@ -7,7 +7,7 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.utils import timezone
 
-from jinguo.reports import selectors
+from jinguo.reports.cached import dashboard_key
 from jinguo.reports.models import DashboardOpened
 from jinguo.reports.tests.test_dashboard import TODAY, held_activity, past, url
 from jinguo.reports.warming import dashboards_warm
@@ -27,7 +27,7 @@ def _caches(db, settings):
 
 
 def board_key(user, org) -> str:
-    return selectors.dashboard_key(user=user, org=org, start=past(30), end=TODAY) + ":board"
+    return dashboard_key(user=user, org=org, start=past(30), end=TODAY) + ":board"
 
 
 def test_opening_a_dashboard_notes_it_once_in_a_while(cast, tree, login):
@@ -63,9 +63,7 @@ def test_the_refresher_recomputes_a_dashboard_opened_lately_with_new_records(cas
         next(s for s in after.sections if s.key == "activities").figure("activities.held").value
         == held + 1
     )
-    changes = selectors.dashboard_key(
-        user=cast.songhe_chair, org=tree.songhe, start=past(30), end=TODAY
-    )
+    changes = dashboard_key(user=cast.songhe_chair, org=tree.songhe, start=past(30), end=TODAY)
     assert shared.get(changes + ":changes:yoy") is not None  # the default comparison, 同比
 
 

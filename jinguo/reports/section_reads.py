@@ -1,0 +1,103 @@
+"""The readers of the dashboard's sections whose per-child table comes from one grouped query
+(by the direct child of `org` a record lies under), whatever the number of children: cases,
+meetings, activities and trainings. Each returns the org's figures (the apps' own figures
+selectors) and the values of each child."""
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from jinguo.accounts.models import User
+from jinguo.activities.selectors import activities_figures_by
+from jinguo.cases import selectors as case_selectors
+from jinguo.cases.models import Case, CaseKind
+from jinguo.common.figures import Figure, figure_url
+from jinguo.meetings.selectors import meeting_figures_by
+from jinguo.orgs import tree
+from jinguo.orgs.models import OrgUnit
+from jinguo.reports.shapes import SectionRead, child_segment
+from jinguo.trainings.selectors import coverage_figures, training_coverage
+
+
+def case_period_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
+    """The cases' own period figures under the dashboard's keys ("cases.disputes", …)."""
+    return [
+        Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件"))
+        for f in case_selectors.case_figures(user=user, org=org, start=start, end=end)
+    ]
+
+
+def cases_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> SectionRead:
+    """The seed figures of disputes handled in the period (cases' own figures), and the current
+    state of the cases of the subtree: by kind, resolved rate, overdue, mean satisfaction."""
+    # The period figures and the per-child values from one grouped query (by the child of
+    # `org` handling the case).
+    own, per_child = case_selectors.case_figures_by(
+        user=user, org=org, start=start, end=end, group=child_segment(org, "org__path")
+    )
+    figures = [Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件")) for f in own]
+    state = case_selectors.case_state(user=user, org=org)
+    base = "/cases/"
+    snapshot = []
+    for kind in CaseKind:
+        key = f"cases.kind.{kind.value}"
+        url = figure_url(base, org=org.pk, kind=kind.value)
+        figures.append(Figure(key, kind.label, state.by_kind[kind.value], url, _("件")))
+        snapshot.append(key)
+    rate = round(100 * state.done / state.total, 1) if state.total else 0
+    figures += [
+        Figure("cases.resolved_rate", _("办结率"), rate, figure_url(base, org=org.pk), "%"),
+        Figure(
+            "cases.overdue",
+            _("超期未办结"),
+            state.overdue,
+            figure_url(base, org=org.pk, overdue=1),
+            _("件"),
+        ),
+        Figure(
+            "cases.satisfaction",
+            _("平均满意度"),
+            round(state.mean_satisfaction or 0, 2),
+            figure_url(base, org=org.pk, status=Case.Status.RATED),
+            _("分"),
+        ),
+    ]
+    snapshot += ["cases.resolved_rate", "cases.overdue", "cases.satisfaction"]
+    rows = {
+        segment: {f"cases.{key}": n for key, n in counts.items()}
+        for segment, counts in per_child.items()
+    }
+    return SectionRead(
+        figures, lambda child: rows.get(tree.segment(child.pk), {}), frozenset(snapshot)
+    )
+
+
+def meetings_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> SectionRead:
+    figures, per_child = meeting_figures_by(
+        user=user, org=org, start=start, end=end, group=child_segment(org, "org__path")
+    )
+    rows = {segment: {"meetings.held": sum(kinds.values())} for segment, kinds in per_child.items()}
+    return SectionRead(figures, lambda child: rows.get(tree.segment(child.pk), {}))
+
+
+def activities_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> SectionRead:
+    figures, per_child = activities_figures_by(
+        user=user, org=org, start=start, end=end, group=child_segment(org, "org__path")
+    )
+    rows = {
+        segment: {
+            "activities.held": sum(n for k, n in counts.items() if k != "person_times"),
+            "activities.person_times": counts["person_times"],
+        }
+        for segment, counts in per_child.items()
+    }
+    return SectionRead(figures, lambda child: rows.get(tree.segment(child.pk), {}))
+
+
+def trainings_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> SectionRead:
+    coverage = training_coverage(user=user, org=org, start=start, end=end)
+    per_child: dict[int, dict[str, int | float]] = {
+        child.pk: {"trainings.sessions": c.sessions, "trainings.person_times": c.person_times}
+        for child, c in coverage.children
+    }
+    return SectionRead(coverage_figures(coverage), lambda child: per_child.get(child.pk, {}))
