@@ -30,7 +30,7 @@ from jinguo.activities.models import (
 from jinguo.common.figures import Figure, count_each_by, figure_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit, Venue
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import scope_q, venues_usable_q
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible, person_scope_q
 
@@ -136,10 +136,8 @@ def activity_changes(*, activity: Activity) -> QuerySet[ActivityChange]:
 
 def venues_for_org(*, user: User, org: OrgUnit) -> QuerySet[Venue]:
     """Active venues the user may see at `org`, its ancestors or its descendants."""
-    ancestors = Q(org__path__in=[org.path[:end] for end in range(8, len(org.path), 8)])
     return (
-        Venue.objects.filter(scope_q(user=user, field="org"), is_active=True)
-        .filter(org.subtree_q("org__") | ancestors)
+        Venue.objects.filter(venues_usable_q(user=user, org=org))
         .select_related("org")
         .order_by("org__path", "kind", "name")
     )

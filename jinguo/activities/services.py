@@ -31,7 +31,7 @@ from jinguo.audit.services import audit_record
 from jinguo.common import dates
 from jinguo.common.uploads import photo_errors
 from jinguo.orgs.models import OrgUnit, Venue
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import check_write_at, venue_usable_by
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
 
@@ -55,16 +55,8 @@ def _require_writer(actor: User | None) -> None:
         raise PermissionDenied
 
 
-def _org_visible(actor: User | None, org: OrgUnit) -> bool:
-    return actor is None or OrgUnit.objects.filter(scope_q(user=actor, field="")).contains(org)
-
-
 def _venue_errors(actor: User | None, org: OrgUnit, venue: Venue | None) -> list[str]:
-    """A venue the actor may see, of the activity's org, an ancestor or a descendant."""
-    if venue is None:
-        return []
-    related = venue.org.path.startswith(org.path) or org.path.startswith(venue.org.path)
-    if not related or not _org_visible(actor, venue.org) or not venue.is_active:
+    if venue is not None and not venue_usable_by(user=actor, org=org, venue=venue):
         return [_("活动阵地不存在或不属于该组织")]
     return []
 
@@ -109,7 +101,7 @@ def activity_create(
     series: ActivitySeries | None = None,
 ) -> Activity:
     """A planned activity at `org` (the caller fetched it with org_get_for_user)."""
-    _require_writer(actor)
+    check_write_at(user=actor, org=org)
     title = title.strip()
     chosen = list(organisers)
     hidden = _hidden_people(actor, chosen)
@@ -163,7 +155,7 @@ def activity_register(
     *, actor: User, activity: Activity, person: Person | None = None, name: str = ""
 ) -> ActivityParticipant:
     """Register a participant: a person she may see, or a resident by name only."""
-    _require_writer(actor)
+    check_write_at(user=actor, org=activity.org)
     name = name.strip()
     if person is None and not name:
         raise ValidationError({"name": [_("请选择人员或填写姓名")]})
@@ -191,7 +183,7 @@ def activity_mark_attended(
     *, actor: User, participant: ActivityParticipant, attended: bool
 ) -> ActivityParticipant:
     """Tick (or untick) a participant as present, while the activity is still planned."""
-    _require_writer(actor)
+    check_write_at(user=actor, org=participant.activity.org)
     with transaction.atomic():
         _locked(participant.activity, field="attended")
         old = participant.attended
@@ -216,7 +208,7 @@ def activity_hold(
     photo: UploadedFile | None = None,
 ) -> Activity:
     """Record that the activity took place: person-times, a summary, optionally a photo."""
-    _require_writer(actor)
+    check_write_at(user=actor, org=activity.org)
     summary = summary.strip()
     with transaction.atomic():
         locked = _locked(activity)
@@ -250,7 +242,7 @@ def activity_hold(
 
 
 def activity_cancel(*, actor: User, activity: Activity, reason: str) -> Activity:
-    _require_writer(actor)
+    check_write_at(user=actor, org=activity.org)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": [_("请填写取消原因")]})
@@ -280,7 +272,7 @@ def series_create(
     ends_on: dt.date | None = None,
     venue: Venue | None = None,
 ) -> ActivitySeries:
-    _require_writer(actor)
+    check_write_at(user=actor, org=org)
     title = title.strip()
     errors: dict[str, list[str]] = {
         "kind": [] if kind in ActivityKind.values else [_("请选择活动类型")],
@@ -355,7 +347,7 @@ def series_schedule(
     locked, so two runs at once cannot both create a day. `until` lies at most
     JINGUO_SCHEDULE_HORIZON_DAYS ahead, and a run creates at most JINGUO_SCHEDULE_MAX_ACTIVITIES
     (more is refused, and nothing is created)."""
-    _require_writer(actor)
+    check_write_at(user=actor, org=series.org)
     horizon = timezone.localdate() + dt.timedelta(days=settings.JINGUO_SCHEDULE_HORIZON_DAYS)
     if until > horizon:
         message = _("截止日期不能晚于%(last)s（最多提前%(days)s天生成）")
@@ -420,7 +412,7 @@ def series_schedule_all(*, until: dt.date | None = None) -> int:
 def team_create(
     *, actor: User, org: OrgUnit, name: str, founded_on: dt.date | None = None
 ) -> VolunteerTeam:
-    _require_writer(actor)
+    check_write_at(user=actor, org=org)
     name = name.strip()
     if not name:
         raise ValidationError({"name": [_("请填写队伍名称")]})

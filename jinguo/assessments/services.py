@@ -56,6 +56,7 @@ from jinguo.audit.services import audit_record
 from jinguo.common import dates
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import check_write_at
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
 
 R = AssessmentRound.Status
@@ -75,11 +76,7 @@ def yuan(value: Decimal | int | float) -> Decimal:
 
 def _check_actor(actor: User | None, org: OrgUnit) -> None:
     """The actor may write at `org` (None: the system itself)."""
-    if actor is None:
-        return
-    own = actor.org
-    if not (actor.can_write and own is not None and org.path.startswith(own.path)):
-        raise PermissionDenied
+    check_write_at(user=actor, org=org)
 
 
 def _check_cadre(actor: User | None, org: OrgUnit) -> None:

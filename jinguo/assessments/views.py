@@ -33,6 +33,7 @@ from jinguo.common.params import (
     period_params,
 )
 from jinguo.common.xlsx import xlsx_download
+from jinguo.orgs.selectors import may_write_at
 from jinguo.people.models import ExecutiveSeat
 
 R = AssessmentRound.Status
@@ -300,13 +301,7 @@ def _breakdown(result: AssessmentResult) -> list[dict[str, Any]]:
 
 
 def _may_score(request: AuthedRequest, result: AssessmentResult) -> bool:
-    user = request.user
-    return (
-        user.can_write
-        and user.role == "cadre"
-        and user.org is not None
-        and result.round.org.path.startswith(user.org.path)
-    )
+    return may_write_at(user=request.user, org=result.round.org, cadre_only=True)
 
 
 @login_required

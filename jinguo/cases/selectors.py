@@ -28,7 +28,7 @@ from jinguo.common.figures import count_each_by
 from jinguo.households.models import Household
 from jinguo.households.scope import households_visible
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_covers, scope_q
+from jinguo.orgs.selectors import may_write_at, scope_covers, scope_q
 
 S = Case.Status
 DONE = (S.RESOLVED, S.VERIFIED, S.CLOSED, S.RATED)  # handled: resolved or further
@@ -78,10 +78,8 @@ def case_get_for_user(*, user: User, case_id: int, for_write: bool = False) -> C
     )
     if case is None:
         raise Http404
-    if for_write:
-        own = user.org
-        if not (user.can_write and own is not None and case.org.path.startswith(own.path)):
-            raise PermissionDenied
+    if for_write and not may_write_at(user=user, org=case.org):
+        raise PermissionDenied
     return case
 
 

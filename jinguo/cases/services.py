@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from jinguo.cases.models import (
 )
 from jinguo.households.models import Household
 from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import check_write_at
 from jinguo.people.models import Person
 
 S = Case.Status
@@ -103,11 +104,7 @@ def _set_warning(case: Case) -> None:
 
 def _check_actor(actor: User | None, org: OrgUnit) -> None:
     """The actor must be allowed to write at `org` (None: the system itself)."""
-    if actor is None:
-        return
-    own = actor.org
-    if not (actor.can_write and own is not None and org.path.startswith(own.path)):
-        raise PermissionDenied
+    check_write_at(user=actor, org=org)
 
 
 def _lock(case: Case) -> Case:

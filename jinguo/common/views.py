@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
 from jinguo.accounts.roles import Role
 from jinguo.accounts.selectors import user_role_counts
@@ -11,6 +12,7 @@ from jinguo.orgs.selectors import org_children, org_subtree_kind_counts
 
 
 @login_required
+@require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     """Each role lands on its own page: the work for business roles, the tools for 三员."""
     user = request.user

@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from jinguo.employment.models import (
     LoanChange,
 )
 from jinguo.orgs.models import OrgUnit, Venue
+from jinguo.orgs.selectors import check_write_at, venue_usable_by
 from jinguo.people.models import Person
 
 S = Loan.Status
@@ -53,9 +54,7 @@ def allowed_actions(loan: Loan) -> list[str]:
 
 
 def _check_writer(actor: User, org: OrgUnit) -> None:
-    own = actor.org
-    if not (actor.can_write and own is not None and own.contains(org)):
-        raise PermissionDenied
+    check_write_at(user=actor, org=org)
 
 
 def _not_future(day: dt.date, field: str) -> None:
@@ -261,7 +260,7 @@ def job_fair_create(
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = [_("请填写招聘会名称")]
-    if venue is not None and not org.contains(venue.org) and not venue.org.contains(org):
+    if venue is not None and not venue_usable_by(user=actor, org=org, venue=venue):
         errors["venue"] = [_("阵地须属于主办组织或其上下级")]
     if venue is None and not place.strip() and not online:
         errors["place"] = [_("请选择阵地或填写地点（线上招聘可不填）")]

@@ -20,7 +20,7 @@ from jinguo.common.params import choice_param, date_param, int_param, org_param,
 from jinguo.common.xlsx import xlsx_download
 from jinguo.employment import forms, selectors, services
 from jinguo.employment.models import JobFair, Loan
-from jinguo.orgs.selectors import org_get_for_user
+from jinguo.orgs.selectors import may_write_at, org_get_for_user
 
 A = services.A
 Runner = Callable[..., Any]
@@ -153,8 +153,7 @@ def loan_apply(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def loan_detail(request: AuthedRequest, loan_id: int) -> HttpResponse:
     loan = selectors.loan_get_for_user(user=request.user, loan_id=loan_id)
-    own = request.user.org
-    may_act = request.user.can_write and own is not None and own.contains(loan.org)
+    may_act = may_write_at(user=request.user, org=loan.org)
     actions = []
     if may_act:
         actions = [
@@ -212,8 +211,7 @@ def fair_create(request: AuthedRequest) -> HttpResponse:
 
 
 def _may_write_fair(request: AuthedRequest, fair: JobFair) -> bool:
-    own = request.user.org
-    return bool(request.user.can_write and own is not None and own.contains(fair.org))
+    return may_write_at(user=request.user, org=fair.org)
 
 
 def _fair_context(

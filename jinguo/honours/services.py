@@ -14,7 +14,7 @@ map to the city's level.
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from jinguo.honours.models import (
 from jinguo.households.models import Household
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
 from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import check_write_at, may_write_at
 from jinguo.people.models import Person
 
 S = HonourStatus
@@ -63,16 +64,14 @@ def allowed_actions(honour: Honour) -> list[str]:
 
 def may_decide(*, actor: User, honour: Honour) -> bool:
     """The approval-level rule (see the module docstring)."""
-    own = actor.org
-    if not (actor.can_write and own is not None and own.contains(honour.org)):
+    if not may_write_at(user=actor, org=honour.org):
         return False
-    return own.level is not None and own.level <= HONOUR_ORG_LEVEL[honour.level]
+    level = actor.org.level  # type: ignore[union-attr]
+    return level is not None and level <= HONOUR_ORG_LEVEL[honour.level]
 
 
 def _check_writer(actor: User, org: OrgUnit) -> None:
-    own = actor.org
-    if not (actor.can_write and own is not None and own.contains(org)):
-        raise PermissionDenied
+    check_write_at(user=actor, org=org)
 
 
 def _common_errors(

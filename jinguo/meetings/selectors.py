@@ -25,7 +25,7 @@ from jinguo.meetings.models import (
 )
 from jinguo.meetings.services import ADOPTED_OR_LATER, FOLLOW_UP, FORWARDED_OR_LATER
 from jinguo.orgs.models import OrgUnit, Venue
-from jinguo.orgs.selectors import org_children, scope_q
+from jinguo.orgs.selectors import may_write_at, org_children, scope_q, venues_usable_q
 
 MS = Meeting.Status
 RS = Resolution.Status
@@ -38,11 +38,6 @@ STAGES: dict[str, tuple[str, ...]] = {
     "done": (RS.DONE,),
     "follow_up": FOLLOW_UP,
 }
-
-
-def _may_write_at(user: User, org: OrgUnit) -> bool:
-    own = user.org
-    return bool(user.can_write and own is not None and own.contains(org))
 
 
 # --- meetings -----------------------------------------------------------------------------------
@@ -67,7 +62,7 @@ def meeting_get_for_user(*, user: User, meeting_id: int, for_write: bool = False
     )
     if meeting is None:
         raise Http404
-    if for_write and not _may_write_at(user, meeting.org):
+    if for_write and not may_write_at(user=user, org=meeting.org):
         raise PermissionDenied
     return meeting
 
@@ -146,9 +141,10 @@ def meeting_topics(*, meeting: Meeting) -> QuerySet[Topic]:
 
 def meeting_venues(*, user: User, org: OrgUnit | None = None) -> QuerySet[Venue]:
     """Active venues the user may pick as a meeting's place (in her scope)."""
-    venues = Venue.objects.filter(scope_q(user=user, field="org"), is_active=True)
     if org is not None:
-        venues = venues.filter(org.subtree_q("org__"))
+        venues = Venue.objects.filter(venues_usable_q(user=user, org=org))
+    else:
+        venues = Venue.objects.filter(scope_q(user=user, field="org"), is_active=True)
     return venues.select_related("org").order_by("org__path", "name")
 
 
@@ -164,7 +160,7 @@ def topic_get_for_user(*, user: User, topic_id: int, for_write: bool = False) ->
     )
     if topic is None:
         raise Http404
-    if for_write and not _may_write_at(user, topic.meeting.org):
+    if for_write and not may_write_at(user=user, org=topic.meeting.org):
         raise PermissionDenied
     return topic
 
@@ -188,7 +184,7 @@ def resolution_get_for_user(
     )
     if resolution is None:
         raise Http404
-    if for_write and not _may_write_at(user, resolution.meeting.org):
+    if for_write and not may_write_at(user=user, org=resolution.meeting.org):
         raise PermissionDenied
     return resolution
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from jinguo.meetings.models import (
     Topic,
 )
 from jinguo.orgs.models import OrgUnit, Venue
+from jinguo.orgs.selectors import check_write_at, venue_usable_by
 from jinguo.people.models import Person
 
 MS = Meeting.Status
@@ -67,11 +68,7 @@ def allowed_actions(resolution: Resolution, meeting: Meeting | None = None) -> l
 
 def _check_actor(actor: User | None, org: OrgUnit) -> None:
     """The actor must be allowed to write at `org` (None: the system itself)."""
-    if actor is None:
-        return
-    own = actor.org
-    if not (actor.can_write and own is not None and org.path.startswith(own.path)):
-        raise PermissionDenied
+    check_write_at(user=actor, org=org)
 
 
 def _check_people(actor: User | None, people: Iterable[Person], field: str) -> None:
@@ -126,7 +123,7 @@ def _lock_meeting(meeting: Meeting) -> Meeting:
 
 
 def _meeting_errors(
-    *, org: OrgUnit, kind: str, title: str, planned_at: Any, place: Venue | None
+    *, actor: User | None, org: OrgUnit, kind: str, title: str, planned_at: Any, place: Venue | None
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if kind not in MeetingKind.values:
@@ -137,10 +134,8 @@ def _meeting_errors(
         errors["planned_at"] = [_("请填写计划时间")]
     if not org.is_active:
         errors["org"] = [_("该组织已停用")]
-    if place is not None:
-        related = org.contains(place.org) or place.org.contains(org)
-        if not (place.is_active and related):
-            errors["place"] = [_("地点须是本组织、下级或上级组织的阵地")]
+    if place is not None and not venue_usable_by(user=actor, org=org, venue=place):
+        errors["place"] = [_("地点须是本组织、下级或上级组织的阵地")]
     return errors
 
 
@@ -186,7 +181,9 @@ def meeting_create(
     guests: Iterable[Person] = (),
 ) -> Meeting:
     """Plan a meeting at `org`. `is_public` None: public for 妇女议事会 and 一季一议事."""
-    errors = _meeting_errors(org=org, kind=kind, title=title, planned_at=planned_at, place=place)
+    errors = _meeting_errors(
+        actor=actor, org=org, kind=kind, title=title, planned_at=planned_at, place=place
+    )
     if errors:
         raise ValidationError(errors)
     _check_actor(actor, org)
@@ -235,7 +232,7 @@ def meeting_update(
         if locked.status != MS.PLANNED:
             raise ValidationError(_("只能修改计划中的会议"))
         errors = _meeting_errors(
-            org=locked.org, kind=kind, title=title, planned_at=planned_at, place=place
+            actor=actor, org=locked.org, kind=kind, title=title, planned_at=planned_at, place=place
         )
         if errors:
             raise ValidationError(errors)

@@ -21,6 +21,7 @@ from jinguo.common.params import choice_param, date_param, org_param, period_par
 from jinguo.common.xlsx import xlsx_download
 from jinguo.meetings import forms, selectors, services
 from jinguo.meetings.models import Meeting, MeetingKind, Resolution, Topic
+from jinguo.orgs.selectors import may_write_at
 from jinguo.people.models import Person
 
 RA = services.RA
@@ -275,8 +276,7 @@ def meeting_edit(request: AuthedRequest, meeting_id: int) -> HttpResponse:
 
 
 def _may_write(request: AuthedRequest, meeting: Meeting) -> bool:
-    own = request.user.org
-    return bool(request.user.can_write and own is not None and own.contains(meeting.org))
+    return may_write_at(user=request.user, org=meeting.org)
 
 
 def _detail(

@@ -1,8 +1,13 @@
-"""Reads of the organisation tree, and the one place that decides what a user may see.
+"""Reads of the organisation tree, and the one place that decides what a user may see and
+where she may write.
 
 `scope_q` is the visibility rule of the whole product: every selector of every app filters its
 records through it. A user sees her org's subtree; a grid member's org is her grid, so she sees
 her grid (and its micro-grids); administrators (三员) see no federation records at all.
+
+`may_write_at` is the write rule, beside it: a writing role (cadre, grid member; with
+`cadre_only`, a cadre) whose unit is `org` or one of its ancestors. Leaders read only; the 三员
+write nowhere. `venue_usable_by` is the rule for the venues (阵地) a record may name.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -10,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from jinguo.accounts.models import User
+from jinguo.accounts.roles import Role
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit, OrgUnitChange, Venue, path_range_q
@@ -34,6 +40,42 @@ def scope_covers(*, user: User, org: OrgUnit) -> bool:
     return _has_scope(user) and user.org.contains(org)  # type: ignore[union-attr]
 
 
+def may_write_at(*, user: User, org: OrgUnit, cadre_only: bool = False) -> bool:
+    """Whether `user` may change records kept at `org`: a writing role (only a cadre with
+    `cadre_only`) whose unit is `org` or one of its ancestors. The one write rule: services
+    raise PermissionDenied when it fails, views ask it before offering an action."""
+    if not (_has_scope(user) and user.can_write):
+        return False
+    if cadre_only and user.role != Role.CADRE:
+        return False
+    return user.org.contains(org)  # type: ignore[union-attr]
+
+
+def check_write_at(*, user: User | None, org: OrgUnit, cadre_only: bool = False) -> None:
+    """PermissionDenied unless `may_write_at` holds (None: the system itself, e.g. cron)."""
+    if user is not None and not may_write_at(user=user, org=org, cadre_only=cadre_only):
+        raise PermissionDenied
+
+
+def venue_usable_by(*, user: User | None, org: OrgUnit, venue: Venue) -> bool:
+    """Whether a record kept at `org` may take place at `venue`: an active venue of `org`, of
+    one of its ancestors or of a unit below it, and (for a user; None is the system itself) in
+    the user's own subtree: a unit above her is not hers to book."""
+    if not venue.is_active:
+        return False
+    if not (org.contains(venue.org) or venue.org.contains(org)):
+        return False
+    return user is None or (_has_scope(user) and user.org.contains(venue.org))  # type: ignore[union-attr]
+
+
+def venues_usable_q(*, user: User, org: OrgUnit) -> Q:
+    """`venue_usable_by` as a Q over Venue, for the choices a form offers."""
+    ancestors = Q(org__path__in=tree.ancestor_paths(org.path))
+    return (
+        scope_q(user=user, field="org") & (org.subtree_q("org__") | ancestors) & Q(is_active=True)
+    )
+
+
 def org_list_visible(*, user: User, include_inactive: bool = False) -> QuerySet[OrgUnit]:
     units = OrgUnit.objects.filter(scope_q(user=user, field=""))
     return units if include_inactive else units.filter(is_active=True)
@@ -46,7 +88,7 @@ def org_get_for_user(*, user: User, org_id: int, for_write: bool = False) -> Org
         org = org_list_visible(user=user, include_inactive=True).get(pk=org_id)
     except OrgUnit.DoesNotExist:
         raise Http404 from None
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=org):
         raise PermissionDenied
     return org
 

@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.accounts.roles import Role
 from jinguo.audit.services import audit_record
 from jinguo.common import dates
 from jinguo.common.uploads import photo_errors
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import check_write_at
 from jinguo.people.models import Person
 from jinguo.points.models import (
     BALANCE_KINDS,
@@ -71,22 +71,13 @@ MAX_RULE_POINTS, MAX_RULE_CAP = 1000, 100_000
 
 def _check_cadre(actor: User | None, org: OrgUnit) -> None:
     """A cadre whose unit contains `org` (None: the system itself, e.g. cron)."""
-    if actor is None:
-        return
-    own = actor.org
-    if not (actor.role == Role.CADRE and own is not None and org.path.startswith(own.path)):
-        raise PermissionDenied
+    check_write_at(user=actor, org=org, cadre_only=True)
 
 
 def _check_above(actor: User, org: OrgUnit) -> None:
     """A cadre of a unit strictly above `org` (appeals go to the level above the decider)."""
-    own = actor.org
-    if not (
-        actor.role == Role.CADRE
-        and own is not None
-        and org.path.startswith(own.path)
-        and own.pk != org.pk
-    ):
+    check_write_at(user=actor, org=org, cadre_only=True)
+    if actor.org_id == org.pk:
         raise PermissionDenied
 
 

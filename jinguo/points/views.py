@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jinguo.accounts.roles import Role
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
+from jinguo.orgs.selectors import may_write_at
 from jinguo.people.selectors import person_get_for_user
 from jinguo.points import forms, personal, selectors, services
 from jinguo.points.models import Action, Kind, Nomination, PointEntry
@@ -110,6 +110,8 @@ def collect(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def approve(request: AuthedRequest) -> HttpResponse:
+    if not request.user.can_write:
+        raise PermissionDenied
     ids = [int(v) for v in request.POST.getlist("entries") if v.isdigit()]
     entries = [
         selectors.entry_get_for_user(user=request.user, entry_id=pk, for_write=True) for pk in ids
@@ -411,12 +413,7 @@ def redemptions_export(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def voucher(request: AuthedRequest, code: str) -> HttpResponse:
     row = selectors.redemption_get_for_user(user=request.user, voucher=code)
-    own = request.user.org
-    may_hand_over = (
-        request.user.role == Role.CADRE
-        and own is not None
-        and row.item.org.path.startswith(own.path)
-    )
+    may_hand_over = may_write_at(user=request.user, org=row.item.org, cadre_only=True)
     return render(request, "points/voucher.html", {"r": row, "may_hand_over": may_hand_over})
 
 

@@ -6,7 +6,7 @@ row and an audit row behind every change."""
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from jinguo.common import dates
 from jinguo.orgs.codes import clean_text
 from jinguo.orgs.kinds import ALLOWED_PARENTS, TERRITORIAL_LEVEL, Kind, kind_label
 from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import check_write_at
 from jinguo.orgs.services import org_create
 from jinguo.people.masking import mask_phone
 from jinguo.people.models import Person
@@ -44,12 +45,6 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
     found = {field: messages for field, messages in errors.items() if messages}
     if found:
         raise ValidationError(found)
-
-
-def _require_writer(actor: User | None) -> None:
-    # Views check this already; a service called from elsewhere must not let a leader write.
-    if actor is not None and not actor.can_write:
-        raise PermissionDenied
 
 
 def _today() -> dt.date:
@@ -204,7 +199,7 @@ def sanxin_org_clean(
 
 @transaction.atomic
 def sanxin_org_create(*, actor: User | None, org: OrgUnit, **fields: Any) -> SanxinOrg:
-    _require_writer(actor)
+    check_write_at(user=actor, org=org)
     values = sanxin_org_clean(org=org, **fields)
     sanxin_org = SanxinOrg.objects.create(created_by=actor, **values)
     _record(
@@ -223,7 +218,7 @@ def sanxin_org_update(
 ) -> SanxinOrg:
     """Change the record. `fields` are those of sanxin_org_clean; missing ones keep their
     value. The federation is not changed here (sanxin_establish_federation)."""
-    _require_writer(actor)
+    check_write_at(user=actor, org=sanxin_org.org)
     locked = SanxinOrg.objects.select_for_update().get(pk=sanxin_org.pk)
     old = sanxin_org_snapshot(locked)
     current = {k: getattr(locked, k) for k in old if k not in ("org", "is_active")}
@@ -245,7 +240,7 @@ def sanxin_establish_federation(
 ) -> SanxinOrg:
     """Set up the organisation's women's federation: an OrgUnit of the kind that matches its
     category under the unit it is registered at, linked to it. Once only."""
-    _require_writer(actor)
+    check_write_at(user=actor, org=sanxin_org.org)
     locked = SanxinOrg.objects.select_for_update().select_related("org").get(pk=sanxin_org.pk)
     if locked.federation_id is not None:
         raise ValidationError({"name": [_("该组织已建立妇联组织，不能重复建立")]})
@@ -304,7 +299,7 @@ def sanxin_worker_add(
     """Put a person in the organisation's worker base: an existing one (the caller fetched her
     through the people selectors, so she is in scope) or a new one, registered here through
     people.services.person_create (which checks the ID number) at the organisation's unit."""
-    _require_writer(actor)
+    check_write_at(user=actor, org=sanxin_org.org)
     locked = SanxinOrg.objects.select_for_update().get(pk=sanxin_org.pk)
     errors: dict[str, list[str]] = {}
     if (person is None) == (not new_person):
@@ -346,7 +341,7 @@ def sanxin_worker_add(
 def sanxin_worker_leave(
     *, actor: User | None, worker: SanxinWorker, left_on: dt.date
 ) -> SanxinWorker:
-    _require_writer(actor)
+    check_write_at(user=actor, org=worker.sanxin_org.org)
     locked = SanxinWorker.objects.select_for_update().select_related("person").get(pk=worker.pk)
     if locked.left_on is not None:
         raise ValidationError({"left_on": [_("该人员已离开")]})
@@ -395,7 +390,7 @@ def exemplary_add(
     sanxin_org: SanxinOrg | None = None,
 ) -> ExemplaryWoman:
     """List a woman (the caller fetched person, org and sanxin_org through scoped selectors)."""
-    _require_writer(actor)
+    check_write_at(user=actor, org=org)
     errors: dict[str, list[str]] = {}
     if person.gender != Person.Gender.FEMALE:
         errors["person"] = [
@@ -425,7 +420,7 @@ def exemplary_add(
 def exemplary_delist(
     *, actor: User | None, exemplary: ExemplaryWoman, delisted_on: dt.date, reason: str = ""
 ) -> ExemplaryWoman:
-    _require_writer(actor)
+    check_write_at(user=actor, org=exemplary.org)
     locked = ExemplaryWoman.objects.select_for_update().get(pk=exemplary.pk)
     if locked.delisted_on is not None:
         raise ValidationError({"delisted_on": [_("已出册")]})
@@ -463,10 +458,7 @@ def sanxin_target_create(
     deadline: dt.date,
 ) -> SanxinTarget:
     """A target for `org`: only a writer whose unit is `org` or one of its ancestors sets it."""
-    if actor is not None and not (
-        actor.can_write and actor.org is not None and actor.org.contains(org)
-    ):
-        raise PermissionDenied
+    check_write_at(user=actor, org=org)
     errors: dict[str, list[str]] = {}
     title = clean_text(title)
     if not title:

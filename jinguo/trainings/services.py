@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.orgs.models import OrgUnit, Venue
+from jinguo.orgs.selectors import check_write_at, venue_usable_by
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
 from jinguo.trainings.models import (
@@ -47,9 +48,7 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
 
 def _check_actor(actor: User, org: OrgUnit) -> None:
     """The actor must write, at `org` or above it (views have checked scope already)."""
-    own = actor.org
-    if not (actor.can_write and own is not None and org.path.startswith(own.path)):
-        raise PermissionDenied
+    check_write_at(user=actor, org=org)
 
 
 def _record(
@@ -146,9 +145,7 @@ def session_create(
     errors = _hours_errors(hours)
     if not course.is_active:
         errors["course"] = [_("课程已停用，不能新增场次")]
-    if venue is not None and not (
-        venue.is_active and actor.org is not None and venue.org.path.startswith(actor.org.path)
-    ):
+    if venue is not None and not venue_usable_by(user=actor, org=course.org, venue=venue):
         errors["venue"] = [_("阵地不存在")]
     if venue is None and not place:
         errors["place"] = [_("请选择阵地或填写地点")]

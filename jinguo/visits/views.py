@@ -142,6 +142,8 @@ def _logged_message(visit: Visit, household: Household) -> str:
 @login_required
 def visit_create(request: AuthedRequest) -> HttpResponse:
     _business(request)
+    if request.method == "POST" and not request.user.can_write:
+        raise PermissionDenied
     household_id = _int(request, "household")
     if household_id is None:
         return _picker(request)
