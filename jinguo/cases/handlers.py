@@ -45,7 +45,7 @@ def _seated_in_scope(case: Case) -> QuerySet[Person]:
 
 def case_handler_choices(*, case: Case) -> QuerySet[Person]:
     """The executives who may handle or take part in `case`, by name. Birth dates are
-    encrypted, so minors (a seat never goes to one: people.services) are left out in Python
+    encrypted, so minors (a seat never goes to one: people.posts) are left out in Python
     over the candidates' ids and birth dates only."""
     candidates = _seated_in_scope(case)
     today = timezone.localdate()
