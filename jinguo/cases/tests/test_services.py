@@ -293,7 +293,7 @@ def test_two_people_accepting_the_same_case_at_once_cannot_both_win(monkeypatch)
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_at_once_leave_exactly_one_dispatch(monkeypatch):
     t = build_tree()
-    people = [Person.objects.create(org=t.songhe, name=n, gender="F") for n in ("甲", "乙")]
+    people = [executive(t.songhe, n) for n in ("甲", "乙")]
     case = case_accept(actor=None, case=report(t.songhe))
     turn = iter(people)
     failures = _race(monkeypatch, lambda: case_dispatch(actor=None, case=case, assignee=next(turn)))
