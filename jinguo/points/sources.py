@@ -19,7 +19,12 @@ from typing import Any, cast
 from django.db.models import CharField, F, QuerySet, Value
 from django.db.models.functions import Cast, Concat, TruncDate
 
+from jinguo.activities.models import ServiceHours
+from jinguo.cases.models import Case, CaseParticipant
+from jinguo.meetings.models import Meeting, MeetingAttendee
 from jinguo.orgs.models import OrgUnit
+from jinguo.trainings.models import Attendance, Session
+from jinguo.visits.models import Visit
 
 Fact = tuple[int, dt.date, str, int]  # person_id, day, source_id, org_id
 FactsFn = Callable[..., Iterable[Fact]]
@@ -50,8 +55,6 @@ def _source_id(prefix: str, field: str = "id") -> Any:
 
 
 def visit_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> Iterable[Fact]:
-    from jinguo.visits.models import Visit
-
     return (
         Visit.objects.filter(org.subtree_q("org__"), executive__isnull=False)
         .filter(visited_on__gte=start, visited_on__lte=end)
@@ -62,8 +65,6 @@ def visit_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> Iterable[Fact]
 
 
 def _verified_cases(org: OrgUnit, start: dt.date, end: dt.date) -> Any:
-    from jinguo.cases.models import Case
-
     done = (Case.Status.VERIFIED, Case.Status.CLOSED, Case.Status.RATED)
     return (
         Case.objects.filter(org.subtree_q("org__"), status__in=done, resolved_at__isnull=False)
@@ -83,8 +84,6 @@ def case_resolved_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> Iterab
 
 
 def case_participation_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> Iterable[Fact]:
-    from jinguo.cases.models import CaseParticipant
-
     cases = _verified_cases(org, start, end)
     return (
         CaseParticipant.objects.filter(case__in=cases.values("pk"))
@@ -96,8 +95,6 @@ def case_participation_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> I
 
 def meeting_attendance_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> Iterable[Fact]:
     """Attendance ticked on a meeting recorded as held, on its day, at the meeting's unit."""
-    from jinguo.meetings.models import Meeting, MeetingAttendee
-
     # held_on is nullable on the model; a held meeting always has it.
     return cast(
         Iterable[Fact],
@@ -116,8 +113,6 @@ def meeting_attendance_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> I
 
 def training_attendance_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> Iterable[Fact]:
     """Attendance on a training session recorded as held, at the unit offering the course."""
-    from jinguo.trainings.models import Attendance, Session
-
     return (
         Attendance.objects.filter(
             org.subtree_q("session__course__org__"),
@@ -135,8 +130,6 @@ def training_attendance_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> 
 def volunteer_service_facts(*, org: OrgUnit, start: dt.date, end: dt.date) -> Iterable[Fact]:
     """A volunteer service record (hours recorded by a cadre or her executive), at the team's
     unit. One record is one fact whatever its hours: see points.models.Action."""
-    from jinguo.activities.models import ServiceHours
-
     return (
         ServiceHours.objects.filter(
             org.subtree_q("membership__team__org__"), served_on__gte=start, served_on__lte=end
