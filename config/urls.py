@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("jinguo.honours.api")),
     path("", include("jinguo.employment.api")),
     path("", include("jinguo.points.api")),
+    path("", include("jinguo.points.rankings_api")),
     path("", include("jinguo.assessments.api")),
     path("", include("jinguo.reports.api")),
 ]

@@ -14,20 +14,17 @@ from django.utils import timezone
 from jinguo.accounts.models import User
 from jinguo.orgs.models import OrgUnit
 from jinguo.points import selectors
-from jinguo.points.models import Kind, PointEntry
-from jinguo.points.services import (
-    lovebank_item_save,
-    lovebank_redeem,
-    nomination_create,
-    nomination_transition,
-    point_rules_seed,
+from jinguo.points.approval import (
     points_appeal,
     points_appeal_decide,
     points_approve,
-    points_collect,
     points_reject,
-    redemption_hand_over,
 )
+from jinguo.points.lovebank import lovebank_item_save, lovebank_redeem, redemption_hand_over
+from jinguo.points.models import Kind, PointEntry
+from jinguo.points.nominations import nomination_create, nomination_transition
+from jinguo.points.rankings import executive_ranking
+from jinguo.points.services import point_rules_seed, points_collect
 
 # name, points price, stock
 ITEMS = [
@@ -122,7 +119,7 @@ class PointsDemo:
     def nominate(self, users: dict[str, User], songhe: OrgUnit, year: int) -> None:
         """The three best of Songhe this year nominated; two shortlisted; the best selected."""
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        best = list(selectors.executive_ranking(org=songhe, start=start, end=end)[:3])
+        best = list(executive_ranking(org=songhe, start=start, end=end)[:3])
         rows = [
             nomination_create(
                 actor=users["songhe"],

@@ -1,4 +1,5 @@
-"""JSON API of duty points, the love bank, rankings and nominations: one APIView per operation.
+"""JSON API of duty points and the love bank: one APIView per operation (rankings, nominations
+and figures are in rankings_api.py).
 
 Records come through the selectors' fetch-and-check (404 out of scope, 403 for read-only
 roles on writes); the services decide who may approve, correct or rule on an appeal.
@@ -28,14 +29,13 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
-    figures_api,
 )
 from jinguo.common.dates import ApiDateField, PeriodSerializer
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.selectors import person_get_for_user
-from jinguo.points import selectors, services
-from jinguo.points.models import Action, CapPeriod, Kind, Nomination
+from jinguo.points import approval, lovebank, selectors, services
+from jinguo.points.models import Action, CapPeriod, Kind
 
 TAGS = ["points"]
 
@@ -232,7 +232,7 @@ class PointsApproveApi(APIView):
             selectors.entry_get_for_user(user=user, entry_id=pk, for_write=True)
             for pk in data["entries"]
         ]
-        rows = services.points_approve(actor=user, entries=entries)
+        rows = approval.points_approve(actor=user, entries=entries)
         return Response(PointEntrySerializer(rows, many=True).data)
 
 
@@ -252,7 +252,7 @@ class PointsRejectApi(APIView):
     def post(self, request: Request, entry_id: int) -> Response:
         data, user = api_input(ReasonSerializer, request), api_user(request)
         entry = selectors.entry_get_for_user(user=user, entry_id=entry_id, for_write=True)
-        row = services.points_reject(actor=user, entry=entry, **data)
+        row = approval.points_reject(actor=user, entry=entry, **data)
         return Response(PointEntrySerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -267,7 +267,7 @@ class PointsAppealApi(APIView):
     def post(self, request: Request, entry_id: int) -> Response:
         data, user = api_input(ReasonSerializer, request), api_user(request)
         entry = selectors.entry_get_for_user(user=user, entry_id=entry_id, for_write=True)
-        row = services.points_appeal(actor=user, entry=entry, **data)
+        row = approval.points_appeal(actor=user, entry=entry, **data)
         return Response(PointEntrySerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -287,7 +287,7 @@ class PointsRulingApi(APIView):
     def post(self, request: Request, entry_id: int) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
         appeal = selectors.entry_get_for_user(user=user, entry_id=entry_id, for_write=True)
-        row = services.points_appeal_decide(actor=user, appeal=appeal, **data)
+        row = approval.points_appeal_decide(actor=user, appeal=appeal, **data)
         return Response(PointEntrySerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -308,7 +308,7 @@ class PointsCorrectApi(APIView):
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
         person = person_get_for_user(user=user, person_id=data.pop("person"), for_write=True)
-        row = services.points_correct(actor=user, person=person, **data)
+        row = approval.points_correct(actor=user, person=person, **data)
         return Response(PointEntrySerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -402,7 +402,7 @@ class LoveBankRedeemApi(APIView):
             person = user.person
         else:
             raise PermissionDenied
-        row = services.lovebank_redeem(
+        row = lovebank.lovebank_redeem(
             actor=user, person=person, item=item, quantity=data["quantity"]
         )
         return Response(RedemptionSerializer(row).data, status=status.HTTP_201_CREATED)
@@ -419,138 +419,9 @@ class LoveBankHandOverApi(APIView):
     def post(self, request: Request, code: str) -> Response:
         user = api_user(request)
         row = selectors.redemption_get_for_user(user=user, voucher=code, for_write=True)
-        row = services.redemption_hand_over(actor=user, redemption=row)
+        row = lovebank.redemption_hand_over(actor=user, redemption=row)
         return Response(RedemptionSerializer(row).data)
 
-
-# --- rankings, nominations, figures --------------------------------------------------------------
-
-
-class PointsRankingsApi(APIView):
-    @extend_schema_serializer(component_name="PointsRankings")
-    class OutputSerializer(serializers.Serializer):
-        @extend_schema_serializer(component_name="PointsExecutiveRank")
-        class PersonRank(serializers.Serializer):
-            rank = serializers.IntegerField()
-            id = serializers.IntegerField()
-            name = serializers.CharField()
-            points = serializers.IntegerField()
-
-        @extend_schema_serializer(component_name="PointsUnitRank")
-        class UnitRank(serializers.Serializer):
-            rank = serializers.IntegerField()
-            unit = RefSerializer()
-            points = serializers.IntegerField()
-            executives = serializers.IntegerField()
-            per_executive = serializers.FloatField()
-
-        executives = PersonRank(many=True)
-        units = UnitRank(many=True)
-
-    @extend_schema(
-        operation_id="points_rankings",
-        summary=gettext_lazy("执委积分排名与下级单位人均积分排名"),
-        tags=TAGS,
-        parameters=[PeriodQuerySerializer],
-        responses={200: OutputSerializer, **ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        user = api_user(request)
-        org, start, end = _period(user, api_query(PeriodQuerySerializer, request))
-        people = selectors.executive_ranking(org=org, start=start, end=end, user=user)
-        units = selectors.unit_ranking(user=user, org=org, start=start, end=end)
-        data = {"executives": list(people), "units": units.rows}
-        return Response(self.OutputSerializer(data).data)
-
-
-@extend_schema_serializer(component_name="Nomination")
-class NominationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    year = serializers.IntegerField()
-    org = RefSerializer()
-    person = RefSerializer()
-    reason = serializers.CharField()
-    status = serializers.CharField(
-        help_text=gettext_lazy(
-            "nominated 已提名；shortlisted 入围；selected 当选；not_selected 未当选"
-        )
-    )
-
-
-class NominationListApi(APIView):
-    pagination_class = StandardPagination
-
-    @extend_schema(
-        operation_id="nomination_list",
-        summary=gettext_lazy("最美执委推荐"),
-        tags=TAGS,
-        parameters=[PeriodQuerySerializer],
-        responses={200: NominationSerializer(many=True), **ERRORS},
-    )
-    def get(self, request: Request) -> Response:
-        wanted, user = api_query(PeriodQuerySerializer, request), api_user(request)
-        org = api_org(user, wanted.get("org"))
-        start, end = wanted.get("start"), wanted.get("end")
-        rows = selectors.nomination_list(
-            user=user,
-            org=org,
-            year_from=start.year if start else None,
-            year_to=end.year if end else None,
-        )
-        return api_paginated(self, rows, NominationSerializer)
-
-
-class NominationCreateApi(APIView):
-    @extend_schema_serializer(component_name="NominationCreateInput")
-    class InputSerializer(serializers.Serializer):
-        org = serializers.IntegerField(required=False)
-        person = serializers.IntegerField()
-        year = serializers.IntegerField(min_value=2000, max_value=2100)
-        reason = serializers.CharField()
-
-    @extend_schema(
-        operation_id="nomination_create",
-        summary=gettext_lazy("推荐最美执委"),
-        tags=TAGS,
-        request=InputSerializer,
-        responses={201: NominationSerializer, **ERRORS},
-    )
-    def post(self, request: Request) -> Response:
-        data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = api_org(user, data.pop("org", None), for_write=True)
-        person = person_get_for_user(user=user, person_id=data.pop("person"), for_write=True)
-        row = services.nomination_create(actor=user, org=org, person=person, **data)
-        return Response(NominationSerializer(row).data, status=status.HTTP_201_CREATED)
-
-
-class NominationStatusApi(APIView):
-    @extend_schema_serializer(component_name="NominationStatusInput")
-    class InputSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=Nomination.Status.choices)
-        note = serializers.CharField(max_length=500, required=False, default="")
-
-    @extend_schema(
-        operation_id="nomination_transition",
-        summary=gettext_lazy("变更最美执委推荐状态"),
-        tags=TAGS,
-        request=InputSerializer,
-        responses={200: NominationSerializer, **ERRORS},
-    )
-    def post(self, request: Request, nomination_id: int) -> Response:
-        data, user = api_input(self.InputSerializer, request), api_user(request)
-        row = selectors.nomination_get_for_user(
-            user=user, nomination_id=nomination_id, for_write=True
-        )
-        row = services.nomination_transition(actor=user, nomination=row, **data)
-        return Response(NominationSerializer(row).data)
-
-
-PointsFiguresApi = figures_api(
-    selector=selectors.points_figures,
-    operation_id="points_figures",
-    summary=gettext_lazy("履职积分工作成效（按组织与时段统计）"),
-    tags=TAGS,
-)
 
 urlpatterns = [
     *api_route("points/rules/", "api-point-rules", PointRuleListApi, PointRuleSaveApi),
@@ -568,14 +439,6 @@ urlpatterns = [
     ),
     path("points/corrections/", PointsCorrectApi.as_view(), name="api-points-correct"),
     path("points/balance/", PointsBalanceApi.as_view(), name="api-points-balance"),
-    path("points/rankings/", PointsRankingsApi.as_view(), name="api-points-rankings"),
-    path("points/figures/", PointsFiguresApi.as_view(), name="api-points-figures"),
-    *api_route("points/nominations/", "api-nominations", NominationListApi, NominationCreateApi),
-    path(
-        "points/nominations/<int:nomination_id>/status/",
-        NominationStatusApi.as_view(),
-        name="api-nomination-status",
-    ),
     path("lovebank/items/", LoveBankCatalogueApi.as_view(), name="api-lovebank-items"),
     path(
         "lovebank/items/<int:item_id>/redeem/",

@@ -117,6 +117,7 @@ class Kind(models.TextChoices):
 
 # The kinds whose amounts make the balance.
 BALANCE_KINDS = (Kind.APPROVE, Kind.REDEEM, Kind.EXPIRE, Kind.CORRECT, Kind.APPEAL_ACCEPT)
+EARNED_KINDS = (Kind.APPROVE, Kind.APPEAL_ACCEPT)  # "approved points" of a period
 
 
 class PointEntry(models.Model):

@@ -1,4 +1,5 @@
-"""Reads of points, the love bank and nominations, always within the user's scope.
+"""Reads of points, the love bank and nominations, always within the user's scope (the
+rankings are in rankings.py).
 
 An entry is visible where it was earned or spent (its org in the user's subtree), and to the
 executive herself. The balance and the period sums are single aggregate queries over the
@@ -6,12 +7,11 @@ ledger; nothing is stored.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
-    Count,
     Exists,
     F,
     IntegerField,
@@ -23,20 +23,19 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, Rank, Substr
+from django.db.models.functions import Coalesce, Rank
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.figures import Figure, count_each, figure_url
 from jinguo.orgs import tree
-from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
-from jinguo.people.models import ExecutiveSeat, Person
-from jinguo.people.selectors import active_seats
+from jinguo.people.models import Person
 from jinguo.points.models import (
     BALANCE_KINDS,
+    EARNED_KINDS,
     Kind,
     LoveBankItem,
     Nomination,
@@ -44,8 +43,8 @@ from jinguo.points.models import (
     PointRule,
     Redemption,
 )
+from jinguo.points.rankings import EARNERS, executive_ranking
 
-EARNED_KINDS = (Kind.APPROVE, Kind.APPEAL_ACCEPT)  # "approved points" of a period
 STATUSES = ("pending", "approved", "rejected", "capped")
 
 
@@ -283,115 +282,6 @@ def redemption_get_for_user(*, user: User, voucher: str, for_write: bool = False
     if for_write and not user.can_write:
         raise PermissionDenied
     return row
-
-
-# --- rankings ------------------------------------------------------------------------------------
-
-
-EARNERS = ("executives", "volunteers")  # who a ranking lists
-
-
-def seated_ids(*, org: OrgUnit, user: User | None = None) -> QuerySet[Any]:
-    """The person ids of the executives of org's subtree: the seats held now, as the
-    executives figure counts them (jinguo.people.selectors.active_seats, in the user's scope)."""
-    if user is None:
-        seats = ExecutiveSeat.objects.filter(org.subtree_q("org__"), ended_on__isnull=True)
-    else:
-        seats = active_seats(user=user, org=org)
-    return seats.order_by().values("person_id")
-
-
-def executive_ranking(
-    *,
-    org: OrgUnit,
-    start: dt.date,
-    end: dt.date,
-    who: str = "executives",
-    user: User | None = None,
-) -> QuerySet[Person]:
-    """The people who earned approved points in org's subtree in the period, ranked (ties
-    share a rank): one query. Each row has `points` and `rank`. `who` is "executives" (those
-    holding a seat in org's subtree now) or "volunteers" (everyone else who earned points:
-    residents' volunteer service); the two lists never share a person."""
-    earned = PointEntry.objects.filter(
-        org.subtree_q("org__"), kind__in=EARNED_KINDS, day__gte=start, day__lte=end
-    )
-    sums = (
-        earned.filter(person_id=OuterRef("pk"))
-        .order_by()
-        .values("person_id")
-        .annotate(s=Sum("amount"))
-        .values("s")
-    )
-    seated = Q(pk__in=seated_ids(org=org, user=user))
-    people = Person.objects.filter(pk__in=earned.values("person_id"))
-    people = people.filter(seated) if who == "executives" else people.exclude(seated)
-    return (
-        people.annotate(points=Coalesce(Subquery(sums, output_field=IntegerField()), Value(0)))
-        .annotate(rank=Window(Rank(), order_by=F("points").desc()))
-        .select_related("org")
-        .order_by("rank", "name", "id")
-    )
-
-
-@dataclass
-class UnitRank:
-    unit: OrgUnit
-    points: int
-    executives: int
-    per_executive: float
-    rank: int = 0
-
-
-@dataclass
-class UnitRanking:
-    org: OrgUnit
-    rows: list[UnitRank] = field(default_factory=list)
-
-
-def unit_ranking(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> UnitRanking:
-    """org's child units ranked by approved points per executive (the points the executives
-    of org's subtree earned, over the active seats in the child's subtree): one grouped query
-    for the points, one for the executives, one for the units."""
-    n = len(org.path)
-    segment = Substr("org__path", n + 1, tree.SEGMENT)
-    points = (
-        PointEntry.objects.filter(
-            org.subtree_q("org__"), kind__in=EARNED_KINDS, day__gte=start, day__lte=end
-        )
-        .filter(person_id__in=seated_ids(org=org))  # points per executive: executives' points
-        .annotate(segment=segment)
-        .values("segment")
-        .annotate(s=Sum("amount"))
-        .order_by()
-    )
-    seats = (
-        ExecutiveSeat.objects.filter(org.subtree_q("org__"), ended_on__isnull=True)
-        .annotate(segment=segment)
-        .values("segment")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by()
-    )
-    by_points = {r["segment"]: int(r["s"] or 0) for r in points}
-    by_seats = {r["segment"]: r["n"] for r in seats}
-    children = (
-        OrgUnit.objects.filter(scope_q(user=user, field=""))
-        .filter(parent=org, is_active=True, kind__in=list(TERRITORIAL_LEVEL))
-        .order_by("code", "name")
-    )
-    result = UnitRanking(org=org)
-    for child in children:
-        seg = tree.segment(child.pk)
-        total, people = by_points.get(seg, 0), by_seats.get(seg, 0)
-        per = round(total / people, 1) if people else 0.0
-        result.rows.append(UnitRank(child, total, people, per))
-    result.rows.sort(key=lambda r: -r.per_executive)
-    previous, rank = None, 0
-    for i, row in enumerate(result.rows, start=1):
-        if row.per_executive != previous:
-            rank, previous = i, row.per_executive
-        row.rank = rank
-    return result
 
 
 # --- nominations ---------------------------------------------------------------------------------

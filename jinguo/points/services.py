@@ -1,4 +1,5 @@
-"""Writes of duty points, the love bank and nominations.
+"""Writes of duty points: the rules, collecting and expiring points, and the checks and locks
+that approval.py, lovebank.py and nominations.py share.
 
 The ledger only grows: every service appends PointEntry rows and never updates one. Whoever
 changes one person's points (collecting, approving, correcting, redeeming, expiring) first locks
@@ -7,10 +8,9 @@ accounts (by id) before items — so two writers never wait on each other in a c
 """
 
 import datetime as dt
-import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.common import dates
-from jinguo.common.uploads import photo_errors
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
@@ -34,20 +33,13 @@ from jinguo.points.models import (
     Action,
     CapPeriod,
     Kind,
-    LoveBankItem,
-    LoveBankItemChange,
-    Nomination,
-    NominationChange,
     PointAccount,
     PointEntry,
     PointRule,
-    Redemption,
     RuleChange,
 )
 from jinguo.points.sources import SOURCES
 
-VOUCHER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
-VOUCHER_LENGTH = 10
 EXPIRY_YEARS = 2  # points earned in year Y expire at the end of year Y + 2
 RULE_FIELDS = ("points", "cap", "cap_period", "approver_level", "is_active", "valid_from")
 
@@ -355,165 +347,6 @@ def point_bonus(
     return entry
 
 
-# --- approval -------------------------------------------------------------------------------------
-
-
-def _pending_check(earn: PointEntry) -> None:
-    if earn.kind != Kind.EARN or (earn.capped and earn.amount == 0):
-        raise ValidationError({"entry": [_("该条目无需审核")]})
-    if PointEntry.objects.filter(ref=earn, kind__in=(Kind.APPROVE, Kind.REJECT)).exists():
-        raise ValidationError({"entry": [_("该条目已审核")]})
-
-
-def points_approve(*, actor: User, entries: Sequence[PointEntry]) -> list[PointEntry]:
-    """Approve pending earns (bulk): one approve entry each, carrying the earned points."""
-    for earn in entries:
-        _check_cadre(actor, earn.approver_org or earn.org)
-    with transaction.atomic():
-        _lock_accounts(e.person_id for e in entries)
-        rows = []
-        for earn in entries:
-            _pending_check(earn)
-            row = PointEntry.objects.create(
-                person_id=earn.person_id,
-                org_id=earn.org_id,
-                kind=Kind.APPROVE,
-                action=earn.action,
-                amount=earn.amount,
-                day=earn.day,
-                ref=earn,
-                actor=actor,
-            )
-            _entry_audit(actor, row)
-            rows.append(row)
-    return rows
-
-
-def points_reject(*, actor: User, entry: PointEntry, reason: str) -> PointEntry:
-    _check_cadre(actor, entry.approver_org or entry.org)
-    if not reason.strip():
-        raise ValidationError({"reason": [_("请填写不通过的理由")]})
-    with transaction.atomic():
-        _lock_accounts([entry.person_id])
-        _pending_check(entry)
-        row = PointEntry.objects.create(
-            person_id=entry.person_id,
-            org_id=entry.org_id,
-            kind=Kind.REJECT,
-            action=entry.action,
-            amount=0,
-            day=entry.day,
-            ref=entry,
-            reason=reason.strip()[:500],
-            actor=actor,
-        )
-        _entry_audit(actor, row, reason)
-    return row
-
-
-def points_correct(*, actor: User, person: Person, amount: int, reason: str) -> PointEntry:
-    """更正: ± points with a mandatory reason, by a cadre whose unit contains the person's."""
-    _check_cadre(actor, person.org)
-    if actor.org is None:
-        raise PermissionDenied
-    if amount == 0:
-        raise ValidationError({"amount": [_("更正积分不能为0")]})
-    if not reason.strip():
-        raise ValidationError({"reason": [_("请填写更正理由")]})
-    with transaction.atomic():
-        _lock_accounts([person.pk])
-        if amount < 0 and _balance(person.pk) + amount < 0:
-            raise ValidationError({"amount": [_("扣减后积分余额将为负数")]})
-        row = PointEntry.objects.create(
-            person=person,
-            org=person.org,
-            kind=Kind.CORRECT,
-            amount=amount,
-            day=timezone.localdate(),
-            approver_org=actor.org,
-            reason=reason.strip()[:500],
-            actor=actor,
-        )
-        _entry_audit(actor, row, reason)
-    return row
-
-
-def _disputed_decider(disputed: PointEntry) -> OrgUnit:
-    """The unit whose decision is disputed: the earn's approver for a rejection, the
-    corrector's unit for a correction."""
-    if disputed.kind == Kind.REJECT:
-        earn = disputed.ref
-        if earn is not None:
-            return earn.approver_org or earn.org
-    return disputed.approver_org or disputed.org
-
-
-def points_appeal(*, actor: User, entry: PointEntry, reason: str) -> PointEntry:
-    """申诉: the executive disputes a rejection or a deduction of her own points."""
-    if actor.person_id is None or actor.person_id != entry.person_id:
-        raise PermissionDenied
-    if not (entry.kind == Kind.REJECT or (entry.kind == Kind.CORRECT and entry.amount < 0)):
-        raise ValidationError({"entry": [_("只能对审核不通过或扣减的积分申诉")]})
-    if not reason.strip():
-        raise ValidationError({"reason": [_("请填写申诉理由")]})
-    with transaction.atomic():
-        _lock_accounts([entry.person_id])
-        if PointEntry.objects.filter(ref=entry, kind=Kind.APPEAL).exists():
-            raise ValidationError({"entry": [_("该条目已申诉")]})
-        row = PointEntry.objects.create(
-            person_id=entry.person_id,
-            org_id=entry.org_id,
-            kind=Kind.APPEAL,
-            action=entry.action,
-            amount=0,
-            day=timezone.localdate(),
-            ref=entry,
-            reason=reason.strip()[:500],
-            actor=actor,
-        )
-        _entry_audit(actor, row, reason)
-    return row
-
-
-def points_appeal_decide(
-    *, actor: User, appeal: PointEntry, accept: bool, reason: str = ""
-) -> PointEntry:
-    """The cadre above the one who decided rules: accepted, the points come back in an
-    appeal_accept entry (the rejected earn's points, or the deduction reversed)."""
-    if appeal.kind != Kind.APPEAL or appeal.ref is None:
-        raise ValidationError({"entry": [_("不是申诉条目")]})
-    disputed = appeal.ref
-    _check_above(actor, _disputed_decider(disputed))
-    if not accept and not reason.strip():
-        raise ValidationError({"reason": [_("请填写驳回理由")]})
-    with transaction.atomic():
-        _lock_accounts([appeal.person_id])
-        if PointEntry.objects.filter(
-            ref=appeal, kind__in=(Kind.APPEAL_ACCEPT, Kind.APPEAL_REJECT)
-        ).exists():
-            raise ValidationError({"entry": [_("该申诉已处理")]})
-        if accept:
-            earn = disputed.ref if disputed.kind == Kind.REJECT else None
-            amount = earn.amount if earn is not None else -disputed.amount
-            day = earn.day if earn is not None else disputed.day
-            kind = Kind.APPEAL_ACCEPT
-        else:
-            amount, day, kind = 0, timezone.localdate(), Kind.APPEAL_REJECT
-        row = PointEntry.objects.create(
-            person_id=appeal.person_id,
-            org_id=appeal.org_id,
-            kind=kind,
-            action=appeal.action,
-            amount=amount,
-            day=day,
-            ref=appeal,
-            reason=reason.strip()[:500],
-            actor=actor,
-        )
-        _entry_audit(actor, row, reason)
-    return row
-
-
 # --- expiry ---------------------------------------------------------------------------------------
 
 
@@ -564,216 +397,3 @@ def points_expire(*, today: dt.date | None = None, actor: User | None = None) ->
                 _entry_audit(actor, row)
                 written += 1
     return written
-
-
-# --- love bank ------------------------------------------------------------------------------------
-
-
-def _item_values(item: LoveBankItem) -> dict[str, Any]:
-    return {
-        "name": item.name,
-        "price": item.price,
-        "stock": item.stock,
-        "is_active": item.is_active,
-    }
-
-
-def lovebank_item_save(
-    *,
-    actor: User,
-    org: OrgUnit,
-    name: str,
-    price: int,
-    stock: int = 0,
-    is_active: bool = True,
-    photo: Any = None,
-    item: LoveBankItem | None = None,
-) -> LoveBankItem:
-    _check_cadre(actor, item.org if item else org)
-    if not name.strip():
-        raise ValidationError({"name": [_("请填写物品名称")]})
-    if price < 1:
-        raise ValidationError({"price": [_("兑换积分至少为1")]})
-    if stock < 0:
-        raise ValidationError({"stock": [_("库存不能为负数")]})
-    if errors := photo_errors(photo):
-        raise ValidationError({"photo": errors})
-    with transaction.atomic():
-        if item is not None:
-            item = LoveBankItem.objects.select_for_update().get(pk=item.pk)
-        old = _item_values(item) if item else {}
-        item = item or LoveBankItem(org=org)
-        item.name, item.price, item.stock, item.is_active = name.strip(), price, stock, is_active
-        if photo:
-            item.photo = photo
-        item.save()
-        new = _item_values(item)
-        verb = "update" if old else "create"
-        LoveBankItemChange.objects.create(item=item, actor=actor, action=verb, old=old, new=new)
-        changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
-        audit_record(actor=actor, action=f"points.item_{verb}", target=item, changes=changes)
-    return item
-
-
-def lovebank_restock(*, actor: User, item: LoveBankItem, quantity: int) -> LoveBankItem:
-    """入库: add `quantity` to the stock (negative to write off; never below zero)."""
-    _check_cadre(actor, item.org)
-    if quantity == 0:
-        raise ValidationError({"quantity": [_("数量不能为0")]})
-    with transaction.atomic():
-        item = LoveBankItem.objects.select_for_update().get(pk=item.pk)
-        if item.stock + quantity < 0:
-            raise ValidationError({"quantity": [_("库存不能为负数")]})
-        old = item.stock
-        item.stock = old + quantity
-        item.save(update_fields=["stock"])
-        LoveBankItemChange.objects.create(
-            item=item, actor=actor, action="restock", old={"stock": old}, new={"stock": item.stock}
-        )
-        audit_record(
-            actor=actor,
-            action="points.item_restock",
-            target=item,
-            changes={"stock": [old, item.stock]},
-        )
-    return item
-
-
-def _voucher() -> str:
-    while True:
-        code = "".join(secrets.choice(VOUCHER_ALPHABET) for _i in range(VOUCHER_LENGTH))
-        if not Redemption.objects.filter(voucher=code).exists():
-            return code
-
-
-def lovebank_redeem(
-    *, actor: User, person: Person, item: LoveBankItem, quantity: int = 1
-) -> Redemption:
-    """Exchange points for goods. Locks the person's account, then the item (always that
-    order), checks balance ≥ price × quantity and stock ≥ quantity under the locks, appends a
-    redeem entry, takes the stock and issues a voucher. Never overspends nor oversells."""
-    own_points = actor.person_id == person.pk
-    if not own_points:
-        _check_cadre(actor, item.org)
-    elif not actor.can_write:
-        raise PermissionDenied
-    if quantity < 1:
-        raise ValidationError({"quantity": [_("数量至少为1")]})
-    if not person.org.path.startswith(item.org.path):
-        raise ValidationError({"item": [_("只能兑换本组织爱心银行的物品")]})
-    with transaction.atomic():
-        _lock_accounts([person.pk])
-        item = LoveBankItem.objects.select_for_update().get(pk=item.pk)
-        total = item.price * quantity
-        if not item.is_active:
-            raise ValidationError({"item": [_("该物品已下架")]})
-        if item.stock < quantity:
-            raise ValidationError({"quantity": [_("库存不足")]})
-        if _balance(person.pk) < total:
-            raise ValidationError({"quantity": [_("积分余额不足")]})
-        entry = PointEntry.objects.create(
-            person=person,
-            org=item.org,
-            kind=Kind.REDEEM,
-            amount=-total,
-            day=timezone.localdate(),
-            reason=f"{item.name} × {quantity}",
-            actor=actor,
-        )
-        old = item.stock
-        item.stock = old - quantity
-        item.save(update_fields=["stock"])
-        redemption = Redemption.objects.create(
-            item=item,
-            person=person,
-            quantity=quantity,
-            points=total,
-            entry=entry,
-            voucher=_voucher(),
-            created_by=actor,
-        )
-        audit_record(
-            actor=actor,
-            action="points.redeem",
-            target=redemption,
-            changes={"stock": [old, item.stock], "points": [None, -total]},
-        )
-    return redemption
-
-
-def redemption_hand_over(*, actor: User, redemption: Redemption) -> Redemption:
-    """The shop keeper hands the goods over, once."""
-    _check_cadre(actor, redemption.item.org)
-    with transaction.atomic():
-        locked = Redemption.objects.select_for_update().get(pk=redemption.pk)
-        if locked.handed_over_at is not None:
-            raise ValidationError({"voucher": [_("该兑换券已领取")]})
-        locked.handed_over_at = timezone.now()
-        locked.handed_over_by = actor
-        locked.save(update_fields=["handed_over_at", "handed_over_by"])
-        audit_record(
-            actor=actor,
-            action="points.hand_over",
-            target=locked,
-            changes={"handed_over_at": [None, str(locked.handed_over_at)]},
-        )
-    return locked
-
-
-# --- 最美执委 -------------------------------------------------------------------------------------
-
-NS = Nomination.Status
-NOMINATION_NEXT: dict[str, tuple[str, ...]] = {
-    NS.NOMINATED: (NS.SHORTLISTED, NS.NOT_SELECTED),
-    NS.SHORTLISTED: (NS.SELECTED, NS.NOT_SELECTED),
-    NS.SELECTED: (),
-    NS.NOT_SELECTED: (),
-}
-
-
-def nomination_create(
-    *, actor: User, year: int, org: OrgUnit, person: Person, reason: str
-) -> Nomination:
-    _check_cadre(actor, org)
-    if not person.org.path.startswith(org.path):
-        raise ValidationError({"person": [_("被推荐人不在该组织")]})
-    if not reason.strip():
-        raise ValidationError({"reason": [_("请填写推荐理由")]})
-    if Nomination.objects.filter(year=year, person=person).exists():
-        raise ValidationError({"person": [_("该执委本年度已被推荐")]})
-    with transaction.atomic():
-        nomination = Nomination.objects.create(
-            year=year, org=org, person=person, reason=reason.strip(), nominated_by=actor
-        )
-        NominationChange.objects.create(nomination=nomination, actor=actor, to_status=NS.NOMINATED)
-        audit_record(
-            actor=actor,
-            action="points.nominate",
-            target=nomination,
-            changes={"status": [None, NS.NOMINATED]},
-        )
-    return nomination
-
-
-def nomination_transition(
-    *, actor: User, nomination: Nomination, status: str, note: str = ""
-) -> Nomination:
-    _check_cadre(actor, nomination.org)
-    with transaction.atomic():
-        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
-        if status not in NOMINATION_NEXT[locked.status]:
-            raise ValidationError({"status": [_("当前状态不能变更为该状态")]})
-        old = locked.status
-        locked.status = status
-        locked.save(update_fields=["status"])
-        NominationChange.objects.create(
-            nomination=locked, actor=actor, from_status=old, to_status=status, note=note[:500]
-        )
-        audit_record(
-            actor=actor,
-            action="points.nomination_status",
-            target=locked,
-            changes={"status": [old, status]},
-            note=note,
-        )
-    return locked

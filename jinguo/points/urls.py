@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jinguo.points import views
+from jinguo.points import lovebank_views, views
 
 app_name = "points"
 urlpatterns = [
@@ -16,16 +16,16 @@ urlpatterns = [
     path("entries/<int:entry_id>/appeal/", views.appeal, name="appeal"),
     path("entries/<int:entry_id>/ruling/", views.ruling, name="ruling"),
     path("rules/", views.rules, name="rules"),
-    path("lovebank/", views.lovebank, name="lovebank"),
-    path("lovebank/new/", views.item_edit, name="item_create"),
-    path("lovebank/<int:item_id>/", views.item_edit, name="item"),
-    path("lovebank/<int:item_id>/restock/", views.item_restock, name="item_restock"),
-    path("lovebank/<int:item_id>/redeem/", views.redeem, name="redeem"),
-    path("redemptions/", views.redemptions, name="redemptions"),
-    path("redemptions.xlsx", views.redemptions_export, name="redemptions_export"),
-    path("vouchers/<str:code>/", views.voucher, name="voucher"),
-    path("vouchers/<str:code>/qr.svg", views.voucher_qr, name="voucher_qr"),
-    path("vouchers/<str:code>/hand-over/", views.hand_over, name="hand_over"),
+    path("lovebank/", lovebank_views.lovebank, name="lovebank"),
+    path("lovebank/new/", lovebank_views.item_edit, name="item_create"),
+    path("lovebank/<int:item_id>/", lovebank_views.item_edit, name="item"),
+    path("lovebank/<int:item_id>/restock/", lovebank_views.item_restock, name="item_restock"),
+    path("lovebank/<int:item_id>/redeem/", lovebank_views.redeem, name="redeem"),
+    path("redemptions/", lovebank_views.redemptions, name="redemptions"),
+    path("redemptions.xlsx", lovebank_views.redemptions_export, name="redemptions_export"),
+    path("vouchers/<str:code>/", lovebank_views.voucher, name="voucher"),
+    path("vouchers/<str:code>/qr.svg", lovebank_views.voucher_qr, name="voucher_qr"),
+    path("vouchers/<str:code>/hand-over/", lovebank_views.hand_over, name="hand_over"),
     path("rankings/", views.rankings, name="rankings"),
     path("nominations/", views.nominations, name="nominations"),
     path(

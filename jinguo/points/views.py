@@ -1,10 +1,9 @@
-"""Pages of duty points, the love bank, rankings and nominations. Records come through the
-selectors' fetch-and-check: out of scope is a 404, a write by a read-only role a 403."""
+"""Pages of duty points, rankings and nominations (the love bank's are in lovebank_views.py).
+Records come through the selectors' fetch-and-check: out of scope is a 404, a write by a
+read-only role a 403."""
 
-import io
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,10 +20,18 @@ from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
-from jinguo.orgs.selectors import may_write_at
 from jinguo.people.selectors import person_get_for_user
 from jinguo.points import forms, personal, selectors, services
+from jinguo.points.approval import (
+    points_appeal,
+    points_appeal_decide,
+    points_approve,
+    points_correct,
+    points_reject,
+)
 from jinguo.points.models import Action, Kind, Nomination, PointEntry
+from jinguo.points.nominations import NOMINATION_NEXT, nomination_create, nomination_transition
+from jinguo.points.rankings import EARNERS, executive_ranking, unit_ranking
 
 
 def _scoped(request: AuthedRequest) -> None:
@@ -120,7 +127,7 @@ def approve(request: AuthedRequest) -> HttpResponse:
         messages.error(request, _("请勾选要审核通过的条目"))
     else:
         try:
-            services.points_approve(actor=request.user, entries=entries)
+            points_approve(actor=request.user, entries=entries)
             messages.success(request, _("已审核通过%(n)s条") % {"n": len(entries)})
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -146,7 +153,7 @@ def reject(request: AuthedRequest, entry_id: int) -> HttpResponse:
         request,
         entry_id,
         forms.ReasonForm,
-        lambda e, d: services.points_reject(actor=request.user, entry=e, reason=d["reason"]),
+        lambda e, d: points_reject(actor=request.user, entry=e, reason=d["reason"]),
     )
 
 
@@ -157,7 +164,7 @@ def appeal(request: AuthedRequest, entry_id: int) -> HttpResponse:
         request,
         entry_id,
         forms.ReasonForm,
-        lambda e, d: services.points_appeal(actor=request.user, entry=e, reason=d["reason"]),
+        lambda e, d: points_appeal(actor=request.user, entry=e, reason=d["reason"]),
     )
 
 
@@ -168,7 +175,7 @@ def ruling(request: AuthedRequest, entry_id: int) -> HttpResponse:
         request,
         entry_id,
         forms.RulingForm,
-        lambda e, d: services.points_appeal_decide(actor=request.user, appeal=e, **d),
+        lambda e, d: points_appeal_decide(actor=request.user, appeal=e, **d),
     )
 
 
@@ -195,7 +202,7 @@ def correct(request: AuthedRequest) -> HttpResponse:
     form = forms.CorrectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        entry = call_service(form, lambda: services.points_correct(actor=request.user, **data))
+        entry = call_service(form, lambda: points_correct(actor=request.user, **data))
         if entry is not None:
             return redirect("points:entry", entry_id=entry.pk)
     return render(
@@ -275,170 +282,6 @@ def rules(request: AuthedRequest) -> HttpResponse:
     return render(request, "points/rules.html", context)
 
 
-# --- love bank -----------------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def lovebank(request: AuthedRequest) -> HttpResponse:
-    _scoped(request)
-    items = selectors.catalogue(user=request.user)
-    person = request.user.person
-    balance = selectors.points_balance(person=person) if person else None
-    context = {"items": items, "balance": balance, "redeem_form": forms.RedeemForm()}
-    return render(request, "points/lovebank.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def item_edit(request: AuthedRequest, item_id: int | None = None) -> HttpResponse:
-    user = request.user
-    if item_id is not None:
-        item = selectors.item_get_for_user(user=user, item_id=item_id, for_write=True)
-        org = item.org
-        initial = {"name": item.name, "price": item.price, "stock": item.stock}
-        initial["is_active"] = item.is_active
-    else:
-        item, org, initial = None, org_param(request, for_write=True), {}
-    form = forms.ItemForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = call_service(
-            form, lambda: services.lovebank_item_save(actor=user, org=org, item=item, **data)
-        )
-        if saved is not None:
-            return redirect("points:lovebank")
-    context = {"form": form, "title": _("爱心银行物品") + f" · {org.name}", "multipart": True}
-    if item is not None:
-        context |= {"item": item, "restock_form": forms.RestockForm()}
-        context["changes"] = item.changes.select_related("actor")
-    return render(request, "points/form.html", context)
-
-
-@login_required
-@require_POST
-def item_restock(request: AuthedRequest, item_id: int) -> HttpResponse:
-    item = selectors.item_get_for_user(user=request.user, item_id=item_id, for_write=True)
-    form = forms.RestockForm(request.POST)
-    done = None
-    if form.is_valid():
-        run = lambda: services.lovebank_restock(actor=request.user, item=item, **form.cleaned_data)  # noqa: E731
-        done = call_service(form, run)
-    if done is not None:
-        messages.success(request, _("库存已更新"))
-    else:
-        _flash_errors(request, form)
-    return redirect("points:item", item_id=item.pk)
-
-
-@login_required
-@require_POST
-def redeem(request: AuthedRequest, item_id: int) -> HttpResponse:
-    user = request.user
-    item = selectors.item_get_for_user(user=user, item_id=item_id, for_write=True)
-    person_id = int_param(request.POST, "person")
-    if person_id:
-        person = person_get_for_user(user=user, person_id=person_id, for_write=True)
-    elif user.person is not None:
-        person = user.person
-    else:
-        raise Http404
-    form = forms.RedeemForm(request.POST)
-    if form.is_valid():
-        done = call_service(
-            form,
-            lambda: services.lovebank_redeem(
-                actor=user, person=person, item=item, **form.cleaned_data
-            ),
-        )
-        if done is not None:
-            return redirect("points:voucher", code=done.voucher)
-    _flash_errors(request, form)
-    return redirect("points:lovebank")
-
-
-@login_required
-@require_GET
-def redemptions(request: AuthedRequest) -> HttpResponse:
-    _scoped(request)
-    org = org_param(request) if request.GET.get("org") else None
-    start, end = date_param(request.GET, "start"), date_param(request.GET, "end")
-    rows = selectors.redemption_list(user=request.user, org=org, start=start, end=end)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "points/redemptions.html", {"page": page, "query": request.GET.urlencode()}
-    )
-
-
-@login_required
-@require_GET
-def redemptions_export(request: AuthedRequest) -> HttpResponse:
-    _scoped(request)
-    org = org_param(request) if request.GET.get("org") else None
-    start, end = date_param(request.GET, "start"), date_param(request.GET, "end")
-    rows = selectors.redemption_list(user=request.user, org=org, start=start, end=end)
-    data = (
-        (
-            r.entry.day,
-            r.voucher,
-            r.person.name,
-            r.item.org.name,
-            r.item.name,
-            r.quantity,
-            r.points,
-            r.handed_over_at,
-        )
-        for r in rows.iterator(chunk_size=2000)
-    )
-    return xlsx_download(
-        actor=request.user,
-        action="points.redemptions_export",
-        filename=_("爱心银行兑换记录"),
-        headers=[
-            _("日期"),
-            _("兑换券号"),
-            _("执委"),
-            _("爱心银行"),
-            _("物品"),
-            _("数量"),
-            _("积分"),
-            _("领取时间"),
-        ],
-        rows=data,
-        note=request.GET.urlencode(),
-    )
-
-
-@login_required
-@require_GET
-def voucher(request: AuthedRequest, code: str) -> HttpResponse:
-    row = selectors.redemption_get_for_user(user=request.user, voucher=code)
-    may_hand_over = may_write_at(user=request.user, org=row.item.org, cadre_only=True)
-    return render(request, "points/voucher.html", {"r": row, "may_hand_over": may_hand_over})
-
-
-@login_required
-@require_GET
-def voucher_qr(request: AuthedRequest, code: str) -> HttpResponse:
-    row = selectors.redemption_get_for_user(user=request.user, voucher=code)
-    url = request.build_absolute_uri(reverse("points:voucher", args=[row.voucher]))
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2)
-    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
-
-
-@login_required
-@require_POST
-def hand_over(request: AuthedRequest, code: str) -> HttpResponse:
-    row = selectors.redemption_get_for_user(user=request.user, voucher=code, for_write=True)
-    try:
-        services.redemption_hand_over(actor=request.user, redemption=row)
-        messages.success(request, _("已登记领取"))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    return redirect("points:voucher", code=row.voucher)
-
-
 # --- rankings, nominations, figures --------------------------------------------------------------
 
 
@@ -448,15 +291,15 @@ def rankings(request: AuthedRequest) -> HttpResponse:
     _scoped(request)
     org = org_param(request)
     start, end = period_params(request.GET)
-    who = choice_param(request.GET, "who", list(selectors.EARNERS)) or "executives"
-    people = selectors.executive_ranking(org=org, start=start, end=end, who=who, user=request.user)
+    who = choice_param(request.GET, "who", list(EARNERS)) or "executives"
+    people = executive_ranking(org=org, start=start, end=end, who=who, user=request.user)
     context = {
         "org": org,
         "start": start,
         "end": end,
         "who": who,
         "page": Paginator(people, 50).get_page(request.GET.get("page")),
-        "units": selectors.unit_ranking(user=request.user, org=org, start=start, end=end),
+        "units": unit_ranking(user=request.user, org=org, start=start, end=end),
     }
     return render(request, "points/rankings.html", context)
 
@@ -472,9 +315,7 @@ def nominations(request: AuthedRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        saved = call_service(
-            form, lambda: services.nomination_create(actor=request.user, org=org, **data)
-        )
+        saved = call_service(form, lambda: nomination_create(actor=request.user, org=org, **data))
         if saved is not None:
             return redirect(reverse("points:nominations") + f"?org={org.pk}")
     rows = selectors.nomination_list(
@@ -489,7 +330,7 @@ def nominations(request: AuthedRequest) -> HttpResponse:
         "rows": rows,
         "form": form,
         "status_form": forms.NominationStatusForm(),
-        "next": services.NOMINATION_NEXT,
+        "next": NOMINATION_NEXT,
     }
     return render(request, "points/nominations.html", context)
 
@@ -505,7 +346,7 @@ def nomination_status(request: AuthedRequest, nomination_id: int) -> HttpRespons
     if form.is_valid():
         done = call_service(
             form,
-            lambda: services.nomination_transition(
+            lambda: nomination_transition(
                 actor=request.user, nomination=nomination, **form.cleaned_data
             ),
         )

@@ -33,6 +33,7 @@ from jinguo.households.tests.factories import household
 from jinguo.meetings.models import Meeting
 from jinguo.meetings.tests import factories as meetings
 from jinguo.people.models import ExecutiveSeat, Person
+from jinguo.points import approval, lovebank, nominations
 from jinguo.points import services as points
 from jinguo.points.models import LoveBankItem, PointEntry
 from jinguo.sanxin.services import sanxin_org_create
@@ -262,21 +263,21 @@ def _bonus(g: SimpleNamespace) -> PointEntry:
 
 
 def _rejection(g: SimpleNamespace) -> PointEntry:
-    return points.points_reject(actor=g.cast.songhe_chair, entry=_bonus(g), reason="材料不全")
+    return approval.points_reject(actor=g.cast.songhe_chair, entry=_bonus(g), reason="材料不全")
 
 
 def _points_appeal(g: SimpleNamespace) -> int:
     """汪秀兰's appeal against a rejection by Songhe: the county rules on it."""
-    return points.points_appeal(
+    return approval.points_appeal(
         actor=g.cast.wushan_member, entry=_rejection(g), reason="材料已补齐"
     ).pk
 
 
 def _voucher(g: SimpleNamespace) -> str:
     bonus = _bonus(g)
-    points.points_approve(actor=g.cast.songhe_chair, entries=[bonus])
+    approval.points_approve(actor=g.cast.songhe_chair, entries=[bonus])
     item = LoveBankItem.objects.get(pk=g.record("item_id"))
-    return points.lovebank_redeem(
+    return lovebank.lovebank_redeem(
         actor=g.cast.songhe_chair, person=g.people.wushan_exec, item=item
     ).voucher
 
@@ -310,14 +311,14 @@ RECORDS: dict[str, Maker] = {
     "honour_id": _family_honour,
     "sanxin_org_id": _sanxin_org,
     "entry_id": lambda g: _bonus(g).pk,
-    "nomination_id": lambda g: points.nomination_create(
+    "nomination_id": lambda g: nominations.nomination_create(
         actor=g.cast.songhe_chair,
         year=timezone.localdate().year,
         org=g.tree.songhe,
         person=g.people.wushan_exec,
         reason="走访入户最多",
     ).pk,
-    "item_id": lambda g: points.lovebank_item_save(
+    "item_id": lambda g: lovebank.lovebank_item_save(
         actor=g.cast.songhe_chair, org=g.tree.songhe, name="大米", price=10, stock=5
     ).pk,
     "code": _voucher,

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from jinguo.households.tests.factories import household
 from jinguo.people.models import ExecutiveSeat, Person
-from jinguo.points import services
+from jinguo.points import approval, services
 from jinguo.points.models import Kind, LoveBankItem, PointEntry
 from jinguo.visits.models import Visit
 
@@ -59,7 +59,7 @@ def pts(tree, cast, people) -> SimpleNamespace:
 def give(actor, person: Person, points: int, day: dt.date = D) -> PointEntry:
     """Approved points for `person`: a bonus, approved at once."""
     bonus = services.point_bonus(actor=actor, person=person, points=points, reason="测试", day=day)
-    services.points_approve(actor=actor, entries=[bonus])
+    approval.points_approve(actor=actor, entries=[bonus])
     return bonus
 
 

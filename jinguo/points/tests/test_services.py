@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from conftest import build_tree, build_users
 from jinguo.audit.models import AuditEvent
 from jinguo.people.models import Person
-from jinguo.points import selectors, services
+from jinguo.points import approval, lovebank, nominations, selectors, services
 from jinguo.points.models import (
     Action,
     AppendOnlyError,
@@ -78,7 +78,7 @@ def test_the_database_refuses_a_second_earn_for_the_same_record(pts, tree, peopl
 def test_collected_points_are_pending_and_do_not_count_until_approved(pts, tree, people):
     collect(tree)
     assert selectors.points_balance(person=people.wushan_exec) == 0
-    services.points_approve(actor=pts_actor(tree), entries=earns(people.wushan_exec))
+    approval.points_approve(actor=pts_actor(tree), entries=earns(people.wushan_exec))
     assert selectors.points_balance(person=people.wushan_exec) == 3
 
 
@@ -177,22 +177,22 @@ def test_the_village_cadre_approves_and_nobody_approves_twice(pts, tree, cast, p
     entry = earns(people.wushan_exec)[0]
     assert entry.approver_org == tree.songhe
     with pytest.raises(PermissionDenied):
-        services.points_approve(actor=cast.gangkou_chair, entries=[entry])
+        approval.points_approve(actor=cast.gangkou_chair, entries=[entry])
     with pytest.raises(PermissionDenied):
-        services.points_approve(actor=cast.wushan_member, entries=[entry])
-    services.points_approve(actor=cast.songhe_chair, entries=[entry])
+        approval.points_approve(actor=cast.wushan_member, entries=[entry])
+    approval.points_approve(actor=cast.songhe_chair, entries=[entry])
     with pytest.raises(ValidationError):
-        services.points_approve(actor=cast.township_cadre, entries=[entry])
+        approval.points_approve(actor=cast.township_cadre, entries=[entry])
     with pytest.raises(ValidationError):
-        services.points_reject(actor=cast.songhe_chair, entry=entry, reason="重复")
+        approval.points_reject(actor=cast.songhe_chair, entry=entry, reason="重复")
 
 
 def test_a_rejection_needs_a_reason_and_counts_nothing(pts, tree, cast, people):
     collect(tree)
     entry = earns(people.wushan_exec)[0]
     with pytest.raises(ValidationError):
-        services.points_reject(actor=cast.songhe_chair, entry=entry, reason=" ")
-    services.points_reject(actor=cast.songhe_chair, entry=entry, reason="走访记录不实")
+        approval.points_reject(actor=cast.songhe_chair, entry=entry, reason=" ")
+    approval.points_reject(actor=cast.songhe_chair, entry=entry, reason="走访记录不实")
     assert selectors.points_balance(person=people.wushan_exec) == 0
     assert entry not in selectors.approval_queue(user=cast.songhe_chair)
 
@@ -200,30 +200,30 @@ def test_a_rejection_needs_a_reason_and_counts_nothing(pts, tree, cast, people):
 def _rejected(tree, cast, people):
     collect(tree)
     entry = earns(people.wushan_exec)[0]
-    return services.points_reject(actor=cast.songhe_chair, entry=entry, reason="不实")
+    return approval.points_reject(actor=cast.songhe_chair, entry=entry, reason="不实")
 
 
 def test_an_accepted_appeal_against_a_rejection_gives_the_points_back(pts, tree, cast, people):
     reject = _rejected(tree, cast, people)
     with pytest.raises(PermissionDenied):  # only the executive herself appeals
-        services.points_appeal(actor=cast.songhe_chair, entry=reject, reason="有照片")
-    appeal = services.points_appeal(actor=cast.wushan_member, entry=reject, reason="有照片")
+        approval.points_appeal(actor=cast.songhe_chair, entry=reject, reason="有照片")
+    appeal = approval.points_appeal(actor=cast.wushan_member, entry=reject, reason="有照片")
     with pytest.raises(ValidationError):
-        services.points_appeal(actor=cast.wushan_member, entry=reject, reason="再次")
+        approval.points_appeal(actor=cast.wushan_member, entry=reject, reason="再次")
     with pytest.raises(PermissionDenied):  # not the cadre who rejected: the level above
-        services.points_appeal_decide(actor=cast.songhe_chair, appeal=appeal, accept=True)
-    services.points_appeal_decide(actor=cast.township_cadre, appeal=appeal, accept=True)
+        approval.points_appeal_decide(actor=cast.songhe_chair, appeal=appeal, accept=True)
+    approval.points_appeal_decide(actor=cast.township_cadre, appeal=appeal, accept=True)
     assert selectors.points_balance(person=people.wushan_exec) == 1
     with pytest.raises(ValidationError):
-        services.points_appeal_decide(actor=cast.county_cadre, appeal=appeal, accept=True)
+        approval.points_appeal_decide(actor=cast.county_cadre, appeal=appeal, accept=True)
 
 
 def test_a_rejected_appeal_is_recorded_and_changes_nothing(pts, tree, cast, people):
     reject = _rejected(tree, cast, people)
-    appeal = services.points_appeal(actor=cast.wushan_member, entry=reject, reason="有照片")
+    appeal = approval.points_appeal(actor=cast.wushan_member, entry=reject, reason="有照片")
     with pytest.raises(ValidationError):  # a reason is required to turn it down
-        services.points_appeal_decide(actor=cast.township_cadre, appeal=appeal, accept=False)
-    ruling = services.points_appeal_decide(
+        approval.points_appeal_decide(actor=cast.township_cadre, appeal=appeal, accept=False)
+    ruling = approval.points_appeal_decide(
         actor=cast.township_cadre, appeal=appeal, accept=False, reason="照片非本户"
     )
     assert ruling.kind == Kind.APPEAL_REJECT and ruling.amount == 0
@@ -233,30 +233,30 @@ def test_a_rejected_appeal_is_recorded_and_changes_nothing(pts, tree, cast, peop
 def test_a_deduction_can_be_appealed_and_reversed(pts, tree, cast, people):
     give(cast.songhe_chair, people.wushan_exec, 10)
     with pytest.raises(PermissionDenied):
-        services.points_correct(
+        approval.points_correct(
             actor=cast.wushan_member, person=people.wushan_exec, amount=-1, reason="x"
         )
     with pytest.raises(ValidationError):
-        services.points_correct(
+        approval.points_correct(
             actor=cast.songhe_chair, person=people.wushan_exec, amount=-4, reason=""
         )
     with pytest.raises(ValidationError):  # never below zero
-        services.points_correct(
+        approval.points_correct(
             actor=cast.songhe_chair, person=people.wushan_exec, amount=-11, reason="x"
         )
-    deduction = services.points_correct(
+    deduction = approval.points_correct(
         actor=cast.songhe_chair, person=people.wushan_exec, amount=-4, reason="重复记录"
     )
     assert selectors.points_balance(person=people.wushan_exec) == 6
-    appeal = services.points_appeal(actor=cast.wushan_member, entry=deduction, reason="并非重复")
-    services.points_appeal_decide(actor=cast.township_cadre, appeal=appeal, accept=True)
+    appeal = approval.points_appeal(actor=cast.wushan_member, entry=deduction, reason="并非重复")
+    approval.points_appeal_decide(actor=cast.township_cadre, appeal=appeal, accept=True)
     assert selectors.points_balance(person=people.wushan_exec) == 10
 
 
 def test_an_approval_cannot_be_appealed(pts, tree, cast, people):
     bonus = give(cast.songhe_chair, people.wushan_exec, 3)
     with pytest.raises(ValidationError):
-        services.points_appeal(actor=cast.wushan_member, entry=bonus, reason="x")
+        approval.points_appeal(actor=cast.wushan_member, entry=bonus, reason="x")
 
 
 # --- balance and expiry -------------------------------------------------------------------------
@@ -264,10 +264,10 @@ def test_an_approval_cannot_be_appealed(pts, tree, cast, people):
 
 def test_the_balance_is_approved_plus_corrections_minus_redeemed(pts, tree, cast, people):
     give(cast.songhe_chair, people.wushan_exec, 30)
-    services.points_correct(
+    approval.points_correct(
         actor=cast.songhe_chair, person=people.wushan_exec, amount=5, reason="补录"
     )
-    services.lovebank_redeem(
+    lovebank.lovebank_redeem(
         actor=cast.wushan_member, person=people.wushan_exec, item=item(tree.songhe), quantity=2
     )
     assert selectors.points_balance(person=people.wushan_exec) == 15
@@ -276,7 +276,7 @@ def test_the_balance_is_approved_plus_corrections_minus_redeemed(pts, tree, cast
 def test_points_expire_at_the_end_of_the_second_year_after_earning(pts, tree, cast, people):
     give(cast.songhe_chair, people.wushan_exec, 10, day=dt.date(2022, 6, 1))
     give(cast.songhe_chair, people.wushan_exec, 7, day=dt.date(2023, 6, 1))
-    services.lovebank_redeem(
+    lovebank.lovebank_redeem(
         actor=cast.wushan_member, person=people.wushan_exec, item=item(tree.songhe, price=4)
     )  # spends the oldest points first: 6 of 2022's left
     assert services.points_expire(today=dt.date(2024, 12, 31)) == 0
@@ -295,17 +295,17 @@ def test_points_expire_at_the_end_of_the_second_year_after_earning(pts, tree, ca
 def test_a_redemption_takes_points_and_stock_and_issues_a_voucher(pts, tree, cast, people):
     give(cast.songhe_chair, people.wushan_exec, 25)
     rice = item(tree.songhe, price=10, stock=3)
-    r = services.lovebank_redeem(
+    r = lovebank.lovebank_redeem(
         actor=cast.wushan_member, person=people.wushan_exec, item=rice, quantity=2
     )
     rice.refresh_from_db()
     assert rice.stock == 1 and r.points == 20 and r.entry.amount == -20
-    assert len(r.voucher) == 10 and set(r.voucher) <= set(services.VOUCHER_ALPHABET)
+    assert len(r.voucher) == 10 and set(r.voucher) <= set(lovebank.VOUCHER_ALPHABET)
     with pytest.raises(ValidationError):  # 5 points left
-        services.lovebank_redeem(actor=cast.wushan_member, person=people.wushan_exec, item=rice)
+        lovebank.lovebank_redeem(actor=cast.wushan_member, person=people.wushan_exec, item=rice)
     give(cast.songhe_chair, people.wushan_exec, 100)
     with pytest.raises(ValidationError):  # one left in stock
-        services.lovebank_redeem(
+        lovebank.lovebank_redeem(
             actor=cast.wushan_member, person=people.wushan_exec, item=rice, quantity=2
         )
 
@@ -313,30 +313,30 @@ def test_a_redemption_takes_points_and_stock_and_issues_a_voucher(pts, tree, cas
 def test_another_villages_bank_is_not_for_her(pts, tree, cast, people):
     give(cast.songhe_chair, people.wushan_exec, 25)
     with pytest.raises(ValidationError):
-        services.lovebank_redeem(
+        lovebank.lovebank_redeem(
             actor=cast.wushan_member, person=people.wushan_exec, item=item(tree.gangkou)
         )
 
 
 def test_a_voucher_is_handed_over_once(pts, tree, cast, people):
     give(cast.songhe_chair, people.wushan_exec, 25)
-    r = services.lovebank_redeem(
+    r = lovebank.lovebank_redeem(
         actor=cast.wushan_member, person=people.wushan_exec, item=item(tree.songhe)
     )
     with pytest.raises(PermissionDenied):
-        services.redemption_hand_over(actor=cast.gangkou_chair, redemption=r)
-    services.redemption_hand_over(actor=cast.songhe_chair, redemption=r)
+        lovebank.redemption_hand_over(actor=cast.gangkou_chair, redemption=r)
+    lovebank.redemption_hand_over(actor=cast.songhe_chair, redemption=r)
     with pytest.raises(ValidationError):
-        services.redemption_hand_over(actor=cast.songhe_chair, redemption=r)
+        lovebank.redemption_hand_over(actor=cast.songhe_chair, redemption=r)
 
 
 def test_restock_writes_a_change_row(tree, cast):
-    rice = services.lovebank_item_save(
+    rice = lovebank.lovebank_item_save(
         actor=cast.songhe_chair, org=tree.songhe, name="大米", price=10
     )
-    services.lovebank_restock(actor=cast.songhe_chair, item=rice, quantity=20)
+    lovebank.lovebank_restock(actor=cast.songhe_chair, item=rice, quantity=20)
     with pytest.raises(ValidationError):
-        services.lovebank_restock(actor=cast.songhe_chair, item=rice, quantity=-21)
+        lovebank.lovebank_restock(actor=cast.songhe_chair, item=rice, quantity=-21)
     rows = list(LoveBankItemChange.objects.filter(item=rice).values_list("action", "new"))
     assert rows[-1] == ("restock", {"stock": 20})
     assert LoveBankItem.objects.get(pk=rice.pk).stock == 20
@@ -346,11 +346,11 @@ def test_restock_writes_a_change_row(tree, cast):
 
 
 def test_a_nomination_moves_through_its_statuses_once(pts, tree, cast, people):
-    n = services.nomination_create(
+    n = nominations.nomination_create(
         actor=cast.songhe_chair, year=2025, org=tree.songhe, person=people.wushan_exec, reason="好"
     )
     with pytest.raises(ValidationError):
-        services.nomination_create(
+        nominations.nomination_create(
             actor=cast.songhe_chair,
             year=2025,
             org=tree.songhe,
@@ -358,9 +358,11 @@ def test_a_nomination_moves_through_its_statuses_once(pts, tree, cast, people):
             reason="好",
         )
     with pytest.raises(ValidationError):
-        services.nomination_transition(actor=cast.songhe_chair, nomination=n, status="selected")
-    services.nomination_transition(actor=cast.township_cadre, nomination=n, status="shortlisted")
-    n = services.nomination_transition(actor=cast.township_cadre, nomination=n, status="selected")
+        nominations.nomination_transition(actor=cast.songhe_chair, nomination=n, status="selected")
+    nominations.nomination_transition(actor=cast.township_cadre, nomination=n, status="shortlisted")
+    n = nominations.nomination_transition(
+        actor=cast.township_cadre, nomination=n, status="selected"
+    )
     assert list(n.changes.values_list("to_status", flat=True)) == [
         "nominated",
         "shortlisted",
@@ -410,7 +412,7 @@ def test_five_executives_racing_for_the_last_two_items_get_exactly_two():
     rice = item(t.songhe, price=10, stock=2)
 
     def work(i: int) -> None:
-        services.lovebank_redeem(actor=u.songhe_chair, person=people[i], item=rice)
+        lovebank.lovebank_redeem(actor=u.songhe_chair, person=people[i], item=rice)
 
     errors = _race(5, work)
     assert all(isinstance(e, ValidationError) for e in errors), errors
@@ -427,7 +429,7 @@ def test_racing_redemptions_never_overspend_a_balance():
     items = [item(t.songhe, name=f"物品{i}", price=10, stock=5) for i in range(5)]
 
     def work(i: int) -> None:
-        services.lovebank_redeem(actor=u.songhe_chair, person=people[0], item=items[i])
+        lovebank.lovebank_redeem(actor=u.songhe_chair, person=people[0], item=items[i])
 
     errors = _race(5, work)
     assert all(isinstance(e, ValidationError) for e in errors), errors

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
 from jinguo.people.models import Person
-from jinguo.points import selectors, services
+from jinguo.points import approval, lovebank, nominations, rankings, selectors, services
 from jinguo.points.models import Kind, PointEntry
 from jinguo.points.tests.conftest import D, earns, give, item, seat
 
@@ -18,15 +18,15 @@ def world(pts, tree, cast, people):
     """Collected March points; one approved, one rejected (appealed), a Songhe voucher."""
     services.points_collect(org=tree.city, start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))
     ws = earns(people.wushan_exec)
-    services.points_approve(actor=cast.songhe_chair, entries=[ws[0]])
-    pts.reject = services.points_reject(actor=cast.songhe_chair, entry=ws[1], reason="不实")
-    pts.appeal = services.points_appeal(actor=cast.wushan_member, entry=pts.reject, reason="有")
+    approval.points_approve(actor=cast.songhe_chair, entries=[ws[0]])
+    pts.reject = approval.points_reject(actor=cast.songhe_chair, entry=ws[1], reason="不实")
+    pts.appeal = approval.points_appeal(actor=cast.wushan_member, entry=pts.reject, reason="有")
     give(cast.songhe_chair, people.wushan_exec, 30)
     pts.rice = item(tree.songhe)
-    pts.redemption = services.lovebank_redeem(
+    pts.redemption = lovebank.lovebank_redeem(
         actor=cast.wushan_member, person=people.wushan_exec, item=pts.rice
     )
-    pts.nomination = services.nomination_create(
+    pts.nomination = nominations.nomination_create(
         actor=cast.songhe_chair, year=2025, org=tree.songhe, person=people.wushan_exec, reason="好"
     )
     pts.earn = ws[2]
@@ -142,7 +142,7 @@ def test_the_executive_sees_her_balance_and_appeals_from_her_phone(world, cast, 
     assert str(selectors.points_balance(person=people.wushan_exec)) in page
     voucher = client.get(f"/points/vouchers/{world.redemption.voucher}/")
     assert voucher.status_code == 200
-    reject = services.points_reject(actor=cast.songhe_chair, entry=world.earn, reason="x")
+    reject = approval.points_reject(actor=cast.songhe_chair, entry=world.earn, reason="x")
     response = client.post(f"/points/entries/{reject.pk}/appeal/", {"reason": "请复核"})
     assert response.status_code == 302
     assert PointEntry.objects.filter(kind=Kind.APPEAL, ref=reject).exists()
@@ -201,7 +201,7 @@ def test_executives_with_equal_points_share_a_rank(tree, cast, people):
     give(cast.songhe_chair, people.wushan_exec, 10)
     give(cast.songhe_chair, people.chengjiawan_exec, 10)
     give(cast.songhe_chair, third, 4)
-    rows: list[Any] = list(selectors.executive_ranking(org=tree.songhe, start=D, end=D))
+    rows: list[Any] = list(rankings.executive_ranking(org=tree.songhe, start=D, end=D))
     assert [(r.points, r.rank) for r in rows] == [(10, 1), (10, 1), (4, 3)]
 
 
@@ -211,7 +211,7 @@ def test_units_are_ranked_by_points_per_executive(tree, cast, people):
     give(cast.songhe_chair, people.wushan_exec, 10)
     give(cast.songhe_chair, people.chengjiawan_exec, 2)
     give(cast.gangkou_chair, people.gangkou_exec, 9)
-    ranking = selectors.unit_ranking(user=cast.township_cadre, org=tree.helixi, start=D, end=D)
+    ranking = rankings.unit_ranking(user=cast.township_cadre, org=tree.helixi, start=D, end=D)
     assert [(r.unit, r.points, r.executives, r.per_executive, r.rank) for r in ranking.rows] == [
         (tree.gangkou, 9, 1, 9.0, 1),
         (tree.songhe, 12, 2, 6.0, 2),
@@ -230,7 +230,7 @@ def _rows_shown(client, url: str) -> int:
 
 
 def test_each_figure_equals_the_rows_its_link_lists(world, cast, login, tree):
-    services.points_approve(actor=cast.songhe_chair, entries=[world.earn])
+    approval.points_approve(actor=cast.songhe_chair, entries=[world.earn])
     client = login(cast.township_cadre)
     figures = selectors.points_figures(
         user=cast.township_cadre,
@@ -262,8 +262,8 @@ def _more(tree, cast, people, n: int) -> None:
         bonus = give(cast.songhe_chair, p, 5 + i)
         services.point_bonus(actor=cast.songhe_chair, person=p, points=1, reason="待审")
         give(cast.songhe_chair, p, 30)
-        r = services.lovebank_redeem(actor=cast.songhe_chair, person=p, item=item(tree.songhe))
-        services.nomination_create(
+        r = lovebank.lovebank_redeem(actor=cast.songhe_chair, person=p, item=item(tree.songhe))
+        nominations.nomination_create(
             actor=cast.songhe_chair, year=2025, org=tree.songhe, person=p, reason="好"
         )
         del bonus, r
@@ -298,8 +298,8 @@ def _more_again(tree, cast, n: int) -> None:
         p = Person.objects.create(org=tree.songhe, name=f"新执委{i}", gender="F")
         give(cast.songhe_chair, p, 30)
         services.point_bonus(actor=cast.songhe_chair, person=p, points=1, reason="待审")
-        services.lovebank_redeem(actor=cast.songhe_chair, person=p, item=item(tree.songhe))
-        services.nomination_create(
+        lovebank.lovebank_redeem(actor=cast.songhe_chair, person=p, item=item(tree.songhe))
+        nominations.nomination_create(
             actor=cast.songhe_chair, year=2025, org=tree.songhe, person=p, reason="好"
         )
 
@@ -389,7 +389,7 @@ def test_nominees_show_their_year_points_and_rank(tree, cast, people):
     give(cast.songhe_chair, people.chengjiawan_exec, 20, day=dt.date(2025, 5, 1))
     give(cast.songhe_chair, people.chengjiawan_exec, 50, day=dt.date(2024, 5, 1))
     for p in (people.wushan_exec, people.chengjiawan_exec):
-        services.nomination_create(
+        nominations.nomination_create(
             actor=cast.songhe_chair, year=2025, org=tree.songhe, person=p, reason="好"
         )
     rows = {

@@ -1,0 +1,73 @@
+"""Writes of the 最美执委 nominations: creating one and moving it along its statuses."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jinguo.accounts.models import User
+from jinguo.audit.services import audit_record
+from jinguo.orgs.models import OrgUnit
+from jinguo.people.models import Person
+from jinguo.points.models import (
+    Nomination,
+    NominationChange,
+)
+from jinguo.points.services import _check_cadre
+
+# --- 最美执委 -------------------------------------------------------------------------------------
+
+NS = Nomination.Status
+NOMINATION_NEXT: dict[str, tuple[str, ...]] = {
+    NS.NOMINATED: (NS.SHORTLISTED, NS.NOT_SELECTED),
+    NS.SHORTLISTED: (NS.SELECTED, NS.NOT_SELECTED),
+    NS.SELECTED: (),
+    NS.NOT_SELECTED: (),
+}
+
+
+def nomination_create(
+    *, actor: User, year: int, org: OrgUnit, person: Person, reason: str
+) -> Nomination:
+    _check_cadre(actor, org)
+    if not person.org.path.startswith(org.path):
+        raise ValidationError({"person": [_("被推荐人不在该组织")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("请填写推荐理由")]})
+    if Nomination.objects.filter(year=year, person=person).exists():
+        raise ValidationError({"person": [_("该执委本年度已被推荐")]})
+    with transaction.atomic():
+        nomination = Nomination.objects.create(
+            year=year, org=org, person=person, reason=reason.strip(), nominated_by=actor
+        )
+        NominationChange.objects.create(nomination=nomination, actor=actor, to_status=NS.NOMINATED)
+        audit_record(
+            actor=actor,
+            action="points.nominate",
+            target=nomination,
+            changes={"status": [None, NS.NOMINATED]},
+        )
+    return nomination
+
+
+def nomination_transition(
+    *, actor: User, nomination: Nomination, status: str, note: str = ""
+) -> Nomination:
+    _check_cadre(actor, nomination.org)
+    with transaction.atomic():
+        locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if status not in NOMINATION_NEXT[locked.status]:
+            raise ValidationError({"status": [_("当前状态不能变更为该状态")]})
+        old = locked.status
+        locked.status = status
+        locked.save(update_fields=["status"])
+        NominationChange.objects.create(
+            nomination=locked, actor=actor, from_status=old, to_status=status, note=note[:500]
+        )
+        audit_record(
+            actor=actor,
+            action="points.nomination_status",
+            target=locked,
+            changes={"status": [old, status]},
+            note=note,
+        )
+    return locked
