@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("jinguo.cases.api")),
     path("", include("jinguo.meetings.api")),
     path("", include("jinguo.activities.api")),
+    path("", include("jinguo.activities.volunteer_api")),
     path("", include("jinguo.trainings.api")),
     path("", include("jinguo.sanxin.api")),
     path("", include("jinguo.honours.api")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jinguo.activities import views
+from jinguo.activities import views, volunteer_views
 
 app_name = "activities"
 urlpatterns = [
@@ -21,12 +21,14 @@ urlpatterns = [
     path("series/", views.series_list, name="series"),
     path("series/new/", views.series_create, name="series_create"),
     path("series/<int:series_id>/schedule/", views.series_schedule, name="series_schedule"),
-    path("teams/", views.team_list, name="teams"),
-    path("teams/<int:team_id>/", views.team_detail, name="team"),
-    path("teams/<int:team_id>/members/", views.membership_add, name="membership_add"),
-    path("members/<int:membership_id>/leave/", views.membership_end, name="membership_end"),
-    path("members/<int:membership_id>/hours/", views.hours_record, name="hours_record"),
-    path("hours/", views.hours_list, name="hours"),
-    path("hours/export/", views.hours_export, name="hours_export"),
-    path("volunteers/", views.volunteer_list, name="volunteers"),
+    path("teams/", volunteer_views.team_list, name="teams"),
+    path("teams/<int:team_id>/", volunteer_views.team_detail, name="team"),
+    path("teams/<int:team_id>/members/", volunteer_views.membership_add, name="membership_add"),
+    path(
+        "members/<int:membership_id>/leave/", volunteer_views.membership_end, name="membership_end"
+    ),
+    path("members/<int:membership_id>/hours/", volunteer_views.hours_record, name="hours_record"),
+    path("hours/", volunteer_views.hours_list, name="hours"),
+    path("hours/export/", volunteer_views.hours_export, name="hours_export"),
+    path("volunteers/", volunteer_views.volunteer_list, name="volunteers"),
 ]

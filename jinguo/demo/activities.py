@@ -17,7 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from jinguo.accounts.models import User
-from jinguo.activities import services
+from jinguo.activities import services, volunteers
 from jinguo.activities.models import (
     Activity,
     ActivityKind,
@@ -162,15 +162,15 @@ class ActivitiesDemo:
         activities: list[Activity],
     ) -> VolunteerTeam:
         founded = self.today - dt.timedelta(days=500)
-        team = services.team_create(actor=actor, org=org, name=name, founded_on=founded)
+        team = volunteers.team_create(actor=actor, org=org, name=name, founded_on=founded)
         joined = self.today - dt.timedelta(days=400)
         for person in members:
-            membership = services.membership_add(
+            membership = volunteers.membership_add(
                 actor=actor, team=team, person=person, joined_on=joined
             )
             served = activities[-4:] or []
             for activity in served:
-                services.hours_record(
+                volunteers.hours_record(
                     actor=actor,
                     membership=membership,
                     served_on=activity.starts_on,
@@ -180,7 +180,7 @@ class ActivitiesDemo:
                 )
             if not served:
                 for back in (30, 75, 120):
-                    services.hours_record(
+                    volunteers.hours_record(
                         actor=actor,
                         membership=membership,
                         served_on=self.today - dt.timedelta(days=back),

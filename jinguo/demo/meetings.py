@@ -14,9 +14,7 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.meetings.models import Meeting, MeetingKind, Resolution
-from jinguo.meetings.services import (
-    meeting_create,
-    meeting_record_held,
+from jinguo.meetings.resolutions import (
     resolution_adopt,
     resolution_complete,
     resolution_decline,
@@ -24,8 +22,8 @@ from jinguo.meetings.services import (
     resolution_propose,
     resolution_reject,
     resolution_start,
-    topic_add,
 )
+from jinguo.meetings.services import meeting_create, meeting_record_held, topic_add
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.people.models import ExecutiveSeat, Person
 

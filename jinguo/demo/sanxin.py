@@ -17,13 +17,9 @@ from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.sanxin.creditcode import CHARSET, check_character
 from jinguo.sanxin.models import SanxinTarget
-from jinguo.sanxin.services import (
-    exemplary_add,
-    sanxin_establish_federation,
-    sanxin_org_create,
-    sanxin_target_create,
-    sanxin_worker_add,
-)
+from jinguo.sanxin.services import exemplary_add, sanxin_establish_federation, sanxin_org_create
+from jinguo.sanxin.targets import sanxin_target_create
+from jinguo.sanxin.workers import sanxin_worker_add
 
 # (name, category, sector, workers, women workers, has party organisation)
 ORGS: list[tuple[str, str, str, int, int, bool]] = [

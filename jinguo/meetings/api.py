@@ -34,14 +34,14 @@ from jinguo.common.api import (
     figures_api,
 )
 from jinguo.common.dates import ApiDateField
-from jinguo.meetings import selectors, services
+from jinguo.meetings import resolutions, selectors, services
 from jinguo.meetings.models import Meeting, Resolution
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
 
 TAGS = ["meetings"]
-RA = services.RA
+RA = resolutions.RA
 
 
 @extend_schema_serializer(component_name="Meeting")
@@ -99,7 +99,7 @@ class ResolutionSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_actions(self, resolution: Resolution) -> list[str]:
         meeting = self.context.get("meeting")
-        return services.allowed_actions(resolution, meeting)
+        return resolutions.allowed_actions(resolution, meeting)
 
 
 @extend_schema_serializer(component_name="MeetingTopic")
@@ -333,7 +333,7 @@ class MeetingResolutionAddApi(APIView):
     def post(self, request: Request, topic_id: int) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
         topic = selectors.topic_get_for_user(user=user, topic_id=topic_id, for_write=True)
-        row = services.resolution_propose(actor=user, topic=topic, content=data["content"])
+        row = resolutions.resolution_propose(actor=user, topic=topic, content=data["content"])
         return Response(ResolutionSerializer(row).data, status=status.HTTP_201_CREATED)
 
 
@@ -375,22 +375,22 @@ def _need(data: dict[str, Any], field: str) -> Any:
 
 
 RUNS: dict[str, Run] = {
-    RA.ADOPT: lambda u, r, d: services.resolution_adopt(actor=u, resolution=r, note=d["note"]),
-    RA.REJECT: lambda u, r, d: services.resolution_reject(
+    RA.ADOPT: lambda u, r, d: resolutions.resolution_adopt(actor=u, resolution=r, note=d["note"]),
+    RA.REJECT: lambda u, r, d: resolutions.resolution_reject(
         actor=u, resolution=r, reason=d["reason"]
     ),
-    RA.FORWARD: lambda u, r, d: services.resolution_forward(
+    RA.FORWARD: lambda u, r, d: resolutions.resolution_forward(
         actor=u,
         resolution=r,
         forwarded_on=_need(d, "forwarded_on"),
         forwarded_to=d["forwarded_to"],
         note=d["note"],
     ),
-    RA.START: lambda u, r, d: services.resolution_start(actor=u, resolution=r, note=d["note"]),
-    RA.COMPLETE: lambda u, r, d: services.resolution_complete(
+    RA.START: lambda u, r, d: resolutions.resolution_start(actor=u, resolution=r, note=d["note"]),
+    RA.COMPLETE: lambda u, r, d: resolutions.resolution_complete(
         actor=u, resolution=r, done_on=_need(d, "done_on"), result=d["result"]
     ),
-    RA.DECLINE: lambda u, r, d: services.resolution_decline(
+    RA.DECLINE: lambda u, r, d: resolutions.resolution_decline(
         actor=u, resolution=r, reason=d["reason"]
     ),
 }

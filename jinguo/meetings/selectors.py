@@ -23,7 +23,7 @@ from jinguo.meetings.models import (
     ResolutionChange,
     Topic,
 )
-from jinguo.meetings.services import ADOPTED_OR_LATER, FOLLOW_UP, FORWARDED_OR_LATER
+from jinguo.meetings.resolutions import ADOPTED_OR_LATER, FOLLOW_UP, FORWARDED_OR_LATER
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import may_write_at, org_children, scope_q, venues_usable_q
 

@@ -19,22 +19,22 @@ from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
-from jinguo.meetings import forms, selectors, services
+from jinguo.meetings import forms, resolutions, selectors, services
 from jinguo.meetings.models import Meeting, MeetingKind, Resolution, Topic
 from jinguo.orgs.selectors import may_write_at
 from jinguo.people.models import Person
 
-RA = services.RA
+RA = resolutions.RA
 Runner = Callable[..., Any]
 
 # resolution action → (form class, the service call with the cleaned data)
 ACTIONS: dict[str, tuple[type[Form], Runner]] = {
-    RA.ADOPT: (forms.NoteForm, services.resolution_adopt),
-    RA.REJECT: (forms.ReasonForm, services.resolution_reject),
-    RA.FORWARD: (forms.ForwardForm, services.resolution_forward),
-    RA.START: (forms.NoteForm, services.resolution_start),
-    RA.COMPLETE: (forms.CompleteForm, services.resolution_complete),
-    RA.DECLINE: (forms.ReasonForm, services.resolution_decline),
+    RA.ADOPT: (forms.NoteForm, resolutions.resolution_adopt),
+    RA.REJECT: (forms.ReasonForm, resolutions.resolution_reject),
+    RA.FORWARD: (forms.ForwardForm, resolutions.resolution_forward),
+    RA.START: (forms.NoteForm, resolutions.resolution_start),
+    RA.COMPLETE: (forms.CompleteForm, resolutions.resolution_complete),
+    RA.DECLINE: (forms.ReasonForm, resolutions.resolution_decline),
 }
 
 
@@ -290,7 +290,7 @@ def _detail(
     for topic in topics:
         rows = []
         for r in topic.resolutions.all():
-            actions = services.allowed_actions(r, meeting) if may_write else []
+            actions = resolutions.allowed_actions(r, meeting) if may_write else []
             action_forms = [
                 (a, RA(a).label, bound.get(f"r{r.pk}-{a}") or ACTIONS[a][0](prefix=f"r{r.pk}-{a}"))
                 for a in actions
@@ -395,7 +395,9 @@ def resolution_add(request: AuthedRequest, topic_id: int) -> HttpResponse:
         content = form.cleaned_data["content"]
         done = call_service(
             form,
-            lambda: services.resolution_propose(actor=request.user, topic=topic, content=content),
+            lambda: resolutions.resolution_propose(
+                actor=request.user, topic=topic, content=content
+            ),
         )
         if done is not None:
             return redirect("meetings:detail", meeting_id=topic.meeting_id)

@@ -5,6 +5,7 @@ are plain strings documented in help texts (enum components would collide across
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +29,7 @@ from jinguo.common.api import (
 from jinguo.common.dates import ApiDateField, PeriodSerializer
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.selectors import person_get_for_user
-from jinguo.sanxin import selectors, services
+from jinguo.sanxin import selectors, services, targets, workers
 
 TAGS = ["sanxin"]
 CATEGORY_HELP = gettext_lazy(
@@ -249,7 +250,7 @@ class SanxinWorkerAddApi(APIView):
             person = _person(user, data["person"])
         elif data["name"]:
             new_person = {k: data[k] for k in ("name", "gender", "id_number", "phone")}
-        worker = services.sanxin_worker_add(
+        worker = workers.sanxin_worker_add(
             actor=user,
             sanxin_org=obj,
             person=person,
@@ -262,8 +263,6 @@ class SanxinWorkerAddApi(APIView):
 
 def _person(user: Any, person_id: int) -> Any:
     """A posted person id: one the caller may not see is "不存在", like a missing one."""
-    from django.http import Http404
-
     try:
         return person_get_for_user(user=user, person_id=person_id)
     except Http404:
@@ -389,7 +388,7 @@ class TargetCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
         org = org_get_for_user(user=user, org_id=data.pop("org"), for_write=True)
-        target = services.sanxin_target_create(actor=user, org=org, **data)
+        target = targets.sanxin_target_create(actor=user, org=org, **data)
         value = selectors.target_progress_value(target=target)
         progress = selectors.target_progress(target=target, value=value)
         body = TargetWithProgressSerializer({"target": target, "progress": progress}).data

@@ -1,4 +1,5 @@
-"""Writes to the 三新 registry. Callers fetch every record and org through the selectors'
+"""Writes to the 三新 registry and the exemplary women roster (the worker base: sanxin.workers;
+targets: sanxin.targets). Callers fetch every record and org through the selectors'
 fetch-and-check functions first (404 out of scope, 403 for read-only roles); these functions
 enforce the records' own rules, raise ValidationError in Chinese by field, and leave a history
 row and an audit row behind every change."""
@@ -13,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
-from jinguo.common import dates
 from jinguo.orgs.codes import clean_text
 from jinguo.orgs.kinds import ALLOWED_PARENTS, TERRITORIAL_LEVEL, Kind, kind_label
 from jinguo.orgs.models import OrgUnit
@@ -22,7 +22,6 @@ from jinguo.orgs.services import org_create
 from jinguo.people.masking import mask_phone
 from jinguo.people.models import Person
 from jinguo.people.phones import PhoneError, parse_phone
-from jinguo.people.services import person_create
 from jinguo.sanxin.creditcode import CreditCodeError, parse_credit_code
 from jinguo.sanxin.models import (
     CATEGORY_SECTORS,
@@ -32,9 +31,6 @@ from jinguo.sanxin.models import (
     ExemplaryWomanChange,
     SanxinOrg,
     SanxinOrgChange,
-    SanxinTarget,
-    SanxinTargetChange,
-    SanxinWorker,
     Sector,
 )
 
@@ -129,6 +125,21 @@ def category_sector_errors(*, category: str, sector: str) -> dict[str, list[str]
     return {"sector": [message]}
 
 
+def _worker_count_errors(workers: int, women_workers: int) -> dict[str, list[str]]:
+    if workers is None or workers < 0:
+        return {"workers": [_("从业人员数不能为负数")]}
+    if women_workers is None or women_workers < 0:
+        return {"women_workers": [_("女性从业人员数不能为负数")]}
+    if women_workers > workers:
+        return {
+            "women_workers": [
+                _("女性从业人员数（%(women)d人）不能超过从业人员总数（%(total)d人）")
+                % {"women": women_workers, "total": workers}
+            ]
+        }
+    return {}
+
+
 def sanxin_org_clean(
     *,
     org: OrgUnit,
@@ -157,15 +168,7 @@ def sanxin_org_clean(
     except CreditCodeError as exc:
         errors["credit_code"], code = [str(exc)], ""
     errors |= category_sector_errors(category=category, sector=sector)
-    if workers is None or workers < 0:
-        errors["workers"] = [_("从业人员数不能为负数")]
-    elif women_workers is None or women_workers < 0:
-        errors["women_workers"] = [_("女性从业人员数不能为负数")]
-    elif women_workers > workers:
-        errors["women_workers"] = [
-            _("女性从业人员数（%(women)d人）不能超过从业人员总数（%(total)d人）")
-            % {"women": women_workers, "total": workers}
-        ]
+    errors |= _worker_count_errors(workers, women_workers)
     try:
         phone = parse_phone(contact_phone)
     except PhoneError as exc:
@@ -274,98 +277,6 @@ def sanxin_establish_federation(
     return locked
 
 
-# --- the worker base (工作者库) ----------------------------------------------------------------
-
-
-def _worker_snapshot(worker: SanxinWorker) -> dict[str, Any]:
-    return {
-        "person": worker.person_id,
-        "position": worker.position,
-        "joined_on": _iso(worker.joined_on),
-        "left_on": _iso(worker.left_on),
-    }
-
-
-@transaction.atomic
-def sanxin_worker_add(
-    *,
-    actor: User | None,
-    sanxin_org: SanxinOrg,
-    joined_on: dt.date,
-    person: Person | None = None,
-    new_person: dict[str, Any] | None = None,
-    position: str = "",
-) -> SanxinWorker:
-    """Put a person in the organisation's worker base: an existing one (the caller fetched her
-    through the people selectors, so she is in scope) or a new one, registered here through
-    people.services.person_create (which checks the ID number) at the organisation's unit."""
-    check_write_at(user=actor, org=sanxin_org.org)
-    locked = SanxinOrg.objects.select_for_update().get(pk=sanxin_org.pk)
-    errors: dict[str, list[str]] = {}
-    if (person is None) == (not new_person):
-        errors["person"] = [_("请选择已登记的人员，或填写新人员的姓名")]
-    if joined_on is None:
-        errors["joined_on"] = [_("请填写入职日期")]
-    elif joined_on > _today():
-        errors["joined_on"] = [_("入职日期不能晚于今天")]
-    if not locked.is_active:
-        errors["person"] = [_("该组织已注销")]
-    _raise_if(errors)
-    if person is None:
-        person = person_create(actor=actor, org=locked.org, **(new_person or {}))
-    elif SanxinWorker.objects.filter(
-        sanxin_org=locked, person=person, left_on__isnull=True
-    ).exists():
-        raise ValidationError(
-            {"person": [_("%(name)s已在该组织工作者库中") % {"name": person.name}]}
-        )
-    worker = SanxinWorker.objects.create(
-        sanxin_org=locked,
-        person=person,
-        position=clean_text(position)[:50],
-        joined_on=joined_on,
-    )
-    _record(
-        sanxin_org=locked,
-        actor=actor,
-        action=Action.WORKER_ADD,
-        old={},
-        new=_worker_snapshot(worker),
-        note=person.name,
-        target=worker,
-    )
-    return worker
-
-
-@transaction.atomic
-def sanxin_worker_leave(
-    *, actor: User | None, worker: SanxinWorker, left_on: dt.date
-) -> SanxinWorker:
-    check_write_at(user=actor, org=worker.sanxin_org.org)
-    locked = SanxinWorker.objects.select_for_update().select_related("person").get(pk=worker.pk)
-    if locked.left_on is not None:
-        raise ValidationError({"left_on": [_("该人员已离开")]})
-    if left_on is None:
-        raise ValidationError({"left_on": [_("请填写离开日期")]})
-    if left_on < locked.joined_on:
-        raise ValidationError({"left_on": [_("离开日期不能早于入职日期")]})
-    if left_on > _today():
-        raise ValidationError({"left_on": [_("离开日期不能晚于今天")]})
-    old = _worker_snapshot(locked)
-    locked.left_on = left_on
-    locked.save(update_fields=["left_on"])
-    _record(
-        sanxin_org=locked.sanxin_org,
-        actor=actor,
-        action=Action.WORKER_LEAVE,
-        old=old,
-        new=_worker_snapshot(locked),
-        note=locked.person.name,
-        target=locked,
-    )
-    return locked
-
-
 # --- the exemplary women roster (优秀女性名册) --------------------------------------------------
 
 
@@ -441,55 +352,3 @@ def exemplary_delist(
         note=locked.delisted_reason,
     )
     return locked
-
-
-# --- targets -------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def sanxin_target_create(
-    *,
-    actor: User | None,
-    org: OrgUnit,
-    title: str,
-    metric: str,
-    target_value: int,
-    period_start: dt.date,
-    deadline: dt.date,
-) -> SanxinTarget:
-    """A target for `org`: only a writer whose unit is `org` or one of its ancestors sets it."""
-    check_write_at(user=actor, org=org)
-    errors: dict[str, list[str]] = {}
-    title = clean_text(title)
-    if not title:
-        errors["title"] = [_("请填写目标名称")]
-    if metric not in SanxinTarget.Metric.values:
-        errors["metric"] = [_("请选择指标")]
-    if not target_value or target_value < 1:
-        errors["target_value"] = [_("目标值须为正整数")]
-    if period_start and deadline and deadline <= period_start:
-        errors["deadline"] = [_("截止日期须晚于起始日期")]
-    elif period := dates.period_errors(period_start, deadline):
-        errors["deadline"] = period
-    _raise_if(errors)
-    target = SanxinTarget.objects.create(
-        org=org,
-        title=title[:100],
-        metric=metric,
-        target_value=target_value,
-        period_start=period_start,
-        deadline=deadline,
-        created_by=actor,
-    )
-    new = {
-        "org": org.pk,
-        "metric": metric,
-        "target_value": target_value,
-        "period_start": period_start.isoformat(),
-        "deadline": deadline.isoformat(),
-    }
-    SanxinTargetChange.objects.create(target=target, actor=actor, action="create", old={}, new=new)
-    audit_record(
-        actor=actor, action="sanxin.target_create", target=target, changes=_changes({}, new)
-    )
-    return target

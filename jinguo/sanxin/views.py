@@ -18,7 +18,7 @@ from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.selectors import org_get_for_user
-from jinguo.sanxin import forms, selectors, services
+from jinguo.sanxin import forms, selectors, services, targets, workers
 from jinguo.sanxin.models import Category, SanxinOrg, SanxinTarget, SanxinWorker, Sector
 
 
@@ -228,7 +228,7 @@ def sanxin_worker_add(request: AuthedRequest, sanxin_org_id: int) -> HttpRespons
         kwargs = form.service_kwargs()
         added = call_service(
             form,
-            lambda: services.sanxin_worker_add(actor=request.user, sanxin_org=sanxin_org, **kwargs),
+            lambda: workers.sanxin_worker_add(actor=request.user, sanxin_org=sanxin_org, **kwargs),
         )
         if added is not None:
             messages.success(request, _("已加入工作者库"))
@@ -246,7 +246,7 @@ def sanxin_worker_leave(request: AuthedRequest, worker_id: int) -> HttpResponse:
     if form.is_valid():
         done = call_service(
             form,
-            lambda: services.sanxin_worker_leave(
+            lambda: workers.sanxin_worker_leave(
                 actor=request.user, worker=worker, **form.cleaned_data
             ),
         )
@@ -402,7 +402,7 @@ def target_create(request: AuthedRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         org = org_get_for_user(user=request.user, org_id=data.pop("org").pk, for_write=True)
         created = call_service(
-            form, lambda: services.sanxin_target_create(actor=request.user, org=org, **data)
+            form, lambda: targets.sanxin_target_create(actor=request.user, org=org, **data)
         )
         if created is not None:
             messages.success(request, _("已设定目标"))

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from jinguo.activities import services
+from jinguo.activities import services, volunteers
 from jinguo.common.tests.upload_samples import image
 from jinguo.orgs.models import Venue
 from jinguo.people.models import Person
@@ -51,10 +51,10 @@ def world(tree, cast, people) -> SimpleNamespace:
         title="反家暴宣讲",
         starts_on=past(5),
     )
-    w.team = services.team_create(
+    w.team = volunteers.team_create(
         actor=cast.songhe_chair, org=tree.songhe, name="嵩合巾帼志愿者服务队", founded_on=past(400)
     )
-    w.membership = services.membership_add(
+    w.membership = volunteers.membership_add(
         actor=cast.songhe_chair, team=w.team, person=people.wushan_exec, joined_on=past(300)
     )
     return w

@@ -1,4 +1,7 @@
+import jsonschema_rs
 import pytest
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
 
 from jinguo.activities import services
 from jinguo.activities.models import ActivitySeries, ServiceHours, VolunteerTeam
@@ -189,9 +192,6 @@ def test_county_leader_gets_403_on_every_write_through_the_api(world, cast, peop
 
 
 def _property_schema(component: str, name: str) -> dict:
-    from drf_spectacular.drainage import GENERATOR_STATS
-    from drf_spectacular.generators import SchemaGenerator
-
     with GENERATOR_STATS.silence():
         openapi = SchemaGenerator().get_schema(request=None, public=True)
     found = dict(openapi["components"]["schemas"][component]["properties"][name])
@@ -200,8 +200,6 @@ def _property_schema(component: str, name: str) -> dict:
 
 
 def test_a_start_time_is_answered_in_the_form_its_schema_declares(world, cast, api):
-    import jsonschema_rs
-
     client = api(cast.songhe_chair)
     base = {"kind": "lecture", "title": "家庭教育讲座", "starts_on": past(1).isoformat()}
     created = post(client, f"{API}/activities/", base | {"start_time": "09:00"})

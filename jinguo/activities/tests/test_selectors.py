@@ -5,7 +5,7 @@ import pytest
 from django.core.paginator import Paginator
 from django.db.models.functions import Substr
 
-from jinguo.activities import selectors, services
+from jinguo.activities import selectors, services, volunteers
 from jinguo.activities.selectors import ActivityFilters
 from jinguo.activities.tests.conftest import past
 from jinguo.orgs import tree as tree_module
@@ -33,7 +33,9 @@ def test_administrators_see_no_activities(world, cast):
 
 def test_the_grid_member_sees_the_membership_of_her_own_volunteer(world, cast):
     # The team sits at the community; 李梅 lives in the grid member's grid.
-    mine = services.membership_add(actor=cast.songhe_chair, team=world.team, person=world.resident)
+    mine = volunteers.membership_add(
+        actor=cast.songhe_chair, team=world.team, person=world.resident
+    )
     found = selectors.membership_get_for_user(user=cast.wushan_member, membership_id=mine.pk)
     assert found == mine
     assert not selectors.hours_list(user=cast.wushan_member).filter(membership=world.membership)
@@ -76,11 +78,11 @@ def figures_world(world, cast, tree, people):
         starts_on=past(2),
     )
     services.activity_hold(actor=cast.gangkou_chair, activity=gk, headcount=8, summary="x")
-    second = services.membership_add(actor=chair, team=world.team, person=people.chengjiawan_exec)
-    services.hours_record(
+    second = volunteers.membership_add(actor=chair, team=world.team, person=people.chengjiawan_exec)
+    volunteers.hours_record(
         actor=chair, membership=world.membership, served_on=past(1), hours=Decimal(3)
     )
-    services.hours_record(actor=chair, membership=second, served_on=past(0), hours=Decimal("2.5"))
+    volunteers.hours_record(actor=chair, membership=second, served_on=past(0), hours=Decimal("2.5"))
     return series
 
 
@@ -176,8 +178,8 @@ def _activities(n: int, cast, tree, world) -> None:
 def _memberships(n: int, cast, tree, world, offset: int) -> None:
     for i in range(n):
         person = Person.objects.create(org=tree.songhe, name=f"志愿者{offset + i}")
-        m = services.membership_add(actor=cast.songhe_chair, team=world.team, person=person)
-        services.hours_record(
+        m = volunteers.membership_add(actor=cast.songhe_chair, team=world.team, person=person)
+        volunteers.hours_record(
             actor=cast.songhe_chair, membership=m, served_on=past(0), hours=Decimal(1)
         )
 
@@ -213,7 +215,7 @@ def test_lists_do_not_query_per_row(world, cast, tree, count_queries):
 
 
 def test_team_members_carry_their_hours(world, cast, count_queries):
-    services.hours_record(
+    volunteers.hours_record(
         actor=cast.songhe_chair, membership=world.membership, served_on=past(1), hours=Decimal(2)
     )
     members = list(selectors.team_members(team=world.team))

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from jinguo.activities import services
+from jinguo.activities import services, volunteers
 from jinguo.activities.models import Activity, ActivityChange, ActivitySeries
 from jinguo.activities.tests.conftest import PNG, past
 from jinguo.audit.models import AuditEvent
@@ -263,17 +263,21 @@ def test_the_command_schedules_every_active_series_90_days_ahead(world, cast, tr
 
 def test_a_person_cannot_join_a_team_twice_while_her_membership_is_open(world, cast, people):
     with pytest.raises(ValidationError) as exc:
-        services.membership_add(actor=cast.songhe_chair, team=world.team, person=people.wushan_exec)
+        volunteers.membership_add(
+            actor=cast.songhe_chair, team=world.team, person=people.wushan_exec
+        )
     assert "已是本队志愿者" in messages_of(exc)
 
 
 def test_after_leaving_she_may_rejoin_but_not_overlapping_her_old_membership(world, cast, people):
-    services.membership_end(actor=cast.songhe_chair, membership=world.membership, left_on=past(100))
+    volunteers.membership_end(
+        actor=cast.songhe_chair, membership=world.membership, left_on=past(100)
+    )
     with pytest.raises(ValidationError):
-        services.membership_add(
+        volunteers.membership_add(
             actor=cast.songhe_chair, team=world.team, person=people.wushan_exec, joined_on=past(150)
         )
-    again = services.membership_add(
+    again = volunteers.membership_add(
         actor=cast.songhe_chair, team=world.team, person=people.wushan_exec, joined_on=past(50)
     )
     assert again.left_on is None
@@ -282,18 +286,18 @@ def test_after_leaving_she_may_rejoin_but_not_overlapping_her_old_membership(wor
 def test_service_hours_are_between_half_an_hour_and_a_day_within_membership(world, cast):
     for hours in (Decimal("0.4"), Decimal("24.5")):
         with pytest.raises(ValidationError) as exc:
-            services.hours_record(
+            volunteers.hours_record(
                 actor=cast.songhe_chair, membership=world.membership, served_on=past(1), hours=hours
             )
         assert "0.5到24" in messages_of(exc)
     with pytest.raises(ValidationError):
-        services.hours_record(
+        volunteers.hours_record(
             actor=cast.songhe_chair,
             membership=world.membership,
             served_on=past(301),
             hours=Decimal(2),
         )
-    row = services.hours_record(
+    row = volunteers.hours_record(
         actor=cast.songhe_chair,
         membership=world.membership,
         served_on=past(3),
@@ -305,7 +309,7 @@ def test_service_hours_are_between_half_an_hour_and_a_day_within_membership(worl
 
 def test_a_leader_cannot_record_hours(world, cast):
     with pytest.raises(PermissionDenied):
-        services.hours_record(
+        volunteers.hours_record(
             actor=cast.county_leader,
             membership=world.membership,
             served_on=past(1),

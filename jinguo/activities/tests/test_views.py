@@ -3,10 +3,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from jinguo.activities import services
+from jinguo.activities import services, volunteers
 from jinguo.activities.models import Activity, ActivityParticipant, ActivitySeries, ServiceHours
 from jinguo.activities.tests.conftest import past
 from jinguo.audit.models import AuditEvent
+from jinguo.people.models import Person
 
 
 def _songhe_urls(world, series) -> list[tuple[str, str]]:
@@ -243,7 +244,7 @@ def test_hours_of_another_villages_activity_cannot_be_recorded(world, cast, logi
 
 
 def test_hours_list_and_export(world, cast, login):
-    services.hours_record(
+    volunteers.hours_record(
         actor=cast.songhe_chair, membership=world.membership, served_on=past(1), hours=Decimal(2)
     )
     client = login(cast.songhe_chair)
@@ -277,8 +278,6 @@ def _pages(client, urls) -> None:
 
 
 def test_list_pages_do_not_query_per_row(world, cast, tree, count_queries, login):
-    from jinguo.people.models import Person
-
     client = login(cast.songhe_chair)
     urls = [
         reverse("activities:list"),
@@ -311,11 +310,11 @@ def test_list_pages_do_not_query_per_row(world, cast, tree, count_queries, login
                 venue=world.home,
             )
             person = Person.objects.create(org=tree.songhe, name=f"志愿者{offset + i}")
-            m = services.membership_add(actor=cast.songhe_chair, team=world.team, person=person)
-            services.hours_record(
+            m = volunteers.membership_add(actor=cast.songhe_chair, team=world.team, person=person)
+            volunteers.hours_record(
                 actor=cast.songhe_chair, membership=m, served_on=past(0), hours=Decimal(1)
             )
-            services.team_create(actor=cast.songhe_chair, org=tree.songhe, name=f"队{offset + i}")
+            volunteers.team_create(actor=cast.songhe_chair, org=tree.songhe, name=f"队{offset + i}")
 
     grow(2, 0)
     _pages(client, urls)

@@ -23,6 +23,7 @@ from typing import Any
 from django.utils import timezone
 
 from jinguo.activities import services as activities
+from jinguo.activities import volunteers
 from jinguo.activities.models import Activity
 from jinguo.assessments import services as assessments
 from jinguo.assessments.models import AssessmentResult, AssessmentRound
@@ -83,14 +84,14 @@ def _series(g: SimpleNamespace) -> int:
 
 
 def _team(g: SimpleNamespace) -> int:
-    return activities.team_create(
+    return volunteers.team_create(
         actor=g.cast.songhe_chair, org=g.tree.songhe, name="嵩合巾帼志愿者服务队"
     ).pk
 
 
 def _membership(g: SimpleNamespace) -> int:
-    team = activities.team_create(actor=g.cast.songhe_chair, org=g.tree.songhe, name="服务队")
-    return activities.membership_add(
+    team = volunteers.team_create(actor=g.cast.songhe_chair, org=g.tree.songhe, name="服务队")
+    return volunteers.membership_add(
         actor=g.cast.songhe_chair, team=team, person=g.people.wushan_exec
     ).pk
 

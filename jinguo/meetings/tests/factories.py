@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from jinguo.meetings import services
+from jinguo.meetings import resolutions, services
 from jinguo.meetings.models import Meeting, Resolution, Topic
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
@@ -58,23 +58,23 @@ def resolution(
     meeting: Meeting, status: str = "proposed", content: str = "增设分类点"
 ) -> Resolution:
     """A resolution on a new topic of a held meeting, moved to `status` through the services."""
-    r = services.resolution_propose(actor=None, topic=topic(meeting), content=content)
+    r = resolutions.resolution_propose(actor=None, topic=topic(meeting), content=content)
     day = meeting.held_on or timezone.localdate()
     if status == "proposed":
         return r
     if status == "rejected":
-        return services.resolution_reject(actor=None, resolution=r, reason="意见不一")
-    r = services.resolution_adopt(actor=None, resolution=r)
+        return resolutions.resolution_reject(actor=None, resolution=r, reason="意见不一")
+    r = resolutions.resolution_adopt(actor=None, resolution=r)
     if status == "adopted":
         return r
-    r = services.resolution_forward(
+    r = resolutions.resolution_forward(
         actor=None, resolution=r, forwarded_on=day, forwarded_to="嵩合社区两委会议"
     )
     if status == "forwarded":
         return r
     if status == "not_adopted":
-        return services.resolution_decline(actor=None, resolution=r, reason="资金不足")
-    r = services.resolution_start(actor=None, resolution=r)
+        return resolutions.resolution_decline(actor=None, resolution=r, reason="资金不足")
+    r = resolutions.resolution_start(actor=None, resolution=r)
     if status == "in_progress":
         return r
-    return services.resolution_complete(actor=None, resolution=r, done_on=day, result="已建成")
+    return resolutions.resolution_complete(actor=None, resolution=r, done_on=day, result="已建成")

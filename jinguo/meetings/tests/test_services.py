@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
-from jinguo.meetings import services
+from jinguo.meetings import resolutions, services
 from jinguo.meetings.models import Meeting, MeetingChange, Resolution, ResolutionChange
 from jinguo.meetings.tests.factories import held, plan, resolution, topic
 from jinguo.people.models import Person
@@ -178,16 +178,16 @@ def test_every_status_is_reached_through_the_allowed_transitions(tree, execs, st
 
 
 ALL = {
-    "adopt": lambda r: services.resolution_adopt(actor=None, resolution=r),
-    "reject": lambda r: services.resolution_reject(actor=None, resolution=r, reason="否"),
-    "forward": lambda r: services.resolution_forward(
+    "adopt": lambda r: resolutions.resolution_adopt(actor=None, resolution=r),
+    "reject": lambda r: resolutions.resolution_reject(actor=None, resolution=r, reason="否"),
+    "forward": lambda r: resolutions.resolution_forward(
         actor=None, resolution=r, forwarded_on=TODAY(), forwarded_to="两委"
     ),
-    "start": lambda r: services.resolution_start(actor=None, resolution=r),
-    "complete": lambda r: services.resolution_complete(
+    "start": lambda r: resolutions.resolution_start(actor=None, resolution=r),
+    "complete": lambda r: resolutions.resolution_complete(
         actor=None, resolution=r, done_on=TODAY(), result="好"
     ),
-    "decline": lambda r: services.resolution_decline(actor=None, resolution=r, reason="否"),
+    "decline": lambda r: resolutions.resolution_decline(actor=None, resolution=r, reason="否"),
 }
 ALLOWED = {
     "proposed": {"adopt", "reject"},
@@ -218,15 +218,15 @@ def test_refused_transitions_change_nothing(tree, execs, status):
 
 def test_a_resolution_is_adopted_only_once_the_meeting_is_held(tree, execs):
     meeting = plan(tree.songhe, people=execs)
-    r = services.resolution_propose(actor=None, topic=topic(meeting), content="提议")
-    assert services.allowed_actions(r) == []
+    r = resolutions.resolution_propose(actor=None, topic=topic(meeting), content="提议")
+    assert resolutions.allowed_actions(r) == []
     with pytest.raises(ValidationError):
-        services.resolution_adopt(actor=None, resolution=r)
+        resolutions.resolution_adopt(actor=None, resolution=r)
 
 
 def test_transitions_write_history_and_audit_rows_with_the_actor(tree, cast, execs):
     r = resolution(held(tree.songhe, execs), "adopted")
-    r = services.resolution_forward(
+    r = resolutions.resolution_forward(
         actor=cast.songhe_chair, resolution=r, forwarded_on=TODAY(), forwarded_to="嵩合社区两委会议"
     )
     change = ResolutionChange.objects.filter(resolution=r).latest("id")
@@ -244,25 +244,27 @@ def test_forwarding_and_completing_check_their_fields_and_dates(tree, execs):
     meeting = held(tree.songhe, execs, on=TODAY() - dt.timedelta(days=10))
     r = resolution(meeting, "adopted")
     with pytest.raises(ValidationError) as err:
-        services.resolution_forward(actor=None, resolution=r, forwarded_on=TODAY(), forwarded_to="")
+        resolutions.resolution_forward(
+            actor=None, resolution=r, forwarded_on=TODAY(), forwarded_to=""
+        )
     assert "forwarded_to" in err.value.message_dict
     with pytest.raises(ValidationError) as err:
-        services.resolution_forward(
+        resolutions.resolution_forward(
             actor=None,
             resolution=r,
             forwarded_on=TODAY() - dt.timedelta(days=11),
             forwarded_to="两委",
         )
     assert "forwarded_on" in err.value.message_dict
-    r = services.resolution_forward(
+    r = resolutions.resolution_forward(
         actor=None, resolution=r, forwarded_on=TODAY(), forwarded_to="两委"
     )
-    r = services.resolution_start(actor=None, resolution=r)
+    r = resolutions.resolution_start(actor=None, resolution=r)
     with pytest.raises(ValidationError) as err:
-        services.resolution_complete(actor=None, resolution=r, done_on=TODAY(), result=" ")
+        resolutions.resolution_complete(actor=None, resolution=r, done_on=TODAY(), result=" ")
     assert "result" in err.value.message_dict
     with pytest.raises(ValidationError) as err:
-        services.resolution_complete(
+        resolutions.resolution_complete(
             actor=None, resolution=r, done_on=TODAY() + dt.timedelta(days=1), result="好"
         )
     assert "done_on" in err.value.message_dict
@@ -271,7 +273,7 @@ def test_forwarding_and_completing_check_their_fields_and_dates(tree, execs):
 def test_another_village_may_not_act_on_a_songhe_resolution(tree, cast, execs):
     r = resolution(held(tree.songhe, execs), "adopted")
     with pytest.raises(PermissionDenied):
-        services.resolution_forward(
+        resolutions.resolution_forward(
             actor=cast.gangkou_chair, resolution=r, forwarded_on=TODAY(), forwarded_to="两委"
         )
     assert Meeting.objects.get().status == "held"

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
+from jinguo.meetings import resolutions
 from jinguo.meetings.models import Meeting, Resolution
 from jinguo.meetings.tests.factories import held, plan, resolution
 
@@ -191,9 +192,7 @@ def test_administrators_see_no_meetings(login, cast, meeting):
 def test_the_public_notice_needs_no_login_and_shows_no_names_or_minutes(
     client, tree, meeting, adopted
 ):
-    from jinguo.meetings import services
-
-    services.resolution_forward(
+    resolutions.resolution_forward(
         actor=None, resolution=adopted, forwarded_on=TODAY(), forwarded_to="嵩合社区两委会议"
     )
     answer = client.get(f"/meetings/notice/{tree.songhe.code}/")

@@ -6,13 +6,10 @@ import pytest
 from jinguo.people.models import Person
 from jinguo.sanxin import selectors
 from jinguo.sanxin.models import SanxinTarget
-from jinguo.sanxin.services import (
-    exemplary_add,
-    sanxin_establish_federation,
-    sanxin_target_create,
-    sanxin_worker_add,
-)
+from jinguo.sanxin.services import exemplary_add, sanxin_establish_federation
+from jinguo.sanxin.targets import sanxin_target_create
 from jinguo.sanxin.tests.conftest import register
+from jinguo.sanxin.workers import sanxin_worker_add, sanxin_worker_leave
 
 Metric = SanxinTarget.Metric
 
@@ -45,8 +42,6 @@ def test_the_women_roster_lists_current_women_only(cast, tree, sx):
     w("李梅", "F")
     w("张强", "M")
     gone = w("王芳", "F")
-    from jinguo.sanxin.services import sanxin_worker_leave
-
     sanxin_worker_leave(actor=cast.songhe_chair, worker=gone, left_on=dt.date(2024, 6, 1))
     roster = selectors.sanxin_worker_list(user=cast.songhe_chair, women=True)
     assert [r.person.name for r in roster] == ["李梅"]

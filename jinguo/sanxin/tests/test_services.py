@@ -8,15 +8,10 @@ from jinguo.audit.models import AuditEvent
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
 from jinguo.sanxin.models import SanxinOrgChange, SanxinTarget
-from jinguo.sanxin.services import (
-    exemplary_add,
-    sanxin_establish_federation,
-    sanxin_org_update,
-    sanxin_target_create,
-    sanxin_worker_add,
-    sanxin_worker_leave,
-)
+from jinguo.sanxin.services import exemplary_add, sanxin_establish_federation, sanxin_org_update
+from jinguo.sanxin.targets import sanxin_target_create
 from jinguo.sanxin.tests.conftest import register
+from jinguo.sanxin.workers import sanxin_worker_add, sanxin_worker_leave
 
 
 def test_registering_keeps_history_and_audit(cast, tree):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from jinguo.sanxin import services
+from jinguo.sanxin import services, targets
 from jinguo.sanxin.models import SanxinTarget
 
 BODY = {"title": "登记三新组织", "metric": "orgs_registered", "target_value": 6}
@@ -27,7 +27,7 @@ def test_a_target_over_centuries_or_decades_is_a_400_and_creates_nothing(
 
 def test_the_service_refuses_a_target_of_twenty_years(cast, tree):
     with pytest.raises(services.ValidationError) as refused:
-        services.sanxin_target_create(
+        targets.sanxin_target_create(
             actor=cast.city_cadre,
             org=tree.city,
             title="登记三新组织",

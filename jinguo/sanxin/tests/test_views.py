@@ -5,8 +5,10 @@ import pytest
 from jinguo.audit.models import AuditEvent
 from jinguo.people.models import Person
 from jinguo.sanxin.models import SanxinOrg, SanxinTarget, SanxinWorker
-from jinguo.sanxin.services import exemplary_add, sanxin_target_create, sanxin_worker_add
+from jinguo.sanxin.services import exemplary_add
+from jinguo.sanxin.targets import sanxin_target_create
 from jinguo.sanxin.tests.conftest import register
+from jinguo.sanxin.workers import sanxin_worker_add
 
 
 @pytest.fixture
