@@ -1,6 +1,6 @@
 """Appeals against published assessment results: the executive herself files one within
-APPEAL_DAYS of publishing; a cadre of the round's unit or above decides it. Each decision writes a
-ResultChange row and an audit row."""
+APPEAL_DAYS of publishing; a cadre of the round's unit or above decides it. Filing and
+deciding each write a ResultChange row and an audit row."""
 
 import datetime as dt
 from decimal import Decimal
