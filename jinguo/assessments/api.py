@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jinguo.assessments import selectors, services
+from jinguo.assessments import allowances, appeals, selectors, services
 from jinguo.assessments.models import Metric
 from jinguo.common.api import (
     ERRORS,
@@ -270,7 +270,7 @@ class AppealFileApi(APIView):
     def post(self, request: Request, result_id: int) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
         result = selectors.result_get_for_user(user=user, result_id=result_id, for_write=True)
-        appeal = services.appeal_file(actor=user, result=result, reason=data["reason"])
+        appeal = appeals.appeal_file(actor=user, result=result, reason=data["reason"])
         return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
 
@@ -294,7 +294,7 @@ class AppealDecideApi(APIView):
         data, user = api_input(self.InputSerializer, request), api_user(request)
         appeal = selectors.appeal_get_for_user(user=user, appeal_id=appeal_id, for_write=True)
         return Response(
-            AppealSerializer(services.appeal_decide(actor=user, appeal=appeal, **data)).data
+            AppealSerializer(appeals.appeal_decide(actor=user, appeal=appeal, **data)).data
         )
 
 
@@ -371,7 +371,7 @@ class StatementCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
         org = api_org(user, data.pop("org", None), for_write=True)
-        statement = services.statement_create(actor=user, org=org, **data)
+        statement = allowances.statement_create(actor=user, org=org, **data)
         return Response(StatementDetailSerializer(statement).data, status=status.HTTP_201_CREATED)
 
 
@@ -402,7 +402,7 @@ class StatementGenerateApi(APIView):
         statement = selectors.statement_get_for_user(
             user=user, statement_id=statement_id, for_write=True
         )
-        statement = services.statement_generate(actor=user, statement=statement)
+        statement = allowances.statement_generate(actor=user, statement=statement)
         return Response(StatementDetailSerializer(statement).data)
 
 
@@ -419,7 +419,7 @@ class StatementConfirmApi(APIView):
         statement = selectors.statement_get_for_user(
             user=user, statement_id=statement_id, for_write=True
         )
-        statement = services.statement_confirm(actor=user, statement=statement)
+        statement = allowances.statement_confirm(actor=user, statement=statement)
         return Response(StatementSerializer(statement).data)
 
 

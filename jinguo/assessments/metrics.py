@@ -27,7 +27,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from jinguo.assessments.facts import _day_range_q, points_by_person
+from jinguo.cases.models import Case
+from jinguo.cases.selectors import DONE
+from jinguo.households.models import Household, HouseholdAssignment
+from jinguo.meetings.models import MeetingAttendee
 from jinguo.orgs.models import OrgUnit
+from jinguo.trainings.models import Attendance, Enrolment
+from jinguo.visits.models import Visit
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -64,9 +70,6 @@ def household_on_time(
 
 
 def metric_visits(*, person_ids: list[int], start: dt.date, end: dt.date) -> dict[int, Measure]:
-    from jinguo.households.models import Household, HouseholdAssignment
-    from jinguo.visits.models import Visit
-
     pairs = (
         HouseholdAssignment.objects.filter(
             executive_id__in=person_ids,
@@ -114,9 +117,6 @@ def metric_visits(*, person_ids: list[int], start: dt.date, end: dt.date) -> dic
 
 
 def metric_cases(*, person_ids: list[int], start: dt.date, end: dt.date) -> dict[int, Measure]:
-    from jinguo.cases.models import Case
-    from jinguo.cases.selectors import DONE
-
     rows = (
         Case.objects.filter(assignee_id__in=person_ids)
         .exclude(status=Case.Status.REJECTED)
@@ -139,10 +139,6 @@ def metric_cases(*, person_ids: list[int], start: dt.date, end: dt.date) -> dict
 def _meeting_rows(
     person_ids: list[int], start: dt.date, end: dt.date
 ) -> Iterable[tuple[int, int, bool]]:
-    try:
-        from jinguo.meetings.models import MeetingAttendee
-    except ImportError:
-        return []
     return MeetingAttendee.objects.filter(
         person_id__in=person_ids,
         meeting__status="held",
@@ -154,10 +150,6 @@ def _meeting_rows(
 def _training_rows(
     person_ids: list[int], start: dt.date, end: dt.date
 ) -> Iterable[tuple[int, int, bool]]:
-    try:
-        from jinguo.trainings.models import Attendance, Enrolment
-    except ImportError:
-        return []
     held = {"status": "held", "held_on__gte": start, "held_on__lte": end}
     sessions = dict.fromkeys(
         Enrolment.objects.filter(person_id__in=person_ids)
@@ -214,9 +206,6 @@ def metric_points(
 def metric_satisfaction(
     *, person_ids: list[int], start: dt.date, end: dt.date
 ) -> dict[int, Measure]:
-    from jinguo.cases.models import Case
-    from jinguo.cases.selectors import DONE
-
     rows = (
         Case.objects.filter(assignee_id__in=person_ids, status__in=DONE)
         .filter(_day_range_q("resolved_at", start, end), satisfaction__isnull=False)

@@ -6,7 +6,8 @@ and grade bands. The scheme of the nearest unit up the tree wins; a new version 
 scheme with a later `valid_from`. A round (AssessmentRound) snapshots each executive's
 measured values into one AssessmentResult; cadres add manual scores, publish, and decide
 appeals. Allowances: a policy per unit (nearest ancestor wins) and statements per period,
-one line per executive. Every change writes a *Change row and an audit row (services).
+one line per executive. Every change writes a *Change row and an audit row (services,
+appeals, allowances).
 """
 
 from decimal import Decimal
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jinguo.common.models import ChangeRow
+from jinguo.people.models import ExecutiveSeat
 
 
 class Metric(models.TextChoices):
@@ -175,8 +177,6 @@ class AssessmentResult(models.Model):
 
     @property
     def post_label(self) -> str:
-        from jinguo.people.models import ExecutiveSeat
-
         return str(dict(ExecutiveSeat.Post.choices).get(self.post, self.post))
 
 
@@ -331,8 +331,6 @@ class AllowanceLine(models.Model):
 
     @property
     def post_label(self) -> str:
-        from jinguo.people.models import ExecutiveSeat
-
         return str(dict(ExecutiveSeat.Post.choices).get(self.post, self.post))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jinguo.assessments import views
+from jinguo.assessments import allowance_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -19,21 +19,27 @@ urlpatterns = [
     path("results/<int:result_id>/appeal/", views.appeal_file, name="appeal_file"),
     path("appeals/<int:appeal_id>/decide/", views.appeal_decide, name="appeal_decide"),
     path("figures/", views.figures, name="figures"),
-    path("allowances/", views.statement_list, name="statements"),
-    path("allowances/policy/", views.policy, name="policy"),
-    path("allowances/new/", views.statement_create, name="statement_create"),
-    path("allowances/lines/", views.line_list, name="lines"),
-    path("allowances/lines/export.xlsx", views.line_export, name="line_export"),
-    path("allowances/<int:statement_id>/", views.statement_detail, name="statement_detail"),
+    path("allowances/", allowance_views.statement_list, name="statements"),
+    path("allowances/policy/", allowance_views.policy, name="policy"),
+    path("allowances/new/", allowance_views.statement_create, name="statement_create"),
+    path("allowances/lines/", allowance_views.line_list, name="lines"),
+    path("allowances/lines/export.xlsx", allowance_views.line_export, name="line_export"),
+    path(
+        "allowances/<int:statement_id>/", allowance_views.statement_detail, name="statement_detail"
+    ),
     path(
         "allowances/<int:statement_id>/export.xlsx",
-        views.statement_export,
+        allowance_views.statement_export,
         name="statement_export",
     ),
-    path("allowances/<int:statement_id>/adjust/", views.statement_adjust, name="statement_adjust"),
+    path(
+        "allowances/<int:statement_id>/adjust/",
+        allowance_views.statement_adjust,
+        name="statement_adjust",
+    ),
     path(
         "allowances/<int:statement_id>/<slug:action>/",
-        views.statement_action,
+        allowance_views.statement_action,
         name="statement_action",
     ),
 ]

@@ -1,4 +1,5 @@
-"""Pages of assessments and allowances: parse → fetch-and-check → service → render/redirect.
+"""Pages of assessments (schemes, rounds, results, appeals, figures; allowances in
+jinguo.assessments.allowance_views): parse → fetch-and-check → service → render/redirect.
 Records come through the scoped selectors: out of scope is a 404, writes by a read-only
 role a 403."""
 
@@ -15,10 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jinguo.assessments import forms, selectors, services
+from jinguo.assessments import appeals, forms, selectors, services
 from jinguo.assessments.models import (
-    AllowanceLine,
-    AllowanceStatement,
     Appeal,
     AssessmentResult,
     AssessmentRound,
@@ -37,7 +36,6 @@ from jinguo.orgs.selectors import may_write_at
 from jinguo.people.models import ExecutiveSeat
 
 R = AssessmentRound.Status
-ST = AllowanceStatement.Status
 
 # Where the records behind a measured value are shown.
 RECORD_URLS = {
@@ -311,7 +309,7 @@ def result_detail(request: AuthedRequest, result_id: int) -> HttpResponse:
     appeal = selectors.result_appeal(result=result)
     round = result.round
     may_score = _may_score(request, result)
-    deadline = services.appeal_deadline(round)
+    deadline = appeals.appeal_deadline(round)
     may_appeal = (
         request.user.person_id == result.person_id
         and appeal is None
@@ -367,7 +365,7 @@ def appeal_file(request: AuthedRequest, result_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         appeal = call_service(
             form,
-            lambda: services.appeal_file(
+            lambda: appeals.appeal_file(
                 actor=request.user, result=result, reason=form.cleaned_data["reason"]
             ),
         )
@@ -386,7 +384,7 @@ def appeal_decide(request: AuthedRequest, appeal_id: int) -> HttpResponse:
         data = form.cleaned_data
         decided = call_service(
             form,
-            lambda: services.appeal_decide(
+            lambda: appeals.appeal_decide(
                 actor=request.user,
                 appeal=appeal,
                 accept=data["accept"],
@@ -412,209 +410,3 @@ def figures(request: AuthedRequest) -> HttpResponse:
     figures = selectors.assessments_figures(user=request.user, org=org, start=start, end=end)
     context = {"org": org, "start": start, "end": end, "figures": figures}
     return render(request, "assessments/figures.html", context)
-
-
-# --- allowances --------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def policy(request: AuthedRequest) -> HttpResponse:
-    org = org_param(request, for_write=request.method == "POST")
-    current = services.policy_for(org=org)
-    initial = {
-        "annual_amount": current.annual_amount,
-        "daily_amount": current.daily_amount,
-        "max_days_per_month": current.max_days_per_month,
-    }
-    form = forms.PolicyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = call_service(
-            form, lambda: services.policy_save(actor=request.user, org=org, **form.cleaned_data)
-        )
-        if saved is not None:
-            messages.success(request, _("补贴标准已保存"))
-            return redirect(f"{request.path}?org={org.pk}")
-    inherited = current.pk is not None and current.org_id != org.pk
-    context = {"org": org, "form": form, "current": current, "inherited": inherited}
-    return render(request, "assessments/policy.html", context)
-
-
-@login_required
-@require_GET
-def statement_list(request: AuthedRequest) -> HttpResponse:
-    _scoped(request)
-    page = Paginator(selectors.statement_list(user=request.user), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "assessments/statement_list.html", {"page": page})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def statement_create(request: AuthedRequest) -> HttpResponse:
-    if not request.user.can_write:
-        raise PermissionDenied
-    today = timezone.localdate()
-    initial = {"start": today.replace(month=1, day=1), "end": today.replace(month=12, day=31)}
-    form = forms.StatementForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        statement = call_service(
-            form, lambda: services.statement_create(actor=request.user, **form.cleaned_data)
-        )
-        if statement is not None:
-            return redirect("assessments:statement_detail", statement_id=statement.pk)
-    return render(request, "assessments/statement_form.html", {"form": form})
-
-
-@login_required
-@require_GET
-def statement_detail(request: AuthedRequest, statement_id: int) -> HttpResponse:
-    statement = selectors.statement_get_for_user(user=request.user, statement_id=statement_id)
-    lines = selectors.line_list(user=request.user, statement=statement)
-    context = {
-        "statement": statement,
-        "lines": lines,
-        "totals": selectors.line_totals(lines),
-        "history": selectors.statement_history(statement=statement),
-        "may_write": request.user.can_write,
-        "adjust_form": forms.AdjustForm(statement=statement)
-        if request.user.can_write and statement.status != ST.DRAFT
-        else None,
-    }
-    return render(request, "assessments/statement_detail.html", context)
-
-
-STATEMENT_ACTIONS = {
-    "generate": (services.statement_generate, _("已重新生成")),
-    "confirm": (services.statement_confirm, _("已确认")),
-    "pay": (services.statement_mark_paid, _("已标记发放")),
-}
-
-
-@login_required
-@require_POST
-def statement_action(request: AuthedRequest, statement_id: int, action: str) -> HttpResponse:
-    if action not in STATEMENT_ACTIONS:
-        raise Http404
-    statement = selectors.statement_get_for_user(
-        user=request.user, statement_id=statement_id, for_write=True
-    )
-    service, done = STATEMENT_ACTIONS[action]
-    _run(request, lambda: service(actor=request.user, statement=statement), str(done))
-    return redirect("assessments:statement_detail", statement_id=statement.pk)
-
-
-@login_required
-@require_POST
-def statement_adjust(request: AuthedRequest, statement_id: int) -> HttpResponse:
-    statement = selectors.statement_get_for_user(
-        user=request.user, statement_id=statement_id, for_write=True
-    )
-    form = forms.AdjustForm(request.POST, statement=statement)
-    if form.is_valid():
-        _run(
-            request,
-            lambda: services.statement_adjust(
-                actor=request.user,
-                statement=statement,
-                person=form.cleaned_data["person"],
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data.get("reason") or "",
-            ),
-            _("已添加更正行"),
-        )
-    else:
-        _errors_to_messages(request, form)
-    return redirect("assessments:statement_detail", statement_id=statement.pk)
-
-
-LINE_HEADERS = [
-    _("姓名"),
-    _("职务"),
-    _("组织"),
-    _("任职月数"),
-    _("年度补贴（元）"),
-    _("履职天数"),
-    _("误工补贴（元）"),
-    _("合计（元）"),
-    _("备注"),
-]
-
-
-def _line_rows(lines: Any, totals: dict[str, Any]) -> Any:
-    for line in lines:
-        yield [
-            line.person.name,
-            post_label(line.post),
-            line.org.name,
-            line.months,
-            line.annual_share,
-            line.duty_days,
-            line.lost_work_amount,
-            line.total,
-            f"{_('更正')}：{line.reason}" if line.kind == AllowanceLine.Kind.ADJUSTMENT else "",
-        ]
-    yield [
-        _("合计"),
-        "",
-        "",
-        "",
-        totals["annual"],
-        totals["days"],
-        totals["lost"],
-        totals["total"],
-        "",
-    ]
-
-
-@login_required
-@require_GET
-def statement_export(request: AuthedRequest, statement_id: int) -> HttpResponse:
-    """For finance: names, posts, units and amounts only (no ID or bank numbers)."""
-    statement = selectors.statement_get_for_user(user=request.user, statement_id=statement_id)
-    lines = selectors.line_list(user=request.user, statement=statement)
-    return xlsx_download(
-        actor=request.user,
-        action="assessments.allowance_export",
-        filename=_("补贴发放表"),
-        headers=LINE_HEADERS,
-        rows=_line_rows(lines.iterator(), selectors.line_totals(lines)),
-        note=f"statement={statement.pk}",
-    )
-
-
-def _line_filters(request: AuthedRequest) -> dict[str, Any]:
-    params = request.GET
-    return {
-        "org": org_param(request) if int_param(params, "org") else None,
-        "start": date_param(params, "start"),
-        "end": date_param(params, "end"),
-        "counted": params.get("counted") == "1",
-        "paid_only": params.get("paid") == "1",
-    }
-
-
-@login_required
-@require_GET
-def line_list(request: AuthedRequest) -> HttpResponse:
-    _scoped(request)
-    lines = selectors.line_list(user=request.user, **_line_filters(request))
-    page = Paginator(lines, 100).get_page(request.GET.get("page"))
-    context = {"page": page, "totals": selectors.line_totals(lines), "params": request.GET}
-    return render(request, "assessments/line_list.html", context)
-
-
-@login_required
-@require_GET
-def line_export(request: AuthedRequest) -> HttpResponse:
-    _scoped(request)
-    lines = selectors.line_list(user=request.user, **_line_filters(request))
-    return xlsx_download(
-        actor=request.user,
-        action="assessments.allowance_export",
-        filename=_("补贴明细"),
-        headers=LINE_HEADERS,
-        rows=_line_rows(lines.iterator(), selectors.line_totals(lines)),
-        note=request.GET.urlencode(),
-    )

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from jinguo.accounts.models import User
-from jinguo.assessments import services
+from jinguo.assessments import allowances, services
+from jinguo.assessments.appeals import appeal_file
 from jinguo.orgs.models import OrgUnit
 
 ITEMS = [
@@ -68,17 +69,17 @@ class AssessmentsDemo:
         appeals = 0
         mine = round.results.filter(person__account=member).first()
         if mine is not None:
-            services.appeal_file(
+            appeal_file(
                 actor=member, result=mine, reason="本季度入户走访有两次未及时录入，申请复核走访得分"
             )
             appeals = 1
-        services.policy_save(
+        allowances.policy_save(
             actor=cadre,
             org=county,
-            annual_amount=services.DEFAULT_ANNUAL,
-            daily_amount=services.DEFAULT_DAILY,
+            annual_amount=allowances.DEFAULT_ANNUAL,
+            daily_amount=allowances.DEFAULT_DAILY,
         )
-        statement = services.statement_create(
+        statement = allowances.statement_create(
             actor=chair,
             org=songhe,
             start=today.replace(month=1, day=1),

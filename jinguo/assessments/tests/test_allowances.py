@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from jinguo.assessments import selectors, services
+from jinguo.assessments import allowances, selectors
 from jinguo.assessments.models import AllowanceLine, StatementChange
 from jinguo.assessments.tests.conftest import seat
 from jinguo.audit.models import AuditEvent
@@ -39,30 +39,30 @@ def duties(tree, cast, execs):
 
 
 def test_default_policy_is_900_a_year_and_100_a_day(tree):
-    policy = services.policy_for(org=tree.wushan)
+    policy = allowances.policy_for(org=tree.wushan)
     assert (policy.annual_amount, policy.daily_amount, policy.pk) == (900, 100, None)
 
 
 def test_nearest_policy_wins(tree, cast):
-    services.policy_save(
+    allowances.policy_save(
         actor=cast.county_cadre, org=tree.ningguo, annual_amount=Decimal(1200),
         daily_amount=Decimal(80),
     )  # fmt: skip
-    services.policy_save(
+    allowances.policy_save(
         actor=cast.songhe_chair, org=tree.songhe, annual_amount=Decimal(1000),
         daily_amount=Decimal(100), max_days_per_month=10,
     )  # fmt: skip
-    assert services.policy_for(org=tree.wushan).annual_amount == 1000
-    assert services.policy_for(org=tree.gangkou).annual_amount == 1200
+    assert allowances.policy_for(org=tree.wushan).annual_amount == 1000
+    assert allowances.policy_for(org=tree.gangkou).annual_amount == 1200
     with pytest.raises(ValidationError):
-        services.policy_save(
+        allowances.policy_save(
             actor=cast.songhe_chair, org=tree.songhe, annual_amount=Decimal(-1),
             daily_amount=Decimal(100),
         )  # fmt: skip
 
 
 def test_statement_lines_pro_rata_months_and_duty_days(tree, cast, execs, duties):
-    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    statement = allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
     lines = {line.person_id: line for line in statement.lines.all()}
     assert set(lines) == {execs.wushan_exec.pk, execs.chengjiawan_exec.pk, duties.pk}
     mine = lines[execs.wushan_exec.pk]
@@ -76,23 +76,23 @@ def test_statement_lines_pro_rata_months_and_duty_days(tree, cast, execs, duties
 
 
 def test_cap_limits_duty_days_per_month(tree, cast, execs, duties):
-    services.policy_save(
+    allowances.policy_save(
         actor=cast.songhe_chair, org=tree.songhe, annual_amount=Decimal(900),
         daily_amount=Decimal(100), max_days_per_month=1,
     )  # fmt: skip
-    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    statement = allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
     assert statement.lines.get(person=execs.wushan_exec).duty_days == 2  # Jan 1 + Feb 1
 
 
 def test_regenerating_a_draft_replaces_its_lines(tree, cast, execs, duties):
-    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    statement = allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
     before = list(statement.lines.values_list("person_id", "total").order_by("person_id"))
-    services.statement_generate(actor=cast.songhe_chair, statement=statement)
-    services.statement_generate(actor=cast.songhe_chair, statement=statement)
+    allowances.statement_generate(actor=cast.songhe_chair, statement=statement)
+    allowances.statement_generate(actor=cast.songhe_chair, statement=statement)
     after = list(statement.lines.values_list("person_id", "total").order_by("person_id"))
     assert after == before and statement.lines.count() == 3
     ExecutiveSeat.objects.filter(person=duties).update(ended_on=D(2025, 3, 25))
-    services.statement_generate(actor=cast.songhe_chair, statement=statement)
+    allowances.statement_generate(actor=cast.songhe_chair, statement=statement)
     assert statement.lines.get(person=duties).months == 0
     assert (
         StatementChange.objects.filter(statement=statement, action="statement.generate").count()
@@ -101,42 +101,42 @@ def test_regenerating_a_draft_replaces_its_lines(tree, cast, execs, duties):
 
 
 def test_confirmed_statement_is_locked_and_corrected_by_adjustment_lines(tree, cast, execs, duties):
-    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    statement = allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
     with pytest.raises(ValidationError):
-        services.statement_adjust(
+        allowances.statement_adjust(
             actor=cast.songhe_chair, statement=statement, person=execs.wushan_exec,
             amount=Decimal(100), reason="漏记",
         )  # fmt: skip
-    statement = services.statement_confirm(actor=cast.songhe_chair, statement=statement)
+    statement = allowances.statement_confirm(actor=cast.songhe_chair, statement=statement)
     with pytest.raises(ValidationError) as exc:
-        services.statement_generate(actor=cast.songhe_chair, statement=statement)
+        allowances.statement_generate(actor=cast.songhe_chair, statement=statement)
     assert "已确认" in exc.value.messages[0]
     with pytest.raises(ValidationError):
-        services.statement_adjust(
+        allowances.statement_adjust(
             actor=cast.songhe_chair, statement=statement, person=execs.wushan_exec,
             amount=Decimal(100), reason="",
         )  # fmt: skip
-    line = services.statement_adjust(
+    line = allowances.statement_adjust(
         actor=cast.songhe_chair, statement=statement, person=execs.wushan_exec,
         amount=Decimal("-100"), reason="1月4日记录重复",
     )  # fmt: skip
     assert line.kind == AllowanceLine.Kind.ADJUSTMENT and line.total == Decimal("-100.00")
     assert selectors.line_totals(statement.lines.all())["total"] == Decimal("2675.00")
-    statement = services.statement_mark_paid(actor=cast.songhe_chair, statement=statement)
+    statement = allowances.statement_mark_paid(actor=cast.songhe_chair, statement=statement)
     assert statement.status == "paid"
     assert AuditEvent.objects.filter(action="assessments.statement.adjust").count() == 1
 
 
 def test_duplicate_statement_for_the_same_period_is_refused(tree, cast, execs):
-    services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
     with pytest.raises(ValidationError):
-        services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+        allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
 
 
 def test_export_for_finance_has_amounts_and_a_totals_row_and_is_audited(
     tree, cast, execs, duties, login
 ):
-    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    statement = allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
     response = login(cast.songhe_chair).get(f"/assessments/allowances/{statement.pk}/export.xlsx")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
@@ -148,7 +148,7 @@ def test_export_for_finance_has_amounts_and_a_totals_row_and_is_audited(
 
 
 def test_gangkou_chair_cannot_see_songhe_statements(tree, cast, execs, login):
-    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    statement = allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
     client = login(cast.gangkou_chair)
     for url in [
         f"/assessments/allowances/{statement.pk}/",
@@ -168,7 +168,7 @@ def test_gangkou_chair_cannot_see_songhe_statements(tree, cast, execs, login):
 
 
 def test_county_leader_cannot_write_allowances(tree, cast, execs, login):
-    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    statement = allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
     client = login(cast.county_leader)
     assert client.get(f"/assessments/allowances/{statement.pk}/").status_code == 200
     assert client.post(f"/assessments/allowances/{statement.pk}/confirm/").status_code == 403
@@ -179,7 +179,7 @@ def test_county_leader_cannot_write_allowances(tree, cast, execs, login):
         == 403
     )
     with pytest.raises(PermissionDenied):
-        services.statement_confirm(actor=cast.county_leader, statement=statement)
+        allowances.statement_confirm(actor=cast.county_leader, statement=statement)
 
 
 def test_pages_generate_confirm_and_policy(tree, cast, execs, login):
@@ -202,7 +202,7 @@ def test_pages_generate_confirm_and_policy(tree, cast, execs, login):
         {"annual_amount": "1000", "daily_amount": "120", "max_days_per_month": "10"},
     )
     assert page.status_code == 302
-    assert services.policy_for(org=tree.wushan).daily_amount == Decimal("120.00")
+    assert allowances.policy_for(org=tree.wushan).daily_amount == Decimal("120.00")
 
 
 def test_api_generates_and_confirms(tree, cast, execs, client):
@@ -222,21 +222,21 @@ def test_api_generates_and_confirms(tree, cast, execs, client):
 
 def test_line_list_queries_do_not_grow(tree, cast, execs, count_queries, login):
     client = login(cast.songhe_chair)
-    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    statement = allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
     url = f"/assessments/allowances/{statement.pk}/"
     few = count_queries(lambda: client.get(url))
     for i in range(6):
         seat(Person.objects.create(org=tree.songhe, name=f"执委{i}"), tree.songhe)
-    services.statement_generate(actor=cast.songhe_chair, statement=statement)
+    allowances.statement_generate(actor=cast.songhe_chair, statement=statement)
     assert count_queries(lambda: client.get(url)) == few
 
 
 def test_allowance_figures_match_their_lists(tree, cast, execs, duties, login):
-    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
-    services.statement_create(
+    statement = allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    allowances.statement_create(
         actor=cast.songhe_chair, org=tree.songhe, start=D(2024, 1, 1), end=D(2024, 12, 31)
     )  # fmt: skip  (outside the period)
-    services.statement_confirm(actor=cast.songhe_chair, statement=statement)
+    allowances.statement_confirm(actor=cast.songhe_chair, statement=statement)
     figures = {
         f.key: f
         for f in selectors.assessments_figures(
@@ -268,7 +268,7 @@ def test_a_two_committees_cadre_is_paid_no_annual_share_but_keeps_her_duty_days(
         person=execs.chengjiawan_exec, kind=two_committees, org=tree.songhe,
         start_date=D(2025, 7, 1),
     )  # fmt: skip
-    statement = services.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
+    statement = allowances.statement_create(actor=cast.songhe_chair, org=tree.songhe, **YEAR)
     lines = {line.person_id: line for line in statement.lines.all()}
     cadre = lines[execs.wushan_exec.pk]
     assert (cadre.months, cadre.annual_share, cadre.duty_days) == (0, Decimal("0.00"), 3)

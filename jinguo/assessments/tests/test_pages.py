@@ -2,7 +2,7 @@
 
 import pytest
 
-from jinguo.assessments import services
+from jinguo.assessments import allowances, appeals, services
 from jinguo.assessments.tests.conftest import score_all
 
 
@@ -12,11 +12,11 @@ def everything(tree, cast, round):
     score_all(round, cast.songhe_chair)
     services.round_publish(actor=cast.songhe_chair, round=round)
     result = round.results.get(person=cast.wushan_member.person)
-    appeal = services.appeal_file(actor=cast.wushan_member, result=result, reason="漏记")
-    statement = services.statement_create(
+    appeal = appeals.appeal_file(actor=cast.wushan_member, result=result, reason="漏记")
+    statement = allowances.statement_create(
         actor=cast.songhe_chair, org=tree.songhe, start=round.start, end=round.end
     )
-    services.statement_confirm(actor=cast.songhe_chair, statement=statement)
+    allowances.statement_confirm(actor=cast.songhe_chair, statement=statement)
     return round, result, appeal, statement
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from jinguo.assessments import selectors, services
+from jinguo.assessments import appeals, selectors, services
 from jinguo.assessments.models import Appeal, AssessmentResult, ResultChange
 from jinguo.assessments.tests.conftest import score_all, seat
 from jinguo.audit.models import AuditEvent
@@ -75,29 +75,29 @@ def test_executive_appeals_within_seven_days(published, cast):
     result = _mine(published, cast)
     late = published.published_at + dt.timedelta(days=7, seconds=1)
     with pytest.raises(ValidationError) as exc:
-        services.appeal_file(actor=cast.wushan_member, result=result, reason="漏记", now=late)
+        appeals.appeal_file(actor=cast.wushan_member, result=result, reason="漏记", now=late)
     assert "申诉期已过" in exc.value.messages[0]
     in_time = published.published_at + dt.timedelta(days=7)
-    appeal = services.appeal_file(
+    appeal = appeals.appeal_file(
         actor=cast.wushan_member, result=result, reason="漏记", now=in_time
     )
     assert appeal.status == "pending"
     with pytest.raises(ValidationError):
-        services.appeal_file(actor=cast.wushan_member, result=result, reason="再次")
+        appeals.appeal_file(actor=cast.wushan_member, result=result, reason="再次")
 
 
 def test_only_the_executive_herself_appeals(published, cast):
     other = published.results.exclude(person=cast.wushan_member.person).first()
     with pytest.raises(PermissionDenied):
-        services.appeal_file(actor=cast.wushan_member, result=other, reason="不服")
+        appeals.appeal_file(actor=cast.wushan_member, result=other, reason="不服")
 
 
 def test_cadre_above_accepts_with_an_adjusted_score(published, cast):
     result = _mine(published, cast)
-    appeal = services.appeal_file(actor=cast.wushan_member, result=result, reason="走访漏记")
+    appeal = appeals.appeal_file(actor=cast.wushan_member, result=result, reason="走访漏记")
     with pytest.raises(ValidationError):
-        services.appeal_decide(actor=cast.songhe_chair, appeal=appeal, accept=True)
-    appeal = services.appeal_decide(
+        appeals.appeal_decide(actor=cast.songhe_chair, appeal=appeal, accept=True)
+    appeal = appeals.appeal_decide(
         actor=cast.songhe_chair, appeal=appeal, accept=True, new_total=Decimal("91")
     )
     result.refresh_from_db()
@@ -108,23 +108,23 @@ def test_cadre_above_accepts_with_an_adjusted_score(published, cast):
 
 
 def test_reject_needs_a_reason(published, cast):
-    appeal = services.appeal_file(
+    appeal = appeals.appeal_file(
         actor=cast.wushan_member, result=_mine(published, cast), reason="x"
     )
     with pytest.raises(ValidationError):
-        services.appeal_decide(actor=cast.songhe_chair, appeal=appeal, accept=False)
-    appeal = services.appeal_decide(
+        appeals.appeal_decide(actor=cast.songhe_chair, appeal=appeal, accept=False)
+    appeal = appeals.appeal_decide(
         actor=cast.songhe_chair, appeal=appeal, accept=False, decision="记录无误"
     )
     assert appeal.status == Appeal.Status.REJECTED
 
 
 def test_grid_member_cannot_decide_and_leader_cannot_compute(published, round, cast):
-    appeal = services.appeal_file(
+    appeal = appeals.appeal_file(
         actor=cast.wushan_member, result=_mine(published, cast), reason="x"
     )
     with pytest.raises(PermissionDenied):
-        services.appeal_decide(actor=cast.wushan_member, appeal=appeal, accept=False, decision="x")
+        appeals.appeal_decide(actor=cast.wushan_member, appeal=appeal, accept=False, decision="x")
     with pytest.raises(PermissionDenied):
         services.round_close(actor=cast.county_leader, round=round)
 
@@ -152,7 +152,7 @@ def test_a_newer_scheme_version_and_a_nearer_unit_win(tree, cast, scheme):
 def test_gangkou_chair_cannot_see_songhe_round_or_results(published, cast, login):
     client = login(cast.gangkou_chair)
     result = published.results.first()
-    appeal = services.appeal_file(
+    appeal = appeals.appeal_file(
         actor=cast.wushan_member, result=_mine(published, cast), reason="x"
     )
     urls = [
@@ -280,7 +280,7 @@ def test_result_list_queries_do_not_grow_with_rows(tree, cast, round, count_quer
 
 
 def test_figures_equal_the_rows_of_their_lists(published, cast, login, tree):
-    services.appeal_file(actor=cast.wushan_member, result=_mine(published, cast), reason="x")
+    appeals.appeal_file(actor=cast.wushan_member, result=_mine(published, cast), reason="x")
     client = login(cast.township_cadre)
     today = timezone.localdate()
     figures = selectors.assessments_figures(

@@ -8,16 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from jinguo.assessments import services
+from jinguo.assessments.allowances import annual_share, months_served
 from jinguo.assessments.facts import duty_days_by_person
 from jinguo.assessments.metrics import household_on_time, points_scores
 from jinguo.assessments.models import SchemeItem
-from jinguo.assessments.services import (
-    annual_share,
-    grade_for,
-    months_served,
-    score_total,
-    validate_grade_bands,
-)
+from jinguo.assessments.services import grade_for, score_total, validate_grade_bands
 
 BANDS = [{"name": "优秀", "min": 90}, {"name": "良好", "min": 80}, {"name": "合格", "min": 60},
          {"name": "不合格", "min": 0}]  # fmt: skip

@@ -25,7 +25,9 @@ from django.utils import timezone
 from jinguo.activities import services as activities
 from jinguo.activities import volunteers
 from jinguo.activities.models import Activity
+from jinguo.assessments import allowances
 from jinguo.assessments import services as assessments
+from jinguo.assessments.appeals import appeal_file
 from jinguo.assessments.models import AssessmentResult, AssessmentRound
 from jinguo.cases.services import case_report
 from jinguo.employment import services as employment
@@ -184,11 +186,11 @@ def _result(g: SimpleNamespace) -> int:
 
 def _appeal(g: SimpleNamespace) -> int:
     result = AssessmentResult.objects.get(pk=g.record("result_id"))
-    return assessments.appeal_file(actor=g.cast.wushan_member, result=result, reason="走访漏记").pk
+    return appeal_file(actor=g.cast.wushan_member, result=result, reason="走访漏记").pk
 
 
 def _statement(g: SimpleNamespace) -> int:
-    return assessments.statement_create(
+    return allowances.statement_create(
         actor=g.cast.songhe_chair, org=g.tree.songhe, start=Q1[0], end=Q1[1]
     ).pk
 
