@@ -166,7 +166,7 @@ def household_detail(request: AuthedRequest, household_id: int) -> HttpResponse:
             user=request.user, categories=categories, residents=residents
         ),
         "may_reveal": may_reveal_sensitive(request.user),
-        "end_form": EndForm(),
+        "end_form": EndForm(auto_id=False),
     }
     return render(request, "households/detail.html", context)
 
@@ -474,7 +474,7 @@ def grid_executives(request: AuthedRequest, grid_id: int) -> HttpResponse:
     context = {
         "grid": grid,
         "form": form,
-        "end_form": EndForm(),
+        "end_form": EndForm(auto_id=False),
         "assignments": selectors.grid_assignments(grid=grid),
         "can_write": request.user.can_write,
     }

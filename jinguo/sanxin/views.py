@@ -188,7 +188,7 @@ def sanxin_org_detail(request: AuthedRequest, sanxin_org_id: int) -> HttpRespons
                 "established_on": timezone.localdate(),
             }
         ),
-        "leave_form": forms.LeaveForm(initial={"left_on": timezone.localdate()}),
+        "leave_form": forms.LeaveForm(auto_id=False, initial={"left_on": timezone.localdate()}),
     }
     return render(request, "sanxin/detail.html", context)
 
@@ -333,7 +333,9 @@ def exemplary_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "page": page,
         "org": org,
-        "delist_form": forms.DelistForm(initial={"delisted_on": timezone.localdate()}),
+        "delist_form": forms.DelistForm(
+            auto_id=False, initial={"delisted_on": timezone.localdate()}
+        ),
     }
     return render(request, "sanxin/exemplary.html", context)
 

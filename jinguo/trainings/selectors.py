@@ -449,7 +449,8 @@ def coverage_figures(coverage: TrainingCoverage) -> list[Figure]:
             _("学员学时"),
             float(total.trainee_hours),
             links["person_times"],
-            _("人·小时"),
+            # U+30FB, not U+00B7: the PDF's STSong-Light (GB2312) has no glyph for U+00B7.
+            _("人・小时"),
         ),
         Figure(
             "trainings.executives_trained",

@@ -17,10 +17,15 @@ register = template.Library()
 
 
 @register.filter
-def bs(field: forms.BoundField) -> SafeString:
-    """Render a form field with the Bootstrap class its widget needs, flagged when invalid."""
+def bs(field: forms.BoundField, extra: str = "") -> SafeString:
+    """Render a form field with the Bootstrap class its widget needs, flagged when invalid.
+
+    `extra` adds classes (`field|bs:"form-control-sm w-auto"` in a row's inline form). A field
+    without an id (a form made with auto_id=False, drawn once a row, where ids would repeat)
+    has no <label> to point at it, so its label becomes its aria-label."""
     widget = field.field.widget
-    invalid = " is-invalid" if field.errors else ""
+    invalid = (" is-invalid" if field.errors else "") + (f" {extra}" if extra else "")
+    labelled = {} if field.auto_id else {"aria-label": str(field.label)}
     if isinstance(widget, forms.RadioSelect):  # and CheckboxSelectMultiple, its subclass
         # Each box beside its label: with the widget's own template and a text box's class,
         # Bootstrap drew every checkbox as an empty text box above its label.
@@ -33,7 +38,7 @@ def bs(field: forms.BoundField) -> SafeString:
         css = "form-select"
     else:
         css = "form-control"
-    return field.as_widget(attrs={"class": css + invalid})
+    return field.as_widget(attrs={"class": css + invalid, **labelled})
 
 
 @register.simple_tag

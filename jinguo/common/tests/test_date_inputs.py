@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 from django import forms
-from django.utils import translation
+from django.utils import timezone, translation
 
+from jinguo.activities.models import VolunteerTeam
 from jinguo.common import dates
 from jinguo.common.tests.test_authorisation_matrix import (  # noqa: F401 (fixtures)
     FILE_ROUTES,
@@ -26,6 +27,8 @@ from jinguo.common.tests.test_authorisation_matrix import (  # noqa: F401 (fixtu
     demo,
     urls,
 )
+from jinguo.households.models import GridAssignment, HouseholdAssignment
+from jinguo.sanxin.models import ExemplaryWoman, SanxinWorker
 
 APPS = Path(__file__).resolve().parents[2]
 SAMPLES = {
@@ -155,3 +158,57 @@ def test_every_date_input_of_every_page_holds_an_empty_or_iso_value(urls):  # no
             wrong[url] = found
     assert seen > 50  # the pages drew date inputs, so the check checked something
     assert wrong == {}
+
+
+def _inline_date_pages() -> dict[str, tuple[str, str]]:
+    """The pages whose rows (or a small form) once drew a hand-written date input: the page, the
+    field name and its label, for a record of the demo that draws it."""
+    worker = SanxinWorker.objects.filter(left_on__isnull=True).first()
+    exemplary = ExemplaryWoman.objects.filter(delisted_on__isnull=True).first()
+    household = HouseholdAssignment.objects.filter(end_date__isnull=True).first()
+    grid = GridAssignment.objects.filter(end_date__isnull=True).first()
+    team = VolunteerTeam.objects.first()
+    assert worker and exemplary and household and grid and team, "the demo has every record"
+    return {
+        f"/sanxin/{worker.sanxin_org_id}/": ("left_on", "离开日期"),
+        f"/sanxin/exemplary/?org={exemplary.org_id}": ("delisted_on", "出册日期"),
+        f"/households/{household.household_id}/": ("end_date", "结束日期"),
+        f"/households/grids/{grid.grid_id}/executives/": ("end_date", "结束日期"),
+        f"/activities/teams/{team.pk}/": ("joined_on", "加入日期"),
+    }
+
+
+@pytest.mark.django_db
+def test_the_rows_date_inputs_are_the_projects_widget_labelled_and_iso(demo):  # noqa: F811
+    client = _client("ningguo")
+    today = timezone.localdate().isoformat()
+    for url, (name, label) in _inline_date_pages().items():
+        html = client.get(url).content.decode()
+        drawn = [m.group(0) for m in INPUT.finditer(html) if f'name="{name}"' in m.group(0)]
+        assert drawn, url
+        for tag in drawn:
+            value = VALUE.search(tag)
+            assert value is None or value.group(1) in ("", today), (url, tag)
+            labelled = f'aria-label="{label}"' in tag or (
+                (ident := re.search(r'\bid="([^"]+)"', tag))
+                and f'for="{ident.group(1)}">{label}<' in html
+            )
+            assert labelled, (url, tag)
+        ids = re.findall(r'\bid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), (url, "an id repeats")
+
+
+@pytest.mark.django_db
+def test_a_rows_bad_date_is_a_chinese_form_error(demo):  # noqa: F811
+    client = _client("ningguo")
+    worker = SanxinWorker.objects.filter(left_on__isnull=True).first()
+    assert worker is not None
+    response = client.post(f"/sanxin/workers/{worker.pk}/leave/", {"left_on": "0001-01-01"})
+    worker.refresh_from_db()
+    assert worker.left_on is None
+    shown = client.get(response["Location"]).content.decode()
+    assert "日期应在" in shown
+    team = VolunteerTeam.objects.first()
+    assert team is not None
+    response = client.post(f"/activities/teams/{team.pk}/members/", {"joined_on": "不是日期"})
+    assert "有效的日期" in response.content.decode()

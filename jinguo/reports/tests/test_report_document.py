@@ -3,6 +3,8 @@
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
 from types import SimpleNamespace
 
 import pytest
@@ -24,6 +26,7 @@ from jinguo.reports.sections import SECTIONS, dashboard_sections
 from jinguo.visits.models import Visit
 
 pytestmark = pytest.mark.django_db
+PDFTOTEXT = shutil.which("pdftotext")
 
 
 def _period() -> tuple[dt.date, dt.date]:
@@ -199,6 +202,16 @@ def test_pdf_report_is_a_real_pdf(tree, cast, songhe, login):
     assert response.content.startswith(b"%PDF")
     assert len(response.content) > 5000
     assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.skipif(PDFTOTEXT is None, reason="poppler-utils not installed")
+def test_the_pdf_draws_every_unit_with_a_glyph_of_its_font(tree, cast, songhe, login):
+    """STSong-Light (GB2312) has no glyph for U+00B7: «人·小时» came out as «人 小时»."""
+    response = login(cast.township_cadre).get("/reports/work.pdf", {"org": tree.helixi.pk})
+    text = subprocess.run(  # noqa: S603 (poppler on the response's own PDF)
+        [str(PDFTOTEXT), "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert re.search(r"学员学时 ?[\d.,]+ ?人[·・]小时", text), text
 
 
 @pytest.mark.parametrize("path", ["/reports/", "/reports/work.docx", "/reports/work.pdf"])
