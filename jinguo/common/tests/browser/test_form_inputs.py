@@ -8,7 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from jinguo.common.tests.browser.conftest import DESKTOP, PHONE
+from jinguo.households.assignments import household_assign
 from jinguo.households.models import Category, Household
+from jinguo.households.tests.factories import executive, household
 from jinguo.meetings.models import Meeting, MeetingKind
 from jinguo.meetings.services import meeting_create
 from jinguo.points.models import PointRule
@@ -74,3 +76,25 @@ def test_the_categories_page_offers_checkboxes_that_tick_and_save(
     page.get_by_role("button", name="保存").click()
     page.wait_for_url(f"**/households/{scene.ws2.pk}/")
     assert wanted in Household.objects.get(pk=scene.ws2.pk).held_categories
+
+
+def test_ending_a_households_assignment_takes_the_date_typed_in_its_labelled_box(
+    open_page, sign_in, cast, tree
+):
+    started = timezone.localdate() - dt.timedelta(days=10)
+    home = household(tree.wushan, "WS-9")
+    row = household_assign(
+        actor=None,
+        household=home,
+        executive=executive(tree.songhe, "执委丙", grid=tree.wushan),
+        start_date=started,
+    )
+    ended = started + dt.timedelta(days=3)
+    page = open_page(**DESKTOP)
+    sign_in(page, cast.songhe_chair)
+    page.goto(f"/households/{home.pk}/")
+    page.get_by_label("结束日期", exact=True).fill(ended.isoformat())
+    page.get_by_role("button", name="结束", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("已结束")
+    row.refresh_from_db()
+    assert row.end_date == ended
