@@ -1,7 +1,6 @@
 """Pages of the case loop. Cases come through case_get_for_user: out of scope is a 404, an
 action by a read-only role (or at a unit the user does not handle) a 403."""
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -21,9 +20,7 @@ from jinguo.cases.models import Case, CaseKind
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.pagination import CachedCountPaginator
-from jinguo.common.params import date_param, period_params
-from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import org_get_for_user
+from jinguo.common.params import date_param, org_param, period_params
 
 A = services.A
 Runner = Callable[..., Any]
@@ -52,22 +49,6 @@ def _action_form(action: str, case: Case, data: QueryDict | None = None) -> Form
     return form_class(data, prefix=action, **kwargs)
 
 
-def _int(params: QueryDict, name: str) -> int | None:
-    value = params.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
-def _date(params: QueryDict, name: str, default: dt.date) -> dt.date:
-    return date_param(params, name) or default  # within the bounds of jinguo.common.dates
-
-
-def _org(request: AuthedRequest) -> OrgUnit:
-    org_id = _int(request.GET, "org") or request.user.org_id
-    if org_id is None:
-        raise Http404
-    return org_get_for_user(user=request.user, org_id=org_id)
-
-
 def _list_filters(request: AuthedRequest) -> dict[str, Any]:
     params = request.GET
     flags = {"1": True, "0": False}
@@ -80,8 +61,9 @@ def _list_filters(request: AuthedRequest) -> dict[str, Any]:
     }
     key = params.get("figure", "")
     if key in selectors.figure_filters():  # a figure's link: exactly the cases it counts
-        org, today = _org(request), timezone.localdate()
-        start, end = _date(params, "start", today), _date(params, "end", today)
+        org, today = org_param(request), timezone.localdate()
+        start = date_param(params, "start") or today
+        end = date_param(params, "end") or today
         filters["ids_q"] = selectors.figure_q(key=key, org=org, start=start, end=end)
     return filters
 
@@ -166,7 +148,7 @@ def case_action(request: AuthedRequest, case_id: int, action: str) -> HttpRespon
 @login_required
 @require_GET
 def case_figures(request: AuthedRequest) -> HttpResponse:
-    org = _org(request)
+    org = org_param(request)
     start, end = period_params(request.GET)
     figures = selectors.case_figures(user=request.user, org=org, start=start, end=end)
     context = {"org": org, "start": start, "end": end, "figures": figures}
