@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -303,7 +304,7 @@ def case_figures_by(
     figures = []
     for key, value in counts.items():
         params = {"figure": key, "org": org.pk, "start": start, "end": end}
-        figures.append(Figure(key, value, "/cases/?" + urlencode(params)))
+        figures.append(Figure(key, value, reverse("cases:list") + "?" + urlencode(params)))
     return figures, groups
 
 

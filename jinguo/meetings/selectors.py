@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -273,8 +274,8 @@ def meeting_figures_by(
         done=Count("id", filter=Q(status=RS.DONE)),
     )
     topics = Topic.objects.filter(meeting__in=held.values("pk")).count()
-    meetings_url = "/meetings/"
-    res_url = "/meetings/resolutions/"
+    meetings_url = reverse("meetings:list")
+    res_url = reverse("meetings:resolutions")
     times, items = _("次"), _("项")
     figures = [
         Figure(
@@ -301,7 +302,7 @@ def meeting_figures_by(
             key="meetings.topics",
             label=_("议题"),
             value=topics,
-            url=figure_url("/meetings/topics/", status=MS.HELD, **period),
+            url=figure_url(reverse("meetings:topics"), status=MS.HELD, **period),
             unit=items,
         ),
         Figure(
@@ -356,7 +357,9 @@ def meeting_breakdown(*, user: User, org: OrgUnit, start: dt.date, end: dt.date)
         ChildRow(
             org=c,
             held=counts[f"c{c.pk}"],
-            url=figure_url("/meetings/", status=MS.HELD, org=c.pk, start=start, end=end),
+            url=figure_url(
+                reverse("meetings:list"), status=MS.HELD, org=c.pk, start=start, end=end
+            ),
         )
         for c in children
     ]
