@@ -29,10 +29,14 @@ from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 
-R = AssessmentRound.Status
-ST = AllowanceStatement.Status
-FINAL = (R.PUBLISHED, R.CLOSED)  # results that count: published
-COUNTED = (ST.CONFIRMED, ST.PAID)  # statements that count: confirmed
+FINAL = (
+    AssessmentRound.Status.PUBLISHED,
+    AssessmentRound.Status.CLOSED,
+)  # results that count: published
+COUNTED = (
+    AllowanceStatement.Status.CONFIRMED,
+    AllowanceStatement.Status.PAID,
+)  # statements that count: confirmed
 
 
 def _check(obj: Any, user: User, for_write: bool) -> Any:

@@ -36,8 +36,6 @@ from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.selectors import may_write_at
 from jinguo.people.models import ExecutiveSeat
 
-R = AssessmentRound.Status
-
 # Where the records behind a measured value are shown (URL names, reversed with the pk).
 RECORD_URLS = {
     "households": "households:detail",
@@ -314,7 +312,7 @@ def result_detail(request: AuthedRequest, result_id: int) -> HttpResponse:
     may_appeal = (
         request.user.person_id == result.person_id
         and appeal is None
-        and round.status == R.PUBLISHED
+        and round.status == AssessmentRound.Status.PUBLISHED
         and deadline is not None
         and timezone.now() <= deadline
     )
@@ -327,7 +325,7 @@ def result_detail(request: AuthedRequest, result_id: int) -> HttpResponse:
         "deadline": deadline,
         "history": selectors.result_history(result=result),
         "score_form": forms.ManualScoreForm(result=result)
-        if may_score and round.status == R.SCORING
+        if may_score and round.status == AssessmentRound.Status.SCORING
         else None,
         "appeal_form": forms.AppealForm() if may_appeal else None,
         "decision_form": forms.AppealDecisionForm()

@@ -31,8 +31,12 @@ from jinguo.households.scope import households_visible
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import may_write_at, scope_covers, scope_q
 
-S = Case.Status
-DONE = (S.RESOLVED, S.VERIFIED, S.CLOSED, S.RATED)  # handled: resolved or further
+DONE = (
+    Case.Status.RESOLVED,
+    Case.Status.VERIFIED,
+    Case.Status.CLOSED,
+    Case.Status.RATED,
+)  # handled: resolved or further
 
 
 def _handled_or_reported_in(units: QuerySet[OrgUnit]) -> Q:

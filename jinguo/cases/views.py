@@ -16,30 +16,29 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jinguo.audit.services import audit_record
 from jinguo.cases import documents, forms, selectors, services
-from jinguo.cases.models import Case, CaseKind
+from jinguo.cases.models import Case, CaseKind, CaseTransition
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.pagination import CachedCountPaginator
 from jinguo.common.params import date_param, org_param, period_params
 
-A = services.A
 Runner = Callable[..., Any]
 
 # action → (form class, whether it takes the case, the service call with the cleaned data)
 ACTIONS: dict[str, tuple[type[Form], bool, Runner]] = {
-    A.ACCEPT: (forms.NoteForm, False, services.case_accept),
-    A.REJECT: (forms.ReasonForm, False, services.case_reject),
-    A.DISPATCH: (forms.DispatchForm, True, services.case_dispatch),
-    A.START: (forms.NoteForm, False, services.case_start),
-    A.DELAY: (forms.DelayForm, False, services.case_request_delay),
-    A.RETURN: (forms.ReasonForm, False, services.case_return),
-    A.RESOLVE: (forms.ResolveForm, False, services.case_resolve),
-    A.VERIFY: (forms.VerifyForm, False, services.case_verify),
-    A.CLOSE: (forms.NoteForm, False, services.case_close),
-    A.RATE: (forms.RateForm, False, services.case_rate),
-    A.ESCALATE: (forms.ReasonForm, False, services.case_escalate),
-    A.SUPERVISE: (forms.SuperviseForm, False, services.case_supervise),
-    A.PARTICIPANT: (forms.ParticipantForm, True, services.case_add_participant),
+    CaseTransition.Action.ACCEPT: (forms.NoteForm, False, services.case_accept),
+    CaseTransition.Action.REJECT: (forms.ReasonForm, False, services.case_reject),
+    CaseTransition.Action.DISPATCH: (forms.DispatchForm, True, services.case_dispatch),
+    CaseTransition.Action.START: (forms.NoteForm, False, services.case_start),
+    CaseTransition.Action.DELAY: (forms.DelayForm, False, services.case_request_delay),
+    CaseTransition.Action.RETURN: (forms.ReasonForm, False, services.case_return),
+    CaseTransition.Action.RESOLVE: (forms.ResolveForm, False, services.case_resolve),
+    CaseTransition.Action.VERIFY: (forms.VerifyForm, False, services.case_verify),
+    CaseTransition.Action.CLOSE: (forms.NoteForm, False, services.case_close),
+    CaseTransition.Action.RATE: (forms.RateForm, False, services.case_rate),
+    CaseTransition.Action.ESCALATE: (forms.ReasonForm, False, services.case_escalate),
+    CaseTransition.Action.SUPERVISE: (forms.SuperviseForm, False, services.case_supervise),
+    CaseTransition.Action.PARTICIPANT: (forms.ParticipantForm, True, services.case_add_participant),
 }
 
 
@@ -111,8 +110,12 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
         "clock": selectors.case_clock(case),
         "timeline": selectors.case_timeline(case=case),
         "participants": selectors.case_participants(case=case),
-        "actions": [(a, A(a).label, _action_form(a, case)) for a in actions if a in ACTIONS],
-        "may_write_agreement": A.AGREEMENT in actions,
+        "actions": [
+            (a, CaseTransition.Action(a).label, _action_form(a, case))
+            for a in actions
+            if a in ACTIONS
+        ],
+        "may_write_agreement": CaseTransition.Action.AGREEMENT in actions,
         "agreement": selectors.case_agreement(case=case),
         "household": selectors.case_household(user=request.user, case=case),
     }
@@ -138,7 +141,9 @@ def case_action(request: AuthedRequest, case_id: int, action: str) -> HttpRespon
         run = ACTIONS[action][2]
         done = call_service(form, lambda: run(actor=request.user, case=case, **form.cleaned_data))
         if done is not None:
-            messages.success(request, _("已%(action)s") % {"action": A(action).label})
+            messages.success(
+                request, _("已%(action)s") % {"action": CaseTransition.Action(action).label}
+            )
             return redirect("cases:detail", case_id=case.pk)
     for error in form.errors.values():
         messages.error(request, "；".join(str(e) for e in error))
