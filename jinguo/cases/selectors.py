@@ -18,13 +18,13 @@ from jinguo.accounts.models import User
 from jinguo.cases.models import (
     DISPUTE_KINDS,
     HIGH_RISK_KINDS,
+    OPEN,
     Case,
     CaseKind,
     CaseParticipant,
     CaseTransition,
     MediationAgreement,
 )
-from jinguo.cases.services import OPEN
 from jinguo.common.figures import count_each_by
 from jinguo.households.models import Household
 from jinguo.households.scope import households_visible

@@ -23,6 +23,7 @@ from jinguo.audit.services import audit_record
 from jinguo.cases import workdays
 from jinguo.cases.handlers import case_handler_error
 from jinguo.cases.models import (
+    ALLOWED,
     DISPUTE_KINDS,
     HIGH_RISK_KINDS,
     Case,
@@ -39,41 +40,6 @@ from jinguo.people.models import Person
 
 DEFAULT_WORKING_DAYS = 10  # when no rule matches: the disputes' default
 WARNING_SHARE = 0.3  # warn when less than 30 % of the time limit is left
-OPEN = (
-    Case.Status.REPORTED,
-    Case.Status.ACCEPTED,
-    Case.Status.DISPATCHED,
-    Case.Status.IN_PROGRESS,
-)  # the clock is running
-
-# Which statuses each action may start from.
-ALLOWED: dict[str, tuple[str, ...]] = {
-    CaseTransition.Action.ACCEPT: (Case.Status.REPORTED,),
-    CaseTransition.Action.REJECT: (Case.Status.REPORTED,),
-    CaseTransition.Action.DISPATCH: (Case.Status.ACCEPTED,),
-    CaseTransition.Action.START: (Case.Status.DISPATCHED,),
-    CaseTransition.Action.DELAY: (Case.Status.DISPATCHED, Case.Status.IN_PROGRESS),
-    CaseTransition.Action.RETURN: (Case.Status.DISPATCHED, Case.Status.IN_PROGRESS),
-    CaseTransition.Action.RESOLVE: (Case.Status.IN_PROGRESS,),
-    CaseTransition.Action.VERIFY: (Case.Status.RESOLVED,),
-    CaseTransition.Action.CLOSE: (Case.Status.VERIFIED,),
-    CaseTransition.Action.RATE: (Case.Status.CLOSED,),
-    CaseTransition.Action.ESCALATE: OPEN,
-    CaseTransition.Action.SUPERVISE: OPEN,
-    CaseTransition.Action.PARTICIPANT: (
-        *OPEN,
-        Case.Status.RESOLVED,
-        Case.Status.VERIFIED,
-        Case.Status.CLOSED,
-    ),
-    CaseTransition.Action.AGREEMENT: (
-        Case.Status.IN_PROGRESS,
-        Case.Status.RESOLVED,
-        Case.Status.VERIFIED,
-        Case.Status.CLOSED,
-        Case.Status.RATED,
-    ),
-}
 
 
 def allowed_actions(case: Case) -> list[str]:
@@ -155,10 +121,11 @@ def _record(
 
 
 def _act(
+    action: str,
+    /,
     *,
     actor: User | None,
     case: Case,
-    action: str,
     change: Callable[[Case], dict[str, Any]],
     note: str = "",
 ) -> Case:
@@ -298,9 +265,7 @@ def case_accept(*, actor: User | None, case: Case, note: str = "") -> Case:
         c.status = Case.Status.ACCEPTED
         return {}
 
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.ACCEPT, change=change, note=note
-    )
+    return _act(CaseTransition.Action.ACCEPT, actor=actor, case=case, change=change, note=note)
 
 
 def case_reject(*, actor: User | None, case: Case, reason: str) -> Case:
@@ -311,9 +276,7 @@ def case_reject(*, actor: User | None, case: Case, reason: str) -> Case:
         c.closed_at = timezone.now()
         return {}
 
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.REJECT, change=change, note=reason
-    )
+    return _act(CaseTransition.Action.REJECT, actor=actor, case=case, change=change, note=reason)
 
 
 def _check_handler(case: Case, person: Person, field: str) -> None:
@@ -330,9 +293,7 @@ def case_dispatch(*, actor: User | None, case: Case, assignee: Person, note: str
         c.assignee = assignee
         return {"assignee": [None, assignee.name]}
 
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.DISPATCH, change=change, note=note
-    )
+    return _act(CaseTransition.Action.DISPATCH, actor=actor, case=case, change=change, note=note)
 
 
 def case_start(*, actor: User | None, case: Case, note: str = "") -> Case:
@@ -340,9 +301,7 @@ def case_start(*, actor: User | None, case: Case, note: str = "") -> Case:
         c.status = Case.Status.IN_PROGRESS
         return {}
 
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.START, change=change, note=note
-    )
+    return _act(CaseTransition.Action.START, actor=actor, case=case, change=change, note=note)
 
 
 def case_request_delay(*, actor: User | None, case: Case, days: int, reason: str) -> Case:
@@ -359,9 +318,7 @@ def case_request_delay(*, actor: User | None, case: Case, days: int, reason: str
         return {"due_at": [old.isoformat(), c.due_at.isoformat()], "days": days}
 
     note = _("延期 %(days)s 个工作日：%(reason)s") % {"days": days, "reason": reason}
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.DELAY, change=change, note=note
-    )
+    return _act(CaseTransition.Action.DELAY, actor=actor, case=case, change=change, note=note)
 
 
 def case_return(*, actor: User | None, case: Case, reason: str) -> Case:
@@ -374,9 +331,7 @@ def case_return(*, actor: User | None, case: Case, reason: str) -> Case:
         c.assignee = None
         return {"assignee": [old, None]}
 
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.RETURN, change=change, note=reason
-    )
+    return _act(CaseTransition.Action.RETURN, actor=actor, case=case, change=change, note=reason)
 
 
 def case_resolve(*, actor: User | None, case: Case, outcome: str, note: str = "") -> Case:
@@ -391,9 +346,7 @@ def case_resolve(*, actor: User | None, case: Case, outcome: str, note: str = ""
         c.resolved_at = timezone.now()
         return {"outcome": [old, outcome]}
 
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.RESOLVE, change=change, note=note
-    )
+    return _act(CaseTransition.Action.RESOLVE, actor=actor, case=case, change=change, note=note)
 
 
 def case_verify(*, actor: User | None, case: Case, passed: bool, note: str = "") -> Case:
@@ -405,9 +358,7 @@ def case_verify(*, actor: User | None, case: Case, passed: bool, note: str = "")
         c.status = Case.Status.VERIFIED if passed else Case.Status.IN_PROGRESS
         return {"passed": passed}
 
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.VERIFY, change=change, note=note
-    )
+    return _act(CaseTransition.Action.VERIFY, actor=actor, case=case, change=change, note=note)
 
 
 def case_close(*, actor: User | None, case: Case, note: str = "") -> Case:
@@ -416,9 +367,7 @@ def case_close(*, actor: User | None, case: Case, note: str = "") -> Case:
         c.closed_at = timezone.now()
         return {}
 
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.CLOSE, change=change, note=note
-    )
+    return _act(CaseTransition.Action.CLOSE, actor=actor, case=case, change=change, note=note)
 
 
 def case_rate(*, actor: User | None, case: Case, satisfaction: int, note: str = "") -> Case:
@@ -430,7 +379,7 @@ def case_rate(*, actor: User | None, case: Case, satisfaction: int, note: str = 
         c.satisfaction = satisfaction
         return {"satisfaction": [None, satisfaction]}
 
-    return _act(actor=actor, case=case, action=CaseTransition.Action.RATE, change=change, note=note)
+    return _act(CaseTransition.Action.RATE, actor=actor, case=case, change=change, note=note)
 
 
 def case_escalate(*, actor: User | None, case: Case, reason: str) -> Case:
@@ -447,9 +396,7 @@ def case_escalate(*, actor: User | None, case: Case, reason: str) -> Case:
         _set_clock(c, start=timezone.now(), working_days=working_days_for(kind=c.kind, org=parent))
         return {"org": [old, parent.name]}
 
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.ESCALATE, change=change, note=reason
-    )
+    return _act(CaseTransition.Action.ESCALATE, actor=actor, case=case, change=change, note=reason)
 
 
 def case_supervise(*, actor: User | None, case: Case, level: str, note: str = "") -> Case:
@@ -461,9 +408,7 @@ def case_supervise(*, actor: User | None, case: Case, level: str, note: str = ""
         c.supervision = level
         return {"supervision": [old, level]}
 
-    return _act(
-        actor=actor, case=case, action=CaseTransition.Action.SUPERVISE, change=change, note=note
-    )
+    return _act(CaseTransition.Action.SUPERVISE, actor=actor, case=case, change=change, note=note)
 
 
 def case_add_participant(
@@ -481,7 +426,7 @@ def case_add_participant(
         return {"participant": [None, person.name], "role": role}
 
     note = f"{person.name}（{CaseParticipant.Role(role).label}）"
-    _act(actor=actor, case=case, action=CaseTransition.Action.PARTICIPANT, change=change, note=note)
+    _act(CaseTransition.Action.PARTICIPANT, actor=actor, case=case, change=change, note=note)
     return row[0]
 
 
@@ -536,10 +481,6 @@ def case_save_agreement(
         return {f: [old.get(f), new[f]] for f in AGREEMENT_FIELDS if old.get(f) != new[f]}
 
     _act(
-        actor=actor,
-        case=case,
-        action=CaseTransition.Action.AGREEMENT,
-        change=change,
-        note=_("调解协议书"),
+        CaseTransition.Action.AGREEMENT, actor=actor, case=case, change=change, note=_("调解协议书")
     )
     return saved[0]
