@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -303,7 +304,9 @@ def activities_by_child(
     result = []
     for child in children:
         n, people = per_segment.get(tree.segment(child.pk), (0, 0))
-        url = figure_url("/activities/", status=Status.HELD, org=child.pk, start=start, end=end)
+        url = figure_url(
+            reverse("activities:list"), status=Status.HELD, org=child.pk, start=start, end=end
+        )
         result.append(ChildFigures(child, n, people, url))
     return result
 
@@ -324,7 +327,7 @@ def activities_figures_by(
     """activities_figures, and with `group` (an expression over the activity, e.g. which child
     of `org` held it) the activities held by kind and their person-times per group, from the
     same one grouped query: the figures are the sums of the groups."""
-    base = "/activities/"
+    base = reverse("activities:list")
     period = {"org": org.pk, "start": start, "end": end}
     held = _filtered(
         user=user, filters=ActivityFilters(status=Status.HELD, start=start, end=end, org=org)

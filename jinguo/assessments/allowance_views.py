@@ -28,8 +28,6 @@ from jinguo.common.params import (
 )
 from jinguo.common.xlsx import xlsx_download
 
-ST = AllowanceStatement.Status
-
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -93,7 +91,7 @@ def statement_detail(request: AuthedRequest, statement_id: int) -> HttpResponse:
         "history": selectors.statement_history(statement=statement),
         "may_write": request.user.can_write,
         "adjust_form": forms.AdjustForm(statement=statement)
-        if request.user.can_write and statement.status != ST.DRAFT
+        if request.user.can_write and statement.status != AllowanceStatement.Status.DRAFT
         else None,
     }
     return render(request, "assessments/statement_detail.html", context)

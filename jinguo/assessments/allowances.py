@@ -40,7 +40,6 @@ from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
 
-ST = AllowanceStatement.Status
 DEFAULT_ANNUAL = Decimal("900")
 DEFAULT_DAILY = Decimal("100")
 
@@ -229,7 +228,7 @@ def statement_generate(*, actor: User | None, statement: AllowanceStatement) -> 
     with transaction.atomic():
         locked = _lock_statement(statement)
         _check_cadre(actor, locked.org)
-        if locked.status != ST.DRAFT:
+        if locked.status != AllowanceStatement.Status.DRAFT:
             raise ValidationError(_("补贴发放表已确认，不能重新生成；如需更正请添加更正行"))
         policy = policy_for(org=locked.org)
         old_total = sum((line.total for line in locked.lines.all()), Decimal(0))
@@ -279,13 +278,21 @@ def _statement_move(
 
 def statement_confirm(*, actor: User | None, statement: AllowanceStatement) -> AllowanceStatement:
     return _statement_move(
-        actor=actor, statement=statement, source=ST.DRAFT, target=ST.CONFIRMED, stamp="confirmed_at"
+        actor=actor,
+        statement=statement,
+        source=AllowanceStatement.Status.DRAFT,
+        target=AllowanceStatement.Status.CONFIRMED,
+        stamp="confirmed_at",
     )
 
 
 def statement_mark_paid(*, actor: User | None, statement: AllowanceStatement) -> AllowanceStatement:
     return _statement_move(
-        actor=actor, statement=statement, source=ST.CONFIRMED, target=ST.PAID, stamp="paid_at"
+        actor=actor,
+        statement=statement,
+        source=AllowanceStatement.Status.CONFIRMED,
+        target=AllowanceStatement.Status.PAID,
+        stamp="paid_at",
     )
 
 
@@ -309,7 +316,7 @@ def statement_adjust(
     with transaction.atomic():
         locked = _lock_statement(statement)
         _check_cadre(actor, locked.org)
-        if locked.status == ST.DRAFT:
+        if locked.status == AllowanceStatement.Status.DRAFT:
             raise ValidationError(_("草稿状态请直接重新生成，确认后才添加更正行"))
         regular = locked.lines.filter(person=person, kind=AllowanceLine.Kind.REGULAR).first()
         if regular is None:

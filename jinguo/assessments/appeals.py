@@ -20,7 +20,6 @@ from jinguo.assessments.models import (
 )
 from jinguo.assessments.services import _lock_result, grade_for
 
-R = AssessmentRound.Status
 APPEAL_DAYS = 7
 
 
@@ -42,7 +41,7 @@ def appeal_file(
         if not actor.can_write or actor.person_id != locked.person_id:
             raise PermissionDenied
         deadline = appeal_deadline(locked.round)
-        if locked.round.status != R.PUBLISHED or deadline is None:
+        if locked.round.status != AssessmentRound.Status.PUBLISHED or deadline is None:
             raise ValidationError(_("考核结果公布后才能申诉"))
         if now > deadline:
             raise ValidationError(_("申诉期已过（公布后%(days)s日内）") % {"days": APPEAL_DAYS})

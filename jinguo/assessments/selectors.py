@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -28,10 +29,14 @@ from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 
-R = AssessmentRound.Status
-ST = AllowanceStatement.Status
-FINAL = (R.PUBLISHED, R.CLOSED)  # results that count: published
-COUNTED = (ST.CONFIRMED, ST.PAID)  # statements that count: confirmed
+FINAL = (
+    AssessmentRound.Status.PUBLISHED,
+    AssessmentRound.Status.CLOSED,
+)  # results that count: published
+COUNTED = (
+    AllowanceStatement.Status.CONFIRMED,
+    AllowanceStatement.Status.PAID,
+)  # statements that count: confirmed
 
 
 def _check(obj: Any, user: User, for_write: bool) -> Any:
@@ -273,7 +278,7 @@ def assessments_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.dat
             key="assessments.assessed",
             label=_("参加考核执委"),
             value=sum(by_grade.values()),
-            url=figure_url("/assessments/results/", final=1, **period),
+            url=figure_url(reverse("assessments:results"), final=1, **period),
             unit=_("人次"),
         )
     ]
@@ -283,7 +288,7 @@ def assessments_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.dat
                 key=f"assessments.grade.{grade}",
                 label=grade,
                 value=n,
-                url=figure_url("/assessments/results/", final=1, grade=grade, **period),
+                url=figure_url(reverse("assessments:results"), final=1, grade=grade, **period),
                 unit=_("人次"),
             )
         )
@@ -292,14 +297,14 @@ def assessments_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.dat
             key="assessments.appeals_pending",
             label=_("待处理申诉"),
             value=pending,
-            url=figure_url("/assessments/results/", appeal="pending", **period),
+            url=figure_url(reverse("assessments:results"), appeal="pending", **period),
             unit=_("件"),
         )
     )
     lines = line_list(user=user, org=org, start=start, end=end, counted=True)
     totals = line_totals(lines)
     paid = line_list(user=user, org=org, start=start, end=end, counted=True, paid_only=True)
-    lines_url = figure_url("/assessments/allowances/lines/", counted=1, **period)
+    lines_url = figure_url(reverse("assessments:lines"), counted=1, **period)
     figures += [
         Figure(
             key="allowances.amount",
@@ -319,7 +324,7 @@ def assessments_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.dat
             key="allowances.paid",
             label=_("领取补贴执委"),
             value=paid.count(),
-            url=figure_url("/assessments/allowances/lines/", counted=1, paid=1, **period),
+            url=figure_url(reverse("assessments:lines"), counted=1, paid=1, **period),
             unit=_("人次"),
         ),
     ]

@@ -44,9 +44,6 @@ from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import ExecutiveSeat
 
-R = AssessmentRound.Status
-
-
 # --- schemes -----------------------------------------------------------------------------------
 
 
@@ -283,7 +280,7 @@ def assessment_compute(*, actor: User | None, round: AssessmentRound) -> int:
     with transaction.atomic():
         locked = _lock_round(round)
         _check_cadre(actor, locked.org)
-        _status_error(locked, (R.OPEN, R.SCORING))
+        _status_error(locked, (AssessmentRound.Status.OPEN, AssessmentRound.Status.SCORING))
         scheme = locked.scheme
         items = list(scheme.items.all())
         seats = round_executives(org=locked.org, start=locked.start, end=locked.end)
@@ -317,7 +314,7 @@ def assessment_compute(*, actor: User | None, round: AssessmentRound) -> int:
             _retotal(result, items, scheme.grade_bands)
             result.save()
         old_status = locked.status
-        locked.status, locked.computed_at = R.SCORING, timezone.now()
+        locked.status, locked.computed_at = AssessmentRound.Status.SCORING, timezone.now()
         locked.save(update_fields=["status", "computed_at"])
         _audit(
             actor=actor,
@@ -348,7 +345,7 @@ def result_score_manual(
         locked = _lock_result(result)
         round = locked.round
         _check_cadre(actor, round.org)
-        _status_error(round, (R.SCORING,))
+        _status_error(round, (AssessmentRound.Status.SCORING,))
         items = list(round.scheme.items.all())
         errors: dict[str, list[str]] = {}
         manual = dict(locked.manual)
@@ -389,7 +386,7 @@ def round_publish(*, actor: User | None, round: AssessmentRound) -> AssessmentRo
     with transaction.atomic():
         locked = _lock_round(round)
         _check_cadre(actor, locked.org)
-        _status_error(locked, (R.SCORING,))
+        _status_error(locked, (AssessmentRound.Status.SCORING,))
         manual_names = [i.name for i in locked.scheme.items.all() if i.is_manual]
         missing = sum(
             1
@@ -398,7 +395,7 @@ def round_publish(*, actor: User | None, round: AssessmentRound) -> AssessmentRo
         )
         if missing:
             raise ValidationError(_("还有%(n)s人未录入全部评分项目，不能公布") % {"n": missing})
-        locked.status, locked.published_at = R.PUBLISHED, timezone.now()
+        locked.status, locked.published_at = AssessmentRound.Status.PUBLISHED, timezone.now()
         locked.save(update_fields=["status", "published_at"])
         _audit(
             actor=actor,
@@ -406,8 +403,8 @@ def round_publish(*, actor: User | None, round: AssessmentRound) -> AssessmentRo
             target=locked,
             history=RoundChange,
             link={"round": locked},
-            old={"status": R.SCORING},
-            new={"status": R.PUBLISHED},
+            old={"status": AssessmentRound.Status.SCORING},
+            new={"status": AssessmentRound.Status.PUBLISHED},
         )
     return locked
 
@@ -416,10 +413,10 @@ def round_close(*, actor: User | None, round: AssessmentRound) -> AssessmentRoun
     with transaction.atomic():
         locked = _lock_round(round)
         _check_cadre(actor, locked.org)
-        _status_error(locked, (R.PUBLISHED,))
+        _status_error(locked, (AssessmentRound.Status.PUBLISHED,))
         if Appeal.objects.filter(result__round=locked, status=Appeal.Status.PENDING).exists():
             raise ValidationError(_("还有未处理的申诉，不能结束"))
-        locked.status = R.CLOSED
+        locked.status = AssessmentRound.Status.CLOSED
         locked.save(update_fields=["status"])
         _audit(
             actor=actor,
@@ -427,7 +424,7 @@ def round_close(*, actor: User | None, round: AssessmentRound) -> AssessmentRoun
             target=locked,
             history=RoundChange,
             link={"round": locked},
-            old={"status": R.PUBLISHED},
-            new={"status": R.CLOSED},
+            old={"status": AssessmentRound.Status.PUBLISHED},
+            new={"status": AssessmentRound.Status.CLOSED},
         )
     return locked

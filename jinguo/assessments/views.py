@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,18 +36,16 @@ from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.selectors import may_write_at
 from jinguo.people.models import ExecutiveSeat
 
-R = AssessmentRound.Status
-
-# Where the records behind a measured value are shown.
+# Where the records behind a measured value are shown (URL names, reversed with the pk).
 RECORD_URLS = {
-    "households": "/households/{}/",
-    "late": "/households/{}/",
-    "cases": "/cases/{}/",
-    "on_time": "/cases/{}/",
-    "meetings": "/meetings/{}/",
-    "meetings_missed": "/meetings/{}/",
-    "sessions": "/trainings/sessions/{}/",
-    "sessions_missed": "/trainings/sessions/{}/",
+    "households": "households:detail",
+    "late": "households:detail",
+    "cases": "cases:detail",
+    "on_time": "cases:detail",
+    "meetings": "meetings:detail",
+    "meetings_missed": "meetings:detail",
+    "sessions": "trainings:session",
+    "sessions_missed": "trainings:session",
 }
 RECORD_LABELS = {
     "households": "按时走访家庭",
@@ -287,7 +286,7 @@ def _breakdown(result: AssessmentResult) -> list[dict[str, Any]]:
         records = [
             {
                 "label": RECORD_LABELS.get(kind, kind),
-                "links": [(pk, RECORD_URLS[kind].format(pk)) for pk in ids]
+                "links": [(pk, reverse(RECORD_URLS[kind], args=[pk])) for pk in ids]
                 if kind in RECORD_URLS
                 else [(pk, "") for pk in ids],
             }
@@ -313,7 +312,7 @@ def result_detail(request: AuthedRequest, result_id: int) -> HttpResponse:
     may_appeal = (
         request.user.person_id == result.person_id
         and appeal is None
-        and round.status == R.PUBLISHED
+        and round.status == AssessmentRound.Status.PUBLISHED
         and deadline is not None
         and timezone.now() <= deadline
     )
@@ -326,7 +325,7 @@ def result_detail(request: AuthedRequest, result_id: int) -> HttpResponse:
         "deadline": deadline,
         "history": selectors.result_history(result=result),
         "score_form": forms.ManualScoreForm(result=result)
-        if may_score and round.status == R.SCORING
+        if may_score and round.status == AssessmentRound.Status.SCORING
         else None,
         "appeal_form": forms.AppealForm() if may_appeal else None,
         "decision_form": forms.AppealDecisionForm()

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from jinguo.cases import selectors, services
 from jinguo.cases.handlers import case_handler_choices
-from jinguo.cases.models import Case
+from jinguo.cases.models import Case, CaseTransition
 from jinguo.common.api import (
     ERRORS,
     RefSerializer,
@@ -37,7 +37,6 @@ from jinguo.common.dates import ApiDateField, PeriodSerializer
 from jinguo.orgs.selectors import org_get_for_user
 
 TAGS = ["cases"]
-A = services.A
 
 
 @extend_schema_serializer(component_name="Case")
@@ -215,31 +214,43 @@ def _person(case: Case, person_id: int, field: str) -> Any:
 # action → the service call with the parsed input
 Run = Callable[[Any, Case, dict[str, Any]], Any]
 RUNS: dict[str, Run] = {
-    A.ACCEPT: lambda u, c, d: services.case_accept(actor=u, case=c, note=d["note"]),
-    A.REJECT: lambda u, c, d: services.case_reject(actor=u, case=c, reason=d["reason"]),
-    A.DISPATCH: lambda u, c, d: services.case_dispatch(
+    CaseTransition.Action.ACCEPT: lambda u, c, d: services.case_accept(
+        actor=u, case=c, note=d["note"]
+    ),
+    CaseTransition.Action.REJECT: lambda u, c, d: services.case_reject(
+        actor=u, case=c, reason=d["reason"]
+    ),
+    CaseTransition.Action.DISPATCH: lambda u, c, d: services.case_dispatch(
         actor=u, case=c, assignee=_person(c, _need(d, "assignee"), "assignee"), note=d["note"]
     ),
-    A.START: lambda u, c, d: services.case_start(actor=u, case=c, note=d["note"]),
-    A.DELAY: lambda u, c, d: services.case_request_delay(
+    CaseTransition.Action.START: lambda u, c, d: services.case_start(
+        actor=u, case=c, note=d["note"]
+    ),
+    CaseTransition.Action.DELAY: lambda u, c, d: services.case_request_delay(
         actor=u, case=c, days=_need(d, "days"), reason=d["reason"]
     ),
-    A.RETURN: lambda u, c, d: services.case_return(actor=u, case=c, reason=d["reason"]),
-    A.RESOLVE: lambda u, c, d: services.case_resolve(
+    CaseTransition.Action.RETURN: lambda u, c, d: services.case_return(
+        actor=u, case=c, reason=d["reason"]
+    ),
+    CaseTransition.Action.RESOLVE: lambda u, c, d: services.case_resolve(
         actor=u, case=c, outcome=d["outcome"], note=d["note"]
     ),
-    A.VERIFY: lambda u, c, d: services.case_verify(
+    CaseTransition.Action.VERIFY: lambda u, c, d: services.case_verify(
         actor=u, case=c, passed=_need(d, "passed"), note=d["note"]
     ),
-    A.CLOSE: lambda u, c, d: services.case_close(actor=u, case=c, note=d["note"]),
-    A.RATE: lambda u, c, d: services.case_rate(
+    CaseTransition.Action.CLOSE: lambda u, c, d: services.case_close(
+        actor=u, case=c, note=d["note"]
+    ),
+    CaseTransition.Action.RATE: lambda u, c, d: services.case_rate(
         actor=u, case=c, satisfaction=_need(d, "satisfaction"), note=d["note"]
     ),
-    A.ESCALATE: lambda u, c, d: services.case_escalate(actor=u, case=c, reason=d["reason"]),
-    A.SUPERVISE: lambda u, c, d: services.case_supervise(
+    CaseTransition.Action.ESCALATE: lambda u, c, d: services.case_escalate(
+        actor=u, case=c, reason=d["reason"]
+    ),
+    CaseTransition.Action.SUPERVISE: lambda u, c, d: services.case_supervise(
         actor=u, case=c, level=d["level"], note=d["note"]
     ),
-    A.PARTICIPANT: lambda u, c, d: services.case_add_participant(
+    CaseTransition.Action.PARTICIPANT: lambda u, c, d: services.case_add_participant(
         actor=u, case=c, person=_person(c, _need(d, "person"), "person"), role=d["role"]
     ),
 }

@@ -260,3 +260,26 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+# The statuses in which the clock is running.
+OPEN = (Case.Status.REPORTED, Case.Status.ACCEPTED, Case.Status.DISPATCHED, Case.Status.IN_PROGRESS)
+HANDLED = (Case.Status.RESOLVED, Case.Status.VERIFIED, Case.Status.CLOSED)
+
+# Which statuses each action may start from.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    CaseTransition.Action.ACCEPT: (Case.Status.REPORTED,),
+    CaseTransition.Action.REJECT: (Case.Status.REPORTED,),
+    CaseTransition.Action.DISPATCH: (Case.Status.ACCEPTED,),
+    CaseTransition.Action.START: (Case.Status.DISPATCHED,),
+    CaseTransition.Action.DELAY: (Case.Status.DISPATCHED, Case.Status.IN_PROGRESS),
+    CaseTransition.Action.RETURN: (Case.Status.DISPATCHED, Case.Status.IN_PROGRESS),
+    CaseTransition.Action.RESOLVE: (Case.Status.IN_PROGRESS,),
+    CaseTransition.Action.VERIFY: (Case.Status.RESOLVED,),
+    CaseTransition.Action.CLOSE: (Case.Status.VERIFIED,),
+    CaseTransition.Action.RATE: (Case.Status.CLOSED,),
+    CaseTransition.Action.ESCALATE: OPEN,
+    CaseTransition.Action.SUPERVISE: OPEN,
+    CaseTransition.Action.PARTICIPANT: (*OPEN, *HANDLED),
+    CaseTransition.Action.AGREEMENT: (Case.Status.IN_PROGRESS, *HANDLED, Case.Status.RATED),
+}

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,21 +18,25 @@ from jinguo.accounts.models import User
 from jinguo.cases.models import (
     DISPUTE_KINDS,
     HIGH_RISK_KINDS,
+    OPEN,
     Case,
     CaseKind,
     CaseParticipant,
     CaseTransition,
     MediationAgreement,
 )
-from jinguo.cases.services import OPEN
 from jinguo.common.figures import count_each_by
 from jinguo.households.models import Household
 from jinguo.households.scope import households_visible
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import may_write_at, scope_covers, scope_q
 
-S = Case.Status
-DONE = (S.RESOLVED, S.VERIFIED, S.CLOSED, S.RATED)  # handled: resolved or further
+DONE = (
+    Case.Status.RESOLVED,
+    Case.Status.VERIFIED,
+    Case.Status.CLOSED,
+    Case.Status.RATED,
+)  # handled: resolved or further
 
 
 def _handled_or_reported_in(units: QuerySet[OrgUnit]) -> Q:
@@ -303,7 +308,7 @@ def case_figures_by(
     figures = []
     for key, value in counts.items():
         params = {"figure": key, "org": org.pk, "start": start, "end": end}
-        figures.append(Figure(key, value, "/cases/?" + urlencode(params)))
+        figures.append(Figure(key, value, reverse("cases:list") + "?" + urlencode(params)))
     return figures, groups
 
 

@@ -23,6 +23,7 @@ from jinguo.audit.services import audit_record
 from jinguo.cases import workdays
 from jinguo.cases.handlers import case_handler_error
 from jinguo.cases.models import (
+    ALLOWED,
     DISPUTE_KINDS,
     HIGH_RISK_KINDS,
     Case,
@@ -37,38 +38,17 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import check_write_at
 from jinguo.people.models import Person
 
-S = Case.Status
-A = CaseTransition.Action
 DEFAULT_WORKING_DAYS = 10  # when no rule matches: the disputes' default
 WARNING_SHARE = 0.3  # warn when less than 30 % of the time limit is left
-OPEN = (S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS)  # the clock is running
-
-# Which statuses each action may start from.
-ALLOWED: dict[str, tuple[str, ...]] = {
-    A.ACCEPT: (S.REPORTED,),
-    A.REJECT: (S.REPORTED,),
-    A.DISPATCH: (S.ACCEPTED,),
-    A.START: (S.DISPATCHED,),
-    A.DELAY: (S.DISPATCHED, S.IN_PROGRESS),
-    A.RETURN: (S.DISPATCHED, S.IN_PROGRESS),
-    A.RESOLVE: (S.IN_PROGRESS,),
-    A.VERIFY: (S.RESOLVED,),
-    A.CLOSE: (S.VERIFIED,),
-    A.RATE: (S.CLOSED,),
-    A.ESCALATE: OPEN,
-    A.SUPERVISE: OPEN,
-    A.PARTICIPANT: (*OPEN, S.RESOLVED, S.VERIFIED, S.CLOSED),
-    A.AGREEMENT: (S.IN_PROGRESS, S.RESOLVED, S.VERIFIED, S.CLOSED, S.RATED),
-}
 
 
 def allowed_actions(case: Case) -> list[str]:
     """Actions the case's current status allows (escalation also needs a parent unit)."""
     actions = [action for action, statuses in ALLOWED.items() if case.status in statuses]
-    if A.AGREEMENT in actions and case.kind not in DISPUTE_KINDS:
-        actions.remove(A.AGREEMENT)
-    if A.ESCALATE in actions and _territorial_parent(case.org) is None:
-        actions.remove(A.ESCALATE)
+    if CaseTransition.Action.AGREEMENT in actions and case.kind not in DISPUTE_KINDS:
+        actions.remove(CaseTransition.Action.AGREEMENT)
+    if CaseTransition.Action.ESCALATE in actions and _territorial_parent(case.org) is None:
+        actions.remove(CaseTransition.Action.ESCALATE)
     return actions
 
 
@@ -115,7 +95,7 @@ def _check_allowed(case: Case, action: str) -> None:
     if case.status not in ALLOWED[action]:
         raise ValidationError(
             _("案件当前状态为「%(status)s」，不能执行「%(action)s」")
-            % {"status": case.get_status_display(), "action": A(action).label}
+            % {"status": case.get_status_display(), "action": CaseTransition.Action(action).label}
         )
 
 
@@ -141,10 +121,11 @@ def _record(
 
 
 def _act(
+    action: str,
+    /,
     *,
     actor: User | None,
     case: Case,
-    action: str,
     change: Callable[[Case], dict[str, Any]],
     note: str = "",
 ) -> Case:
@@ -231,7 +212,13 @@ def case_report(
         # The id makes the number unique without a counter to lock.
         case.number = f"JF{timezone.localtime(start).year}-{case.pk:06d}"
         case.save(update_fields=["number"])
-        _record(actor=actor, case=case, action=A.REPORT, from_status="", note=title.strip())
+        _record(
+            actor=actor,
+            case=case,
+            action=CaseTransition.Action.REPORT,
+            from_status="",
+            note=title.strip(),
+        )
         if case.is_high_risk:
             _escalate_high_risk(case)
         if now is not None:  # auto_now_add wrote the real time
@@ -251,7 +238,7 @@ def _escalate_high_risk(case: Case) -> None:
         _record(
             actor=None,
             case=case,
-            action=A.ESCALATE,
+            action=CaseTransition.Action.ESCALATE,
             from_status=case.status,
             note=note,
             org=[old, parent.name],
@@ -263,7 +250,7 @@ def _escalate_high_risk(case: Case) -> None:
         _record(
             actor=None,
             case=case,
-            action=A.SUPERVISE,
+            action=CaseTransition.Action.SUPERVISE,
             from_status=case.status,
             note=note,
             supervision=["none", "red"],
@@ -275,21 +262,21 @@ def _escalate_high_risk(case: Case) -> None:
 
 def case_accept(*, actor: User | None, case: Case, note: str = "") -> Case:
     def change(c: Case) -> dict[str, Any]:
-        c.status = S.ACCEPTED
+        c.status = Case.Status.ACCEPTED
         return {}
 
-    return _act(actor=actor, case=case, action=A.ACCEPT, change=change, note=note)
+    return _act(CaseTransition.Action.ACCEPT, actor=actor, case=case, change=change, note=note)
 
 
 def case_reject(*, actor: User | None, case: Case, reason: str) -> Case:
     reason = _required(reason, "reason", _("不予受理须说明理由"))
 
     def change(c: Case) -> dict[str, Any]:
-        c.status = S.REJECTED
+        c.status = Case.Status.REJECTED
         c.closed_at = timezone.now()
         return {}
 
-    return _act(actor=actor, case=case, action=A.REJECT, change=change, note=reason)
+    return _act(CaseTransition.Action.REJECT, actor=actor, case=case, change=change, note=reason)
 
 
 def _check_handler(case: Case, person: Person, field: str) -> None:
@@ -302,19 +289,19 @@ def case_dispatch(*, actor: User | None, case: Case, assignee: Person, note: str
     _check_handler(case, assignee, "assignee")
 
     def change(c: Case) -> dict[str, Any]:
-        c.status = S.DISPATCHED
+        c.status = Case.Status.DISPATCHED
         c.assignee = assignee
         return {"assignee": [None, assignee.name]}
 
-    return _act(actor=actor, case=case, action=A.DISPATCH, change=change, note=note)
+    return _act(CaseTransition.Action.DISPATCH, actor=actor, case=case, change=change, note=note)
 
 
 def case_start(*, actor: User | None, case: Case, note: str = "") -> Case:
     def change(c: Case) -> dict[str, Any]:
-        c.status = S.IN_PROGRESS
+        c.status = Case.Status.IN_PROGRESS
         return {}
 
-    return _act(actor=actor, case=case, action=A.START, change=change, note=note)
+    return _act(CaseTransition.Action.START, actor=actor, case=case, change=change, note=note)
 
 
 def case_request_delay(*, actor: User | None, case: Case, days: int, reason: str) -> Case:
@@ -331,7 +318,7 @@ def case_request_delay(*, actor: User | None, case: Case, days: int, reason: str
         return {"due_at": [old.isoformat(), c.due_at.isoformat()], "days": days}
 
     note = _("延期 %(days)s 个工作日：%(reason)s") % {"days": days, "reason": reason}
-    return _act(actor=actor, case=case, action=A.DELAY, change=change, note=note)
+    return _act(CaseTransition.Action.DELAY, actor=actor, case=case, change=change, note=note)
 
 
 def case_return(*, actor: User | None, case: Case, reason: str) -> Case:
@@ -340,11 +327,11 @@ def case_return(*, actor: User | None, case: Case, reason: str) -> Case:
 
     def change(c: Case) -> dict[str, Any]:
         old = c.assignee.name if c.assignee else None
-        c.status = S.ACCEPTED
+        c.status = Case.Status.ACCEPTED
         c.assignee = None
         return {"assignee": [old, None]}
 
-    return _act(actor=actor, case=case, action=A.RETURN, change=change, note=reason)
+    return _act(CaseTransition.Action.RETURN, actor=actor, case=case, change=change, note=reason)
 
 
 def case_resolve(*, actor: User | None, case: Case, outcome: str, note: str = "") -> Case:
@@ -354,12 +341,12 @@ def case_resolve(*, actor: User | None, case: Case, outcome: str, note: str = ""
 
     def change(c: Case) -> dict[str, Any]:
         old = c.outcome
-        c.status = S.RESOLVED
+        c.status = Case.Status.RESOLVED
         c.outcome = outcome
         c.resolved_at = timezone.now()
         return {"outcome": [old, outcome]}
 
-    return _act(actor=actor, case=case, action=A.RESOLVE, change=change, note=note)
+    return _act(CaseTransition.Action.RESOLVE, actor=actor, case=case, change=change, note=note)
 
 
 def case_verify(*, actor: User | None, case: Case, passed: bool, note: str = "") -> Case:
@@ -368,19 +355,19 @@ def case_verify(*, actor: User | None, case: Case, passed: bool, note: str = "")
         note = _required(note, "note", _("核查不通过须说明原因"))
 
     def change(c: Case) -> dict[str, Any]:
-        c.status = S.VERIFIED if passed else S.IN_PROGRESS
+        c.status = Case.Status.VERIFIED if passed else Case.Status.IN_PROGRESS
         return {"passed": passed}
 
-    return _act(actor=actor, case=case, action=A.VERIFY, change=change, note=note)
+    return _act(CaseTransition.Action.VERIFY, actor=actor, case=case, change=change, note=note)
 
 
 def case_close(*, actor: User | None, case: Case, note: str = "") -> Case:
     def change(c: Case) -> dict[str, Any]:
-        c.status = S.CLOSED
+        c.status = Case.Status.CLOSED
         c.closed_at = timezone.now()
         return {}
 
-    return _act(actor=actor, case=case, action=A.CLOSE, change=change, note=note)
+    return _act(CaseTransition.Action.CLOSE, actor=actor, case=case, change=change, note=note)
 
 
 def case_rate(*, actor: User | None, case: Case, satisfaction: int, note: str = "") -> Case:
@@ -388,11 +375,11 @@ def case_rate(*, actor: User | None, case: Case, satisfaction: int, note: str = 
         raise ValidationError({"satisfaction": [_("满意度应为 1 到 5")]})
 
     def change(c: Case) -> dict[str, Any]:
-        c.status = S.RATED
+        c.status = Case.Status.RATED
         c.satisfaction = satisfaction
         return {"satisfaction": [None, satisfaction]}
 
-    return _act(actor=actor, case=case, action=A.RATE, change=change, note=note)
+    return _act(CaseTransition.Action.RATE, actor=actor, case=case, change=change, note=note)
 
 
 def case_escalate(*, actor: User | None, case: Case, reason: str) -> Case:
@@ -405,11 +392,11 @@ def case_escalate(*, actor: User | None, case: Case, reason: str) -> Case:
         if parent is None:
             raise ValidationError(_("已是最高一级，不能再上报"))
         old = c.org.name
-        c.org, c.status, c.assignee = parent, S.REPORTED, None
+        c.org, c.status, c.assignee = parent, Case.Status.REPORTED, None
         _set_clock(c, start=timezone.now(), working_days=working_days_for(kind=c.kind, org=parent))
         return {"org": [old, parent.name]}
 
-    return _act(actor=actor, case=case, action=A.ESCALATE, change=change, note=reason)
+    return _act(CaseTransition.Action.ESCALATE, actor=actor, case=case, change=change, note=reason)
 
 
 def case_supervise(*, actor: User | None, case: Case, level: str, note: str = "") -> Case:
@@ -421,7 +408,7 @@ def case_supervise(*, actor: User | None, case: Case, level: str, note: str = ""
         c.supervision = level
         return {"supervision": [old, level]}
 
-    return _act(actor=actor, case=case, action=A.SUPERVISE, change=change, note=note)
+    return _act(CaseTransition.Action.SUPERVISE, actor=actor, case=case, change=change, note=note)
 
 
 def case_add_participant(
@@ -439,7 +426,7 @@ def case_add_participant(
         return {"participant": [None, person.name], "role": role}
 
     note = f"{person.name}（{CaseParticipant.Role(role).label}）"
-    _act(actor=actor, case=case, action=A.PARTICIPANT, change=change, note=note)
+    _act(CaseTransition.Action.PARTICIPANT, actor=actor, case=case, change=change, note=note)
     return row[0]
 
 
@@ -493,5 +480,7 @@ def case_save_agreement(
         new = {f: str(v) for f, v in values.items()}
         return {f: [old.get(f), new[f]] for f in AGREEMENT_FIELDS if old.get(f) != new[f]}
 
-    _act(actor=actor, case=case, action=A.AGREEMENT, change=change, note=_("调解协议书"))
+    _act(
+        CaseTransition.Action.AGREEMENT, actor=actor, case=case, change=change, note=_("调解协议书")
+    )
     return saved[0]

@@ -1,7 +1,6 @@
 """Pages of the case loop. Cases come through case_get_for_user: out of scope is a 404, an
 action by a read-only role (or at a unit the user does not handle) a 403."""
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -17,32 +16,29 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jinguo.audit.services import audit_record
 from jinguo.cases import documents, forms, selectors, services
-from jinguo.cases.models import Case, CaseKind
+from jinguo.cases.models import Case, CaseKind, CaseTransition
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.pagination import CachedCountPaginator
-from jinguo.common.params import date_param, period_params
-from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import org_get_for_user
+from jinguo.common.params import date_param, org_param, period_params
 
-A = services.A
 Runner = Callable[..., Any]
 
 # action → (form class, whether it takes the case, the service call with the cleaned data)
 ACTIONS: dict[str, tuple[type[Form], bool, Runner]] = {
-    A.ACCEPT: (forms.NoteForm, False, services.case_accept),
-    A.REJECT: (forms.ReasonForm, False, services.case_reject),
-    A.DISPATCH: (forms.DispatchForm, True, services.case_dispatch),
-    A.START: (forms.NoteForm, False, services.case_start),
-    A.DELAY: (forms.DelayForm, False, services.case_request_delay),
-    A.RETURN: (forms.ReasonForm, False, services.case_return),
-    A.RESOLVE: (forms.ResolveForm, False, services.case_resolve),
-    A.VERIFY: (forms.VerifyForm, False, services.case_verify),
-    A.CLOSE: (forms.NoteForm, False, services.case_close),
-    A.RATE: (forms.RateForm, False, services.case_rate),
-    A.ESCALATE: (forms.ReasonForm, False, services.case_escalate),
-    A.SUPERVISE: (forms.SuperviseForm, False, services.case_supervise),
-    A.PARTICIPANT: (forms.ParticipantForm, True, services.case_add_participant),
+    CaseTransition.Action.ACCEPT: (forms.NoteForm, False, services.case_accept),
+    CaseTransition.Action.REJECT: (forms.ReasonForm, False, services.case_reject),
+    CaseTransition.Action.DISPATCH: (forms.DispatchForm, True, services.case_dispatch),
+    CaseTransition.Action.START: (forms.NoteForm, False, services.case_start),
+    CaseTransition.Action.DELAY: (forms.DelayForm, False, services.case_request_delay),
+    CaseTransition.Action.RETURN: (forms.ReasonForm, False, services.case_return),
+    CaseTransition.Action.RESOLVE: (forms.ResolveForm, False, services.case_resolve),
+    CaseTransition.Action.VERIFY: (forms.VerifyForm, False, services.case_verify),
+    CaseTransition.Action.CLOSE: (forms.NoteForm, False, services.case_close),
+    CaseTransition.Action.RATE: (forms.RateForm, False, services.case_rate),
+    CaseTransition.Action.ESCALATE: (forms.ReasonForm, False, services.case_escalate),
+    CaseTransition.Action.SUPERVISE: (forms.SuperviseForm, False, services.case_supervise),
+    CaseTransition.Action.PARTICIPANT: (forms.ParticipantForm, True, services.case_add_participant),
 }
 
 
@@ -50,22 +46,6 @@ def _action_form(action: str, case: Case, data: QueryDict | None = None) -> Form
     form_class, takes_case, _run = ACTIONS[action]
     kwargs: dict[str, Any] = {"case": case} if takes_case else {}
     return form_class(data, prefix=action, **kwargs)
-
-
-def _int(params: QueryDict, name: str) -> int | None:
-    value = params.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
-def _date(params: QueryDict, name: str, default: dt.date) -> dt.date:
-    return date_param(params, name) or default  # within the bounds of jinguo.common.dates
-
-
-def _org(request: AuthedRequest) -> OrgUnit:
-    org_id = _int(request.GET, "org") or request.user.org_id
-    if org_id is None:
-        raise Http404
-    return org_get_for_user(user=request.user, org_id=org_id)
 
 
 def _list_filters(request: AuthedRequest) -> dict[str, Any]:
@@ -80,8 +60,9 @@ def _list_filters(request: AuthedRequest) -> dict[str, Any]:
     }
     key = params.get("figure", "")
     if key in selectors.figure_filters():  # a figure's link: exactly the cases it counts
-        org, today = _org(request), timezone.localdate()
-        start, end = _date(params, "start", today), _date(params, "end", today)
+        org, today = org_param(request), timezone.localdate()
+        start = date_param(params, "start") or today
+        end = date_param(params, "end") or today
         filters["ids_q"] = selectors.figure_q(key=key, org=org, start=start, end=end)
     return filters
 
@@ -129,8 +110,12 @@ def case_detail(request: AuthedRequest, case_id: int) -> HttpResponse:
         "clock": selectors.case_clock(case),
         "timeline": selectors.case_timeline(case=case),
         "participants": selectors.case_participants(case=case),
-        "actions": [(a, A(a).label, _action_form(a, case)) for a in actions if a in ACTIONS],
-        "may_write_agreement": A.AGREEMENT in actions,
+        "actions": [
+            (a, CaseTransition.Action(a).label, _action_form(a, case))
+            for a in actions
+            if a in ACTIONS
+        ],
+        "may_write_agreement": CaseTransition.Action.AGREEMENT in actions,
         "agreement": selectors.case_agreement(case=case),
         "household": selectors.case_household(user=request.user, case=case),
     }
@@ -156,7 +141,9 @@ def case_action(request: AuthedRequest, case_id: int, action: str) -> HttpRespon
         run = ACTIONS[action][2]
         done = call_service(form, lambda: run(actor=request.user, case=case, **form.cleaned_data))
         if done is not None:
-            messages.success(request, _("已%(action)s") % {"action": A(action).label})
+            messages.success(
+                request, _("已%(action)s") % {"action": CaseTransition.Action(action).label}
+            )
             return redirect("cases:detail", case_id=case.pk)
     for error in form.errors.values():
         messages.error(request, "；".join(str(e) for e in error))
@@ -166,7 +153,7 @@ def case_action(request: AuthedRequest, case_id: int, action: str) -> HttpRespon
 @login_required
 @require_GET
 def case_figures(request: AuthedRequest) -> HttpResponse:
-    org = _org(request)
+    org = org_param(request)
     start, end = period_params(request.GET)
     figures = selectors.case_figures(user=request.user, org=org, start=start, end=end)
     context = {"org": org, "start": start, "end": end, "figures": figures}

@@ -28,19 +28,18 @@ from jinguo.activities.models import (
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.people.models import Person
 
-K = ActivityKind
 # (kind, title, month, day, headcount): the last such day on or before today is used.
 ONE_OFF: list[tuple[str, str, int, int, int]] = [
-    (K.FESTIVAL, "“三八”妇女节巾帼风采展示", 3, 8, 86),
-    (K.FESTIVAL, "端午节包粽子·邻里一家亲", 6, 10, 54),
-    (K.FESTIVAL, "重阳节敬老爱老慰问", 10, 11, 42),
-    (K.LECTURE, "反家庭暴力法宣讲进社区", 11, 25, 63),
-    (K.LECTURE, "民法典婚姻家庭编宣讲", 5, 20, 48),
-    (K.FAMILY_EDUCATION, "家庭教育公益讲座：陪伴孩子成长", 4, 15, 37),
-    (K.FAMILY_EDUCATION, "好家风好家训分享会", 9, 12, 29),
-    (K.CULTURE_SPORT, "巾帼广场舞展演", 7, 18, 75),
-    (K.EMPLOYMENT, "巾帼就业帮扶专场招聘", 2, 26, 120),
-    (K.VOLUNTEER_SERVICE, "巾帼志愿者环境整治", 8, 5, 26),
+    (ActivityKind.FESTIVAL, "“三八”妇女节巾帼风采展示", 3, 8, 86),
+    (ActivityKind.FESTIVAL, "端午节包粽子·邻里一家亲", 6, 10, 54),
+    (ActivityKind.FESTIVAL, "重阳节敬老爱老慰问", 10, 11, 42),
+    (ActivityKind.LECTURE, "反家庭暴力法宣讲进社区", 11, 25, 63),
+    (ActivityKind.LECTURE, "民法典婚姻家庭编宣讲", 5, 20, 48),
+    (ActivityKind.FAMILY_EDUCATION, "家庭教育公益讲座：陪伴孩子成长", 4, 15, 37),
+    (ActivityKind.FAMILY_EDUCATION, "好家风好家训分享会", 9, 12, 29),
+    (ActivityKind.CULTURE_SPORT, "巾帼广场舞展演", 7, 18, 75),
+    (ActivityKind.EMPLOYMENT, "巾帼就业帮扶专场招聘", 2, 26, 120),
+    (ActivityKind.VOLUNTEER_SERVICE, "巾帼志愿者环境整治", 8, 5, 26),
 ]
 
 
@@ -86,7 +85,7 @@ class ActivitiesDemo:
         series = services.series_create(
             actor=chair,
             org=songhe,
-            kind=K.VOLUNTEER_SERVICE,
+            kind=ActivityKind.VOLUNTEER_SERVICE,
             title="爱心义剪",
             rule="monthly",
             day_of_month=17,
@@ -138,7 +137,7 @@ class ActivitiesDemo:
         services.activity_create(
             actor=chair,
             org=songhe,
-            kind=K.LECTURE,
+            kind=ActivityKind.LECTURE,
             title="防范电信诈骗宣讲",
             starts_on=self.today + dt.timedelta(days=12),
             venue=venue,
@@ -147,7 +146,7 @@ class ActivitiesDemo:
         rained_off = services.activity_create(
             actor=chair,
             org=songhe,
-            kind=K.CULTURE_SPORT,
+            kind=ActivityKind.CULTURE_SPORT,
             title="巾帼健步走",
             starts_on=self.today - dt.timedelta(days=20),
         )

@@ -28,7 +28,6 @@ from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.people.models import ExecutiveSeat, Person
 
 WC, QY = MeetingKind.WOMEN_COUNCIL, MeetingKind.QUARTERLY
-RS = Resolution.Status
 
 # (kind, title, public summary, [(topic, opinions, [(resolution, final status, result)])])
 Spec = tuple[str, str, str, list[tuple[str, str, list[tuple[str, str, str]]]]]
@@ -41,12 +40,18 @@ SONGHE_MEETINGS: list[Spec] = [
             (
                 "巫山组沟渠堵塞",
                 "执委反映雨季前须清淤；群众愿意出工。",
-                [("组织巾帼志愿者清理巫山组沟渠", RS.DONE, "三月初完成清淤，共清理沟渠约800米。")],
+                [
+                    (
+                        "组织巾帼志愿者清理巫山组沟渠",
+                        Resolution.Status.DONE,
+                        "三月初完成清淤，共清理沟渠约800米。",
+                    )
+                ],
             ),
             (
                 "公共区域杂物堆放",
                 "意见分歧，部分群众希望先摸底。",
-                [("统一清理楼道和院落杂物", RS.REJECTED, "")],
+                [("统一清理楼道和院落杂物", Resolution.Status.REJECTED, "")],
             ),
         ],
     ),
@@ -58,7 +63,13 @@ SONGHE_MEETINGS: list[Spec] = [
             (
                 "留守儿童暑期无人看护",
                 "家长希望有固定场所；执委提出借用妇女之家。",
-                [("在妇女之家开设爱心暑托班", RS.DONE, "暑托班开班四周，服务儿童26名。")],
+                [
+                    (
+                        "在妇女之家开设爱心暑托班",
+                        Resolution.Status.DONE,
+                        "暑托班开班四周，服务儿童26名。",
+                    )
+                ],
             ),
         ],
     ),
@@ -70,12 +81,18 @@ SONGHE_MEETINGS: list[Spec] = [
             (
                 "程家湾组路灯损坏",
                 "夜间出行不便，群众多次反映。",
-                [("提请两委维修程家湾组路灯", RS.DONE, "两委会议通过，已更换路灯12盏。")],
+                [
+                    (
+                        "提请两委维修程家湾组路灯",
+                        Resolution.Status.DONE,
+                        "两委会议通过，已更换路灯12盏。",
+                    )
+                ],
             ),
             (
                 "小区停车秩序",
                 "建议划定停车位。",
-                [("提请两委在安置小区划定停车位", RS.NOT_ADOPTED, "")],
+                [("提请两委在安置小区划定停车位", Resolution.Status.NOT_ADOPTED, "")],
             ),
         ],
     ),
@@ -87,7 +104,7 @@ SONGHE_MEETINGS: list[Spec] = [
             (
                 "家庭教育指导需求",
                 "年轻妈妈希望有讲座和咨询。",
-                [("每季度开展一次家庭教育讲座", RS.IN_PROGRESS, "")],
+                [("每季度开展一次家庭教育讲座", Resolution.Status.IN_PROGRESS, "")],
             ),
         ],
     ),
@@ -99,12 +116,12 @@ SONGHE_MEETINGS: list[Spec] = [
             (
                 "大病家庭帮扶",
                 "执委分片包保，建议联系慈善资源。",
-                [("提请两委为大病家庭申请临时救助", RS.FORWARDED, "")],
+                [("提请两委为大病家庭申请临时救助", Resolution.Status.FORWARDED, "")],
             ),
             (
                 "独居老人探访",
                 "建议执委每周电话问候。",
-                [("执委每周电话问候独居老人", RS.ADOPTED, "")],
+                [("执委每周电话问候独居老人", Resolution.Status.ADOPTED, "")],
             ),
         ],
     ),
@@ -116,12 +133,12 @@ SONGHE_MEETINGS: list[Spec] = [
             (
                 "垃圾分类点设置",
                 "群众希望分类点离住户远一些。",
-                [("调整汪明堂组垃圾分类点位置", RS.IN_PROGRESS, "")],
+                [("调整汪明堂组垃圾分类点位置", Resolution.Status.IN_PROGRESS, "")],
             ),
             (
                 "广场舞场地",
                 "建议晚间开放党群服务中心广场。",
-                [("提请两委晚间开放党群服务中心广场", RS.PROPOSED, "")],
+                [("提请两委晚间开放党群服务中心广场", Resolution.Status.PROPOSED, "")],
             ),
         ],
     ),
@@ -241,27 +258,27 @@ class MeetingsDemo:
         committee: str,
     ) -> None:
         """Move a proposed resolution on to `status`, with dates after the meeting."""
-        if status == RS.PROPOSED:
+        if status == Resolution.Status.PROPOSED:
             return
-        if status == RS.REJECTED:
+        if status == Resolution.Status.REJECTED:
             resolution_reject(actor=actor, resolution=row, reason="意见分歧较大，待摸底后再议")
             return
         row = resolution_adopt(actor=actor, resolution=row)
-        if status == RS.ADOPTED:
+        if status == Resolution.Status.ADOPTED:
             return
         forwarded_on = min(held_on + dt.timedelta(days=5), self.today)
         row = resolution_forward(
             actor=actor, resolution=row, forwarded_on=forwarded_on, forwarded_to=committee
         )
-        if status == RS.FORWARDED:
+        if status == Resolution.Status.FORWARDED:
             return
-        if status == RS.NOT_ADOPTED:
+        if status == Resolution.Status.NOT_ADOPTED:
             resolution_decline(
                 actor=actor, resolution=row, reason="小区道路产权未移交，暂不具备条件"
             )
             return
         row = resolution_start(actor=actor, resolution=row)
-        if status == RS.DONE:
+        if status == Resolution.Status.DONE:
             done_on = min(held_on + dt.timedelta(days=30), self.today)
             resolution_complete(actor=actor, resolution=row, done_on=done_on, result=result)
 
@@ -278,7 +295,13 @@ class MeetingsDemo:
                     (
                         "茶季务工妇女子女看护",
                         "建议在村妇女之家设临时看护点。",
-                        [("茶季在妇女之家设临时看护点", RS.DONE, "茶季看护点开放20天。")],
+                        [
+                            (
+                                "茶季在妇女之家设临时看护点",
+                                Resolution.Status.DONE,
+                                "茶季看护点开放20天。",
+                            )
+                        ],
                     )
                 ],
             ),
@@ -290,7 +313,7 @@ class MeetingsDemo:
                     (
                         "村道急弯无警示",
                         "群众反映夜间危险。",
-                        [("提请村两委在急弯处设警示牌", RS.FORWARDED, "")],
+                        [("提请村两委在急弯处设警示牌", Resolution.Status.FORWARDED, "")],
                     )
                 ],
             ),

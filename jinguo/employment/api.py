@@ -29,12 +29,11 @@ from jinguo.common.api import (
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.employment import selectors, services
-from jinguo.employment.models import JobFair, Loan
+from jinguo.employment.models import JobFair, Loan, LoanChange
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.selectors import person_get_for_user
 
 TAGS = ["employment"]
-A = services.A
 
 
 # --- loans --------------------------------------------------------------------------------------
@@ -171,15 +170,19 @@ def _need(data: dict[str, Any], field: str) -> Any:
 
 LoanRun = Callable[[Any, Loan, dict[str, Any]], Any]
 LOAN_RUNS: dict[str, LoanRun] = {
-    A.APPROVE: lambda u, loan, d: services.loan_approve(
+    LoanChange.Action.APPROVE: lambda u, loan, d: services.loan_approve(
         actor=u, loan=loan, approved_on=d["date"], note=d["note"]
     ),
-    A.REJECT: lambda u, loan, d: services.loan_reject(actor=u, loan=loan, reason=d["reason"]),
-    A.ISSUE: lambda u, loan, d: services.loan_issue(
+    LoanChange.Action.REJECT: lambda u, loan, d: services.loan_reject(
+        actor=u, loan=loan, reason=d["reason"]
+    ),
+    LoanChange.Action.ISSUE: lambda u, loan, d: services.loan_issue(
         actor=u, loan=loan, issued_on=_need(d, "date"), issued_amount=d["amount"], note=d["note"]
     ),
-    A.OVERDUE: lambda u, loan, d: services.loan_mark_overdue(actor=u, loan=loan, note=d["note"]),
-    A.REPAY: lambda u, loan, d: services.loan_repay(
+    LoanChange.Action.OVERDUE: lambda u, loan, d: services.loan_mark_overdue(
+        actor=u, loan=loan, note=d["note"]
+    ),
+    LoanChange.Action.REPAY: lambda u, loan, d: services.loan_repay(
         actor=u, loan=loan, repaid_on=_need(d, "date"), note=d["note"]
     ),
 }

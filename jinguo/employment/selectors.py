@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -227,9 +228,9 @@ def employment_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date
     )
     employers = employer_list(user=user, **period).count()
     posts = post_list(user=user, **period).aggregate(n=Count("id"), openings=Sum("openings"))
-    loans_url = figure_url("/employment/loans/", on="issued", **base)
-    fairs_url = figure_url("/employment/fairs/", **base)
-    posts_url = figure_url("/employment/posts/", **base)
+    loans_url = figure_url(reverse("employment:loan_list"), on="issued", **base)
+    fairs_url = figure_url(reverse("employment:fair_list"), **base)
+    posts_url = figure_url(reverse("employment:post_list"), **base)
     amount: Decimal = issued["total"] or Decimal(0)
     return [
         Figure("employment.loans_issued", _("发放创业担保贷款"), issued["n"], loans_url, _("笔")),
@@ -238,14 +239,14 @@ def employment_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date
             "employment.loans_repaid",
             _("已还清贷款"),
             repaid,
-            figure_url("/employment/loans/", on="repaid", **base),
+            figure_url(reverse("employment:loan_list"), on="repaid", **base),
             _("笔"),
         ),
         Figure(
             "employment.loans_overdue",
             _("当前逾期贷款"),
             overdue,
-            figure_url("/employment/loans/", status=Loan.Status.OVERDUE, org=org.pk),
+            figure_url(reverse("employment:loan_list"), status=Loan.Status.OVERDUE, org=org.pk),
             _("笔"),
         ),
         Figure("employment.fairs_held", _("举办招聘会"), fairs["n"], fairs_url, _("场")),
@@ -253,7 +254,7 @@ def employment_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date
             "employment.fair_employers",
             _("参会用人单位"),
             employers,
-            figure_url("/employment/employers/", **base),
+            figure_url(reverse("employment:employer_list"), **base),
             _("家"),
         ),
         Figure("employment.fair_posts", _("提供岗位"), posts["n"], posts_url, _("个")),

@@ -28,9 +28,6 @@ from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import check_write_at, venue_usable_by
 from jinguo.people.models import Person
 
-S = Loan.Status
-A = LoanChange.Action
-
 # Policy: a woman starting a business may borrow up to 300,000 yuan as an individual under the
 # guaranteed-loan scheme for entrepreneurs (创业担保贷款, 个人最高 30 万元); partnerships and small
 # firms have higher limits, which this register does not cover.
@@ -41,11 +38,11 @@ TERM_MONTHS = (1, 36)
 MAX_HEADCOUNT = 100_000
 
 ALLOWED: dict[str, tuple[str, ...]] = {
-    A.APPROVE: (S.APPLIED,),
-    A.REJECT: (S.APPLIED, S.APPROVED),
-    A.ISSUE: (S.APPROVED,),
-    A.OVERDUE: (S.ISSUED,),
-    A.REPAY: (S.ISSUED, S.OVERDUE),
+    LoanChange.Action.APPROVE: (Loan.Status.APPLIED,),
+    LoanChange.Action.REJECT: (Loan.Status.APPLIED, Loan.Status.APPROVED),
+    LoanChange.Action.ISSUE: (Loan.Status.APPROVED,),
+    LoanChange.Action.OVERDUE: (Loan.Status.ISSUED,),
+    LoanChange.Action.REPAY: (Loan.Status.ISSUED, Loan.Status.OVERDUE),
 }
 
 
@@ -144,7 +141,7 @@ def loan_apply(
         _loan_record(
             actor=actor,
             loan=loan,
-            action=A.APPLY,
+            action=LoanChange.Action.APPLY,
             from_status="",
             note=f"{borrower.name} {amount}",
             amount=[None, str(amount)],
@@ -165,7 +162,7 @@ def _loan_act(
         if locked.status not in ALLOWED[action]:
             raise ValidationError(
                 _("贷款当前状态为「%(status)s」，不能执行「%(action)s」")
-                % {"status": locked.get_status_display(), "action": A(action).label}
+                % {"status": locked.get_status_display(), "action": LoanChange.Action(action).label}
             )
         from_status = locked.status
         extra: dict[str, Any] = {}
@@ -186,16 +183,20 @@ def loan_approve(
 ) -> Loan:
     approved_on = approved_on or timezone.localdate()
     _not_future(approved_on, "approved_on")
-    change = {"status": S.APPROVED, "approved_on": approved_on}
-    return _loan_act(actor=actor, loan=loan, action=A.APPROVE, change=change, note=note)
+    change = {"status": Loan.Status.APPROVED, "approved_on": approved_on}
+    return _loan_act(
+        actor=actor, loan=loan, action=LoanChange.Action.APPROVE, change=change, note=note
+    )
 
 
 def loan_reject(*, actor: User, loan: Loan, reason: str) -> Loan:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("不予通过须说明理由")]})
-    change = {"status": S.REJECTED, "reason": reason}
-    return _loan_act(actor=actor, loan=loan, action=A.REJECT, change=change, note=reason)
+    change = {"status": Loan.Status.REJECTED, "reason": reason}
+    return _loan_act(
+        actor=actor, loan=loan, action=LoanChange.Action.REJECT, change=change, note=reason
+    )
 
 
 def loan_issue(
@@ -213,13 +214,19 @@ def loan_issue(
     _not_future(issued_on, "issued_on")
     if loan.approved_on and issued_on < loan.approved_on:
         raise ValidationError({"issued_on": [_("放款日期不能早于审批日期")]})
-    change = {"status": S.ISSUED, "issued_on": issued_on, "issued_amount": issued_amount}
-    return _loan_act(actor=actor, loan=loan, action=A.ISSUE, change=change, note=note)
+    change = {"status": Loan.Status.ISSUED, "issued_on": issued_on, "issued_amount": issued_amount}
+    return _loan_act(
+        actor=actor, loan=loan, action=LoanChange.Action.ISSUE, change=change, note=note
+    )
 
 
 def loan_mark_overdue(*, actor: User, loan: Loan, note: str = "") -> Loan:
     return _loan_act(
-        actor=actor, loan=loan, action=A.OVERDUE, change={"status": S.OVERDUE}, note=note
+        actor=actor,
+        loan=loan,
+        action=LoanChange.Action.OVERDUE,
+        change={"status": Loan.Status.OVERDUE},
+        note=note,
     )
 
 
@@ -227,13 +234,13 @@ def loan_repay(*, actor: User, loan: Loan, repaid_on: dt.date, note: str = "") -
     _not_future(repaid_on, "repaid_on")
     if loan.issued_on and repaid_on < loan.issued_on:
         raise ValidationError({"repaid_on": [_("还清日期不能早于放款日期")]})
-    change = {"status": S.REPAID, "repaid_on": repaid_on}
-    return _loan_act(actor=actor, loan=loan, action=A.REPAY, change=change, note=note)
+    change = {"status": Loan.Status.REPAID, "repaid_on": repaid_on}
+    return _loan_act(
+        actor=actor, loan=loan, action=LoanChange.Action.REPAY, change=change, note=note
+    )
 
 
 # --- job fairs ----------------------------------------------------------------------------------
-
-F = JobFairChange.Action
 
 
 def _fair_record(
@@ -280,7 +287,7 @@ def job_fair_create(
         _fair_record(
             actor=actor,
             fair=fair,
-            action=F.CREATE,
+            action=JobFairChange.Action.CREATE,
             changes={"title": [None, fair.title], "held_on": [None, held_on.isoformat()]},
         )
     return fair
@@ -304,7 +311,10 @@ def job_fair_add_employer(
             raise ValidationError({"name": [_("该单位已在参会名单中")]})
         employer = JobFairEmployer.objects.create(fair=locked, name=name, sector=sector.strip())
         _fair_record(
-            actor=actor, fair=locked, action=F.EMPLOYER, changes={"employer": [None, name]}
+            actor=actor,
+            fair=locked,
+            action=JobFairChange.Action.EMPLOYER,
+            changes={"employer": [None, name]},
         )
     return employer
 
@@ -343,7 +353,7 @@ def job_fair_add_post(
         _fair_record(
             actor=actor,
             fair=locked,
-            action=F.POST,
+            action=JobFairChange.Action.POST,
             changes={"post": [None, f"{employer.name} {post.title}"], "openings": openings},
         )
     return post
@@ -374,5 +384,11 @@ def job_fair_record_results(
         }
         locked.visitors, locked.intents = visitors, intents
         locked.save(update_fields=["visitors", "intents", "updated_at"])
-        _fair_record(actor=actor, fair=locked, action=F.RESULTS, changes=changes, note=note)
+        _fair_record(
+            actor=actor,
+            fair=locked,
+            action=JobFairChange.Action.RESULTS,
+            changes=changes,
+            note=note,
+        )
     return locked

@@ -19,17 +19,16 @@ from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.employment import forms, selectors, services
-from jinguo.employment.models import JobFair, Loan
+from jinguo.employment.models import JobFair, Loan, LoanChange
 from jinguo.orgs.selectors import may_write_at, org_get_for_user
 
-A = services.A
 Runner = Callable[..., Any]
 LOAN_ACTIONS: dict[str, tuple[type[Form], Runner]] = {
-    A.APPROVE: (forms.ApproveForm, services.loan_approve),
-    A.REJECT: (forms.RejectForm, services.loan_reject),
-    A.ISSUE: (forms.IssueForm, services.loan_issue),
-    A.OVERDUE: (forms.NoteForm, services.loan_mark_overdue),
-    A.REPAY: (forms.RepayForm, services.loan_repay),
+    LoanChange.Action.APPROVE: (forms.ApproveForm, services.loan_approve),
+    LoanChange.Action.REJECT: (forms.RejectForm, services.loan_reject),
+    LoanChange.Action.ISSUE: (forms.IssueForm, services.loan_issue),
+    LoanChange.Action.OVERDUE: (forms.NoteForm, services.loan_mark_overdue),
+    LoanChange.Action.REPAY: (forms.RepayForm, services.loan_repay),
 }
 
 
@@ -157,7 +156,8 @@ def loan_detail(request: AuthedRequest, loan_id: int) -> HttpResponse:
     actions = []
     if may_act:
         actions = [
-            (a, A(a).label, LOAN_ACTIONS[a][0](prefix=a)) for a in services.allowed_actions(loan)
+            (a, LoanChange.Action(a).label, LOAN_ACTIONS[a][0](prefix=a))
+            for a in services.allowed_actions(loan)
         ]
     context = {"loan": loan, "history": selectors.loan_history(loan=loan), "actions": actions}
     return render(request, "employment/loan_detail.html", context)
@@ -175,7 +175,9 @@ def loan_action(request: AuthedRequest, loan_id: int, action: str) -> HttpRespon
         data = form.cleaned_data
         done = call_service(form, lambda: run(actor=request.user, loan=loan, **data))
         if done is not None:
-            messages.success(request, _("已%(action)s") % {"action": A(action).label})
+            messages.success(
+                request, _("已%(action)s") % {"action": LoanChange.Action(action).label}
+            )
             return redirect("employment:loan_detail", loan_id=loan.pk)
     for errors in form.errors.values():
         messages.error(request, "；".join(str(e) for e in errors))

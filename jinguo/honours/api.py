@@ -30,12 +30,12 @@ from jinguo.common.api import (
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.honours import selectors, services
+from jinguo.honours.models import HonourChange
 from jinguo.households.selectors import household_get_for_user
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.selectors import person_get_for_user
 
 TAGS = ["honours"]
-A = services.A
 
 
 @extend_schema_serializer(component_name="Honour")
@@ -260,16 +260,20 @@ class HonourActionSerializer(serializers.Serializer):
 def _act(request: Request, kind: str, honour_id: int) -> Response:
     data, user = api_input(HonourActionSerializer, request), api_user(request)
     action = data["action"]
-    if action not in (A.APPROVE, A.REJECT, A.REVOKE):
+    if action not in (
+        HonourChange.Action.APPROVE,
+        HonourChange.Action.REJECT,
+        HonourChange.Action.REVOKE,
+    ):
         raise ValidationError({"action": [_("未知的操作")]})
     honour = selectors.honour_get_for_user(
         user=user, kind=kind, honour_id=honour_id, for_write=True
     )
-    if action == A.APPROVE:
+    if action == HonourChange.Action.APPROVE:
         services.honour_approve(
             actor=user, honour=honour, awarded_on=data["awarded_on"], note=data["note"]
         )
-    elif action == A.REJECT:
+    elif action == HonourChange.Action.REJECT:
         services.honour_reject(actor=user, honour=honour, reason=data["reason"])
     else:
         services.honour_revoke(actor=user, honour=honour, reason=data["reason"])

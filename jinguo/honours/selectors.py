@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -148,7 +149,7 @@ def honours_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -
                     label=labels[kind] % {"title": label},
                     value=counts[kind][value],
                     url=figure_url(
-                        "/honours/",
+                        reverse("honours:list"),
                         kind=kind,
                         title=value,
                         status=HonourStatus.APPROVED,
@@ -166,7 +167,9 @@ def honours_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -
                 key=f"honours.{kind}.pending",
                 label=pending_labels[kind],
                 value=counts[kind]["_pending"],
-                url=figure_url("/honours/", kind=kind, status=HonourStatus.NOMINATED, org=org.pk),
+                url=figure_url(
+                    reverse("honours:list"), kind=kind, status=HonourStatus.NOMINATED, org=org.pk
+                ),
                 unit=_("项"),
             )
         )

@@ -36,8 +36,6 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import check_write_at, may_write_at
 from jinguo.people.models import Person
 
-S = HonourStatus
-A = HonourChange.Action
 Honour = FamilyHonour | IndividualHonour
 
 HONOUR_ORG_LEVEL: dict[str, int] = {
@@ -52,9 +50,9 @@ HONOUR_ORG_LEVEL: dict[str, int] = {
 FAMILY_ORG_MIN_LEVEL = TERRITORIAL_LEVEL[Kind.VILLAGE]
 
 ALLOWED: dict[str, tuple[str, ...]] = {
-    A.APPROVE: (S.NOMINATED,),
-    A.REJECT: (S.NOMINATED,),
-    A.REVOKE: (S.APPROVED,),
+    HonourChange.Action.APPROVE: (HonourStatus.NOMINATED,),
+    HonourChange.Action.REJECT: (HonourStatus.NOMINATED,),
+    HonourChange.Action.REVOKE: (HonourStatus.APPROVED,),
 }
 
 
@@ -168,7 +166,13 @@ def family_honour_nominate(
             deeds=deeds.strip(),
             nominated_by=actor,
         )
-        _record(actor=actor, honour=honour, action=A.NOMINATE, from_status="", note=str(honour))
+        _record(
+            actor=actor,
+            honour=honour,
+            action=HonourChange.Action.NOMINATE,
+            from_status="",
+            note=str(honour),
+        )
     return honour
 
 
@@ -208,7 +212,13 @@ def individual_honour_nominate(
             deeds=deeds.strip(),
             nominated_by=actor,
         )
-        _record(actor=actor, honour=honour, action=A.NOMINATE, from_status="", note=str(honour))
+        _record(
+            actor=actor,
+            honour=honour,
+            action=HonourChange.Action.NOMINATE,
+            from_status="",
+            note=str(honour),
+        )
     return honour
 
 
@@ -226,7 +236,10 @@ def _decide(
         if locked.status not in ALLOWED[action]:
             raise ValidationError(
                 _("当前状态为「%(status)s」，不能执行「%(action)s」")
-                % {"status": locked.get_status_display(), "action": A(action).label}
+                % {
+                    "status": locked.get_status_display(),
+                    "action": HonourChange.Action(action).label,
+                }
             )
         if not may_decide(actor=actor, honour=locked):
             raise ValidationError(
@@ -267,8 +280,8 @@ def honour_approve(
     return _decide(
         actor=actor,
         honour=honour,
-        action=A.APPROVE,
-        change={"status": S.APPROVED, "awarded_on": awarded_on},
+        action=HonourChange.Action.APPROVE,
+        change={"status": HonourStatus.APPROVED, "awarded_on": awarded_on},
         note=note,
     )
 
@@ -278,8 +291,8 @@ def honour_reject(*, actor: User, honour: Honour, reason: str) -> Honour:
     return _decide(
         actor=actor,
         honour=honour,
-        action=A.REJECT,
-        change={"status": S.REJECTED, "reason": reason},
+        action=HonourChange.Action.REJECT,
+        change={"status": HonourStatus.REJECTED, "reason": reason},
         note=reason,
     )
 
@@ -289,7 +302,7 @@ def honour_revoke(*, actor: User, honour: Honour, reason: str) -> Honour:
     return _decide(
         actor=actor,
         honour=honour,
-        action=A.REVOKE,
-        change={"status": S.REVOKED, "reason": reason},
+        action=HonourChange.Action.REVOKE,
+        change={"status": HonourStatus.REVOKED, "reason": reason},
         note=reason,
     )

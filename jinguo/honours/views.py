@@ -19,15 +19,14 @@ from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.honours import forms, selectors, services
-from jinguo.honours.models import HonourLevel, HonourStatus
+from jinguo.honours.models import HonourChange, HonourLevel, HonourStatus
 from jinguo.orgs.selectors import org_get_for_user
 
-A = services.A
 Runner = Callable[..., Any]
 ACTIONS: dict[str, tuple[type[Form], Runner]] = {
-    A.APPROVE: (forms.ApproveForm, services.honour_approve),
-    A.REJECT: (forms.ReasonForm, services.honour_reject),
-    A.REVOKE: (forms.ReasonForm, services.honour_revoke),
+    HonourChange.Action.APPROVE: (forms.ApproveForm, services.honour_approve),
+    HonourChange.Action.REJECT: (forms.ReasonForm, services.honour_reject),
+    HonourChange.Action.REVOKE: (forms.ReasonForm, services.honour_revoke),
 }
 
 
@@ -163,7 +162,8 @@ def honour_detail(request: AuthedRequest, kind: str, honour_id: int) -> HttpResp
     actions = []
     if services.may_decide(actor=request.user, honour=honour):
         actions = [
-            (a, A(a).label, ACTIONS[a][0](prefix=a)) for a in services.allowed_actions(honour)
+            (a, HonourChange.Action(a).label, ACTIONS[a][0](prefix=a))
+            for a in services.allowed_actions(honour)
         ]
     context = {
         "honour": honour,
@@ -188,7 +188,9 @@ def honour_action(request: AuthedRequest, kind: str, honour_id: int, action: str
         data = form.cleaned_data
         done = call_service(form, lambda: run(actor=request.user, honour=honour, **data))
         if done is not None:
-            messages.success(request, _("已%(action)s") % {"action": A(action).label})
+            messages.success(
+                request, _("已%(action)s") % {"action": HonourChange.Action(action).label}
+            )
             return redirect("honours:detail", kind=kind, honour_id=honour.pk)
     for errors in form.errors.values():
         messages.error(request, "；".join(str(e) for e in errors))

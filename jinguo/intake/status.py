@@ -6,19 +6,17 @@ from jinguo.cases.models import Case
 from jinguo.intake.models import Submission
 from jinguo.visits.models import Wish
 
-S = Case.Status
-
 
 def _case_words(status: str) -> str:
-    if status == S.REPORTED:
+    if status == Case.Status.REPORTED:
         return _("已收到，等待受理")
-    if status in (S.ACCEPTED, S.DISPATCHED):
+    if status in (Case.Status.ACCEPTED, Case.Status.DISPATCHED):
         return _("已受理，正在安排专人办理")
-    if status == S.IN_PROGRESS:
+    if status == Case.Status.IN_PROGRESS:
         return _("正在办理")
-    if status == S.REJECTED:
+    if status == Case.Status.REJECTED:
         return _("不予受理，如有疑问请联系村（社区）妇联")
-    if status in (S.RESOLVED, S.VERIFIED, S.CLOSED):
+    if status in (Case.Status.RESOLVED, Case.Status.VERIFIED, Case.Status.CLOSED):
         return _("已办结，欢迎您评价")
     return _("已办结，谢谢您的评价")
 

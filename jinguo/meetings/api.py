@@ -35,13 +35,12 @@ from jinguo.common.api import (
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.meetings import resolutions, selectors, services
-from jinguo.meetings.models import Meeting, Resolution
+from jinguo.meetings.models import Meeting, Resolution, ResolutionChange
 from jinguo.orgs.selectors import org_get_for_user
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
 
 TAGS = ["meetings"]
-RA = resolutions.RA
 
 
 @extend_schema_serializer(component_name="Meeting")
@@ -375,22 +374,26 @@ def _need(data: dict[str, Any], field: str) -> Any:
 
 
 RUNS: dict[str, Run] = {
-    RA.ADOPT: lambda u, r, d: resolutions.resolution_adopt(actor=u, resolution=r, note=d["note"]),
-    RA.REJECT: lambda u, r, d: resolutions.resolution_reject(
+    ResolutionChange.Action.ADOPT: lambda u, r, d: resolutions.resolution_adopt(
+        actor=u, resolution=r, note=d["note"]
+    ),
+    ResolutionChange.Action.REJECT: lambda u, r, d: resolutions.resolution_reject(
         actor=u, resolution=r, reason=d["reason"]
     ),
-    RA.FORWARD: lambda u, r, d: resolutions.resolution_forward(
+    ResolutionChange.Action.FORWARD: lambda u, r, d: resolutions.resolution_forward(
         actor=u,
         resolution=r,
         forwarded_on=_need(d, "forwarded_on"),
         forwarded_to=d["forwarded_to"],
         note=d["note"],
     ),
-    RA.START: lambda u, r, d: resolutions.resolution_start(actor=u, resolution=r, note=d["note"]),
-    RA.COMPLETE: lambda u, r, d: resolutions.resolution_complete(
+    ResolutionChange.Action.START: lambda u, r, d: resolutions.resolution_start(
+        actor=u, resolution=r, note=d["note"]
+    ),
+    ResolutionChange.Action.COMPLETE: lambda u, r, d: resolutions.resolution_complete(
         actor=u, resolution=r, done_on=_need(d, "done_on"), result=d["result"]
     ),
-    RA.DECLINE: lambda u, r, d: resolutions.resolution_decline(
+    ResolutionChange.Action.DECLINE: lambda u, r, d: resolutions.resolution_decline(
         actor=u, resolution=r, reason=d["reason"]
     ),
 }

@@ -20,32 +20,42 @@ from jinguo.audit.services import audit_record
 from jinguo.meetings.models import Meeting, Resolution, ResolutionChange, Topic
 from jinguo.meetings.services import _check_actor, _lock_meeting, _required
 
-MS = Meeting.Status
-RS = Resolution.Status
-RA = ResolutionChange.Action
-
-
 # Which statuses each resolution action may start from.
 ALLOWED: dict[str, tuple[str, ...]] = {
-    RA.ADOPT: (RS.PROPOSED,),
-    RA.REJECT: (RS.PROPOSED,),
-    RA.FORWARD: (RS.ADOPTED,),
-    RA.START: (RS.FORWARDED,),
-    RA.COMPLETE: (RS.IN_PROGRESS,),
-    RA.DECLINE: (RS.FORWARDED, RS.IN_PROGRESS),
+    ResolutionChange.Action.ADOPT: (Resolution.Status.PROPOSED,),
+    ResolutionChange.Action.REJECT: (Resolution.Status.PROPOSED,),
+    ResolutionChange.Action.FORWARD: (Resolution.Status.ADOPTED,),
+    ResolutionChange.Action.START: (Resolution.Status.FORWARDED,),
+    ResolutionChange.Action.COMPLETE: (Resolution.Status.IN_PROGRESS,),
+    ResolutionChange.Action.DECLINE: (Resolution.Status.FORWARDED, Resolution.Status.IN_PROGRESS),
 }
 # Adopted at the meeting, whatever happened after.
-ADOPTED_OR_LATER = (RS.ADOPTED, RS.FORWARDED, RS.IN_PROGRESS, RS.DONE, RS.NOT_ADOPTED)
-FORWARDED_OR_LATER = (RS.FORWARDED, RS.IN_PROGRESS, RS.DONE, RS.NOT_ADOPTED)
-FOLLOW_UP = (RS.ADOPTED, RS.FORWARDED, RS.IN_PROGRESS)
+ADOPTED_OR_LATER = (
+    Resolution.Status.ADOPTED,
+    Resolution.Status.FORWARDED,
+    Resolution.Status.IN_PROGRESS,
+    Resolution.Status.DONE,
+    Resolution.Status.NOT_ADOPTED,
+)
+FORWARDED_OR_LATER = (
+    Resolution.Status.FORWARDED,
+    Resolution.Status.IN_PROGRESS,
+    Resolution.Status.DONE,
+    Resolution.Status.NOT_ADOPTED,
+)
+FOLLOW_UP = (Resolution.Status.ADOPTED, Resolution.Status.FORWARDED, Resolution.Status.IN_PROGRESS)
 
 
 def allowed_actions(resolution: Resolution, meeting: Meeting | None = None) -> list[str]:
     """Actions the resolution's status allows (adopting and rejecting need a held meeting)."""
     meeting = meeting or resolution.meeting
     actions = [a for a, statuses in ALLOWED.items() if resolution.status in statuses]
-    if meeting.status != MS.HELD:
-        actions = [a for a in actions if a not in (RA.ADOPT, RA.REJECT)]
+    if meeting.status != Meeting.Status.HELD:
+        actions = [
+            a
+            for a in actions
+            if a not in (ResolutionChange.Action.ADOPT, ResolutionChange.Action.REJECT)
+        ]
     return actions
 
 
@@ -83,13 +93,13 @@ def resolution_propose(*, actor: User | None, topic: Topic, content: str) -> Res
     with transaction.atomic():
         meeting = _lock_meeting(topic.meeting)
         _check_actor(actor, meeting.org)
-        if meeting.status == MS.CANCELLED:
+        if meeting.status == Meeting.Status.CANCELLED:
             raise ValidationError(_("会议已取消，不能提出决议"))
         resolution = Resolution.objects.create(meeting=meeting, topic=topic, content=content)
         _resolution_record(
             actor=actor,
             resolution=resolution,
-            action=RA.PROPOSE,
+            action=ResolutionChange.Action.PROPOSE,
             from_status="",
             note=content[:100],
         )
@@ -115,7 +125,10 @@ def _act(
         if action not in allowed_actions(locked):
             raise ValidationError(
                 _("决议当前状态为「%(status)s」，不能执行「%(action)s」")
-                % {"status": locked.get_status_display(), "action": RA(action).label}
+                % {
+                    "status": locked.get_status_display(),
+                    "action": ResolutionChange.Action(action).label,
+                }
             )
         from_status = locked.status
         changes = change(locked)
@@ -133,20 +146,32 @@ def _act(
 
 def resolution_adopt(*, actor: User | None, resolution: Resolution, note: str = "") -> Resolution:
     def change(r: Resolution) -> dict[str, Any]:
-        r.status = RS.ADOPTED
+        r.status = Resolution.Status.ADOPTED
         return {}
 
-    return _act(actor=actor, resolution=resolution, action=RA.ADOPT, change=change, note=note)
+    return _act(
+        actor=actor,
+        resolution=resolution,
+        action=ResolutionChange.Action.ADOPT,
+        change=change,
+        note=note,
+    )
 
 
 def resolution_reject(*, actor: User | None, resolution: Resolution, reason: str) -> Resolution:
     reason = _required(reason, "reason", _("请说明未通过的原因"))
 
     def change(r: Resolution) -> dict[str, Any]:
-        r.status, r.reason = RS.REJECTED, reason[:500]
+        r.status, r.reason = Resolution.Status.REJECTED, reason[:500]
         return {}
 
-    return _act(actor=actor, resolution=resolution, action=RA.REJECT, change=change, note=reason)
+    return _act(
+        actor=actor,
+        resolution=resolution,
+        action=ResolutionChange.Action.REJECT,
+        change=change,
+        note=reason,
+    )
 
 
 def _day_errors(day: dt.date | None, field: str, earliest: dt.date | None) -> None:
@@ -171,19 +196,35 @@ def resolution_forward(
 
     def change(r: Resolution) -> dict[str, Any]:
         _day_errors(forwarded_on, "forwarded_on", r.meeting.held_on)
-        r.status, r.forwarded_on, r.forwarded_to = RS.FORWARDED, forwarded_on, forwarded_to[:100]
+        r.status, r.forwarded_on, r.forwarded_to = (
+            Resolution.Status.FORWARDED,
+            forwarded_on,
+            forwarded_to[:100],
+        )
         return {"forwarded_on": [None, str(forwarded_on)], "forwarded_to": [None, forwarded_to]}
 
     note = note or forwarded_to
-    return _act(actor=actor, resolution=resolution, action=RA.FORWARD, change=change, note=note)
+    return _act(
+        actor=actor,
+        resolution=resolution,
+        action=ResolutionChange.Action.FORWARD,
+        change=change,
+        note=note,
+    )
 
 
 def resolution_start(*, actor: User | None, resolution: Resolution, note: str = "") -> Resolution:
     def change(r: Resolution) -> dict[str, Any]:
-        r.status = RS.IN_PROGRESS
+        r.status = Resolution.Status.IN_PROGRESS
         return {}
 
-    return _act(actor=actor, resolution=resolution, action=RA.START, change=change, note=note)
+    return _act(
+        actor=actor,
+        resolution=resolution,
+        action=ResolutionChange.Action.START,
+        change=change,
+        note=note,
+    )
 
 
 def resolution_complete(
@@ -193,10 +234,16 @@ def resolution_complete(
 
     def change(r: Resolution) -> dict[str, Any]:
         _day_errors(done_on, "done_on", r.forwarded_on)
-        r.status, r.done_on, r.result = RS.DONE, done_on, result
+        r.status, r.done_on, r.result = Resolution.Status.DONE, done_on, result
         return {"done_on": [None, str(done_on)]}
 
-    return _act(actor=actor, resolution=resolution, action=RA.COMPLETE, change=change, note=result)
+    return _act(
+        actor=actor,
+        resolution=resolution,
+        action=ResolutionChange.Action.COMPLETE,
+        change=change,
+        note=result,
+    )
 
 
 def resolution_decline(*, actor: User | None, resolution: Resolution, reason: str) -> Resolution:
@@ -204,7 +251,13 @@ def resolution_decline(*, actor: User | None, resolution: Resolution, reason: st
     reason = _required(reason, "reason", _("请说明两委未采纳的原因"))
 
     def change(r: Resolution) -> dict[str, Any]:
-        r.status, r.reason = RS.NOT_ADOPTED, reason[:500]
+        r.status, r.reason = Resolution.Status.NOT_ADOPTED, reason[:500]
         return {}
 
-    return _act(actor=actor, resolution=resolution, action=RA.DECLINE, change=change, note=reason)
+    return _act(
+        actor=actor,
+        resolution=resolution,
+        action=ResolutionChange.Action.DECLINE,
+        change=change,
+        note=reason,
+    )

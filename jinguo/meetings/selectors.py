@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,15 +28,13 @@ from jinguo.meetings.resolutions import ADOPTED_OR_LATER, FOLLOW_UP, FORWARDED_O
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import may_write_at, org_children, scope_q, venues_usable_q
 
-MS = Meeting.Status
-RS = Resolution.Status
 NOTICE_DAYS = 365
 # What the public notice shows of a resolution: adopted ones and what became of them.
 PUBLIC_STATUSES = ADOPTED_OR_LATER
 STAGES: dict[str, tuple[str, ...]] = {
     "adopted": ADOPTED_OR_LATER,
     "forwarded": FORWARDED_OR_LATER,
-    "done": (RS.DONE,),
+    "done": (Resolution.Status.DONE,),
     "follow_up": FOLLOW_UP,
 }
 
@@ -261,27 +260,29 @@ def meeting_figures_by(
     the meeting, e.g. which child of `org` holds it; None: no groups): one grouped query gives
     the by-kind figures and a dashboard's per-child table, the figures being the groups' sums."""
     period = {"org": org.pk, "start": start, "end": end}
-    held = _meetings_filtered(user=user, org=org, status=MS.HELD, start=start, end=end)
+    held = _meetings_filtered(user=user, org=org, status=Meeting.Status.HELD, start=start, end=end)
     by_kind, groups = count_each_by(
         held, {kind.value: Q(kind=kind.value) for kind in MeetingKind}, group=group
     )
     # One query for the counts over the held meetings' resolutions.
-    res = resolution_list(user=user, org=org, start=start, end=end).filter(meeting__status=MS.HELD)
+    res = resolution_list(user=user, org=org, start=start, end=end).filter(
+        meeting__status=Meeting.Status.HELD
+    )
     res_counts = res.aggregate(
         adopted=Count("id", filter=Q(status__in=ADOPTED_OR_LATER)),
         forwarded=Count("id", filter=Q(status__in=FORWARDED_OR_LATER)),
-        done=Count("id", filter=Q(status=RS.DONE)),
+        done=Count("id", filter=Q(status=Resolution.Status.DONE)),
     )
     topics = Topic.objects.filter(meeting__in=held.values("pk")).count()
-    meetings_url = "/meetings/"
-    res_url = "/meetings/resolutions/"
+    meetings_url = reverse("meetings:list")
+    res_url = reverse("meetings:resolutions")
     times, items = _("次"), _("项")
     figures = [
         Figure(
             key="meetings.held",
             label=_("召开议事会议"),
             value=sum(by_kind.values()),
-            url=figure_url(meetings_url, status=MS.HELD, **period),
+            url=figure_url(meetings_url, status=Meeting.Status.HELD, **period),
             unit=times,
         )
     ]
@@ -291,7 +292,7 @@ def meeting_figures_by(
                 key=f"meetings.held.{kind.value}",
                 label=kind.label,
                 value=by_kind.get(kind.value, 0),
-                url=figure_url(meetings_url, status=MS.HELD, kind=kind.value, **period),
+                url=figure_url(meetings_url, status=Meeting.Status.HELD, kind=kind.value, **period),
                 unit=times,
             )
         )
@@ -301,7 +302,7 @@ def meeting_figures_by(
             key="meetings.topics",
             label=_("议题"),
             value=topics,
-            url=figure_url("/meetings/topics/", status=MS.HELD, **period),
+            url=figure_url(reverse("meetings:topics"), status=Meeting.Status.HELD, **period),
             unit=items,
         ),
         Figure(
@@ -348,7 +349,7 @@ def meeting_breakdown(*, user: User, org: OrgUnit, start: dt.date, end: dt.date)
     children = list(org_children(org=org))
     if not children:
         return []
-    held = _meetings_filtered(user=user, org=org, status=MS.HELD, start=start, end=end)
+    held = _meetings_filtered(user=user, org=org, status=Meeting.Status.HELD, start=start, end=end)
     counts = held.aggregate(
         **{f"c{c.pk}": Count("id", filter=c.subtree_q("org__")) for c in children}
     )
@@ -356,7 +357,9 @@ def meeting_breakdown(*, user: User, org: OrgUnit, start: dt.date, end: dt.date)
         ChildRow(
             org=c,
             held=counts[f"c{c.pk}"],
-            url=figure_url("/meetings/", status=MS.HELD, org=c.pk, start=start, end=end),
+            url=figure_url(
+                reverse("meetings:list"), status=Meeting.Status.HELD, org=c.pk, start=start, end=end
+            ),
         )
         for c in children
     ]
@@ -383,7 +386,7 @@ def notice_meetings(*, org: OrgUnit, today: dt.date | None = None) -> QuerySet[M
     return (
         Meeting.objects.filter(
             org=org,
-            status=MS.HELD,
+            status=Meeting.Status.HELD,
             is_public=True,
             held_on__gte=today - dt.timedelta(days=NOTICE_DAYS),
             held_on__lte=today,

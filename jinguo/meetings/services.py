@@ -29,7 +29,6 @@ from jinguo.orgs.selectors import check_write_at, venue_usable_by
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
 
-MS = Meeting.Status
 Role = MeetingAttendee.Role
 
 
@@ -197,7 +196,7 @@ def meeting_update(
     with transaction.atomic():
         locked = _lock_meeting(meeting)
         _check_actor(actor, locked.org)
-        if locked.status != MS.PLANNED:
+        if locked.status != Meeting.Status.PLANNED:
             raise ValidationError(_("只能修改计划中的会议"))
         errors = _meeting_errors(
             actor=actor, org=locked.org, kind=kind, title=title, planned_at=planned_at, place=place
@@ -282,7 +281,7 @@ def meeting_record_held(
     with transaction.atomic():
         locked = _lock_meeting(meeting)
         _check_actor(actor, locked.org)
-        if locked.status != MS.PLANNED:
+        if locked.status != Meeting.Status.PLANNED:
             raise ValidationError(
                 _("会议当前状态为「%(status)s」，不能记录召开")
                 % {"status": locked.get_status_display()}
@@ -294,7 +293,7 @@ def meeting_record_held(
                 {"attendee_count": [_("参会人数不能少于勾选的人数（%(n)s）") % {"n": named}]}
             )
         from_status = locked.status
-        locked.status = MS.HELD
+        locked.status = Meeting.Status.HELD
         locked.held_on = held_on
         locked.attendee_count = count
         locked.minutes = (minutes or "").strip()
@@ -316,13 +315,13 @@ def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str) -> Meet
     with transaction.atomic():
         locked = _lock_meeting(meeting)
         _check_actor(actor, locked.org)
-        if locked.status != MS.PLANNED:
+        if locked.status != Meeting.Status.PLANNED:
             raise ValidationError(
                 _("会议当前状态为「%(status)s」，不能取消")
                 % {"status": locked.get_status_display()}
             )
         from_status = locked.status
-        locked.status = MS.CANCELLED
+        locked.status = Meeting.Status.CANCELLED
         locked.cancel_reason = reason[:500]
         locked.save()
         _meeting_record(
@@ -351,7 +350,7 @@ def topic_add(
     with transaction.atomic():
         locked = _lock_meeting(meeting)
         _check_actor(actor, locked.org)
-        if locked.status == MS.CANCELLED:
+        if locked.status == Meeting.Status.CANCELLED:
             raise ValidationError(_("会议已取消，不能添加议题"))
         topic = Topic.objects.create(
             meeting=locked, title=title[:200], raised_by=raised_by, discussion=discussion.strip()
@@ -381,7 +380,7 @@ def topic_update(
     with transaction.atomic():
         locked = _lock_meeting(topic.meeting)
         _check_actor(actor, locked.org)
-        if locked.status == MS.CANCELLED:
+        if locked.status == Meeting.Status.CANCELLED:
             raise ValidationError(_("会议已取消，不能修改议题"))
         row = Topic.objects.select_for_update().get(pk=topic.pk)
         old = {"title": row.title, "discussion": row.discussion}

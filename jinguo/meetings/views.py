@@ -20,21 +20,20 @@ from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.meetings import forms, resolutions, selectors, services
-from jinguo.meetings.models import Meeting, MeetingKind, Resolution, Topic
+from jinguo.meetings.models import Meeting, MeetingKind, Resolution, ResolutionChange, Topic
 from jinguo.orgs.selectors import may_write_at
 from jinguo.people.models import Person
 
-RA = resolutions.RA
 Runner = Callable[..., Any]
 
 # resolution action → (form class, the service call with the cleaned data)
 ACTIONS: dict[str, tuple[type[Form], Runner]] = {
-    RA.ADOPT: (forms.NoteForm, resolutions.resolution_adopt),
-    RA.REJECT: (forms.ReasonForm, resolutions.resolution_reject),
-    RA.FORWARD: (forms.ForwardForm, resolutions.resolution_forward),
-    RA.START: (forms.NoteForm, resolutions.resolution_start),
-    RA.COMPLETE: (forms.CompleteForm, resolutions.resolution_complete),
-    RA.DECLINE: (forms.ReasonForm, resolutions.resolution_decline),
+    ResolutionChange.Action.ADOPT: (forms.NoteForm, resolutions.resolution_adopt),
+    ResolutionChange.Action.REJECT: (forms.ReasonForm, resolutions.resolution_reject),
+    ResolutionChange.Action.FORWARD: (forms.ForwardForm, resolutions.resolution_forward),
+    ResolutionChange.Action.START: (forms.NoteForm, resolutions.resolution_start),
+    ResolutionChange.Action.COMPLETE: (forms.CompleteForm, resolutions.resolution_complete),
+    ResolutionChange.Action.DECLINE: (forms.ReasonForm, resolutions.resolution_decline),
 }
 
 
@@ -292,7 +291,11 @@ def _detail(
         for r in topic.resolutions.all():
             actions = resolutions.allowed_actions(r, meeting) if may_write else []
             action_forms = [
-                (a, RA(a).label, bound.get(f"r{r.pk}-{a}") or ACTIONS[a][0](prefix=f"r{r.pk}-{a}"))
+                (
+                    a,
+                    ResolutionChange.Action(a).label,
+                    bound.get(f"r{r.pk}-{a}") or ACTIONS[a][0](prefix=f"r{r.pk}-{a}"),
+                )
                 for a in actions
             ]
             rows.append((r, action_forms))
@@ -419,7 +422,9 @@ def resolution_action(request: AuthedRequest, resolution_id: int, action: str) -
         data = form.cleaned_data
         done = call_service(form, lambda: run(actor=request.user, resolution=resolution, **data))
         if done is not None:
-            messages.success(request, _("决议已%(action)s") % {"action": RA(action).label})
+            messages.success(
+                request, _("决议已%(action)s") % {"action": ResolutionChange.Action(action).label}
+            )
             return redirect("meetings:detail", meeting_id=resolution.meeting_id)
     for error in form.non_field_errors():
         messages.error(request, str(error))  # e.g. a refused transition: no form of it is shown

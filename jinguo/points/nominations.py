@@ -16,12 +16,11 @@ from jinguo.points.services import _check_cadre
 
 # --- 最美执委 -------------------------------------------------------------------------------------
 
-NS = Nomination.Status
 NOMINATION_NEXT: dict[str, tuple[str, ...]] = {
-    NS.NOMINATED: (NS.SHORTLISTED, NS.NOT_SELECTED),
-    NS.SHORTLISTED: (NS.SELECTED, NS.NOT_SELECTED),
-    NS.SELECTED: (),
-    NS.NOT_SELECTED: (),
+    Nomination.Status.NOMINATED: (Nomination.Status.SHORTLISTED, Nomination.Status.NOT_SELECTED),
+    Nomination.Status.SHORTLISTED: (Nomination.Status.SELECTED, Nomination.Status.NOT_SELECTED),
+    Nomination.Status.SELECTED: (),
+    Nomination.Status.NOT_SELECTED: (),
 }
 
 
@@ -39,12 +38,14 @@ def nomination_create(
         nomination = Nomination.objects.create(
             year=year, org=org, person=person, reason=reason.strip(), nominated_by=actor
         )
-        NominationChange.objects.create(nomination=nomination, actor=actor, to_status=NS.NOMINATED)
+        NominationChange.objects.create(
+            nomination=nomination, actor=actor, to_status=Nomination.Status.NOMINATED
+        )
         audit_record(
             actor=actor,
             action="points.nominate",
             target=nomination,
-            changes={"status": [None, NS.NOMINATED]},
+            changes={"status": [None, Nomination.Status.NOMINATED]},
         )
     return nomination
 

@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Rank
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -400,49 +401,49 @@ def points_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) ->
             "points.approved",
             _("审核通过积分"),
             int(sums["approved"] or 0),
-            figure_url("/points/ledger/", kind="approve", **period),
+            figure_url(reverse("points:ledger"), kind="approve", **period),
             _("分"),
         ),
         Figure(
             "points.pending",
             _("待审核条目"),
             sums["pending"],
-            figure_url("/points/ledger/", status="pending", **period),
+            figure_url(reverse("points:ledger"), status="pending", **period),
             _("条"),
         ),
         Figure(
             "points.redeemed",
             _("兑换积分"),
             -int(sums["redeemed"] or 0),
-            figure_url("/points/ledger/", kind="redeem", **period),
+            figure_url(reverse("points:ledger"), kind="redeem", **period),
             _("分"),
         ),
         Figure(
             "points.items",
             _("兑换物品"),
             total(items, "quantity"),
-            figure_url("/points/redemptions/", **period),
+            figure_url(reverse("points:redemptions"), **period),
             _("件"),
         ),
         Figure(
             "points.executives",
             _("获得积分的执委"),
             ranked["executives"].count(),
-            figure_url("/points/rankings/", who="executives", **period),
+            figure_url(reverse("points:rankings"), who="executives", **period),
             _("人"),
         ),
         Figure(
             "points.volunteers",
             _("获得积分的志愿者"),
             ranked["volunteers"].count(),
-            figure_url("/points/rankings/", who="volunteers", **period),
+            figure_url(reverse("points:rankings"), who="volunteers", **period),
             _("人"),
         ),
         Figure(
             "points.nominations",
             _("最美执委推荐"),
             nominations.count(),
-            figure_url("/points/nominations/", **period),
+            figure_url(reverse("points:nominations"), **period),
             _("人"),
         ),
     ]

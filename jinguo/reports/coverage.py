@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -98,7 +99,7 @@ def _coverage_figures(unit: OrgUnit, c: _Coverage, on: dt.date | None = None) ->
     """The figures of 不漏一户; grids covered (覆盖, households.grid_coverage) and without an
     executive are read on the day `on` (the period's end, at most today), and link to the
     grid list of that day."""
-    ledger, grids = "/households/", "/households/grids/"
+    ledger, grids = reverse("households:list"), reverse("households:grids")
     day = on if on is not None and on != timezone.localdate() else None
     on_time = c.planned - c.overdue
     rate = round(100 * on_time / c.planned, 1) if c.planned else 0
@@ -153,7 +154,7 @@ def _coverage_figures(unit: OrgUnit, c: _Coverage, on: dt.date | None = None) ->
             "coverage.visits_overdue",
             _("重点户走访逾期"),
             c.overdue,
-            figure_url("/visits/overdue/", org=unit.pk),
+            figure_url(reverse("visits:overdue"), org=unit.pk),
             _("户"),
         ),
         Figure(

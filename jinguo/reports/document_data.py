@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,7 +131,7 @@ def notable_cases(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> 
                 status=str(case.get_status_display()),
                 outcome=str(case.get_outcome_display()) if case.outcome else _("—"),
                 tags=tags,
-                url=f"/cases/{case.pk}/",
+                url=reverse("cases:detail", args=[case.pk]),
             )
         )
     return result

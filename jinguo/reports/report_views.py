@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -61,7 +62,11 @@ def report_index(request: AuthedRequest) -> HttpResponse:
     org = org_param(request)
     start, end = period_params(request.GET)
     quick = [
-        (label, figure_url("/reports/", org=org.pk, start=s, end=e), period_label(s, e))
+        (
+            label,
+            figure_url(reverse("reports:index"), org=org.pk, start=s, end=e),
+            period_label(s, e),
+        )
         for label, s, e in quick_periods(timezone.localdate())
     ]
     params = {"org": org.pk, "start": start, "end": end}
@@ -72,8 +77,8 @@ def report_index(request: AuthedRequest) -> HttpResponse:
         "period": period_label(start, end),
         "orgs": _picker_orgs(request),
         "quick": quick,
-        "docx_url": figure_url("/reports/work.docx", **params),
-        "pdf_url": figure_url("/reports/work.pdf", **params),
+        "docx_url": figure_url(reverse("reports:work", args=["docx"]), **params),
+        "pdf_url": figure_url(reverse("reports:work", args=["pdf"]), **params),
     }
     return render(request, "reports/report_index.html", context)
 

@@ -5,6 +5,7 @@ selectors) and the values of each child."""
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -37,7 +38,7 @@ def cases_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Sec
     )
     figures = [Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件")) for f in own]
     state = case_selectors.case_state(user=user, org=org)
-    base = "/cases/"
+    base = reverse("cases:list")
     snapshot = []
     for kind in CaseKind:
         key = f"cases.kind.{kind.value}"

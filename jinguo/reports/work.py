@@ -4,6 +4,7 @@ wishes collected and fulfilled in the period — each a count of the list its fi
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -32,27 +33,31 @@ def work_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> l
     )
     return [
         Figure(
-            "work.visits", _("入户走访"), visits, figure_url("/visits/list/", **period), _("次")
+            "work.visits",
+            _("入户走访"),
+            visits,
+            figure_url(reverse("visits:list"), **period),
+            _("次"),
         ),
         Figure(
             "work.executives",
             _("执委"),
             executives_count(user=user, org=org),
-            figure_url("/people/executives/", org=org.pk),
+            figure_url(reverse("people:executives"), org=org.pk),
             _("名"),
         ),
         Figure(
             "work.wishes_collected",
             _("收集微心愿"),
             collected,
-            figure_url("/visits/wishes/", **period),
+            figure_url(reverse("visits:wishes"), **period),
             _("个"),
         ),
         Figure(
             "work.wishes_fulfilled",
             _("实现微心愿"),
             fulfilled,
-            figure_url("/visits/wishes/", by="fulfilled", **period),
+            figure_url(reverse("visits:wishes"), by="fulfilled", **period),
             _("个"),
         ),
     ]

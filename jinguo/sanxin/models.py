@@ -34,16 +34,26 @@ class Sector(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-S = Sector
-NEW_EMPLOYMENT_SECTORS = (S.DELIVERY, S.COURIER, S.RIDE_HAILING, S.LIVE_COMMERCE, S.TRUCK_DRIVER)
+NEW_EMPLOYMENT_SECTORS = (
+    Sector.DELIVERY,
+    Sector.COURIER,
+    Sector.RIDE_HAILING,
+    Sector.LIVE_COMMERCE,
+    Sector.TRUCK_DRIVER,
+)
 # The sectors each category may go with: new employment groups are the platform workers only.
 CATEGORY_SECTORS: dict[str, tuple[str, ...]] = {
     Category.NEW_EMPLOYMENT: NEW_EMPLOYMENT_SECTORS,
-    Category.NEW_ECONOMIC: (*NEW_EMPLOYMENT_SECTORS, S.INTERNET, S.PRIVATE_ENTERPRISE, S.OTHER),
-    Category.NEW_SOCIAL: (S.SOCIAL_ORG, S.LAW_ACCOUNTING, S.OTHER),
+    Category.NEW_ECONOMIC: (
+        *NEW_EMPLOYMENT_SECTORS,
+        Sector.INTERNET,
+        Sector.PRIVATE_ENTERPRISE,
+        Sector.OTHER,
+    ),
+    Category.NEW_SOCIAL: (Sector.SOCIAL_ORG, Sector.LAW_ACCOUNTING, Sector.OTHER),
 }
 # "外卖、快递物流、直播电商" as the federation's reports count them.
-LOGISTICS_SECTORS = (S.DELIVERY, S.COURIER, S.LIVE_COMMERCE)
+LOGISTICS_SECTORS = (Sector.DELIVERY, Sector.COURIER, Sector.LIVE_COMMERCE)
 # The kind of women's federation an organisation of each category sets up.
 FEDERATION_KIND: dict[str, str] = {
     Category.NEW_ECONOMIC: Kind.NEW_ECONOMIC,

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -269,8 +270,8 @@ class Progress:
 
 
 def target_records_url(target: SanxinTarget) -> str:
-    base = "/sanxin/exemplary/" if target.metric == Metric.WOMEN else "/sanxin/"
-    return figure_url(base, target=target.pk)
+    name = "sanxin:exemplary" if target.metric == Metric.WOMEN else "sanxin:list"
+    return figure_url(reverse(name), target=target.pk)
 
 
 def expected_by(*, target: SanxinTarget, today: dt.date) -> float:
@@ -378,12 +379,12 @@ def sanxin_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) ->
             key=f"sanxin.{key}",
             label=label,
             value=counts[key],
-            url=figure_url("/sanxin/", figure=key, **common),
+            url=figure_url(reverse("sanxin:list"), figure=key, **common),
             unit=_("个"),
         )
         for key, label in ORG_FIGURE_LABELS.items()
     ]
-    registry_url = figure_url("/sanxin/", figure="orgs_registered", **common)
+    registry_url = figure_url(reverse("sanxin:list"), figure="orgs_registered", **common)
     female = Q(person__gender=Person.Gender.FEMALE)
     listed = count_each(sanxin_worker_list(user=user, org=org), {"all": Q(), "women": female})
     figures += [
@@ -399,21 +400,21 @@ def sanxin_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) ->
             "sanxin.workers_listed",
             _("工作者库在册"),
             listed["all"],
-            figure_url("/sanxin/workers/", org=org.pk),
+            figure_url(reverse("sanxin:workers"), org=org.pk),
             _("人"),
         ),
         Figure(
             "sanxin.women_listed",
             _("女性名册"),
             listed["women"],
-            figure_url("/sanxin/workers/", org=org.pk, women=1),
+            figure_url(reverse("sanxin:workers"), org=org.pk, women=1),
             _("人"),
         ),
         Figure(
             "sanxin.exemplary",
             _("优秀女性名册"),
             exemplary_list(user=user, org=org).count(),
-            figure_url("/sanxin/exemplary/", org=org.pk),
+            figure_url(reverse("sanxin:exemplary"), org=org.pk),
             _("人"),
         ),
     ]

@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -356,7 +357,7 @@ def exemplary_add(request: AuthedRequest) -> HttpResponse:
         )
         if added is not None:
             messages.success(request, _("已列入优秀女性名册"))
-            return redirect(f"/sanxin/exemplary/?org={org.pk}")
+            return redirect(f"{reverse('sanxin:exemplary')}?org={org.pk}")
     return render(request, "sanxin/exemplary_form.html", {"form": form})
 
 
@@ -382,7 +383,7 @@ def exemplary_delist(request: AuthedRequest, exemplary_id: int) -> HttpResponse:
             messages.success(request, _("已出册"))
     for errors in form.errors.values():
         messages.error(request, "；".join(str(e) for e in errors))
-    return redirect(f"/sanxin/exemplary/?org={row.org_id}")
+    return redirect(f"{reverse('sanxin:exemplary')}?org={row.org_id}")
 
 
 @login_required
@@ -408,7 +409,7 @@ def target_create(request: AuthedRequest) -> HttpResponse:
         )
         if created is not None:
             messages.success(request, _("已设定目标"))
-            return redirect(f"/sanxin/targets/?org={org.pk}")
+            return redirect(f"{reverse('sanxin:targets')}?org={org.pk}")
     return render(request, "sanxin/form.html", {"form": form, "title": _("设定三新工作目标")})
 
 

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -415,10 +416,10 @@ def coverage_links(*, org: OrgUnit, start: dt.date, end: dt.date) -> dict[str, s
     """The lists behind each coverage number, for `org`'s subtree and the period."""
     period = {"org": org.pk, "start": start, "end": end}
     return {
-        "sessions": figure_url("/trainings/sessions/", **period, status=HELD),
-        "person_times": figure_url("/trainings/attendance/", **period),
-        "trainees": figure_url("/trainings/trainees/", **period),
-        "untrained": figure_url("/trainings/executives/untrained/", **period),
+        "sessions": figure_url(reverse("trainings:sessions"), **period, status=HELD),
+        "person_times": figure_url(reverse("trainings:attendance"), **period),
+        "trainees": figure_url(reverse("trainings:trainees"), **period),
+        "untrained": figure_url(reverse("trainings:untrained"), **period),
     }
 
 

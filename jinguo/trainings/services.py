@@ -36,9 +36,6 @@ from jinguo.trainings.models import (
     Topic,
 )
 
-A = CourseChange.Action
-S = Session.Status
-
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
     found = {field: messages for field, messages in errors.items() if messages}
@@ -121,7 +118,7 @@ def course_create(
             created_by=actor,
         )
         new = {"org": org.pk, "title": title, "topic": topic, "audience": audience}
-        _record(actor=actor, course=course, action=A.CREATE, old={}, new=new)
+        _record(actor=actor, course=course, action=CourseChange.Action.CREATE, old={}, new=new)
     return course
 
 
@@ -159,9 +156,18 @@ def session_create(
             place=place,
             trainer=trainer.strip(),
         )
-        new = {"held_on": held_on.isoformat(), "hours": str(hours), "status": S.PLANNED}
+        new = {
+            "held_on": held_on.isoformat(),
+            "hours": str(hours),
+            "status": Session.Status.PLANNED,
+        }
         _record(
-            actor=actor, course=course, session=session, action=A.SESSION_CREATE, old={}, new=new
+            actor=actor,
+            course=course,
+            session=session,
+            action=CourseChange.Action.SESSION_CREATE,
+            old={},
+            new=new,
         )
     return session
 
@@ -179,21 +185,21 @@ def session_mark_held(*, actor: User, session: Session) -> Session:
     with transaction.atomic():
         locked = _lock_session(session)
         _check_actor(actor, locked.course.org)
-        if locked.status != S.PLANNED:
+        if locked.status != Session.Status.PLANNED:
             raise ValidationError(
                 {"status": [_("只有计划中的场次可以确认举办")]},
             )
         if locked.held_on > timezone.localdate():
             raise ValidationError({"held_on": [_("培训日期还没到，不能确认举办")]})
-        locked.status = S.HELD
+        locked.status = Session.Status.HELD
         locked.save(update_fields=["status"])
         _record(
             actor=actor,
             course=locked.course,
             session=locked,
-            action=A.SESSION_HELD,
-            old={"status": S.PLANNED},
-            new={"status": S.HELD},
+            action=CourseChange.Action.SESSION_HELD,
+            old={"status": Session.Status.PLANNED},
+            new={"status": Session.Status.HELD},
         )
     return locked
 
@@ -203,17 +209,17 @@ def session_cancel(*, actor: User, session: Session, reason: str = "") -> Sessio
     with transaction.atomic():
         locked = _lock_session(session)
         _check_actor(actor, locked.course.org)
-        if locked.status != S.PLANNED:
+        if locked.status != Session.Status.PLANNED:
             raise ValidationError({"status": [_("只有计划中的场次可以取消")]})
-        locked.status = S.CANCELLED
+        locked.status = Session.Status.CANCELLED
         locked.save(update_fields=["status"])
         _record(
             actor=actor,
             course=locked.course,
             session=locked,
-            action=A.SESSION_CANCEL,
-            old={"status": S.PLANNED},
-            new={"status": S.CANCELLED},
+            action=CourseChange.Action.SESSION_CANCEL,
+            old={"status": Session.Status.PLANNED},
+            new={"status": Session.Status.CANCELLED},
             note=reason.strip()[:200],
         )
     return locked
@@ -260,7 +266,7 @@ def course_enrol(*, actor: User, course: Course, people: Iterable[Person]) -> li
             raise ValidationError({"people": [_("%(names)s已报名该课程") % {"names": names}]})
         rows = _enrol(actor=actor, course=course, people=chosen)
         new = {"people": sorted(p.pk for p in chosen)}
-        _record(actor=actor, course=course, action=A.ENROL, old={}, new=new)
+        _record(actor=actor, course=course, action=CourseChange.Action.ENROL, old={}, new=new)
     return rows
 
 
@@ -280,7 +286,7 @@ def session_record_attendance(
         locked = _lock_session(session)
         course = locked.course
         _check_actor(actor, course.org)
-        if locked.status != S.HELD:
+        if locked.status != Session.Status.HELD:
             raise ValidationError({"session": [_("场次确认举办后才能登记出勤")]})
         if locked.held_on > timezone.localdate():
             raise ValidationError({"session": [_("培训日期还没到，不能登记出勤")]})
@@ -318,7 +324,7 @@ def session_record_attendance(
             actor=actor,
             course=course,
             session=locked,
-            action=A.ATTENDANCE,
+            action=CourseChange.Action.ATTENDANCE,
             old={"attended": old_set},
             new={"attended": new_set},
             note=note,
