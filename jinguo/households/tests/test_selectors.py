@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from jinguo.households.assignments import household_assign
 from jinguo.households.coverage import coverage_counts
@@ -13,7 +14,7 @@ from jinguo.households.ledger import (
     ledger_values,
     my_households,
 )
-from jinguo.households.models import Category, HouseholdAssignment
+from jinguo.households.models import Category, Household, HouseholdAssignment
 from jinguo.households.selectors import category_list, household_get_for_user
 from jinguo.households.services import household_set_categories
 from jinguo.households.templatetags.household_tags import open_of
@@ -60,6 +61,27 @@ def test_filters_by_category_grid_assignment_and_relocation(ledger, cast, tree):
     assert numbers(household_list(user=user, double=True)) == ["WS-002"]
     assert numbers(household_list(user=user, uncovered=True)) == ["CJW-004"]
     assert numbers(household_list(user=user, executive_id=ledger.jia.pk)) == ["WS-001", "WS-002"]
+
+
+def test_filters_by_not_relocated_assigned_and_organisation(ledger, cast, tree):
+    user = cast.township_cadre
+    assert numbers(household_list(user=user, relocated=False)) == ["GK-005", "WS-001", "WS-002"]
+    assigned = numbers(household_list(user=user, unassigned=False))
+    assert assigned == ["CJW-003", "CJW-004", "WS-001", "WS-002"]
+    assert numbers(household_list(user=user, org=tree.gangkou)) == ["GK-005", "GK-006"]
+
+
+def test_filters_by_visit_plan_and_ignores_an_unknown_plan(ledger, cast):
+    today = timezone.localdate()
+    Household.objects.filter(pk=ledger.h1.pk).update(
+        visit_interval_days=30, visit_due_on=today - dt.timedelta(days=1)
+    )
+    Household.objects.filter(pk=ledger.h2.pk).update(visit_interval_days=30, visit_due_on=today)
+    user = cast.township_cadre
+    assert numbers(household_list(user=user, plan="key")) == ["WS-001", "WS-002"]
+    assert numbers(household_list(user=user, plan="on_time")) == ["WS-002"]
+    assert numbers(household_list(user=user, plan="overdue")) == ["WS-001"]
+    assert len(household_list(user=user, plan="bogus")) == 6
 
 
 def test_the_list_brings_head_grids_categories_and_executives_without_a_query_per_row(
