@@ -246,40 +246,83 @@ def households_filtered(
     whose home grid lies in its subtree: the same households its coverage figures count.
     `plan`: "key" (on a visit plan: an active key category), "on_time" (… and not yet due) or
     "overdue" (due before today), as the dashboard counts them."""
+    conditions = (
+        _in_unit(org),
+        _in_unit(grid),  # a grid with its micro-grids
+        _holding(category),
+        _responsible_of(executive_id),
+        _relocated(relocated),
+        _unassigned(unassigned),
+        _two_responsible(double),
+        _uncovered(uncovered),
+        _over_quota(over_quota, user=user, org=org),
+        _on_plan(plan),
+        _searched(query),
+    )
     households = households_visible(user=user).filter(is_active=True)
-    if org is not None:
-        households = households.filter(org.subtree_q("grid__"))
-    if grid is not None:  # a grid with its micro-grids
-        households = households.filter(grid.subtree_q("grid__"))
-    if category is not None:
-        households = households.filter(holding(category.pk))
-    if executive_id is not None:
-        households = households.filter(
-            Exists(open_assignments(RESPONSIBLE, executive_id=executive_id))
-        )
-    if relocated is not None:
-        households = households.filter(relocated_q() if relocated else ~relocated_q())
-    if unassigned is not None:
-        has = has_open(RESPONSIBLE)
-        households = households.filter(~Q(has) if unassigned else Q(has))
-    if double:
-        households = households.filter(has_two_responsible())
-    if uncovered:
-        households = households.filter(uncovered_q())
-    if over_quota:
-        households = households.filter(over_quota_q(user=user, org=org))
-    if plan in PLAN_FILTERS:
-        households = households.filter(PLAN_FILTERS[plan]())
-    typed = clean_text(query)
-    if typed:
-        # Numbers and ID tails typed in full width from a phone keyboard are found half-width;
-        # addresses and names are stored as typed (「，」 kept), so the query is tried as typed too.
-        folded = normalize_identifier(typed)
-        search = _search_q(folded)
-        if folded != typed:
-            search |= _search_q(typed)
-        households = households.filter(search)
+    for condition in conditions:  # one filter() each, in this order: the SQL stays the same
+        if condition is not None:
+            households = households.filter(condition)
     return households.order_by("number")
+
+
+# households_filtered's filters: each the condition one argument adds, or None when it is unset.
+
+
+def _in_unit(unit: OrgUnit | None) -> Q | None:
+    return None if unit is None else unit.subtree_q("grid__")
+
+
+def _holding(category: Category | None) -> Q | None:
+    return None if category is None else holding(category.pk)
+
+
+def _responsible_of(executive_id: int | None) -> Exists | None:
+    if executive_id is None:
+        return None
+    return Exists(open_assignments(RESPONSIBLE, executive_id=executive_id))
+
+
+def _relocated(relocated: bool | None) -> Q | None:
+    if relocated is None:
+        return None
+    return relocated_q() if relocated else ~relocated_q()
+
+
+def _unassigned(unassigned: bool | None) -> Q | None:
+    if unassigned is None:
+        return None
+    has = has_open(RESPONSIBLE)
+    return ~Q(has) if unassigned else Q(has)
+
+
+def _two_responsible(double: bool) -> Exists | None:
+    return has_two_responsible() if double else None
+
+
+def _uncovered(uncovered: bool) -> Q | None:
+    return uncovered_q() if uncovered else None
+
+
+def _over_quota(over_quota: bool, *, user: User, org: OrgUnit | None) -> Q | None:
+    return over_quota_q(user=user, org=org) if over_quota else None
+
+
+def _on_plan(plan: str | None) -> Q | None:
+    return PLAN_FILTERS[plan]() if plan in PLAN_FILTERS else None
+
+
+def _searched(query: str) -> Q | None:
+    typed = clean_text(query)
+    if not typed:
+        return None
+    # Numbers and ID tails typed in full width from a phone keyboard are found half-width;
+    # addresses and names are stored as typed (「，」 kept), so the query is tried as typed too.
+    folded = normalize_identifier(typed)
+    search = _search_q(folded)
+    if folded != typed:
+        search |= _search_q(typed)
+    return search
 
 
 def ledger_filters(
