@@ -108,32 +108,44 @@ class _Painter:
         if isinstance(node, UserNode):
             self.paint(node.provideNode(), m)
         elif isinstance(node, Group):
-            inner = mmult(m, node.transform) if getattr(node, "transform", None) else m
-            for child in node.contents:
-                self.paint(child, inner)
+            self.group(node, m)
         elif isinstance(node, Rect):
-            corners = [
-                self.point(m, node.x, node.y),
-                self.point(m, node.x + node.width, node.y + node.height),
-            ]
-            (x0, y0), (x1, y1) = corners
-            box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-            fill, outline = _rgb(node.fillColor), _rgb(node.strokeColor)
-            self.draw.rectangle(box, fill=fill, outline=outline, width=self.width(node))
+            self.rect(node, m)
         elif isinstance(node, Line):
-            stroke = _rgb(node.strokeColor)
-            if stroke is not None:
-                ends = [self.point(m, node.x1, node.y1), self.point(m, node.x2, node.y2)]
-                self.draw.line(ends, fill=stroke, width=self.width(node))
+            self.line(node, m)
         elif isinstance(node, Polygon | PolyLine):
-            pts = node.points
-            xy = [self.point(m, pts[i], pts[i + 1]) for i in range(0, len(pts) - 1, 2)]
-            if isinstance(node, Polygon):
-                self.draw.polygon(xy, fill=_rgb(node.fillColor), outline=_rgb(node.strokeColor))
-            elif _rgb(node.strokeColor) is not None and len(xy) > 1:
-                self.draw.line(xy, fill=_rgb(node.strokeColor), width=self.width(node))
+            self.poly(node, m)
         elif isinstance(node, String):
             self.text(node, m)
+
+    def group(self, node: Group, m: _Matrix) -> None:
+        inner = mmult(m, node.transform) if getattr(node, "transform", None) else m
+        for child in node.contents:
+            self.paint(child, inner)
+
+    def rect(self, node: Rect, m: _Matrix) -> None:
+        corners = [
+            self.point(m, node.x, node.y),
+            self.point(m, node.x + node.width, node.y + node.height),
+        ]
+        (x0, y0), (x1, y1) = corners
+        box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        fill, outline = _rgb(node.fillColor), _rgb(node.strokeColor)
+        self.draw.rectangle(box, fill=fill, outline=outline, width=self.width(node))
+
+    def line(self, node: Line, m: _Matrix) -> None:
+        stroke = _rgb(node.strokeColor)
+        if stroke is not None:
+            ends = [self.point(m, node.x1, node.y1), self.point(m, node.x2, node.y2)]
+            self.draw.line(ends, fill=stroke, width=self.width(node))
+
+    def poly(self, node: Polygon | PolyLine, m: _Matrix) -> None:
+        pts = node.points
+        xy = [self.point(m, pts[i], pts[i + 1]) for i in range(0, len(pts) - 1, 2)]
+        if isinstance(node, Polygon):
+            self.draw.polygon(xy, fill=_rgb(node.fillColor), outline=_rgb(node.strokeColor))
+        elif _rgb(node.strokeColor) is not None and len(xy) > 1:
+            self.draw.line(xy, fill=_rgb(node.strokeColor), width=self.width(node))
 
     def text(self, node: String, m: _Matrix) -> None:
         size = max(6, round(node.fontSize * self.scale))
