@@ -3,6 +3,8 @@ their transitions."""
 
 import datetime as dt
 import json
+from dataclasses import dataclass, field
+from typing import Any
 
 from jinguo.cases.models import Case, CaseTransition
 from jinguo.common.fields import encrypt_date
@@ -22,6 +24,45 @@ from jinguo.households.tokens import category_token
 from jinguo.people.models import Person
 from jinguo.visits.models import Visit
 
+HOUSEHOLD_COLUMNS = (
+    *("id", "number", "grid_id", "living_grid_id", "address", "living_address", "head_id"),
+    *("note", "is_active", "created_at", "updated_at"),
+    *("last_visited_on", "visit_interval_days", "visit_due_on"),
+)
+RESIDENT_COLUMNS = ("id", "household_id", "person_id", "relation")
+ASSIGNMENT_COLUMNS = (
+    *("id", "household_id", "executive_id", "kind", "start_date", "end_date"),
+    *("assigned_by_id", "reason", "created_at"),
+)
+CATEGORY_COLUMNS = ("id", "household_id", "token", "since")
+VISIT_COLUMNS = (
+    *("id", "household_id", "executive_id", "visited_by_id", "org_id", "channel", "services"),
+    *("note", "photo", "visited_on", "created_at"),
+)
+CASE_COLUMNS = (
+    *("id", "number", "kind", "org_id", "origin_org_id", "household_id", "reporter_name"),
+    *("reporter_phone", "source", "title", "description", "status", "assignee_id"),
+    *("clock_started_at", "due_at", "warn_at", "supervision", "outcome", "satisfaction"),
+    *("sensitive", "reported_by_id", "created_at", "updated_at", "resolved_at", "closed_at"),
+)
+TRANSITION_COLUMNS = (
+    *("id", "case_id", "actor_id", "at", "action", "from_status", "to_status", "note"),
+)
+
+
+@dataclass
+class _Rows:
+    """A county's household rows, table by table, written once its grids are all generated."""
+
+    persons: list[Row] = field(default_factory=list)
+    households: list[Row] = field(default_factory=list)
+    residents: list[Row] = field(default_factory=list)
+    assignments: list[Row] = field(default_factory=list)
+    categories: list[Row] = field(default_factory=list)
+    visits: list[Row] = field(default_factory=list)
+    cases: list[Row] = field(default_factory=list)
+    transitions: list[Row] = field(default_factory=list)
+
 
 class HouseholdsWriter(GeneratorBase):
     """The households part of the run (jinguo.demo.generate.run.Generator)."""
@@ -30,213 +71,141 @@ class HouseholdsWriter(GeneratorBase):
         """Households of every grid with their residents, 包保, categories, visits and cases;
         generated twice from the same seed state is not needed: each table is streamed from
         lists built once per county."""
-        s = self.scale
-        households: list[Row] = []
-        residents: list[Row] = []
-        persons: list[Row] = []
-        categories: list[Row] = []
-        assignments: list[Row] = []
-        visits: list[Row] = []
-        cases: list[Row] = []
-        transitions: list[Row] = []
+        rows = _Rows()
         registered = self.today - dt.timedelta(days=400)
         created = self._moment(registered)
         for grid in grids:
-            for _h in range(s.households):
-                hid = self.ids.take(Household)
-                self.household_seq += 1
-                size = self.rng.choice(SIZES)
-                head_id = self.ids.take(Person, size)
-                for k in range(size):
-                    name, initials = self._name()
-                    gender = "M" if k == 0 and self.rng.random() < 0.6 else "F"
-                    if k == 1:
-                        gender = "F"
-                    year = (
-                        self.rng.randrange(1945, 1995) if k < 2 else self.rng.randrange(1995, 2020)
-                    )
-                    birth = dt.date(year, self.rng.randrange(1, 13), self.rng.randrange(1, 29))
-                    persons.append(
-                        (
-                            head_id + k,
-                            grid.id,
-                            name,
-                            initials,
-                            gender,
-                            "",
-                            "",
-                            "",
-                            encrypt_date(birth),
-                            "",
-                            "",
-                            "",
-                            False,
-                            created,
-                            created,
-                        )
-                    )
-                    relation = RELATIONS[min(k, len(RELATIONS) - 1)]
-                    residents.append((self.ids.take(Resident), hid, head_id + k, relation))
-                address = f"{self.rng.choice(STREETS)}{self.rng.randrange(1, 300)}号"
-                executive, user = grid.executives[hid % len(grid.executives)]
-                assignments.append(
-                    (
-                        self.ids.take(HouseholdAssignment),
-                        hid,
-                        executive,
-                        "responsible",
-                        registered,
-                        None,
-                        None,
-                        "",
-                        created,
-                    )
+            for _h in range(self.scale.households):
+                self._household(rows, grid, registered, created)
+        self._write_households(rows)
+
+    def _household(
+        self, rows: _Rows, grid: Grid, registered: dt.date, created: dt.datetime
+    ) -> None:
+        """One household: its members, 包保, category, visits, visit plan and maybe a case."""
+        hid = self.ids.take(Household)
+        self.household_seq += 1
+        head_id = self._residents(rows, grid, hid, created)
+        address = f"{self.rng.choice(STREETS)}{self.rng.randrange(1, 300)}号"
+        executive, user = grid.executives[hid % len(grid.executives)]
+        assignment = self.ids.take(HouseholdAssignment)
+        rows.assignments.append(
+            (assignment, hid, executive, "responsible", registered, None, None, "", created)
+        )
+        interval = self._category(rows, hid, registered)
+        last = self._visits(rows, grid, hid, executive, user)
+        # The stored visit plan (households.plan), computed here rather than refreshed.
+        due = (last or registered) + dt.timedelta(days=interval) if interval else None
+        number = f"H{self.household_seq:08d}"
+        rows.households.append(
+            (
+                hid,
+                number,
+                grid.id,
+                None,
+                address,
+                "",
+                head_id,
+                "",
+                True,
+                created,
+                created,
+                last,
+                interval,
+                due,
+            )
+        )
+        if self.household_seq % self.scale.case_every == 0:
+            self._case(rows.cases, rows.transitions, grid, hid, executive, user)
+
+    def _residents(self, rows: _Rows, grid: Grid, hid: int, created: dt.datetime) -> int:
+        """The household's members as people and residents, the head first; the head's id."""
+        size = self.rng.choice(SIZES)
+        head_id = self.ids.take(Person, size)
+        for k in range(size):
+            rows.persons.append(self._person(head_id + k, k, grid, created))
+            relation = RELATIONS[min(k, len(RELATIONS) - 1)]
+            rows.residents.append((self.ids.take(Resident), hid, head_id + k, relation))
+        return head_id
+
+    def _person(self, pk: int, k: int, grid: Grid, created: dt.datetime) -> Row:
+        """The household's k-th member (0 the head, 1 the spouse, then children)."""
+        name, initials = self._name()
+        gender = "M" if k == 0 and self.rng.random() < 0.6 else "F"
+        if k == 1:
+            gender = "F"
+        year = self.rng.randrange(1945, 1995) if k < 2 else self.rng.randrange(1995, 2020)
+        birth = dt.date(year, self.rng.randrange(1, 13), self.rng.randrange(1, 29))
+        return (
+            pk,
+            grid.id,
+            name,
+            initials,
+            gender,
+            "",
+            "",
+            "",
+            encrypt_date(birth),
+            "",
+            "",
+            "",
+            False,
+            created,
+            created,
+        )
+
+    def _category(self, rows: _Rows, hid: int, registered: dt.date) -> int | None:
+        """One household in five holds a category: its visit interval, else None."""
+        if not (self.categories and self.rng.random() < 0.2):
+            return None
+        cat, interval = self.rng.choice(self.categories)
+        token = category_token(cat)  # a keyed token, never the id (tokens)
+        rows.categories.append((self.ids.take(HouseholdCategory), hid, token, registered))
+        return interval
+
+    def _visits(
+        self, rows: _Rows, grid: Grid, hid: int, executive: int, user: int
+    ) -> dt.date | None:
+        """The household's visits of the last year (the scale's number on average): the day of
+        the last one, or None."""
+        last: dt.date | None = None
+        for _v in range(self.rng.randrange(0, 2 * self.scale.visits + 1)):
+            day = self.today - dt.timedelta(days=self.rng.randrange(0, 365))
+            last = day if last is None else max(last, day)
+            services = json.dumps([self.rng.choice(SERVICES)])
+            pk = self.ids.take(Visit)
+            channel = self.rng.choice(CHANNELS)
+            rows.visits.append(
+                (
+                    pk,
+                    hid,
+                    executive,
+                    user,
+                    grid.id,
+                    channel,
+                    services,
+                    "",
+                    "",
+                    day,
+                    self._moment(day),
                 )
-                interval: int | None = None
-                if self.categories and self.rng.random() < 0.2:
-                    cat, interval = self.rng.choice(self.categories)
-                    token = category_token(cat)  # a keyed token, never the id (tokens)
-                    categories.append((self.ids.take(HouseholdCategory), hid, token, registered))
-                last: dt.date | None = None
-                for _v in range(self.rng.randrange(0, 2 * s.visits + 1)):
-                    day = self.today - dt.timedelta(days=self.rng.randrange(0, 365))
-                    last = day if last is None else max(last, day)
-                    services = json.dumps([self.rng.choice(SERVICES)])
-                    visits.append(
-                        (
-                            self.ids.take(Visit),
-                            hid,
-                            executive,
-                            user,
-                            grid.id,
-                            self.rng.choice(CHANNELS),
-                            services,
-                            "",
-                            "",
-                            day,
-                            self._moment(day),
-                        )
-                    )
-                # The stored visit plan (households.plan), computed here rather than refreshed.
-                due = (last or registered) + dt.timedelta(days=interval) if interval else None
-                households.append(
-                    (
-                        hid,
-                        f"H{self.household_seq:08d}",
-                        grid.id,
-                        None,
-                        address,
-                        "",
-                        head_id,
-                        "",
-                        True,
-                        created,
-                        created,
-                        last,
-                        interval,
-                        due,
-                    )
-                )
-                if self.household_seq % s.case_every == 0:
-                    self._case(cases, transitions, grid, hid, executive, user)
-        self._write_people(persons)
-        self.writer.write(
-            Household,
-            (
-                "id",
-                "number",
-                "grid_id",
-                "living_grid_id",
-                "address",
-                "living_address",
-                "head_id",
-                "note",
-                "is_active",
-                "created_at",
-                "updated_at",
-                "last_visited_on",
-                "visit_interval_days",
-                "visit_due_on",
-            ),
-            households,
+            )
+        return last
+
+    def _write_households(self, rows: _Rows) -> None:
+        self._write_people(rows.persons)
+        tables: tuple[tuple[Any, tuple[str, ...], str, list[Row]], ...] = (
+            (Household, HOUSEHOLD_COLUMNS, "households", rows.households),
+            (Resident, RESIDENT_COLUMNS, "residents", rows.residents),
+            (HouseholdAssignment, ASSIGNMENT_COLUMNS, "household_assignments", rows.assignments),
+            (HouseholdCategory, CATEGORY_COLUMNS, "household_categories", rows.categories),
+            (Visit, VISIT_COLUMNS, "visits", rows.visits),
+            (Case, CASE_COLUMNS, "cases", rows.cases),
+            (CaseTransition, TRANSITION_COLUMNS, "case_transitions", rows.transitions),
         )
-        self._count("households", len(households))
-        self.writer.write(Resident, ("id", "household_id", "person_id", "relation"), residents)
-        self._count("residents", len(residents))
-        self.writer.write(
-            HouseholdAssignment,
-            (
-                "id",
-                "household_id",
-                "executive_id",
-                "kind",
-                "start_date",
-                "end_date",
-                "assigned_by_id",
-                "reason",
-                "created_at",
-            ),
-            assignments,
-        )
-        self._count("household_assignments", len(assignments))
-        self.writer.write(HouseholdCategory, ("id", "household_id", "token", "since"), categories)
-        self._count("household_categories", len(categories))
-        self.writer.write(
-            Visit,
-            (
-                "id",
-                "household_id",
-                "executive_id",
-                "visited_by_id",
-                "org_id",
-                "channel",
-                "services",
-                "note",
-                "photo",
-                "visited_on",
-                "created_at",
-            ),
-            visits,
-        )
-        self._count("visits", len(visits))
-        self.writer.write(
-            Case,
-            (
-                "id",
-                "number",
-                "kind",
-                "org_id",
-                "origin_org_id",
-                "household_id",
-                "reporter_name",
-                "reporter_phone",
-                "source",
-                "title",
-                "description",
-                "status",
-                "assignee_id",
-                "clock_started_at",
-                "due_at",
-                "warn_at",
-                "supervision",
-                "outcome",
-                "satisfaction",
-                "sensitive",
-                "reported_by_id",
-                "created_at",
-                "updated_at",
-                "resolved_at",
-                "closed_at",
-            ),
-            cases,
-        )
-        self._count("cases", len(cases))
-        self.writer.write(
-            CaseTransition,
-            ("id", "case_id", "actor_id", "at", "action", "from_status", "to_status", "note"),
-            transitions,
-        )
-        self._count("case_transitions", len(transitions))
+        for model, columns, key, table in tables:
+            self.writer.write(model, columns, table)
+            self._count(key, len(table))
 
     def _case(
         self,
