@@ -28,7 +28,7 @@ def call_service(form: forms.Form, service: Callable[[], T]) -> T | None:
         return None
 
 
-def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+def model_choice(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
     """The form's field `name`, which is a ModelChoiceField (or ModelMultipleChoiceField):
     `form.fields` holds plain Fields, so setting `.queryset` needs the concrete class."""
     field = form.fields[name]

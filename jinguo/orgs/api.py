@@ -22,6 +22,7 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    many_data,
 )
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
@@ -99,7 +100,7 @@ class OrgDetailApi(APIView):
         @extend_schema_field(VenueSerializer(many=True))
         def get_venues(self, org: OrgUnit) -> list[dict[str, Any]]:
             venues = venue_list(org=org)
-            return self.VenueSerializer(venues, many=True).data  # type: ignore[return-value]
+            return many_data(self.VenueSerializer(venues, many=True))
 
     @extend_schema(
         operation_id="org_detail",
