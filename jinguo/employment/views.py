@@ -225,6 +225,7 @@ def _fair_context(
     employers = list(selectors.job_fair_employers(fair=fair))
     post_forms = post_forms or {}
     for employer in employers:
+        # The template reads each row's own form; an attribute the model does not declare.
         employer.post_form = post_forms.get(employer.pk) or forms.PostForm(  # type: ignore[attr-defined]
             prefix=f"post{employer.pk}"
         )

@@ -58,6 +58,7 @@ class OrgListApi(APIView):
         kind = serializers.CharField()
         kind_label = serializers.CharField(source="get_kind_display")
         code = serializers.CharField()
+        # Shadows Field.parent in the stubs only, like FilterSerializer's above.
         parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
         depth = serializers.IntegerField()
         is_active = serializers.BooleanField()
@@ -116,6 +117,7 @@ class OrgDetailApi(APIView):
 class OrgCreateApi(APIView):
     @extend_schema_serializer(component_name="OrgCreateInput")
     class InputSerializer(serializers.Serializer):
+        # Shadows Field.parent in the stubs only, like FilterSerializer's above.
         parent = serializers.IntegerField()  # type: ignore[assignment]
         name = serializers.CharField()
         kind = serializers.ChoiceField(choices=Kind.choices)
@@ -164,6 +166,7 @@ class OrgUpdateApi(APIView):
 class OrgMoveApi(APIView):
     @extend_schema_serializer(component_name="OrgMoveInput")
     class InputSerializer(serializers.Serializer):
+        # Shadows Field.parent in the stubs only, like FilterSerializer's above.
         parent = serializers.IntegerField()  # type: ignore[assignment]
         code = serializers.CharField(
             required=False, allow_blank=True, help_text=_("新上级下的编码；不填则保留原编码")

@@ -280,6 +280,7 @@ class ExecutiveRosterApi(APIView):
         household_count = serializers.IntegerField()
 
         def get_concurrent_posts(self, seat: ExecutiveSeat) -> list[str]:
+            # Prefetch(to_attr="open_posts") in the selector: an attribute the stubs cannot know.
             return [post.kind for post in seat.person.open_posts]  # type: ignore[attr-defined]
 
     @extend_schema(
