@@ -1,5 +1,6 @@
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin import display as admin_display
 from django.db.models import Exists, OuterRef, QuerySet
@@ -67,7 +68,9 @@ class UserAdmin(SystemAdminModelAdmin):
             "org": org,
         }
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> "type[forms.ModelForm[Any]]":
         kwargs["form"] = UserChangeForm if obj is not None else UserCreateForm
         return super().get_form(request, obj, change, **kwargs)
 

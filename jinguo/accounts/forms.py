@@ -120,6 +120,7 @@ class UserChangeForm(_ScopeCheckMixin):
         self.fields["phone"].help_text = f"{keep}（{self.instance.masked_phone or '—'}）"
         self.fields["role"].help_text = _("角色或所属组织的变更须经安全管理员批准后生效。")
 
+    # None (keep the stored number) where the create form always gives a number.
     def clean_phone(self) -> str | None:  # type: ignore[override]
         if not (self.cleaned_data.get("phone") or "").strip():
             return None  # keep the stored number

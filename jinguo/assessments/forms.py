@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.models import User
 from jinguo.assessments.models import AllowanceStatement, AssessmentResult, Metric
 from jinguo.common.dates import DateField
+from jinguo.common.forms import model_choice
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_list_visible
 from jinguo.people.models import Person
@@ -107,6 +108,7 @@ class RoundForm(forms.Form):
 class ManualScoreForm(forms.Form):
     def __init__(self, *args: Any, result: AssessmentResult, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.item_names: dict[str, str] = {}  # field name -> the scheme item it scores
         for n, item in enumerate(i for i in result.round.scheme.items.all() if i.is_manual):
             self.fields[f"s_{n}"] = forms.DecimalField(
                 label=f"{item.name}（0–{item.weight}）",
@@ -115,13 +117,10 @@ class ManualScoreForm(forms.Form):
                 max_digits=5,
                 initial=result.manual.get(item.name),
             )
-            self.fields[f"s_{n}"].item_name = item.name  # type: ignore[attr-defined]
+            self.item_names[f"s_{n}"] = item.name
 
     def scores(self) -> dict[str, Any]:
-        return {
-            field.item_name: self.cleaned_data.get(key)  # type: ignore[attr-defined]
-            for key, field in self.fields.items()
-        }
+        return {self.item_names[key]: self.cleaned_data.get(key) for key in self.fields}
 
 
 class AppealForm(forms.Form):
@@ -180,6 +179,6 @@ class AdjustForm(forms.Form):
 
     def __init__(self, *args: Any, statement: AllowanceStatement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+        model_choice(self, "person").queryset = Person.objects.filter(
             pk__in=statement.lines.values("person_id")
         ).order_by("name")

@@ -27,7 +27,7 @@ from jinguo.assessments.models import (
 from jinguo.common.figures import Figure, figure_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import scope_q, user_org
 
 FINAL = (
     AssessmentRound.Status.PUBLISHED,
@@ -54,7 +54,7 @@ def scheme_scope_q(*, user: User) -> Q:
     """Schemes of her subtree, and those of the units above her (they apply to her)."""
     if not user.has_business_scope:
         return Q(pk__in=[])
-    ancestors = tree.ids_in_path(user.org.path)  # type: ignore[union-attr]
+    ancestors = tree.ids_in_path(user_org(user).path)
     return scope_q(user=user, field="org") | Q(org_id__in=ancestors)
 
 

@@ -1,6 +1,6 @@
 """The current request's client address, so services can audit without being handed a request."""
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 
@@ -17,9 +17,9 @@ def current() -> RequestContext | None:
     return _current.get()
 
 
-def set_current(context: RequestContext | None) -> object:
+def set_current(context: RequestContext | None) -> Token[RequestContext | None]:
     return _current.set(context)
 
 
-def reset(token: object) -> None:
-    _current.reset(token)  # type: ignore[arg-type]
+def reset(token: Token[RequestContext | None]) -> None:
+    _current.reset(token)

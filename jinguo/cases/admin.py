@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from jinguo.cases.holidays import holiday_delete, holiday_save
 from jinguo.cases.models import Holiday
-from jinguo.common.admin import SystemAdminModelAdmin, site
+from jinguo.common.admin import SystemAdminModelAdmin, admin_actor, site
 
 
 class HolidayAdmin(SystemAdminModelAdmin):
@@ -26,14 +26,14 @@ class HolidayAdmin(SystemAdminModelAdmin):
         return super().has_module_permission(request)
 
     def save_model(self, request: HttpRequest, obj: Holiday, form: Any, change: bool) -> None:
-        holiday_save(actor=request.user, holiday=obj)  # type: ignore[arg-type]
+        holiday_save(actor=admin_actor(request), holiday=obj)
 
     def delete_model(self, request: HttpRequest, obj: Holiday) -> None:
-        holiday_delete(actor=request.user, holiday=obj)  # type: ignore[arg-type]
+        holiday_delete(actor=admin_actor(request), holiday=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Holiday]) -> None:
         for holiday in queryset:
-            holiday_delete(actor=request.user, holiday=holiday)  # type: ignore[arg-type]
+            holiday_delete(actor=admin_actor(request), holiday=holiday)
 
 
 site.register(Holiday, HolidayAdmin)

@@ -32,6 +32,7 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    many_data,
 )
 from jinguo.common.dates import ApiDateField, PeriodSerializer
 from jinguo.orgs.selectors import org_get_for_user
@@ -112,12 +113,12 @@ class CaseDetailSerializer(CaseSerializer):
     @extend_schema_field(TransitionSerializer(many=True))
     def get_transitions(self, case: Case) -> list[dict[str, Any]]:
         rows = selectors.case_timeline(case=case)
-        return TransitionSerializer(rows, many=True).data  # type: ignore[return-value]
+        return many_data(TransitionSerializer(rows, many=True))
 
     @extend_schema_field(ParticipantSerializer(many=True))
     def get_participants(self, case: Case) -> list[dict[str, Any]]:
         rows = selectors.case_participants(case=case)
-        return ParticipantSerializer(rows, many=True).data  # type: ignore[return-value]
+        return many_data(ParticipantSerializer(rows, many=True))
 
 
 def _detail(request: Request, case_id: int, code: int = status.HTTP_200_OK) -> Response:

@@ -7,6 +7,7 @@ from jinguo.accounts.models import User
 from jinguo.cases.handlers import case_handler_choices
 from jinguo.cases.models import Case, CaseKind, CaseParticipant
 from jinguo.common.dates import DateField
+from jinguo.common.forms import model_choice
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_list_visible
@@ -28,10 +29,8 @@ class CaseReportForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["org"]
-        field.queryset = org_list_visible(user=user).filter(  # type: ignore[attr-defined]
-            kind__in=list(TERRITORIAL_LEVEL)
-        )
+        field = model_choice(self, "org")
+        field.queryset = org_list_visible(user=user).filter(kind__in=list(TERRITORIAL_LEVEL))
         field.initial = user.org_id
 
 
@@ -49,7 +48,7 @@ class DispatchForm(NoteForm):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = case_handler_choices(case=case)  # type: ignore[attr-defined]
+        model_choice(self, "assignee").queryset = case_handler_choices(case=case)
 
 
 class ParticipantForm(forms.Form):
@@ -58,7 +57,7 @@ class ParticipantForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = case_handler_choices(case=case)  # type: ignore[attr-defined]
+        model_choice(self, "person").queryset = case_handler_choices(case=case)
 
 
 class DelayForm(ReasonForm):

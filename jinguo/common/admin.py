@@ -13,11 +13,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts import views as accounts_views
+from jinguo.accounts.models import User
 
 
 def _is_system_admin(request: HttpRequest) -> bool:
     user = request.user
     return bool(user.is_authenticated and user.is_active and user.role == "system_admin")
+
+
+def admin_actor(request: HttpRequest) -> User:
+    """The signed-in account behind an admin page (the site lets only the system administrator
+    in), typed as the User that the services take as their actor."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 class JinguoAdminSite(admin.AdminSite):

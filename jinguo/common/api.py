@@ -120,6 +120,14 @@ def api_query(serializer: type[serializers.Serializer], request: Request) -> dic
     return parsed.validated_data
 
 
+def many_data(serializer: serializers.BaseSerializer[Any]) -> list[dict[str, Any]]:
+    """`.data` of a serializer made with many=True. DRF's __new__ then returns a ListSerializer,
+    whose data is a list; the type stubs keep the class asked for, whose data is a dict."""
+    if not isinstance(serializer, serializers.ListSerializer):
+        raise TypeError("many_data needs a serializer made with many=True")
+    return serializer.data
+
+
 def api_org(user: User, org_id: int | None, *, for_write: bool = False) -> "OrgUnit":
     """The org the request names, or else the caller's own unit; 404 outside her scope (and for
     a caller without a unit), 403 for a write by a read-only role."""

@@ -10,6 +10,7 @@ gets a small ledger with gaps, so the 不漏一户 page has something to show.
 
 import datetime as dt
 import random
+from typing import Any
 
 from jinguo.accounts.models import User
 from jinguo.households.assignments import grid_assign, household_assign, household_relocate
@@ -72,7 +73,7 @@ class LedgerBuilder:
         return f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}"
 
     def person(
-        self, *, org: OrgUnit, name: str, female: bool, born: dt.date, **extra: object
+        self, *, org: OrgUnit, name: str, female: bool, born: dt.date, **extra: Any
     ) -> Person:
         number = self.id_number(female=female, born=born)
         return person_create(
@@ -81,7 +82,7 @@ class LedgerBuilder:
             name=name,
             id_number=number,
             phone=self.phone(),
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
 
     def birth(self, low: int, high: int) -> dt.date:

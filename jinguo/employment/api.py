@@ -26,6 +26,7 @@ from jinguo.common.api import (
     api_route,
     api_user,
     figures_api,
+    many_data,
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.employment import selectors, services
@@ -83,7 +84,7 @@ class LoanDetailSerializer(LoanSerializer):
 
     @extend_schema_field(LoanChangeSerializer(many=True))
     def get_history(self, loan: Loan) -> list[dict[str, Any]]:
-        return LoanChangeSerializer(selectors.loan_history(loan=loan), many=True).data  # type: ignore[return-value]
+        return many_data(LoanChangeSerializer(selectors.loan_history(loan=loan), many=True))
 
 
 def _loan(request: Request, loan_id: int, code: int = status.HTTP_200_OK) -> Response:
@@ -264,7 +265,7 @@ class JobFairDetailSerializer(JobFairSerializer):
     @extend_schema_field(JobFairEmployerSerializer(many=True))
     def get_employers(self, fair: JobFair) -> list[dict[str, Any]]:
         rows = selectors.job_fair_employers(fair=fair)
-        return JobFairEmployerSerializer(rows, many=True).data  # type: ignore[return-value]
+        return many_data(JobFairEmployerSerializer(rows, many=True))
 
 
 def _fair(request: Request, fair_id: int, code: int = status.HTTP_200_OK) -> Response:

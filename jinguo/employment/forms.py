@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.dates import DateField
+from jinguo.common.forms import model_choice
 from jinguo.employment.selectors import venue_choices
 from jinguo.employment.services import LOAN_LIMIT_YUAN
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
@@ -35,7 +36,7 @@ class LoanApplyForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["borrower"].queryset = person_list_visible(user=user)  # type: ignore[attr-defined]
+        model_choice(self, "borrower").queryset = person_list_visible(user=user)
 
     def clean_borrower(self) -> Person:
         people = list(self.cleaned_data["borrower"])
@@ -86,12 +87,10 @@ class JobFairForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        org = self.fields["org"]
-        org.queryset = org_list_visible(user=user).filter(  # type: ignore[attr-defined]
-            kind__in=list(TERRITORIAL_LEVEL)
-        )
+        org = model_choice(self, "org")
+        org.queryset = org_list_visible(user=user).filter(kind__in=list(TERRITORIAL_LEVEL))
         org.initial = user.org_id
-        self.fields["venue"].queryset = venue_choices(user=user)  # type: ignore[attr-defined]
+        model_choice(self, "venue").queryset = venue_choices(user=user)
 
 
 class EmployerForm(forms.Form):

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
@@ -23,6 +23,21 @@ from jinguo.employment.models import (
 )
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import scope_q
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class FairCounts(TypedDict):
+    employer_count: int
+    post_count: int
+    opening_count: int
+
+
+class EmployerCounts(TypedDict):
+    post_count: int
+    opening_count: int
+
 
 # Which date a loan list's period (start/end) applies to.
 LOAN_DATES = {"issued": "issued_on", "repaid": "repaid_on", "applied": "applied_on"}
@@ -130,7 +145,7 @@ def job_fair_list(
     org: OrgUnit | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
-) -> QuerySet[JobFair]:
+) -> "QuerySet[WithAnnotations[JobFair, FairCounts]]":
     """Visible fairs held in the period, each with its employers, posts and openings counted."""
     openings = (
         JobPost.objects.filter(employer__fair=OuterRef("pk"))
@@ -164,7 +179,7 @@ def employer_list(
     start: dt.date | None = None,
     end: dt.date | None = None,
     fair: JobFair | None = None,
-) -> QuerySet[JobFairEmployer]:
+) -> "QuerySet[WithAnnotations[JobFairEmployer, EmployerCounts]]":
     rows = JobFairEmployer.objects.filter(scope_q(user=user, field="fair__org"))
     rows = _fair_filter(rows, "fair__", org=org, start=start, end=end)
     if fair is not None:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jinguo.common.forms import call_service
+from jinguo.common.forms import call_service, choice_queryset
 from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
@@ -144,7 +144,7 @@ def loan_apply(request: AuthedRequest) -> HttpResponse:
     chosen = []
     if form.is_bound:
         ids = [v for v in request.POST.getlist("borrower") if v.isdigit()]
-        chosen = list(form.fields["borrower"].queryset.filter(pk__in=ids))  # type: ignore[attr-defined]
+        chosen = list(choice_queryset(form, "borrower").filter(pk__in=ids))
     return render(request, "employment/loan_form.html", {"form": form, "chosen": chosen})
 
 
@@ -225,6 +225,7 @@ def _fair_context(
     employers = list(selectors.job_fair_employers(fair=fair))
     post_forms = post_forms or {}
     for employer in employers:
+        # The template reads each row's own form; an attribute the model does not declare.
         employer.post_form = post_forms.get(employer.pk) or forms.PostForm(  # type: ignore[attr-defined]
             prefix=f"post{employer.pk}"
         )

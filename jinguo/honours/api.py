@@ -27,6 +27,7 @@ from jinguo.common.api import (
     api_route,
     api_user,
     figures_api,
+    many_data,
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.honours import selectors, services
@@ -91,7 +92,7 @@ class HonourDetailSerializer(HonourSerializer):
     @extend_schema_field(HonourChangeSerializer(many=True))
     def get_history(self, honour: Any) -> list[dict[str, Any]]:
         rows = selectors.honour_history(honour=honour)
-        return HonourChangeSerializer(rows, many=True).data  # type: ignore[return-value]
+        return many_data(HonourChangeSerializer(rows, many=True))
 
 
 def _detail(

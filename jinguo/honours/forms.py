@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.dates import DateField
+from jinguo.common.forms import model_choice
 from jinguo.honours.models import FamilyTitle, HonourLevel, IndividualTitle
 from jinguo.households.models import Household
 from jinguo.households.selectors import household_get_for_user
@@ -56,7 +57,7 @@ class FamilyNominateForm(_HonourForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["org"].queryset = org_list_visible(user=user).filter(  # type: ignore[attr-defined]
+        model_choice(self, "org").queryset = org_list_visible(user=user).filter(
             kind__in=FAMILY_ORG_KINDS
         )
 
@@ -81,7 +82,7 @@ class IndividualNominateForm(_HonourForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = person_list_visible(user=user)  # type: ignore[attr-defined]
+        model_choice(self, "person").queryset = person_list_visible(user=user)
 
     def clean_person(self) -> Person:
         people = list(self.cleaned_data["person"])

@@ -4,6 +4,8 @@ A nomination (nominated) is approved, rejected or, once approved, revoked; every
 HonourChange row. Who may approve depends on the honour's level: see services.HONOUR_ORG_LEVEL.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -62,14 +64,18 @@ class _Honour(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Each kind declares its own `title` field, with its own choices (and get_title_display).
+    title: str
+    get_title_display: Callable[[], str]
+
     class Meta:
         abstract = True
 
     @property
     def title_label(self) -> str:
-        if self.title == "other" and self.other_title:  # type: ignore[attr-defined]
+        if self.title == "other" and self.other_title:
             return self.other_title
-        return str(self.get_title_display())  # type: ignore[attr-defined]
+        return str(self.get_title_display())
 
 
 class FamilyHonour(_Honour):

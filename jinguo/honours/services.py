@@ -33,7 +33,7 @@ from jinguo.honours.models import (
 from jinguo.households.models import Household
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import check_write_at, may_write_at
+from jinguo.orgs.selectors import check_write_at, may_write_at, user_org
 from jinguo.people.models import Person
 
 Honour = FamilyHonour | IndividualHonour
@@ -64,7 +64,7 @@ def may_decide(*, actor: User, honour: Honour) -> bool:
     """The approval-level rule (see the module docstring)."""
     if not may_write_at(user=actor, org=honour.org):
         return False
-    level = actor.org.level  # type: ignore[union-attr]
+    level = user_org(actor).level
     return level is not None and level <= HONOUR_ORG_LEVEL[honour.level]
 
 

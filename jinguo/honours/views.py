@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jinguo.common.forms import call_service
+from jinguo.common.forms import call_service, choice_queryset
 from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
@@ -147,7 +147,7 @@ def individual_nominate(request: AuthedRequest) -> HttpResponse:
             return redirect("honours:detail", kind="individual", honour_id=honour.pk)
     if form.is_bound:
         chosen = list(
-            form.fields["person"].queryset.filter(  # type: ignore[attr-defined]
+            choice_queryset(form, "person").filter(
                 pk__in=[v for v in request.POST.getlist("person") if v.isdigit()]
             )
         )

@@ -29,6 +29,7 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    many_data,
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.households import masking, selectors
@@ -151,7 +152,7 @@ class HouseholdListApi(APIView):
                 rows = household.assignments.filter(end_date__isnull=True).select_related(
                     "executive"
                 )
-            return AssignmentSerializer(rows, many=True).data  # type: ignore[return-value]
+            return many_data(AssignmentSerializer(rows, many=True))
 
     @extend_schema(
         operation_id="household_list",
@@ -212,13 +213,13 @@ class HouseholdDetailApi(APIView):
         def get_residents(self, household: Household) -> list[dict[str, Any]]:
             rows = selectors.household_residents(household=household)
             serializer = ResidentSerializer(rows, many=True, context=self.context)
-            return serializer.data  # type: ignore[return-value]
+            return many_data(serializer)
 
         @extend_schema_field(AssignmentSerializer(many=True))
         def get_assignments(self, household: Household) -> list[dict[str, Any]]:
             """Every assignment, past ones included: the dated history of who looked after it."""
             rows = selectors.household_assignments(household=household)
-            return AssignmentSerializer(rows, many=True).data  # type: ignore[return-value]
+            return many_data(AssignmentSerializer(rows, many=True))
 
     @extend_schema(
         operation_id="household_detail",
@@ -391,7 +392,7 @@ class HouseholdCoverageApi(APIView):
         @extend_schema_field(ChildSerializer(many=True))
         def get_children(self, coverage: Coverage) -> list[dict[str, Any]]:
             rows = [{"org": org, "counts": counts} for org, counts in coverage.children]
-            return self.ChildSerializer(rows, many=True).data  # type: ignore[return-value]
+            return many_data(self.ChildSerializer(rows, many=True))
 
     @extend_schema(
         operation_id="household_coverage",

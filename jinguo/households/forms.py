@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.dates import DateField
+from jinguo.common.forms import choice_field, model_choice
 from jinguo.households.models import Category, Household, HouseholdAssignment, Resident
 from jinguo.households.policy import sees_sensitive
 from jinguo.households.selectors import (
@@ -44,7 +45,7 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, suggest_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = _grids(user)  # type: ignore[attr-defined]
+        model_choice(self, "grid").queryset = _grids(user)
         if suggest_url:
             # A new household: choosing the grid offers its next free number (htmx), editable.
             self.fields["grid"].widget.attrs.update(
@@ -80,7 +81,7 @@ class RelocateForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["living_grid"].queryset = _grids(user)  # type: ignore[attr-defined]
+        model_choice(self, "living_grid").queryset = _grids(user)
 
 
 class AssignForm(forms.Form):
@@ -98,9 +99,9 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = household_executive_choices(household=household).select_related("org")
-        self.fields["executive"].queryset = choices  # type: ignore[attr-defined]
+        model_choice(self, "executive").queryset = choices
         if not household.is_relocated:
-            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            choice_field(self, "kind").choices = [
                 (HouseholdAssignment.Kind.RESPONSIBLE, HouseholdAssignment.Kind.RESPONSIBLE.label)
             ]
 
@@ -162,9 +163,9 @@ class CategoriesForm(forms.Form):
         else:
             shown = shown.filter(sensitive=False)
             sensitive = category_list().filter(sensitive=True)
-            self.fields["sensitive_add"].queryset = sensitive  # type: ignore[attr-defined]
-            self.fields["sensitive_remove"].queryset = sensitive  # type: ignore[attr-defined]
-        self.fields["categories"].queryset = shown  # type: ignore[attr-defined]
+            model_choice(self, "sensitive_add").queryset = sensitive
+            model_choice(self, "sensitive_remove").queryset = sensitive
+        model_choice(self, "categories").queryset = shown
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -214,7 +215,7 @@ class GridAssignForm(forms.Form):
     def __init__(self, *args: Any, user: User, grid: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = grid_executive_choices(user=user, grid=grid).select_related("org")
-        self.fields["executive"].queryset = choices  # type: ignore[attr-defined]
+        model_choice(self, "executive").queryset = choices
 
 
 class RevealForm(UnmaskForm):

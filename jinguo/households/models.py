@@ -48,12 +48,12 @@ class HouseholdQuerySet(models.QuerySet["Household"]):
     _with_categories = False
 
     def with_categories(self) -> "HouseholdQuerySet":
-        clone = self._chain()  # type: ignore[attr-defined]
+        clone = self.all()  # QuerySet.all() is _chain(), typed
         clone._with_categories = True
         return clone
 
     def _clone(self) -> "HouseholdQuerySet":
-        clone = super()._clone()  # type: ignore[misc]
+        clone = super()._clone()  # type: ignore[misc]  # private QuerySet API, not in django-stubs
         clone._with_categories = self._with_categories
         return clone
 

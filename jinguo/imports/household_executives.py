@@ -29,10 +29,10 @@ class ExecutiveResolver:
         grid_ids = [unit.pk for unit in scope.units if unit.is_grid]
         for chunk in bulk.chunks(grid_ids):
             open_rows = GridAssignment.objects.filter(grid_id__in=chunk, end_date__isnull=True)
-            for grid_id, *person in open_rows.values_list(
+            for grid_id, person_id, name, tail in open_rows.values_list(
                 "grid_id", "executive_id", "executive__name", "executive__id_tail"
             ):
-                self.by_grid.setdefault(grid_id, []).append(tuple(person))  # type: ignore[arg-type]
+                self.by_grid.setdefault(grid_id, []).append((person_id, name, tail))
         # Seats in the user's scope at the job's unit, below it (a grid's own) or above it.
         root = scope.root
         seats = ExecutiveSeat.objects.filter(

@@ -77,8 +77,8 @@ def residences_of(person_ids: Iterable[int]) -> dict[int, tuple[int, int, str, s
         rows = Resident.objects.filter(person_id__in=chunk).values_list(
             "person_id", "pk", "household_id", "household__grid__path", "relation"
         )
-        for person_id, *values in rows:
-            found[person_id] = tuple(values)  # type: ignore[assignment]
+        for person_id, pk, household_id, grid_path, relation in rows:
+            found[person_id] = (pk, household_id, grid_path, relation)
     return found
 
 

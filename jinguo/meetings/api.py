@@ -32,6 +32,7 @@ from jinguo.common.api import (
     api_route,
     api_user,
     figures_api,
+    many_data,
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.meetings import resolutions, selectors, services
@@ -112,7 +113,7 @@ class TopicSerializer(serializers.Serializer):
     @extend_schema_field(ResolutionSerializer(many=True))
     def get_resolutions(self, topic: Any) -> list[dict[str, Any]]:
         rows = topic.resolutions.all()
-        return ResolutionSerializer(rows, many=True, context=self.context).data  # type: ignore[return-value]
+        return many_data(ResolutionSerializer(rows, many=True, context=self.context))
 
 
 @extend_schema_serializer(component_name="MeetingDetail")
@@ -126,13 +127,13 @@ class MeetingDetailSerializer(MeetingSerializer):
     @extend_schema_field(AttendeeSerializer(many=True))
     def get_attendees(self, meeting: Meeting) -> list[dict[str, Any]]:
         rows = selectors.meeting_attendees(meeting=meeting)
-        return AttendeeSerializer(rows, many=True).data  # type: ignore[return-value]
+        return many_data(AttendeeSerializer(rows, many=True))
 
     @extend_schema_field(TopicSerializer(many=True))
     def get_topics(self, meeting: Meeting) -> list[dict[str, Any]]:
         rows = selectors.meeting_topics(meeting=meeting)
         context = {"meeting": meeting}
-        return TopicSerializer(rows, many=True, context=context).data  # type: ignore[return-value]
+        return many_data(TopicSerializer(rows, many=True, context=context))
 
 
 def _detail(request: Request, meeting_id: int, code: int = status.HTTP_200_OK) -> Response:

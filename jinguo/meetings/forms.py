@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.dates import DateField, DateTimeField
+from jinguo.common.forms import model_choice
 from jinguo.meetings.models import Meeting, MeetingKind
 from jinguo.meetings.selectors import meeting_venues
 from jinguo.orgs.models import OrgUnit
@@ -54,9 +55,9 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, meeting: Meeting | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["org"].queryset = org_list_visible(user=user)  # type: ignore[attr-defined]
+        model_choice(self, "org").queryset = org_list_visible(user=user)
         self.fields["org"].initial = user.org_id
-        self.fields["place"].queryset = meeting_venues(user=user)  # type: ignore[attr-defined]
+        model_choice(self, "place").queryset = meeting_venues(user=user)
         self.fields["executives"] = _people(_("执委"), user)
         self.fields["residents"] = _people(_("群众代表、列席人员"), user)
         if meeting is not None:
@@ -109,7 +110,7 @@ class TopicForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kw: Any) -> None:
         super().__init__(*args, **kw)
         # Who raised it: one of the meeting's attendees.
-        self.fields["raised_by"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+        model_choice(self, "raised_by").queryset = Person.objects.filter(
             pk__in=meeting.attendees.values("person_id")
         )
 

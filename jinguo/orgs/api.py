@@ -22,6 +22,7 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    many_data,
 )
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
@@ -57,6 +58,7 @@ class OrgListApi(APIView):
         kind = serializers.CharField()
         kind_label = serializers.CharField(source="get_kind_display")
         code = serializers.CharField()
+        # Shadows Field.parent in the stubs only, like FilterSerializer's above.
         parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
         depth = serializers.IntegerField()
         is_active = serializers.BooleanField()
@@ -99,7 +101,7 @@ class OrgDetailApi(APIView):
         @extend_schema_field(VenueSerializer(many=True))
         def get_venues(self, org: OrgUnit) -> list[dict[str, Any]]:
             venues = venue_list(org=org)
-            return self.VenueSerializer(venues, many=True).data  # type: ignore[return-value]
+            return many_data(self.VenueSerializer(venues, many=True))
 
     @extend_schema(
         operation_id="org_detail",
@@ -115,6 +117,7 @@ class OrgDetailApi(APIView):
 class OrgCreateApi(APIView):
     @extend_schema_serializer(component_name="OrgCreateInput")
     class InputSerializer(serializers.Serializer):
+        # Shadows Field.parent in the stubs only, like FilterSerializer's above.
         parent = serializers.IntegerField()  # type: ignore[assignment]
         name = serializers.CharField()
         kind = serializers.ChoiceField(choices=Kind.choices)
@@ -163,6 +166,7 @@ class OrgUpdateApi(APIView):
 class OrgMoveApi(APIView):
     @extend_schema_serializer(component_name="OrgMoveInput")
     class InputSerializer(serializers.Serializer):
+        # Shadows Field.parent in the stubs only, like FilterSerializer's above.
         parent = serializers.IntegerField()  # type: ignore[assignment]
         code = serializers.CharField(
             required=False, allow_blank=True, help_text=_("新上级下的编码；不填则保留原编码")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.common.forms import choice_field
 from jinguo.common.uploads import SPREADSHEET, upload_validator
 from jinguo.orgs.codes import normalize_code
 from jinguo.orgs.kinds import ALLOWED_PARENTS, Kind
@@ -27,9 +28,9 @@ class OrgCreateForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: object, parent: OrgUnit, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["kind"].choices = child_kind_choices(parent)  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, parent: OrgUnit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "kind").choices = child_kind_choices(parent)
 
 
 class OrgUpdateForm(forms.Form):

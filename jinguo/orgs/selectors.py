@@ -27,17 +27,25 @@ def _has_scope(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.has_business_scope
 
 
+def user_org(user: User) -> OrgUnit:
+    """The unit of a user with a business scope (`has_business_scope` implies an org), for the
+    callers that have checked the scope; PermissionDenied for a user without one."""
+    if user.org is None:
+        raise PermissionDenied
+    return user.org
+
+
 def scope_q(*, user: User, field: str = "org") -> Q:
     """Q over a model whose `field` points at an OrgUnit (field="" for OrgUnit itself)."""
     if not _has_scope(user):
         return _NOTHING
-    return path_range_q(user.org, f"{field}__" if field else "")  # type: ignore[arg-type]
+    return path_range_q(user_org(user), f"{field}__" if field else "")
 
 
 def scope_covers(*, user: User, org: OrgUnit) -> bool:
     """Whether scope_q(user) holds for every unit of org's subtree: a selector filtering to
     that subtree may then leave the scope condition out."""
-    return _has_scope(user) and user.org.contains(org)  # type: ignore[union-attr]
+    return _has_scope(user) and user_org(user).contains(org)
 
 
 def may_write_at(*, user: User, org: OrgUnit, cadre_only: bool = False) -> bool:
@@ -48,7 +56,7 @@ def may_write_at(*, user: User, org: OrgUnit, cadre_only: bool = False) -> bool:
         return False
     if cadre_only and user.role != Role.CADRE:
         return False
-    return user.org.contains(org)  # type: ignore[union-attr]
+    return user_org(user).contains(org)
 
 
 def check_write_at(*, user: User | None, org: OrgUnit, cadre_only: bool = False) -> None:
@@ -65,7 +73,7 @@ def venue_usable_by(*, user: User | None, org: OrgUnit, venue: Venue) -> bool:
         return False
     if not (org.contains(venue.org) or venue.org.contains(org)):
         return False
-    return user is None or (_has_scope(user) and user.org.contains(venue.org))  # type: ignore[union-attr]
+    return user is None or (_has_scope(user) and user_org(user).contains(venue.org))
 
 
 def venues_usable_q(*, user: User, org: OrgUnit) -> Q:

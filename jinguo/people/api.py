@@ -26,6 +26,7 @@ from jinguo.common.api import (
     api_query,
     api_route,
     api_user,
+    many_data,
 )
 from jinguo.households import masking
 from jinguo.households.policy import sees_sensitive
@@ -129,12 +130,12 @@ class PersonDetailApi(APIView):
         @extend_schema_field(SeatSerializer(many=True))
         def get_seats(self, person: Person) -> list[dict[str, Any]]:
             seats = selectors.person_seats(person=person)
-            return self.SeatSerializer(seats, many=True).data  # type: ignore[return-value]
+            return many_data(self.SeatSerializer(seats, many=True))
 
         @extend_schema_field(PostSerializer(many=True))
         def get_concurrent_posts(self, person: Person) -> list[dict[str, Any]]:
             posts = selectors.person_concurrent_posts(person=person)
-            return self.PostSerializer(posts, many=True).data  # type: ignore[return-value]
+            return many_data(self.PostSerializer(posts, many=True))
 
     @extend_schema(
         operation_id="person_detail",
@@ -279,6 +280,7 @@ class ExecutiveRosterApi(APIView):
         household_count = serializers.IntegerField()
 
         def get_concurrent_posts(self, seat: ExecutiveSeat) -> list[str]:
+            # Prefetch(to_attr="open_posts") in the selector: an attribute the stubs cannot know.
             return [post.kind for post in seat.person.open_posts]  # type: ignore[attr-defined]
 
     @extend_schema(

@@ -46,9 +46,11 @@ def _is_htmx(request: AuthedRequest) -> bool:
 def _org_param(request: AuthedRequest, *, for_write: bool = False) -> OrgUnit:
     """The unit named by ?org= (the user's own by default), fetched and checked."""
     raw = request.GET.get("org") or request.user.org_id
+    if raw is None:
+        raise Http404
     try:
-        org_id = int(raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        org_id = int(raw)
+    except ValueError:
         raise Http404 from None
     return org_get_for_user(user=request.user, org_id=org_id, for_write=for_write)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.dates import DateField
+from jinguo.common.forms import model_choice
 from jinguo.common.uploads import IMAGE, upload_validator
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible
@@ -53,7 +54,7 @@ class _PersonForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = person_list_visible(user=user)  # type: ignore[attr-defined]
+        model_choice(self, "person").queryset = person_list_visible(user=user)
 
 
 class CorrectForm(_PersonForm):

@@ -8,7 +8,7 @@ ledger; nothing is stored.
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -46,7 +46,16 @@ from jinguo.points.models import (
 )
 from jinguo.points.rankings import EARNERS, executive_ranking
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 STATUSES = ("pending", "approved", "rejected", "capped")
+
+
+class NominationFigures(TypedDict):
+    balance: int
+    year_points: int
+    rank: int
 
 
 # --- the numbers other apps read -----------------------------------------------------------------
@@ -299,7 +308,7 @@ def nomination_list(
     year_from: int | None = None,
     year_to: int | None = None,
     status: str | None = None,
-) -> QuerySet[Nomination]:
+) -> "QuerySet[WithAnnotations[Nomination, NominationFigures]]":
     rows = nominations_visible(user=user)
     if org is not None:
         rows = rows.filter(org.subtree_q("org__"))

@@ -81,10 +81,10 @@ _Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: _Matrix = (1, 0, 0, 1, 0, 0)
 
 
-def _rgb(color: object) -> tuple[int, int, int] | None:
+def _rgb(color: colors.Color | None) -> tuple[int, int, int] | None:
     if color is None:
         return None
-    rgb = color.rgb()  # type: ignore[attr-defined]
+    rgb = color.rgb()
     return (int(rgb[0] * 255), int(rgb[1] * 255), int(rgb[2] * 255))
 
 

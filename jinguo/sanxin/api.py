@@ -25,6 +25,7 @@ from jinguo.common.api import (
     api_route,
     api_user,
     figures_api,
+    many_data,
 )
 from jinguo.common.dates import ApiDateField, PeriodSerializer
 from jinguo.orgs.selectors import org_get_for_user
@@ -82,7 +83,7 @@ class SanxinOrgDetailSerializer(SanxinOrgSerializer):
     @extend_schema_field(SanxinWorkerSerializer(many=True))
     def get_workers_list(self, obj: Any) -> list[dict[str, Any]]:
         rows = obj.workers_set.select_related("person").order_by("joined_on", "id")
-        return SanxinWorkerSerializer(rows, many=True).data  # type: ignore[return-value]
+        return many_data(SanxinWorkerSerializer(rows, many=True))
 
 
 @extend_schema_serializer(component_name="SanxinOrgInput")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.dates import DateField
+from jinguo.common.forms import model_choice
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_list_visible
@@ -40,8 +41,8 @@ class SanxinOrgForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["org"]
-        field.queryset = _writable_orgs(user)  # type: ignore[attr-defined]
+        field = model_choice(self, "org")
+        field.queryset = _writable_orgs(user)
         if editing:
             del self.fields["org"]
 
@@ -70,7 +71,7 @@ class WorkerForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = person_list_visible(user=user)  # type: ignore[attr-defined]
+        model_choice(self, "person").queryset = person_list_visible(user=user)
 
     def clean_person(self) -> Person | None:
         chosen = list(self.cleaned_data.get("person") or [])
@@ -111,10 +112,10 @@ class ExemplaryForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = person_list_visible(user=user)  # type: ignore[attr-defined]
-        self.fields["org"].queryset = _writable_orgs(user)  # type: ignore[attr-defined]
+        model_choice(self, "person").queryset = person_list_visible(user=user)
+        model_choice(self, "org").queryset = _writable_orgs(user)
         self.fields["org"].initial = user.org_id
-        self.fields["sanxin_org"].queryset = sanxin_org_choices(user=user)  # type: ignore[attr-defined]
+        model_choice(self, "sanxin_org").queryset = sanxin_org_choices(user=user)
 
     def clean_person(self) -> Person:
         chosen = list(self.cleaned_data.get("person") or [])
@@ -138,7 +139,7 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].queryset = org_list_visible(user=user).filter(  # type: ignore[attr-defined]
+        model_choice(self, "org").queryset = org_list_visible(user=user).filter(
             kind__in=list(TERRITORIAL_LEVEL)
         )
         self.fields["org"].initial = user.org_id

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.dates import DateField
+from jinguo.common.forms import model_choice
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import org_list_visible
 from jinguo.people.models import Person
@@ -37,8 +38,8 @@ class CourseForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["org"]
-        field.queryset = org_list_visible(user=user)  # type: ignore[attr-defined]
+        field = model_choice(self, "org")
+        field.queryset = org_list_visible(user=user)
         field.initial = user.org_id
 
 
@@ -64,7 +65,7 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["venue"].queryset = venue_choices(user=user)  # type: ignore[attr-defined]
+        model_choice(self, "venue").queryset = venue_choices(user=user)
 
     def clean_hours(self) -> Decimal:
         hours: Decimal = self.cleaned_data["hours"]
@@ -78,7 +79,7 @@ class SessionForm(forms.Form):
 class _PeopleForm(forms.Form):
     def _limit(self, user: User, *names: str) -> None:
         for name in names:
-            self.fields[name].queryset = person_list_visible(user=user)  # type: ignore[attr-defined]
+            model_choice(self, name).queryset = person_list_visible(user=user)
 
 
 class EnrolForm(_PeopleForm):

@@ -17,7 +17,7 @@ executive's own seat (she is trained by any session of the period, wherever held
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -34,6 +34,23 @@ from jinguo.orgs.selectors import scope_q
 from jinguo.people.models import Person
 from jinguo.people.selectors import active_seats
 from jinguo.trainings.models import Attendance, Course, CourseChange, Enrolment, Session
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class CourseCounts(TypedDict):
+    held_count: int
+    enrolled_count: int
+
+
+class SessionTimes(TypedDict):
+    person_times: int
+
+
+class TickRow(TypedDict):
+    attended: bool
+
 
 HELD = Session.Status.HELD
 ZERO = Decimal("0")
@@ -108,7 +125,7 @@ def course_list(
     topic: str | None = None,
     query: str = "",
     active: bool | None = True,
-) -> QuerySet[Course]:
+) -> "QuerySet[WithAnnotations[Course, CourseCounts]]":
     """Visible courses with their held sessions and enrolments counted in the same query."""
     courses = courses_visible(user=user).select_related("org")
     if org is not None:
@@ -125,7 +142,9 @@ def course_list(
     ).order_by("-created_at", "-id")
 
 
-def _with_person_times(sessions: QuerySet[Session]) -> QuerySet[Session]:
+def _with_person_times(
+    sessions: QuerySet[Session],
+) -> "QuerySet[WithAnnotations[Session, SessionTimes]]":
     return sessions.annotate(
         person_times=Count("attendances", filter=Q(attendances__attended=True))
     )
@@ -139,7 +158,7 @@ def session_list(
     end: dt.date | None = None,
     status: str | None = None,
     course: Course | None = None,
-) -> QuerySet[Session]:
+) -> "QuerySet[WithAnnotations[Session, SessionTimes]]":
     """Visible sessions (where the course's org is in `org`'s subtree), each with its
     person-times, course, org and venue in the same query."""
     sessions = sessions_visible(user=user).select_related("course__org", "venue")
@@ -214,7 +233,7 @@ def course_history(*, course: Course) -> QuerySet[CourseChange]:
     return course.changes.select_related("actor", "session")
 
 
-def session_tick_rows(*, session: Session) -> QuerySet[Enrolment]:
+def session_tick_rows(*, session: Session) -> "QuerySet[WithAnnotations[Enrolment, TickRow]]":
     """The enrolled people of the session's course, each with `attended` (one query)."""
     present = Attendance.objects.filter(
         session=session, person=OuterRef("person_id"), attended=True

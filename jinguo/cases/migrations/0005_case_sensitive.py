@@ -1,7 +1,7 @@
 from django.db import migrations, models
 
 
-def mark_domestic_violence(apps, schema_editor):  # type: ignore[no-untyped-def]
+def mark_domestic_violence(apps, schema_editor):
     """Domestic violence is always sensitive: the cases reported before the flag existed too."""
     Case = apps.get_model("cases", "Case")
     Case.objects.filter(kind="domestic_violence").update(sensitive=True)

@@ -201,6 +201,7 @@ def _url(route: Route, ningguo: OrgUnit, xishan: OrgUnit) -> str | None:
             record = _pick(*target, ningguo, xishan)
             if record is None:
                 return None
+            # A model picked by label at run time: only the voucher model has `voucher`.
             value = record.voucher if param == "code" else record.pk  # type: ignore[attr-defined]
         url = re.sub(rf"<\w+:{param}>", str(value), url, count=1)
     return "/" + url

@@ -83,8 +83,11 @@ def test_backup_keeps_birth_dates_encrypted_and_restore_gives_them_back(records,
     archive = tmp_path / "jinguo.tar.gz"
     call_command("backup", str(archive), stdout=io.StringIO())
     with tarfile.open(archive, "r:gz") as src:
-        manifest = json.loads(src.extractfile("manifest.json").read())  # type: ignore[union-attr]
-        lines = src.extractfile("tables/people_person.jsonl").read().decode()  # type: ignore[union-attr]
+        manifest_file = src.extractfile("manifest.json")
+        table_file = src.extractfile("tables/people_person.jsonl")
+        assert manifest_file is not None and table_file is not None
+        manifest = json.loads(manifest_file.read())
+        lines = table_file.read().decode()
     column = manifest["tables"]["people_person"]["columns"].index("birth_date")
     (stored,) = [json.loads(line)[column] for line in lines.splitlines()]
     assert stored.startswith("v1:") and "1985" not in stored

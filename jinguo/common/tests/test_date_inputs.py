@@ -61,6 +61,7 @@ def _temporal_fields() -> list[tuple[str, forms.Field]]:
     return [
         (f"{cls.__module__}.{cls.__name__}.{name}", field)
         for cls in _form_classes()
+        # The stubs put base_fields on Form and ModelForm, which the metaclasses fill, not BaseForm.
         for name, field in cls.base_fields.items()  # type: ignore[attr-defined]
         if isinstance(field, forms.DateField | forms.DateTimeField | forms.TimeField)
     ]

@@ -41,9 +41,9 @@ def test_the_lists_do_not_query_per_row(cast, tree, count_queries):
         for loan in selectors.loan_list(user=cast.county_cadre):
             _ = (loan.borrower.name, loan.org.name)
         for fair in selectors.job_fair_list(user=cast.county_cadre):
-            _ = (fair.org.name, fair.venue, fair.employer_count, fair.opening_count)  # type: ignore[attr-defined]
+            _ = (fair.org.name, fair.venue, fair.employer_count, fair.opening_count)
         for e in selectors.employer_list(user=cast.county_cadre):
-            _ = (e.fair.title, e.post_count)  # type: ignore[attr-defined]
+            _ = (e.fair.title, e.post_count)
         for p in selectors.post_list(user=cast.county_cadre):
             _ = (p.employer.name, p.employer.fair.title)
 

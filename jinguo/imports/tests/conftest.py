@@ -104,6 +104,7 @@ def error_rows(job: ImportJob) -> list[tuple[int, str]]:
     with job.error_file.open("rb") as handle:
         book = CalamineWorkbook.from_filelike(io.BytesIO(handle.read()))
     rows = book.get_sheet_by_name("错误列表").to_python()
+    # Calamine types a cell as any of its value kinds; the row column holds numbers.
     return [(int(row[0]), str(row[1])) for row in rows[1:]]  # type: ignore[arg-type]
 
 

@@ -172,8 +172,8 @@ def test_with_a_second_root_the_city_is_a_path_range_again(tree, cast):
     from jinguo.orgs.models import OrgUnit
     from jinguo.orgs.tests.factories import OrgUnitFactory
 
-    other = OrgUnitFactory(name="另一市", kind=OrgUnit.Kind.CITY, code="341700000000")
-    report(tree.wushan), report(other)  # type: ignore[arg-type]
+    other = OrgUnitFactory.create(name="另一市", kind=OrgUnit.Kind.CITY, code="341700000000")
+    report(tree.wushan), report(other)
     city = OrgUnit.objects.get(pk=tree.city.pk)
     assert not city.holds_every_unit
     assert _case_orgs(city.subtree_q("org__")) == {tree.wushan.pk}

@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 from types import SimpleNamespace
+from typing import Any
 
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.tests.factories import OrgUnitFactory
@@ -31,8 +32,8 @@ def make_id_ending_in_x(birth: str = "19900101", *, region: str = "341881") -> s
     raise AssertionError("no sequence gives X")
 
 
-def make_person(org: OrgUnit, name: str, **fields: object) -> Person:
-    return person_create(actor=None, org=org, name=name, **fields)  # type: ignore[arg-type]
+def make_person(org: OrgUnit, name: str, **fields: Any) -> Person:
+    return person_create(actor=None, org=org, name=name, **fields)
 
 
 def make_executive(

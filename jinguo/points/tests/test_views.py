@@ -393,7 +393,7 @@ def test_nominees_show_their_year_points_and_rank(tree, cast, people):
             actor=cast.songhe_chair, year=2025, org=tree.songhe, person=p, reason="好"
         )
     rows = {
-        n.person_id: (n.year_points, n.rank, n.balance)  # type: ignore[attr-defined]
+        n.person_id: (n.year_points, n.rank, n.balance)
         for n in selectors.nomination_list(user=cast.songhe_chair)
     }
     assert rows == {people.chengjiawan_exec.pk: (20, 1, 70), people.wushan_exec.pk: (10, 2, 10)}

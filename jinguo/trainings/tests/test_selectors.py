@@ -72,12 +72,12 @@ def test_person_times_are_the_sum_over_the_counted_sessions(plan, cast, tree):
         coverage = selectors.training_coverage(user=user, org=org, start=START, end=END)
         sessions = selectors.session_list(user=user, org=org, start=START, end=END, status="held")
         assert coverage.total.sessions == sessions.count(), org.name
-        times = sum(s.person_times for s in sessions)  # type: ignore[attr-defined]
+        times = sum(s.person_times for s in sessions)
         assert coverage.total.person_times == times, org.name
         for child, counts in coverage.children:
             held = selectors.session_list(user=user, org=child, start=START, end=END, status="held")
             assert counts.sessions == held.count(), child.name
-            held_times = sum(s.person_times for s in held)  # type: ignore[attr-defined]
+            held_times = sum(s.person_times for s in held)
             assert counts.person_times == held_times, child.name
 
 
@@ -101,7 +101,7 @@ def test_courses_are_visible_where_the_scope_contains_the_courses_org(plan, cast
 
 def test_the_course_list_counts_held_sessions_and_enrolments(plan, cast):
     row = selectors.course_list(user=cast.township_cadre).get(pk=plan.a.pk)
-    assert (row.held_count, row.enrolled_count) == (2, 3)  # type: ignore[attr-defined]
+    assert (row.held_count, row.enrolled_count) == (2, 3)
 
 
 def test_a_person_record_lists_the_sessions_she_attended(plan, people):
@@ -112,7 +112,7 @@ def test_a_person_record_lists_the_sessions_she_attended(plan, people):
 
 def test_the_tick_rows_show_each_enrolled_person_with_her_tick(plan, people):
     ticks = selectors.session_tick_rows(session=plan.a1)
-    rows = {r.person_id: r.attended for r in ticks}  # type: ignore[attr-defined]
+    rows = {r.person_id: r.attended for r in ticks}
     assert rows == {
         people.wushan_exec.pk: True,
         people.chengjiawan_exec.pk: False,
@@ -135,13 +135,13 @@ def test_lists_run_the_same_number_of_queries_at_n_and_3n(plan, cast, tree, coun
 
     def run() -> None:
         for s in selectors.session_list(user=user, org=tree.helixi):
-            _ = (s.course.org.name, s.where, s.person_times)  # type: ignore[attr-defined]
+            _ = (s.course.org.name, s.where, s.person_times)
         for a in selectors.attendance_list(user=user, org=tree.helixi):
             _ = (a.person.org.name, a.session.course.title)
         for c in selectors.course_list(user=user):
-            _ = (c.org.name, c.held_count)  # type: ignore[attr-defined]
+            _ = (c.org.name, c.held_count)
         for e in selectors.session_tick_rows(session=plan.a1):
-            _ = (e.person.org.name, e.attended)  # type: ignore[attr-defined]
+            _ = (e.person.org.name, e.attended)
         list(selectors.trainee_list(user=user, org=tree.helixi))
         selectors.training_coverage(user=user, org=tree.helixi, start=START, end=END)
 
