@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.common.models import StatusChange
+
 
 class ActivityKind(models.TextChoices):
     FESTIVAL = "festival", _("节日活动")
@@ -172,17 +174,10 @@ class ActivityParticipant(models.Model):
         return self.name
 
 
-class ActivityChange(models.Model):
+class ActivityChange(StatusChange):
     """Every status change of an activity: who, when, from → to."""
 
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    from_status = models.CharField(max_length=20, blank=True, default="")
-    to_status = models.CharField(max_length=20)
-    note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]

@@ -24,6 +24,7 @@ from jinguo.activities.models import (
     ActivityParticipant,
     ActivitySeries,
 )
+from jinguo.audit.history import record_change
 from jinguo.audit.services import audit_record
 from jinguo.common import dates
 from jinguo.common.uploads import photo_errors
@@ -71,15 +72,16 @@ def _hidden_people(actor: User | None, people: Iterable[Person]) -> list[Person]
 def _activity_change(
     *, actor: User | None, activity: Activity, old: str, note: str = "", **extra: list[object]
 ) -> None:
-    ActivityChange.objects.create(
-        activity=activity, actor=actor, from_status=old, to_status=activity.status, note=note[:500]
-    )
-    audit_record(
-        actor=actor,
-        action="activity.create" if not old else f"activity.{activity.status}",
+    record_change(
+        ActivityChange,
         target=activity,
-        changes={"status": [old or None, activity.status], **extra},
+        actor=actor,
+        action="create" if not old else activity.status,
+        audit_action="activity.create" if not old else f"activity.{activity.status}",
         note=note,
+        from_status=old,
+        to_status=activity.status,
+        changes={"status": [old or None, activity.status], **extra},
     )
 
 

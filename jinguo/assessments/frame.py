@@ -10,7 +10,7 @@ from django.db.models import Model
 
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import check_write_at
 
@@ -48,10 +48,18 @@ def _audit(
     note: str = "",
 ) -> None:
     old, new = old or {}, new or {}
-    history.objects.create(actor=actor, action=action, old=old, new=new, note=note[:500], **link)
-    changes = {key: [old.get(key), new.get(key)] for key in sorted({*old, *new})}
-    audit_record(
-        actor=actor, action=f"assessments.{action}", target=target, changes=changes, note=note
+    (owner,) = link.values()
+    record_change(
+        history,
+        target=owner,
+        actor=actor,
+        action=action,
+        audit_action=f"assessments.{action}",
+        note=note,
+        old=old,
+        new=new,
+        changes={key: [old.get(key), new.get(key)] for key in sorted({*old, *new})},
+        audit_target=target,
     )
 
 

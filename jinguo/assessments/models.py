@@ -42,9 +42,6 @@ def default_grade_bands() -> list[dict[str, object]]:
 class ChangeBase(ChangeRow):
     """History row: who, when, which action, old → new."""
 
-    action = models.CharField(max_length=40)
-    note = models.CharField(max_length=500, blank=True, default="")
-
     class Meta:
         abstract = True
         ordering = ["at", "id"]

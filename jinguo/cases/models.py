@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jinguo.common.fields import EncryptedCharField
+from jinguo.common.models import StatusChange
 from jinguo.people.masking import mask_phone
 
 
@@ -141,7 +142,7 @@ class Case(models.Model):
         return mask_phone(self.reporter_phone)
 
 
-class CaseTransition(models.Model):
+class CaseTransition(StatusChange):
     """One row per action on a case: who, when, from → to, and why."""
 
     class Action(models.TextChoices):
@@ -162,14 +163,9 @@ class CaseTransition(models.Model):
         AGREEMENT = "agreement", _("填写调解协议")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transitions")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=Case.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Case.Status.choices)
-    note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]

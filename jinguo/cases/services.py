@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.cases import workdays
 from jinguo.cases.handlers import case_handler_error
 from jinguo.cases.models import (
@@ -102,22 +102,17 @@ def _check_allowed(case: Case, action: str) -> None:
 def _record(
     *, actor: User | None, case: Case, action: str, from_status: str, note: str = "", **changes: Any
 ) -> CaseTransition:
-    row = CaseTransition.objects.create(
-        case=case,
+    return record_change(
+        CaseTransition,
+        target=case,
         actor=actor,
         action=action,
+        audit_action=f"case.{action}",
+        note=note,
         from_status=from_status,
         to_status=case.status,
-        note=note[:500],
-    )
-    audit_record(
-        actor=actor,
-        action=f"case.{action}",
-        target=case,
         changes={"status": [from_status, case.status], **changes},
-        note=note,
     )
-    return row
 
 
 def _act(

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.common.models import ChangeRow, StatusChange
+
 
 class Loan(models.Model):
     class Status(models.TextChoices):
@@ -56,7 +58,7 @@ class Loan(models.Model):
         return f"{self.borrower.name} {self.amount}"
 
 
-class LoanChange(models.Model):
+class LoanChange(StatusChange):
     """One row per change of a loan: who, when, from → to."""
 
     class Action(models.TextChoices):
@@ -69,13 +71,8 @@ class LoanChange(models.Model):
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="changes")
     action = models.CharField(max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     from_status = models.CharField(max_length=20, choices=Loan.Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Loan.Status.choices)
-    note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]
@@ -156,7 +153,7 @@ class JobPost(models.Model):
         return f"{self.employer.name} {self.title}"
 
 
-class JobFairChange(models.Model):
+class JobFairChange(ChangeRow):
     """One row per change of a fair (created, employer or post added, results recorded)."""
 
     class Action(models.TextChoices):
@@ -167,12 +164,6 @@ class JobFairChange(models.Model):
 
     fair = models.ForeignKey(JobFair, on_delete=models.PROTECT, related_name="changes")
     action = models.CharField(max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    changes = models.JSONField(default=dict)
-    note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.employment.models import (
     JobFair,
     JobFairChange,
@@ -86,20 +86,16 @@ def _loan_errors(
 def _loan_record(
     *, actor: User | None, loan: Loan, action: str, from_status: str, note: str = "", **extra: Any
 ) -> None:
-    LoanChange.objects.create(
-        loan=loan,
-        action=action,
+    record_change(
+        LoanChange,
+        target=loan,
         actor=actor,
+        action=action,
+        audit_action=f"employment.loan_{action}",
+        note=note,
         from_status=from_status,
         to_status=loan.status,
-        note=note[:500],
-    )
-    audit_record(
-        actor=actor,
-        action=f"employment.loan_{action}",
-        target=loan,
         changes={"status": [from_status, loan.status], **extra},
-        note=note,
     )
 
 
@@ -246,11 +242,15 @@ def loan_repay(*, actor: User, loan: Loan, repaid_on: dt.date, note: str = "") -
 def _fair_record(
     *, actor: User | None, fair: JobFair, action: str, changes: dict[str, Any], note: str = ""
 ) -> None:
-    JobFairChange.objects.create(
-        fair=fair, action=action, actor=actor, changes=changes, note=note[:500]
-    )
-    audit_record(
-        actor=actor, action=f"employment.fair_{action}", target=fair, changes=changes, note=note
+    record_change(
+        JobFairChange,
+        target=fair,
+        actor=actor,
+        action=action,
+        audit_action=f"employment.fair_{action}",
+        note=note,
+        new=changes,
+        changes=changes,
     )
 
 

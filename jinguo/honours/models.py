@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.common.models import StatusChange
+
 
 class HonourLevel(models.TextChoices):
     VILLAGE = "village", _("村级")
@@ -160,7 +162,7 @@ class IndividualHonour(_Honour):
         return self.person.name
 
 
-class HonourChange(models.Model):
+class HonourChange(StatusChange):
     """One row per status change of an honour (exactly one of the two honour links is set)."""
 
     class Action(models.TextChoices):
@@ -176,13 +178,8 @@ class HonourChange(models.Model):
         IndividualHonour, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
     )
     action = models.CharField(max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     from_status = models.CharField(max_length=20, choices=HonourStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=HonourStatus.choices)
-    note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]

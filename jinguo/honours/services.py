@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.honours.models import (
     FamilyHonour,
     FamilyTitle,
@@ -97,25 +97,16 @@ def _record(
     note: str = "",
     **extra: Any,
 ) -> None:
-    target: dict[str, Honour] = (
-        {"family_honour": honour}
-        if isinstance(honour, FamilyHonour)
-        else {"individual_honour": honour}
-    )
-    HonourChange.objects.create(
-        **target,
-        action=action,
+    record_change(
+        HonourChange,
+        target=honour,
         actor=actor,
+        action=action,
+        audit_action=f"honours.{action}",
+        note=note,
         from_status=from_status,
         to_status=honour.status,
-        note=note[:500],
-    )
-    audit_record(
-        actor=actor,
-        action=f"honours.{action}",
-        target=honour,
         changes={"status": [from_status, honour.status], **extra},
-        note=note,
     )
 
 

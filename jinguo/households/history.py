@@ -4,7 +4,7 @@ audit row (households.services, households.assignments)."""
 from typing import Any
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit import history
 from jinguo.households.models import Household, HouseholdChange
 
 
@@ -29,10 +29,13 @@ def record_change(
     new: dict[str, Any],
     note: str = "",
 ) -> None:
-    HouseholdChange.objects.create(
-        household=household, action=action, actor=actor, old=old, new=new, note=note[:200]
-    )
-    changes = {k: [old.get(k), new.get(k)] for k in {*old, *new} if old.get(k) != new.get(k)}
-    audit_record(
-        actor=actor, action=f"household.{action}", target=household, changes=changes, note=note
+    history.record_change(
+        HouseholdChange,
+        target=household,
+        actor=actor,
+        action=action,
+        audit_action=f"household.{action}",
+        note=note,
+        old=old,
+        new=new,
     )

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.common.models import ChangeRow
 from jinguo.households.tokens import category_token
 
 
@@ -251,18 +252,10 @@ class GridAssignment(models.Model):
         return f"{self.executive_id} @ {self.grid_id}"
 
 
-class HouseholdChange(models.Model):
+class HouseholdChange(ChangeRow):
     """Every change to a household: who, when, old → new."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(max_length=40)
-    old = models.JSONField(default=dict)
-    new = models.JSONField(default=dict)
-    note = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.audit import context
+from jinguo.audit.history import audit_changes, change_row
 from jinguo.audit.models import AuditEvent
-from jinguo.common import crypto
+from jinguo.common.models import ChangeRow
 from jinguo.households.models import Household, HouseholdChange
 from jinguo.imports import bulk
+from jinguo.people.history import sealed_change
 from jinguo.people.models import Person, PersonChange
 
 CHANGE_FIELDS = ("actor", "at", "action", "old", "new", "note")
@@ -33,13 +35,6 @@ AUDIT_FIELDS = (
     "changes",
     "note",
 )
-
-
-def _sealed(key: str, value: Any) -> Any:
-    # As people.services: a birth date is kept encrypted in history and the audit log.
-    if key == "birth_date" and value:
-        return crypto.encrypt(value)
-    return value
 
 
 class History:
@@ -74,6 +69,18 @@ class History:
             )
         )
 
+    def _row(self, owner_id: int, row: ChangeRow) -> tuple[Any, ...]:
+        """The values of an unsaved change row, in ("owner", *CHANGE_FIELDS) order."""
+        return (
+            owner_id,
+            row.actor_id,
+            self.at,
+            row.action,
+            bulk.json_param(row.old),
+            bulk.json_param(row.new),
+            row.note,
+        )
+
     def household(
         self,
         *,
@@ -86,44 +93,34 @@ class History:
     ) -> None:
         """As households.history.record_change."""
         note = self.note if note is None else note
-        self.households.append(
-            (
-                pk,
-                self.actor.pk,
-                self.at,
-                action,
-                bulk.json_param(old),
-                bulk.json_param(new),
-                note[:200],
-            )
+        row = change_row(
+            HouseholdChange,
+            target=Household(pk=pk, number=number),
+            actor=self.actor,
+            action=action,
+            note=note,
+            old=old,
+            new=new,
         )
-        changes = {k: [old.get(k), new.get(k)] for k in {*old, *new} if old.get(k) != new.get(k)}
+        self.households.append(self._row(row.household_id, row))
         target = (Household._meta.label_lower, pk, number)
-        self._audit(f"household.{action}", target, changes, note)
+        self._audit(f"household.{action}", target, audit_changes(row), note)
 
     def person(
         self, *, pk: int, name: str, action: str, old: dict[str, Any], new: dict[str, Any]
     ) -> None:
         """As people.history.record_change: compared in clear, birth dates kept encrypted."""
-        keys = sorted(set(old) | set(new))
-        changes = {
-            k: [_sealed(k, old.get(k)), _sealed(k, new.get(k))]
-            for k in keys
-            if old.get(k) != new.get(k)
-        }
-        sealed_old = {k: _sealed(k, v) for k, v in old.items()}
-        sealed_new = {k: _sealed(k, v) for k, v in new.items()}
-        self.persons.append(
-            (
-                pk,
-                self.actor.pk,
-                self.at,
-                action,
-                bulk.json_param(sealed_old),
-                bulk.json_param(sealed_new),
-                self.note[:200],
-            )
+        sealed_old, sealed_new, changes = sealed_change(old, new)
+        row = change_row(
+            PersonChange,
+            target=Person(pk=pk, name=name),
+            actor=self.actor,
+            action=action,
+            note=self.note,
+            old=sealed_old,
+            new=sealed_new,
         )
+        self.persons.append(self._row(row.person_id, row))
         self._audit(action, (Person._meta.label_lower, pk, name), changes, self.note)
 
     def write(self) -> None:

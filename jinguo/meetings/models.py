@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.common.models import StatusChange
+
 
 class MeetingKind(models.TextChoices):
     WOMEN_COUNCIL = "women_council", _("妇女议事会")
@@ -100,7 +102,7 @@ class MeetingAttendee(models.Model):
         return f"{self.meeting_id} {self.person_id} {self.role}"
 
 
-class MeetingChange(models.Model):
+class MeetingChange(StatusChange):
     """One row per change to a meeting: planned, edited, held, cancelled, a topic added."""
 
     class Action(models.TextChoices):
@@ -112,16 +114,11 @@ class MeetingChange(models.Model):
         TOPIC_UPDATE = "topic_update", _("修改议题")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(
         max_length=20, choices=Meeting.Status.choices, blank=True, default=""
     )
     to_status = models.CharField(max_length=20, choices=Meeting.Status.choices)
-    note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]
@@ -193,7 +190,7 @@ class Resolution(models.Model):
         return self.content[:50]
 
 
-class ResolutionChange(models.Model):
+class ResolutionChange(StatusChange):
     class Action(models.TextChoices):
         PROPOSE = "propose", _("提出决议")
         ADOPT = "adopt", _("会议通过")
@@ -204,16 +201,11 @@ class ResolutionChange(models.Model):
         DECLINE = "decline", _("两委未采纳")
 
     resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(
         max_length=20, choices=Resolution.Status.choices, blank=True, default=""
     )
     to_status = models.CharField(max_length=20, choices=Resolution.Status.choices)
-    note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]

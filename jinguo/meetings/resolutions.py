@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.meetings.models import Meeting, Resolution, ResolutionChange, Topic
 from jinguo.meetings.services import _check_actor, _lock_meeting, _required
 
@@ -71,20 +71,16 @@ def _resolution_record(
     note: str = "",
     changes: dict[str, Any] | None = None,
 ) -> None:
-    ResolutionChange.objects.create(
-        resolution=resolution,
+    record_change(
+        ResolutionChange,
+        target=resolution,
         actor=actor,
         action=action,
+        audit_action=f"meetings.resolution_{action}",
+        note=note,
         from_status=from_status,
         to_status=resolution.status,
-        note=note[:500],
-    )
-    audit_record(
-        actor=actor,
-        action=f"meetings.resolution_{action}",
-        target=resolution,
         changes={"status": [from_status, resolution.status], **(changes or {})},
-        note=note[:500],
     )
 
 

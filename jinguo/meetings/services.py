@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.meetings.models import (
     PUBLIC_BY_DEFAULT,
     Meeting,
@@ -65,20 +65,16 @@ def _meeting_record(
     note: str = "",
     changes: dict[str, Any] | None = None,
 ) -> None:
-    MeetingChange.objects.create(
-        meeting=meeting,
+    record_change(
+        MeetingChange,
+        target=meeting,
         actor=actor,
         action=action,
+        audit_action=f"meetings.{action}",
+        note=note,
         from_status=from_status,
         to_status=meeting.status,
-        note=note[:500],
-    )
-    audit_record(
-        actor=actor,
-        action=f"meetings.{action}",
-        target=meeting,
         changes={"status": [from_status, meeting.status], **(changes or {})},
-        note=note[:500],
     )
 
 

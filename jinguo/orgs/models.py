@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.common.models import ChangeRow
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL, Kind
 
@@ -126,7 +126,7 @@ class Venue(models.Model):
         return self.name
 
 
-class OrgUnitChange(models.Model):
+class OrgUnitChange(ChangeRow):
     """History of the tree: one row per change to a node, with the old and new values."""
 
     class Action(models.TextChoices):
@@ -139,13 +139,6 @@ class OrgUnitChange(models.Model):
 
     org = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="changes")
     action = models.CharField(max_length=20, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    old = models.JSONField(default=dict)
-    new = models.JSONField(default=dict)
-    note = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]

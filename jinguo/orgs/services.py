@@ -14,6 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
+from jinguo.audit.history import record_change
 from jinguo.audit.services import audit_record
 from jinguo.common.refcache import reference_changed
 from jinguo.orgs import tree
@@ -100,11 +101,19 @@ def _record(
     new: dict[str, Any],
     note: str = "",
 ) -> None:
-    OrgUnitChange.objects.create(org=org, action=action, actor=actor, old=old, new=new, note=note)
     reference_changed()  # grid options shown by lists (now, and once committed)
     transaction.on_commit(reference_changed)
-    changes = {k: [old.get(k), new.get(k)] for k in new if old.get(k) != new.get(k)}
-    audit_record(actor=actor, action=f"org.{action}", target=org, changes=changes, note=note)
+    record_change(
+        OrgUnitChange,
+        target=org,
+        actor=actor,
+        action=action,
+        audit_action=f"org.{action}",
+        note=note,
+        old=old,
+        new=new,
+        changes={k: [old.get(k), new.get(k)] for k in new if old.get(k) != new.get(k)},
+    )
 
 
 @transaction.atomic

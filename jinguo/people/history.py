@@ -4,7 +4,7 @@ date encrypted) and its audit row (people.services, people.posts)."""
 from typing import Any
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit import history
 from jinguo.common import crypto
 from jinguo.people.masking import mask_id, mask_phone
 from jinguo.people.models import Person, PersonChange
@@ -33,6 +33,19 @@ def _sealed(key: str, value: Any) -> Any:
     return value
 
 
+def sealed_change(
+    old: dict[str, Any], new: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[Any]]]:
+    """Old and new as history keeps them, and the audit payload (the fields that differ, as
+    [old, new]): birth dates compared in clear, then encrypted."""
+    changes = {
+        k: [_sealed(k, pair[0]), _sealed(k, pair[1])] for k, pair in history.diff(old, new).items()
+    }
+    sealed_old = {k: _sealed(k, v) for k, v in old.items()}
+    sealed_new = {k: _sealed(k, v) for k, v in new.items()}
+    return sealed_old, sealed_new, changes
+
+
 def record_change(
     *,
     person: Person,
@@ -43,15 +56,16 @@ def record_change(
     note: str = "",
     target: Any = None,
 ) -> None:
-    keys = sorted(set(old) | set(new))
-    changes = {
-        k: [_sealed(k, old.get(k)), _sealed(k, new.get(k))]
-        for k in keys
-        if old.get(k) != new.get(k)
-    }
-    old = {k: _sealed(k, v) for k, v in old.items()}
-    new = {k: _sealed(k, v) for k, v in new.items()}
-    PersonChange.objects.create(
-        person=person, actor=actor, action=action, old=old, new=new, note=note[:200]
+    sealed_old, sealed_new, changes = sealed_change(old, new)
+    history.record_change(
+        PersonChange,
+        target=person,
+        actor=actor,
+        action=action,
+        audit_action=action,
+        note=note,
+        old=sealed_old,
+        new=sealed_new,
+        changes=changes,
+        audit_target=target or person,
     )
-    audit_record(actor=actor, action=action, target=target or person, changes=changes, note=note)

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jinguo.common.fields import EncryptedCharField, EncryptedDateField
+from jinguo.common.models import ChangeRow
 from jinguo.people.masking import mask_id, mask_phone
 
 
@@ -175,18 +175,10 @@ class DutyRotation(models.Model):
         return f"{self.team} {self.person} {self.start_date}"
 
 
-class PersonChange(models.Model):
+class PersonChange(ChangeRow):
     """Every change to a person's record, with who made it and old → new (numbers masked)."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(max_length=40)
-    old = models.JSONField(default=dict)
-    new = models.JSONField(default=dict)
-    note = models.CharField(max_length=200, blank=True, default="")
 
     ACTION_LABELS = {
         "person.create": _("登记"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
+from jinguo.audit.history import record_change
 from jinguo.audit.services import audit_record
 from jinguo.common.uploads import photo_errors
 from jinguo.orgs.models import OrgUnit
@@ -76,9 +77,16 @@ def lovebank_item_save(
         item.save()
         new = _item_values(item)
         verb = "update" if old else "create"
-        LoveBankItemChange.objects.create(item=item, actor=actor, action=verb, old=old, new=new)
-        changes = {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v}
-        audit_record(actor=actor, action=f"points.item_{verb}", target=item, changes=changes)
+        record_change(
+            LoveBankItemChange,
+            target=item,
+            actor=actor,
+            action=verb,
+            audit_action=f"points.item_{verb}",
+            old=old,
+            new=new,
+            changes={k: [old.get(k), v] for k, v in new.items() if old.get(k) != v},
+        )
     return item
 
 
@@ -94,14 +102,14 @@ def lovebank_restock(*, actor: User, item: LoveBankItem, quantity: int) -> LoveB
         old = item.stock
         item.stock = old + quantity
         item.save(update_fields=["stock"])
-        LoveBankItemChange.objects.create(
-            item=item, actor=actor, action="restock", old={"stock": old}, new={"stock": item.stock}
-        )
-        audit_record(
-            actor=actor,
-            action="points.item_restock",
+        record_change(
+            LoveBankItemChange,
             target=item,
-            changes={"stock": [old, item.stock]},
+            actor=actor,
+            action="restock",
+            audit_action="points.item_restock",
+            old={"stock": old},
+            new={"stock": item.stock},
         )
     return item
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jinguo.common.models import ChangeRow
+from jinguo.common.models import ChangeRow, StatusChange
 
 
 class Action(models.TextChoices):
@@ -70,7 +70,6 @@ class PointRule(models.Model):
 
 class RuleChange(ChangeRow):
     rule = models.ForeignKey(PointRule, on_delete=models.PROTECT, related_name="changes")
-    action = models.CharField(max_length=20)
 
     class Meta:
         ordering = ["at", "id"]
@@ -232,7 +231,6 @@ class LoveBankItem(models.Model):
 
 class LoveBankItemChange(ChangeRow):
     item = models.ForeignKey(LoveBankItem, on_delete=models.PROTECT, related_name="changes")
-    action = models.CharField(max_length=20)
 
     class Meta:
         ordering = ["at", "id"]
@@ -305,15 +303,8 @@ class Nomination(models.Model):
         return f"{self.year} {self.person_id}"
 
 
-class NominationChange(models.Model):
+class NominationChange(StatusChange):
     nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    from_status = models.CharField(max_length=20, blank=True, default="")
-    to_status = models.CharField(max_length=20)
-    note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
 from jinguo.points.models import (
@@ -38,13 +38,13 @@ def nomination_create(
         nomination = Nomination.objects.create(
             year=year, org=org, person=person, reason=reason.strip(), nominated_by=actor
         )
-        NominationChange.objects.create(
-            nomination=nomination, actor=actor, to_status=Nomination.Status.NOMINATED
-        )
-        audit_record(
-            actor=actor,
-            action="points.nominate",
+        record_change(
+            NominationChange,
             target=nomination,
+            actor=actor,
+            action="nominate",
+            audit_action="points.nominate",
+            to_status=Nomination.Status.NOMINATED,
             changes={"status": [None, Nomination.Status.NOMINATED]},
         )
     return nomination
@@ -61,14 +61,14 @@ def nomination_transition(
         old = locked.status
         locked.status = status
         locked.save(update_fields=["status"])
-        NominationChange.objects.create(
-            nomination=locked, actor=actor, from_status=old, to_status=status, note=note[:500]
-        )
-        audit_record(
-            actor=actor,
-            action="points.nomination_status",
+        record_change(
+            NominationChange,
             target=locked,
-            changes={"status": [old, status]},
+            actor=actor,
+            action=status,
+            audit_action="points.nomination_status",
             note=note,
+            from_status=old,
+            to_status=status,
         )
     return locked

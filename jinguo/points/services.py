@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
+from jinguo.audit.history import record_change
 from jinguo.audit.services import audit_record
 from jinguo.common import dates
 from jinguo.orgs import tree
@@ -160,9 +161,16 @@ def point_rule_save(
             return rule
         rule.save()
         verb = "update" if old else "create"
-        RuleChange.objects.create(rule=rule, actor=actor, action=verb, old=old, new=new)
-        changes = {k: [old.get(k), new[k]] for k in new if old.get(k) != new[k]}
-        audit_record(actor=actor, action=f"points.rule_{verb}", target=rule, changes=changes)
+        record_change(
+            RuleChange,
+            target=rule,
+            actor=actor,
+            action=verb,
+            audit_action=f"points.rule_{verb}",
+            old=old,
+            new=new,
+            changes={k: [old.get(k), new[k]] for k in new if old.get(k) != new[k]},
+        )
     return rule
 
 

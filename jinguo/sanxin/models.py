@@ -145,7 +145,6 @@ class SanxinOrgChange(ChangeRow):
 
     sanxin_org = models.ForeignKey(SanxinOrg, on_delete=models.PROTECT, related_name="changes")
     action = models.CharField(max_length=30, choices=Action.choices)
-    note = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -230,7 +229,6 @@ class ExemplaryWoman(models.Model):
 
 class ExemplaryWomanChange(ChangeRow):
     exemplary = models.ForeignKey(ExemplaryWoman, on_delete=models.PROTECT, related_name="changes")
-    action = models.CharField(max_length=20)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -276,7 +274,6 @@ class SanxinTarget(models.Model):
 
 class SanxinTargetChange(ChangeRow):
     target = models.ForeignKey(SanxinTarget, on_delete=models.PROTECT, related_name="changes")
-    action = models.CharField(max_length=20)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.orgs.codes import clean_text
 from jinguo.orgs.kinds import ALLOWED_PARENTS, TERRITORIAL_LEVEL, Kind, kind_label
 from jinguo.orgs.models import OrgUnit
@@ -51,11 +51,6 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
-    keys = sorted(set(old) | set(new))
-    return {k: [old.get(k), new.get(k)] for k in keys if old.get(k) != new.get(k)}
-
-
 def _record(
     *,
     sanxin_org: SanxinOrg,
@@ -66,15 +61,16 @@ def _record(
     note: str = "",
     target: Any = None,
 ) -> None:
-    SanxinOrgChange.objects.create(
-        sanxin_org=sanxin_org, actor=actor, action=action, old=old, new=new, note=note[:200]
-    )
-    audit_record(
+    record_change(
+        SanxinOrgChange,
+        target=sanxin_org,
         actor=actor,
-        action=f"sanxin.{action}",
-        target=target or sanxin_org,
-        changes=_changes(old, new),
+        action=action,
+        audit_action=f"sanxin.{action}",
         note=note,
+        old=old,
+        new=new,
+        audit_target=target or sanxin_org,
     )
 
 
@@ -322,8 +318,14 @@ def exemplary_add(
         org=org, person=person, sanxin_org=sanxin_org, reason=reason.strip(), listed_on=listed_on
     )
     new = _exemplary_snapshot(row)
-    ExemplaryWomanChange.objects.create(exemplary=row, actor=actor, action="add", old={}, new=new)
-    audit_record(actor=actor, action="sanxin.exemplary_add", target=row, changes=_changes({}, new))
+    record_change(
+        ExemplaryWomanChange,
+        target=row,
+        actor=actor,
+        action="add",
+        audit_action="sanxin.exemplary_add",
+        new=new,
+    )
     return row
 
 
@@ -341,14 +343,14 @@ def exemplary_delist(
     locked.delisted_on, locked.delisted_reason = delisted_on, (reason or "").strip()[:200]
     locked.save(update_fields=["delisted_on", "delisted_reason"])
     new = _exemplary_snapshot(locked)
-    ExemplaryWomanChange.objects.create(
-        exemplary=locked, actor=actor, action="delist", old=old, new=new
-    )
-    audit_record(
-        actor=actor,
-        action="sanxin.exemplary_delist",
+    record_change(
+        ExemplaryWomanChange,
         target=locked,
-        changes=_changes(old, new),
-        note=locked.delisted_reason,
+        actor=actor,
+        action="delist",
+        audit_action="sanxin.exemplary_delist",
+        old=old,
+        new=new,
+        audit_note=locked.delisted_reason,
     )
     return locked

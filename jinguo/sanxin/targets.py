@@ -7,13 +7,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.common import dates
 from jinguo.orgs.codes import clean_text
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import check_write_at
 from jinguo.sanxin.models import SanxinTarget, SanxinTargetChange
-from jinguo.sanxin.services import _changes, _raise_if
+from jinguo.sanxin.services import _raise_if
 
 # --- targets -------------------------------------------------------------------------------------
 
@@ -60,8 +60,12 @@ def sanxin_target_create(
         "period_start": period_start.isoformat(),
         "deadline": deadline.isoformat(),
     }
-    SanxinTargetChange.objects.create(target=target, actor=actor, action="create", old={}, new=new)
-    audit_record(
-        actor=actor, action="sanxin.target_create", target=target, changes=_changes({}, new)
+    record_change(
+        SanxinTargetChange,
+        target=target,
+        actor=actor,
+        action="create",
+        audit_action="sanxin.target_create",
+        new=new,
     )
     return target

@@ -174,7 +174,6 @@ class CourseChange(ChangeRow):
         Session, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
     )
     action = models.CharField(max_length=20, choices=Action.choices)
-    note = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import check_write_at, venue_usable_by
 from jinguo.people.models import Person
@@ -59,18 +59,19 @@ def _record(
     target: Any = None,
     note: str = "",
 ) -> CourseChange:
-    row = CourseChange.objects.create(
-        course=course, session=session, action=action, actor=actor, old=old, new=new, note=note
-    )
-    changes = {key: [old.get(key), new.get(key)] for key in sorted({*old, *new})}
-    audit_record(
+    return record_change(
+        CourseChange,
+        target=course,
+        links={"session": session},
         actor=actor,
-        action=f"training.{action}",
-        target=target if target is not None else (session or course),
-        changes=changes,
+        action=action,
+        audit_action=f"training.{action}",
         note=note,
+        old=old,
+        new=new,
+        changes={key: [old.get(key), new.get(key)] for key in sorted({*old, *new})},
+        audit_target=target if target is not None else (session or course),
     )
-    return row
 
 
 def _hours_errors(hours: Decimal | None, field: str = "hours") -> dict[str, list[str]]:

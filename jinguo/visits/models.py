@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.common.models import StatusChange
+
 
 def _today() -> dt.date:
     return timezone.localdate()
@@ -129,17 +131,10 @@ class Wish(models.Model):
         return self.content[:30]
 
 
-class WishChange(models.Model):
+class WishChange(StatusChange):
     """Every transition of a wish: who, when, from → to."""
 
     wish = models.ForeignKey(Wish, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    from_status = models.CharField(max_length=20, blank=True, default="")
-    to_status = models.CharField(max_length=20)
-    note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
+from jinguo.audit.history import record_change
 from jinguo.audit.services import audit_record
 from jinguo.cases.services import case_report
 from jinguo.common.uploads import photo_errors
@@ -141,15 +142,16 @@ def _case_errors(exc: ValidationError) -> ValidationError:
 
 
 def _wish_change(*, actor: User | None, wish: Wish, old: str, note: str = "") -> None:
-    WishChange.objects.create(
-        wish=wish, actor=actor, from_status=old, to_status=wish.status, note=note[:500]
-    )
-    audit_record(
-        actor=actor,
-        action=f"wish.{wish.status}",
+    record_change(
+        WishChange,
         target=wish,
-        changes={"status": [old or None, wish.status]},
+        actor=actor,
+        action=wish.status,
+        audit_action=f"wish.{wish.status}",
         note=note,
+        from_status=old,
+        to_status=wish.status,
+        changes={"status": [old or None, wish.status]},
     )
 
 
