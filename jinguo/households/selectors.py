@@ -30,7 +30,7 @@ from jinguo.households.scope import households_visible
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import may_write_at, scope_q
 from jinguo.people.idcard import normalize_id
 from jinguo.people.models import ExecutiveSeat, Person
 from jinguo.people.selectors import person_list_visible
@@ -51,9 +51,16 @@ def household_get_for_user(*, user: User, household_id: int, for_write: bool = F
         )
     except Household.DoesNotExist:
         raise Http404 from None
-    if for_write and not user.can_write:
+    if for_write and not _may_write_household(user=user, household=household):
         raise PermissionDenied
     return household
+
+
+def _may_write_household(*, user: User, household: Household) -> bool:
+    """The write rule at the units a visible household belongs to: its grid, the grid it lives
+    in, or, for the grid member it is assigned to (visible to her only through that), her own."""
+    units = [household.grid, household.living_grid, user.org]
+    return any(unit is not None and may_write_at(user=user, org=unit) for unit in units)
 
 
 def household_residents(*, household: Household) -> QuerySet[Resident]:
@@ -175,7 +182,7 @@ def grid_get_for_user(*, user: User, grid_id: int, for_write: bool = False) -> O
     grid = grid_list_visible(user=user).filter(pk=grid_id).first()
     if grid is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=grid):
         raise PermissionDenied
     return grid
 
