@@ -359,7 +359,8 @@ def result_score(request: AuthedRequest, result_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appeal_file(request: AuthedRequest, result_id: int) -> HttpResponse:
-    result = selectors.result_get_for_user(user=request.user, result_id=result_id, for_write=True)
+    # Her own result, kept at the round's unit above her: appeals.appeal_file decides who files.
+    result = selectors.result_get_for_user(user=request.user, result_id=result_id)
     form = forms.AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         appeal = call_service(

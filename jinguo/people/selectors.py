@@ -250,14 +250,22 @@ def _filter_seats(seats: QuerySet[ExecutiveSeat], f: RosterFilters) -> QuerySet[
     return seats
 
 
+def open_seats(*, org: OrgUnit | None = None, user: User | None = None) -> QuerySet[ExecutiveSeat]:
+    """Seats held now (not ended): in `org`'s subtree (anywhere without one), within `user`'s
+    scope (without one, the system's own rules: who may handle a case, a ranking's earners)."""
+    seats = ExecutiveSeat.objects.filter(ended_on__isnull=True)
+    if user is not None:
+        seats = seats.filter(scope_q(user=user, field="org"))
+    if org is not None:
+        seats = seats.filter(org.subtree_q("org__"))
+    return seats
+
+
 def active_seats(
     *, user: User, org: OrgUnit, filters: RosterFilters | None = None
 ) -> QuerySet[ExecutiveSeat]:
     """Seats held now (not ended) in `org`'s subtree, within the user's scope."""
-    seats = ExecutiveSeat.objects.filter(
-        scope_q(user=user, field="org"), org.subtree_q("org__"), ended_on__isnull=True
-    )
-    return _filter_seats(seats, filters or RosterFilters())
+    return _filter_seats(open_seats(org=org, user=user), filters or RosterFilters())
 
 
 # 主席, 副主席, 专干, 执委: the order a committee is listed in.
