@@ -226,11 +226,15 @@ def membership_get_for_user(
         .first()
     )
     membership = _check(membership, user=user, for_write=False)
-    # Written by a cadre of the team's unit or by the volunteer's own executive (hours_record).
-    units = (membership.team.org, membership.person.org)
-    if for_write and not any(may_write_at(user=user, org=unit) for unit in units):
+    if for_write and not may_write_membership(user=user, membership=membership):
         raise PermissionDenied
     return membership
+
+
+def may_write_membership(*, user: User, membership: VolunteerMembership) -> bool:
+    """The write rule at the team's unit (its cadres) or at the volunteer's own (her executive)."""
+    units = (membership.team.org, membership.person.org)
+    return any(may_write_at(user=user, org=unit) for unit in units)
 
 
 def volunteer_list(*, user: User, org: OrgUnit | None = None) -> QuerySet[Person]:

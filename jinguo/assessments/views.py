@@ -166,7 +166,7 @@ def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
         "results": results,
         "sort": sort,
         "history": selectors.round_history(round=round),
-        "may_write": request.user.can_write,
+        "may_write": may_write_at(user=request.user, org=round.org),
         "items": list(round.scheme.items.all()),
     }
     return render(request, "assessments/round_detail.html", context)

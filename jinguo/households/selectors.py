@@ -26,7 +26,7 @@ from jinguo.households.models import (
     categories_by_token,
 )
 from jinguo.households.policy import sees_sensitive
-from jinguo.households.scope import households_visible
+from jinguo.households.scope import households_visible, may_write_household
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
@@ -51,16 +51,9 @@ def household_get_for_user(*, user: User, household_id: int, for_write: bool = F
         )
     except Household.DoesNotExist:
         raise Http404 from None
-    if for_write and not _may_write_household(user=user, household=household):
+    if for_write and not may_write_household(user=user, household=household):
         raise PermissionDenied
     return household
-
-
-def _may_write_household(*, user: User, household: Household) -> bool:
-    """The write rule at the units a visible household belongs to: its grid, the grid it lives
-    in, or, for the grid member it is assigned to (visible to her only through that), her own."""
-    units = [household.grid, household.living_grid, user.org]
-    return any(unit is not None and may_write_at(user=user, org=unit) for unit in units)
 
 
 def household_residents(*, household: Household) -> QuerySet[Resident]:
