@@ -361,6 +361,8 @@ def result_score(request: AuthedRequest, result_id: int) -> HttpResponse:
 def appeal_file(request: AuthedRequest, result_id: int) -> HttpResponse:
     # Her own result, kept at the round's unit above her: appeals.appeal_file decides who files.
     result = selectors.result_get_for_user(user=request.user, result_id=result_id)
+    if request.user.person_id != result.person_id:
+        raise PermissionDenied  # only the executive herself appeals
     form = forms.AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         appeal = call_service(

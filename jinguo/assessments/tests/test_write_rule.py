@@ -14,16 +14,3 @@ def test_a_community_cadre_reads_but_may_not_change_the_county_scheme(cast, sche
         user=cast.county_cadre, scheme_id=scheme.pk, for_write=True
     )
     assert writable == scheme
-
-
-def test_a_grid_member_reads_but_may_not_write_her_own_result_kept_at_the_community(
-    cast, people, round
-):
-    result = round.results.get(person=people.wushan_exec)
-    assert selectors.result_get_for_user(user=cast.wushan_member, result_id=result.pk) == result
-    with pytest.raises(PermissionDenied):
-        selectors.result_get_for_user(user=cast.wushan_member, result_id=result.pk, for_write=True)
-    writable = selectors.result_get_for_user(
-        user=cast.songhe_chair, result_id=result.pk, for_write=True
-    )
-    assert writable == result
