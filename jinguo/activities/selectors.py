@@ -31,7 +31,7 @@ from jinguo.activities.models import (
 from jinguo.common.figures import Figure, count_each_by, figure_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit, Venue
-from jinguo.orgs.selectors import scope_q, venues_usable_q
+from jinguo.orgs.selectors import may_write_at, scope_q, venues_usable_q
 from jinguo.people.models import Person
 from jinguo.people.selectors import person_list_visible, person_scope_q
 
@@ -40,9 +40,11 @@ T = TypeVar("T")
 
 
 def _check(obj: T | None, *, user: User, for_write: bool) -> T:
+    """404 when hidden or missing; with `for_write`, 403 unless the user may write at the
+    record's unit."""
     if obj is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=obj.org):  # type: ignore[attr-defined]
         raise PermissionDenied
     return obj
 
@@ -219,11 +221,20 @@ def membership_get_for_user(
 ) -> VolunteerMembership:
     membership = (
         VolunteerMembership.objects.filter(membership_scope_q(user=user))
-        .select_related("team", "team__org", "person")
+        .select_related("team", "team__org", "person__org")
         .filter(pk=membership_id)
         .first()
     )
-    return _check(membership, user=user, for_write=for_write)
+    membership = _check(membership, user=user, for_write=False)
+    if for_write and not may_write_membership(user=user, membership=membership):
+        raise PermissionDenied
+    return membership
+
+
+def may_write_membership(*, user: User, membership: VolunteerMembership) -> bool:
+    """The write rule at the team's unit (its cadres) or at the volunteer's own (her executive)."""
+    units = (membership.team.org, membership.person.org)
+    return any(may_write_at(user=user, org=unit) for unit in units)
 
 
 def volunteer_list(*, user: User, org: OrgUnit | None = None) -> QuerySet[Person]:

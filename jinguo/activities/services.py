@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -43,13 +43,6 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
     found = {field: messages for field, messages in errors.items() if messages}
     if found:
         raise ValidationError(found)
-
-
-def _require_writer(actor: User | None) -> None:
-    # Views check this already; a service called from elsewhere must not let a leader write.
-    # actor None is the system itself (the scheduling command).
-    if actor is not None and not actor.can_write:
-        raise PermissionDenied
 
 
 def _venue_errors(actor: User | None, org: OrgUnit, venue: Venue | None) -> list[str]:

@@ -31,7 +31,7 @@ from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import org_get_for_user
+from jinguo.orgs.selectors import may_write_at, org_get_for_user
 
 PAGE_SIZE = 50
 
@@ -150,7 +150,10 @@ def activity_create(request: AuthedRequest) -> HttpResponse:
 
 
 def _detail(request: AuthedRequest, activity: Activity, **forms: Any) -> HttpResponse:
-    may_write = request.user.can_write and activity.status == Activity.Status.PLANNED
+    may_write = (
+        may_write_at(user=request.user, org=activity.org)
+        and activity.status == Activity.Status.PLANNED
+    )
     context: dict[str, Any] = {
         "activity": activity,
         "participants": selectors.activity_participants(activity=activity),

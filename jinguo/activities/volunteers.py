@@ -5,14 +5,15 @@ roles); these functions enforce the rules and raise ValidationError with Chinese
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.activities.models import Activity, ServiceHours, VolunteerMembership, VolunteerTeam
-from jinguo.activities.services import _hidden_people, _raise_if, _require_writer
+from jinguo.activities.selectors import may_write_membership
+from jinguo.activities.services import _hidden_people, _raise_if
 from jinguo.audit.services import audit_record
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import check_write_at
@@ -44,12 +45,17 @@ def team_create(
     return team
 
 
+def _require_membership_writer(actor: User, membership: VolunteerMembership) -> None:
+    if not may_write_membership(user=actor, membership=membership):
+        raise PermissionDenied
+
+
 def membership_add(
     *, actor: User, team: VolunteerTeam, person: Person, joined_on: dt.date | None = None
 ) -> VolunteerMembership:
     """A person joins a team. The team row is locked: two cadres adding her at once cannot
     both succeed, and she never has two overlapping memberships of one team."""
-    _require_writer(actor)
+    check_write_at(user=actor, org=team.org)
     joined_on = joined_on or timezone.localdate()
     if _hidden_people(actor, [person]):
         raise ValidationError({"person": [_("人员不存在")]})
@@ -77,7 +83,7 @@ def membership_add(
 def membership_end(
     *, actor: User, membership: VolunteerMembership, left_on: dt.date | None = None
 ) -> VolunteerMembership:
-    _require_writer(actor)
+    _require_membership_writer(actor, membership)
     left_on = left_on or timezone.localdate()
     with transaction.atomic():
         locked = VolunteerMembership.objects.select_for_update().get(pk=membership.pk)
@@ -108,7 +114,7 @@ def hours_record(
     """Service hours of a volunteer, recorded by a cadre of the team's unit or by the
     volunteer's own executive (callers fetch `membership` with membership_get_for_user, and
     `activity` with activity_get_for_user: both in the actor's scope)."""
-    _require_writer(actor)
+    _require_membership_writer(actor, membership)
     errors: dict[str, list[str]] = {"hours": [], "served_on": [], "activity": []}
     if hours is None or not MIN_HOURS <= Decimal(hours) <= MAX_HOURS:
         errors["hours"].append(_("服务时长应在0.5到24小时之间"))

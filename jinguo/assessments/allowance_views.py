@@ -27,6 +27,7 @@ from jinguo.common.params import (
     org_param,
 )
 from jinguo.common.xlsx import xlsx_download
+from jinguo.orgs.selectors import may_write_at
 
 
 @login_required
@@ -84,14 +85,15 @@ def statement_create(request: AuthedRequest) -> HttpResponse:
 def statement_detail(request: AuthedRequest, statement_id: int) -> HttpResponse:
     statement = selectors.statement_get_for_user(user=request.user, statement_id=statement_id)
     lines = selectors.line_list(user=request.user, statement=statement)
+    may_write = may_write_at(user=request.user, org=statement.org)
     context = {
         "statement": statement,
         "lines": lines,
         "totals": selectors.line_totals(lines),
         "history": selectors.statement_history(statement=statement),
-        "may_write": request.user.can_write,
+        "may_write": may_write,
         "adjust_form": forms.AdjustForm(statement=statement)
-        if request.user.can_write and statement.status != AllowanceStatement.Status.DRAFT
+        if may_write and statement.status != AllowanceStatement.Status.DRAFT
         else None,
     }
     return render(request, "assessments/statement_detail.html", context)

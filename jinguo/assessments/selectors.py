@@ -4,6 +4,7 @@ was held, so she can read her breakdown and appeal."""
 
 import datetime as dt
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -27,7 +28,7 @@ from jinguo.assessments.models import (
 from jinguo.common.figures import Figure, figure_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q, user_org
+from jinguo.orgs.selectors import may_write_at, scope_q, user_org
 
 FINAL = (
     AssessmentRound.Status.PUBLISHED,
@@ -39,10 +40,13 @@ COUNTED = (
 )  # statements that count: confirmed
 
 
-def _check(obj: Any, user: User, for_write: bool) -> Any:
+def _check(obj: Any, user: User, for_write: bool, org: str = "org") -> Any:
+    """404 when hidden or missing; with `for_write`, 403 unless the user may write at the
+    record's unit (the attribute path `org`): a scheme of a unit above her is hers to read,
+    not to change."""
     if obj is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=attrgetter(org)(obj)):
         raise PermissionDenied
     return obj
 
@@ -161,7 +165,7 @@ def result_get_for_user(*, user: User, result_id: int, for_write: bool = False) 
         .filter(pk=result_id)
         .first()
     )
-    return _check(result, user, for_write)
+    return _check(result, user, for_write, org="round.org")
 
 
 def result_appeal(*, result: AssessmentResult) -> Appeal | None:
@@ -175,7 +179,7 @@ def appeal_get_for_user(*, user: User, appeal_id: int, for_write: bool = False) 
         .filter(pk=appeal_id)
         .first()
     )
-    return _check(appeal, user, for_write)
+    return _check(appeal, user, for_write, org="result.round.org")
 
 
 def result_history(*, result: AssessmentResult) -> QuerySet[ResultChange]:

@@ -166,7 +166,7 @@ def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
         "results": results,
         "sort": sort,
         "history": selectors.round_history(round=round),
-        "may_write": request.user.can_write,
+        "may_write": may_write_at(user=request.user, org=round.org),
         "items": list(round.scheme.items.all()),
     }
     return render(request, "assessments/round_detail.html", context)
@@ -359,7 +359,10 @@ def result_score(request: AuthedRequest, result_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appeal_file(request: AuthedRequest, result_id: int) -> HttpResponse:
-    result = selectors.result_get_for_user(user=request.user, result_id=result_id, for_write=True)
+    # Her own result, kept at the round's unit above her: appeals.appeal_file decides who files.
+    result = selectors.result_get_for_user(user=request.user, result_id=result_id)
+    if request.user.person_id != result.person_id:
+        raise PermissionDenied  # only the executive herself appeals
     form = forms.AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         appeal = call_service(

@@ -15,7 +15,8 @@ from jinguo.households.models import GridAssignment
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.ages import is_under_age
-from jinguo.people.models import ExecutiveSeat, Person
+from jinguo.people.models import Person
+from jinguo.people.selectors import open_seats
 
 NOT_A_HANDLER = gettext_lazy("只能选择承办组织（网格案件为其所在村、社区）的在任执委")
 
@@ -31,9 +32,9 @@ def committee_unit(org: OrgUnit) -> OrgUnit:
 
 def _seated_in_scope(case: Case) -> QuerySet[Person]:
     committee = committee_unit(case.org)
-    seated_here = ExecutiveSeat.objects.filter(committee.subtree_q("org__"), ended_on__isnull=True)
+    seated_here = open_seats(org=committee)
     on_grids = GridAssignment.objects.filter(case.org.subtree_q("grid__"), end_date__isnull=True)
-    seated_anywhere = ExecutiveSeat.objects.filter(ended_on__isnull=True)
+    seated_anywhere = open_seats()
     return Person.objects.filter(
         Q(pk__in=seated_here.values("person_id"))
         | (

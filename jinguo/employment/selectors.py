@@ -22,7 +22,7 @@ from jinguo.employment.models import (
     LoanChange,
 )
 from jinguo.orgs.models import OrgUnit, Venue
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import may_write_at, scope_q
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -46,7 +46,7 @@ LOAN_DATES = {"issued": "issued_on", "repaid": "repaid_on", "applied": "applied_
 def _check(obj: Any, *, user: User, for_write: bool) -> Any:
     if obj is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=obj.org):
         raise PermissionDenied
     return obj
 

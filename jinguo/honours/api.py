@@ -6,7 +6,7 @@ read-only role a 403. Choice values are plain strings documented in help texts.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -170,8 +170,6 @@ class FamilyHonourNominateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        if not user.can_write:
-            raise PermissionDenied
         org_id, household_id = data.pop("org"), data.pop("household")
         org = org_get_for_user(user=user, org_id=org_id, for_write=True) if org_id else None
         household = (

@@ -20,7 +20,7 @@ from jinguo.honours.models import (
     IndividualTitle,
 )
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import may_write_at, scope_q
 
 KINDS = ("family", "individual")
 MODELS: dict[str, type[FamilyHonour] | type[IndividualHonour]] = {
@@ -45,7 +45,7 @@ def individual_honours_visible(*, user: User) -> QuerySet[IndividualHonour]:
 def _check(honour: Any, *, user: User, for_write: bool) -> Any:
     if honour is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=honour.org):
         raise PermissionDenied
     return honour
 

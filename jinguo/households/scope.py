@@ -1,4 +1,5 @@
-"""Which households a user may see: the one read scope of the ledger.
+"""Which households a user may see, the one read scope of the ledger, and where she may
+change one (the write rule at the units it belongs to).
 
 Below both households.selectors and people.selectors (a person is visible through the
 households she lives in), so that neither has to import the other to read it.
@@ -10,7 +11,7 @@ from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.households.models import Household, HouseholdAssignment
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import may_write_at, scope_q
 
 
 def household_scope_q(*, user: User) -> Q:
@@ -31,3 +32,17 @@ def household_scope_q(*, user: User) -> Q:
 
 def households_visible(*, user: User) -> QuerySet[Household]:
     return Household.objects.filter(household_scope_q(user=user))
+
+
+def may_write_household(*, user: User, household: Household) -> bool:
+    """The write rule at the units a household belongs to (its grid, the grid it lives in),
+    or, for the grid member it is assigned to now, at her own unit, wherever it is."""
+    units = (household.grid, household.living_grid)
+    if any(unit is not None and may_write_at(user=user, org=unit) for unit in units):
+        return True
+    if user.role != Role.GRID_MEMBER or user.org is None or not user.person_id:
+        return False
+    assigned = HouseholdAssignment.objects.filter(
+        household=household, executive_id=user.person_id, end_date__isnull=True
+    )
+    return may_write_at(user=user, org=user.org) and assigned.exists()

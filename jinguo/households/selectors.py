@@ -26,11 +26,11 @@ from jinguo.households.models import (
     categories_by_token,
 )
 from jinguo.households.policy import sees_sensitive
-from jinguo.households.scope import households_visible
+from jinguo.households.scope import households_visible, may_write_household
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import may_write_at, scope_q
 from jinguo.people.idcard import normalize_id
 from jinguo.people.models import ExecutiveSeat, Person
 from jinguo.people.selectors import person_list_visible
@@ -51,7 +51,7 @@ def household_get_for_user(*, user: User, household_id: int, for_write: bool = F
         )
     except Household.DoesNotExist:
         raise Http404 from None
-    if for_write and not user.can_write:
+    if for_write and not may_write_household(user=user, household=household):
         raise PermissionDenied
     return household
 
@@ -175,7 +175,7 @@ def grid_get_for_user(*, user: User, grid_id: int, for_write: bool = False) -> O
     grid = grid_list_visible(user=user).filter(pk=grid_id).first()
     if grid is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=grid):
         raise PermissionDenied
     return grid
 

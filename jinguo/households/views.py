@@ -51,7 +51,7 @@ from jinguo.households.models import Category, Household
 from jinguo.households.numbers import household_next_number
 from jinguo.households.policy import may_reveal_sensitive
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import org_breadcrumbs, org_get_for_user
+from jinguo.orgs.selectors import may_write_at, org_breadcrumbs, org_get_for_user
 
 PAGE_SIZE = 50
 
@@ -161,7 +161,7 @@ def household_detail(request: AuthedRequest, household_id: int) -> HttpResponse:
         "history": selectors.household_history(household=household)[:20],
         "cases": household_cases(user=request.user, household=household)[:20],
         "masks": masks,
-        "can_write": request.user.can_write,
+        "can_write": selectors.may_write_household(user=request.user, household=household),
         "has_hidden": selectors.has_hidden_details(
             user=request.user, categories=categories, residents=residents
         ),
@@ -476,7 +476,7 @@ def grid_executives(request: AuthedRequest, grid_id: int) -> HttpResponse:
         "form": form,
         "end_form": EndForm(auto_id=False),
         "assignments": selectors.grid_assignments(grid=grid),
-        "can_write": request.user.can_write,
+        "can_write": may_write_at(user=request.user, org=grid),
     }
     return render(request, "households/grid_executives.html", context)
 

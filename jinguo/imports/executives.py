@@ -233,7 +233,7 @@ class ExecutiveImport:
         residences = _residence_paths(known_ids)
         for id_hash, now in self.known_persons.items():
             path = residences.get(now.pk, now.org_path)
-            if not self.scope.user_sees(path) and not self.scope.user_sees(now.org_path):
+            if not self.scope.may_write(path) and not self.scope.may_write(now.org_path):
                 self.error(
                     self.people[id_hash].row,
                     _("该身份证号已登记在您管辖范围以外的组织，请联系上级妇联处理"),

@@ -49,6 +49,7 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
 from jinguo.people.masking import birth_shown, mask_id, mask_phone
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat
+from jinguo.people.selectors import open_seats
 
 CHUNK = 2000
 COLUMNS = {"households": HOUSEHOLD_COLUMNS, "executives": EXECUTIVE_COLUMNS}
@@ -278,9 +279,7 @@ def _household_executives(ids: QuerySet[Any]) -> dict[int, str]:
 
 
 def visible_seats(*, user: User, root: OrgUnit) -> QuerySet[ExecutiveSeat]:
-    return ExecutiveSeat.objects.filter(
-        scope_q(user=user, field="org"), root.subtree_q("org__"), ended_on__isnull=True
-    )
+    return open_seats(org=root, user=user)
 
 
 def executive_rows(*, user: User, root: OrgUnit, full: bool) -> Iterator[list[Any]]:

@@ -46,7 +46,7 @@ class ExecutiveResolver:
     def candidates(self, grid: Unit) -> dict[int, tuple[int, str, str]]:
         found = {person[0]: person for person in self.by_grid.get(grid.pk, [])}
         for path, person in self.seats:
-            if grid.path.startswith(path):
+            if tree.within(grid.path, path):
                 found.setdefault(person[0], person)
         return found
 

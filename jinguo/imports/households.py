@@ -288,7 +288,7 @@ class HouseholdImport:
             return
         residence = self.residences.get(now.pk)
         path = residence[2] if residence is not None else now.org_path
-        if not self.scope.user_sees(path):
+        if not self.scope.may_write(path):
             self.error(
                 member.row,
                 _("该身份证号已登记在您管辖范围以外的%(where)s，请联系上级妇联处理")

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.imports.cells import CellError, compact
+from jinguo.orgs import tree
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import may_write_at_path, scope_q
 
 GRID_KINDS = frozenset({Kind.GRID, Kind.MICRO_GRID})
 
@@ -34,7 +35,6 @@ class ImportScope:
     def __init__(self, *, user: User, root: OrgUnit) -> None:
         self.user = user
         self.root = root
-        self.user_path = user.org.path if user.has_business_scope and user.org else None
         rows = OrgUnit.objects.filter(
             root.subtree_q(), scope_q(user=user, field=""), is_active=True
         ).values_list("pk", "code", "name", "path", "kind")
@@ -50,15 +50,17 @@ class ImportScope:
         self._resolved: dict[tuple[str, bool], Unit | str] = {}
 
     def contains(self, path: str | None) -> bool:
-        """Whether a unit with this path lies inside the job's subtree and the user's scope."""
-        if not path or self.user_path is None:
+        """Whether a unit with this path lies inside the job's subtree and the user may import
+        there (the write rule, a cadre's)."""
+        if not path:
             return False
-        return path.startswith(self.root.path) and path.startswith(self.user_path)
+        return tree.within(path, self.root.path) and self.may_write(path)
 
-    def user_sees(self, path: str | None) -> bool:
-        if not path or self.user_path is None:
+    def may_write(self, path: str | None) -> bool:
+        """Whether the user may import over records kept at the unit with this path."""
+        if not path:
             return False
-        return path.startswith(self.user_path)
+        return may_write_at_path(user=self.user, path=path, cadre_only=True)
 
     def grid(self, raw: str) -> Unit:
         """The grid a cell names by code, or by name when that name is unique in scope."""

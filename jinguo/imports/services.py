@@ -26,7 +26,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
-from jinguo.accounts.roles import Role
 from jinguo.audit.services import audit_record
 from jinguo.households.policy import sees_sensitive
 from jinguo.imports import executives, exports, households
@@ -34,6 +33,7 @@ from jinguo.imports.counts import Counts
 from jinguo.imports.models import ImportJob
 from jinguo.imports.sheet import FileError, Sheet, open_sheet, write_error_workbook
 from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import check_write_at, may_write_at
 from jinguo.people.policy import may_export_full_numbers
 from jinguo.people.reasons import stated_reason
 
@@ -69,7 +69,8 @@ def _importer(module: Any, **kwargs: Any) -> _Importer:
 def import_job_create(*, actor: User, org: OrgUnit, kind: str, upload: UploadedFile) -> ImportJob:
     """Save the upload and queue a job; it starts once the caller's transaction commits.
 
-    The caller has checked that `actor` may import into `org` (a cadre with `org` in scope)."""
+    Only a cadre whose unit is `org` or above it may (the write rule, PermissionDenied)."""
+    check_write_at(user=actor, org=org, cadre_only=True)
     if kind not in ImportJob.Kind.values:
         raise ValidationError({"kind": _("未知的导入类型")})
     job = ImportJob(
@@ -322,5 +323,6 @@ def roster_export(
 
 
 def may_import(user: User) -> bool:
-    """Only cadres import rosters: grid members and leaders do not."""
-    return user.is_active and user.role == Role.CADRE
+    """Only cadres import rosters (grid members and leaders do not): the write rule, a
+    cadre's, at her own unit; what she may import into is then checked unit by unit."""
+    return user.org is not None and may_write_at(user=user, org=user.org, cadre_only=True)

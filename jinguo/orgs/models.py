@@ -95,7 +95,7 @@ class OrgUnit(models.Model):
         return path_range_q(self, field)
 
     def contains(self, other: "OrgUnit") -> bool:
-        return other.path.startswith(self.path)
+        return tree.within(other.path, self.path)
 
 
 class Venue(models.Model):

@@ -26,6 +26,11 @@ def upper_bound(path: str) -> str:
     return head + f"{last + 1:0{SEGMENT}d}"
 
 
+def within(path: str, ancestor: str) -> bool:
+    """Whether the node at `path` is the node at `ancestor` or lies below it."""
+    return path.startswith(ancestor)
+
+
 def depth(path: str) -> int:
     return len(path) // SEGMENT
 

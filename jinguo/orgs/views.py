@@ -39,7 +39,7 @@ def org_detail(request: AuthedRequest, org_id: int) -> HttpResponse:
             (k, kind_label(k), n) for k, n in selectors.org_subtree_kind_counts(org=org).items()
         ],
         "venues": selectors.venue_list(org=org),
-        "can_write": request.user.can_write and org.is_active,
+        "can_write": selectors.may_write_at(user=request.user, org=org) and org.is_active,
     }
     return render(request, "orgs/detail.html", context)
 

@@ -9,6 +9,7 @@ import datetime as dt
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -33,7 +34,7 @@ from jinguo.common import crypto
 from jinguo.households.models import GridAssignment, Household, HouseholdAssignment, Resident
 from jinguo.households.scope import household_scope_q
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import org_breadcrumbs, scope_q
+from jinguo.orgs.selectors import may_write_at, org_breadcrumbs, scope_q
 from jinguo.people.idcard import normalize_id
 from jinguo.people.models import (
     ConcurrentPost,
@@ -64,11 +65,15 @@ EDUCATION_GROUPS: dict[str, tuple[Any, list[str]]] = {
 }
 
 
-def _get_for_user(queryset: QuerySet[M], *, user: User, pk: int, scope: Q, for_write: bool) -> M:
+def _get_for_user(
+    queryset: QuerySet[M], *, user: User, pk: int, scope: Q, for_write: bool, org: str = "org"
+) -> M:
+    """404 outside `scope`; with `for_write`, 403 unless the user may write at the record's
+    unit (the attribute path `org`): a resident seen through a household is hers to read."""
     obj = queryset.filter(scope).filter(pk=pk).first()
     if obj is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=attrgetter(org)(obj)):
         raise PermissionDenied
     return obj
 
@@ -191,6 +196,7 @@ def concurrent_post_get_for_user(
         pk=post_id,
         scope=scope_q(user=user, field="person__org"),
         for_write=for_write,
+        org="person.org",
     )
 
 
@@ -244,14 +250,22 @@ def _filter_seats(seats: QuerySet[ExecutiveSeat], f: RosterFilters) -> QuerySet[
     return seats
 
 
+def open_seats(*, org: OrgUnit | None = None, user: User | None = None) -> QuerySet[ExecutiveSeat]:
+    """Seats held now (not ended): in `org`'s subtree (anywhere without one), within `user`'s
+    scope (without one, the system's own rules: who may handle a case, a ranking's earners)."""
+    seats = ExecutiveSeat.objects.filter(ended_on__isnull=True)
+    if user is not None:
+        seats = seats.filter(scope_q(user=user, field="org"))
+    if org is not None:
+        seats = seats.filter(org.subtree_q("org__"))
+    return seats
+
+
 def active_seats(
     *, user: User, org: OrgUnit, filters: RosterFilters | None = None
 ) -> QuerySet[ExecutiveSeat]:
     """Seats held now (not ended) in `org`'s subtree, within the user's scope."""
-    seats = ExecutiveSeat.objects.filter(
-        scope_q(user=user, field="org"), org.subtree_q("org__"), ended_on__isnull=True
-    )
-    return _filter_seats(seats, filters or RosterFilters())
+    return _filter_seats(open_seats(org=org, user=user), filters or RosterFilters())
 
 
 # 主席, 副主席, 专干, 执委: the order a committee is listed in.
@@ -396,11 +410,12 @@ def membership_get_for_user(
     *, user: User, membership_id: int, for_write: bool = False
 ) -> TeamMembership:
     return _get_for_user(
-        TeamMembership.objects.select_related("team", "person"),
+        TeamMembership.objects.select_related("team__org", "person"),
         user=user,
         pk=membership_id,
         scope=scope_q(user=user, field="team__org"),
         for_write=for_write,
+        org="team.org",
     )
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import org_get_for_user
+from jinguo.orgs.selectors import may_write_at, org_get_for_user
 from jinguo.people import posts, selectors, services
 from jinguo.people.forms import (
     ConcurrentPostForm,
@@ -92,7 +92,7 @@ def person_detail(request: AuthedRequest, person_id: int) -> HttpResponse:
         "memberships": selectors.person_team_memberships(person=person),
         "grids": selectors.person_grid_assignments(person=person),
         "history": selectors.person_history(person=person)[:20],
-        "can_write": request.user.can_write,
+        "can_write": may_write_at(user=request.user, org=person.org),
         "may_unmask": may_unmask(request.user),
         "unmask_form": UnmaskForm(),
     }
@@ -243,7 +243,7 @@ def executive_roster(request: AuthedRequest) -> HttpResponse:
         "figures": _figure_links(org, figures),
         "filtered": bool(filters.params()),
         "all_url": _roster_url(org, RosterFilters()),
-        "can_write": request.user.can_write,
+        "can_write": may_write_at(user=request.user, org=org),
     }
     return render(request, "people/executives.html", context)
 
@@ -260,7 +260,7 @@ def team_list(request: AuthedRequest) -> HttpResponse:
         "org": org,
         "teams": selectors.team_list(user=request.user, org=org, today=today),
         "today": today,
-        "can_write": request.user.can_write,
+        "can_write": may_write_at(user=request.user, org=org),
     }
     return render(request, "people/teams.html", context)
 

@@ -395,7 +395,9 @@ class LoveBankRedeemApi(APIView):
     )
     def post(self, request: Request, item_id: int) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        item = selectors.item_get_for_user(user=user, item_id=item_id, for_write=True)
+        # Spending points leaves the item's record alone: lovebank_redeem decides who may (her
+        # own points, or a cadre of the item's unit for someone else's).
+        item = selectors.item_get_for_user(user=user, item_id=item_id)
         if data.get("person"):
             person = person_get_for_user(user=user, person_id=data["person"], for_write=True)
         elif user.person is not None:

@@ -5,9 +5,9 @@ import io
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -88,14 +88,16 @@ def item_restock(request: AuthedRequest, item_id: int) -> HttpResponse:
 @require_POST
 def redeem(request: AuthedRequest, item_id: int) -> HttpResponse:
     user = request.user
-    item = selectors.item_get_for_user(user=user, item_id=item_id, for_write=True)
+    # Spending points leaves the item's record alone: lovebank_redeem decides who may (her own
+    # points, or a cadre of the item's unit for someone else's).
+    item = selectors.item_get_for_user(user=user, item_id=item_id)
     person_id = int_param(request.POST, "person")
     if person_id:
         person = person_get_for_user(user=user, person_id=person_id, for_write=True)
     elif user.person is not None:
         person = user.person
     else:
-        raise Http404
+        raise PermissionDenied  # no points of her own and nobody named: as the API answers
     form = forms.RedeemForm(request.POST)
     if form.is_valid():
         done = call_service(

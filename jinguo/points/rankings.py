@@ -23,8 +23,8 @@ from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
-from jinguo.people.models import ExecutiveSeat, Person
-from jinguo.people.selectors import active_seats
+from jinguo.people.models import Person
+from jinguo.people.selectors import open_seats
 from jinguo.points.models import (
     EARNED_KINDS,
     PointEntry,
@@ -38,12 +38,8 @@ EARNERS = ("executives", "volunteers")  # who a ranking lists
 
 def seated_ids(*, org: OrgUnit, user: User | None = None) -> QuerySet[Any]:
     """The person ids of the executives of org's subtree: the seats held now, as the
-    executives figure counts them (jinguo.people.selectors.active_seats, in the user's scope)."""
-    if user is None:
-        seats = ExecutiveSeat.objects.filter(org.subtree_q("org__"), ended_on__isnull=True)
-    else:
-        seats = active_seats(user=user, org=org)
-    return seats.order_by().values("person_id")
+    executives figure counts them (jinguo.people.selectors.open_seats, in the user's scope)."""
+    return open_seats(org=org, user=user).order_by().values("person_id")
 
 
 def executive_ranking(
@@ -111,7 +107,7 @@ def unit_ranking(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> U
         .order_by()
     )
     seats = (
-        ExecutiveSeat.objects.filter(org.subtree_q("org__"), ended_on__isnull=True)
+        open_seats(org=org)
         .annotate(segment=segment)
         .values("segment")
         .annotate(n=Count("person_id", distinct=True))

@@ -32,7 +32,7 @@ from jinguo.accounts.models import User
 from jinguo.common.figures import Figure, count_each, figure_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import may_write_at, scope_q
 from jinguo.people.models import Person
 from jinguo.points.models import (
     BALANCE_KINDS,
@@ -182,7 +182,7 @@ def entry_get_for_user(*, user: User, entry_id: int, for_write: bool = False) ->
     )
     if entry is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=entry.org):
         raise PermissionDenied
     return entry
 
@@ -226,7 +226,7 @@ def rule_get_for_user(*, user: User, rule_id: int, for_write: bool = False) -> P
     rule = PointRule.objects.filter(scope_q(user=user, field="org"), pk=rule_id).first()
     if rule is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=rule.org):
         raise PermissionDenied
     return rule
 
@@ -256,7 +256,7 @@ def item_get_for_user(*, user: User, item_id: int, for_write: bool = False) -> L
     item = items_visible(user=user).select_related("org").filter(pk=item_id).first()
     if item is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=item.org):
         raise PermissionDenied
     return item
 
@@ -289,7 +289,7 @@ def redemption_get_for_user(*, user: User, voucher: str, for_write: bool = False
     row = redemption_list(user=user).filter(voucher=voucher.upper()).first()
     if row is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=row.item.org):
         raise PermissionDenied
     return row
 
@@ -353,7 +353,7 @@ def nomination_get_for_user(
     nomination = row.first()
     if nomination is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=nomination.org):
         raise PermissionDenied
     return nomination
 

@@ -4,6 +4,7 @@ a target at their org. Progress and figures count records of an org's subtree.""
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.models import User
 from jinguo.common.figures import Figure, count_each, figure_url
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import may_write_at, scope_q
 from jinguo.people.models import Person
 from jinguo.sanxin.models import (
     LOGISTICS_SECTORS,
@@ -32,11 +33,13 @@ from jinguo.sanxin.models import (
 Metric = SanxinTarget.Metric
 
 
-def _get(queryset: QuerySet[Any], *, user: User, pk: int, for_write: bool) -> Any:
+def _get(queryset: QuerySet[Any], *, user: User, pk: int, for_write: bool, org: str = "org") -> Any:
+    """404 when hidden or missing; with `for_write`, 403 unless the user may write at the
+    record's unit (the attribute path `org`)."""
     obj = queryset.filter(pk=pk).first()
     if obj is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=attrgetter(org)(obj)):
         raise PermissionDenied
     return obj
 
@@ -112,8 +115,8 @@ def workers_visible(*, user: User) -> QuerySet[SanxinWorker]:
 def sanxin_worker_get_for_user(
     *, user: User, worker_id: int, for_write: bool = False
 ) -> SanxinWorker:
-    queryset = workers_visible(user=user).select_related("sanxin_org", "person")
-    return _get(queryset, user=user, pk=worker_id, for_write=for_write)
+    queryset = workers_visible(user=user).select_related("sanxin_org__org", "person")
+    return _get(queryset, user=user, pk=worker_id, for_write=for_write, org="sanxin_org.org")
 
 
 def sanxin_worker_list(

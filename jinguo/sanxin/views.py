@@ -18,7 +18,7 @@ from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
-from jinguo.orgs.selectors import org_get_for_user
+from jinguo.orgs.selectors import may_write_at, org_get_for_user
 from jinguo.sanxin import forms, selectors, services, targets, workers
 from jinguo.sanxin.models import Category, SanxinOrg, SanxinTarget, SanxinWorker, Sector
 
@@ -165,10 +165,6 @@ def _label(field: str) -> Any:
     return field
 
 
-def _may_write(request: AuthedRequest) -> bool:
-    return request.user.can_write
-
-
 @login_required
 @require_GET
 def sanxin_org_detail(request: AuthedRequest, sanxin_org_id: int) -> HttpResponse:
@@ -182,7 +178,7 @@ def sanxin_org_detail(request: AuthedRequest, sanxin_org_id: int) -> HttpRespons
             (c, [(_label(k), c.old.get(k), v) for k, v in c.new.items() if c.old.get(k) != v])
             for c in selectors.sanxin_org_history(sanxin_org=sanxin_org)
         ],
-        "may_write": _may_write(request),
+        "may_write": may_write_at(user=request.user, org=sanxin_org.org),
         "establish_form": forms.EstablishForm(
             initial={
                 "name": _("%(name)s妇联") % {"name": sanxin_org.name},

@@ -7,7 +7,7 @@ an id outside the caller's scope is "不存在" (400), never silently accepted.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import path
 from django.utils import timezone
@@ -179,9 +179,8 @@ class CourseCreateApi(APIView):
     )
     def post(self, request: Request) -> Response:
         data, user = api_input(self.InputSerializer, request), api_user(request)
-        org = org_get_for_user(user=user, org_id=data.pop("org", None) or user.org_id or 0)
-        if not user.can_write:
-            raise PermissionDenied
+        org_id = data.pop("org", None) or user.org_id or 0
+        org = org_get_for_user(user=user, org_id=org_id, for_write=True)
         course = services.course_create(actor=user, org=org, **data)
         return Response(CourseSerializer(course).data, status=status.HTTP_201_CREATED)
 

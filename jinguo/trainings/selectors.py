@@ -30,7 +30,7 @@ from jinguo.accounts.models import User
 from jinguo.common.figures import Figure, figure_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit, Venue
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import may_write_at, scope_q
 from jinguo.people.models import Person
 from jinguo.people.selectors import active_seats
 from jinguo.trainings.models import Attendance, Course, CourseChange, Enrolment, Session
@@ -90,7 +90,7 @@ def course_get_for_user(*, user: User, course_id: int, for_write: bool = False) 
     course = courses_visible(user=user).select_related("org").filter(pk=course_id).first()
     if course is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=course.org):
         raise PermissionDenied
     return course
 
@@ -104,7 +104,7 @@ def session_get_for_user(*, user: User, session_id: int, for_write: bool = False
     )
     if session is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=session.course.org):
         raise PermissionDenied
     return session
 

@@ -19,7 +19,7 @@ from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import org_get_for_user
+from jinguo.orgs.selectors import may_write_at, org_get_for_user
 from jinguo.people.selectors import person_get_for_user
 from jinguo.trainings import forms, selectors, services
 from jinguo.trainings.models import Session, Topic
@@ -210,7 +210,7 @@ def _sheet_context(request: AuthedRequest, session: Session, form: Any = None) -
         "form": form or forms.AttendanceForm(user=request.user),
         # After an error the sheet shows her ticks as she posted them, not the saved ones.
         "ticked": request.POST.getlist("attended") if form is not None else None,
-        "may_write": request.user.can_write,
+        "may_write": may_write_at(user=request.user, org=session.course.org),
         "cancel_form": forms.CancelForm(),
     }
 

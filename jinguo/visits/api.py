@@ -28,7 +28,7 @@ from jinguo.common.api import (
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.households.selectors import household_get_for_user
-from jinguo.orgs.selectors import org_get_for_user
+from jinguo.orgs.selectors import may_write_at, org_get_for_user
 from jinguo.visits import selectors, services
 from jinguo.visits.models import Channel, ServiceKind, Wish
 
@@ -172,8 +172,8 @@ class WishCollectApi(APIView):
         household = None
         if household_id is not None:
             household = household_get_for_user(user=user, household_id=household_id, for_write=True)
-        elif not user.can_write:
-            raise PermissionDenied
+        elif user.org is None or not may_write_at(user=user, org=user.org):
+            raise PermissionDenied  # without a household the wish is kept at her own unit
         wish = services.wish_collect(actor=user, household=household, **data)
         return Response(WishSerializer(wish).data, status=status.HTTP_201_CREATED)
 

@@ -33,7 +33,7 @@ from jinguo.households.scope import households_visible
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
-from jinguo.orgs.selectors import scope_q
+from jinguo.orgs.selectors import may_write_at, scope_q
 from jinguo.visits.models import Visit, Wish, WishChange
 
 WEEK = 7
@@ -211,7 +211,7 @@ def wish_get_for_user(*, user: User, wish_id: int, for_write: bool = False) -> W
     wish = wish_list(user=user).filter(pk=wish_id).first()
     if wish is None:
         raise Http404
-    if for_write and not user.can_write:
+    if for_write and not may_write_at(user=user, org=wish.org):
         raise PermissionDenied
     return wish
 

@@ -19,7 +19,9 @@ from jinguo.cases.services import case_report
 from jinguo.common.uploads import photo_errors
 from jinguo.households.models import Household
 from jinguo.households.plan import plan_visit_logged
+from jinguo.households.scope import may_write_household
 from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import check_write_at
 from jinguo.visits.models import Channel, ServiceKind, Visit, Wish, WishChange
 
 Status = Wish.Status
@@ -31,9 +33,9 @@ def _raise_if(errors: dict[str, list[str]]) -> None:
         raise ValidationError(found)
 
 
-def _require_writer(actor: User) -> None:
+def _require_household_writer(actor: User, household: Household) -> None:
     # Views check this already; a service called from elsewhere must not let a leader write.
-    if not actor.can_write:
+    if not may_write_household(user=actor, household=household):
         raise PermissionDenied
 
 
@@ -67,7 +69,7 @@ def visit_log(
 ) -> Visit:
     """Record a visit by `actor` (she may see `household`: callers fetch it through
     household_get_for_user). Her person record is the executive who visited."""
-    _require_writer(actor)
+    _require_household_writer(actor, household)
     codes = list(dict.fromkeys(services))  # keep the order, drop repeats
     day = visited_on or timezone.localdate()
     _raise_if(_visit_errors(channel=channel, services=codes, visited_on=day, photo=photo))
@@ -164,9 +166,12 @@ def wish_collect(
     org: OrgUnit | None = None,
 ) -> Wish:
     """A new wish, owned by the household's grid, or by `org` (default: the actor's unit)."""
-    _require_writer(actor)
-    content = content.strip()
     owner = household.grid if household is not None else (org or actor.org)
+    if household is not None:
+        _require_household_writer(actor, household)
+    elif owner is not None:
+        check_write_at(user=actor, org=owner)
+    content = content.strip()
     _raise_if(
         {
             "content": [] if content else [_("请填写心愿内容")],
@@ -218,7 +223,7 @@ def _locked(wish: Wish, target: str) -> Wish:
 
 
 def _transition(*, actor: User, wish: Wish, target: str, note: str = "", **fields: object) -> Wish:
-    _require_writer(actor)
+    check_write_at(user=actor, org=wish.org)
     with transaction.atomic():
         locked = _locked(wish, target)
         old = locked.status

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from jinguo.households.models import GridAssignment, Household, HouseholdAssignment, Resident
+from jinguo.households.tests.factories import household as make_household
+from jinguo.households.tests.factories import person as make_resident_person
 from jinguo.people.models import ExecutiveSeat
 from jinguo.people.posts import rotation_create, seat_end, team_create, team_member_add
 from jinguo.people.selectors import (
@@ -231,3 +233,17 @@ def test_team_list_has_current_members_and_the_rotation_calendar(tree, cast, cou
     assert len(teams) == 8 and all(len(t.calendar) == 1 for t in teams)
     with pytest.raises(Http404):
         team_get_for_user(user=cast.gangkou_chair, team_id=teams[0].pk)
+
+
+def test_a_grid_member_reads_but_may_not_write_a_resident_kept_at_another_grid(tree, cast):
+    """A family registered at 港口一组网格 lives in 巫山组网格: its member shows to the grid member
+    there (reading is the household's rule), but the person is kept at 港口一组网格 and only
+    its writers change her (the write rule, stricter, wins)."""
+    resident = make_resident_person(tree.gangkou_grid, "港秀芳")
+    make_household(tree.gangkou_grid, "GK-9", head=resident, living_grid=tree.wushan)
+    seen = person_get_for_user(user=cast.wushan_member, person_id=resident.pk)
+    assert seen == resident
+    with pytest.raises(PermissionDenied):
+        person_get_for_user(user=cast.wushan_member, person_id=resident.pk, for_write=True)
+    writable = person_get_for_user(user=cast.gangkou_chair, person_id=resident.pk, for_write=True)
+    assert writable == resident
