@@ -2,7 +2,6 @@
 through the selectors' fetch-and-check functions: out of scope is a 404, a write by a read-only
 role a 403."""
 
-from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jinguo.activities import selectors, services
+from jinguo.activities.exports import ACTIVITY_COLUMNS
 from jinguo.activities.forms import (
     ActivityForm,
     CancelForm,
@@ -85,49 +85,17 @@ def activity_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _activity_rows(activities: Any) -> Iterator[list[Any]]:
-    for a in activities.iterator(chunk_size=500):
-        yield [
-            a.starts_on,
-            a.start_time.strftime("%H:%M") if a.start_time else "",
-            a.title,
-            a.get_kind_display(),
-            a.org.name,
-            a.venue.name if a.venue else "",
-            a.series.title if a.series else "",
-            a.get_status_display(),
-            a.registered,
-            a.attended,
-            a.headcount if a.headcount is not None else "",
-            a.summary or a.cancel_reason,
-        ]
-
-
 @login_required
 @require_GET
 def activity_export(request: AuthedRequest) -> HttpResponse:
     _business(request)
     activities = selectors.activity_list(user=request.user, filters=_filters(request))
-    headers = [
-        _("活动日期"),
-        _("开始时间"),
-        _("活动名称"),
-        _("活动类型"),
-        _("所属组织"),
-        _("活动阵地"),
-        _("周期性活动"),
-        _("状态"),
-        _("报名人数"),
-        _("到场人数"),
-        _("参与人次"),
-        _("小结或取消原因"),
-    ]
     return xlsx_download(
         actor=request.user,
         action="activities.export",
         filename=_("活动"),
-        headers=headers,
-        rows=_activity_rows(activities),
+        columns=ACTIVITY_COLUMNS,
+        records=activities.iterator(chunk_size=500),
         note=request.GET.urlencode(),
     )
 

@@ -2,7 +2,6 @@
 through the selectors' fetch-and-check functions: out of scope is a 404, a write by a read-only
 role a 403."""
 
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jinguo.activities import selectors, volunteers
+from jinguo.activities.exports import HOURS_COLUMNS
 from jinguo.activities.forms import HoursForm, MembershipForm, TeamForm
 from jinguo.activities.views import PAGE_SIZE, _business, _org_filter, _writer
 from jinguo.common.forms import call_service
@@ -155,37 +155,17 @@ def hours_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "activities/hours_list.html", context)
 
 
-def _hours_rows(rows: Any) -> Iterator[list[Any]]:
-    for h in rows.iterator(chunk_size=500):
-        yield [
-            h.served_on,
-            h.membership.team.name,
-            h.membership.person.name,
-            h.hours,
-            h.activity.title if h.activity else "",
-            h.note,
-        ]
-
-
 @login_required
 @require_GET
 def hours_export(request: AuthedRequest) -> HttpResponse:
     _business(request)
     rows = selectors.hours_list(user=request.user, **_hours_filters(request))
-    headers = [
-        _("服务日期"),
-        _("服务队"),
-        _("志愿者"),
-        _("服务时长（小时）"),
-        _("服务活动"),
-        _("服务内容"),
-    ]
     return xlsx_download(
         actor=request.user,
         action="activities.hours_export",
         filename=_("志愿服务时长"),
-        headers=headers,
-        rows=_hours_rows(rows),
+        columns=HOURS_COLUMNS,
+        records=rows.iterator(chunk_size=500),
         note=request.GET.urlencode(),
     )
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jinguo.assessments import allowances, forms, selectors
+from jinguo.assessments.exports import LINE_COLUMNS, lines_with_totals
 from jinguo.assessments.models import (
-    AllowanceLine,
     AllowanceStatement,
 )
-from jinguo.assessments.views import _errors_to_messages, _run, _scoped, post_label
+from jinguo.assessments.views import _errors_to_messages, _run, _scoped
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.common.params import (
@@ -143,45 +143,6 @@ def statement_adjust(request: AuthedRequest, statement_id: int) -> HttpResponse:
     return redirect("assessments:statement_detail", statement_id=statement.pk)
 
 
-LINE_HEADERS = [
-    _("姓名"),
-    _("职务"),
-    _("组织"),
-    _("任职月数"),
-    _("年度补贴（元）"),
-    _("履职天数"),
-    _("误工补贴（元）"),
-    _("合计（元）"),
-    _("备注"),
-]
-
-
-def _line_rows(lines: Any, totals: dict[str, Any]) -> Any:
-    for line in lines:
-        yield [
-            line.person.name,
-            post_label(line.post),
-            line.org.name,
-            line.months,
-            line.annual_share,
-            line.duty_days,
-            line.lost_work_amount,
-            line.total,
-            f"{_('更正')}：{line.reason}" if line.kind == AllowanceLine.Kind.ADJUSTMENT else "",
-        ]
-    yield [
-        _("合计"),
-        "",
-        "",
-        "",
-        totals["annual"],
-        totals["days"],
-        totals["lost"],
-        totals["total"],
-        "",
-    ]
-
-
 @login_required
 @require_GET
 def statement_export(request: AuthedRequest, statement_id: int) -> HttpResponse:
@@ -192,8 +153,8 @@ def statement_export(request: AuthedRequest, statement_id: int) -> HttpResponse:
         actor=request.user,
         action="assessments.allowance_export",
         filename=_("补贴发放表"),
-        headers=LINE_HEADERS,
-        rows=_line_rows(lines.iterator(), selectors.line_totals(lines)),
+        columns=LINE_COLUMNS,
+        records=lines_with_totals(lines.iterator(), selectors.line_totals(lines)),
         note=f"statement={statement.pk}",
     )
 
@@ -228,7 +189,7 @@ def line_export(request: AuthedRequest) -> HttpResponse:
         actor=request.user,
         action="assessments.allowance_export",
         filename=_("补贴明细"),
-        headers=LINE_HEADERS,
-        rows=_line_rows(lines.iterator(), selectors.line_totals(lines)),
+        columns=LINE_COLUMNS,
+        records=lines_with_totals(lines.iterator(), selectors.line_totals(lines)),
         note=request.GET.urlencode(),
     )

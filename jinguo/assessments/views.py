@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jinguo.assessments import appeals, forms, selectors, services
+from jinguo.assessments.exports import RESULT_COLUMNS
 from jinguo.assessments.models import (
     Appeal,
     AssessmentResult,
@@ -34,7 +35,6 @@ from jinguo.common.params import (
 )
 from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.selectors import may_write_at
-from jinguo.people.models import ExecutiveSeat
 
 # Where the records behind a measured value are shown (URL names, reversed with the pk).
 RECORD_URLS = {
@@ -190,34 +190,6 @@ def round_action(request: AuthedRequest, round_id: int, action: str) -> HttpResp
     return redirect("assessments:round_detail", round_id=round.pk)
 
 
-def post_label(post: str) -> str:
-    return str(dict(ExecutiveSeat.Post.choices).get(post, post))
-
-
-def _appeal_of(result: AssessmentResult) -> Appeal | None:
-    try:
-        return result.appeal
-    except Appeal.DoesNotExist:
-        return None
-
-
-def _result_rows(results: Any) -> Any:
-    for r in results:
-        appeal = _appeal_of(r)
-        yield [
-            r.round.name,
-            r.person.name,
-            r.org.name,
-            post_label(r.post),
-            r.total,
-            r.grade,
-            appeal.get_status_display() if appeal else "",
-        ]
-
-
-RESULT_HEADERS = [_("考核轮次"), _("姓名"), _("组织"), _("职务"), _("总分"), _("等次"), _("申诉")]
-
-
 @login_required
 @require_GET
 def round_export(request: AuthedRequest, round_id: int) -> HttpResponse:
@@ -227,8 +199,8 @@ def round_export(request: AuthedRequest, round_id: int) -> HttpResponse:
         actor=request.user,
         action="assessments.export",
         filename=_("考核结果"),
-        headers=RESULT_HEADERS,
-        rows=_result_rows(results.iterator()),
+        columns=RESULT_COLUMNS,
+        records=results.iterator(),
         note=f"round={round.pk}",
     )
 
@@ -274,8 +246,8 @@ def result_export(request: AuthedRequest) -> HttpResponse:
         actor=request.user,
         action="assessments.export",
         filename=_("考核结果"),
-        headers=RESULT_HEADERS,
-        rows=_result_rows(results.iterator()),
+        columns=RESULT_COLUMNS,
+        records=results.iterator(),
         note=request.GET.urlencode(),
     )
 

@@ -10,28 +10,34 @@ is never changed (no apostrophe is added), because our workbooks are read back i
 imports, which must see what they wrote. Sheets refuse formulas and hyperlinks altogether: an
 export writes values, computed in Python.
 
-`xlsx_table` writes one sheet with a bold header row, rows streamed in constant memory;
+An export is a list of `Column`s (a header and how to read its cell from one record), declared
+once per export, mostly in the app's `exports.py`: a header and its cell cannot drift apart.
+`xlsx_table` writes one sheet with a bold header row, records streamed in constant memory;
 `xlsx_download` audits the export (who, what, how many rows, which filters) before answering:
-every export of records is in the audit log, masked or not. Callers mask personal data in the
-rows they pass unless the user may see it.
+every export of records is in the audit log, masked or not. Columns mask personal data unless
+the user may see it.
 """
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet, convert_cell_args
 
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
+
+T = TypeVar("T")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 200_000
@@ -138,6 +144,24 @@ def workbook(target: Any, *, in_memory: bool = True) -> TextWorkbook:
     return TextWorkbook(target, options)
 
 
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    """One column of an export: its header (a lazy gettext string) and its cell for a record."""
+
+    label: Any
+    value: Callable[[T], Any]
+
+
+def query_note(params: Mapping[str, Any]) -> str:
+    """The audit note of an export's filters: `key=value` pairs of the query, joined by "&"."""
+    return "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def yes_no(flag: bool) -> str:
+    """是 or 否, the cell of a yes/no column."""
+    return gettext("是") if flag else gettext("否")
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -147,9 +171,11 @@ def _cell(value: Any) -> Any:
 
 
 def xlsx_table(
-    *, sheet: str, headers: Sequence[Any], rows: Iterable[Sequence[Any]]
+    *, sheet: str, columns: Sequence[Column[T]], records: Iterable[T]
 ) -> tuple[bytes, int]:
     """The workbook's bytes and the number of data rows written (at most MAX_ROWS)."""
+    headers = [column.label for column in columns]
+    rows = ([column.value(record) for column in columns] for record in records)
     buffer = io.BytesIO()
     book = workbook(buffer)
     page = book.add_worksheet(str(sheet)[:31])
@@ -193,11 +219,11 @@ def xlsx_download(
     actor: User,
     action: str,
     filename: str,
-    headers: Sequence[Any],
-    rows: Iterable[Sequence[Any]],
+    columns: Sequence[Column[T]],
+    records: Iterable[T],
     note: str = "",
 ) -> HttpResponse:
     """Build the sheet, write the audit row ("meetings.export", rows, filters), answer it."""
-    content, count = xlsx_table(sheet=filename, headers=headers, rows=rows)
+    content, count = xlsx_table(sheet=filename, columns=columns, records=records)
     audit_record(actor=actor, action=action, note=f"{count} rows; {note}".strip("; "))
     return xlsx_response(content, filename)

@@ -1,7 +1,7 @@
 """Pages of loans and job fairs. Records come through the selectors' fetch-and-check: out of
 scope is a 404, a write by a read-only role a 403."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jinguo.common.forms import call_service, choice_queryset
 from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
-from jinguo.common.xlsx import xlsx_download
+from jinguo.common.xlsx import query_note, xlsx_download
 from jinguo.employment import forms, selectors, services
+from jinguo.employment.exports import LOAN_COLUMNS, POST_COLUMNS, employer_posts
 from jinguo.employment.models import JobFair, Loan, LoanChange
 from jinguo.orgs.selectors import may_write_at, org_get_for_user
 
@@ -45,10 +46,6 @@ def _period_filters(request: AuthedRequest) -> dict[str, Any]:
         "start": date_param(params, "start"),
         "end": date_param(params, "end"),
     }
-
-
-def _note(request: AuthedRequest) -> str:
-    return "&".join(f"{k}={v}" for k, v in request.GET.items())
 
 
 # --- loans --------------------------------------------------------------------------------------
@@ -86,47 +83,13 @@ def loan_list(request: AuthedRequest) -> HttpResponse:
 def loan_export(request: AuthedRequest) -> HttpResponse:
     _business(request)
     loans = selectors.loan_list(user=request.user, **_loan_filters(request))
-
-    def rows() -> Iterator[list[Any]]:
-        for loan in loans.iterator(chunk_size=500):
-            yield [
-                loan.borrower.name,
-                loan.org.name,
-                loan.amount,
-                loan.bank,
-                loan.purpose,
-                loan.term_months,
-                _("是") if loan.interest_subsidy else _("否"),
-                loan.get_status_display(),
-                loan.applied_on,
-                loan.approved_on,
-                loan.issued_on,
-                loan.issued_amount,
-                loan.repaid_on,
-            ]
-
-    headers = [
-        _("借款人"),
-        _("所在组织"),
-        _("申请金额（元）"),
-        _("贷款银行"),
-        _("创业项目/用途"),
-        _("期限（月）"),
-        _("财政贴息"),
-        _("状态"),
-        _("申请日期"),
-        _("审批日期"),
-        _("放款日期"),
-        _("放款金额（元）"),
-        _("还清日期"),
-    ]
     return xlsx_download(
         actor=request.user,
         action="employment.export",
         filename=_("创业担保贷款"),
-        headers=headers,
-        rows=rows(),
-        note=f"loans; {_note(request)}",
+        columns=LOAN_COLUMNS,
+        records=loans.iterator(chunk_size=500),
+        note=f"loans; {query_note(request.GET)}",
     )
 
 
@@ -340,34 +303,13 @@ def post_export(request: AuthedRequest) -> HttpResponse:
     employers = selectors.employer_list(
         user=request.user, **_period_filters(request)
     ).prefetch_related("posts")
-
-    def rows() -> Iterator[list[Any]]:
-        for employer in employers:
-            head = [employer.fair.title, employer.fair.held_on, employer.name, employer.sector]
-            posts = list(employer.posts.all())
-            if not posts:
-                yield [*head, "", "", "", ""]
-            for post in posts:
-                friendly = _("是") if post.women_friendly else _("否")
-                yield [*head, post.title, post.openings, friendly, post.salary]
-
-    headers = [
-        _("招聘会"),
-        _("举办日期"),
-        _("用人单位"),
-        _("行业"),
-        _("岗位"),
-        _("招聘人数"),
-        _("适合女性"),
-        _("薪资范围"),
-    ]
     return xlsx_download(
         actor=request.user,
         action="employment.export",
         filename=_("招聘会单位与岗位"),
-        headers=headers,
-        rows=rows(),
-        note=f"fair posts; {_note(request)}",
+        columns=POST_COLUMNS,
+        records=employer_posts(employers),
+        note=f"fair posts; {query_note(request.GET)}",
     )
 
 

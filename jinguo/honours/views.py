@@ -1,7 +1,7 @@
 """Pages of families and honours. Honours come through the selectors' fetch-and-check: out of
 scope is a 404, a write by a read-only role a 403."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jinguo.common.forms import call_service, choice_queryset
 from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, int_param, org_param, period_params
-from jinguo.common.xlsx import xlsx_download
+from jinguo.common.xlsx import query_note, xlsx_download
 from jinguo.honours import forms, selectors, services
+from jinguo.honours.exports import HONOUR_COLUMNS
 from jinguo.honours.models import HonourChange, HonourLevel, HonourStatus
 from jinguo.orgs.selectors import org_get_for_user
 
@@ -75,42 +76,14 @@ def honour_list(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def honour_export(request: AuthedRequest) -> HttpResponse:
     _business(request)
-    filters = _filters(request)
-    rows = selectors.honour_list(user=request.user, **filters)
-
-    def lines() -> Iterator[list[Any]]:
-        for h in rows.iterator(chunk_size=500):
-            yield [
-                h.name,
-                h.title_label,
-                getattr(h, "theme", ""),
-                h.get_level_display(),
-                h.year,
-                h.org.name,
-                h.get_status_display(),
-                h.awarded_on,
-                h.deeds,
-            ]
-
-    headers = [
-        _("家庭/姓名"),
-        _("称号"),
-        _("特色主题"),
-        _("级别"),
-        _("年度"),
-        _("所在组织"),
-        _("状态"),
-        _("授予日期"),
-        _("事迹"),
-    ]
-    note = "&".join(f"{k}={v}" for k, v in request.GET.items())
+    honours = selectors.honour_list(user=request.user, **_filters(request))
     return xlsx_download(
         actor=request.user,
         action="honours.export",
         filename=_("家庭与个人荣誉"),
-        headers=headers,
-        rows=lines(),
-        note=note,
+        columns=HONOUR_COLUMNS,
+        records=honours.iterator(chunk_size=500),
+        note=query_note(request.GET),
     )
 
 

@@ -20,6 +20,7 @@ from jinguo.common.http import AuthedRequest
 from jinguo.common.params import choice_param, date_param, org_param, period_params
 from jinguo.common.xlsx import xlsx_download
 from jinguo.meetings import forms, resolutions, selectors, services
+from jinguo.meetings.exports import MEETING_COLUMNS, RESOLUTION_COLUMNS
 from jinguo.meetings.models import Meeting, MeetingKind, Resolution, ResolutionChange, Topic
 from jinguo.orgs.selectors import may_write_at
 from jinguo.people.models import Person
@@ -84,41 +85,12 @@ def meeting_list(request: AuthedRequest) -> HttpResponse:
 def meeting_export(request: AuthedRequest) -> HttpResponse:
     filters = _filters(request)
     meetings = selectors.meeting_list(user=request.user, **filters)
-    headers = [
-        _("召开组织"),
-        _("会议类型"),
-        _("会议名称"),
-        _("计划时间"),
-        _("召开日期"),
-        _("状态"),
-        _("地点"),
-        _("参会人数"),
-        _("议题数"),
-        _("决议数"),
-        _("公示"),
-    ]
-    rows = (
-        [
-            m.org.name,
-            m.get_kind_display(),
-            m.title,
-            m.planned_at,
-            m.held_on,
-            m.get_status_display(),
-            m.place.name if m.place else "",
-            m.attendee_count,
-            m.topic_count,  # type: ignore[attr-defined]
-            m.resolution_count,  # type: ignore[attr-defined]
-            _("是") if m.is_public else _("否"),
-        ]
-        for m in meetings.iterator(chunk_size=500)
-    )
     return xlsx_download(
         actor=request.user,
         action="meetings.export",
         filename=_("议事会议"),
-        headers=headers,
-        rows=rows,
+        columns=MEETING_COLUMNS,
+        records=meetings.iterator(chunk_size=500),
         note=_note(filters),
     )
 
@@ -153,41 +125,12 @@ def resolution_list(request: AuthedRequest) -> HttpResponse:
 def resolution_export(request: AuthedRequest) -> HttpResponse:
     filters = _resolution_filters(request)
     resolutions = selectors.resolution_list(user=request.user, **filters)
-    headers = [
-        _("召开组织"),
-        _("会议名称"),
-        _("召开日期"),
-        _("议题"),
-        _("决议内容"),
-        _("状态"),
-        _("提交两委日期"),
-        _("提交至"),
-        _("落实日期"),
-        _("落实结果"),
-        _("原因"),
-    ]
-    rows = (
-        [
-            r.meeting.org.name,
-            r.meeting.title,
-            r.meeting.held_on,
-            r.topic.title,
-            r.content,
-            r.get_status_display(),
-            r.forwarded_on,
-            r.forwarded_to,
-            r.done_on,
-            r.result,
-            r.reason,
-        ]
-        for r in resolutions.iterator(chunk_size=500)
-    )
     return xlsx_download(
         actor=request.user,
         action="meetings.resolution_export",
         filename=_("议事决议"),
-        headers=headers,
-        rows=rows,
+        columns=RESOLUTION_COLUMNS,
+        records=resolutions.iterator(chunk_size=500),
         note=_note(filters),
     )
 

@@ -20,6 +20,7 @@ from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.selectors import may_write_at
 from jinguo.people.selectors import person_get_for_user
 from jinguo.points import forms, selectors
+from jinguo.points.exports import REDEMPTION_COLUMNS
 from jinguo.points.lovebank import (
     lovebank_item_save,
     lovebank_redeem,
@@ -130,34 +131,12 @@ def redemptions_export(request: AuthedRequest) -> HttpResponse:
     org = org_param(request) if request.GET.get("org") else None
     start, end = date_param(request.GET, "start"), date_param(request.GET, "end")
     rows = selectors.redemption_list(user=request.user, org=org, start=start, end=end)
-    data = (
-        (
-            r.entry.day,
-            r.voucher,
-            r.person.name,
-            r.item.org.name,
-            r.item.name,
-            r.quantity,
-            r.points,
-            r.handed_over_at,
-        )
-        for r in rows.iterator(chunk_size=2000)
-    )
     return xlsx_download(
         actor=request.user,
         action="points.redemptions_export",
         filename=_("爱心银行兑换记录"),
-        headers=[
-            _("日期"),
-            _("兑换券号"),
-            _("执委"),
-            _("爱心银行"),
-            _("物品"),
-            _("数量"),
-            _("积分"),
-            _("领取时间"),
-        ],
-        rows=data,
+        columns=REDEMPTION_COLUMNS,
+        records=rows.iterator(chunk_size=2000),
         note=request.GET.urlencode(),
     )
 

@@ -29,6 +29,7 @@ from jinguo.points.approval import (
     points_correct,
     points_reject,
 )
+from jinguo.points.exports import LEDGER_COLUMNS
 from jinguo.points.models import Action, Kind, Nomination, PointEntry
 from jinguo.points.nominations import NOMINATION_NEXT, nomination_create, nomination_transition
 from jinguo.points.rankings import EARNERS, executive_ranking, unit_ranking
@@ -233,26 +234,13 @@ def ledger(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def ledger_export(request: AuthedRequest) -> HttpResponse:
     _scoped(request)
-    filters = _ledger_filters(request)
-    entries = selectors.entry_list(user=request.user, filters=filters)
-    rows = (
-        (
-            e.day,
-            e.person.name,
-            e.org.name,
-            e.get_kind_display(),
-            e.get_action_display(),
-            e.amount,
-            e.reason,
-        )
-        for e in entries.iterator(chunk_size=2000)
-    )
+    entries = selectors.entry_list(user=request.user, filters=_ledger_filters(request))
     return xlsx_download(
         actor=request.user,
         action="points.export",
         filename=_("积分明细"),
-        headers=[_("日期"), _("执委"), _("组织"), _("类型"), _("履职事项"), _("积分"), _("理由")],
-        rows=rows,
+        columns=LEDGER_COLUMNS,
+        records=entries.iterator(chunk_size=2000),
         note=request.GET.urlencode(),
     )
 

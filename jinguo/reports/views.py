@@ -16,7 +16,7 @@ from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_breadcrumbs
 from jinguo.reports import cached, periods, warming
-from jinguo.reports.comparison import Change
+from jinguo.reports.exports import children_columns, figure_columns, section_figures
 from jinguo.reports.shapes import Section
 
 
@@ -116,34 +116,12 @@ def dashboard_export(request: AuthedRequest) -> HttpResponse:
     sections = board.sections
     note = f"org={org.pk} start={start} end={end} table={table} compare={mode}"
     if table == "figures":
-        changes = board.changes
-        empty = Change(None, None, None)
         return xlsx_download(
             actor=user,
             action="dashboard.export",
             filename=_("工作看板-%(org)s") % {"org": org.name},
-            headers=[
-                _("板块"),
-                _("指标"),
-                _("数值"),
-                _("单位"),
-                _("同比期") if mode == periods.YEAR_ON_YEAR else _("上期"),
-                _("变化"),
-                _("变化率%"),
-            ],
-            rows=(
-                [
-                    s.title,
-                    f.label,
-                    f.value,
-                    f.unit,
-                    changes.get(f.key, empty).previous,
-                    changes.get(f.key, empty).delta,
-                    changes.get(f.key, empty).percent,
-                ]
-                for s in sections
-                for f in s.figures
-            ),
+            columns=figure_columns(mode=mode, changes=board.changes),
+            records=section_figures(sections),
             note=note,
         )
     section = next((s for s in sections if s.key == table and s.children), None)
@@ -154,7 +132,7 @@ def dashboard_export(request: AuthedRequest) -> HttpResponse:
         actor=user,
         action="dashboard.export",
         filename=_("%(section)s-%(org)s下级") % {"section": section.title, "org": org.name},
-        headers=[_("组织"), *children.columns],
-        rows=([row.org.name, *(c.value for c in row.cells)] for row in children.rows),
+        columns=children_columns(children),
+        records=children.rows,
         note=note,
     )

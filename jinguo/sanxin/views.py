@@ -20,6 +20,7 @@ from jinguo.common.params import choice_param, int_param, org_param, period_para
 from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.selectors import may_write_at, org_get_for_user
 from jinguo.sanxin import forms, selectors, services, targets, workers
+from jinguo.sanxin.exports import ORG_COLUMNS, WORKER_COLUMNS
 from jinguo.sanxin.models import Category, SanxinOrg, SanxinTarget, SanxinWorker, Sector
 
 
@@ -79,31 +80,13 @@ def sanxin_org_list(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def sanxin_org_export(request: AuthedRequest) -> HttpResponse:
     _business(request)
-    filters = _org_filters(request)
-    rows = selectors.sanxin_org_list(user=request.user, **filters)
-    headers = [
-        _("名称"), _("统一社会信用代码"), _("登记组织"), _("类别"), _("行业"), _("从业人员数"),
-        _("女性从业人员数"), _("已建党组织"), _("已建妇联"), _("妇联组织"), _("妇联建立日期"),
-        _("联系人"), _("联系电话"), _("地址"), _("登记日期"),
-    ]  # fmt: skip
-    yes, no = _("是"), _("否")
-
-    def lines() -> Any:
-        for o in rows.iterator(chunk_size=500):
-            yield [
-                o.name, o.credit_code, o.org.name, o.get_category_display(),
-                o.get_sector_display(), o.workers, o.women_workers,
-                yes if o.has_party_org else no, yes if o.has_federation else no,
-                o.federation.name if o.federation else "", o.federation_established_on,
-                o.contact_name, o.masked_contact_phone, o.address, o.registered_on,
-            ]  # fmt: skip
-
+    orgs = selectors.sanxin_org_list(user=request.user, **_org_filters(request))
     return xlsx_download(
         actor=request.user,
         action="sanxin.export",
         filename=_("三新组织信息库"),
-        headers=headers,
-        rows=lines(),
+        columns=ORG_COLUMNS,
+        records=orgs.iterator(chunk_size=500),
         note=request.GET.urlencode(),
     )
 
@@ -284,31 +267,14 @@ def sanxin_worker_export(request: AuthedRequest) -> HttpResponse:
     """The worker base or women roster as Excel: no ID numbers; phones masked."""
     _business(request)
     filters = _worker_filters(request)
-    rows = selectors.sanxin_worker_list(user=request.user, **filters)
-    headers = [
-        _("姓名"),
-        _("性别"),
-        _("联系电话"),
-        _("三新组织"),
-        _("登记组织"),
-        _("岗位"),
-        _("入职日期"),
-    ]
-
-    def lines() -> Any:
-        for w in rows.iterator(chunk_size=500):
-            yield [
-                w.person.name, w.person.get_gender_display(), w.person.masked_phone,
-                w.sanxin_org.name, w.sanxin_org.org.name, w.position, w.joined_on,
-            ]  # fmt: skip
-
+    workers = selectors.sanxin_worker_list(user=request.user, **filters)
     name = _("三新领域女性名册") if filters["women"] else _("三新工作者库")
     return xlsx_download(
         actor=request.user,
         action="sanxin.export_women" if filters["women"] else "sanxin.export_workers",
         filename=name,
-        headers=headers,
-        rows=lines(),
+        columns=WORKER_COLUMNS,
+        records=workers.iterator(chunk_size=500),
         note=request.GET.urlencode(),
     )
 

@@ -22,6 +22,7 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import may_write_at, org_get_for_user
 from jinguo.people.selectors import person_get_for_user
 from jinguo.trainings import forms, selectors, services
+from jinguo.trainings.exports import ATTENDANCE_COLUMNS, SESSION_COLUMNS
 from jinguo.trainings.models import Session, Topic
 
 PAGE_SIZE = 50
@@ -175,29 +176,12 @@ def session_export(request: AuthedRequest) -> HttpResponse:
     _business(request)
     filters = _session_filters(request)
     sessions = selectors.session_list(user=request.user, **filters)
-    rows = (
-        (
-            s.course.title,
-            s.course.org.name,
-            s.held_on,
-            float(s.hours),
-            s.where,
-            s.trainer,
-            s.get_status_display(),
-            getattr(s, "person_times", 0),
-        )
-        for s in sessions.iterator(chunk_size=500)
-    )
-    headers = [
-        _("课程"), _("主办组织"), _("日期"), _("学时"), _("地点"), _("授课人"), _("状态"),
-        _("出勤人次"),
-    ]  # fmt: skip
     return xlsx_download(
         actor=request.user,
         action="trainings.export",
         filename=_("培训场次"),
-        headers=headers,
-        rows=rows,
+        columns=SESSION_COLUMNS,
+        records=sessions.iterator(chunk_size=500),
         note=_note(list="sessions", **{k: getattr(v, "pk", v) for k, v in filters.items()}),
     )
 
@@ -312,22 +296,13 @@ def attendance_list(request: AuthedRequest) -> HttpResponse:
 def attendance_export(request: AuthedRequest) -> HttpResponse:
     _business(request)
     filters = _attendance_filters(request)
-    rows = (
-        (
-            a.person.name,
-            a.person.org.name,
-            a.session.course.title,
-            a.session.held_on,
-            float(a.session.hours),
-        )
-        for a in selectors.attendance_list(user=request.user, **filters).iterator(chunk_size=500)
-    )
+    attendance = selectors.attendance_list(user=request.user, **filters)
     return xlsx_download(
         actor=request.user,
         action="trainings.export",
         filename=_("培训出勤"),
-        headers=[_("姓名"), _("所属组织"), _("课程"), _("日期"), _("学时")],
-        rows=rows,
+        columns=ATTENDANCE_COLUMNS,
+        records=attendance.iterator(chunk_size=500),
         note=_note(list="attendance", **{k: getattr(v, "pk", v) for k, v in filters.items()}),
     )
 

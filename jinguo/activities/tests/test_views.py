@@ -7,6 +7,7 @@ from jinguo.activities import services, volunteers
 from jinguo.activities.models import Activity, ActivityParticipant, ActivitySeries, ServiceHours
 from jinguo.activities.tests.conftest import past
 from jinguo.audit.models import AuditEvent
+from jinguo.common.tests.sheets import sheet_rows
 from jinguo.people.models import Person
 
 
@@ -321,3 +322,20 @@ def test_list_pages_do_not_query_per_row(world, cast, tree, count_queries, login
     small = count_queries(lambda: _pages(client, urls))
     grow(6, 100)
     assert count_queries(lambda: _pages(client, urls)) == small
+
+
+def test_the_exports_read_back_their_headers_and_a_row(world, cast, login):
+    volunteers.hours_record(
+        actor=cast.songhe_chair, membership=world.membership, served_on=past(1), hours=Decimal(2)
+    )
+    client = login(cast.songhe_chair)
+    hours = sheet_rows(client.get(reverse("activities:hours_export")).content)
+    assert hours[0] == ["服务日期", "服务队", "志愿者", "服务时长（小时）", "服务活动", "服务内容"]
+    assert hours[1][:3] == [past(1), world.membership.team.name, "汪秀兰"]
+    activities = sheet_rows(client.get(reverse("activities:export")).content)
+    assert activities[0] == [
+        "活动日期", "开始时间", "活动名称", "活动类型", "所属组织", "活动阵地", "周期性活动",
+        "状态", "报名人数", "到场人数", "参与人次", "小结或取消原因",
+    ]  # fmt: skip
+    first = Activity.objects.get(title=activities[1][2])
+    assert activities[1][3:5] == [first.get_kind_display(), first.org.name]

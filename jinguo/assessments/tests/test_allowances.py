@@ -141,8 +141,12 @@ def test_export_for_finance_has_amounts_and_a_totals_row_and_is_audited(
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "姓名" and "身份证" not in "".join(str(c) for c in rows[0])
+    assert rows[0] == (
+        "姓名", "职务", "组织", "任职月数", "年度补贴（元）", "履职天数", "误工补贴（元）",
+        "合计（元）", "备注",
+    )  # fmt: skip
     assert rows[-1][0] == "合计" and Decimal(str(rows[-1][7])) == Decimal("2775")
+    assert rows[-1][1:4] == ("", "", "") and rows[-1][8] == ""
     assert len(rows) == 5
     assert AuditEvent.objects.filter(action="assessments.allowance_export").count() == 1
 

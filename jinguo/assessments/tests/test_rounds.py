@@ -11,6 +11,7 @@ from jinguo.assessments import appeals, selectors, services
 from jinguo.assessments.models import Appeal, AssessmentResult, ResultChange
 from jinguo.assessments.tests.conftest import score_all, seat
 from jinguo.audit.models import AuditEvent
+from jinguo.common.tests.sheets import sheet_rows
 from jinguo.people.models import Person
 
 
@@ -297,3 +298,16 @@ def test_figures_equal_the_rows_of_their_lists(published, cast, login, tree):
     assert client.get(f"/assessments/figures/?org={tree.helixi.pk}").status_code == 200
     api = client.get(f"/api/v1/assessments/figures/?org={tree.helixi.pk}&start=2025-01-01")
     assert api.json()[0]["value"] == 2
+
+
+def test_the_round_export_reads_back_its_headers_and_a_result_with_its_appeal(
+    published, cast, login
+):
+    result = _mine(published, cast)
+    appeal = appeals.appeal_file(actor=cast.wushan_member, result=result, reason="x")
+    response = login(cast.songhe_chair).get(f"/assessments/rounds/{published.pk}/export.xlsx")
+    rows = sheet_rows(response.content)
+    assert rows[0] == ["考核轮次", "姓名", "组织", "职务", "总分", "等次", "申诉"]
+    row = next(row for row in rows[1:] if row[1] == result.person.name)
+    assert row[:4] == [published.name, result.person.name, result.org.name, result.post_label]
+    assert row[5:] == [result.grade, appeal.get_status_display()]

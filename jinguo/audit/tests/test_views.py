@@ -38,6 +38,10 @@ def test_audit_export_is_itself_audited(cast, login):
     response = login(cast.audit_admin).get(reverse("audit:export"))
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
     values = rows.to_python()
-    assert values[0][0] == "时间"
+    assert values[0] == [
+        "时间", "账号", "操作", "对象类型", "对象编号", "对象", "IP地址", "变更", "说明",
+    ]  # fmt: skip
     assert any("test.exported" in row for row in values)
+    exported = next(row for row in values if "test.exported" in row)
+    assert exported[1:4] == ["songhe_chair", "test.exported", ""]
     assert AuditEvent.objects.filter(action="audit.export", actor=cast.audit_admin).exists()

@@ -12,7 +12,7 @@ import pytest
 import xlsxwriter
 from django.urls import reverse
 
-from jinguo.common.xlsx import workbook, xlsx_table
+from jinguo.common.xlsx import Column, workbook, xlsx_table
 from jinguo.imports.exports import write_roster
 from jinguo.imports.rosters import HOUSEHOLD_COLUMNS
 from jinguo.imports.sheet import Layout, write_error_workbook
@@ -54,8 +54,9 @@ def _assert_kept_as_text(content: bytes, texts: list[str] = HOSTILE) -> None:
 
 
 def test_a_table_writes_formula_like_strings_as_text_and_numbers_as_numbers():
-    rows = [[text, 40, 2.5] for text in HOSTILE]
-    content, count = xlsx_table(sheet="名单", headers=["姓名", "人次", "小时"], rows=rows)
+    columns = [Column("姓名", lambda text: text), Column("人次", lambda text: 40)]
+    columns.append(Column("小时", lambda text: 2.5))
+    content, count = xlsx_table(sheet="名单", columns=columns, records=HOSTILE)
     _assert_kept_as_text(content)
     numbers = [cell for cell in _cells(content) if cell.data_type == "n"]
     assert {cell.value for cell in numbers} == {40, 2.5}

@@ -1,6 +1,10 @@
+import datetime as dt
+
 import pytest
 
 from jinguo.audit.models import AuditEvent
+from jinguo.common.tests.sheets import sheet_rows
+from jinguo.employment import services
 from jinguo.employment.models import JobFair, Loan
 from jinguo.people.models import Person
 
@@ -162,3 +166,48 @@ def test_the_figures_page(login, cast, tree, loan):
     )
     assert "发放创业担保贷款" in body and "/employment/loans/?" in body
     assert login(cast.songhe_chair).get("/employment/").status_code == 200
+
+
+def test_the_loan_export_reads_back_its_headers_and_the_loan(login, cast, loan):
+    rows = sheet_rows(login(cast.songhe_chair).get("/employment/loans/export/").content)
+    assert rows[0] == [
+        "借款人", "所在组织", "申请金额（元）", "贷款银行", "创业项目/用途", "期限（月）",
+        "财政贴息", "状态", "申请日期", "审批日期", "放款日期", "放款金额（元）", "还清日期",
+    ]  # fmt: skip
+    subsidy = "是" if loan.interest_subsidy else "否"
+    assert rows[1] == [
+        "周春燕", loan.org.name, "50000.00", "宁国农商银行", "茶叶加工", 24, subsidy,
+        loan.get_status_display(), dt.date(2026, 2, 1), "", "", "", "",
+    ]  # fmt: skip
+
+
+def test_the_post_export_has_a_row_a_post_and_a_blank_row_for_an_employer_without(
+    login, cast, fair
+):
+    tea = services.job_fair_add_employer(
+        actor=cast.songhe_chair, fair=fair, name="宁国茶厂", sector="制造业"
+    )
+    services.job_fair_add_post(
+        actor=cast.songhe_chair, employer=tea, title="采茶工", openings=5,
+        women_friendly=True, salary="3000-4000",
+    )  # fmt: skip
+    services.job_fair_add_employer(actor=cast.songhe_chair, fair=fair, name="春晖超市")
+    rows = sheet_rows(login(cast.songhe_chair).get("/employment/posts/export/").content)
+    assert rows[0] == [
+        "招聘会",
+        "举办日期",
+        "用人单位",
+        "行业",
+        "岗位",
+        "招聘人数",
+        "适合女性",
+        "薪资范围",
+    ]
+    fair_cells = ["春风行动招聘会", dt.date(2026, 3, 1)]
+    assert sorted(rows[1:], key=str) == sorted(
+        [
+            [*fair_cells, "宁国茶厂", "制造业", "采茶工", 5, "是", "3000-4000"],
+            [*fair_cells, "春晖超市", "", "", "", "", ""],
+        ],
+        key=str,
+    )

@@ -1,6 +1,7 @@
 import pytest
 
 from jinguo.audit.models import AuditEvent
+from jinguo.common.tests.sheets import sheet_rows
 from jinguo.honours.models import FamilyHonour, IndividualHonour
 
 
@@ -143,3 +144,22 @@ def test_admins_see_no_honours(login, cast, family):
 def test_the_individual_tab_lists_people(login, cast, individual):
     body = login(cast.songhe_chair).get("/honours/?kind=individual").content.decode()
     assert "汪秀兰" in body and "三八红旗手" in body
+
+
+def test_the_export_reads_back_its_headers_and_the_family(login, cast, family):
+    rows = sheet_rows(login(cast.songhe_chair).get("/honours/export/?kind=family").content)
+    assert rows[0] == [
+        "家庭/姓名",
+        "称号",
+        "特色主题",
+        "级别",
+        "年度",
+        "所在组织",
+        "状态",
+        "授予日期",
+        "事迹",
+    ]
+    assert rows[1] == [
+        "王秀英家庭", family.title_label, getattr(family, "theme", ""), family.get_level_display(),
+        2026, family.org.name, family.get_status_display(), "", "孝老爱亲",
+    ]  # fmt: skip

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
+from jinguo.common.tests.sheets import sheet_rows
 from jinguo.meetings import resolutions
 from jinguo.meetings.models import Meeting, Resolution
 from jinguo.meetings.tests.factories import held, plan, resolution
@@ -244,3 +245,25 @@ def test_the_lists_do_not_query_per_row(login, cast, tree, execs, count_queries)
     for _i in range(3):
         resolution(m, "in_progress")
     assert count_queries(lambda: client.get(detail)) == before
+
+
+def test_the_exports_read_back_their_headers_and_the_meeting(login, cast, meeting, adopted):
+    client = login(cast.songhe_chair)
+    meetings = sheet_rows(client.get("/meetings/export.xlsx?status=held").content)
+    assert meetings[0] == [
+        "召开组织", "会议类型", "会议名称", "计划时间", "召开日期", "状态", "地点", "参会人数",
+        "议题数", "决议数", "公示",
+    ]  # fmt: skip
+    assert meetings[1][:3] == [meeting.org.name, meeting.get_kind_display(), meeting.title]
+    assert meetings[1][8:] == [
+        meeting.topics.count(),
+        meeting.resolutions.count(),
+        "是" if meeting.is_public else "否",
+    ]
+    resolutions = sheet_rows(client.get("/meetings/resolutions/export.xlsx").content)
+    assert resolutions[0] == [
+        "召开组织", "会议名称", "召开日期", "议题", "决议内容", "状态", "提交两委日期", "提交至",
+        "落实日期", "落实结果", "原因",
+    ]  # fmt: skip
+    assert resolutions[1][:2] == [meeting.org.name, meeting.title]
+    assert resolutions[1][4:6] == [adopted.content, adopted.get_status_display()]

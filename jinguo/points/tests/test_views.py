@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
+from jinguo.common.tests.sheets import sheet_rows
 from jinguo.people.models import Person
 from jinguo.points import approval, lovebank, nominations, rankings, selectors, services
 from jinguo.points.models import Kind, PointEntry
@@ -397,3 +398,20 @@ def test_nominees_show_their_year_points_and_rank(tree, cast, people):
         for n in selectors.nomination_list(user=cast.songhe_chair)
     }
     assert rows == {people.chengjiawan_exec.pk: (20, 1, 70), people.wushan_exec.pk: (10, 2, 10)}
+
+
+def test_the_exports_read_back_their_headers(world, cast, login, tree):
+    client = login(cast.songhe_chair)
+    ledger = sheet_rows(client.get(f"/points/ledger.xlsx?org={tree.songhe.pk}").content)
+    assert ledger[0] == ["日期", "执委", "组织", "类型", "履职事项", "积分", "理由"]
+    redemptions = sheet_rows(client.get(f"/points/redemptions.xlsx?org={tree.songhe.pk}").content)
+    assert redemptions[0] == [
+        "日期",
+        "兑换券号",
+        "执委",
+        "爱心银行",
+        "物品",
+        "数量",
+        "积分",
+        "领取时间",
+    ]

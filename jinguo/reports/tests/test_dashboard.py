@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from jinguo.activities import services as activity_services
 from jinguo.audit.models import AuditEvent
 from jinguo.cases import services as case_services
+from jinguo.common.tests.sheets import sheet_rows
 from jinguo.reports.cached import dashboard_board, dashboard_key
 from jinguo.reports.comparison import change, dashboard_comparison
 from jinguo.reports.periods import PREVIOUS, previous_period
@@ -388,3 +389,25 @@ def test_numbers_show_as_the_template_would_show_them():
         with translation.override(lang):
             for value in (0, 1234567, 66.7, 2.0, 0.05):
                 assert number(value) == Template("{{ v }}").render(Context({"v": value}))
+
+
+@pytest.mark.parametrize(("compare", "previous"), [("yoy", "同比期"), ("prev", "上期")])
+def test_the_figures_export_names_the_period_compared_with(
+    world, cast, tree, login, compare, previous
+):
+    client = login(cast.songhe_chair)
+    url = f"/dashboard/export.xlsx?org={tree.songhe.pk}&table=figures&compare={compare}"
+    rows = sheet_rows(client.get(url).content)
+    assert rows[0] == ["板块", "指标", "数值", "单位", previous, "变化", "变化率%"]
+    assert len(rows) > 1 and all(len(row) == len(rows[0]) for row in rows)
+
+
+def test_a_children_table_export_reads_back_the_org_then_the_sections_columns(
+    world, cast, tree, login
+):
+    client = login(cast.township_cadre)
+    rows = sheet_rows(
+        client.get(f"/dashboard/export.xlsx?org={tree.helixi.pk}&table=cases").content
+    )
+    assert rows[0][0] == "组织" and len(rows[0]) > 1
+    assert tree.songhe.name in [row[0] for row in rows[1:]]

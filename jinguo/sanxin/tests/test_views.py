@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from jinguo.audit.models import AuditEvent
+from jinguo.common.tests.sheets import sheet_rows
 from jinguo.people.models import Person
 from jinguo.sanxin.models import SanxinOrg, SanxinTarget, SanxinWorker
 from jinguo.sanxin.services import exemplary_add
@@ -213,3 +214,30 @@ def test_editing_and_a_worker_leaving_through_the_pages(login, cast, sx, worker)
     assert worker.left_on == dt.date(2025, 1, 1)
     page = client.get(f"/sanxin/{o.pk}/").content.decode()
     assert "从业人员数：10 → 50" in page
+
+
+def test_the_worker_export_reads_back_its_headers_and_a_masked_phone(login, cast, worker):
+    content = login(cast.songhe_chair).get("/sanxin/workers/export.xlsx?women=1").content
+    rows = sheet_rows(content)
+    assert rows[0] == ["姓名", "性别", "联系电话", "三新组织", "登记组织", "岗位", "入职日期"]
+    assert rows[1] == [
+        "李梅", "女", "139****5678", worker.sanxin_org.name, worker.sanxin_org.org.name,
+        worker.position, dt.date(2024, 5, 1),
+    ]  # fmt: skip
+
+
+def test_the_org_export_reads_back_its_headers_and_a_masked_contact_phone(login, cast, worker):
+    rows = sheet_rows(login(cast.songhe_chair).get("/sanxin/export.xlsx").content)
+    assert rows[0] == [
+        "名称", "统一社会信用代码", "登记组织", "类别", "行业", "从业人员数", "女性从业人员数",
+        "已建党组织", "已建妇联", "妇联组织", "妇联建立日期", "联系人", "联系电话", "地址",
+        "登记日期",
+    ]  # fmt: skip
+    courier = next(row for row in rows[1:] if row[0] == worker.sanxin_org.name)
+    org = worker.sanxin_org
+    assert courier[1:3] == [org.credit_code, org.org.name]
+    assert courier[7:9] == [
+        "是" if org.has_party_org else "否",
+        "是" if org.has_federation else "否",
+    ]
+    assert courier[12] == org.masked_contact_phone
