@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from http.cookies import SimpleCookie
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -371,24 +372,24 @@ def measure_lists(args: argparse.Namespace, conn_max_age: int) -> list[dict[str,
 def measure_export(rows: int) -> dict[str, Any]:
     """The households of the county through the project's Excel export helper (which audits)."""
     from jinguo.accounts.models import User
-    from jinguo.common.xlsx import xlsx_download
+    from jinguo.common.xlsx import Column, xlsx_download
     from jinguo.households.scope import households_visible
 
     user = User.objects.get(username="county1_cadre")
     started = time.perf_counter()
     households = households_visible(user=user).order_by("pk")[:rows]
-    data = (
-        (number, grid, address, head)
-        for number, grid, address, head in households.values_list(
-            "number", "grid__name", "address", "head__name"
-        ).iterator(chunk_size=5000)
+    data = households.values_list("number", "grid__name", "address", "head__name").iterator(
+        chunk_size=5000
     )
+    columns = [
+        Column(label, itemgetter(i)) for i, label in enumerate(["户号", "网格", "地址", "户主"])
+    ]
     response = xlsx_download(
         actor=user,
         action="bench.export",
         filename="bench",
-        headers=["户号", "网格", "地址", "户主"],
-        rows=data,
+        columns=columns,
+        records=data,
         note="bench",
     )
     size = len(response.content)
