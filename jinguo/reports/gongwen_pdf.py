@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
+from reportlab.lib import colors, textsplit
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -28,11 +28,20 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import paragraph as platypus_paragraph
 
 from jinguo.cases.documents import FONT
 from jinguo.reports.document_chart import chart_drawing, chart_key
 from jinguo.reports.narrative import Part, WorkReport, report_chart
 from jinguo.reports.report_tables import ReportTable
+
+# reportlab's list of characters that may not start a line is Japanese: it lacks the Chinese
+# full-width ，；：？！ and closing quotes, so a wrapped line could begin with «，». Chinese
+# typesetting (避头) forbids it. Both wrappers (one text run, several) read a module global.
+CANNOT_START = "，；：？！”’》〉"
+for _module in (textsplit, platypus_paragraph):
+    if CANNOT_START[0] not in _module.ALL_CANNOT_START:
+        _module.ALL_CANNOT_START += CANNOT_START
 
 TOP, BOTTOM, INNER, OUTER = 37 * mm, 35 * mm, 28 * mm, 26 * mm
 SIZE_2, SIZE_3, SIZE_4, TABLE_SIZE = 22, 16, 14, 12
@@ -102,11 +111,12 @@ def _body(part: Part, styles: dict[str, ParagraphStyle], chart: object) -> list[
         story += [_table(table, styles), Spacer(1, LINE / 2)]
         if isinstance(chart, tuple) and chart[0] is table:
             drawn = chart[1]
-            story += [
+            figure = [
                 Paragraph(escape(drawn.title), styles["center"]),
                 _DrawingFlowable(chart_drawing(drawn)),
                 Paragraph(escape(chart_key(drawn.labels)), styles["key"]),
             ]
+            story.append(KeepTogether(figure))
     return story
 
 

@@ -201,3 +201,5 @@ def test_the_pdf_renders_on_a4_pages_numbered_in_the_official_style(
     text = _poppler("pdftotext", "-layout", str(pdf), "-")
     assert re.search(r"—\s*1\s*—", text) and re.search(rf"—\s*{pages}\s*—", text)
     assert "一、基本情况" in text and "四、下一步打算" in text
+    wrapped = [line.strip() for line in text.splitlines() if line.strip()]
+    assert not [line for line in wrapped if line[0] in PUNCTUATION]  # 避头: no line starts «，»
