@@ -10,16 +10,10 @@ from django.utils import timezone
 from jinguo.accounts.models import User
 from jinguo.orgs.models import OrgUnit
 from jinguo.reports.narrative import WorkReport, build_work_report
-from jinguo.reports.sections import SECTIONS, dashboard_sections
+from jinguo.reports.sections import dashboard_sections
 from jinguo.rounds.models import Round
 
 FigureValues = dict[str, dict[str, Any]]  # key → {"label", "value", "unit"}
-
-
-def figure_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """(section title, [(figure key, label)]) for a round's form: every figure of every
-    section, read once for an empty unit-less shape (labels do not depend on data)."""
-    return [(str(spec.title), []) for spec in SECTIONS]
 
 
 def read_figures(*, user: User, org: OrgUnit, round_: Round) -> FigureValues:
@@ -36,6 +30,7 @@ def read_figures(*, user: User, org: OrgUnit, round_: Round) -> FigureValues:
                     "value": figure.value,
                     "unit": str(figure.unit),
                     "section": str(section.title),
+                    "url": figure.url,
                 }
     if wanted is not None:  # the round's order
         values = {k: values[k] for k in round_.figure_keys if k in values}
@@ -43,6 +38,12 @@ def read_figures(*, user: User, org: OrgUnit, round_: Round) -> FigureValues:
 
 
 def draft_report(*, user: User, org: OrgUnit, round_: Round) -> WorkReport:
-    return build_work_report(
-        user=user, org=org, start=round_.start, end=round_.end, today=timezone.localdate()
+    """The unit's work report for the round's period, dated today. The period is named as the
+    round asked it: a round for 1 January to the day it was issued is «2026年», even when the
+    unit writes a few days later."""
+    today = timezone.localdate()
+    report = build_work_report(
+        user=user, org=org, start=round_.start, end=round_.end, today=min(round_.end, today)
     )
+    report.date = f"{today.year}年{today.month}月{today.day}日"
+    return report

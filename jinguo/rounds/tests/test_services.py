@@ -24,7 +24,7 @@ from jinguo.rounds.selectors import (
 pytestmark = pytest.mark.django_db
 
 
-def _new_round(cast, tree, *, kind=Round.Kind.WORK_REPORT, deadline=None, **kw) -> Round:  # type: ignore[no-untyped-def]
+def _new_round(cast, tree, *, kind=Round.Kind.WORK_REPORT, deadline=None, **kw) -> Round:
     today = timezone.localdate()
     return services.round_create(
         actor=cast.township_cadre,
@@ -50,7 +50,7 @@ def work_round(tree, cast, people) -> SimpleNamespace:
     )
 
 
-def _submit(cast, target, texts=None, answers=None) -> Submission:  # type: ignore[no-untyped-def]
+def _submit(cast, target, texts=None, answers=None) -> Submission:
     return services.target_submit(
         actor=cast.songhe_chair if target.org.name == "嵩合社区" else cast.gangkou_chair,
         target=target,
