@@ -177,3 +177,13 @@ def test_a_read_only_leader_may_look_but_not_remind_or_close(tree, cast, issued,
     assert client.get(f"/rounds/{issued.pk}/").status_code == 200
     assert client.post(f"/rounds/{issued.pk}/remind/").status_code == 403
     assert client.post(f"/rounds/{issued.pk}/close/").status_code == 403
+
+
+def test_the_task_is_on_the_communitys_home_page_until_it_is_submitted(
+    tree, cast, issued, login
+):
+    client = login(cast.songhe_chair)
+    target = issued.targets.get(org=tree.songhe)
+    assert f"/rounds/targets/{target.pk}/" in client.get("/").content.decode()
+    client.post(f"/rounds/targets/{target.pk}/", {"answer_0": "做法", "submit": "1"})
+    assert f"/rounds/targets/{target.pk}/" not in client.get("/").content.decode()
