@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("jinguo.points.rankings_api")),
     path("", include("jinguo.assessments.api")),
     path("", include("jinguo.reports.api")),
+    path("", include("jinguo.rounds.api")),
 ]
 
 urlpatterns = [

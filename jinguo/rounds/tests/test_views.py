@@ -179,9 +179,7 @@ def test_a_read_only_leader_may_look_but_not_remind_or_close(tree, cast, issued,
     assert client.post(f"/rounds/{issued.pk}/close/").status_code == 403
 
 
-def test_the_task_is_on_the_communitys_home_page_until_it_is_submitted(
-    tree, cast, issued, login
-):
+def test_the_task_is_on_the_communitys_home_page_until_it_is_submitted(tree, cast, issued, login):
     client = login(cast.songhe_chair)
     target = issued.targets.get(org=tree.songhe)
     assert f"/rounds/targets/{target.pk}/" in client.get("/").content.decode()
