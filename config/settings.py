@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jinguo.points",
     "jinguo.assessments",
     "jinguo.reports",
+    "jinguo.rounds",
     "jinguo.demo",  # the top of the house: it may import every app, no app imports it
 ]
 

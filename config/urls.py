@@ -23,6 +23,7 @@ api_v1 = [
     path("", include("jinguo.points.rankings_api")),
     path("", include("jinguo.assessments.api")),
     path("", include("jinguo.reports.api")),
+    path("", include("jinguo.rounds.api")),
 ]
 
 urlpatterns = [
@@ -46,6 +47,7 @@ urlpatterns = [
     path("assessments/", include("jinguo.assessments.urls")),
     path("dashboard/", include("jinguo.reports.urls")),
     path("reports/", include("jinguo.reports.report_urls")),
+    path("rounds/", include("jinguo.rounds.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -44,14 +44,16 @@ class ReportData:
     end: dt.date
     sections: list[Section]
     notable: list[NotableCase] = field(default_factory=list)
+    today: dt.date = field(default_factory=timezone.localdate)  # the day it is written
 
     @property
     def period(self) -> str:
-        return period_label(self.start, self.end)
+        return period_label(self.start, self.end, today=self.today)
 
     @property
     def title(self) -> str:
-        return _("%(org)s妇联%(period)s工作报告") % {"org": self.org.name, "period": self.period}
+        """«嵩合社区妇联2026年工作总结»: a Chinese document's title (see reports.wording)."""
+        return f"{self.org.name}妇联{self.period}工作总结"
 
     def value(self, key: str) -> int | float | None:
         for section in self.sections:
@@ -60,12 +62,14 @@ class ReportData:
                     return figure.value
         return None
 
-    def headline(self) -> str:
-        return headline(self)
 
+def period_label(start: dt.date, end: dt.date, *, today: dt.date | None = None) -> str:
+    """ "2025年", "2025年上半年", "2025年第二季度", or "2025年1月1日至2025年5月20日".
 
-def period_label(start: dt.date, end: dt.date) -> str:
-    """ "2025年", "2025年上半年", "2025年第二季度", or "2025年1月1日至2025年5月20日"."""
+    A period that runs from a calendar period's first day to `today`, inside it, is named as
+    that calendar period: a summary written on 7 December covers «2026年» so far."""
+    if today is not None and start <= end and end == today:
+        end = _calendar_end(start, end)
     if start.year == end.year and start.month == 1 and start.day == 1:
         if (end.month, end.day) == (12, 31):
             return _("%(year)s年") % {"year": start.year}
@@ -79,6 +83,21 @@ def period_label(start: dt.date, end: dt.date) -> str:
     if start.year == end.year and (start.month, start.day, end.month, end.day) == (7, 1, 12, 31):
         return _("%(year)s年下半年") % {"year": start.year}
     return f"{start:%Y}年{start.month}月{start.day}日至{end:%Y}年{end.month}月{end.day}日"
+
+
+def _calendar_end(start: dt.date, end: dt.date) -> dt.date:
+    """The end of the calendar period (quarter, half, year) that starts on `start` and holds
+    `end`; `end` itself when there is none."""
+    if start.day != 1 or start.year != end.year:
+        return end
+    candidates = []  # the longest first: «本年度» to date is the year, not its first quarter
+    if start.month == 1:
+        candidates.append(dt.date(start.year, 12, 31))
+    if start.month in (1, 7):
+        candidates.append(_month_end(start.year, start.month + 5))
+    if (start.month - 1) % 3 == 0:
+        candidates.append(_month_end(start.year, start.month + 2))
+    return next((c for c in candidates if end <= c), end)
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -140,57 +159,25 @@ def notable_cases(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> 
 # --- entry point ----------------------------------------------------------------------------
 
 
-def report_data(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> ReportData:
+def report_data(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, today: dt.date | None = None
+) -> ReportData:
     """Everything the report states for org's subtree and the period start … end (inclusive).
-    The caller fetched org through the user's scope (org_param)."""
+    The caller fetched org through the user's scope (org_param); `today` is the day the
+    report is written (its date, and how an ongoing period is named)."""
     sections = dashboard_sections(user=user, org=org, start=start, end=end)
     notable = notable_cases(user=user, org=org, start=start, end=end)
-    return ReportData(org=org, start=start, end=end, sections=sections, notable=notable)
-
-
-# --- the headline paragraph -----------------------------------------------------------------
-
-# (figure key, template): each clause appears when the figure exists (zero included).
-_HEADLINE: list[tuple[str, str]] = [
-    ("work.executives", "现有妇联执委{v}名"),
-    ("coverage.grids", "共有网格{v}个"),
-    ("coverage.covered_grids", "其中执委覆盖网格{v}个"),
-    ("coverage.households", "联系家庭{v}户"),
-    ("work.visits", "入户走访{v}次"),
-    ("cases.disputes", "排查化解矛盾纠纷{v}件"),
-    ("cases.with_participants", "其中执委参与{v}件"),
-    ("cases.written_agreements", "签订书面调解协议{v}份"),
-    ("cases.emotional_found", "排查化解情感纠纷{v}起"),
-    ("cases.emotional_resolved", "成功化解{v}起"),
-    ("meetings.held", "召开妇女议事会等议事协商会议{v}次"),
-    ("meetings.adopted", "形成决议{v}项"),
-    ("activities.held", "开展各类活动{v}场"),
-    ("activities.person_times", "服务群众{v}人次"),
-    ("trainings.sessions", "举办培训{v}期"),
-    ("trainings.person_times", "培训{v}人次"),
-    ("employment.loans_issued", "协助办理妇女小额担保贷款{v}笔"),
-    ("employment.fair_posts", "招聘会提供岗位{v}个"),
-]
-
-
-def _number(value: int | float) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"
-    return f"{int(value):,}"
-
-
-def headline(data: ReportData) -> str:
-    """The opening paragraph, every number a figure of the sections."""
-    clauses = []
-    for key, template in _HEADLINE:
-        value = data.value(key)
-        if value is not None:
-            clauses.append(template.format(v=_number(value)))
-    if not clauses:
-        return _("本期无统计数据。")
-    lead = _("%(period)s，%(org)s妇联") % {"period": data.period, "org": data.org.name}
-    return lead + "，".join(clauses) + "。"
+    return ReportData(
+        org=org,
+        start=start,
+        end=end,
+        sections=sections,
+        notable=notable,
+        today=today or timezone.localdate(),
+    )
 
 
 def format_value(value: int | float) -> str:
-    return _number(value)
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"

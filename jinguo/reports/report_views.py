@@ -16,8 +16,10 @@ from jinguo.common.http import AuthedRequest
 from jinguo.common.params import org_param, period_params
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_list_visible
-from jinguo.reports.document import report_docx, report_pdf
-from jinguo.reports.document_data import period_label, report_data
+from jinguo.reports.document_data import period_label
+from jinguo.reports.gongwen import report_docx
+from jinguo.reports.gongwen_pdf import report_pdf
+from jinguo.reports.narrative import build_work_report
 
 FORMATS = {
     "docx": (
@@ -61,20 +63,21 @@ def _picker_orgs(request: AuthedRequest) -> list[OrgUnit]:
 def report_index(request: AuthedRequest) -> HttpResponse:
     org = org_param(request)
     start, end = period_params(request.GET)
+    today = timezone.localdate()
     quick = [
         (
             label,
             figure_url(reverse("reports:index"), org=org.pk, start=s, end=e),
-            period_label(s, e),
+            period_label(s, e, today=today),
         )
-        for label, s, e in quick_periods(timezone.localdate())
+        for label, s, e in quick_periods(today)
     ]
     params = {"org": org.pk, "start": start, "end": end}
     context = {
         "org": org,
         "start": start,
         "end": end,
-        "period": period_label(start, end),
+        "period": period_label(start, end, today=today),
         "orgs": _picker_orgs(request),
         "quick": quick,
         "docx_url": figure_url(reverse("reports:work", args=["docx"]), **params),
@@ -90,10 +93,12 @@ def report_download(request: AuthedRequest, fmt: str) -> HttpResponse:
         raise Http404
     org = org_param(request)
     start, end = period_params(request.GET)
-    data = report_data(user=request.user, org=org, start=start, end=end)
+    report = build_work_report(
+        user=request.user, org=org, start=start, end=end, today=timezone.localdate()
+    )
     build, content_type = FORMATS[fmt]
-    response = HttpResponse(build(data), content_type=content_type)
-    filename = quote(f"{data.title}.{fmt}")
+    response = HttpResponse(build(report), content_type=content_type)
+    filename = quote(f"{report.title}.{fmt}")
     response["Content-Disposition"] = (
         f"attachment; filename=\"work-report.{fmt}\"; filename*=UTF-8''{filename}"
     )

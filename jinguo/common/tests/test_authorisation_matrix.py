@@ -79,6 +79,10 @@ TARGETS: dict[tuple[str, str], tuple[str, str]] = {
     ("assessments", "result_id"): ("assessments.AssessmentResult", "org__path"),
     ("assessments", "appeal_id"): ("assessments.Appeal", "result__org__path"),
     ("assessments", "statement_id"): ("assessments.AllowanceStatement", "org__path"),
+    # A round is readable by the units it asks: pick one that asks nothing of 西山村.
+    ("rounds", "round_id"): ("rounds.Round", "targets__org__path"),
+    ("rounds", "target_id"): ("rounds.Target", "org__path"),
+    ("rounds", "submission_id"): ("rounds.Submission", "target__org__path"),
 }
 # Parameters that are not records: a fixed value that the view accepts.
 FIXED = {"kind": "family", "fmt": "pdf", "action": "approve"}

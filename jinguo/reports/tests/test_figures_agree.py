@@ -11,6 +11,8 @@ from django.utils import timezone
 from jinguo.households.models import GridAssignment
 from jinguo.reports.comparison import dashboard_comparison
 from jinguo.reports.document_data import report_data
+from jinguo.reports.facts import Facts
+from jinguo.reports.narrative import basics
 from jinguo.reports.periods import PREVIOUS, previous_period, same_period_last_year
 from jinguo.reports.sections import dashboard_sections
 from jinguo.reports.tests.test_dashboard import held_activity
@@ -81,11 +83,11 @@ def test_the_coverage_page_counts_covered_grids_like_the_dashboard(grids, cast, 
     assert f"/households/grids/?org={tree.helixi.pk}&amp;unstaffed=0" in text
 
 
-def test_the_report_headline_names_covered_grids_not_all_grids(grids, cast, tree):
+def test_the_report_basics_name_covered_grids_not_all_grids(grids, cast, tree):
     data = report_data(user=cast.township_cadre, org=tree.helixi, start=TODAY, end=TODAY)
-    headline = data.headline()
-    assert "执委覆盖网格1个" in headline
-    assert "覆盖网格3个" not in headline
+    basics_text = "".join(basics(data, Facts()).paragraphs)
+    assert "执委覆盖网格1个" in basics_text
+    assert "覆盖网格3个" not in basics_text
 
 
 def test_visits_executives_and_wishes_are_on_the_dashboard_and_count_their_lists(

@@ -1,0 +1,49 @@
+"""What a target unit's answer holds, read from the records: the figures of the report sections
+for its subtree and the round's period, and (for a work report) the drafted words. The same
+selectors as the dashboard, so the answer, the dashboard and the work report agree.
+"""
+
+from typing import Any
+
+from django.utils import timezone
+
+from jinguo.accounts.models import User
+from jinguo.orgs.models import OrgUnit
+from jinguo.reports.narrative import WorkReport, build_work_report
+from jinguo.reports.sections import dashboard_sections
+from jinguo.rounds.models import Round
+
+FigureValues = dict[str, dict[str, Any]]  # key → {"label", "value", "unit"}
+
+
+def read_figures(*, user: User, org: OrgUnit, round_: Round) -> FigureValues:
+    """The figures of org's subtree for the round's period: the round's chosen keys (a form)
+    or every figure (a work report), as the dashboard reads them."""
+    sections = dashboard_sections(user=user, org=org, start=round_.start, end=round_.end)
+    wanted = set(round_.figure_keys) if round_.kind == Round.Kind.FORM else None
+    values: FigureValues = {}
+    for section in sections:
+        for figure in section.figures:
+            if wanted is None or figure.key in wanted:
+                values[figure.key] = {
+                    "label": str(figure.label),
+                    "value": figure.value,
+                    "unit": str(figure.unit),
+                    "section": str(section.title),
+                    "url": figure.url,
+                }
+    if wanted is not None:  # the round's order
+        values = {k: values[k] for k in round_.figure_keys if k in values}
+    return values
+
+
+def draft_report(*, user: User, org: OrgUnit, round_: Round) -> WorkReport:
+    """The unit's work report for the round's period, dated today. The period is named as the
+    round asked it: a round for 1 January to the day it was issued is «2026年», even when the
+    unit writes a few days later."""
+    today = timezone.localdate()
+    report = build_work_report(
+        user=user, org=org, start=round_.start, end=round_.end, today=min(round_.end, today)
+    )
+    report.date = f"{today.year}年{today.month}月{today.day}日"
+    return report

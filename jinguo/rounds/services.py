@@ -1,0 +1,313 @@
+"""Writes of report rounds: create a round, save a draft, submit (freeze a version), approve or
+return it, remind the late units, close the round. Each writes one history row and its audit
+row; who may act is the one write rule (orgs.selectors.check_write_at): the issuing unit's
+writers create, review, remind and close; a target unit's writers draft and submit.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jinguo.accounts.models import User
+from jinguo.audit.services import audit_record
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import check_write_at
+from jinguo.reports.frozen import apply_edits, changed_numbers, editable_parts, report_to_data
+from jinguo.reports.narrative import WorkReport
+from jinguo.rounds.filling import draft_report, read_figures
+from jinguo.rounds.models import Round, RoundChange, Submission, Target
+
+MAX_TARGETS = 2000
+NUMBERS_CHANGED = gettext_lazy(
+    "“%(part)s”中的数字%(numbers)s与台账不符：数字由台账生成，不能修改；"
+    "如数字有误，请到对应记录中更正。"
+)
+MAX_QUESTIONS = 20
+
+
+def _record(
+    *,
+    actor: User | None,
+    round_: Round,
+    action: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    target: Target | None = None,
+    note: str = "",
+) -> None:
+    RoundChange.objects.create(
+        round=round_, target=target, actor=actor, action=action, old=old, new=new, note=note[:500]
+    )
+    changes = {
+        k: [old.get(k), new.get(k)] for k in sorted({*old, *new}) if old.get(k) != new.get(k)
+    }
+    audit_record(
+        actor=actor,
+        action=f"round.{action}",
+        target=target if target is not None else round_,
+        changes=changes,
+        note=note,
+    )
+
+
+def _check_round(
+    *, org: OrgUnit, targets: list[OrgUnit], start: dt.date, end: dt.date, deadline: dt.date
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {"targets": [], "end": [], "deadline": []}
+    if not targets:
+        errors["targets"].append(_("请选择至少一个报送单位。"))
+    if len(targets) > MAX_TARGETS:
+        errors["targets"].append(_("报送单位不能超过%(n)s个。") % {"n": MAX_TARGETS})
+    outside = [t.name for t in targets if t.pk == org.pk or not org.contains(t)]
+    if outside:
+        errors["targets"].append(
+            _("报送单位须为本单位的下级单位：%(names)s") % {"names": "、".join(outside[:5])}
+        )
+    if end < start:
+        errors["end"].append(_("统计期间结束日期不能早于开始日期。"))
+    if deadline < start:
+        errors["deadline"].append(_("报送截止日期不能早于统计期间开始日期。"))
+    return {k: v for k, v in errors.items() if v}
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: User,
+    org: OrgUnit,
+    title: str,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    deadline: dt.date,
+    targets: list[OrgUnit],
+    figure_keys: list[str] | None = None,
+    questions: list[str] | None = None,
+    note: str = "",
+) -> Round:
+    """A round from `org` to `targets` (units below it), each target's figures filled."""
+    check_write_at(user=actor, org=org)
+    questions = [q.strip() for q in (questions or []) if q.strip()][:MAX_QUESTIONS]
+    errors = _check_round(org=org, targets=targets, start=start, end=end, deadline=deadline)
+    if kind == Round.Kind.FORM and not (figure_keys or questions):
+        errors["figure_keys"] = [_("数据报表须至少选择一项数据或填写一个问题。")]
+    if errors:
+        raise ValidationError(errors)
+    round_ = Round.objects.create(
+        org=org,
+        title=title.strip(),
+        kind=kind,
+        start=start,
+        end=end,
+        deadline=deadline,
+        figure_keys=list(figure_keys or []) if kind == Round.Kind.FORM else [],
+        questions=questions,
+        note=note.strip(),
+        created_by=actor,
+    )
+    now = timezone.now()
+    Target.objects.bulk_create(
+        Target(
+            round=round_,
+            org=unit,
+            figures=read_figures(user=actor, org=unit, round_=round_),
+            filled_at=now,
+        )
+        for unit in sorted({t.pk: t for t in targets}.values(), key=lambda t: t.path)
+    )
+    _record(
+        actor=actor,
+        round_=round_,
+        action=RoundChange.Action.CREATE,
+        old={},
+        new={"title": round_.title, "targets": len(targets), "deadline": deadline.isoformat()},
+    )
+    return round_
+
+
+def _check_target_writer(actor: User, target: Target) -> None:
+    check_write_at(user=actor, org=target.org)
+    if target.round.status != Round.Status.OPEN:
+        raise ValidationError(_("该报送任务已结束。"))
+
+
+def _checked_draft(
+    actor: User, target: Target, texts: dict[str, list[str]], answers: list[str]
+) -> tuple[dict[str, Any], WorkReport | None]:
+    """The draft as it may be kept (texts of known parts, answers) and the report drafted from
+    the records now: an edited part may reword, never change or add a number."""
+    round_ = target.round
+    report = None
+    clean: dict[str, list[str]] = {}
+    errors = []
+    if round_.kind == Round.Kind.WORK_REPORT:
+        report = draft_report(user=actor, org=target.org, round_=round_)
+        drafted = {p.key: p for p in editable_parts(report)}
+        for key, paragraphs in texts.items():
+            if key not in drafted:
+                continue
+            changed = changed_numbers(drafted[key].paragraphs, paragraphs)
+            if changed:
+                errors.append(
+                    NUMBERS_CHANGED % {"part": drafted[key].heading, "numbers": "、".join(changed)}
+                )
+            clean[key] = [p.strip() for p in paragraphs if p.strip()]
+    if errors:
+        raise ValidationError({"texts": errors})
+    answers = [a.strip() for a in answers][: len(round_.questions)]
+    return {"texts": clean, "answers": answers}, report
+
+
+def target_save_draft(
+    *, actor: User, target: Target, texts: dict[str, list[str]], answers: list[str]
+) -> Target:
+    _check_target_writer(actor, target)
+    old = target.draft
+    target.draft, _report = _checked_draft(actor, target, texts, answers)
+    target.save(update_fields=["draft"])
+    _record(
+        actor=actor,
+        round_=target.round,
+        target=target,
+        action=RoundChange.Action.SAVE,
+        old={"parts": sorted(old.get("texts", {}))},
+        new={"parts": sorted(target.draft["texts"])},
+    )
+    return target
+
+
+@transaction.atomic
+def target_submit(
+    *, actor: User, target: Target, texts: dict[str, list[str]], answers: list[str]
+) -> Submission:
+    """Freeze a version: the figures the records give now, the words as edited, the answers."""
+    target = Target.objects.select_for_update().select_related("round", "org").get(pk=target.pk)
+    _check_target_writer(actor, target)
+    if target.status in (Target.Status.SUBMITTED, Target.Status.APPROVED):
+        raise ValidationError(_("已报送，待上级退回后方可重新报送。"))
+    round_ = target.round
+    given = [a.strip() for a in answers] + [""] * len(round_.questions)
+    if not all(given[: len(round_.questions)]):
+        raise ValidationError({"answers": [_("请回答全部问题。")]})
+    draft, drafted = _checked_draft(actor, target, texts, answers)
+    figures = read_figures(user=actor, org=target.org, round_=round_)
+    report: dict[str, Any] = {}
+    if drafted is not None:
+        report = report_to_data(apply_edits(drafted, draft["texts"]))
+    version = target.submissions.count() + 1
+    now = timezone.now()
+    submission = Submission.objects.create(
+        target=target,
+        version=version,
+        figures=figures,
+        report=report,
+        answers=draft["answers"],
+        submitted_by=actor,
+        submitted_at=now,
+    )
+    old = target.status
+    target.status = Target.Status.SUBMITTED
+    target.draft = draft
+    target.figures, target.filled_at = figures, now
+    target.first_submitted_at = target.first_submitted_at or now
+    target.save(update_fields=["status", "draft", "figures", "filled_at", "first_submitted_at"])
+    _record(
+        actor=actor,
+        round_=round_,
+        target=target,
+        action=RoundChange.Action.SUBMIT,
+        old={"status": old},
+        new={"status": target.status, "version": version},
+    )
+    return submission
+
+
+def _review(
+    *, actor: User, submission: Submission, review: str, status: str, action: str, note: str
+) -> Submission:
+    target = submission.target
+    check_write_at(user=actor, org=target.round.org)
+    if submission.review != Submission.Review.PENDING:
+        raise ValidationError(_("该版本已审核。"))
+    if submission.target.submissions.filter(version__gt=submission.version).exists():
+        raise ValidationError(_("只能审核最新版本。"))
+    submission.review = review
+    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
+    submission.review_note = note.strip()[:500]
+    submission.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_note"])
+    old = target.status
+    target.status = status
+    target.save(update_fields=["status"])
+    _record(
+        actor=actor,
+        round_=target.round,
+        target=target,
+        action=action,
+        old={"status": old},
+        new={"status": status, "version": submission.version},
+        note=note,
+    )
+    return submission
+
+
+def submission_approve(*, actor: User, submission: Submission, note: str = "") -> Submission:
+    return _review(
+        actor=actor,
+        submission=submission,
+        review=Submission.Review.APPROVED,
+        status=Target.Status.APPROVED,
+        action=RoundChange.Action.APPROVE,
+        note=note,
+    )
+
+
+def submission_return(*, actor: User, submission: Submission, reason: str) -> Submission:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("退回须写明原因。")]})
+    return _review(
+        actor=actor,
+        submission=submission,
+        review=Submission.Review.RETURNED,
+        status=Target.Status.RETURNED,
+        action=RoundChange.Action.RETURN,
+        note=reason,
+    )
+
+
+def round_remind(*, actor: User, round_: Round, today: dt.date | None = None) -> int:
+    """Mark the units that have not submitted (pending or returned) as reminded; how many.
+    The reminder shows on their home page (and, once notifications exist, reaches phones)."""
+    check_write_at(user=actor, org=round_.org)
+    if round_.status != Round.Status.OPEN:
+        raise ValidationError(_("该报送任务已结束。"))
+    late = round_.targets.filter(status__in=(Target.Status.PENDING, Target.Status.RETURNED))
+    count = late.update(reminded_at=timezone.now())
+    _record(
+        actor=actor,
+        round_=round_,
+        action=RoundChange.Action.REMIND,
+        old={},
+        new={"reminded": count},
+    )
+    return count
+
+
+def round_close(*, actor: User, round_: Round) -> Round:
+    check_write_at(user=actor, org=round_.org)
+    if round_.status == Round.Status.CLOSED:
+        raise PermissionDenied
+    round_.status = Round.Status.CLOSED
+    round_.save(update_fields=["status"])
+    _record(
+        actor=actor,
+        round_=round_,
+        action=RoundChange.Action.CLOSE,
+        old={"status": Round.Status.OPEN},
+        new={"status": Round.Status.CLOSED},
+    )
+    return round_

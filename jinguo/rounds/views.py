@@ -1,0 +1,150 @@
+"""Pages of the issuing unit: the rounds, a new round, a round's progress (per unit and in
+total), reminding the late units, closing, the Excel of the progress and the consolidated
+report. The answering unit's pages are in answer_views."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jinguo.audit.services import audit_record
+from jinguo.common.forms import call_service
+from jinguo.common.http import AuthedRequest
+from jinguo.common.xlsx import xlsx_download
+from jinguo.orgs.models import OrgUnit
+from jinguo.orgs.selectors import may_write_at, scope_covers
+from jinguo.reports.gongwen import report_docx
+from jinguo.reports.sections import dashboard_sections
+from jinguo.rounds import forms, selectors, services
+from jinguo.rounds.consolidated import consolidated_report
+from jinguo.rounds.models import Round
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _business(request: AuthedRequest) -> OrgUnit:
+    """The user's unit; 403 for an account without one (the three administrators)."""
+    if request.user.org is None:
+        raise PermissionDenied
+    return request.user.org
+
+
+@login_required
+@require_GET
+def round_list(request: AuthedRequest) -> HttpResponse:
+    org = _business(request)
+    context = {
+        "tasks": selectors.my_tasks(user=request.user),
+        "rounds": selectors.round_list(user=request.user)[:100],
+        "may_issue": may_write_at(user=request.user, org=org)
+        and forms.target_choices(org=org).exists(),
+    }
+    return render(request, "rounds/round_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_create(request: AuthedRequest) -> HttpResponse:
+    org = _business(request)
+    if not may_write_at(user=request.user, org=org):
+        raise PermissionDenied
+    today = timezone.localdate()
+    sections = dashboard_sections(user=request.user, org=org, start=today, end=today)
+    form = forms.RoundForm(request.POST or None, user=request.user, org=org, sections=sections)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        data["targets"] = list(data["targets"])
+        round_ = call_service(
+            form, lambda: services.round_create(actor=request.user, org=org, **data)
+        )
+        if round_ is not None:
+            messages.success(request, _("报送任务已发起，各单位数据已从台账生成。"))
+            return redirect("rounds:detail", round_id=round_.pk)
+    return render(request, "rounds/round_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
+    round_ = selectors.round_get_for_user(user=request.user, round_id=round_id)
+    progress = selectors.round_progress(round_=round_, user=request.user)
+    context = {
+        "round": round_,
+        "progress": progress,
+        "issuer": may_write_at(user=request.user, org=round_.org),
+        "overseer": scope_covers(user=request.user, org=round_.org),
+        "history": selectors.round_history(round_=round_)[:30],
+        "due": selectors.deadline_end(round_),
+        "now": timezone.now(),
+    }
+    return render(request, "rounds/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def round_remind(request: AuthedRequest, round_id: int) -> HttpResponse:
+    round_ = selectors.round_get_for_user(user=request.user, round_id=round_id, for_write=True)
+    count = services.round_remind(actor=request.user, round_=round_)
+    messages.success(request, _("已提醒%(n)s个未报送单位。") % {"n": count})
+    return redirect("rounds:detail", round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def round_close(request: AuthedRequest, round_id: int) -> HttpResponse:
+    round_ = selectors.round_get_for_user(user=request.user, round_id=round_id, for_write=True)
+    if round_.status == Round.Status.OPEN:
+        services.round_close(actor=request.user, round_=round_)
+        messages.success(request, _("报送任务已结束。"))
+    return redirect("rounds:detail", round_id=round_.pk)
+
+
+@login_required
+@require_GET
+def round_export(request: AuthedRequest, round_id: int) -> HttpResponse:
+    round_ = selectors.round_get_for_user(user=request.user, round_id=round_id)
+    progress = selectors.round_progress(round_=round_, user=request.user)
+    headers = [_("单位"), _("状态"), _("首次报送时间"), _("按时报送"), _("逾期未报"), _("已通过")]
+    rows = [
+        [
+            target.org.name,
+            target.get_status_display(),
+            target.first_submitted_at,
+            _("是") if row.on_time else _("否"),
+            _("是") if row.overdue else _("否"),
+            _("是") if row.approved else _("否"),
+        ]
+        for target, row in progress.rows
+    ]
+    return xlsx_download(
+        actor=request.user,
+        action="rounds.export",
+        filename=round_.title,
+        headers=headers,
+        rows=rows,
+        note=f"round={round_.pk}",
+    )
+
+
+@login_required
+@require_GET
+def round_report(request: AuthedRequest, round_id: int) -> HttpResponse:
+    """The issuing unit's consolidated report (.docx)."""
+    round_ = selectors.round_get_for_user(user=request.user, round_id=round_id)
+    if not scope_covers(user=request.user, org=round_.org):  # the issuing unit and above
+        raise PermissionDenied
+    report = consolidated_report(user=request.user, round_=round_)
+    response = HttpResponse(report_docx(report), content_type=DOCX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="round-{round_.pk}.docx"; '
+        f"filename*=UTF-8''{quote(report.title + '.docx')}"
+    )
+    response["Cache-Control"] = "no-store"
+    audit_record(actor=request.user, action="rounds.report", target=round_, note="format=docx")
+    return response
