@@ -136,7 +136,6 @@ class RoundChange(ChangeRow):
         Target, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
     )
     action = models.CharField(max_length=20, choices=Action.choices)
-    note = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["-at", "-id"]

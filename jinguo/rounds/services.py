@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jinguo.accounts.models import User
-from jinguo.audit.services import audit_record
+from jinguo.audit.history import record_change
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import check_write_at
 from jinguo.reports.frozen import apply_edits, changed_numbers, editable_parts, report_to_data
@@ -40,17 +40,17 @@ def _record(
     target: Target | None = None,
     note: str = "",
 ) -> None:
-    RoundChange.objects.create(
-        round=round_, target=target, actor=actor, action=action, old=old, new=new, note=note[:500]
-    )
-    changes = {
-        k: [old.get(k), new.get(k)] for k in sorted({*old, *new}) if old.get(k) != new.get(k)
-    }
-    audit_record(
+    """One history row of the round (and the target it concerns) with its audit row."""
+    record_change(
+        RoundChange,
+        target=round_,
+        links={"target": target},
         actor=actor,
-        action=f"round.{action}",
-        target=target if target is not None else round_,
-        changes=changes,
+        action=action,
+        audit_action=f"round.{action}",
+        audit_target=target if target is not None else round_,
+        old=old,
+        new=new,
         note=note,
     )
 

@@ -23,6 +23,7 @@ from jinguo.reports.gongwen import report_docx
 from jinguo.reports.sections import dashboard_sections
 from jinguo.rounds import forms, selectors, services
 from jinguo.rounds.consolidated import consolidated_report
+from jinguo.rounds.exports import PROGRESS_COLUMNS
 from jinguo.rounds.models import Round
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -110,24 +111,12 @@ def round_close(request: AuthedRequest, round_id: int) -> HttpResponse:
 def round_export(request: AuthedRequest, round_id: int) -> HttpResponse:
     round_ = selectors.round_get_for_user(user=request.user, round_id=round_id)
     progress = selectors.round_progress(round_=round_, user=request.user)
-    headers = [_("单位"), _("状态"), _("首次报送时间"), _("按时报送"), _("逾期未报"), _("已通过")]
-    rows = [
-        [
-            target.org.name,
-            target.get_status_display(),
-            target.first_submitted_at,
-            _("是") if row.on_time else _("否"),
-            _("是") if row.overdue else _("否"),
-            _("是") if row.approved else _("否"),
-        ]
-        for target, row in progress.rows
-    ]
     return xlsx_download(
         actor=request.user,
         action="rounds.export",
         filename=round_.title,
-        headers=headers,
-        rows=rows,
+        columns=PROGRESS_COLUMNS,
+        records=progress.rows,
         note=f"round={round_.pk}",
     )
 
