@@ -16,10 +16,12 @@ HOST ?= 127.0.0.1:8000
 install: $(STAMP)
 
 # The browser tests drive Debian's Chromium (never `playwright install`, which downloads one);
-# the pages are Chinese, so screenshots need a CJK font too.
-BROWSER_PACKAGES := chromium fonts-wqy-microhei
+# the pages are Chinese, so screenshots need a CJK font too. The work report's tests render its
+# PDF with poppler (pdftoppm, pdffonts; poppler-data maps its Chinese font).
+BROWSER_PACKAGES := chromium fonts-wqy-microhei poppler-utils poppler-data
 browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || \
+		[ ! -x /usr/bin/pdftoppm ] || [ ! -d /usr/share/poppler/cMap ]; then \
 		if [ "$$(id -u)" -ne 0 ]; then \
 			echo "The browser tests need: sudo apt-get install -y $(BROWSER_PACKAGES)" >&2; exit 1; \
 		fi; \
