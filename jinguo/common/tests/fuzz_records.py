@@ -39,6 +39,8 @@ from jinguo.people.models import ExecutiveSeat, Person
 from jinguo.points import approval, lovebank, nominations
 from jinguo.points import services as points
 from jinguo.points.models import LoveBankItem, PointEntry
+from jinguo.rounds import services as rounds
+from jinguo.rounds.models import Round
 from jinguo.sanxin.services import sanxin_org_create
 from jinguo.trainings import services as trainings
 from jinguo.trainings.models import Course
@@ -285,6 +287,30 @@ def _voucher(g: SimpleNamespace) -> str:
     ).voucher
 
 
+def _report_round(g: SimpleNamespace) -> Round:
+    """A report round of 河沥溪街道 asking 嵩合社区 for its work summary."""
+    today = timezone.localdate()
+    return rounds.round_create(
+        actor=g.cast.township_cadre,
+        org=g.tree.helixi,
+        title="工作总结报送",
+        kind=Round.Kind.WORK_REPORT,
+        start=today.replace(month=1, day=1),
+        end=today,
+        deadline=today,
+        targets=[g.tree.songhe],
+    )
+
+
+def _target(g: SimpleNamespace) -> int:
+    return _report_round(g).targets.get().pk
+
+
+def _submission(g: SimpleNamespace) -> int:
+    target = _report_round(g).targets.get()
+    return rounds.target_submit(actor=g.cast.songhe_chair, target=target, texts={}, answers=[]).pk
+
+
 RECORDS: dict[str, Maker] = {
     "org_id": lambda g: g.tree.songhe.pk,
     "person_id": lambda g: Person.objects.create(org=g.tree.wushan, name="李梅", gender="F").pk,
@@ -325,6 +351,8 @@ RECORDS: dict[str, Maker] = {
         actor=g.cast.songhe_chair, org=g.tree.songhe, name="大米", price=10, stock=5
     ).pk,
     "code": _voucher,
+    "target_id": _target,
+    "submission_id": _submission,
 }
 
 FOR_OPERATION: dict[tuple[str, str], Maker] = {
@@ -333,6 +361,8 @@ FOR_OPERATION: dict[tuple[str, str], Maker] = {
     ("/api/v1/honours/individuals/{honour_id}/actions/", "honour_id"): _individual_honour,
     ("/api/v1/points/entries/{entry_id}/appeal/", "entry_id"): lambda g: _rejection(g).pk,
     ("/api/v1/points/entries/{entry_id}/ruling/", "entry_id"): _points_appeal,
+    ("/api/v1/rounds/{round_id}/", "round_id"): lambda g: _report_round(g).pk,
+    ("/api/v1/rounds/{round_id}/remind/", "round_id"): lambda g: _report_round(g).pk,
 }
 
 
