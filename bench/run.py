@@ -56,7 +56,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--parts",
         default="dashboard,lists,export,import",
-        help="comma-separated subset of dashboard,lists,export,import",
+        help="comma-separated subset of dashboard,lists,export,import,rounds (rounds: "
+        "not in the default run)",
+    )
+    parser.add_argument(
+        "--round-units", type=int, default=20, help="rounds: units whose draft is timed"
     )
     return parser.parse_args(argv)
 
@@ -471,6 +475,11 @@ def main(argv: list[str]) -> None:
             f"\n## Export: {e['rows']:,} households → xlsx_download in {e['seconds']:.2f} s, "
             f"{e['rps']:,.0f} rows/s, {e['bytes'] / 1e6:.1f} MB"
         )
+    if "rounds" in parts:
+        print("\n## Report rounds (in process, as county1_cadre, this year so far)", flush=True)
+        from bench.rounds import measure_rounds
+
+        print("\n".join(measure_rounds(args.round_units)), flush=True)
     if args.import_rows and "import" in parts:
         print(f"\n## Import (bench/import_households, {args.import_rows:,} rows)", flush=True)
         print(measure_import(args.import_rows, args.database_url))

@@ -126,6 +126,7 @@ def test_prints_the_logins(demo):
 def test_writes_history_and_audit_through_the_services(demo):
     assert AuditEvent.objects.filter(action="org.create").count() == OrgUnit.objects.count()
     assert AuditEvent.objects.filter(action="user.create").count() == len(DEMO_USERS)
+    assert AuditEvent.objects.filter(action="round.create").count() == 2
 
 
 def test_refuses_a_database_that_has_orgs(demo):

@@ -32,6 +32,7 @@ from jinguo.demo.honours import HonoursDemo
 from jinguo.demo.ledger import LedgerBuilder
 from jinguo.demo.meetings import MeetingsDemo
 from jinguo.demo.points import PointsDemo
+from jinguo.demo.rounds import RoundsDemo
 from jinguo.demo.sanxin import SanxinDemo
 from jinguo.demo.trainings import TrainingsDemo
 from jinguo.demo.visits_and_cases import VisitsAndCasesBuilder
@@ -41,7 +42,7 @@ from jinguo.orgs.services import org_create, venue_create
 from jinguo.people.models import Person
 
 # Built after the ledger, visits and cases, in this order: points collect from meetings,
-# trainings and volunteer hours; assessments read points.
+# trainings and volunteer hours; assessments read points; the report rounds read everything.
 WORK_DEMOS = (
     MeetingsDemo,
     ActivitiesDemo,
@@ -51,6 +52,7 @@ WORK_DEMOS = (
     EmploymentDemo,
     PointsDemo,
     AssessmentsDemo,
+    RoundsDemo,
 )
 
 # One password for every demo account; it meets the password policy (8+ characters, 3 classes).
