@@ -18,6 +18,7 @@ import datetime as dt
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -137,11 +138,11 @@ def measure_rounds(samples: int) -> list[str]:
     reads, drafts, docx, pdf = [], [], [], []
     for unit in sample:
         reads.append(dashboard(unit))
-        figures_ms = _ms(lambda u=unit: read_figures(user=user, org=u, round_=work))[0]
-        draft_ms, report = _ms(lambda u=unit: draft_report(user=user, org=u, round_=work))
+        figures_ms = _ms(partial(read_figures, user=user, org=unit, round_=work))[0]
+        draft_ms, report = _ms(partial(draft_report, user=user, org=unit, round_=work))
         drafts.append(figures_ms + draft_ms)
-        docx.append(_ms(lambda r=report: report_docx(r))[0])
-        pdf.append(_ms(lambda r=report: report_pdf(r))[0])
+        docx.append(_ms(partial(report_docx, report))[0])
+        pdf.append(_ms(partial(report_pdf, report))[0])
     unit_reads = statistics.median(reads)
     county_reads = dashboard(county)
     build_ms, county_report = _ms(
