@@ -21,7 +21,7 @@ from jinguo.reports.frozen import editable_parts, report_from_data
 from jinguo.reports.gongwen import report_docx
 from jinguo.reports.gongwen_pdf import report_pdf
 from jinguo.rounds import forms, selectors, services
-from jinguo.rounds.filling import draft_report, read_figures
+from jinguo.rounds.filling import draft_report, in_order, read_figures
 from jinguo.rounds.models import Round, Target
 
 FORMATS = {
@@ -76,7 +76,7 @@ def target_detail(request: AuthedRequest, target_id: int) -> HttpResponse:
     context = {
         "target": target,
         "round": target.round,
-        "figures": read_figures(user=request.user, org=target.org, round_=target.round),
+        "figures": in_order(read_figures(user=request.user, org=target.org, round_=target.round)),
         "form": form,
         "writer": writer
         and target.status in selectors.WAITING
@@ -96,6 +96,7 @@ def submission_detail(request: AuthedRequest, submission_id: int) -> HttpRespons
         "target": submission.target,
         "round": submission.target.round,
         "report": report_from_data(submission.report) if submission.report else None,
+        "figures": in_order(submission.figures),
         "answers": list(zip(submission.target.round.questions, submission.answers, strict=False)),
         "previous": previous,
         "figure_changes": selectors.figure_changes(previous.figures, submission.figures)

@@ -13,7 +13,14 @@ from jinguo.reports.narrative import WorkReport, build_work_report
 from jinguo.reports.sections import dashboard_sections
 from jinguo.rounds.models import Round
 
-FigureValues = dict[str, dict[str, Any]]  # key → {"label", "value", "unit"}
+# key → {"label", "value", "unit", "section", "url", "order"}. PostgreSQL's jsonb keeps no key
+# order, so each figure carries its place: read them back through `in_order`.
+FigureValues = dict[str, dict[str, Any]]
+
+
+def in_order(figures: FigureValues) -> list[tuple[str, dict[str, Any]]]:
+    """(key, figure) in the order they were read (the round's, or the sections')."""
+    return sorted(figures.items(), key=lambda item: item[1].get("order", 0))
 
 
 def read_figures(*, user: User, org: OrgUnit, round_: Round) -> FigureValues:
@@ -32,9 +39,8 @@ def read_figures(*, user: User, org: OrgUnit, round_: Round) -> FigureValues:
                     "section": str(section.title),
                     "url": figure.url,
                 }
-    if wanted is not None:  # the round's order
-        values = {k: values[k] for k in round_.figure_keys if k in values}
-    return values
+    keys = [k for k in round_.figure_keys if k in values] if wanted is not None else list(values)
+    return {key: {**values[key], "order": i} for i, key in enumerate(keys)}
 
 
 def draft_report(*, user: User, org: OrgUnit, round_: Round) -> WorkReport:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.orgs.selectors import may_write_at, scope_q
-from jinguo.rounds.filling import read_figures
+from jinguo.rounds.filling import in_order, read_figures
 from jinguo.rounds.models import Round, RoundChange, Submission, Target
 
 WAITING = (Target.Status.PENDING, Target.Status.RETURNED)
@@ -198,7 +198,8 @@ class FigureChange:
 def figure_changes(before: dict[str, Any], after: dict[str, Any]) -> list[FigureChange]:
     """Figures whose value differs between two answers (key order of `after`)."""
     out = []
-    for key in [*after, *(k for k in before if k not in after)]:
+    keys = [k for k, _f in in_order(after)]
+    for key in [*keys, *(k for k, _f in in_order(before) if k not in after)]:
         old, new = before.get(key), after.get(key)
         old_value = old.get("value") if old else None
         new_value = new.get("value") if new else None

@@ -9,7 +9,7 @@ from jinguo.demo.rounds import FORM_FIGURES, RETURN_REASON, RoundsDemo, reworded
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.tests.factories import OrgUnitFactory
 from jinguo.reports.frozen import numbers_in, report_from_data
-from jinguo.rounds.filling import draft_report
+from jinguo.rounds.filling import draft_report, in_order
 from jinguo.rounds.models import Round, RoundChange, Submission, Target
 from jinguo.rounds.selectors import round_progress
 
@@ -78,6 +78,8 @@ def test_songhe_has_answered_the_form_and_awaits_review(tree, built):
     songhe = form.targets.get(org=tree.songhe)
     assert songhe.status == Target.Status.SUBMITTED
     submission = songhe.submissions.get()
-    assert list(submission.figures) == FORM_FIGURES and submission.answers[0]
+    assert [key for key, _f in in_order(submission.figures)] == FORM_FIGURES and submission.answers[
+        0
+    ]
     waiting = form.targets.exclude(org=tree.songhe).values_list("status", flat=True)
     assert set(waiting) == {Target.Status.PENDING}

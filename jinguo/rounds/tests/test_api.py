@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from jinguo.rounds.filling import in_order
 from jinguo.rounds.models import Round, Submission, Target
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def api_round(tree, cast, login) -> Round:
 def test_the_township_creates_a_form_round_through_the_api(tree, api_round):
     assert api_round.kind == Round.Kind.FORM
     target = api_round.targets.get(org=tree.songhe)
-    assert list(target.figures) == ["cases.disputes", "meetings.held"]
+    assert [key for key, _f in in_order(target.figures)] == ["cases.disputes", "meetings.held"]
 
 
 def test_a_unit_outside_the_issuer_is_refused_by_the_api(tree, cast, login):
