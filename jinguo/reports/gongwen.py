@@ -165,10 +165,10 @@ def report_docx(report: WorkReport) -> bytes:
     _paragraph(document, "", indent=False)  # 标题下空一行
     chart = report_chart(report)
     for heading, part, subs in report.numbered():
-        _paragraph(document, heading, font=H1_FONT)
+        _paragraph(document, heading, font=H1_FONT).paragraph_format.keep_with_next = True
         _body(document, part, chart)
         for sub_heading, sub in subs:
-            _paragraph(document, sub_heading, font=H2_FONT)
+            _paragraph(document, sub_heading, font=H2_FONT).paragraph_format.keep_with_next = True
             _body(document, sub, chart)
     document.paragraphs[-1].paragraph_format.keep_with_next = True  # the unit never alone
     _paragraph(document, "", indent=False).paragraph_format.keep_with_next = True

@@ -55,7 +55,8 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": ParagraphStyle(
             "body", fontSize=SIZE_3, leading=LINE, firstLineIndent=2 * SIZE_3, **base
         ),
-        "head": ParagraphStyle("head", fontSize=SIZE_3, leading=LINE, **base),
+        # A heading never ends a page: it keeps the paragraph after it.
+        "head": ParagraphStyle("head", fontSize=SIZE_3, leading=LINE, keepWithNext=1, **base),
         "center": ParagraphStyle("center", fontSize=SIZE_3, leading=LINE, alignment=1, **base),
         "sign": ParagraphStyle(
             "sign", fontSize=SIZE_3, leading=LINE, alignment=2, rightIndent=4 * SIZE_3, **base

@@ -68,6 +68,7 @@ def test_the_word_report_is_a4_with_the_official_margins_and_fonts(tree, cast, r
     assert title.runs[0].font.name == "方正小标宋简体"
     heading = next(p for p in document.paragraphs if p.text == "一、基本情况")
     assert heading.runs[0].font.name == "黑体"
+    assert heading.paragraph_format.keep_with_next  # a heading never ends a page
     level_two = next(p for p in document.paragraphs if p.text.startswith("（一）"))
     assert level_two.runs[0].font.name == "楷体_GB2312"
     body = next(p for p in document.paragraphs if p.text.startswith("嵩合社区妇联现有执委"))
