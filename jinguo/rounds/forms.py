@@ -84,15 +84,6 @@ class RoundForm(forms.Form):
             )
         return lines
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end, deadline = data.get("start"), data.get("end"), data.get("deadline")
-        if start and end and end < start:
-            self.add_error("end", _("统计期间结束日期不能早于开始日期。"))
-        if start and deadline and deadline < start:
-            self.add_error("deadline", _("报送截止日期不能早于统计期间开始日期。"))
-        return data
-
 
 class AnswerForm(forms.Form):
     """The words of a target's answer: one textarea per editable part (one paragraph per

@@ -81,8 +81,6 @@ def round_detail(request: AuthedRequest, round_id: int) -> HttpResponse:
         "issuer": may_write_at(user=request.user, org=round_.org),
         "overseer": scope_covers(user=request.user, org=round_.org),
         "history": selectors.round_history(round_=round_)[:30],
-        "due": selectors.deadline_end(round_),
-        "now": timezone.now(),
     }
     return render(request, "rounds/round_detail.html", context)
 

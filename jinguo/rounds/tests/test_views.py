@@ -185,3 +185,23 @@ def test_the_task_is_on_the_communitys_home_page_until_it_is_submitted(tree, cas
     assert f"/rounds/targets/{target.pk}/" in client.get("/").content.decode()
     client.post(f"/rounds/targets/{target.pk}/", {"answer_0": "做法", "submit": "1"})
     assert f"/rounds/targets/{target.pk}/" not in client.get("/").content.decode()
+
+
+def test_a_period_that_ends_before_it_starts_is_refused_on_the_form(tree, cast, login):
+    today = timezone.localdate()
+    response = login(cast.township_cadre).post(
+        "/rounds/new/",
+        {
+            "title": "倒置",
+            "kind": "work_report",
+            "start": today.isoformat(),
+            "end": (today - dt.timedelta(days=1)).isoformat(),
+            "deadline": (today - dt.timedelta(days=2)).isoformat(),
+            "targets": [tree.songhe.pk],
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "统计期间结束日期不能早于开始日期" in page
+    assert "报送截止日期不能早于统计期间开始日期" in page
+    assert not Round.objects.exists()
