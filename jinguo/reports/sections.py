@@ -44,6 +44,10 @@ from jinguo.trainings.selectors import trainings_figures
 
 FiguresFn = Callable[..., list[Figure]]  # (*, user, org, start, end) -> figures
 Reader = Callable[..., SectionRead]  # (*, user, org, start, end) -> figures and child values
+# (*, user, org, start, end, targets: jinguo.common.grouped.Targets) -> {unit pk: figures}: the
+# figures of every target (units in org's subtree) from grouped queries, each unit's equal to
+# its own dashboard's (jinguo/reports/tests/test_grouped.py proves it on the demo tree).
+GroupedFn = Callable[..., dict[int, list[Figure]]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class SectionSpec:
     read: Reader | None = None
     columns: tuple[str, ...] = ()  # figure keys of the per-child table, in the figures' order
     snapshot: frozenset[str] = frozenset()  # figure keys of the current state
+    # The figures of many units at once (None: read unit by unit, jinguo.reports.many).
+    grouped: GroupedFn | None = None
 
     def section(
         self, *, user: User, org: OrgUnit, start: dt.date, end: dt.date, org_children: list[OrgUnit]
