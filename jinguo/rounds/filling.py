@@ -3,14 +3,15 @@ for its subtree and the round's period, and (for a work report) the drafted word
 selectors as the dashboard, so the answer, the dashboard and the work report agree.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.orgs.models import OrgUnit
+from jinguo.reports.many import section_of_key, units_figures
 from jinguo.reports.narrative import WorkReport, build_work_report
-from jinguo.reports.sections import dashboard_sections
 from jinguo.rounds.models import Round
 
 # key → {"label", "value", "unit", "section", "url", "order"}. PostgreSQL's jsonb keeps no key
@@ -26,17 +27,43 @@ def in_order(figures: FigureValues) -> list[tuple[str, dict[str, Any]]]:
 def read_figures(*, user: User, org: OrgUnit, round_: Round) -> FigureValues:
     """The figures of org's subtree for the round's period: the round's chosen keys (a form)
     or every figure (a work report), as the dashboard reads them."""
-    sections = dashboard_sections(user=user, org=org, start=round_.start, end=round_.end)
+    return live_figures_for(user=user, round_=round_, orgs=[org])[org.pk]
+
+
+def live_figures_for(
+    *, user: User, round_: Round, orgs: Iterable[OrgUnit]
+) -> dict[int, FigureValues]:
+    """read_figures of every unit (by pk) at once: each section's grouped read (a few queries
+    for all the units, whatever their number), the same figures each unit's dashboard gives.
+    The units lie in the round's unit's subtree (its targets); one unit is read on its own
+    (its writers may not see the unit that issued the round)."""
+    units = list(orgs)
+    form = round_.kind == Round.Kind.FORM
+    per_unit = units_figures(
+        user=user,
+        org=units[0] if len(units) == 1 else round_.org,
+        start=round_.start,
+        end=round_.end,
+        units=units,
+        sections={section_of_key(k) for k in round_.figure_keys} if form else None,
+    )
+    return {
+        pk: _values(((spec.title, figures) for spec, figures in got), round_)
+        for pk, got in per_unit.items()
+    }
+
+
+def _values(sections: Iterable[tuple[Any, list[Any]]], round_: Round) -> FigureValues:
     wanted = set(round_.figure_keys) if round_.kind == Round.Kind.FORM else None
     values: FigureValues = {}
-    for section in sections:
-        for figure in section.figures:
+    for title, figures in sections:
+        for figure in figures:
             if wanted is None or figure.key in wanted:
                 values[figure.key] = {
                     "label": str(figure.label),
                     "value": figure.value,
                     "unit": str(figure.unit),
-                    "section": str(section.title),
+                    "section": str(title),
                     "url": figure.url,
                 }
     keys = [k for k in round_.figure_keys if k in values] if wanted is not None else list(values)
