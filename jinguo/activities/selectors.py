@@ -171,15 +171,22 @@ def series_get_for_user(*, user: User, series_id: int, for_write: bool = False) 
 # --- volunteer teams ----------------------------------------------------------------------------
 
 
-def team_list(
+def _teams(
     *, user: User, org: OrgUnit | None = None, active: bool | None = None
 ) -> QuerySet[VolunteerTeam]:
-    """Teams with their number of current volunteers and hours served (all time)."""
     teams = VolunteerTeam.objects.filter(scope_q(user=user, field="org"))
     if org is not None:
         teams = teams.filter(org.subtree_q("org__"))
     if active is not None:
         teams = teams.filter(is_active=active)
+    return teams
+
+
+def team_list(
+    *, user: User, org: OrgUnit | None = None, active: bool | None = None
+) -> QuerySet[VolunteerTeam]:
+    """Teams with their number of current volunteers and hours served (all time)."""
+    teams = _teams(user=user, org=org, active=active)
     hours = (
         ServiceHours.objects.filter(membership__team=OuterRef("pk"))
         .order_by()
@@ -237,13 +244,18 @@ def may_write_membership(*, user: User, membership: VolunteerMembership) -> bool
     return any(may_write_at(user=user, org=unit) for unit in units)
 
 
-def volunteer_list(*, user: User, org: OrgUnit | None = None) -> QuerySet[Person]:
-    """Distinct people with an open membership of an active team in scope (and under `org`),
-    each with her open memberships prefetched."""
+def open_memberships(*, user: User, org: OrgUnit | None = None) -> QuerySet[VolunteerMembership]:
+    """Open memberships of active teams in scope (and under `org`): who volunteers now."""
     open_q = Q(left_on__isnull=True, team__is_active=True) & scope_q(user=user, field="team__org")
     if org is not None:
         open_q &= org.subtree_q("team__org__")
-    memberships = VolunteerMembership.objects.filter(open_q)
+    return VolunteerMembership.objects.filter(open_q)
+
+
+def volunteer_list(*, user: User, org: OrgUnit | None = None) -> QuerySet[Person]:
+    """Distinct people with an open membership of an active team in scope (and under `org`),
+    each with her open memberships prefetched."""
+    memberships = open_memberships(user=user, org=org)
     people = Person.objects.filter(
         Exists(memberships.filter(person=OuterRef("pk")))
     ).select_related("org")
@@ -338,47 +350,94 @@ def activities_figures_by(
     """activities_figures, and with `group` (an expression over the activity, e.g. which child
     of `org` held it) the activities held by kind and their person-times per group, from the
     same one grouped query: the figures are the sums of the groups."""
+    held = held_activities(user=user, org=org, start=start, end=end)
+    counts, groups = count_each_by(held, HELD_BY_KIND, group=group, extra=PERSON_TIMES)
+    person_times = counts.pop("person_times")
+    series = [(r["series"], r["series__title"], r["n"]) for r in series_held(held)]
+    hours = hours_list(user=user, org=org, start=start, end=end).aggregate(n=Sum("hours"))["n"]
+    counted = ActivityCounts(
+        by_kind=counts,
+        person_times=person_times or 0,
+        series=series,
+        teams=active_teams(user=user, org=org).count(),
+        volunteers=volunteer_list(user=user, org=org).count(),
+        hours=hours,
+    )
+    return activities_figures_of(counted, org=org, start=start, end=end), groups
+
+
+# What activities_figures counts over the held activities: by kind, and their person-times.
+HELD_BY_KIND: dict[str, Q] = {kind: Q(kind=kind) for kind in ActivityKind.values}
+PERSON_TIMES = {"person_times": Sum("headcount")}
+
+
+def held_activities(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date
+) -> QuerySet[Activity]:
+    """The activities held in org's subtree in the period, unordered (for counting)."""
+    filters = ActivityFilters(status=Status.HELD, start=start, end=end, org=org)
+    return _filtered(user=user, filters=filters).order_by()
+
+
+def series_held(held: QuerySet[Activity], *by: str) -> QuerySet[Any]:
+    """Occurrences held per series (and per `by` fields), in the figures' order."""
+    return (
+        held.filter(series__isnull=False)
+        .values(*by, "series", "series__title")
+        .annotate(n=Count("id"))
+        .order_by("series__title", "series")
+    )
+
+
+def active_teams(*, user: User, org: OrgUnit) -> QuerySet[VolunteerTeam]:
+    return _teams(user=user, org=org, active=True)
+
+
+@dataclass(frozen=True)
+class ActivityCounts:
+    """The counts behind activities_figures, of one unit's subtree."""
+
+    by_kind: dict[str, int]
+    person_times: int
+    series: list[tuple[int, str, int]]  # (series id, title, occurrences held), in order
+    teams: int
+    volunteers: int
+    hours: Decimal | None
+
+
+def activities_figures_of(
+    counts: ActivityCounts, *, org: OrgUnit, start: dt.date, end: dt.date
+) -> list[Figure]:
+    """activities_figures from its counts (one unit's, or each target's of a grouped read)."""
     base = reverse("activities:list")
     period = {"org": org.pk, "start": start, "end": end}
-    held = _filtered(
-        user=user, filters=ActivityFilters(status=Status.HELD, start=start, end=end, org=org)
-    ).order_by()
-    by_kind, person_times, groups = _held_counts(held, group)
+    by_kind = counts.by_kind
     held_url = figure_url(base, status=Status.HELD, **period)
     figures = [
         Figure("activities.held", _("举办活动"), sum(by_kind.values()), held_url, _("场")),
-        Figure("activities.person_times", _("活动参与"), person_times, held_url, _("人次")),
+        Figure("activities.person_times", _("活动参与"), counts.person_times, held_url, _("人次")),
     ]
     for kind in ActivityKind:
         url = figure_url(base, status=Status.HELD, kind=kind.value, **period)
         count = by_kind.get(kind.value, 0)
         figures.append(Figure(f"activities.held.{kind.value}", kind.label, count, url, _("场")))
-    per_series = (
-        held.filter(series__isnull=False)
-        .values("series", "series__title")
-        .annotate(n=Count("id"))
-        .order_by("series__title", "series")
-    )
-    for row in per_series:
-        url = figure_url(base, status=Status.HELD, series=row["series"], **period)
-        label = _("%(title)s（次）") % {"title": row["series__title"]}
-        figures.append(Figure(f"activities.series.{row['series']}", label, row["n"], url, _("次")))
-    teams = team_list(user=user, org=org, active=True).count()
-    volunteers = volunteer_list(user=user, org=org).count()
+    for series, title, n in counts.series:
+        url = figure_url(base, status=Status.HELD, series=series, **period)
+        label = _("%(title)s（次）") % {"title": title}
+        figures.append(Figure(f"activities.series.{series}", label, n, url, _("次")))
     volunteer_activities = by_kind.get(ActivityKind.VOLUNTEER_SERVICE.value, 0)
-    hours = hours_list(user=user, org=org, start=start, end=end).aggregate(n=Sum("hours"))["n"]
     figures += [
         Figure(
             "activities.teams",
             _("巾帼志愿者服务队"),
-            teams,
+            counts.teams,
             figure_url(base + "teams/", org=org.pk),
             _("支"),
         ),
         Figure(
             "activities.volunteers",
             _("志愿者"),
-            volunteers,
+            counts.volunteers,
             figure_url(base + "volunteers/", org=org.pk),
             _("人"),
         ),
@@ -392,20 +451,9 @@ def activities_figures_by(
         Figure(
             "activities.service_hours",
             _("志愿服务时长"),
-            float(hours or Decimal(0)),
+            float(counts.hours or Decimal(0)),
             figure_url(base + "hours/", **period),
             _("小时"),
         ),
     ]
-    return figures, groups
-
-
-def _held_counts(
-    held: QuerySet[Activity], group: Any
-) -> tuple[dict[str, int], int, dict[Any, dict[str, int]]]:
-    """Held activities by kind, their person-times, and both per `group` value (if any)."""
-    kinds = {kind: Q(kind=kind) for kind in ActivityKind.values}
-    extra = {"person_times": Sum("headcount")}
-    counts, groups = count_each_by(held, kinds, group=group, extra=extra)
-    person_times = counts.pop("person_times") or 0
-    return counts, person_times, groups
+    return figures

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, count_each_by, figure_url
+from jinguo.common.figures import Figure, count_each, count_each_by, figure_url
 from jinguo.meetings.models import (
     Meeting,
     MeetingAttendee,
@@ -259,21 +259,58 @@ def meeting_figures_by(
     """meeting_figures, and the meetings held by kind per value of `group` (an expression over
     the meeting, e.g. which child of `org` holds it; None: no groups): one grouped query gives
     the by-kind figures and a dashboard's per-child table, the figures being the groups' sums."""
-    period = {"org": org.pk, "start": start, "end": end}
-    held = _meetings_filtered(user=user, org=org, status=Meeting.Status.HELD, start=start, end=end)
-    by_kind, groups = count_each_by(
-        held, {kind.value: Q(kind=kind.value) for kind in MeetingKind}, group=group
-    )
+    held = held_meetings(user=user, org=org, start=start, end=end)
+    by_kind, groups = count_each_by(held, HELD_BY_KIND, group=group)
     # One query for the counts over the held meetings' resolutions.
-    res = resolution_list(user=user, org=org, start=start, end=end).filter(
+    res_counts = count_each(held_resolutions(user=user, org=org, start=start, end=end), RESOLVED)
+    topics = held_topics(held).count()
+    counts = MeetingCounts(by_kind=by_kind, topics=topics, **res_counts)
+    return meeting_figures_of(counts, org=org, start=start, end=end), groups
+
+
+# What meeting_figures counts over the held meetings, and over their resolutions.
+HELD_BY_KIND: dict[str, Q] = {kind.value: Q(kind=kind.value) for kind in MeetingKind}
+RESOLVED: dict[str, Q] = {
+    "adopted": Q(status__in=ADOPTED_OR_LATER),
+    "forwarded": Q(status__in=FORWARDED_OR_LATER),
+    "done": Q(status=Resolution.Status.DONE),
+}
+
+
+def held_meetings(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> QuerySet[Meeting]:
+    """The meetings held at a unit of org's subtree in the period (what meeting_figures counts)."""
+    return _meetings_filtered(user=user, org=org, status=Meeting.Status.HELD, start=start, end=end)
+
+
+def held_resolutions(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date
+) -> QuerySet[Resolution]:
+    """The resolutions of the meetings held in org's subtree in the period."""
+    return resolution_list(user=user, org=org, start=start, end=end).filter(
         meeting__status=Meeting.Status.HELD
     )
-    res_counts = res.aggregate(
-        adopted=Count("id", filter=Q(status__in=ADOPTED_OR_LATER)),
-        forwarded=Count("id", filter=Q(status__in=FORWARDED_OR_LATER)),
-        done=Count("id", filter=Q(status=Resolution.Status.DONE)),
-    )
-    topics = Topic.objects.filter(meeting__in=held.values("pk")).count()
+
+
+def held_topics(held: QuerySet[Meeting]) -> QuerySet[Topic]:
+    return Topic.objects.filter(meeting__in=held.values("pk"))
+
+
+@dataclass(frozen=True)
+class MeetingCounts:
+    """The counts behind meeting_figures, of one unit's subtree."""
+
+    by_kind: dict[str, int]
+    topics: int
+    adopted: int
+    forwarded: int
+    done: int
+
+
+def meeting_figures_of(
+    counts: MeetingCounts, *, org: OrgUnit, start: dt.date, end: dt.date
+) -> list[Figure]:
+    """meeting_figures from its counts (one unit's, or each target's of a grouped read)."""
+    period = {"org": org.pk, "start": start, "end": end}
     meetings_url = reverse("meetings:list")
     res_url = reverse("meetings:resolutions")
     times, items = _("次"), _("项")
@@ -281,7 +318,7 @@ def meeting_figures_by(
         Figure(
             key="meetings.held",
             label=_("召开议事会议"),
-            value=sum(by_kind.values()),
+            value=sum(counts.by_kind.values()),
             url=figure_url(meetings_url, status=Meeting.Status.HELD, **period),
             unit=times,
         )
@@ -291,17 +328,17 @@ def meeting_figures_by(
             Figure(
                 key=f"meetings.held.{kind.value}",
                 label=kind.label,
-                value=by_kind.get(kind.value, 0),
+                value=counts.by_kind.get(kind.value, 0),
                 url=figure_url(meetings_url, status=Meeting.Status.HELD, kind=kind.value, **period),
                 unit=times,
             )
         )
-    adopted, done = res_counts["adopted"], res_counts["done"]
+    adopted, done = counts.adopted, counts.done
     figures += [
         Figure(
             key="meetings.topics",
             label=_("议题"),
-            value=topics,
+            value=counts.topics,
             url=figure_url(reverse("meetings:topics"), status=Meeting.Status.HELD, **period),
             unit=items,
         ),
@@ -315,7 +352,7 @@ def meeting_figures_by(
         Figure(
             key="meetings.forwarded",
             label=_("提交两委"),
-            value=res_counts["forwarded"],
+            value=counts.forwarded,
             url=figure_url(res_url, stage="forwarded", **period),
             unit=items,
         ),
@@ -334,7 +371,7 @@ def meeting_figures_by(
             unit="%",
         ),
     ]
-    return figures, groups
+    return figures
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
+from jinguo.activities.figures import activities_figures_grouped
 from jinguo.activities.selectors import activities_figures
 from jinguo.assessments.selectors import assessments_figures
 from jinguo.common.figures import Figure
 from jinguo.common.parallel import run_reads
 from jinguo.employment.selectors import employment_figures
 from jinguo.honours.selectors import honours_figures
+from jinguo.meetings.figures import meeting_figures_grouped
 from jinguo.meetings.selectors import meeting_figures
 from jinguo.orgs.models import OrgUnit
 from jinguo.points.selectors import points_figures
@@ -40,6 +42,7 @@ from jinguo.reports.shapes import Section, SectionRead, child_table, dashboard_c
 from jinguo.reports.work import SNAPSHOT as WORK_SNAPSHOT
 from jinguo.reports.work import work_figures
 from jinguo.sanxin.selectors import sanxin_figures
+from jinguo.trainings.figures import trainings_figures_grouped
 from jinguo.trainings.selectors import trainings_figures
 
 FiguresFn = Callable[..., list[Figure]]  # (*, user, org, start, end) -> figures
@@ -112,13 +115,21 @@ SECTIONS: tuple[SectionSpec, ...] = (
         cases_read,
         ("cases.disputes", "cases.written_agreements", "cases.emotional_found"),
     ),
-    SectionSpec("meetings", _("议事协商"), meeting_figures, meetings_read, ("meetings.held",)),
+    SectionSpec(
+        "meetings",
+        _("议事协商"),
+        meeting_figures,
+        meetings_read,
+        ("meetings.held",),
+        grouped=meeting_figures_grouped,
+    ),
     SectionSpec(
         "activities",
         _("活动与志愿服务"),
         activities_figures,
         activities_read,
         ("activities.held", "activities.person_times"),
+        grouped=activities_figures_grouped,
     ),
     SectionSpec(
         "trainings",
@@ -126,6 +137,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         trainings_figures,
         trainings_read,
         ("trainings.sessions", "trainings.person_times"),
+        grouped=trainings_figures_grouped,
     ),
     SectionSpec("sanxin", _("“三新”领域妇联组织建设"), sanxin_figures),
     SectionSpec("points", _("履职积分"), points_figures),

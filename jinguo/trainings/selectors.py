@@ -318,15 +318,37 @@ def _segment(org: OrgUnit, path_field: str) -> Substr:
     return Substr(path_field, len(org.path) + 1, tree.SEGMENT)
 
 
+def held_sessions(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> QuerySet[Session]:
+    """The held sessions of the period whose course's org is in org's subtree."""
+    return sessions_visible(user=user).filter(
+        org.subtree_q("course__org__"), status=HELD, held_on__gte=start, held_on__lte=end
+    )
+
+
+# What coverage counts over held_sessions, over attendance_list and over active_seats.
+SESSION_COUNTS = {"sessions": Count("id"), "hours": Sum("hours")}
+ATTENDANCE_COUNTS = {
+    "person_times": Count("id"),
+    "trainees": Count("person", distinct=True),
+    "trainee_hours": Sum("session__hours"),
+}
+
+
+def executive_counts(start: dt.date, end: dt.date) -> dict[str, Count]:
+    return {
+        "executives": Count("person", distinct=True),
+        "executives_trained": Count("person", distinct=True, filter=_trained_in(start, end)),
+    }
+
+
 def _session_rows(
     *, user: User, org: OrgUnit, start: dt.date, end: dt.date
 ) -> dict[str, dict[str, Any]]:
     rows = (
-        sessions_visible(user=user)
-        .filter(org.subtree_q("course__org__"), status=HELD, held_on__gte=start, held_on__lte=end)
+        held_sessions(user=user, org=org, start=start, end=end)
         .annotate(segment=_segment(org, "course__org__path"))
         .values("segment")
-        .annotate(sessions=Count("id"), hours=Sum("hours"))
+        .annotate(**SESSION_COUNTS)
         .order_by()
     )
     return {row.pop("segment"): row for row in rows}
@@ -339,11 +361,7 @@ def _attendance_rows(
         attendance_list(user=user, org=org, start=start, end=end)
         .annotate(segment=_segment(org, "session__course__org__path"))
         .values("segment")
-        .annotate(
-            person_times=Count("id"),
-            trainees=Count("person", distinct=True),
-            trainee_hours=Sum("session__hours"),
-        )
+        .annotate(**ATTENDANCE_COUNTS)
         .order_by()
     )
     return {row.pop("segment"): row for row in rows}
@@ -364,10 +382,7 @@ def _executive_rows(
         active_seats(user=user, org=org)
         .annotate(segment=_segment(org, "org__path"))
         .values("segment")
-        .annotate(
-            executives=Count("person", distinct=True),
-            executives_trained=Count("person", distinct=True, filter=_trained_in(start, end)),
-        )
+        .annotate(**executive_counts(start, end))
         .order_by()
     )
     return {row.pop("segment"): row for row in rows}
@@ -376,13 +391,11 @@ def _executive_rows(
 def _executive_totals(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> dict[str, int]:
     # Not the sum of the children: a person may hold seats in two of them. Counted over the
     # seats (distinct people), never by scanning every person of the city for a seat.
-    return active_seats(user=user, org=org).aggregate(
-        executives=Count("person", distinct=True),
-        executives_trained=Count("person", distinct=True, filter=_trained_in(start, end)),
-    )
+    return active_seats(user=user, org=org).aggregate(**executive_counts(start, end))
 
 
-def _counts(*rows: dict[str, Any]) -> CoverageCounts:
+def coverage_counts(*rows: dict[str, Any]) -> CoverageCounts:
+    """CoverageCounts of the rows counted (a missing or None count: none)."""
     merged: dict[str, Any] = {}
     for row in rows:
         merged |= {k: v for k, v in row.items() if v is not None}
@@ -421,7 +434,7 @@ def training_coverage(
     children = []
     for child in _coverage_children(user=user, org=org):
         segment = tree.segment(child.pk)
-        counts = _counts(
+        counts = coverage_counts(
             sessions.get(segment, {}), attendance.get(segment, {}), executives.get(segment, {})
         )
         children.append((child, counts))
