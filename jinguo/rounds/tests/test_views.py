@@ -254,3 +254,14 @@ def test_a_drafted_part_gets_a_box_as_tall_as_its_words_wrap_on_a_phone():
     )
     rows = form.fields["part_0"].widget.attrs["rows"]
     assert rows >= 4 + 1 + 1  # its lines, the short one, one to spare
+
+
+def test_the_new_round_form_folds_the_figures_a_work_report_does_not_ask(tree, cast, login):
+    client = login(cast.township_cadre)
+    page = client.get("/rounds/new/").content.decode()
+    assert '<details class="mb-3">' in page  # folded: the questions and the button come next
+    today = timezone.localdate().isoformat()
+    form = {"title": "数据", "kind": "form", "start": today, "end": today, "deadline": today}
+    page = client.post("/rounds/new/", {**form, "targets": [tree.songhe.pk]}).content.decode()
+    assert '<details class="mb-3" open>' in page  # a form's figures, with its error
+    assert "数据报表须至少选择一项数据或填写一个问题" in page

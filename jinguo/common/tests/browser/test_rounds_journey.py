@@ -76,6 +76,8 @@ def test_township_cadre_issues_a_work_report_round_through_the_form(
         page.get_by_label(unit, exact=True).uncheck()
     page.get_by_label("嵩合社区", exact=True).check()
     page.get_by_label("港口村", exact=True).check()
+    # A form's hundred figures are folded away for a work report.
+    expect(page.get_by_label("家庭", exact=True)).not_to_be_visible()
     page.get_by_label("文字问题").fill(QUESTION)
     shoot(page, "1-form")
     page.get_by_role("button", name="发起", exact=True).click()
@@ -92,6 +94,14 @@ def test_township_cadre_issues_a_work_report_round_through_the_form(
     expect(table).to_contain_text("港口村")
     expect(table).not_to_contain_text("东山村")
     shoot(page, "2-round")
+
+    # On her phone, the round's page fits the screen.
+    phone = open_page(**PHONE)
+    sign_in(phone, cast.township_cadre)
+    phone.goto(f"/rounds/{round_.pk}/")
+    expect(phone.locator("table")).to_contain_text("港口村")
+    _no_sideways_scroll(phone)
+    _look(phone, "0-round-on-phone")
 
     assert (round_.kind, round_.questions) == (Round.Kind.WORK_REPORT, [QUESTION])
     assert (round_.start, round_.end) == (today.replace(month=1, day=1), today)
