@@ -243,7 +243,7 @@ def test_a_refused_figure_is_explained_above_the_words_not_below_them(tree, cast
 def test_a_work_reports_figures_are_folded_above_the_words(tree, cast, issued, login):
     target = issued.targets.get(org=tree.songhe)
     page = login(cast.songhe_chair).get(f"/rounds/targets/{target.pk}/").content.decode()
-    assert '<details class="mb-3">' in page  # folded: some eighty figures
+    assert '<details class="mb-3">' in page  # folded: about a hundred figures
     assert page.index("<details") < page.index("<textarea")
 
 

@@ -136,7 +136,7 @@ def _community_answers_on_her_phone(page: Any, target: Target) -> None:
     expect(page.locator("h1")).to_have_text("年度工作总结报送")
     _no_sideways_scroll(page)
     _no_words_hidden(page)
-    # Some eighty figures are folded above the words; a tap shows them.
+    # About a hundred figures are folded above the words; a tap shows them.
     figures = page.locator("details", has_text="数据（由台账生成")
     expect(figures.get_by_role("link", name=re.compile("执委"))).not_to_be_visible()
     _look(page, "2-task")
