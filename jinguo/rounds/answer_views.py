@@ -105,6 +105,11 @@ def submission_detail(request: AuthedRequest, submission_id: int) -> HttpRespons
         "text_changes": selectors.text_changes(previous.report, submission.report)
         if previous
         else [],
+        "answer_changes": selectors.answer_changes(
+            submission.target.round.questions, previous.answers, submission.answers
+        )
+        if previous
+        else [],
         "live_changes": selectors.live_changes(user=request.user, submission=submission),
         "reviewer": may_write_at(user=request.user, org=submission.target.round.org)
         and submission.review == submission.Review.PENDING,

@@ -1,6 +1,7 @@
 """Forms of the report rounds. The units a round may go to and the figures it may ask for come
 from the user's scope and the report sections; anything else posted is a form error."""
 
+import math
 from typing import Any, cast
 
 from django import forms
@@ -17,6 +18,14 @@ from jinguo.rounds.models import Round
 # The units that answer rounds: villages and communities (and the township for a county).
 ANSWERING = (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.VILLAGE, OrgUnit.Kind.COMMUNITY)
 MAX_QUESTION = 200
+# About as many Chinese characters as a line of a textarea holds on a phone (390px wide): a box
+# is as tall as its drafted words wrap there, so that none of them hides below its edge.
+PHONE_LINE = 18
+
+
+def _rows(paragraphs: list[str]) -> int:
+    """Lines the paragraphs take in a phone's textarea, and one to spare."""
+    return max(3, sum(max(1, math.ceil(len(p) / PHONE_LINE)) for p in paragraphs) + 1)
 
 
 def target_choices(*, org: OrgUnit) -> QuerySet[OrgUnit]:
@@ -104,7 +113,7 @@ class AnswerForm(forms.Form):
                 label=heading,
                 required=False,
                 initial="\n".join(paragraphs),
-                widget=forms.Textarea(attrs={"rows": max(3, len(paragraphs) + 1)}),
+                widget=forms.Textarea(attrs={"rows": _rows(paragraphs)}),
                 help_text=_("可修改文字；数字由台账生成，不能修改。一行一段。"),
             )
         for i, question in enumerate(questions):

@@ -231,6 +231,19 @@ def text_changes(
     return changed
 
 
+def answer_changes(
+    questions: list[str], before: list[str], after: list[str]
+) -> list[tuple[str, str, str]]:
+    """(question, old answer, new answer) for each question whose answer differs."""
+    changed = []
+    for i, question in enumerate(questions):
+        old = before[i] if i < len(before) else ""
+        new = after[i] if i < len(after) else ""
+        if old != new:
+            changed.append((question, old, new))
+    return changed
+
+
 def previous_version(submission: Submission) -> Submission | None:
     return (
         Submission.objects.filter(target_id=submission.target_id, version__lt=submission.version)

@@ -11,6 +11,7 @@ from docx import Document
 from jinguo.audit.models import AuditEvent
 from jinguo.cases.models import Case
 from jinguo.cases.tests.factories import closed
+from jinguo.rounds.forms import AnswerForm
 from jinguo.rounds.models import Round, Submission, Target
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +206,62 @@ def test_a_period_that_ends_before_it_starts_is_refused_on_the_form(tree, cast, 
     assert "统计期间结束日期不能早于开始日期" in page
     assert "报送截止日期不能早于统计期间开始日期" in page
     assert not Round.objects.exists()
+
+
+def test_what_changed_between_versions_names_a_changed_answer(tree, cast, issued, login):
+    """An answer rewritten after a return is a change: the page said «没有变化» before."""
+    target = issued.targets.get(org=tree.songhe)
+    songhe = login(cast.songhe_chair)
+    songhe.post(f"/rounds/targets/{target.pk}/", {"answer_0": "做法一", "submit": "1"})
+    first = Submission.objects.get(target=target)
+    login(cast.township_cadre).post(
+        f"/rounds/submissions/{first.pk}/review/", {"return": "1", "reason": "请补充做法"}
+    )
+    login(cast.songhe_chair).post(
+        f"/rounds/targets/{target.pk}/", {"answer_0": "做法一、做法二", "submit": "1"}
+    )
+    second = Submission.objects.get(target=target, version=2)
+    page = login(cast.township_cadre).get(f"/rounds/submissions/{second.pk}/").content.decode()
+    changes = page[page.index('id="changes"') : page.index("</section>")]
+    assert "没有变化" not in changes
+    assert "今年最值得推广的一项做法是什么？" in changes
+    assert "做法一" in changes and "做法一、做法二" in changes
+
+
+def test_a_refused_figure_is_explained_above_the_words_not_below_them(tree, cast, issued, login):
+    """On a phone the page comes back at its top: the reason must be there, before the boxes."""
+    target = issued.targets.get(org=tree.songhe)
+    response = login(cast.songhe_chair).post(
+        f"/rounds/targets/{target.pk}/",
+        {"part_0": "嵩合社区妇联现有执委99名。", "answer_0": "无", "submit": "1"},
+    )
+    page = response.content.decode()
+    assert page.count("与台账不符") == 1
+    assert page.index("与台账不符") < page.index("<textarea")
+
+
+def test_a_work_reports_figures_are_folded_above_the_words(tree, cast, issued, login):
+    target = issued.targets.get(org=tree.songhe)
+    page = login(cast.songhe_chair).get(f"/rounds/targets/{target.pk}/").content.decode()
+    assert '<details class="mb-3">' in page  # folded: about a hundred figures
+    assert page.index("<details") < page.index("<textarea")
+
+
+def test_a_drafted_part_gets_a_box_as_tall_as_its_words_wrap_on_a_phone():
+    long = "发挥执委熟悉社情民意的优势，排查化解矛盾纠纷1件；办结率50%。" * 2  # 4 phone lines
+    form = AnswerForm(
+        parts=[("work.cases", "矛盾纠纷排查化解", [long, "短句。"])], questions=[], answers=[]
+    )
+    rows = form.fields["part_0"].widget.attrs["rows"]
+    assert rows >= 4 + 1 + 1  # its lines, the short one, one to spare
+
+
+def test_the_new_round_form_folds_the_figures_a_work_report_does_not_ask(tree, cast, login):
+    client = login(cast.township_cadre)
+    page = client.get("/rounds/new/").content.decode()
+    assert '<details class="mb-3">' in page  # folded: the questions and the button come next
+    today = timezone.localdate().isoformat()
+    form = {"title": "数据", "kind": "form", "start": today, "end": today, "deadline": today}
+    page = client.post("/rounds/new/", {**form, "targets": [tree.songhe.pk]}).content.decode()
+    assert '<details class="mb-3" open>' in page  # a form's figures, with its error
+    assert "数据报表须至少选择一项数据或填写一个问题" in page
