@@ -20,6 +20,7 @@ from jinguo.reports.document_data import period_label
 from jinguo.reports.documents import unit_report_docx
 from jinguo.reports.gongwen_pdf import report_pdf
 from jinguo.reports.narrative import build_work_report_data
+from jinguo.reports.selectors import template_for_org
 from jinguo.reports.templating import section_figures
 
 FORMATS = {
@@ -80,6 +81,7 @@ def report_index(request: AuthedRequest) -> HttpResponse:
         "quick": quick,
         "docx_url": figure_url(reverse("reports:work", args=["docx"]), **params),
         "pdf_url": figure_url(reverse("reports:work", args=["pdf"]), **params),
+        "template": template_for_org(org=org),
     }
     return render(request, "reports/report_index.html", context)
 

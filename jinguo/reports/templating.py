@@ -172,12 +172,12 @@ def _refusal(exc: Exception) -> str:
             "detail": exc.message or type(exc).__name__
         }
         return text + (_("出错处附近的文字：“%(near)s”。") % {"near": near} if near else "")
+    if isinstance(exc, SecurityError) or "unsafe" in str(exc):  # the sandbox said no
+        return _("模板中有不允许的写法（%(detail)s），只能读取报告的变量。") % {"detail": exc}
     if isinstance(exc, UndefinedError):
         return _("模板用到了不存在的变量或数据项“%(name)s”。可用的变量见本页的“模板变量说明”。") % {
             "name": _unknown_name(exc.message or "")
         }
-    if isinstance(exc, SecurityError):
-        return _("模板中有不允许的写法（%(detail)s），只能读取报告的变量。") % {"detail": exc}
     return _("模板无法套用：%(detail)s。") % {"detail": exc}
 
 
