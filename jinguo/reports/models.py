@@ -6,7 +6,15 @@ dashboard reads them only while the latest run is younger than TALLY_MAX_AGE_SEC
 computed for today, and counts live otherwise, so a figure is never staler than that.
 """
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from jinguo.common.models import ChangeRow
 
 
 class UnitTally(models.Model):
@@ -98,3 +106,59 @@ class DashboardOpened(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+def _template_path(template: "ReportTemplate", filename: str) -> str:
+    # A random name: the original one is kept in `original_name` for display only.
+    return f"reports/templates/{uuid.uuid4().hex}.docx"
+
+
+class ReportTemplate(models.Model):
+    """A city's or county's own Word template of the work report (红头, its own headings): the
+    reports of every unit below it are written through it (jinguo.reports.templating), the
+    nearest active one up the tree; without one, the built-in 公文 layout. Stored encrypted
+    like every upload (jinguo/common/storage.py): read it with .open("rb"), never .path."""
+
+    org = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("模板名称"), max_length=100)
+    file = models.FileField(_("模板文件"), upload_to=_template_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=255, blank=True, default="")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    is_active = models.BooleanField(_("启用"), default=False)
+
+    class Meta:
+        verbose_name = _("报告模板")
+        verbose_name_plural = pgettext_lazy("plural", "报告模板")
+        ordering = ["org_id", "-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org"], condition=Q(is_active=True), name="report_template_one_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportTemplateChange(ChangeRow):
+    """History of a unit's report templates: uploaded, activated, deactivated."""
+
+    class Action(models.TextChoices):
+        UPLOAD = "upload", _("上传模板")
+        ACTIVATE = "activate", _("启用模板")
+        DEACTIVATE = "deactivate", _("停用模板")
+
+    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="changes")
+    action = models.CharField(max_length=20, choices=Action.choices)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["template", "-at"], name="reporttemplatechange_at")]
+
+    def __str__(self) -> str:
+        return f"{self.template_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

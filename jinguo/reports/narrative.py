@@ -390,11 +390,18 @@ def work_report(data: ReportData, facts: Facts) -> WorkReport:
     )
 
 
+def build_work_report_data(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, today: dt.date
+) -> tuple[WorkReport, ReportData]:
+    """The work report of org's subtree for start … end, written on `today`, and the data it
+    states; the caller fetched org through the user's scope (org_param)."""
+    data = report_data(user=user, org=org, start=start, end=end, today=today)
+    facts = report_facts(user=user, org=org, start=start, end=end, today=today)
+    return work_report(data, facts), data
+
+
 def build_work_report(
     *, user: User, org: OrgUnit, start: dt.date, end: dt.date, today: dt.date
 ) -> WorkReport:
-    """The work report of org's subtree for start … end, written on `today`; the caller fetched
-    org through the user's scope (org_param)."""
-    data = report_data(user=user, org=org, start=start, end=end, today=today)
-    facts = report_facts(user=user, org=org, start=start, end=end, today=today)
-    return work_report(data, facts)
+    """The work report alone (build_work_report_data)."""
+    return build_work_report_data(user=user, org=org, start=start, end=end, today=today)[0]

@@ -17,16 +17,15 @@ from jinguo.common.params import org_param, period_params
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_list_visible
 from jinguo.reports.document_data import period_label
-from jinguo.reports.gongwen import report_docx
+from jinguo.reports.documents import unit_report_docx
 from jinguo.reports.gongwen_pdf import report_pdf
-from jinguo.reports.narrative import build_work_report
+from jinguo.reports.narrative import build_work_report_data
+from jinguo.reports.selectors import template_for_org
+from jinguo.reports.templating import section_figures
 
 FORMATS = {
-    "docx": (
-        report_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "pdf": (report_pdf, "application/pdf"),
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
 # The org picker lists units down to villages/communities (grids are too many at city scale).
 PICKER_LIMIT = 300
@@ -82,6 +81,7 @@ def report_index(request: AuthedRequest) -> HttpResponse:
         "quick": quick,
         "docx_url": figure_url(reverse("reports:work", args=["docx"]), **params),
         "pdf_url": figure_url(reverse("reports:work", args=["pdf"]), **params),
+        "template": template_for_org(org=org),
     }
     return render(request, "reports/report_index.html", context)
 
@@ -93,11 +93,16 @@ def report_download(request: AuthedRequest, fmt: str) -> HttpResponse:
         raise Http404
     org = org_param(request)
     start, end = period_params(request.GET)
-    report = build_work_report(
+    report, data = build_work_report_data(
         user=request.user, org=org, start=start, end=end, today=timezone.localdate()
     )
-    build, content_type = FORMATS[fmt]
-    response = HttpResponse(build(report), content_type=content_type)
+    if fmt == "docx":  # through the unit's county's or city's template, if it has one
+        content = unit_report_docx(
+            report, org=org, period=data.period, figures=lambda: section_figures(data.sections)
+        )
+    else:
+        content = report_pdf(report)
+    response = HttpResponse(content, content_type=FORMATS[fmt])
     filename = quote(f"{report.title}.{fmt}")
     response["Content-Disposition"] = (
         f"attachment; filename=\"work-report.{fmt}\"; filename*=UTF-8''{filename}"

@@ -17,19 +17,16 @@ from jinguo.audit.services import audit_record
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.orgs.selectors import may_write_at
+from jinguo.reports.documents import unit_report_docx
 from jinguo.reports.frozen import editable_parts, report_from_data
-from jinguo.reports.gongwen import report_docx
 from jinguo.reports.gongwen_pdf import report_pdf
 from jinguo.rounds import forms, selectors, services
-from jinguo.rounds.filling import draft_report, in_order, read_figures
+from jinguo.rounds.filling import draft_report, in_order, read_figures, round_period
 from jinguo.rounds.models import Round, Target
 
 FORMATS = {
-    "docx": (
-        report_docx,
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    "pdf": (report_pdf, "application/pdf"),
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
 
 
@@ -149,8 +146,17 @@ def submission_document(request: AuthedRequest, submission_id: int, fmt: str) ->
     if fmt not in FORMATS or not submission.report:
         raise Http404
     report = report_from_data(submission.report)
-    build, content_type = FORMATS[fmt]
-    response = HttpResponse(build(report), content_type=content_type)
+    if fmt == "docx":  # through the unit's county's or city's template, if it has one
+        target = submission.target
+        content = unit_report_docx(
+            report,
+            org=target.org,
+            period=round_period(target.round),
+            figures=lambda: submission.figures,
+        )
+    else:
+        content = report_pdf(report)
+    response = HttpResponse(content, content_type=FORMATS[fmt])
     name = f"{report.title}（第{submission.version}版）.{fmt}"
     response["Content-Disposition"] = (
         f"attachment; filename=\"submission-{submission.pk}.{fmt}\"; filename*=UTF-8''{quote(name)}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.orgs.models import OrgUnit
+from jinguo.reports.document_data import period_label
 from jinguo.reports.many import section_of_key, units_figures
 from jinguo.reports.narrative import WorkReport, build_work_report
 from jinguo.rounds.models import Round
@@ -80,3 +81,8 @@ def draft_report(*, user: User, org: OrgUnit, round_: Round) -> WorkReport:
     )
     report.date = f"{today.year}年{today.month}月{today.day}日"
     return report
+
+
+def round_period(round_: Round) -> str:
+    """The round's period as its reports name it: «2026年» for 1 January to the day it ends."""
+    return period_label(round_.start, round_.end, today=round_.end)

@@ -19,11 +19,12 @@ from jinguo.common.http import AuthedRequest
 from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import may_write_at, scope_covers
-from jinguo.reports.gongwen import report_docx
+from jinguo.reports.documents import unit_report_docx
 from jinguo.reports.sections import dashboard_sections
 from jinguo.rounds import forms, selectors, services
 from jinguo.rounds.consolidated import consolidated_report
 from jinguo.rounds.exports import PROGRESS_COLUMNS
+from jinguo.rounds.filling import read_figures, round_period
 from jinguo.rounds.models import Round
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -127,7 +128,13 @@ def round_report(request: AuthedRequest, round_id: int) -> HttpResponse:
     if not scope_covers(user=request.user, org=round_.org):  # the issuing unit and above
         raise PermissionDenied
     report = consolidated_report(user=request.user, round_=round_)
-    response = HttpResponse(report_docx(report), content_type=DOCX)
+    content = unit_report_docx(
+        report,
+        org=round_.org,
+        period=round_period(round_),
+        figures=lambda: read_figures(user=request.user, org=round_.org, round_=round_),
+    )
+    response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = (
         f'attachment; filename="round-{round_.pk}.docx"; '
         f"filename*=UTF-8''{quote(report.title + '.docx')}"

@@ -83,6 +83,7 @@ TARGETS: dict[tuple[str, str], tuple[str, str]] = {
     ("rounds", "round_id"): ("rounds.Round", "targets__org__path"),
     ("rounds", "target_id"): ("rounds.Target", "org__path"),
     ("rounds", "submission_id"): ("rounds.Submission", "target__org__path"),
+    ("reports", "template_id"): ("reports.ReportTemplate", "org__path"),
 }
 # Parameters that are not records: a fixed value that the view accepts.
 FIXED = {"kind": "family", "fmt": "pdf", "action": "approve"}
