@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.figures import Figure, count_each, figure_url
+from jinguo.common.grouped import Targets, grouped_counts
 from jinguo.employment.models import (
     JobFair,
     JobFairChange,
@@ -180,15 +181,28 @@ def employer_list(
     end: dt.date | None = None,
     fair: JobFair | None = None,
 ) -> "QuerySet[WithAnnotations[JobFairEmployer, EmployerCounts]]":
+    return (
+        _employers(user=user, org=org, start=start, end=end, fair=fair)
+        .select_related("fair")
+        .annotate(post_count=Count("posts"), opening_count=Coalesce(Sum("posts__openings"), 0))
+        .order_by("-fair__held_on", "fair_id", "id")
+    )
+
+
+def _employers(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    fair: JobFair | None = None,
+) -> QuerySet[JobFairEmployer]:
+    """employer_list's rows, without its per-employer counts (for counting employers)."""
     rows = JobFairEmployer.objects.filter(scope_q(user=user, field="fair__org"))
     rows = _fair_filter(rows, "fair__", org=org, start=start, end=end)
     if fair is not None:
         rows = rows.filter(fair=fair)
-    return (
-        rows.select_related("fair")
-        .annotate(post_count=Count("posts"), opening_count=Coalesce(Sum("posts__openings"), 0))
-        .order_by("-fair__held_on", "fair_id", "id")
-    )
+    return rows
 
 
 def post_list(
@@ -220,66 +234,123 @@ def venue_choices(*, user: User) -> QuerySet[Venue]:
 # --- figures ------------------------------------------------------------------------------------
 
 
-def employment_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
-    """Loans issued (count, amount), repaid and overdue; fairs held, employers, posts, openings,
-    visitors and intents — in org's subtree and the period, each linking to its records."""
-    base = {"org": org.pk, "start": start, "end": end}
+# (path field of the row's unit, rows, conditions, extra aggregates): the counts of the figures.
+_Read = tuple[str, QuerySet[Any], dict[str, Q], dict[str, Any]]
+
+
+def _employment_reads(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[_Read]:
+    """The four reads of the figures (loans, fairs, employers, posts) in org's subtree and the
+    period, with the conditions of the lists' filters the figures link to."""
     period: dict[str, Any] = {"org": org, "start": start, "end": end}
 
-    # The loans' three figures in one query, with the conditions of loan_list's filters.
     def dated(on: str) -> Q:
         field = LOAN_DATES[on]
         return Q(**{f"{field}__gte": start, f"{field}__lte": end})
 
-    loans = count_each(
-        loan_list(user=user, org=org),
-        {"n": dated("issued"), "repaid": dated("repaid"), "overdue": Q(status=Loan.Status.OVERDUE)},
-        extra={"total": Sum("issued_amount", filter=dated("issued"))},
-    )
-    issued = {"n": loans["n"], "total": loans["total"]}
-    repaid, overdue = loans["repaid"], loans["overdue"]
-    fairs = _fair_filter(job_fairs_visible(user=user), "", **period).aggregate(
-        n=Count("id"), visitors=Sum("visitors"), intents=Sum("intents")
-    )
-    employers = employer_list(user=user, **period).count()
-    posts = post_list(user=user, **period).aggregate(n=Count("id"), openings=Sum("openings"))
+    return [
+        (
+            "org__path",
+            loan_list(user=user, org=org),
+            {
+                "loans_issued": dated("issued"),
+                "loans_repaid": dated("repaid"),
+                "loans_overdue": Q(status=Loan.Status.OVERDUE),
+            },
+            {"loans_amount": Sum("issued_amount", filter=dated("issued"))},
+        ),
+        (
+            "org__path",
+            _fair_filter(job_fairs_visible(user=user), "", **period),
+            {"fairs_held": Q()},
+            {"visitors": Sum("visitors"), "intents": Sum("intents")},
+        ),
+        ("fair__org__path", _employers(user=user, **period), {"employers": Q()}, {}),
+        (
+            "employer__fair__org__path",
+            post_list(user=user, **period),
+            {"posts": Q()},
+            {"openings": Sum("openings")},
+        ),
+    ]
+
+
+def employment_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
+    """Loans issued (count, amount), repaid and overdue; fairs held, employers, posts, openings,
+    visitors and intents — in org's subtree and the period, each linking to its records."""
+    counts: dict[str, Any] = {}
+    for _path, rows, conditions, extra in _employment_reads(
+        user=user, org=org, start=start, end=end
+    ):
+        counts |= count_each(rows, conditions, extra)
+    return _employment_figures_of(org=org, start=start, end=end, counts=counts)
+
+
+def employment_figures_grouped(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
+) -> dict[int, list[Figure]]:
+    """employment_figures of every target (units in org's subtree), by pk: each of the four
+    reads grouped once per path length, whatever the number of targets."""
+    counts: dict[int, dict[str, Any]] = {unit.pk: {} for unit in targets}
+    for path, rows, conditions, extra in _employment_reads(
+        user=user, org=org, start=start, end=end
+    ):
+        got = grouped_counts(rows, conditions, path_field=path, targets=targets, extra=extra)
+        for pk, unit_counts in got.items():
+            counts[pk] |= unit_counts
+    return {
+        unit.pk: _employment_figures_of(org=unit, start=start, end=end, counts=counts[unit.pk])
+        for unit in targets
+    }
+
+
+def _employment_figures_of(
+    *, org: OrgUnit, start: dt.date, end: dt.date, counts: dict[str, Any]
+) -> list[Figure]:
+    """The figures of `org` from its counts (keyed as _employment_reads)."""
+    base = {"org": org.pk, "start": start, "end": end}
     loans_url = figure_url(reverse("employment:loan_list"), on="issued", **base)
     fairs_url = figure_url(reverse("employment:fair_list"), **base)
     posts_url = figure_url(reverse("employment:post_list"), **base)
-    amount: Decimal = issued["total"] or Decimal(0)
+    amount: Decimal = counts["loans_amount"] or Decimal(0)
     return [
-        Figure("employment.loans_issued", _("发放创业担保贷款"), issued["n"], loans_url, _("笔")),
+        Figure(
+            "employment.loans_issued",
+            _("发放创业担保贷款"),
+            counts["loans_issued"],
+            loans_url,
+            _("笔"),
+        ),
         Figure("employment.loans_amount", _("贷款发放金额"), float(amount), loans_url, _("元")),
         Figure(
             "employment.loans_repaid",
             _("已还清贷款"),
-            repaid,
+            counts["loans_repaid"],
             figure_url(reverse("employment:loan_list"), on="repaid", **base),
             _("笔"),
         ),
         Figure(
             "employment.loans_overdue",
             _("当前逾期贷款"),
-            overdue,
+            counts["loans_overdue"],
             figure_url(reverse("employment:loan_list"), status=Loan.Status.OVERDUE, org=org.pk),
             _("笔"),
         ),
-        Figure("employment.fairs_held", _("举办招聘会"), fairs["n"], fairs_url, _("场")),
+        Figure("employment.fairs_held", _("举办招聘会"), counts["fairs_held"], fairs_url, _("场")),
         Figure(
             "employment.fair_employers",
             _("参会用人单位"),
-            employers,
+            counts["employers"],
             figure_url(reverse("employment:employer_list"), **base),
             _("家"),
         ),
-        Figure("employment.fair_posts", _("提供岗位"), posts["n"], posts_url, _("个")),
+        Figure("employment.fair_posts", _("提供岗位"), counts["posts"], posts_url, _("个")),
         Figure(
-            "employment.fair_openings", _("招聘人数"), posts["openings"] or 0, posts_url, _("人")
+            "employment.fair_openings", _("招聘人数"), counts["openings"] or 0, posts_url, _("人")
         ),
         Figure(
-            "employment.fair_visitors", _("求职人数"), fairs["visitors"] or 0, fairs_url, _("人")
+            "employment.fair_visitors", _("求职人数"), counts["visitors"] or 0, fairs_url, _("人")
         ),
         Figure(
-            "employment.fair_intents", _("达成就业意向"), fairs["intents"] or 0, fairs_url, _("人")
+            "employment.fair_intents", _("达成就业意向"), counts["intents"] or 0, fairs_url, _("人")
         ),
     ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.figures import Figure, count_each, figure_url
+from jinguo.common.grouped import Targets, grouped_counts
 from jinguo.honours.models import (
     FamilyHonour,
     FamilyTitle,
@@ -125,22 +126,56 @@ def honour_history(*, honour: FamilyHonour | IndividualHonour) -> QuerySet[Honou
 # --- figures ------------------------------------------------------------------------------------
 
 
+def _honour_conditions(*, kind: str, start: dt.date, end: dt.date) -> dict[str, Q]:
+    """Per title, its approved honours of the period, and those pending now (the conditions
+    of honour_list's filters, which the figures link to)."""
+    awarded = Q(status=HonourStatus.APPROVED, awarded_on__gte=start, awarded_on__lte=end)
+    return {value: awarded & Q(title=value) for value in TITLES[kind].values} | {
+        "_pending": Q(status=HonourStatus.NOMINATED)
+    }
+
+
 def honours_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
     """Families and individuals honoured (approved, awarded in the period) by title, and the
     nominations pending now; every figure links to honour_list with the same filters."""
-    figures: list[Figure] = []
-    labels = {"family": _("家庭获评：%(title)s"), "individual": _("个人获评：%(title)s")}
-    # Per kind one query: each title's approved honours of the period, and those pending now
-    # (the conditions of honour_list's filters, which the figures link to).
-    awarded = Q(status=HonourStatus.APPROVED, awarded_on__gte=start, awarded_on__lte=end)
-    counts = {
+    counts = {  # per kind one query
         kind: count_each(
             honour_list(user=user, kind=kind, org=org),
-            {value: awarded & Q(title=value) for value in TITLES[kind].values}
-            | {"_pending": Q(status=HonourStatus.NOMINATED)},
+            _honour_conditions(kind=kind, start=start, end=end),
         )
         for kind in KINDS
     }
+    return _honours_figures_of(org=org, start=start, end=end, counts=counts)
+
+
+def honours_figures_grouped(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
+) -> dict[int, list[Figure]]:
+    """honours_figures of every target (units in org's subtree), by pk: per kind one grouped
+    query per path length, whatever the number of targets."""
+    counts = {
+        kind: grouped_counts(
+            honour_list(user=user, kind=kind, org=org),
+            _honour_conditions(kind=kind, start=start, end=end),
+            path_field="org__path",
+            targets=targets,
+        )
+        for kind in KINDS
+    }
+    return {
+        unit.pk: _honours_figures_of(
+            org=unit, start=start, end=end, counts={kind: counts[kind][unit.pk] for kind in KINDS}
+        )
+        for unit in targets
+    }
+
+
+def _honours_figures_of(
+    *, org: OrgUnit, start: dt.date, end: dt.date, counts: dict[str, dict[str, Any]]
+) -> list[Figure]:
+    """The figures of `org` from its counts per kind (keyed as _honour_conditions)."""
+    figures: list[Figure] = []
+    labels = {"family": _("家庭获评：%(title)s"), "individual": _("个人获评：%(title)s")}
     for kind in KINDS:
         for value, label in TITLES[kind].choices:
             figures.append(

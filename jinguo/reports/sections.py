@@ -24,8 +24,8 @@ from jinguo.activities.selectors import activities_figures
 from jinguo.assessments.selectors import assessments_figures
 from jinguo.common.figures import Figure
 from jinguo.common.parallel import run_reads
-from jinguo.employment.selectors import employment_figures
-from jinguo.honours.selectors import honours_figures
+from jinguo.employment.selectors import employment_figures, employment_figures_grouped
+from jinguo.honours.selectors import honours_figures, honours_figures_grouped
 from jinguo.meetings.figures import meeting_figures_grouped
 from jinguo.meetings.selectors import meeting_figures
 from jinguo.orgs.models import OrgUnit
@@ -142,8 +142,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec("sanxin", _("“三新”领域妇联组织建设"), sanxin_figures),
     SectionSpec("points", _("履职积分"), points_figures),
     SectionSpec("assessments", _("考核与补贴"), assessments_figures),
-    SectionSpec("honours", _("家庭与表彰"), honours_figures),
-    SectionSpec("employment", _("创业就业"), employment_figures),
+    SectionSpec("honours", _("家庭与表彰"), honours_figures, grouped=honours_figures_grouped),
+    SectionSpec(
+        "employment", _("创业就业"), employment_figures, grouped=employment_figures_grouped
+    ),
 )
 
 
