@@ -39,9 +39,11 @@ def _periods() -> list[tuple[dt.date, dt.date]]:
 def test_each_units_grouped_figures_equal_its_own_dashboards(demo, username):
     user = User.objects.get(username=username)
     org = user.org
+    assert org is not None
     units = list(OrgUnit.objects.filter(org.subtree_q(), is_active=True).order_by("path"))
     assert len({len(u.path) for u in units}) >= 3  # several levels in one set
     grouped = {spec.key for spec in SECTIONS if spec.grouped is not None}
+    assert grouped == {spec.key for spec in SECTIONS}  # every section reads many units at once
     for start, end in _periods():
         many = units_figures(
             user=user, org=org, start=start, end=end, units=units, sections=grouped
