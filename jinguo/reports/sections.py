@@ -39,7 +39,7 @@ from jinguo.reports.section_reads import (
 from jinguo.reports.shapes import Section, SectionRead, child_table, dashboard_children
 from jinguo.reports.work import SNAPSHOT as WORK_SNAPSHOT
 from jinguo.reports.work import work_figures
-from jinguo.sanxin.selectors import sanxin_figures
+from jinguo.sanxin.selectors import sanxin_figures, sanxin_figures_grouped
 from jinguo.trainings.selectors import trainings_figures
 
 FiguresFn = Callable[..., list[Figure]]  # (*, user, org, start, end) -> figures
@@ -127,7 +127,9 @@ SECTIONS: tuple[SectionSpec, ...] = (
         trainings_read,
         ("trainings.sessions", "trainings.person_times"),
     ),
-    SectionSpec("sanxin", _("“三新”领域妇联组织建设"), sanxin_figures),
+    SectionSpec(
+        "sanxin", _("“三新”领域妇联组织建设"), sanxin_figures, grouped=sanxin_figures_grouped
+    ),
     SectionSpec("points", _("履职积分"), points_figures),
     SectionSpec("assessments", _("考核与补贴"), assessments_figures),
     SectionSpec("honours", _("家庭与表彰"), honours_figures),
