@@ -20,14 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.activities.selectors import activities_figures
-from jinguo.assessments.selectors import assessments_figures
+from jinguo.assessments.selectors import assessments_figures, assessments_figures_grouped
 from jinguo.common.figures import Figure
 from jinguo.common.parallel import run_reads
 from jinguo.employment.selectors import employment_figures
 from jinguo.honours.selectors import honours_figures
 from jinguo.meetings.selectors import meeting_figures
 from jinguo.orgs.models import OrgUnit
-from jinguo.points.selectors import points_figures
+from jinguo.points.selectors import points_figures, points_figures_grouped
 from jinguo.reports.coverage import coverage_read
 from jinguo.reports.section_reads import (
     activities_read,
@@ -130,8 +130,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
         "sanxin", _("“三新”领域妇联组织建设"), sanxin_figures, grouped=sanxin_figures_grouped
     ),
-    SectionSpec("points", _("履职积分"), points_figures),
-    SectionSpec("assessments", _("考核与补贴"), assessments_figures),
+    SectionSpec("points", _("履职积分"), points_figures, grouped=points_figures_grouped),
+    SectionSpec(
+        "assessments", _("考核与补贴"), assessments_figures, grouped=assessments_figures_grouped
+    ),
     SectionSpec("honours", _("家庭与表彰"), honours_figures),
     SectionSpec("employment", _("创业就业"), employment_figures),
 )
