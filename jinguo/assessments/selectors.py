@@ -25,7 +25,8 @@ from jinguo.assessments.models import (
     RoundChange,
     StatementChange,
 )
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, count_each, figure_url
+from jinguo.common.grouped import Targets, grouped_count, grouped_counts
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import may_write_at, scope_q, user_org
@@ -217,6 +218,11 @@ def statement_history(*, statement: AllowanceStatement) -> QuerySet[StatementCha
     return statement.changes.select_related("actor")
 
 
+def paid_q() -> Q:
+    """The computed lines with an amount: one per executive paid and statement."""
+    return Q(kind=AllowanceLine.Kind.REGULAR, total__gt=0)
+
+
 def line_list(
     *,
     user: User,
@@ -244,7 +250,7 @@ def line_list(
     if counted:
         lines = lines.filter(statement__status__in=COUNTED)
     if paid_only:
-        lines = lines.filter(kind=AllowanceLine.Kind.REGULAR, total__gt=0)
+        lines = lines.filter(paid_q())
     return lines.order_by("statement_id", "kind", "org__path", "person__name", "id")
 
 
@@ -267,16 +273,78 @@ def line_totals(lines: QuerySet[AllowanceLine]) -> dict[str, Any]:
 # --- figures -------------------------------------------------------------------------------
 
 
+def _line_sums() -> dict[str, Any]:
+    return {"total": Sum("total"), "days": Sum("duty_days")}
+
+
 def assessments_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
     """Executives assessed (published results of rounds ending in the period), by grade, appeals
     pending; allowance amount, duty days and executives paid in confirmed statements ending in
     the period. Each links to the list of exactly the rows it counts."""
-    period = {"org": org.pk, "start": start, "end": end}
     results = result_list(user=user, org=org, start=start, end=end, final=True).order_by()
     # Grades from the best (优秀) down, as the bands rank them: by the highest total in each.
     graded = results.values("grade").annotate(n=Count("id"), best=Max("total"))
-    by_grade = {row["grade"]: row["n"] for row in graded.order_by("-best", "grade")}
-    pending = result_list(user=user, org=org, start=start, end=end, appeal="pending").count()
+    pending = result_list(user=user, org=org, start=start, end=end, appeal="pending")
+    lines = line_list(user=user, org=org, start=start, end=end, counted=True)
+    counts = {
+        "by_grade": {row["grade"]: row["n"] for row in graded.order_by("-best", "grade")},
+        "pending": pending.count(),
+        **count_each(lines, {"paid": paid_q()}, extra=_line_sums()),
+    }
+    return assessments_figures_from(counts, org=org, start=start, end=end)
+
+
+def assessments_figures_grouped(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
+) -> dict[int, list[Figure]]:
+    """assessments_figures of every target (units in org's subtree), from the same scoped
+    lists over org's subtree grouped by the target a row lies under: three queries per path
+    length of the targets."""
+    results = result_list(user=user, org=org, start=start, end=end, final=True).order_by()
+    by_grade: dict[int, dict[str, int]] = {unit.pk: {} for unit in targets}
+    for pass_ in targets.passes():
+        graded = (
+            pass_.rows(results, "round__org__path")
+            .values("_unit_path", "grade")
+            .annotate(n=Count("id"), best=Max("total"))
+            .order_by("_unit_path", "-best", "grade")  # each unit's grades as the single read's
+            .values_list("_unit_path", "grade", "n", "best")
+        )
+        for path, grade, n, _best in graded:
+            unit = pass_.units.get(path)
+            if unit is not None:
+                by_grade[unit.pk][grade] = n
+    pending = grouped_count(
+        result_list(user=user, org=org, start=start, end=end, appeal="pending"),
+        path_field="round__org__path",
+        targets=targets,
+    )
+    lines = grouped_counts(
+        line_list(user=user, org=org, start=start, end=end, counted=True),
+        {"paid": paid_q()},
+        path_field="statement__org__path",
+        targets=targets,
+        extra=_line_sums(),
+    )
+    return {
+        unit.pk: assessments_figures_from(
+            {"by_grade": by_grade[unit.pk], "pending": pending[unit.pk], **lines[unit.pk]},
+            org=unit,
+            start=start,
+            end=end,
+        )
+        for unit in targets
+    }
+
+
+def assessments_figures_from(
+    counts: dict[str, Any], *, org: OrgUnit, start: dt.date, end: dt.date
+) -> list[Figure]:
+    """The figures of org's subtree from `counts`: results "by_grade" (grade → results, from
+    the best grade down), appeals "pending", and the counted lines' "total" amount and duty
+    "days" (sums, None: no line) and lines "paid"."""
+    period = {"org": org.pk, "start": start, "end": end}
+    by_grade: dict[str, int] = counts["by_grade"]
     figures = [
         Figure(
             key="assessments.assessed",
@@ -300,34 +368,31 @@ def assessments_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.dat
         Figure(
             key="assessments.appeals_pending",
             label=_("待处理申诉"),
-            value=pending,
+            value=counts["pending"],
             url=figure_url(reverse("assessments:results"), appeal="pending", **period),
             unit=_("件"),
         )
     )
-    lines = line_list(user=user, org=org, start=start, end=end, counted=True)
-    totals = line_totals(lines)
-    paid = line_list(user=user, org=org, start=start, end=end, counted=True, paid_only=True)
     lines_url = figure_url(reverse("assessments:lines"), counted=1, **period)
     figures += [
         Figure(
             key="allowances.amount",
             label=_("补贴发放金额"),
-            value=float(totals["total"]),
+            value=float(counts["total"] or 0),
             url=lines_url,
             unit=_("元"),
         ),
         Figure(
             key="allowances.duty_days",
             label=_("履职天数"),
-            value=int(totals["days"]),
+            value=int(counts["days"] or 0),
             url=lines_url,
             unit=_("天"),
         ),
         Figure(
             key="allowances.paid",
             label=_("领取补贴执委"),
-            value=paid.count(),
+            value=counts["paid"],
             url=figure_url(reverse("assessments:lines"), counted=1, paid=1, **period),
             unit=_("人次"),
         ),

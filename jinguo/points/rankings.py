@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -19,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Rank, Substr
 
 from jinguo.accounts.models import User
+from jinguo.common.grouped import Targets
 from jinguo.orgs import tree
 from jinguo.orgs.kinds import TERRITORIAL_LEVEL
 from jinguo.orgs.models import OrgUnit
@@ -42,6 +44,13 @@ def seated_ids(*, org: OrgUnit, user: User | None = None) -> QuerySet[Any]:
     return open_seats(org=org, user=user).order_by().values("person_id")
 
 
+def earned_entries(*, org: OrgUnit, start: dt.date, end: dt.date) -> QuerySet[PointEntry]:
+    """The approved points earned in org's subtree in the period: what the rankings rank."""
+    return PointEntry.objects.filter(
+        org.subtree_q("org__"), kind__in=EARNED_KINDS, day__gte=start, day__lte=end
+    )
+
+
 def executive_ranking(
     *,
     org: OrgUnit,
@@ -54,9 +63,7 @@ def executive_ranking(
     share a rank): one query. Each row has `points` and `rank`. `who` is "executives" (those
     holding a seat in org's subtree now) or "volunteers" (everyone else who earned points:
     residents' volunteer service); the two lists never share a person."""
-    earned = PointEntry.objects.filter(
-        org.subtree_q("org__"), kind__in=EARNED_KINDS, day__gte=start, day__lte=end
-    )
+    earned = earned_entries(org=org, start=start, end=end)
     sums = (
         earned.filter(person_id=OuterRef("pk"))
         .order_by()
@@ -73,6 +80,38 @@ def executive_ranking(
         .select_related("org")
         .order_by("rank", "name", "id")
     )
+
+
+def earner_counts(
+    *, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets, user: User | None = None
+) -> dict[int, dict[str, int]]:
+    """Per target (units in org's subtree, by pk), how many people executive_ranking lists
+    for it as "executives" and as "volunteers": the distinct earners under the target, those
+    of them seated under it (the same target) being its executives. One grouped query per path
+    length of the targets."""
+    result = {unit.pk: dict.fromkeys(EARNERS, 0) for unit in targets}
+    seats = open_seats(org=org, user=user)
+    for pass_ in targets.passes():
+        seated = Exists(
+            seats.annotate(_seat_unit=pass_.group("org__path")).filter(
+                person_id=OuterRef("person_id"), _seat_unit=OuterRef("_unit_path")
+            )
+        )
+        rows = (
+            pass_.rows(earned_entries(org=org, start=start, end=end), "org__path")
+            .order_by()
+            .values("_unit_path")
+            .annotate(
+                earners=Count("person_id", distinct=True),
+                seated=Count("person_id", distinct=True, filter=Q(seated)),
+            )
+            .values_list("_unit_path", "earners", "seated")
+        )
+        for path, earners, executives in rows:
+            unit = pass_.units.get(path)
+            if unit is not None:
+                result[unit.pk] = {"executives": executives, "volunteers": earners - executives}
+    return result
 
 
 @dataclass

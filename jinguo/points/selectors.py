@@ -25,15 +25,15 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Rank
 from django.http import Http404
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, count_each, figure_url
+from jinguo.common.figures import Figure, count_each
+from jinguo.common.grouped import Targets, grouped_count, grouped_counts
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import may_write_at, scope_q
 from jinguo.people.models import Person
+from jinguo.points.figures import points_figures_from
 from jinguo.points.models import (
     BALANCE_KINDS,
     EARNED_KINDS,
@@ -44,7 +44,7 @@ from jinguo.points.models import (
     PointRule,
     Redemption,
 )
-from jinguo.points.rankings import EARNERS, executive_ranking
+from jinguo.points.rankings import EARNERS, earner_counts, executive_ranking
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -301,14 +301,15 @@ def nominations_visible(*, user: User) -> QuerySet[Nomination]:
     return Nomination.objects.filter(scope_q(user=user, field="org"))
 
 
-def nomination_list(
+def nomination_rows(
     *,
     user: User,
     org: OrgUnit | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
     status: str | None = None,
-) -> "QuerySet[WithAnnotations[Nomination, NominationFigures]]":
+) -> QuerySet[Nomination]:
+    """The nominations nomination_list shows, without its figures."""
     rows = nominations_visible(user=user)
     if org is not None:
         rows = rows.filter(org.subtree_q("org__"))
@@ -318,6 +319,18 @@ def nomination_list(
         rows = rows.filter(year__lte=year_to)
     if status:
         rows = rows.filter(status=status)
+    return rows
+
+
+def nomination_list(
+    *,
+    user: User,
+    org: OrgUnit | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    status: str | None = None,
+) -> "QuerySet[WithAnnotations[Nomination, NominationFigures]]":
+    rows = nomination_rows(user=user, org=org, year_from=year_from, year_to=year_to, status=status)
     balance = (
         PointEntry.objects.filter(person_id=OuterRef("person_id"), kind__in=BALANCE_KINDS)
         .order_by()
@@ -378,84 +391,72 @@ def person_ranks(*, person: Person, year: int) -> list[tuple[OrgUnit, int, int]]
 # --- figures -------------------------------------------------------------------------------------
 
 
+def _ledger_conditions() -> dict[str, Q]:
+    return {"pending": status_q("pending")}
+
+
+def _ledger_sums() -> dict[str, Any]:
+    return {
+        "approved": Sum("amount", filter=Q(kind=Kind.APPROVE)),
+        "redeemed": Sum("amount", filter=Q(kind=Kind.REDEEM)),
+    }
+
+
 def points_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
     """Points approved, pending, redeemed (points and items), executives with points,
     volunteers (the others) with points and nominations in org's subtree and the period, each
     linking to exactly its records."""
-    period = {"org": org.pk, "start": start, "end": end}
     ledger = entry_list(user=user, filters=LedgerFilters(org=org, start=start, end=end))
     # Approved and redeemed points and pending entries: one query over the period's ledger.
-    sums = count_each(
-        ledger,
-        {"pending": status_q("pending")},
-        extra={
-            "approved": Sum("amount", filter=Q(kind=Kind.APPROVE)),
-            "redeemed": Sum("amount", filter=Q(kind=Kind.REDEEM)),
-        },
+    counts = count_each(ledger, _ledger_conditions(), extra=_ledger_sums())
+    items = redemption_list(user=user, org=org, start=start, end=end).order_by()
+    counts["items"] = items.aggregate(s=Sum("quantity"))["s"]
+    for who in EARNERS:
+        ranked = executive_ranking(org=org, start=start, end=end, who=who, user=user)
+        counts[who] = ranked.filter(entry_scope_q_persons(user)).count()
+    nominations = nomination_rows(user=user, org=org, year_from=start.year, year_to=end.year)
+    counts["nominations"] = nominations.count()
+    return points_figures_from(counts, org=org, start=start, end=end)
+
+
+def points_figures_grouped(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
+) -> dict[int, list[Figure]]:
+    """points_figures of every target (units in org's subtree), from the same reads over
+    org's subtree grouped by the target a row lies under: four queries per path length of the
+    targets."""
+    ledger = entry_list(user=user, filters=LedgerFilters(org=org, start=start, end=end))
+    sums = grouped_counts(
+        ledger, _ledger_conditions(), path_field="org__path", targets=targets, extra=_ledger_sums()
     )
-    items = redemption_list(user=user, org=org, start=start, end=end)
-    ranked = {
-        who: executive_ranking(org=org, start=start, end=end, who=who, user=user).filter(
-            entry_scope_q_persons(user)
+    items = grouped_counts(
+        redemption_list(user=user, org=org, start=start, end=end),
+        {},
+        path_field="item__org__path",
+        targets=targets,
+        extra={"items": Sum("quantity")},
+    )
+    if user.has_business_scope:  # as entry_scope_q_persons
+        earners = earner_counts(org=org, start=start, end=end, targets=targets, user=user)
+    else:
+        earners = {unit.pk: dict.fromkeys(EARNERS, 0) for unit in targets}
+    nominations = grouped_count(
+        nomination_rows(user=user, org=org, year_from=start.year, year_to=end.year),
+        path_field="org__path",
+        targets=targets,
+    )
+    return {
+        unit.pk: points_figures_from(
+            sums[unit.pk]
+            | items[unit.pk]
+            | earners[unit.pk]
+            | {"nominations": nominations[unit.pk]},
+            org=unit,
+            start=start,
+            end=end,
         )
-        for who in EARNERS
+        for unit in targets
     }
-    nominations = nomination_list(user=user, org=org, year_from=start.year, year_to=end.year)
-
-    def total(qs: QuerySet[Any], name: str) -> int:
-        return int(qs.order_by().aggregate(s=Sum(name))["s"] or 0)
-
-    return [
-        Figure(
-            "points.approved",
-            _("审核通过积分"),
-            int(sums["approved"] or 0),
-            figure_url(reverse("points:ledger"), kind="approve", **period),
-            _("分"),
-        ),
-        Figure(
-            "points.pending",
-            _("待审核条目"),
-            sums["pending"],
-            figure_url(reverse("points:ledger"), status="pending", **period),
-            _("条"),
-        ),
-        Figure(
-            "points.redeemed",
-            _("兑换积分"),
-            -int(sums["redeemed"] or 0),
-            figure_url(reverse("points:ledger"), kind="redeem", **period),
-            _("分"),
-        ),
-        Figure(
-            "points.items",
-            _("兑换物品"),
-            total(items, "quantity"),
-            figure_url(reverse("points:redemptions"), **period),
-            _("件"),
-        ),
-        Figure(
-            "points.executives",
-            _("获得积分的执委"),
-            ranked["executives"].count(),
-            figure_url(reverse("points:rankings"), who="executives", **period),
-            _("人"),
-        ),
-        Figure(
-            "points.volunteers",
-            _("获得积分的志愿者"),
-            ranked["volunteers"].count(),
-            figure_url(reverse("points:rankings"), who="volunteers", **period),
-            _("人"),
-        ),
-        Figure(
-            "points.nominations",
-            _("最美执委推荐"),
-            nominations.count(),
-            figure_url(reverse("points:nominations"), **period),
-            _("人"),
-        ),
-    ]
 
 
 def entry_scope_q_persons(user: User) -> Q:

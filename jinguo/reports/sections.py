@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.models import User
 from jinguo.activities.figures import activities_figures_grouped
 from jinguo.activities.selectors import activities_figures
-from jinguo.assessments.selectors import assessments_figures
+from jinguo.assessments.selectors import assessments_figures, assessments_figures_grouped
 from jinguo.common.figures import Figure
 from jinguo.common.parallel import run_reads
 from jinguo.employment.selectors import employment_figures, employment_figures_grouped
@@ -29,7 +29,7 @@ from jinguo.honours.selectors import honours_figures, honours_figures_grouped
 from jinguo.meetings.figures import meeting_figures_grouped
 from jinguo.meetings.selectors import meeting_figures
 from jinguo.orgs.models import OrgUnit
-from jinguo.points.selectors import points_figures
+from jinguo.points.selectors import points_figures, points_figures_grouped
 from jinguo.reports.coverage import coverage_read
 from jinguo.reports.section_reads import (
     activities_read,
@@ -41,7 +41,7 @@ from jinguo.reports.section_reads import (
 from jinguo.reports.shapes import Section, SectionRead, child_table, dashboard_children
 from jinguo.reports.work import SNAPSHOT as WORK_SNAPSHOT
 from jinguo.reports.work import work_figures
-from jinguo.sanxin.selectors import sanxin_figures
+from jinguo.sanxin.selectors import sanxin_figures, sanxin_figures_grouped
 from jinguo.trainings.figures import trainings_figures_grouped
 from jinguo.trainings.selectors import trainings_figures
 
@@ -139,9 +139,13 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ("trainings.sessions", "trainings.person_times"),
         grouped=trainings_figures_grouped,
     ),
-    SectionSpec("sanxin", _("“三新”领域妇联组织建设"), sanxin_figures),
-    SectionSpec("points", _("履职积分"), points_figures),
-    SectionSpec("assessments", _("考核与补贴"), assessments_figures),
+    SectionSpec(
+        "sanxin", _("“三新”领域妇联组织建设"), sanxin_figures, grouped=sanxin_figures_grouped
+    ),
+    SectionSpec("points", _("履职积分"), points_figures, grouped=points_figures_grouped),
+    SectionSpec(
+        "assessments", _("考核与补贴"), assessments_figures, grouped=assessments_figures_grouped
+    ),
     SectionSpec("honours", _("家庭与表彰"), honours_figures, grouped=honours_figures_grouped),
     SectionSpec(
         "employment", _("创业就业"), employment_figures, grouped=employment_figures_grouped

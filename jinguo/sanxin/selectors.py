@@ -13,13 +13,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.figures import Figure, count_each, figure_url
+from jinguo.common.grouped import Targets, grouped_count, grouped_counts
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import may_write_at, scope_q
 from jinguo.people.models import Person
+from jinguo.sanxin.figures import SanxinCounts, sanxin_figures_from
 from jinguo.sanxin.models import (
     LOGISTICS_SECTORS,
     Category,
@@ -352,19 +353,17 @@ def org_figure_filters(start: dt.date, end: dt.date) -> dict[str, Q]:
     }
 
 
-ORG_FIGURE_LABELS: dict[str, Any] = {
-    "orgs_registered": _("登记三新组织"),
-    "federations": _("期间建立三新妇联组织"),
-    "federations_new_economic": _("其中新经济组织妇联"),
-    "federations_new_social": _("其中新社会组织妇联"),
-    "federations_new_employment": _("其中新就业群体妇联"),
-    "federations_logistics": _("其中外卖、快递物流、直播电商领域"),
-}
-
-
 def sanxin_figure_q(*, key: str, org: OrgUnit, start: dt.date, end: dt.date) -> Q:
     """The organisations a registry figure counts (the list's ?figure= filter)."""
     return org.subtree_q("org__") & Q(is_active=True) & org_figure_filters(start, end)[key]
+
+
+def _registry_sums() -> dict[str, Any]:
+    return {"workers": Coalesce(Sum("workers"), 0), "women": Coalesce(Sum("women_workers"), 0)}
+
+
+def _worker_conditions() -> dict[str, Q]:
+    return {"all": Q(), "women": Q(person__gender=Person.Gender.FEMALE)}
 
 
 def sanxin_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
@@ -374,63 +373,46 @@ def sanxin_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) ->
     Each links to the records it counts."""
     # One query for the registry's figures and its sums, one for the worker base.
     active = sanxin_orgs_visible(user=user).filter(org.subtree_q("org__"), is_active=True)
-    sums = {"workers": Coalesce(Sum("workers"), 0), "women": Coalesce(Sum("women_workers"), 0)}
-    counts = count_each(active, org_figure_filters(start, end), extra=sums)
-    common = {"org": org.pk, "start": start, "end": end}
-    figures = [
-        Figure(
-            key=f"sanxin.{key}",
-            label=label,
-            value=counts[key],
-            url=figure_url(reverse("sanxin:list"), figure=key, **common),
-            unit=_("个"),
-        )
-        for key, label in ORG_FIGURE_LABELS.items()
-    ]
-    registry_url = figure_url(reverse("sanxin:list"), figure="orgs_registered", **common)
-    female = Q(person__gender=Person.Gender.FEMALE)
-    listed = count_each(sanxin_worker_list(user=user, org=org), {"all": Q(), "women": female})
-    figures += [
-        Figure(
-            "sanxin.workers_declared",
-            _("三新组织从业人员"),
-            counts["workers"],
-            registry_url,
-            _("人"),
-        ),
-        Figure("sanxin.women_declared", _("其中女性"), counts["women"], registry_url, _("人")),
-        Figure(
-            "sanxin.workers_listed",
-            _("工作者库在册"),
-            listed["all"],
-            figure_url(reverse("sanxin:workers"), org=org.pk),
-            _("人"),
-        ),
-        Figure(
-            "sanxin.women_listed",
-            _("女性名册"),
-            listed["women"],
-            figure_url(reverse("sanxin:workers"), org=org.pk, women=1),
-            _("人"),
-        ),
-        Figure(
-            "sanxin.exemplary",
-            _("优秀女性名册"),
-            exemplary_list(user=user, org=org).count(),
-            figure_url(reverse("sanxin:exemplary"), org=org.pk),
-            _("人"),
-        ),
-    ]
+    counts = SanxinCounts(
+        registry=count_each(active, org_figure_filters(start, end), extra=_registry_sums()),
+        listed=count_each(sanxin_worker_list(user=user, org=org), _worker_conditions()),
+        exemplary=exemplary_list(user=user, org=org).count(),
+        targets=[(t, p) for t, p in target_list(user=user, org=org) if t.org_id == org.pk],
+    )
+    return sanxin_figures_from(counts, org=org, start=start, end=end)
+
+
+def sanxin_figures_grouped(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
+) -> dict[int, list[Figure]]:
+    """sanxin_figures of every target (units in org's subtree), from the same scoped lists
+    over org's subtree grouped by the target a row lies under: three queries per path length
+    of the targets, and one for the targets' progress."""
+    active = sanxin_orgs_visible(user=user).filter(org.subtree_q("org__"), is_active=True)
+    registry = grouped_counts(
+        active,
+        org_figure_filters(start, end),
+        path_field="org__path",
+        targets=targets,
+        extra=_registry_sums(),
+    )
+    workers = sanxin_worker_list(user=user, org=org)
+    listed = grouped_counts(
+        workers, _worker_conditions(), path_field="sanxin_org__org__path", targets=targets
+    )
+    exemplary = grouped_count(
+        exemplary_list(user=user, org=org), path_field="org__path", targets=targets
+    )
+    own: dict[int, list[tuple[SanxinTarget, Progress]]] = {unit.pk: [] for unit in targets}
     for target, progress in target_list(user=user, org=org):
-        if target.org_id != org.pk:
-            continue
-        figures.append(
-            Figure(
-                f"sanxin.target.{target.pk}",
-                target.title,
-                progress.percent,
-                progress.url,
-                "%",
-            )
+        if target.org_id in own:
+            own[target.org_id].append((target, progress))
+    return {
+        unit.pk: sanxin_figures_from(
+            SanxinCounts(registry[unit.pk], listed[unit.pk], exemplary[unit.pk], own[unit.pk]),
+            org=unit,
+            start=start,
+            end=end,
         )
-    return figures
+        for unit in targets
+    }

@@ -21,6 +21,7 @@ from jinguo.common.xlsx import xlsx_download
 from jinguo.orgs.selectors import may_write_at, org_get_for_user
 from jinguo.sanxin import forms, selectors, services, targets, workers
 from jinguo.sanxin.exports import ORG_COLUMNS, WORKER_COLUMNS
+from jinguo.sanxin.figures import ORG_FIGURE_LABELS
 from jinguo.sanxin.models import Category, SanxinOrg, SanxinTarget, SanxinWorker, Sector
 
 
@@ -41,7 +42,7 @@ def _org_filters(request: AuthedRequest) -> dict[str, Any]:
         "active": params.get("inactive") != "1",
     }
     key = params.get("figure", "")
-    if key in selectors.ORG_FIGURE_LABELS:  # a figure's link: exactly the records it counts
+    if key in ORG_FIGURE_LABELS:  # a figure's link: exactly the records it counts
         start, end = period_params(params)
         filters["ids_q"] = selectors.sanxin_figure_q(
             key=key, org=filters["org"], start=start, end=end
