@@ -18,13 +18,15 @@ from jinguo.common.figures import Figure, figure_url
 from jinguo.common.grouped import Targets, grouped_count, grouped_counts
 from jinguo.households.coverage import RESPONSIBLE, coverage_counts, has_open, subtree_households
 from jinguo.households.grid_coverage import covered_on, grid_covered
-from jinguo.households.scope import households_visible
 from jinguo.households.selectors import grid_list_visible
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.reports import tallies
 from jinguo.reports.shapes import SectionRead, child_segment
 from jinguo.visits.selectors import overdue_counts, overdue_households
+
+# A household on a visit plan (an active key category).
+PLANNED = Q(visit_interval_days__isnull=False)
 
 
 @dataclass
@@ -41,8 +43,8 @@ def planned_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
     """Active households on a visit plan (an active key category), per child path segment of
     their home grid ("" for households of `org` itself)."""
     rows = (
-        households_visible(user=user)
-        .filter(org.subtree_q("grid__"), is_active=True, visit_interval_days__isnull=False)
+        subtree_households(user=user, org=org)
+        .filter(PLANNED)
         .annotate(segment=child_segment(org, "grid__path"))
         .values_list("segment")
         .annotate(n=Count("id"))
@@ -128,7 +130,7 @@ def _coverage_grouped(
         {
             "households": Q(),
             "unassigned": ~Q(has_open(RESPONSIBLE)),
-            "planned": Q(visit_interval_days__isnull=False),
+            "planned": PLANNED,
         },
         path_field="grid__path",
         targets=targets,
