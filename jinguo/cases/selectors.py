@@ -2,7 +2,7 @@
 and where it was reported (origin_org), so a village keeps following a case it escalated."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
@@ -26,6 +26,7 @@ from jinguo.cases.models import (
     MediationAgreement,
 )
 from jinguo.common.figures import count_each_by
+from jinguo.common.grouped import Targets, grouped_counts
 from jinguo.households.models import Household
 from jinguo.households.scope import households_visible
 from jinguo.orgs.models import OrgUnit
@@ -297,19 +298,52 @@ def case_figures_by(
     """case_figures, and the same counts per value of `group` (an expression over the case,
     e.g. which child of `org` handles it; None: no groups): one grouped query gives both, the
     figures being the sums of the groups."""
-    counted = cases_visible_in(user=user, org=org).filter(
-        _period_q(start, end) | _found_q(start, end)
+    counts, groups = count_each_by(
+        _period_cases(user=user, org=org, start=start, end=end),
+        _period_filters(start, end),
+        group=group,
     )
-    filters = {
+    return period_figures(org=org, start=start, end=end, counts=counts), groups
+
+
+def case_figures_grouped(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
+) -> dict[int, list[Figure]]:
+    """case_figures of every target (units of `org`'s subtree, by pk): one grouped query per
+    path length of the targets (common.grouped), each target's figures equal to its own."""
+    counts = grouped_counts(
+        _period_cases(user=user, org=org, start=start, end=end),
+        _period_filters(start, end),
+        path_field="org__path",
+        targets=targets,
+    )
+    return {
+        unit.pk: period_figures(org=unit, start=start, end=end, counts=counts[unit.pk])
+        for unit in targets
+    }
+
+
+def _period_cases(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> QuerySet[Case]:
+    """The visible cases handled in org's subtree that a period figure may count."""
+    return cases_visible_in(user=user, org=org).filter(_period_q(start, end) | _found_q(start, end))
+
+
+def _period_filters(start: dt.date, end: dt.date) -> dict[str, Q]:
+    return {
         key: _figure_period_q(key, start, end) & condition
         for key, condition in figure_filters().items()
     }
-    counts, groups = count_each_by(counted, filters, group=group)
+
+
+def period_figures(
+    *, org: OrgUnit, start: dt.date, end: dt.date, counts: Mapping[str, int]
+) -> list[Figure]:
+    """The period figures of `org` from their counts, each linking to the cases it counts."""
     figures = []
     for key, value in counts.items():
         params = {"figure": key, "org": org.pk, "start": start, "end": end}
         figures.append(Figure(key, value, reverse("cases:list") + "?" + urlencode(params)))
-    return figures, groups
+    return figures
 
 
 @dataclass(frozen=True)

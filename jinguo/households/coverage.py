@@ -95,14 +95,14 @@ def _child_segment(org: OrgUnit, path_field: str) -> Substr:
     return Substr(path_field, len(org.path) + 1, tree.SEGMENT)
 
 
-def _subtree_households(*, user: User, org: OrgUnit) -> QuerySet[Household]:
+def subtree_households(*, user: User, org: OrgUnit) -> QuerySet[Household]:
     return households_visible(user=user).filter(org.subtree_q("grid__"), is_active=True)
 
 
 def _household_counts(*, user: User, org: OrgUnit) -> dict[str, dict[str, int]]:
     """One grouped query: per child segment, households and the three household figures."""
     rows = (
-        _subtree_households(user=user, org=org)
+        subtree_households(user=user, org=org)
         .annotate(segment=_child_segment(org, "grid__path"))
         .values("segment")
         .annotate(
@@ -141,7 +141,7 @@ def _quota_rows(*, user: User, org: OrgUnit) -> list[dict[str, Any]]:
     capped = {c.pk: c for c in Category.objects.filter(max_per_executive__isnull=False)}
     if not capped:
         return []
-    subtree = _subtree_households(user=user, org=org)
+    subtree = subtree_households(user=user, org=org)
     rows = (
         HouseholdAssignment.objects.filter(
             kind=RESPONSIBLE,

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,14 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
 from jinguo.common.figures import Figure, figure_url
-from jinguo.households.coverage import coverage_counts
-from jinguo.households.grid_coverage import covered_on
-from jinguo.households.scope import households_visible
+from jinguo.common.grouped import Targets, grouped_count, grouped_counts
+from jinguo.households.coverage import RESPONSIBLE, coverage_counts, has_open, subtree_households
+from jinguo.households.grid_coverage import covered_on, grid_covered
+from jinguo.households.selectors import grid_list_visible
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.reports import tallies
 from jinguo.reports.shapes import SectionRead, child_segment
-from jinguo.visits.selectors import overdue_counts
+from jinguo.visits.selectors import overdue_counts, overdue_households
+
+# A household on a visit plan (an active key category).
+PLANNED = Q(visit_interval_days__isnull=False)
 
 
 @dataclass
@@ -39,8 +43,8 @@ def planned_counts(*, user: User, org: OrgUnit) -> dict[str, int]:
     """Active households on a visit plan (an active key category), per child path segment of
     their home grid ("" for households of `org` itself)."""
     rows = (
-        households_visible(user=user)
-        .filter(org.subtree_q("grid__"), is_active=True, visit_interval_days__isnull=False)
+        subtree_households(user=user, org=org)
+        .filter(PLANNED)
         .annotate(segment=child_segment(org, "grid__path"))
         .values_list("segment")
         .annotate(n=Count("id"))
@@ -61,13 +65,13 @@ def _coverage_live(
 
     def of(c: Any, segment: str | None) -> _Coverage:
         key = segment or ""
-        return _Coverage(
+        return _of_live(
             households=c.households,
-            covered=c.households - c.unassigned,
+            unassigned=c.unassigned,
             planned=planned.get(key, 0) if segment else sum(planned.values()),
             overdue=late.get(key, 0) if segment else overdue.total,
             grids=c.grids,
-            staffed=c.covered_grids,
+            unstaffed=c.unstaffed_grids,
         )
 
     children = {
@@ -78,21 +82,72 @@ def _coverage_live(
 
 
 def _coverage_tallied(*, org: OrgUnit) -> tuple[_Coverage, dict[str, _Coverage]]:
-    def of(t: tallies.TallyCounts) -> _Coverage:
-        return _Coverage(t.households, t.assigned, t.planned, t.overdue, t.grids, t.staffed)
-
     total, children = tallies.unit_tallies(org=org)
-    return of(total), {segment: of(t) for segment, t in children.items()}
+    return _of_tally(total), {segment: _of_tally(t) for segment, t in children.items()}
 
 
 def _coverage(*, user: User, org: OrgUnit, on: dt.date) -> tuple[_Coverage, dict[str, _Coverage]]:
     """From the tallies while they are fresh and `on` is today (they count today's grid
     coverage), for users whose scope is a whole subtree (a grid member's also holds the
     households she covers elsewhere, which the tallies cannot know)."""
-    today = timezone.localdate()
-    if on == today and user.role != Role.GRID_MEMBER and tallies.tallies_fresh() is not None:
+    if _tallied(user=user, on=on):
         return _coverage_tallied(org=org)
     return _coverage_live(user=user, org=org, on=on)
+
+
+def _tallied(*, user: User, on: dt.date) -> bool:
+    today = timezone.localdate()
+    return on == today and user.role != Role.GRID_MEMBER and tallies.tallies_fresh() is not None
+
+
+def _of_tally(t: tallies.TallyCounts) -> _Coverage:
+    return _Coverage(t.households, t.assigned, t.planned, t.overdue, t.grids, t.staffed)
+
+
+def _of_live(
+    *, households: int, unassigned: int, planned: int, overdue: int, grids: int, unstaffed: int
+) -> _Coverage:
+    return _Coverage(
+        households=households,
+        covered=households - unassigned,
+        planned=planned,
+        overdue=overdue,
+        grids=grids,
+        staffed=grids - unstaffed,
+    )
+
+
+def _coverage_grouped(
+    *, user: User, org: OrgUnit, on: dt.date, targets: Targets
+) -> dict[int, _Coverage]:
+    """_coverage of every target (units of `org`'s subtree, by pk), from the same source
+    (tallies or records) and the same scoped reads, counted per target (common.grouped)."""
+    if _tallied(user=user, on=on):
+        got = tallies.unit_tallies_grouped(org=org, targets=targets)
+        return {pk: _of_tally(t) for pk, t in got.items()}
+    households = grouped_counts(
+        subtree_households(user=user, org=org),
+        {
+            "households": Q(),
+            "unassigned": ~Q(has_open(RESPONSIBLE)),
+            "planned": PLANNED,
+        },
+        path_field="grid__path",
+        targets=targets,
+    )
+    grids = grouped_counts(
+        grid_list_visible(user=user, org=org),
+        {"grids": Q(), "unstaffed": ~Q(grid_covered(on))},
+        path_field="path",
+        targets=targets,
+    )
+    overdue = grouped_count(
+        overdue_households(user=user, org=org), path_field="grid__path", targets=targets
+    )
+    return {
+        unit.pk: _of_live(**households[unit.pk], **grids[unit.pk], overdue=overdue[unit.pk])
+        for unit in targets
+    }
 
 
 def _coverage_figures(unit: OrgUnit, c: _Coverage, on: dt.date | None = None) -> list[Figure]:
@@ -181,3 +236,13 @@ def coverage_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> 
         return {f.key: f.value for f in _coverage_figures(unit, counts, on)}
 
     return SectionRead(figures, child, frozenset(f.key for f in figures))
+
+
+def coverage_grouped(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
+) -> dict[int, list[Figure]]:
+    """coverage_read's figures of every target (units of `org`'s subtree, by pk), each equal
+    to its own: a few grouped queries per path length of the targets, whatever their number."""
+    on = covered_on(end)
+    counts = _coverage_grouped(user=user, org=org, on=on, targets=targets)
+    return {unit.pk: _coverage_figures(unit, counts[unit.pk], on) for unit in targets}

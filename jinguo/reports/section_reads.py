@@ -13,6 +13,7 @@ from jinguo.activities.selectors import activities_figures_by
 from jinguo.cases import selectors as case_selectors
 from jinguo.cases.models import Case, CaseKind
 from jinguo.common.figures import Figure, figure_url
+from jinguo.common.grouped import Targets
 from jinguo.meetings.selectors import meeting_figures_by
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
@@ -20,12 +21,26 @@ from jinguo.reports.shapes import SectionRead, child_segment
 from jinguo.trainings.selectors import coverage_figures, training_coverage
 
 
+def _dashboard_case_figures(figures: list[case_selectors.Figure]) -> list[Figure]:
+    """The cases' own period figures under the dashboard's keys ("cases.disputes", …)."""
+    return [Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件")) for f in figures]
+
+
 def case_period_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> list[Figure]:
     """The cases' own period figures under the dashboard's keys ("cases.disputes", …)."""
-    return [
-        Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件"))
-        for f in case_selectors.case_figures(user=user, org=org, start=start, end=end)
-    ]
+    return _dashboard_case_figures(
+        case_selectors.case_figures(user=user, org=org, start=start, end=end)
+    )
+
+
+def case_period_grouped(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
+) -> dict[int, list[Figure]]:
+    """case_period_figures of every target from one grouped query per path length."""
+    got = case_selectors.case_figures_grouped(
+        user=user, org=org, start=start, end=end, targets=targets
+    )
+    return {pk: _dashboard_case_figures(figures) for pk, figures in got.items()}
 
 
 def cases_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> SectionRead:
@@ -36,7 +51,7 @@ def cases_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Sec
     own, per_child = case_selectors.case_figures_by(
         user=user, org=org, start=start, end=end, group=child_segment(org, "org__path")
     )
-    figures = [Figure(f"cases.{f.key}", f.label, f.value, f.url, _("件")) for f in own]
+    figures = _dashboard_case_figures(own)
     state = case_selectors.case_state(user=user, org=org)
     base = reverse("cases:list")
     snapshot = []

@@ -30,17 +30,18 @@ from jinguo.meetings.figures import meeting_figures_grouped
 from jinguo.meetings.selectors import meeting_figures
 from jinguo.orgs.models import OrgUnit
 from jinguo.points.selectors import points_figures, points_figures_grouped
-from jinguo.reports.coverage import coverage_read
+from jinguo.reports.coverage import coverage_grouped, coverage_read
 from jinguo.reports.section_reads import (
     activities_read,
     case_period_figures,
+    case_period_grouped,
     cases_read,
     meetings_read,
     trainings_read,
 )
 from jinguo.reports.shapes import Section, SectionRead, child_table, dashboard_children
 from jinguo.reports.work import SNAPSHOT as WORK_SNAPSHOT
-from jinguo.reports.work import work_figures
+from jinguo.reports.work import work_figures, work_grouped
 from jinguo.sanxin.selectors import sanxin_figures, sanxin_figures_grouped
 from jinguo.trainings.figures import trainings_figures_grouped
 from jinguo.trainings.selectors import trainings_figures
@@ -106,14 +107,22 @@ SECTIONS: tuple[SectionSpec, ...] = (
             "coverage.visited_on_time",
             "coverage.visits_overdue",
         ),
+        grouped=coverage_grouped,
     ),
-    SectionSpec("work", _("走访、执委与微心愿"), work_figures, snapshot=WORK_SNAPSHOT),
+    SectionSpec(
+        "work",
+        _("走访、执委与微心愿"),
+        work_figures,
+        snapshot=WORK_SNAPSHOT,
+        grouped=work_grouped,
+    ),
     SectionSpec(
         "cases",
         _("矛盾纠纷化解"),
         case_period_figures,
         cases_read,
         ("cases.disputes", "cases.written_agreements", "cases.emotional_found"),
+        grouped=case_period_grouped,
     ),
     SectionSpec(
         "meetings",

@@ -22,6 +22,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Length, Substr, TruncMonth
 from django.utils import timezone
 
+from jinguo.common.grouped import Targets, grouped_counts
 from jinguo.households.grid_coverage import grid_covered
 from jinguo.households.models import Household, HouseholdAssignment
 from jinguo.orgs import tree
@@ -280,6 +281,19 @@ def unit_tallies(*, org: OrgUnit) -> tuple[TallyCounts, dict[str, TallyCounts]]:
         if row["segment"]:
             children[row["segment"]] = counts
     return total, children
+
+
+def unit_tallies_grouped(*, org: OrgUnit, targets: Targets) -> dict[int, TallyCounts]:
+    """The subtree of every target (units of `org`'s subtree, by pk) in total, as unit_tallies
+    gives it for each: one grouped query per path length of the targets."""
+    sums = grouped_counts(
+        UnitTally.objects.filter(org.subtree_q("org__")),
+        {},
+        path_field="org__path",
+        targets=targets,
+        extra={f: Sum(f) for f in FIELDS},
+    )
+    return {pk: TallyCounts(**{f: int(row[f] or 0) for f in FIELDS}) for pk, row in sums.items()}
 
 
 def visit_months(*, org: OrgUnit, year: int) -> list[int]:

@@ -110,12 +110,20 @@ class OverdueCounts:
     children: list[tuple[OrgUnit, int]] = field(default_factory=list)
 
 
+def overdue_households(
+    *, user: User, org: OrgUnit, today: dt.date | None = None
+) -> QuerySet[Household]:
+    """The overdue households of `org`'s subtree (visit_overdue) as a plain household query, to
+    be counted or grouped."""
+    overdue = visit_overdue(user=user, today=today, org=org).order_by().values("pk")
+    return Household.objects.filter(pk__in=overdue)
+
+
 def overdue_counts(*, user: User, org: OrgUnit, today: dt.date | None = None) -> OverdueCounts:
     """Overdue households in `org`'s subtree, and per direct child unit (by the child segment of
     the home grid's path, as households.coverage.coverage_counts does). Two queries."""
-    overdue = visit_overdue(user=user, today=today, org=org).order_by().values("pk")
     rows = (
-        Household.objects.filter(pk__in=overdue)
+        overdue_households(user=user, org=org, today=today)
         .annotate(segment=Substr("grid__path", len(org.path) + 1, tree.SEGMENT))
         .values("segment")
         .annotate(n=Count("id"))
