@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from jinguo.cases.models import (
     MediationAgreement,
 )
 from jinguo.common.figures import count_each_by
-from jinguo.common.grouped import Targets, grouped_counts
+from jinguo.common.grouped import Targets, grouped_counts, grouped_counts_either
 from jinguo.households.models import Household
 from jinguo.households.scope import households_visible
 from jinguo.orgs.models import OrgUnit
@@ -357,18 +357,12 @@ class CaseState:
     mean_satisfaction: float | None
 
 
-def case_state(*, user: User, org: OrgUnit) -> CaseState:
-    """One query: what case_list(org=org) holds, counted by kind, done and overdue (the same
-    conditions as the list's filters, so each number links to them)."""
-    cases = case_list(user=user, org=org)
-    conditions = {f"kind_{kind}": Q(kind=kind) for kind in CaseKind.values}
-    conditions |= {"done": Q(status__in=DONE), "overdue": _flag_q(timezone.now())["overdue"]}
-    counts = cases.order_by().aggregate(
-        total=Count("id"),
-        mean_satisfaction=Avg("satisfaction"),
-        **{key: Count("id", filter=q) for key, q in conditions.items()},
-    )
-    mean = counts["mean_satisfaction"]
+def _state_conditions(now: dt.datetime) -> dict[str, Q]:
+    conditions = {"total": Q()} | {f"kind_{kind}": Q(kind=kind) for kind in CaseKind.values}
+    return conditions | {"done": Q(status__in=DONE), "overdue": _flag_q(now)["overdue"]}
+
+
+def _state(counts: Mapping[str, Any], mean: Any) -> CaseState:
     return CaseState(
         by_kind={kind: counts[f"kind_{kind}"] for kind in CaseKind.values},
         total=counts["total"],
@@ -376,6 +370,34 @@ def case_state(*, user: User, org: OrgUnit) -> CaseState:
         overdue=counts["overdue"],
         mean_satisfaction=float(mean) if mean is not None else None,
     )
+
+
+def case_state(*, user: User, org: OrgUnit) -> CaseState:
+    """One query: what case_list(org=org) holds, counted by kind, done and overdue (the same
+    conditions as the list's filters, so each number links to them)."""
+    cases = case_list(user=user, org=org)
+    counts = cases.order_by().aggregate(
+        mean_satisfaction=Avg("satisfaction"),
+        **{key: Count("id", filter=q) for key, q in _state_conditions(timezone.now()).items()},
+    )
+    return _state(counts, counts["mean_satisfaction"])
+
+
+def case_state_grouped(*, user: User, org: OrgUnit, targets: Targets) -> dict[int, CaseState]:
+    """case_state of every target (units of org's subtree): the cases handled or reported
+    under it, each once, from two grouped queries per path length."""
+    extra = {"rated": Count("satisfaction"), "satisfaction_sum": Sum("satisfaction")}
+    counts = grouped_counts_either(
+        case_list(user=user, org=org),
+        _state_conditions(timezone.now()),
+        path_fields=("org__path", "origin_org__path"),
+        targets=targets,
+        extra=extra,
+    )
+    return {
+        pk: _state(c, c["satisfaction_sum"] / c["rated"] if c["rated"] else None)
+        for pk, c in counts.items()
+    }
 
 
 def case_agreement(*, case: Case) -> MediationAgreement | None:

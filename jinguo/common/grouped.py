@@ -109,3 +109,33 @@ def grouped_count(
             if unit is not None:
                 result[unit.pk] = int(n)
     return result
+
+
+def grouped_counts_either(
+    queryset: QuerySet[Any],
+    conditions: Mapping[str, Q],
+    *,
+    path_fields: tuple[str, str],
+    targets: Targets,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[int, dict[str, Any]]:
+    """grouped_counts of rows that lie under a target by either of two paths (a case handled
+    or reported in a unit's subtree), each row once per target: the rows under it by the
+    first path, plus those under it by the second and not by the first. `extra` aggregates
+    must add up (Count, Sum)."""
+    first, second = path_fields
+    result = grouped_counts(queryset, conditions, path_field=first, targets=targets, extra=extra)
+    for pass_ in targets.passes():
+        other = (
+            pass_.rows(queryset, second)
+            .annotate(_first_path=pass_.group(first))
+            .exclude(_first_path=F("_unit_path"))
+        )
+        _totals, groups = count_each_by(other, conditions, group=F("_unit_path"), extra=extra)
+        for path, counts in groups.items():
+            unit = pass_.units.get(path)
+            if unit is not None:
+                mine = result[unit.pk]
+                for key, value in counts.items():
+                    mine[key] = (mine[key] or 0) + (value or 0)
+    return result

@@ -27,10 +27,11 @@ def section_of_key(key: str) -> str:
 def _one(
     spec: SectionSpec, *, user: User, org: OrgUnit, start: dt.date, end: dt.date
 ) -> list[Figure]:
-    if spec.figures is not None:
-        return spec.figures(user=user, org=org, start=start, end=end)
+    # As the dashboard (SectionSpec.section): the reader's figures where there is one.
     if spec.read is not None:
         return spec.read(user=user, org=org, start=start, end=end).figures
+    if spec.figures is not None:
+        return spec.figures(user=user, org=org, start=start, end=end)
     return []
 
 

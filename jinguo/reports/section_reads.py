@@ -33,35 +33,23 @@ def case_period_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.dat
     )
 
 
-def case_period_grouped(
-    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
-) -> dict[int, list[Figure]]:
-    """case_period_figures of every target from one grouped query per path length."""
-    got = case_selectors.case_figures_grouped(
-        user=user, org=org, start=start, end=end, targets=targets
-    )
-    return {pk: _dashboard_case_figures(figures) for pk, figures in got.items()}
-
-
-def cases_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> SectionRead:
-    """The seed figures of disputes handled in the period (cases' own figures), and the current
-    state of the cases of the subtree: by kind, resolved rate, overdue, mean satisfaction."""
-    # The period figures and the per-child values from one grouped query (by the child of
-    # `org` handling the case).
-    own, per_child = case_selectors.case_figures_by(
-        user=user, org=org, start=start, end=end, group=child_segment(org, "org__path")
-    )
-    figures = _dashboard_case_figures(own)
-    state = case_selectors.case_state(user=user, org=org)
+def _state_figures(org: OrgUnit, state: case_selectors.CaseState) -> list[Figure]:
+    """The current state of the cases of org's subtree: by kind, resolved rate, overdue, mean
+    satisfaction (snapshot figures: the period does not change them)."""
     base = reverse("cases:list")
-    snapshot = []
-    for kind in CaseKind:
-        key = f"cases.kind.{kind.value}"
-        url = figure_url(base, org=org.pk, kind=kind.value)
-        figures.append(Figure(key, kind.label, state.by_kind[kind.value], url, _("件")))
-        snapshot.append(key)
+    figures = [
+        Figure(
+            f"cases.kind.{kind.value}",
+            kind.label,
+            state.by_kind[kind.value],
+            figure_url(base, org=org.pk, kind=kind.value),
+            _("件"),
+        )
+        for kind in CaseKind
+    ]
     rate = round(100 * state.done / state.total, 1) if state.total else 0
-    figures += [
+    return [
+        *figures,
         Figure("cases.resolved_rate", _("办结率"), rate, figure_url(base, org=org.pk), "%"),
         Figure(
             "cases.overdue",
@@ -78,7 +66,41 @@ def cases_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> Sec
             _("分"),
         ),
     ]
-    snapshot += ["cases.resolved_rate", "cases.overdue", "cases.satisfaction"]
+
+
+def case_period_grouped(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
+) -> dict[int, list[Figure]]:
+    """case_period_figures of every target from one grouped query per path length."""
+    got = case_selectors.case_figures_grouped(
+        user=user, org=org, start=start, end=end, targets=targets
+    )
+    return {pk: _dashboard_case_figures(figures) for pk, figures in got.items()}
+
+
+def cases_grouped(
+    *, user: User, org: OrgUnit, start: dt.date, end: dt.date, targets: Targets
+) -> dict[int, list[Figure]]:
+    """cases_read's figures of every target: the period's from one grouped query, the state's
+    (cases handled or reported under the target) from two, per path length."""
+    period = case_period_grouped(user=user, org=org, start=start, end=end, targets=targets)
+    states = case_selectors.case_state_grouped(user=user, org=org, targets=targets)
+    return {unit.pk: period[unit.pk] + _state_figures(unit, states[unit.pk]) for unit in targets}
+
+
+def cases_read(*, user: User, org: OrgUnit, start: dt.date, end: dt.date) -> SectionRead:
+    """The seed figures of disputes handled in the period (cases' own figures), and the current
+    state of the cases of the subtree: by kind, resolved rate, overdue, mean satisfaction."""
+    # The period figures and the per-child values from one grouped query (by the child of
+    # `org` handling the case).
+    own, per_child = case_selectors.case_figures_by(
+        user=user, org=org, start=start, end=end, group=child_segment(org, "org__path")
+    )
+    figures = _dashboard_case_figures(own)
+    state = case_selectors.case_state(user=user, org=org)
+    state_figures = _state_figures(org, state)
+    figures += state_figures
+    snapshot = [f.key for f in state_figures]
     rows = {
         segment: {f"cases.{key}": n for key, n in counts.items()}
         for segment, counts in per_child.items()

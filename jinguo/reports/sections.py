@@ -34,7 +34,7 @@ from jinguo.reports.coverage import coverage_grouped, coverage_read
 from jinguo.reports.section_reads import (
     activities_read,
     case_period_figures,
-    case_period_grouped,
+    cases_grouped,
     cases_read,
     meetings_read,
     trainings_read,
@@ -122,7 +122,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         case_period_figures,
         cases_read,
         ("cases.disputes", "cases.written_agreements", "cases.emotional_found"),
-        grouped=case_period_grouped,
+        grouped=cases_grouped,
     ),
     SectionSpec(
         "meetings",
