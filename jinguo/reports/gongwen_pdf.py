@@ -18,12 +18,12 @@ from reportlab.lib import colors, textsplit
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    Image,
     KeepTogether,
     PageBreak,
     Paragraph,
@@ -81,6 +81,20 @@ class _DrawingFlowable(Flowable):
         renderPDF.draw(self.drawing, self.canv, 0, 0)
 
 
+class _PhotoFlowable(Flowable):
+    """A photo, centred. Drawn from an ImageReader, which the PDF names by its pixels: the
+    platypus Image names a file object by its repr, and two photos could share one name."""
+
+    def __init__(self, content: bytes, width: float, height: float) -> None:
+        super().__init__()
+        self.reader = ImageReader(io.BytesIO(content))
+        self.width, self.height = width, height
+        self.hAlign = "CENTER"
+
+    def draw(self) -> None:
+        self.canv.drawImage(self.reader, 0, 0, width=self.width, height=self.height)
+
+
 def _page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
     """«— N —» in 4号, 7 mm below the type area, one character in from its edge."""
     number = canvas.getPageNumber()
@@ -130,7 +144,7 @@ def _photos(photos: Sequence[ReportPhoto], styles: dict[str, ParagraphStyle]) ->
     story: list[Flowable] = [PageBreak(), Paragraph(escape(PHOTOS_HEADING), styles["head"])]
     for number, photo in enumerate(photos, 1):
         width, height = photo_size_mm(photo)
-        picture = Image(io.BytesIO(photo.content), width=width * mm, height=height * mm)
+        picture = _PhotoFlowable(photo.content, width * mm, height * mm)
         caption = Paragraph(escape(photo_caption(number, photo)), styles["center"])
         story.append(KeepTogether([picture, caption, Spacer(1, LINE / 2)]))
     return story

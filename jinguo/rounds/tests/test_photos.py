@@ -17,7 +17,7 @@ from PIL import Image
 
 from jinguo.audit.models import AuditEvent
 from jinguo.common.crypto import FILE_MAGIC
-from jinguo.common.tests.upload_samples import HTML, JPEG, PNG
+from jinguo.common.tests.upload_samples import HTML, JPEG
 from jinguo.rounds import services
 from jinguo.rounds.models import Round, RoundChange, Submission, SubmissionPhoto, TargetPhoto
 
@@ -44,8 +44,14 @@ def _round(cast, tree, photos: str) -> Round:
     )
 
 
+def _green_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (6, 8), (20, 160, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def _photos(*names: str) -> list[SimpleUploadedFile]:
-    samples = {".jpg": JPEG, ".png": PNG}
+    samples = {".jpg": JPEG, ".png": _green_png()}  # two photos, not one twice
     return [SimpleUploadedFile(name, samples[Path(name).suffix]) for name in names]
 
 
