@@ -6,6 +6,7 @@ a target unit's writers draft, attach photos and submit.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -243,7 +244,7 @@ def _check_photo_writer(actor: User, target: Target) -> None:
 
 @transaction.atomic
 def target_photos_add(
-    *, actor: User, target: Target, files: list[UploadedFile], caption: str = ""
+    *, actor: User, target: Target, files: Sequence[UploadedFile], caption: str = ""
 ) -> list[TargetPhoto]:
     """Attach photos to the target's draft, all or none: each must be a real image (it is
     re-encoded without metadata, jinguo.common.uploads) and a draft holds at most MAX_PHOTOS."""

@@ -100,7 +100,7 @@ def test_a_community_attaches_two_photos_and_submits_and_the_version_holds_both(
     submission = _submitted_with_two_photos(cast, songhe, login)
     kept = list(submission.photos.values_list("position", "caption"))
     assert kept == [(1, "三八节游园"), (2, "三八节游园")]
-    raw = (Path(settings.MEDIA_ROOT) / submission.photos.first().file.name).read_bytes()
+    raw = (Path(settings.MEDIA_ROOT) / submission.photos.get(position=1).file.name).read_bytes()
     assert raw.startswith(FILE_MAGIC)  # encrypted at rest
     actions = set(RoundChange.objects.values_list("action", flat=True))
     assert {RoundChange.Action.PHOTO_ADD, RoundChange.Action.SUBMIT} <= actions
@@ -178,7 +178,7 @@ def test_a_draft_holds_at_most_nine_photos(cast, songhe):
 def test_another_community_cannot_fetch_the_photos(cast, songhe, login):
     submission = _submitted_with_two_photos(cast, songhe, login)
     draft_url = reverse("rounds:target_photo", args=[songhe.photos.first().pk])
-    sent_url = reverse("rounds:submission_photo", args=[submission.photos.first().pk])
+    sent_url = reverse("rounds:submission_photo", args=[submission.photos.get(position=1).pk])
     gangkou = login(cast.gangkou_chair)
     assert gangkou.get(draft_url).status_code == 404
     assert gangkou.get(sent_url).status_code == 404
