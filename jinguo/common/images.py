@@ -105,3 +105,21 @@ def clean_image(data: bytes) -> CleanImage:
     return CleanImage(
         content=out.getvalue(), extension=_FORMATS[fmt], content_type=f"image/{fmt.lower()}"
     )
+
+
+def scaled_image(content: bytes, side: int) -> bytes:
+    """A stored photo (re-encoded already, so trusted) as a JPEG at most `side` pixels on its
+    longer side: a page's thumbnail, a document's picture. Transparency goes on white."""
+    with Image.open(io.BytesIO(content), formats=list(_FORMATS)) as image:
+        image.draft("RGB", (side, side))
+        image.load()
+        if "A" in image.getbands() or "transparency" in image.info:
+            rgba = image.convert("RGBA")
+            flat = Image.new("RGB", rgba.size, "white")
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+        else:
+            flat = image.convert("RGB")
+    flat.thumbnail((side, side), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    flat.save(out, "JPEG", quality=JPEG_QUALITY)
+    return out.getvalue()

@@ -3,13 +3,16 @@
 28 characters; the title in 2号 小标宋, the body in 3号 仿宋 with a two-character indent;
 level-1 headings «一、» in 黑体, level-2 «（一）» in 楷体; the page number «— 1 —» in 4号 宋体,
 odd pages at the right and even pages at the left, one character in from the edge; the issuing
-unit and the date at the end.
+unit and the date at the end; photos attached to the report follow on a new page under
+«附件：照片», each fitted to the type area with its caption below it.
 
 Fonts are named as Chinese government machines have them (方正小标宋简体, 仿宋_GB2312,
 楷体_GB2312, 黑体, 宋体); Word substitutes a font a machine lacks.
 """
 
 import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from docx import Document
@@ -20,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
+from PIL import Image
 
 from jinguo.reports.document_chart import Chart, chart_drawing, chart_key, drawing_png
 from jinguo.reports.narrative import Part, WorkReport, report_chart
@@ -41,6 +45,28 @@ SIZE_2, SIZE_3, SIZE_4 = Pt(22), Pt(16), Pt(14)  # 2号, 3号, 4号
 LINE = Pt(28.95)  # 225 mm / 22 lines
 TABLE_SIZE = Pt(12)  # 小四: a table of six columns fits the type area
 INDENT = Pt(32)  # two characters of 3号
+PHOTOS_HEADING = "附件：照片"
+PHOTO_BOX_MM = (150, 170)  # a photo fits the 156 × 225 mm type area with its caption
+
+
+@dataclass(frozen=True)
+class ReportPhoto:
+    """A photo attached to a report (a JPEG or PNG, re-encoded on upload) and its caption."""
+
+    content: bytes
+    caption: str = ""
+
+
+def photo_size_mm(photo: ReportPhoto) -> tuple[float, float]:
+    """Width and height (mm) of the photo fitted into PHOTO_BOX_MM, its proportions kept."""
+    with Image.open(io.BytesIO(photo.content)) as image:
+        width, height = image.size
+    scale = min(PHOTO_BOX_MM[0] / width, PHOTO_BOX_MM[1] / height)
+    return width * scale, height * scale
+
+
+def photo_caption(number: int, photo: ReportPhoto) -> str:
+    return f"图{number}　{photo.caption}" if photo.caption else f"图{number}"
 
 
 def _font(run: Any, name: str, size: Pt, *, bold: bool = False) -> None:
@@ -150,7 +176,22 @@ def _body(document: Any, part: Part, chart: Placed) -> None:
             _chart(document, chart[1])
 
 
-def report_docx(report: WorkReport) -> bytes:
+def _photos(document: Any, photos: Sequence[ReportPhoto]) -> None:
+    document.add_page_break()
+    _paragraph(document, PHOTOS_HEADING, font=H1_FONT, indent=False)
+    for number, photo in enumerate(photos, 1):
+        width, _height = photo_size_mm(photo)
+        document.add_picture(io.BytesIO(photo.content), width=Mm(width))
+        picture = document.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.keep_with_next = True  # the caption under its photo
+        caption = photo_caption(number, photo)
+        _paragraph(
+            document, caption, size=TABLE_SIZE, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER
+        )
+
+
+def report_docx(report: WorkReport, *, photos: Sequence[ReportPhoto] = ()) -> bytes:
     document = Document()
     _setup(document)
     title = _paragraph(
@@ -175,6 +216,8 @@ def report_docx(report: WorkReport) -> bytes:
     for line in (report.signature, report.date):
         paragraph = _paragraph(document, line, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         paragraph.paragraph_format.right_indent = Pt(64)  # 右空四字
+    if photos:
+        _photos(document, photos)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

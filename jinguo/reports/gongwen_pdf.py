@@ -1,6 +1,7 @@
 """The work report as PDF, in the layout of jinguo.reports.gongwen (GB/T 9704-2012): A4, the
 same type area, 3号 body on a 22-line grid, headings, tables, the chart, «— N —» page numbers
-(odd pages right, even pages left) and the unit and date at the end.
+(odd pages right, even pages left) and the unit and date at the end, then the attached photos
+on a new page under «附件：照片».
 
 reportlab's built-in Chinese font (the CID font STSong-Light, which every PDF reader has) is
 used throughout: a server has no 仿宋, 黑体 or 楷体 to embed. Headings keep their sizes and
@@ -8,6 +9,7 @@ numbering; Word's file, which names the official fonts, is the one to print from
 """
 
 import io
+from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderPDF
@@ -16,12 +18,14 @@ from reportlab.lib import colors, textsplit
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
+    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -32,6 +36,7 @@ from reportlab.platypus import paragraph as platypus_paragraph
 
 from jinguo.cases.documents import FONT
 from jinguo.reports.document_chart import chart_drawing, chart_key
+from jinguo.reports.gongwen import PHOTOS_HEADING, ReportPhoto, photo_caption, photo_size_mm
 from jinguo.reports.narrative import Part, WorkReport, report_chart
 from jinguo.reports.report_tables import ReportTable
 
@@ -74,6 +79,20 @@ class _DrawingFlowable(Flowable):
 
     def draw(self) -> None:
         renderPDF.draw(self.drawing, self.canv, 0, 0)
+
+
+class _PhotoFlowable(Flowable):
+    """A photo, centred. Drawn from an ImageReader, which the PDF names by its pixels: the
+    platypus Image names a file object by its repr, and two photos could share one name."""
+
+    def __init__(self, content: bytes, width: float, height: float) -> None:
+        super().__init__()
+        self.reader = ImageReader(io.BytesIO(content))
+        self.width, self.height = width, height
+        self.hAlign = "CENTER"
+
+    def draw(self) -> None:
+        self.canv.drawImage(self.reader, 0, 0, width=self.width, height=self.height)
 
 
 def _page_number(canvas: Canvas, doc: SimpleDocTemplate) -> None:
@@ -121,7 +140,17 @@ def _body(part: Part, styles: dict[str, ParagraphStyle], chart: object) -> list[
     return story
 
 
-def report_pdf(report: WorkReport) -> bytes:
+def _photos(photos: Sequence[ReportPhoto], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
+    story: list[Flowable] = [PageBreak(), Paragraph(escape(PHOTOS_HEADING), styles["head"])]
+    for number, photo in enumerate(photos, 1):
+        width, height = photo_size_mm(photo)
+        picture = _PhotoFlowable(photo.content, width * mm, height * mm)
+        caption = Paragraph(escape(photo_caption(number, photo)), styles["center"])
+        story.append(KeepTogether([picture, caption, Spacer(1, LINE / 2)]))
+    return story
+
+
+def report_pdf(report: WorkReport, *, photos: Sequence[ReportPhoto] = ()) -> bytes:
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     styles = _styles()
     story: list[Flowable] = [
@@ -139,6 +168,8 @@ def report_pdf(report: WorkReport) -> bytes:
     ending = [story.pop(), Spacer(1, LINE)]
     ending += [Paragraph(escape(line), styles["sign"]) for line in (report.signature, report.date)]
     story.append(KeepTogether(ending))
+    if photos:
+        story += _photos(photos, styles)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jinguo.audit.services import audit_record
-from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
 from jinguo.orgs.selectors import may_write_at
 from jinguo.reports.documents import unit_report_docx
@@ -23,6 +22,7 @@ from jinguo.reports.gongwen_pdf import report_pdf
 from jinguo.rounds import forms, selectors, services
 from jinguo.rounds.filling import draft_report, in_order, read_figures, round_period
 from jinguo.rounds.models import Round, Target
+from jinguo.rounds.photo_views import answer_post, photo_form, report_photos
 
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -52,29 +52,22 @@ def target_detail(request: AuthedRequest, target_id: int) -> HttpResponse:
     target = selectors.target_get_for_user(user=request.user, target_id=target_id)
     writer = may_write_at(user=request.user, org=target.org)
     form = _answer_form(request, target)
+    photos = photo_form(request, target)
     if request.method == "POST":
         target = selectors.target_get_for_user(
             user=request.user, target_id=target_id, for_write=True
         )
-        if form.is_valid():
-            submit = "submit" in request.POST
-            service = services.target_submit if submit else services.target_save_draft
-            done = call_service(
-                form,
-                lambda: service(
-                    actor=request.user, target=target, texts=form.texts(), answers=form.answers()
-                ),
-            )
+        if form.is_valid() and (photos is None or photos.is_valid()):
+            done, photos = answer_post(request, target, form, photos)
             if done is not None:
-                messages.success(
-                    request, _("已报送，等待上级审核。") if submit else _("草稿已保存。")
-                )
+                messages.success(request, done)
                 return redirect("rounds:target", target_id=target.pk)
     context = {
         "target": target,
         "round": target.round,
         "figures": in_order(read_figures(user=request.user, org=target.org, round_=target.round)),
         "form": form,
+        "photo_form": photos,
         "writer": writer
         and target.status in selectors.WAITING
         and target.round.status == Round.Status.OPEN,
@@ -95,6 +88,7 @@ def submission_detail(request: AuthedRequest, submission_id: int) -> HttpRespons
         "report": report_from_data(submission.report) if submission.report else None,
         "figures": in_order(submission.figures),
         "answers": list(zip(submission.target.round.questions, submission.answers, strict=False)),
+        "photos": selectors.submission_photos(submission=submission),
         "previous": previous,
         "figure_changes": selectors.figure_changes(previous.figures, submission.figures)
         if previous
@@ -146,6 +140,7 @@ def submission_document(request: AuthedRequest, submission_id: int, fmt: str) ->
     if fmt not in FORMATS or not submission.report:
         raise Http404
     report = report_from_data(submission.report)
+    photos = report_photos(submission)
     if fmt == "docx":  # through the unit's county's or city's template, if it has one
         target = submission.target
         content = unit_report_docx(
@@ -153,9 +148,10 @@ def submission_document(request: AuthedRequest, submission_id: int, fmt: str) ->
             org=target.org,
             period=round_period(target.round),
             figures=lambda: submission.figures,
+            photos=photos,
         )
     else:
-        content = report_pdf(report)
+        content = report_pdf(report, photos=photos)
     response = HttpResponse(content, content_type=FORMATS[fmt])
     name = f"{report.title}（第{submission.version}版）.{fmt}"
     response["Content-Disposition"] = (

@@ -1,9 +1,11 @@
 """JSON API of report rounds: one APIView per operation, all within the caller's scope (the same
 selectors and services as the pages: 404 outside it, 403 for a unit that may not act)."""
 
-from django.urls import path
+from typing import Any
+
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,10 +25,12 @@ from jinguo.common.dates import ApiDateField
 from jinguo.rounds import selectors, services
 from jinguo.rounds.filling import read_figures
 from jinguo.rounds.forms import target_choices
+from jinguo.rounds.models import Round, SubmissionPhoto
 
 TAGS = ["rounds"]
 KIND_HELP = gettext_lazy("work_report 工作总结；form 数据报表")
 NOT_BELOW = gettext_lazy("所选单位不存在或不在本单位之下")
+PHOTOS_HELP = gettext_lazy("none 不需要；optional 可附照片；required 须附照片")
 STATUS_HELP = gettext_lazy("pending 待报送；submitted 待审核；returned 已退回；approved 已通过")
 
 
@@ -42,6 +46,7 @@ class RoundSerializer(serializers.Serializer):
     figure_keys = serializers.ListField(child=serializers.CharField())
     questions = serializers.ListField(child=serializers.CharField())
     note = serializers.CharField()
+    photos = serializers.CharField(help_text=PHOTOS_HELP)
     status = serializers.CharField(help_text=gettext_lazy("open 报送中；closed 已结束"))
 
 
@@ -79,6 +84,19 @@ class RoundDetailSerializer(serializers.Serializer):
     targets = TargetProgressSerializer(many=True)
 
 
+@extend_schema_serializer(component_name="RoundPhoto")
+class PhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    caption = serializers.CharField()
+    url = serializers.SerializerMethodField(help_text=gettext_lazy("照片（登录后按权限查看）"))
+    uploaded_at = serializers.DateTimeField()
+
+    def get_url(self, photo: Any) -> str:
+        if isinstance(photo, SubmissionPhoto):
+            return reverse("rounds:submission_photo", args=[photo.pk])
+        return reverse("rounds:target_photo", args=[photo.pk])
+
+
 @extend_schema_serializer(component_name="RoundSubmission")
 class SubmissionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -92,6 +110,11 @@ class SubmissionSerializer(serializers.Serializer):
         help_text=gettext_lazy("pending 待审核；approved 已通过；returned 已退回")
     )
     review_note = serializers.CharField()
+    photos = serializers.SerializerMethodField()
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, submission: Any) -> Any:
+        return PhotoSerializer(selectors.submission_photos(submission=submission), many=True).data
 
 
 @extend_schema_serializer(component_name="RoundTargetDetail")
@@ -99,6 +122,7 @@ class TargetDetailSerializer(TargetSerializer):
     round = RoundSerializer()
     figures = serializers.DictField(help_text=gettext_lazy("由台账生成的数据（不能修改）"))
     draft = serializers.DictField(help_text=gettext_lazy("已保存的文字（部分 → 段落）与回答"))
+    photos = PhotoSerializer(many=True, help_text=gettext_lazy("草稿所附照片"))
     submissions = SubmissionSerializer(many=True)
 
 
@@ -128,6 +152,12 @@ class RoundCreateApi(APIView):
         figure_keys = serializers.ListField(child=serializers.CharField(), required=False)
         questions = serializers.ListField(child=serializers.CharField(), required=False)
         note = serializers.CharField(required=False, allow_blank=True, default="")
+        photos = serializers.ChoiceField(
+            choices=Round.Photos.choices,
+            required=False,
+            default=Round.Photos.NONE,
+            help_text=PHOTOS_HELP,
+        )
 
     @extend_schema(
         operation_id="round_create",
@@ -199,6 +229,7 @@ class TargetDetailApi(APIView):
             "round": RoundSerializer(target.round).data,
             "figures": read_figures(user=user, org=target.org, round_=target.round),
             "draft": target.draft,
+            "photos": PhotoSerializer(selectors.target_photos(target=target), many=True).data,
             "submissions": SubmissionSerializer(submissions, many=True).data,
         }
         return Response(data)

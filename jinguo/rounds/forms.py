@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.common.dates import DateField
+from jinguo.common.uploads import IMAGE, upload_validator
 from jinguo.orgs.models import OrgUnit
 from jinguo.reports.shapes import Section
-from jinguo.rounds.models import Round
+from jinguo.rounds.models import Round, TargetPhoto
+from jinguo.rounds.services import MAX_CAPTION, MAX_PHOTOS
 
 # The units that answer rounds: villages and communities (and the township for a county).
 ANSWERING = (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.VILLAGE, OrgUnit.Kind.COMMUNITY)
@@ -67,6 +69,14 @@ class RoundForm(forms.Form):
     note = forms.CharField(
         label=_("报送要求"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    photos = forms.ChoiceField(
+        label=_("请附照片"),
+        choices=Round.Photos.choices,
+        initial=Round.Photos.NONE,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("须附照片时，报送单位至少附一张照片才能报送。"),
+    )
 
     def __init__(
         self, *args: Any, user: User, org: OrgUnit, sections: list[Section], **kwargs: Any
@@ -83,6 +93,9 @@ class RoundForm(forms.Form):
         keys.choices = [
             (str(s.title), [(f.key, str(f.label)) for f in s.figures]) for s in sections
         ]
+
+    def clean_photos(self) -> str:
+        return str(self.cleaned_data.get("photos") or Round.Photos.NONE)
 
     def clean_questions(self) -> list[str]:
         lines = [q.strip() for q in self.cleaned_data["questions"].splitlines() if q.strip()]
@@ -137,6 +150,52 @@ class AnswerForm(forms.Form):
 
     def answers(self) -> list[str]:
         return [self.cleaned_data.get(f"answer_{i}", "") for i in range(self.question_count)]
+
+
+class MultipleImageInput(forms.FileInput):
+    """Several photos at once. `accept="image/*"` without `capture`: a phone offers both the
+    camera and the album."""
+
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, validators=[upload_validator(IMAGE)], **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleImageField, self).clean(f, initial) for f in files]
+
+
+class PhotoForm(forms.Form):
+    """The draft's photos: new ones to attach (with a caption for them) and the captions of
+    those attached, one field `caption_<id>` each; drawn beside the answer's words, in the same
+    <form>, so that every button keeps what was typed."""
+
+    photos = MultipleImageField(label=_("添加照片"), required=False)
+    caption = forms.CharField(label=_("新照片说明（可选）"), max_length=MAX_CAPTION, required=False)
+
+    def __init__(self, *args: Any, attached: list[TargetPhoto], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = _("可拍照或从相册选择，可多选；每次报送最多%(n)s张。") % {
+            "n": MAX_PHOTOS
+        }
+        self.attached = attached
+        for photo in attached:
+            self.fields[f"caption_{photo.pk}"] = forms.CharField(
+                label=_("照片说明"),
+                max_length=MAX_CAPTION,
+                required=False,
+                initial=photo.caption,
+            )
+
+    def captions(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data.get(f"caption_{p.pk}", "") for p in self.attached}
+
+    def rows(self) -> list[tuple[TargetPhoto, forms.BoundField]]:
+        return [(p, self[f"caption_{p.pk}"]) for p in self.attached]
 
 
 class ReturnForm(forms.Form):

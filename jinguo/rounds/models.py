@@ -23,6 +23,11 @@ class Round(models.Model):
         OPEN = "open", _("报送中")
         CLOSED = "closed", _("已结束")
 
+    class Photos(models.TextChoices):
+        NONE = "none", _("不需要")
+        OPTIONAL = "optional", _("可附照片")
+        REQUIRED = "required", _("须附照片")
+
     org = models.ForeignKey(
         "orgs.OrgUnit", verbose_name=_("发起单位"), on_delete=models.PROTECT, related_name="+"
     )
@@ -35,6 +40,9 @@ class Round(models.Model):
     figure_keys = models.JSONField(default=list, blank=True)
     questions = models.JSONField(default=list, blank=True)
     note = models.TextField(_("报送要求"), blank=True, default="")
+    photos = models.CharField(
+        _("请附照片"), max_length=20, choices=Photos.choices, default=Photos.NONE
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -119,6 +127,50 @@ class Submission(models.Model):
         return f"{self.target_id} v{self.version} {self.review}"
 
 
+class TargetPhoto(models.Model):
+    """A photo attached to a target's draft; submitting copies the draft's photos into the
+    version (SubmissionPhoto, the same stored file), so removing one later changes no version.
+    The file is encrypted at rest (jinguo.common.storage) and served by a scoped view."""
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="photos")
+    file = models.FileField(_("照片"), upload_to="rounds/%Y/%m/", max_length=200)
+    caption = models.CharField(_("照片说明"), max_length=100, blank=True, default="")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["target_id", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.file.name}"
+
+
+class SubmissionPhoto(models.Model):
+    """A photo of a frozen version, in the order the draft had them."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="photos")
+    position = models.PositiveSmallIntegerField()
+    file = models.FileField(_("照片"), upload_to="rounds/%Y/%m/", max_length=200)
+    caption = models.CharField(_("照片说明"), max_length=100, blank=True, default="")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submission_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "position"], name="submissionphoto_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} #{self.position} {self.file.name}"
+
+
 class RoundChange(ChangeRow):
     """History of a round and its targets: who, when, old → new."""
 
@@ -130,6 +182,8 @@ class RoundChange(ChangeRow):
         RETURN = "return", _("退回")
         REMIND = "remind", _("催报")
         CLOSE = "close", _("结束报送")
+        PHOTO_ADD = "photo_add", _("添加照片")
+        PHOTO_REMOVE = "photo_remove", _("删除照片")
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="changes")
     target = models.ForeignKey(

@@ -16,7 +16,14 @@ from django.utils import timezone
 from jinguo.accounts.models import User
 from jinguo.orgs.selectors import may_write_at, scope_q
 from jinguo.rounds.filling import in_order, read_figures
-from jinguo.rounds.models import Round, RoundChange, Submission, Target
+from jinguo.rounds.models import (
+    Round,
+    RoundChange,
+    Submission,
+    SubmissionPhoto,
+    Target,
+    TargetPhoto,
+)
 
 WAITING = (Target.Status.PENDING, Target.Status.RETURNED)
 ANSWERED = (Target.Status.SUBMITTED, Target.Status.APPROVED)
@@ -100,6 +107,42 @@ def submission_get_for_user(
 
 def target_submissions(*, target: Target) -> QuerySet[Submission]:
     return target.submissions.select_related("submitted_by", "reviewed_by").order_by("-version")
+
+
+def target_photos(*, target: Target) -> QuerySet[TargetPhoto]:
+    return target.photos.order_by("uploaded_at", "id")
+
+
+def submission_photos(*, submission: Submission) -> QuerySet[SubmissionPhoto]:
+    return submission.photos.order_by("position")
+
+
+def target_photo_get_for_user(*, user: User, photo_id: int, for_write: bool = False) -> TargetPhoto:
+    """A draft's photo if its target is visible (404); with `for_write`, if she writes for the
+    target unit (403)."""
+    photo = (
+        TargetPhoto.objects.filter(target__in=targets_visible(user=user))
+        .select_related("target__round", "target__org")
+        .filter(pk=photo_id)
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    if for_write and not may_write_at(user=user, org=photo.target.org):
+        raise PermissionDenied
+    return photo
+
+
+def submission_photo_get_for_user(*, user: User, photo_id: int) -> SubmissionPhoto:
+    """A version's photo if the version is visible (404), as submission_get_for_user."""
+    photo = (
+        SubmissionPhoto.objects.filter(submission__target__in=targets_visible(user=user))
+        .filter(pk=photo_id)
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    return photo
 
 
 def round_history(*, round_: Round) -> QuerySet[RoundChange]:

@@ -1,13 +1,16 @@
-"""Writes of report rounds: create a round, save a draft, submit (freeze a version), approve or
-return it, remind the late units, close the round. Each writes one history row and its audit
-row; who may act is the one write rule (orgs.selectors.check_write_at): the issuing unit's
-writers create, review, remind and close; a target unit's writers draft and submit.
+"""Writes of report rounds: create a round, save a draft (its words, answers and photos), submit
+(freeze a version), approve or return it, remind the late units, close the round. Each writes
+one history row and its audit row; who may act is the one write rule
+(orgs.selectors.check_write_at): the issuing unit's writers create, review, remind and close;
+a target unit's writers draft, attach photos and submit.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +18,20 @@ from django.utils.translation import gettext_lazy
 
 from jinguo.accounts.models import User
 from jinguo.audit.history import record_change
+from jinguo.common.uploads import photo_errors
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import check_write_at
 from jinguo.reports.frozen import apply_edits, changed_numbers, editable_parts, report_to_data
 from jinguo.reports.narrative import WorkReport
 from jinguo.rounds.filling import draft_report, live_figures_for, read_figures
-from jinguo.rounds.models import Round, RoundChange, Submission, Target
+from jinguo.rounds.models import (
+    Round,
+    RoundChange,
+    Submission,
+    SubmissionPhoto,
+    Target,
+    TargetPhoto,
+)
 
 MAX_TARGETS = 2000
 NUMBERS_CHANGED = gettext_lazy(
@@ -28,6 +39,9 @@ NUMBERS_CHANGED = gettext_lazy(
     "如数字有误，请到对应记录中更正。"
 )
 MAX_QUESTIONS = 20
+MAX_PHOTOS = 9  # a version's photos, as a phone's share sheet and WeChat take them
+MAX_CAPTION = 100
+PHOTOS_REQUIRED = gettext_lazy("本任务须附照片：请至少添加一张照片后再报送。")
 
 
 def _record(
@@ -88,13 +102,17 @@ def round_create(
     figure_keys: list[str] | None = None,
     questions: list[str] | None = None,
     note: str = "",
+    photos: str = Round.Photos.NONE,
 ) -> Round:
     """A round from `org` to `targets` (units below it), each target's figures filled: read
     for all the targets at once (grouped, jinguo.rounds.filling.live_figures_for) before the
-    writes, so the reads may run side by side outside the transaction."""
+    writes, so the reads may run side by side outside the transaction. With `photos`, whether
+    the units may (or must) attach photos to their answers."""
     check_write_at(user=actor, org=org)
     questions = [q.strip() for q in (questions or []) if q.strip()][:MAX_QUESTIONS]
     errors = _check_round(org=org, targets=targets, start=start, end=end, deadline=deadline)
+    if photos not in Round.Photos.values:
+        errors["photos"] = [_("请选择是否需要附照片。")]
     if kind == Round.Kind.FORM and not (figure_keys or questions):
         errors["figure_keys"] = [_("数据报表须至少选择一项数据或填写一个问题。")]
     if errors:
@@ -109,6 +127,7 @@ def round_create(
         figure_keys=list(figure_keys or []) if kind == Round.Kind.FORM else [],
         questions=questions,
         note=note.strip(),
+        photos=photos,
         created_by=actor,
     )
     units = sorted({t.pk: t for t in targets}.values(), key=lambda t: t.path)
@@ -125,7 +144,12 @@ def round_create(
             round_=round_,
             action=RoundChange.Action.CREATE,
             old={},
-            new={"title": round_.title, "targets": len(units), "deadline": deadline.isoformat()},
+            new={
+                "title": round_.title,
+                "targets": len(units),
+                "deadline": deadline.isoformat(),
+                "photos": photos,
+            },
         )
     return round_
 
@@ -163,37 +187,157 @@ def _checked_draft(
     return {"texts": clean, "answers": answers}, report
 
 
+def _set_captions(target: Target, captions: dict[int, str] | None) -> int:
+    """Give the draft's photos the captions edited (photo id → caption); how many changed."""
+    if not captions:
+        return 0
+    too_long = [c for c in captions.values() if len(c.strip()) > MAX_CAPTION]
+    if too_long:
+        raise ValidationError({"photos": [_("照片说明不超过%(n)s字。") % {"n": MAX_CAPTION}]})
+    changed = [
+        photo
+        for photo in target.photos.filter(pk__in=list(captions))
+        if photo.caption != captions[photo.pk].strip()
+    ]
+    for photo in changed:
+        photo.caption = captions[photo.pk].strip()
+    TargetPhoto.objects.bulk_update(changed, ["caption"])
+    return len(changed)
+
+
+@transaction.atomic
 def target_save_draft(
-    *, actor: User, target: Target, texts: dict[str, list[str]], answers: list[str]
+    *,
+    actor: User,
+    target: Target,
+    texts: dict[str, list[str]],
+    answers: list[str],
+    captions: dict[int, str] | None = None,
 ) -> Target:
+    """Keep the words, the answers and the photos' captions as edited so far."""
     _check_target_writer(actor, target)
     old = target.draft
     target.draft, _report = _checked_draft(actor, target, texts, answers)
+    captioned = _set_captions(target, captions)
     target.save(update_fields=["draft"])
+    new: dict[str, Any] = {"parts": sorted(target.draft["texts"])}
+    if captioned:
+        new["captions"] = captioned
     _record(
         actor=actor,
         round_=target.round,
         target=target,
         action=RoundChange.Action.SAVE,
         old={"parts": sorted(old.get("texts", {}))},
-        new={"parts": sorted(target.draft["texts"])},
+        new=new,
     )
     return target
 
 
+def _check_photo_writer(actor: User, target: Target) -> None:
+    _check_target_writer(actor, target)
+    if target.round.photos == Round.Photos.NONE:
+        raise ValidationError({"photos": [_("本任务不需要附照片。")]})
+    if target.status in (Target.Status.SUBMITTED, Target.Status.APPROVED):
+        raise ValidationError({"photos": [_("已报送，待上级退回后方可修改照片。")]})
+
+
+@transaction.atomic
+def target_photos_add(
+    *, actor: User, target: Target, files: Sequence[UploadedFile], caption: str = ""
+) -> list[TargetPhoto]:
+    """Attach photos to the target's draft, all or none: each must be a real image (it is
+    re-encoded without metadata, jinguo.common.uploads) and a draft holds at most MAX_PHOTOS."""
+    target = Target.objects.select_for_update().select_related("round", "org").get(pk=target.pk)
+    _check_photo_writer(actor, target)
+    files = [f for f in files if f]
+    if not files:
+        raise ValidationError({"photos": [_("请选择照片。")]})
+    have = target.photos.count()
+    if have + len(files) > MAX_PHOTOS:
+        raise ValidationError(
+            {
+                "photos": [
+                    _("每次报送最多附%(n)s张照片，已有%(have)s张。")
+                    % {"n": MAX_PHOTOS, "have": have}
+                ]
+            }
+        )
+    caption = caption.strip()
+    errors = []
+    if len(caption) > MAX_CAPTION:
+        errors.append(_("照片说明不超过%(n)s字。") % {"n": MAX_CAPTION})
+    for upload in files:
+        errors += [f"{upload.name}：{e}" if upload.name else e for e in photo_errors(upload)]
+    if errors:
+        raise ValidationError({"photos": errors})
+    added = []
+    for upload in files:
+        photo = TargetPhoto(target=target, caption=caption, uploaded_by=actor)
+        photo.file.save(upload.name or "photo.jpg", upload, save=False)
+        photo.save()
+        added.append(photo)
+    _record(
+        actor=actor,
+        round_=target.round,
+        target=target,
+        action=RoundChange.Action.PHOTO_ADD,
+        old={"photos": have},
+        new={"photos": have + len(added), "files": [p.file.name for p in added]},
+    )
+    return added
+
+
+@transaction.atomic
+def target_photo_remove(*, actor: User, photo: TargetPhoto) -> None:
+    """Take a photo off the draft. A version submitted with it keeps it (and its file); the
+    file is deleted only when no version holds it."""
+    target = (
+        Target.objects.select_for_update().select_related("round", "org").get(pk=photo.target_id)
+    )
+    _check_photo_writer(actor, target)
+    name, caption = photo.file.name, photo.caption
+    photo.delete()
+    if not SubmissionPhoto.objects.filter(file=name).exists():
+        storage = photo.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+    _record(
+        actor=actor,
+        round_=target.round,
+        target=target,
+        action=RoundChange.Action.PHOTO_REMOVE,
+        old={"file": name, "caption": caption},
+        new={"photos": target.photos.count()},
+    )
+
+
 @transaction.atomic
 def target_submit(
-    *, actor: User, target: Target, texts: dict[str, list[str]], answers: list[str]
+    *,
+    actor: User,
+    target: Target,
+    texts: dict[str, list[str]],
+    answers: list[str],
+    captions: dict[int, str] | None = None,
 ) -> Submission:
-    """Freeze a version: the figures the records give now, the words as edited, the answers."""
+    """Freeze a version: the figures the records give now, the words as edited, the answers
+    and the draft's photos (the version keeps them whatever the draft does later)."""
     target = Target.objects.select_for_update().select_related("round", "org").get(pk=target.pk)
     _check_target_writer(actor, target)
     if target.status in (Target.Status.SUBMITTED, Target.Status.APPROVED):
         raise ValidationError(_("已报送，待上级退回后方可重新报送。"))
     round_ = target.round
     given = [a.strip() for a in answers] + [""] * len(round_.questions)
+    errors: dict[str, list[str]] = {}
     if not all(given[: len(round_.questions)]):
-        raise ValidationError({"answers": [_("请回答全部问题。")]})
+        errors["answers"] = [_("请回答全部问题。")]
+    photos = list(target.photos.all()) if round_.photos != Round.Photos.NONE else []
+    if round_.photos == Round.Photos.REQUIRED and not photos:
+        errors["photos"] = [str(PHOTOS_REQUIRED)]
+    if errors:
+        raise ValidationError(errors)
+    _set_captions(target, captions)
+    photos = list(target.photos.all()) if photos else []
     draft, drafted = _checked_draft(actor, target, texts, answers)
     figures = read_figures(user=actor, org=target.org, round_=round_)
     report: dict[str, Any] = {}
@@ -210,6 +354,17 @@ def target_submit(
         submitted_by=actor,
         submitted_at=now,
     )
+    SubmissionPhoto.objects.bulk_create(
+        SubmissionPhoto(
+            submission=submission,
+            position=i,
+            file=photo.file.name,
+            caption=photo.caption,
+            uploaded_by_id=photo.uploaded_by_id,
+            uploaded_at=photo.uploaded_at,
+        )
+        for i, photo in enumerate(photos, 1)
+    )
     old = target.status
     target.status = Target.Status.SUBMITTED
     target.draft = draft
@@ -222,7 +377,7 @@ def target_submit(
         target=target,
         action=RoundChange.Action.SUBMIT,
         old={"status": old},
-        new={"status": target.status, "version": version},
+        new={"status": target.status, "version": version, "photos": len(photos)},
     )
     return submission
 

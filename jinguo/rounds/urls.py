@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jinguo.rounds import answer_views, views
+from jinguo.rounds import answer_views, photo_views, views
 
 app_name = "rounds"
 urlpatterns = [
@@ -12,7 +12,13 @@ urlpatterns = [
     path("<int:round_id>/export.xlsx", views.round_export, name="export"),
     path("<int:round_id>/report.docx", views.round_report, name="report"),
     path("targets/<int:target_id>/", answer_views.target_detail, name="target"),
+    path("photos/<int:photo_id>/", photo_views.target_photo, name="target_photo"),
     path("submissions/<int:submission_id>/", answer_views.submission_detail, name="submission"),
+    path(
+        "submission-photos/<int:submission_photo_id>/",
+        photo_views.submission_photo,
+        name="submission_photo",
+    ),
     path(
         "submissions/<int:submission_id>/review/",
         answer_views.submission_review,

@@ -84,6 +84,8 @@ TARGETS: dict[tuple[str, str], tuple[str, str]] = {
     ("rounds", "target_id"): ("rounds.Target", "org__path"),
     ("rounds", "submission_id"): ("rounds.Submission", "target__org__path"),
     ("reports", "template_id"): ("reports.ReportTemplate", "org__path"),
+    ("rounds", "photo_id"): ("rounds.TargetPhoto", "target__org__path"),
+    ("rounds", "submission_photo_id"): ("rounds.SubmissionPhoto", "submission__target__org__path"),
 }
 # Parameters that are not records: a fixed value that the view accepts.
 FIXED = {"kind": "family", "fmt": "pdf", "action": "approve"}
@@ -97,8 +99,13 @@ SKIPPED_PREFIXES = ("intake/p/", "intake/r/", "meetings/notice/", "accounts/secu
 # (to pick an account's unit), the public-holiday calendar.
 ADMIN_MODELS = {"accounts.user", "orgs.orgunit", "cases.holiday"}
 # A record's stored file: 404 also when the (real) record has none, as the demo's have; their
-# scope is tested with a file in the apps' tests (activities/tests/test_photo.py).
-FILE_ROUTES = ("activities/<int:activity_id>/photo/",)
+# scope is tested with a file in the apps' tests (activities/tests/test_photo.py,
+# rounds/tests/test_photos.py).
+FILE_ROUTES = (
+    "activities/<int:activity_id>/photo/",
+    "rounds/photos/<int:photo_id>/",
+    "rounds/submission-photos/<int:submission_photo_id>/",
+)
 # Routes of the user's own session and account (sign-in, second factor, password, language),
 # the security administrator's and the Django admin's pages, the audit log and the captcha:
 # no federation record, tested in accounts and audit.
