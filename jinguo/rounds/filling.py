@@ -53,3 +53,10 @@ def draft_report(*, user: User, org: OrgUnit, round_: Round) -> WorkReport:
     )
     report.date = f"{today.year}年{today.month}月{today.day}日"
     return report
+
+
+def live_figures_for(*, user: User, round_: Round, orgs: list[OrgUnit]) -> dict[int, FigureValues]:
+    """The figures the records give today for each of `orgs` (by pk), as `read_figures` reads
+    them. Every read of many targets' live figures goes through here: for now one dashboard
+    read per unit; a grouped read will replace this body."""
+    return {org.pk: read_figures(user=user, org=org, round_=round_) for org in orgs}

@@ -35,6 +35,9 @@ class Round(models.Model):
     figure_keys = models.JSONField(default=list, blank=True)
     questions = models.JSONField(default=list, blank=True)
     note = models.TextField(_("报送要求"), blank=True, default="")
+    # The paragraphs the issuing unit chose to quote in its consolidated report, in order:
+    # {"submission", "part", "index", "text"} (jinguo.rounds.quoting). Empty: chosen for it.
+    quotes = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -130,6 +133,7 @@ class RoundChange(ChangeRow):
         RETURN = "return", _("退回")
         REMIND = "remind", _("催报")
         CLOSE = "close", _("结束报送")
+        QUOTE = "quote", _("选定引用段落")
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="changes")
     target = models.ForeignKey(
