@@ -1,7 +1,8 @@
 """The issuing unit's consolidated report (汇总报告) of a round: its own work report for the
 round's period (its figures are its whole subtree's), then the units' submitted figures side by
-side — marked «*» where the records today give another value — and passages quoted from what
-the units wrote about their work. Printed with the same 公文 layout as any work report.
+side — marked «*» where the records today give another value — and the passages of what the
+units wrote that the issuing unit chose to quote (jinguo.rounds.quoting; none chosen: the first
+passage of each unit's work). Printed with the same 公文 layout as any work report.
 """
 
 from jinguo.accounts.models import User
