@@ -13,7 +13,7 @@ from jinguo.common.dates import DateField
 from jinguo.orgs.models import OrgUnit
 from jinguo.reports.shapes import Section
 from jinguo.rounds.models import Round
-from jinguo.rounds.quoting import QuoteRef
+from jinguo.rounds.quoting import NOT_CURRENT, QuoteRef
 
 # The units that answer rounds: villages and communities (and the township for a county).
 ANSWERING = (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.VILLAGE, OrgUnit.Kind.COMMUNITY)
@@ -144,9 +144,7 @@ class QuotesForm(forms.Form):
         required=False,
         choices=[],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": _("所选段落已不是该单位最新报送的内容，请刷新页面后重新选择。")
-        },
+        error_messages={"invalid_choice": NOT_CURRENT},
     )
 
     def __init__(self, *args: Any, offered: list[QuoteRef], **kwargs: Any) -> None:

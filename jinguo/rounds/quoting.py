@@ -12,6 +12,7 @@ units say now) and, when no chosen quote is left, falls back to choosing for its
 from dataclasses import dataclass, field
 
 from django.db.models import Max
+from django.utils.translation import gettext_lazy
 
 from jinguo.accounts.models import User
 from jinguo.reports.frozen import report_from_data
@@ -19,6 +20,7 @@ from jinguo.rounds.models import Round, Submission
 from jinguo.rounds.selectors import ANSWERED, Answer, latest_answers, targets_visible
 
 MAX_QUOTES = 8
+NOT_CURRENT = gettext_lazy("所选段落已不是该单位最新报送的内容，请刷新页面后重新选择。")
 ANSWERS = "answers."  # part key of the answer to question i: "answers.i"
 
 

@@ -21,7 +21,14 @@ from jinguo.reports.frozen import apply_edits, changed_numbers, editable_parts, 
 from jinguo.reports.narrative import WorkReport
 from jinguo.rounds.filling import draft_report, live_figures_for, read_figures
 from jinguo.rounds.models import Round, RoundChange, Submission, Target
-from jinguo.rounds.quoting import MAX_QUOTES, QuoteRef, is_current, latest_versions, passage
+from jinguo.rounds.quoting import (
+    MAX_QUOTES,
+    NOT_CURRENT,
+    QuoteRef,
+    is_current,
+    latest_versions,
+    passage,
+)
 from jinguo.rounds.selectors import ANSWERED
 
 MAX_TARGETS = 2000
@@ -30,7 +37,6 @@ NUMBERS_CHANGED = gettext_lazy(
     "如数字有误，请到对应记录中更正。"
 )
 MAX_QUESTIONS = 20
-NOT_CURRENT = gettext_lazy("所选段落已不是该单位最新报送的内容，请刷新页面后重新选择。")
 
 
 def _record(
@@ -349,6 +355,7 @@ def _checked_quotes(round_: Round, choices: list[QuoteRef]) -> list[dict[str, An
     return kept
 
 
+@transaction.atomic
 def round_choose_quotes(*, round_: Round, actor: User, choices: list[QuoteRef]) -> Round:
     """Keep the paragraphs the issuing unit quotes in its consolidated report (none: the
     report chooses for itself). Open or closed, the report may still be written."""
