@@ -4,6 +4,7 @@ says something or is left out: columns that are zero in every row go, rows that 
 every remaining column go, and a table with fewer than two rows left is not printed.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,8 @@ from jinguo.reports.shapes import ChildTable, Section
 
 # At most this many value columns (the document is A4 portrait, 156 mm of type area).
 MAX_COLUMNS = 5
+# One row says no more than the sentence above it.
+MIN_ROWS = 2
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,12 @@ def own_values(section: Section, table: ChildTable) -> list[int | float]:
     return own
 
 
+def nonzero_columns(rows: Sequence[Sequence[object]]) -> list[int]:
+    """The columns that are not zero (nor empty) in every row, in order."""
+    width = max((len(row) for row in rows), default=0)
+    return [i for i in range(width) if any(i < len(row) and row[i] for row in rows)]
+
+
 def report_table(section: Section, *, own_label: str) -> ReportTable | None:
     """The section's table as the report prints it, or None when it would say nothing."""
     table = section.children
@@ -44,10 +53,9 @@ def report_table(section: Section, *, own_label: str) -> ReportTable | None:
         return None
     rows: list[tuple[str, list[int | float]]] = [(own_label, own_values(section, table))]
     rows += [(row.org.name, [cell.value for cell in row.cells]) for row in table.rows]
-    keep = [i for i in range(len(table.keys)) if any(values[i] for _l, values in rows)]
-    keep = keep[:MAX_COLUMNS]
+    keep = nonzero_columns([values for _l, values in rows])[:MAX_COLUMNS]
     rows = [(label, values) for label, values in rows if any(values[i] for i in keep)]
-    if not keep or len(rows) < 2:  # one row says no more than the sentence above it
+    if not keep or len(rows) < MIN_ROWS:
         return None
     return ReportTable(
         title=str(section.title),

@@ -26,6 +26,7 @@ from jinguo.rounds import selectors, services
 from jinguo.rounds.filling import read_figures
 from jinguo.rounds.forms import target_choices
 from jinguo.rounds.models import Round, SubmissionPhoto
+from jinguo.rounds.quoting import QuoteRef, chosen_quotes
 
 TAGS = ["rounds"]
 KIND_HELP = gettext_lazy("work_report 工作总结；form 数据报表")
@@ -77,11 +78,28 @@ class TargetProgressSerializer(serializers.Serializer):
     progress = ProgressSerializer()
 
 
+@extend_schema_serializer(component_name="RoundQuote")
+class QuoteSerializer(serializers.Serializer):
+    submission = serializers.IntegerField(source="ref.submission")
+    part = serializers.CharField(
+        source="ref.part",
+        help_text=gettext_lazy("部分：basics、work.cases……；answers.N 为第N+1个问题的回答"),
+    )
+    index = serializers.IntegerField(source="ref.index", help_text=gettext_lazy("第几段（从0起）"))
+    target = serializers.IntegerField()
+    org = serializers.CharField(help_text=gettext_lazy("报送单位"))
+    text = serializers.CharField()
+    stale = serializers.BooleanField(
+        help_text=gettext_lazy("该版本已被新版本取代或被退回：汇总报告不再引用")
+    )
+
+
 @extend_schema_serializer(component_name="RoundDetail")
 class RoundDetailSerializer(serializers.Serializer):
     round = RoundSerializer()
     total = ProgressSerializer()
     targets = TargetProgressSerializer(many=True)
+    quotes = QuoteSerializer(many=True, help_text=gettext_lazy("汇总报告引用的段落"))
 
 
 @extend_schema_serializer(component_name="RoundPhoto")
@@ -192,8 +210,45 @@ class RoundDetailApi(APIView):
             "round": round_,
             "total": progress.total,
             "targets": [{"target": t, "progress": p} for t, p in progress.rows],
+            "quotes": chosen_quotes(user=user, round_=round_),
         }
         return Response(RoundDetailSerializer(data).data)
+
+
+@extend_schema_serializer(component_name="RoundQuoteChoice")
+class QuoteChoiceSerializer(serializers.Serializer):
+    submission = serializers.IntegerField()
+    part = serializers.CharField(max_length=50)
+    index = serializers.IntegerField(min_value=0)
+
+
+class RoundQuotesApi(APIView):
+    @extend_schema_serializer(component_name="RoundQuotesInput")
+    class InputSerializer(serializers.Serializer):
+        quotes = serializers.ListField(
+            child=QuoteChoiceSerializer(),
+            max_length=100,
+            help_text=gettext_lazy("所选段落（各单位最新报送的版本）；空列表：由系统自动选择"),
+        )
+
+    @extend_schema_serializer(component_name="RoundQuotes")
+    class OutputSerializer(serializers.Serializer):
+        quotes = QuoteSerializer(many=True)
+
+    @extend_schema(
+        operation_id="round_quotes",
+        summary=gettext_lazy("选定汇总报告引用的段落"),
+        tags=TAGS,
+        request=InputSerializer,
+        responses={200: OutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, round_id: int) -> Response:
+        data, user = api_input(self.InputSerializer, request), api_user(request)
+        choices = [QuoteRef(c["submission"], c["part"], c["index"]) for c in data["quotes"]]
+        round_ = selectors.round_get_for_user(user=user, round_id=round_id, for_write=True)
+        round_ = services.round_choose_quotes(round_=round_, actor=user, choices=choices)
+        quotes = chosen_quotes(user=user, round_=round_)
+        return Response({"quotes": QuoteSerializer(quotes, many=True).data})
 
 
 class RoundRemindApi(APIView):
@@ -324,6 +379,7 @@ urlpatterns = [
     *api_route("rounds/", "api-rounds", RoundListApi, RoundCreateApi),
     path("rounds/<int:round_id>/", RoundDetailApi.as_view(), name="api-round"),
     path("rounds/<int:round_id>/remind/", RoundRemindApi.as_view(), name="api-round-remind"),
+    path("rounds/<int:round_id>/quotes/", RoundQuotesApi.as_view(), name="api-round-quotes"),
     path("rounds/targets/<int:target_id>/", TargetDetailApi.as_view(), name="api-round-target"),
     path(
         "rounds/targets/<int:target_id>/draft/",

@@ -1,19 +1,21 @@
 """The issuing unit's consolidated report (汇总报告) of a round: its own work report for the
 round's period (its figures are its whole subtree's), then the units' submitted figures side by
-side — marked «*» where the records today give another value — and passages quoted from what
-the units wrote about their work. Printed with the same 公文 layout as any work report.
+side — marked «*» where the records today give another value — and the passages of what the
+units wrote that the issuing unit chose to quote (jinguo.rounds.quoting; none chosen: the first
+passage of each unit's work). Printed with the same 公文 layout as any work report.
 """
-
-from dataclasses import dataclass
 
 from jinguo.accounts.models import User
 from jinguo.reports.frozen import report_from_data
 from jinguo.reports.narrative import Part, WorkReport
-from jinguo.reports.report_tables import ReportTable
+from jinguo.reports.report_tables import MAX_COLUMNS, MIN_ROWS, ReportTable, nonzero_columns
 from jinguo.reports.wording import num
-from jinguo.rounds.filling import draft_report, read_figures
-from jinguo.rounds.models import Round, Submission, Target
-from jinguo.rounds.selectors import targets_visible
+from jinguo.rounds.filling import draft_report, live_figures_for
+from jinguo.rounds.models import Round
+from jinguo.rounds.quoting import MAX_QUOTES, chosen_quotes
+from jinguo.rounds.selectors import Answer, latest_answers
+
+__all__ = ["Answer", "answers_table", "consolidated_report", "latest_answers", "report_quotes"]
 
 # The figures a work report round compares between units (a form compares its own).
 WORK_COLUMNS = (
@@ -23,66 +25,52 @@ WORK_COLUMNS = (
     "activities.held",
     "trainings.sessions",
 )
-MAX_COLUMNS = 5
-MAX_QUOTES = 8
 DIFFERS = "*"
-
-
-@dataclass(frozen=True)
-class Answer:
-    target: Target
-    submission: Submission
-
-
-def latest_answers(*, user: User, round_: Round) -> list[Answer]:
-    """The latest version of every visible target that has submitted (approved ones and
-    those awaiting review; a returned version is not the unit's answer), in tree order."""
-    targets = (
-        targets_visible(user=user)
-        .filter(round=round_, status__in=(Target.Status.SUBMITTED, Target.Status.APPROVED))
-        .select_related("org")
-        .order_by("org__path")
-    )
-    latest = {
-        s.target_id: s
-        for s in Submission.objects.filter(target__in=targets).order_by("target_id", "version")
-    }
-    return [Answer(t, latest[t.pk]) for t in targets if t.pk in latest]
 
 
 def _columns(round_: Round, answers: list[Answer]) -> list[str]:
     keys = round_.figure_keys if round_.kind == Round.Kind.FORM else list(WORK_COLUMNS)
     present = {k for a in answers for k in a.submission.figures}
-    return [k for k in keys if k in present][:MAX_COLUMNS]
+    return [k for k in keys if k in present]
 
 
 def answers_table(*, user: User, round_: Round, answers: list[Answer]) -> ReportTable | None:
-    """One row per answering unit: its submitted figures, «*» where today's records differ."""
+    """One row per answering unit: its submitted figures, «*» where today's records differ.
+    As the report's other tables (reports.report_tables): a column zero for every unit goes
+    (unless the records now differ from a zero sent), at most MAX_COLUMNS are left, and a
+    table of fewer than MIN_ROWS units is not printed. A unit that sent zeros keeps its row:
+    the table is the units' answers."""
     keys = _columns(round_, answers)
-    if not keys or not answers:
+    if not keys or len(answers) < MIN_ROWS:
+        return None
+    live = live_figures_for(user=user, round_=round_, orgs=[a.target.org for a in answers])
+    sent, marks = [], []
+    for answer in answers:
+        now = live[answer.target.org.pk]
+        values = [answer.submission.figures.get(k, {}).get("value", 0) for k in keys]
+        sent.append(values)
+        marks.append(
+            [now.get(k, {}).get("value", v) != v for k, v in zip(keys, values, strict=True)]
+        )
+    keep = sorted(set(nonzero_columns(sent)) | set(nonzero_columns(marks)))[:MAX_COLUMNS]
+    if not keep:
         return None
     first = answers[0].submission.figures
-    rows, values = [], []
-    for answer in answers:
-        live = read_figures(user=user, org=answer.target.org, round_=round_)
-        cells = []
-        for key in keys:
-            sent = answer.submission.figures.get(key, {}).get("value", 0)
-            now = live.get(key, {}).get("value", sent)
-            cells.append(num(sent) + (DIFFERS if now != sent else ""))
-        rows.append([answer.target.org.name, *cells])
-        values.append(answer.submission.figures.get(keys[0], {}).get("value", 0))
     return ReportTable(
         title="各单位报送数据",
-        header=["单位", *(first.get(k, {}).get("label", k) for k in keys)],
-        rows=rows,
+        header=["单位", *(first.get(keys[i], {}).get("label", keys[i]) for i in keep)],
+        rows=[
+            [a.target.org.name, *(num(row[i]) + (DIFFERS if mark[i] else "") for i in keep)]
+            for a, row, mark in zip(answers, sent, marks, strict=True)
+        ],
         labels=[a.target.org.name for a in answers],
-        values=values,
+        values=[row[keep[0]] for row in sent],
     )
 
 
-def quotes(answers: list[Answer]) -> list[str]:
-    """Passages from the units' own words on their work (主要做法和成效), one a unit, naming it."""
+def automatic_quotes(answers: list[Answer]) -> list[str]:
+    """With none chosen: the first passage of each unit's own words on its work (主要做法和
+    成效), naming the unit."""
     out = []
     for answer in answers:
         if not answer.submission.report:
@@ -91,10 +79,17 @@ def quotes(answers: list[Answer]) -> list[str]:
         work = next((p for p in report.parts if p.key == "work"), None)
         passages = [t for sub in (work.parts if work else []) for t in sub.paragraphs]
         if passages:
-            out.append(f"{answer.target.org.name}：{passages[0]}")
+            out.append(f"{passages[0]}——{answer.target.org.name}妇联")
         if len(out) >= MAX_QUOTES:
             break
     return out
+
+
+def report_quotes(*, user: User, round_: Round, answers: list[Answer]) -> list[str]:
+    """The paragraphs the issuing unit chose, each naming its unit, but those of a version that
+    is no longer the unit's answer (stale); none left: the automatic choice."""
+    chosen = [q.attributed for q in chosen_quotes(user=user, round_=round_) if not q.stale]
+    return chosen or automatic_quotes(answers)
 
 
 def consolidated_report(*, user: User, round_: Round) -> WorkReport:
@@ -110,7 +105,7 @@ def consolidated_report(*, user: User, round_: Round) -> WorkReport:
     part = Part(
         "round.answers",
         "各单位报送情况",
-        summary + quotes(answers),
+        summary + report_quotes(user=user, round_=round_, answers=answers),
         tables=[table] if table is not None else [],
     )
     report.parts.insert(2, part)  # after 主要做法和成效, before 存在问题

@@ -15,6 +15,7 @@ from jinguo.common.uploads import IMAGE, upload_validator
 from jinguo.orgs.models import OrgUnit
 from jinguo.reports.shapes import Section
 from jinguo.rounds.models import Round, TargetPhoto
+from jinguo.rounds.quoting import NOT_CURRENT, QuoteRef
 from jinguo.rounds.services import MAX_CAPTION, MAX_PHOTOS
 
 # The units that answer rounds: villages and communities (and the township for a county).
@@ -202,3 +203,23 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("退回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class QuotesForm(forms.Form):
+    """The paragraphs ticked on the quotes page: each one of those the page offers."""
+
+    quotes = forms.MultipleChoiceField(
+        required=False,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": NOT_CURRENT},
+    )
+
+    def __init__(self, *args: Any, offered: list[QuoteRef], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.MultipleChoiceField, self.fields["quotes"])
+        field.choices = [(ref.value, ref.value) for ref in offered]
+
+    def refs(self) -> list[QuoteRef]:
+        parsed = (QuoteRef.parse(value) for value in self.cleaned_data["quotes"])
+        return [ref for ref in parsed if ref is not None]

@@ -43,6 +43,9 @@ class Round(models.Model):
     photos = models.CharField(
         _("请附照片"), max_length=20, choices=Photos.choices, default=Photos.NONE
     )
+    # The paragraphs the issuing unit chose to quote in its consolidated report, in order:
+    # {"submission", "part", "index", "text"} (jinguo.rounds.quoting). Empty: chosen for it.
+    quotes = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -184,6 +187,7 @@ class RoundChange(ChangeRow):
         CLOSE = "close", _("结束报送")
         PHOTO_ADD = "photo_add", _("添加照片")
         PHOTO_REMOVE = "photo_remove", _("删除照片")
+        QUOTE = "quote", _("选定引用段落")
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="changes")
     target = models.ForeignKey(

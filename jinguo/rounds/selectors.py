@@ -105,6 +105,28 @@ def submission_get_for_user(
     return submission
 
 
+@dataclass(frozen=True)
+class Answer:
+    target: Target
+    submission: Submission
+
+
+def latest_answers(*, user: User, round_: Round) -> list[Answer]:
+    """The latest version of every visible target that has submitted (approved ones and
+    those awaiting review; a returned version is not the unit's answer), in tree order."""
+    targets = (
+        targets_visible(user=user)
+        .filter(round=round_, status__in=ANSWERED)
+        .select_related("org")
+        .order_by("org__path")
+    )
+    latest = {
+        s.target_id: s
+        for s in Submission.objects.filter(target__in=targets).order_by("target_id", "version")
+    }
+    return [Answer(t, latest[t.pk]) for t in targets if t.pk in latest]
+
+
 def target_submissions(*, target: Target) -> QuerySet[Submission]:
     return target.submissions.select_related("submitted_by", "reviewed_by").order_by("-version")
 

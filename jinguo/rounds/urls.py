@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:round_id>/close/", views.round_close, name="close"),
     path("<int:round_id>/export.xlsx", views.round_export, name="export"),
     path("<int:round_id>/report.docx", views.round_report, name="report"),
+    path("<int:round_id>/quotes/", views.round_quotes, name="quotes"),
     path("targets/<int:target_id>/", answer_views.target_detail, name="target"),
     path("photos/<int:photo_id>/", photo_views.target_photo, name="target_photo"),
     path("submissions/<int:submission_id>/", answer_views.submission_detail, name="submission"),

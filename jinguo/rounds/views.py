@@ -1,6 +1,6 @@
 """Pages of the issuing unit: the rounds, a new round, a round's progress (per unit and in
-total), reminding the late units, closing, the Excel of the progress and the consolidated
-report. The answering unit's pages are in answer_views."""
+total), reminding the late units, closing, the Excel of the progress, the paragraphs its
+consolidated report quotes and that report. The answering unit's pages are in answer_views."""
 
 from urllib.parse import quote
 
@@ -26,6 +26,7 @@ from jinguo.rounds.consolidated import consolidated_report
 from jinguo.rounds.exports import PROGRESS_COLUMNS
 from jinguo.rounds.filling import read_figures, round_period
 from jinguo.rounds.models import Round
+from jinguo.rounds.quoting import MAX_QUOTES, chosen_quotes, quote_candidates
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -142,3 +143,44 @@ def round_report(request: AuthedRequest, round_id: int) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     audit_record(actor=request.user, action="rounds.report", target=round_, note="format=docx")
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_quotes(request: AuthedRequest, round_id: int) -> HttpResponse:
+    """The paragraphs of the units' latest answers, by unit and part; the issuing unit's
+    writers tick those its consolidated report quotes (the units above it may look)."""
+    round_ = selectors.round_get_for_user(user=request.user, round_id=round_id)
+    if not scope_covers(user=request.user, org=round_.org):
+        raise PermissionDenied
+    writer = may_write_at(user=request.user, org=round_.org)
+    posted = request.method == "POST"
+    if posted and not writer:
+        raise PermissionDenied
+    units = quote_candidates(user=request.user, round_=round_)
+    offered = [ref for unit in units for _h, refs in unit.groups for ref, _p in refs]
+    form = forms.QuotesForm(request.POST if posted else None, offered=offered)
+    if posted and form.is_valid():
+        done = call_service(
+            form,
+            lambda: services.round_choose_quotes(
+                round_=round_, actor=request.user, choices=form.refs()
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("引用段落已保存。"))
+            return redirect("rounds:quotes", round_id=round_.pk)
+    chosen = chosen_quotes(user=request.user, round_=round_)
+    ticked = set(request.POST.getlist("quotes")) if posted else {q.ref.value for q in chosen}
+    context = {
+        "round": round_,
+        "units": units,
+        "chosen": chosen,
+        "stale": [q for q in chosen if q.stale],
+        "current": [q for q in chosen if not q.stale],
+        "ticked": ticked,
+        "form": form,
+        "writer": writer,
+        "max_quotes": MAX_QUOTES,
+    }
+    return render(request, "rounds/round_quotes.html", context)

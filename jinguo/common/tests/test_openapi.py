@@ -100,6 +100,7 @@ OPERATIONS = {
     ("/api/v1/rounds/", "post"): "round_create",
     ("/api/v1/rounds/{round_id}/", "get"): "round_detail",
     ("/api/v1/rounds/{round_id}/remind/", "post"): "round_remind",
+    ("/api/v1/rounds/{round_id}/quotes/", "post"): "round_quotes",
     ("/api/v1/rounds/targets/{target_id}/", "get"): "round_target_detail",
     ("/api/v1/rounds/targets/{target_id}/draft/", "post"): "round_target_draft",
     ("/api/v1/rounds/targets/{target_id}/submit/", "post"): "round_target_submit",
