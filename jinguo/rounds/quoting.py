@@ -10,8 +10,11 @@ units say now) and, when no chosen quote is left, falls back to choosing for its
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jinguo.accounts.models import User
@@ -166,3 +169,40 @@ def chosen_quotes(*, user: User, round_: Round) -> list[ChosenQuote]:
                 )
             )
     return out
+
+
+def checked_quotes(round_: Round, choices: list[QuoteRef]) -> list[dict[str, Any]]:
+    """The chosen paragraphs as the round keeps them (with their text), each one of a unit's
+    latest answer to this round; or the reason they cannot be kept."""
+    choices = list(dict.fromkeys(choices))
+    if len(choices) > MAX_QUOTES:
+        raise ValidationError(
+            {
+                "quotes": [
+                    _("最多选择%(max)s段，已选%(n)s段。") % {"max": MAX_QUOTES, "n": len(choices)}
+                ]
+            }
+        )
+    versions = {
+        s.pk: s
+        for s in Submission.objects.filter(
+            pk__in={c.submission for c in choices},
+            target__round=round_,
+            target__status__in=ANSWERED,
+        ).select_related("target")
+    }
+    latest = latest_versions({s.target_id for s in versions.values()})
+    kept = []
+    for choice in choices:
+        version = versions.get(choice.submission)
+        found = (
+            passage(version, choice, questions=round_.questions)
+            if version is not None and is_current(version, latest)
+            else None
+        )
+        if version is None or found is None:
+            raise ValidationError({"quotes": [NOT_CURRENT]})
+        kept.append(
+            {"submission": version.pk, "part": found.part, "index": found.index, "text": found.text}
+        )
+    return kept

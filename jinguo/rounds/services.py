@@ -32,15 +32,7 @@ from jinguo.rounds.models import (
     Target,
     TargetPhoto,
 )
-from jinguo.rounds.quoting import (
-    MAX_QUOTES,
-    NOT_CURRENT,
-    QuoteRef,
-    is_current,
-    latest_versions,
-    passage,
-)
-from jinguo.rounds.selectors import ANSWERED
+from jinguo.rounds.quoting import QuoteRef, checked_quotes
 
 MAX_TARGETS = 2000
 NUMBERS_CHANGED = gettext_lazy(
@@ -477,49 +469,12 @@ def round_close(*, actor: User, round_: Round) -> Round:
     return round_
 
 
-def _checked_quotes(round_: Round, choices: list[QuoteRef]) -> list[dict[str, Any]]:
-    """The chosen paragraphs as the round keeps them (with their text), each one of a unit's
-    latest answer to this round; or the reason they cannot be kept."""
-    choices = list(dict.fromkeys(choices))
-    if len(choices) > MAX_QUOTES:
-        raise ValidationError(
-            {
-                "quotes": [
-                    _("最多选择%(max)s段，已选%(n)s段。") % {"max": MAX_QUOTES, "n": len(choices)}
-                ]
-            }
-        )
-    versions = {
-        s.pk: s
-        for s in Submission.objects.filter(
-            pk__in={c.submission for c in choices},
-            target__round=round_,
-            target__status__in=ANSWERED,
-        ).select_related("target")
-    }
-    latest = latest_versions({s.target_id for s in versions.values()})
-    kept = []
-    for choice in choices:
-        version = versions.get(choice.submission)
-        found = (
-            passage(version, choice, questions=round_.questions)
-            if version is not None and is_current(version, latest)
-            else None
-        )
-        if version is None or found is None:
-            raise ValidationError({"quotes": [NOT_CURRENT]})
-        kept.append(
-            {"submission": version.pk, "part": found.part, "index": found.index, "text": found.text}
-        )
-    return kept
-
-
 @transaction.atomic
 def round_choose_quotes(*, round_: Round, actor: User, choices: list[QuoteRef]) -> Round:
     """Keep the paragraphs the issuing unit quotes in its consolidated report (none: the
     report chooses for itself). Open or closed, the report may still be written."""
     check_write_at(user=actor, org=round_.org)
-    quotes = _checked_quotes(round_, choices)
+    quotes = checked_quotes(round_, choices)
     old = [QuoteRef(q["submission"], q["part"], q["index"]).value for q in round_.quotes]
     round_.quotes = quotes
     round_.save(update_fields=["quotes"])
