@@ -6,7 +6,7 @@ report page, a round's submitted versions and its consolidated report) comes thr
 from collections.abc import Callable, Sequence
 
 from jinguo.orgs.models import OrgUnit
-from jinguo.reports.gongwen import ReportPhoto, report_docx
+from jinguo.reports.gongwen import ReportPhoto, report_docx, with_photos
 from jinguo.reports.narrative import WorkReport
 from jinguo.reports.selectors import template_for_org
 from jinguo.reports.templating import FigureValues, template_docx
@@ -21,13 +21,12 @@ def unit_report_docx(
     photos: Sequence[ReportPhoto] = (),
 ) -> bytes:
     """`report` of `org` as .docx; `figures` is called only when a template is used. The
-    photos of a round's answer follow the built-in layout's report (a unit's own template
-    places the words and figures only, and the photos are left out of it)."""
+    photos of a round's answer follow the report on a page of their own, whichever layout."""
     template = template_for_org(org=org)
     if template is not None:
         with template.file.open("rb") as handle:
             content = handle.read()
         written = template_docx(content, report, org=org.name, period=period, figures=figures())
         if written is not None:
-            return written
+            return with_photos(written, photos)
     return report_docx(report, photos=photos)

@@ -191,6 +191,18 @@ def _photos(document: Any, photos: Sequence[ReportPhoto]) -> None:
         )
 
 
+def with_photos(content: bytes, photos: Sequence[ReportPhoto]) -> bytes:
+    """A .docx (a unit's own template, filled) with the photos appended under the same heading
+    and layout as the built-in report's."""
+    if not photos:
+        return content
+    document = Document(io.BytesIO(content))
+    _photos(document, photos)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def report_docx(report: WorkReport, *, photos: Sequence[ReportPhoto] = ()) -> bytes:
     document = Document()
     _setup(document)

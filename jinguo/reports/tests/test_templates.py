@@ -227,3 +227,27 @@ def test_a_rounds_submitted_report_and_consolidated_report_wear_the_template(
     assert "化解纠纷1件" in lines
     lines = texts(client.get(f"/rounds/{round_.pk}/report.docx"))
     assert lines[0] == RED_HEAD and "河沥溪街道妇联" in lines[1]
+
+
+def test_photos_of_an_answer_follow_a_report_written_through_the_template(tree, county_template):
+    from PIL import Image
+
+    from jinguo.reports.documents import unit_report_docx
+    from jinguo.reports.gongwen import PHOTOS_HEADING, ReportPhoto
+    from jinguo.reports.narrative import WorkReport
+
+    picture = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(picture, "JPEG")
+    report = WorkReport("嵩合社区妇联2026年工作总结", "嵩合社区妇联", "2026年12月7日", [])
+    content = unit_report_docx(
+        report,
+        org=tree.songhe,
+        period="2026年",
+        figures=dict,
+        photos=[ReportPhoto(picture.getvalue(), "巾帼志愿服务")],
+    )
+    document = Document(io.BytesIO(content))
+    lines = [p.text for p in document.paragraphs]
+    assert lines[0] == RED_HEAD  # the county's template
+    assert PHOTOS_HEADING in lines and "图1　巾帼志愿服务" in lines
+    assert len(document.inline_shapes) == 1
