@@ -4,7 +4,11 @@
     each target's figures filled (the writes are rolled back);
 (b) one unit's draft: `read_figures` + `draft_report` (what the draft page computes), p50/p95
     over `--round-units` villages and communities spread over the county;
-(c) the county's report as the consolidated one would be: `report_docx(build_work_report(…))`;
+(a') the same for every village, community and grid of the county (≈1,100 units: the size of a
+    city's round to its villages and communities, ≈1,000);
+(c) the county's consolidated report (.docx) of (a)'s round with every unit answered (their
+    submissions written straight from the filled figures): `consolidated_report` +
+    `report_docx`, the writes rolled back;
 (d) a unit's report as .docx and .pdf (`report_docx`, `report_pdf`, the report built).
 
 Floors measured in the same run, so that the ratios survive a slow machine: a trivial query
@@ -33,8 +37,9 @@ from jinguo.reports.gongwen_pdf import report_pdf
 from jinguo.reports.narrative import build_work_report
 from jinguo.reports.sections import dashboard_sections
 from jinguo.reports.tallies import tallies_refresh
+from jinguo.rounds.consolidated import consolidated_report
 from jinguo.rounds.filling import draft_report, read_figures
-from jinguo.rounds.models import Round, Target
+from jinguo.rounds.models import Round, Submission, Target
 from jinguo.rounds.services import round_create
 
 CADRE = "county1_cadre"
@@ -61,8 +66,12 @@ class _Rollback(Exception):
 
 
 def _round_create(user: User, county: OrgUnit, units: list[OrgUnit], period: Any) -> float:
+    return _create(user, county, units, period)[0]
+
+
+def _create(user: User, county: OrgUnit, units: list[OrgUnit], period: Any) -> tuple[float, Round]:
     start, end = period
-    ms, _round = _ms(
+    return _ms(
         lambda: round_create(
             actor=user,
             org=county,
@@ -74,7 +83,19 @@ def _round_create(user: User, county: OrgUnit, units: list[OrgUnit], period: Any
             targets=units,
         )
     )
-    return ms
+
+
+def _consolidated(user: User, county: OrgUnit, units: list[OrgUnit], period: Any) -> float:
+    """The consolidated .docx of a round every unit has answered (rolled back by the caller)."""
+    _ms_create, round_ = _create(user, county, units, period)
+    now = timezone.now()
+    targets = list(round_.targets.all())
+    Submission.objects.bulk_create(
+        Submission(target=t, version=1, figures=t.figures, submitted_by=user, submitted_at=now)
+        for t in targets
+    )
+    round_.targets.update(status=Target.Status.SUBMITTED, first_submitted_at=now)
+    return _ms(lambda: report_docx(consolidated_report(user=user, round_=round_)))[0]
 
 
 def _bare_writes(user: User, county: OrgUnit, units: list[OrgUnit], period: Any) -> float:
@@ -121,6 +142,11 @@ def measure_rounds(samples: int) -> list[str]:
             county.subtree_q(), kind__in=[Kind.VILLAGE, Kind.COMMUNITY], is_active=True
         ).order_by("path")
     )
+    city_size = list(
+        OrgUnit.objects.filter(
+            county.subtree_q(), kind__in=[Kind.VILLAGE, Kind.COMMUNITY, Kind.GRID], is_active=True
+        ).order_by("path")
+    )
     today = timezone.localdate()
     period = (today.replace(month=1, day=1), today)
     work = Round(kind=Round.Kind.WORK_REPORT, start=period[0], end=period[1])
@@ -153,6 +179,8 @@ def measure_rounds(samples: int) -> list[str]:
     county_docx_ms = _ms(lambda: report_docx(county_report))[0]
     bare = _rolled_back(lambda: _bare_writes(user, county, units, period))
     create = _rolled_back(lambda: _round_create(user, county, units, period))
+    create_city = _rolled_back(lambda: _round_create(user, county, city_size, period))
+    consolidated = _rolled_back(lambda: _consolidated(user, county, units, period))
     n = len(units)
 
     def x(ms: float, floor: float) -> str:
@@ -164,13 +192,17 @@ def measure_rounds(samples: int) -> list[str]:
         f"(a) round_create, {n} units ({CADRE}): {create / 1000:.2f} s, {create / n:.0f} ms "
         f"a unit = {x(create / n, unit_reads)} a unit's dashboard reads; the bare writes "
         f"of the same round {bare:.0f} ms (round_create is {create / bare:.0f} × that)",
+        f"(a') round_create, {len(city_size)} units (villages, communities and grids): "
+        f"{create_city / 1000:.2f} s, {create_city / len(city_size):.1f} ms a unit",
         f"(b) a unit's draft (read_figures + draft_report), n={len(drafts)}: "
         f"p50 {statistics.median(drafts):.0f} ms, p95 {_p(drafts, 0.95):.0f} ms = "
         f"{x(statistics.median(drafts), unit_reads)} / {x(_p(drafts, 0.95), unit_reads)} "
         f"the unit's dashboard reads",
         f"(c) the county's report: build_work_report {build_ms:.0f} ms "
         f"({x(build_ms, county_reads)} the county's dashboard reads) + report_docx "
-        f"{county_docx_ms:.0f} ms = {(build_ms + county_docx_ms) / 1000:.2f} s",
+        f"{county_docx_ms:.0f} ms = {(build_ms + county_docx_ms) / 1000:.2f} s; the "
+        f"consolidated report of (a)'s round, {n} units answered (consolidated_report + "
+        f"report_docx): {consolidated / 1000:.2f} s",
         f"(d) a unit's report, built: report_docx p50 {statistics.median(docx):.0f} ms "
         f"(p95 {_p(docx, 0.95):.0f}), report_pdf p50 {statistics.median(pdf):.0f} ms "
         f"(p95 {_p(pdf, 0.95):.0f}) = {x(statistics.median(docx), unit_reads)} / "
