@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -28,7 +27,7 @@ from jinguo.activities.models import (
     VolunteerMembership,
     VolunteerTeam,
 )
-from jinguo.common.figures import Figure, count_each_by, figure_url
+from jinguo.common.figures import Figure, count_each_by, figure_url, list_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import may_write_at, scope_q, venues_usable_q
@@ -328,7 +327,7 @@ def activities_by_child(
     for child in children:
         n, people = per_segment.get(tree.segment(child.pk), (0, 0))
         url = figure_url(
-            reverse("activities:list"), status=Status.HELD, org=child.pk, start=start, end=end
+            list_url("activities:list"), status=Status.HELD, org=child.pk, start=start, end=end
         )
         result.append(ChildFigures(child, n, people, url))
     return result
@@ -409,7 +408,7 @@ def activities_figures_of(
     counts: ActivityCounts, *, org: OrgUnit, start: dt.date, end: dt.date
 ) -> list[Figure]:
     """activities_figures from its counts (one unit's, or each target's of a grouped read)."""
-    base = reverse("activities:list")
+    base = list_url("activities:list")
     period = {"org": org.pk, "start": start, "end": end}
     by_kind = counts.by_kind
     held_url = figure_url(base, status=Status.HELD, **period)

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
@@ -25,7 +24,7 @@ from jinguo.assessments.models import (
     RoundChange,
     StatementChange,
 )
-from jinguo.common.figures import Figure, count_each, figure_url
+from jinguo.common.figures import Figure, count_each, figure_url, list_url
 from jinguo.common.grouped import Targets, grouped_count, grouped_counts
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
@@ -350,7 +349,7 @@ def assessments_figures_from(
             key="assessments.assessed",
             label=_("参加考核执委"),
             value=sum(by_grade.values()),
-            url=figure_url(reverse("assessments:results"), final=1, **period),
+            url=figure_url(list_url("assessments:results"), final=1, **period),
             unit=_("人次"),
         )
     ]
@@ -360,7 +359,7 @@ def assessments_figures_from(
                 key=f"assessments.grade.{grade}",
                 label=grade,
                 value=n,
-                url=figure_url(reverse("assessments:results"), final=1, grade=grade, **period),
+                url=figure_url(list_url("assessments:results"), final=1, grade=grade, **period),
                 unit=_("人次"),
             )
         )
@@ -369,11 +368,11 @@ def assessments_figures_from(
             key="assessments.appeals_pending",
             label=_("待处理申诉"),
             value=counts["pending"],
-            url=figure_url(reverse("assessments:results"), appeal="pending", **period),
+            url=figure_url(list_url("assessments:results"), appeal="pending", **period),
             unit=_("件"),
         )
     )
-    lines_url = figure_url(reverse("assessments:lines"), counted=1, **period)
+    lines_url = figure_url(list_url("assessments:lines"), counted=1, **period)
     figures += [
         Figure(
             key="allowances.amount",
@@ -393,7 +392,7 @@ def assessments_figures_from(
             key="allowances.paid",
             label=_("领取补贴执委"),
             value=counts["paid"],
-            url=figure_url(reverse("assessments:lines"), counted=1, paid=1, **period),
+            url=figure_url(list_url("assessments:lines"), counted=1, paid=1, **period),
             unit=_("人次"),
         ),
     ]

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +24,7 @@ from jinguo.cases.models import (
     CaseTransition,
     MediationAgreement,
 )
-from jinguo.common.figures import count_each_by
+from jinguo.common.figures import count_each_by, list_url
 from jinguo.common.grouped import Targets, grouped_counts, grouped_counts_either
 from jinguo.households.models import Household
 from jinguo.households.scope import households_visible
@@ -342,7 +341,7 @@ def period_figures(
     figures = []
     for key, value in counts.items():
         params = {"figure": key, "org": org.pk, "start": start, "end": end}
-        figures.append(Figure(key, value, reverse("cases:list") + "?" + urlencode(params)))
+        figures.append(Figure(key, value, list_url("cases:list") + "?" + urlencode(params)))
     return figures
 
 

@@ -8,11 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, count_each, figure_url
+from jinguo.common.figures import Figure, count_each, figure_url, list_url
 from jinguo.common.grouped import Targets, grouped_counts
 from jinguo.employment.models import (
     JobFair,
@@ -308,9 +307,9 @@ def _employment_figures_of(
 ) -> list[Figure]:
     """The figures of `org` from its counts (keyed as _employment_reads)."""
     base = {"org": org.pk, "start": start, "end": end}
-    loans_url = figure_url(reverse("employment:loan_list"), on="issued", **base)
-    fairs_url = figure_url(reverse("employment:fair_list"), **base)
-    posts_url = figure_url(reverse("employment:post_list"), **base)
+    loans_url = figure_url(list_url("employment:loan_list"), on="issued", **base)
+    fairs_url = figure_url(list_url("employment:fair_list"), **base)
+    posts_url = figure_url(list_url("employment:post_list"), **base)
     amount: Decimal = counts["loans_amount"] or Decimal(0)
     return [
         Figure(
@@ -325,14 +324,14 @@ def _employment_figures_of(
             "employment.loans_repaid",
             _("已还清贷款"),
             counts["loans_repaid"],
-            figure_url(reverse("employment:loan_list"), on="repaid", **base),
+            figure_url(list_url("employment:loan_list"), on="repaid", **base),
             _("笔"),
         ),
         Figure(
             "employment.loans_overdue",
             _("当前逾期贷款"),
             counts["loans_overdue"],
-            figure_url(reverse("employment:loan_list"), status=Loan.Status.OVERDUE, org=org.pk),
+            figure_url(list_url("employment:loan_list"), status=Loan.Status.OVERDUE, org=org.pk),
             _("笔"),
         ),
         Figure("employment.fairs_held", _("举办招聘会"), counts["fairs_held"], fairs_url, _("场")),
@@ -340,7 +339,7 @@ def _employment_figures_of(
             "employment.fair_employers",
             _("参会用人单位"),
             counts["employers"],
-            figure_url(reverse("employment:employer_list"), **base),
+            figure_url(list_url("employment:employer_list"), **base),
             _("家"),
         ),
         Figure("employment.fair_posts", _("提供岗位"), counts["posts"], posts_url, _("个")),

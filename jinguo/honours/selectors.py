@@ -6,11 +6,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, count_each, figure_url
+from jinguo.common.figures import Figure, count_each, figure_url, list_url
 from jinguo.common.grouped import Targets, grouped_counts
 from jinguo.honours.models import (
     FamilyHonour,
@@ -184,7 +183,7 @@ def _honours_figures_of(
                     label=labels[kind] % {"title": label},
                     value=counts[kind][value],
                     url=figure_url(
-                        reverse("honours:list"),
+                        list_url("honours:list"),
                         kind=kind,
                         title=value,
                         status=HonourStatus.APPROVED,
@@ -203,7 +202,7 @@ def _honours_figures_of(
                 label=pending_labels[kind],
                 value=counts[kind]["_pending"],
                 url=figure_url(
-                    reverse("honours:list"), kind=kind, status=HonourStatus.NOMINATED, org=org.pk
+                    list_url("honours:list"), kind=kind, status=HonourStatus.NOMINATED, org=org.pk
                 ),
                 unit=_("项"),
             )

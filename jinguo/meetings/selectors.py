@@ -9,12 +9,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, count_each, count_each_by, figure_url
+from jinguo.common.figures import Figure, count_each, count_each_by, figure_url, list_url
 from jinguo.meetings.models import (
     Meeting,
     MeetingAttendee,
@@ -311,8 +310,8 @@ def meeting_figures_of(
 ) -> list[Figure]:
     """meeting_figures from its counts (one unit's, or each target's of a grouped read)."""
     period = {"org": org.pk, "start": start, "end": end}
-    meetings_url = reverse("meetings:list")
-    res_url = reverse("meetings:resolutions")
+    meetings_url = list_url("meetings:list")
+    res_url = list_url("meetings:resolutions")
     times, items = _("次"), _("项")
     figures = [
         Figure(
@@ -339,7 +338,7 @@ def meeting_figures_of(
             key="meetings.topics",
             label=_("议题"),
             value=counts.topics,
-            url=figure_url(reverse("meetings:topics"), status=Meeting.Status.HELD, **period),
+            url=figure_url(list_url("meetings:topics"), status=Meeting.Status.HELD, **period),
             unit=items,
         ),
         Figure(
@@ -395,7 +394,11 @@ def meeting_breakdown(*, user: User, org: OrgUnit, start: dt.date, end: dt.date)
             org=c,
             held=counts[f"c{c.pk}"],
             url=figure_url(
-                reverse("meetings:list"), status=Meeting.Status.HELD, org=c.pk, start=start, end=end
+                list_url("meetings:list"),
+                status=Meeting.Status.HELD,
+                org=c.pk,
+                start=start,
+                end=end,
             ),
         )
         for c in children

@@ -7,10 +7,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, figure_url, list_url
 from jinguo.orgs.models import OrgUnit
 
 
@@ -27,49 +26,49 @@ def points_figures_from(
             "points.approved",
             _("审核通过积分"),
             int(counts["approved"] or 0),
-            figure_url(reverse("points:ledger"), kind="approve", **period),
+            figure_url(list_url("points:ledger"), kind="approve", **period),
             _("分"),
         ),
         Figure(
             "points.pending",
             _("待审核条目"),
             counts["pending"],
-            figure_url(reverse("points:ledger"), status="pending", **period),
+            figure_url(list_url("points:ledger"), status="pending", **period),
             _("条"),
         ),
         Figure(
             "points.redeemed",
             _("兑换积分"),
             -int(counts["redeemed"] or 0),
-            figure_url(reverse("points:ledger"), kind="redeem", **period),
+            figure_url(list_url("points:ledger"), kind="redeem", **period),
             _("分"),
         ),
         Figure(
             "points.items",
             _("兑换物品"),
             int(counts["items"] or 0),
-            figure_url(reverse("points:redemptions"), **period),
+            figure_url(list_url("points:redemptions"), **period),
             _("件"),
         ),
         Figure(
             "points.executives",
             _("获得积分的执委"),
             counts["executives"],
-            figure_url(reverse("points:rankings"), who="executives", **period),
+            figure_url(list_url("points:rankings"), who="executives", **period),
             _("人"),
         ),
         Figure(
             "points.volunteers",
             _("获得积分的志愿者"),
             counts["volunteers"],
-            figure_url(reverse("points:rankings"), who="volunteers", **period),
+            figure_url(list_url("points:rankings"), who="volunteers", **period),
             _("人"),
         ),
         Figure(
             "points.nominations",
             _("最美执委推荐"),
             counts["nominations"],
-            figure_url(reverse("points:nominations"), **period),
+            figure_url(list_url("points:nominations"), **period),
             _("人"),
         ),
     ]

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, figure_url, list_url
 from jinguo.common.grouped import Targets, grouped_count, grouped_counts
 from jinguo.households.coverage import RESPONSIBLE, coverage_counts, has_open, subtree_households
 from jinguo.households.grid_coverage import covered_on, grid_covered
@@ -154,7 +153,7 @@ def _coverage_figures(unit: OrgUnit, c: _Coverage, on: dt.date | None = None) ->
     """The figures of 不漏一户; grids covered (覆盖, households.grid_coverage) and without an
     executive are read on the day `on` (the period's end, at most today), and link to the
     grid list of that day."""
-    ledger, grids = reverse("households:list"), reverse("households:grids")
+    ledger, grids = list_url("households:list"), list_url("households:grids")
     day = on if on is not None and on != timezone.localdate() else None
     on_time = c.planned - c.overdue
     rate = round(100 * on_time / c.planned, 1) if c.planned else 0
@@ -209,7 +208,7 @@ def _coverage_figures(unit: OrgUnit, c: _Coverage, on: dt.date | None = None) ->
             "coverage.visits_overdue",
             _("重点户走访逾期"),
             c.overdue,
-            figure_url(reverse("visits:overdue"), org=unit.pk),
+            figure_url(list_url("visits:overdue"), org=unit.pk),
             _("户"),
         ),
         Figure(

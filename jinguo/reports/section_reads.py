@@ -5,14 +5,13 @@ selectors) and the values of each child."""
 
 import datetime as dt
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
 from jinguo.activities.selectors import activities_figures_by
 from jinguo.cases import selectors as case_selectors
 from jinguo.cases.models import Case, CaseKind
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, figure_url, list_url
 from jinguo.common.grouped import Targets
 from jinguo.meetings.selectors import meeting_figures_by
 from jinguo.orgs import tree
@@ -36,7 +35,7 @@ def case_period_figures(*, user: User, org: OrgUnit, start: dt.date, end: dt.dat
 def _state_figures(org: OrgUnit, state: case_selectors.CaseState) -> list[Figure]:
     """The current state of the cases of org's subtree: by kind, resolved rate, overdue, mean
     satisfaction (snapshot figures: the period does not change them)."""
-    base = reverse("cases:list")
+    base = list_url("cases:list")
     figures = [
         Figure(
             f"cases.kind.{kind.value}",

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models.functions import Substr
-from django.urls import reverse
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, figure_url, list_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import scope_q
@@ -70,7 +69,7 @@ class SectionRead:
 
 
 def dashboard_url(*, org: OrgUnit, start: dt.date, end: dt.date) -> str:
-    return figure_url(reverse("dashboard:index"), org=org.pk, start=start, end=end)
+    return figure_url(list_url("dashboard:index"), org=org.pk, start=start, end=end)
 
 
 def dashboard_children(*, user: User, org: OrgUnit) -> list[OrgUnit]:

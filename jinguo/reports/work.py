@@ -8,11 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, figure_url, list_url
 from jinguo.common.grouped import Targets, grouped_count
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
@@ -81,28 +80,28 @@ def _work_built(
             "work.visits",
             _("入户走访"),
             counts["visits"],
-            figure_url(reverse("visits:list"), **period),
+            figure_url(list_url("visits:list"), **period),
             _("次"),
         ),
         Figure(
             "work.executives",
             _("执委"),
             counts["executives"],
-            figure_url(reverse("people:executives"), org=unit.pk),
+            figure_url(list_url("people:executives"), org=unit.pk),
             _("名"),
         ),
         Figure(
             "work.wishes_collected",
             _("收集微心愿"),
             counts["collected"],
-            figure_url(reverse("visits:wishes"), **period),
+            figure_url(list_url("visits:wishes"), **period),
             _("个"),
         ),
         Figure(
             "work.wishes_fulfilled",
             _("实现微心愿"),
             counts["fulfilled"],
-            figure_url(reverse("visits:wishes"), by="fulfilled", **period),
+            figure_url(list_url("visits:wishes"), by="fulfilled", **period),
             _("个"),
         ),
     ]

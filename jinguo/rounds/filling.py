@@ -48,23 +48,41 @@ def live_figures_for(
         units=units,
         sections={section_of_key(k) for k in round_.figure_keys} if form else None,
     )
+    text = _Texts()
     return {
-        pk: _values(((spec.title, figures) for spec, figures in got), round_)
+        pk: _values(((spec.title, figures) for spec, figures in got), round_, text)
         for pk, got in per_unit.items()
     }
 
 
-def _values(sections: Iterable[tuple[Any, list[Any]]], round_: Round) -> FigureValues:
+class _Texts(dict[Any, str]):
+    """str() of the lazy labels, once per message: every unit's figures carry the same few
+    hundred labels, and translating 300,000 of them one by one took half of a 1,000-unit
+    round's filling. A lazy translation is known by its arguments (the message, and the
+    context of a pgettext) and its kind; anything else by its identity."""
+
+    def __call__(self, lazy: Any) -> str:
+        if isinstance(lazy, str):
+            return lazy
+        args = getattr(lazy, "_args", None)
+        plain = isinstance(args, tuple) and not getattr(lazy, "_kw", None)
+        key = (type(lazy), args) if plain else id(lazy)
+        if key not in self:
+            self[key] = str(lazy)
+        return self[key]
+
+
+def _values(sections: Iterable[tuple[Any, list[Any]]], round_: Round, text: _Texts) -> FigureValues:
     wanted = set(round_.figure_keys) if round_.kind == Round.Kind.FORM else None
     values: FigureValues = {}
     for title, figures in sections:
         for figure in figures:
             if wanted is None or figure.key in wanted:
                 values[figure.key] = {
-                    "label": str(figure.label),
+                    "label": text(figure.label),
                     "value": figure.value,
-                    "unit": str(figure.unit),
-                    "section": str(title),
+                    "unit": text(figure.unit),
+                    "section": text(title),
                     "url": figure.url,
                 }
     keys = [k for k in round_.figure_keys if k in values] if wanted is not None else list(values)

@@ -7,10 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, figure_url, list_url
 from jinguo.orgs.models import OrgUnit
 from jinguo.sanxin.models import SanxinTarget
 
@@ -50,12 +49,12 @@ def sanxin_figures_from(
             key=f"sanxin.{key}",
             label=label,
             value=int(registry[key] or 0),
-            url=figure_url(reverse("sanxin:list"), figure=key, **common),
+            url=figure_url(list_url("sanxin:list"), figure=key, **common),
             unit=_("个"),
         )
         for key, label in ORG_FIGURE_LABELS.items()
     ]
-    registry_url = figure_url(reverse("sanxin:list"), figure="orgs_registered", **common)
+    registry_url = figure_url(list_url("sanxin:list"), figure="orgs_registered", **common)
     figures += [
         Figure(
             "sanxin.workers_declared",
@@ -75,21 +74,21 @@ def sanxin_figures_from(
             "sanxin.workers_listed",
             _("工作者库在册"),
             counts.listed["all"],
-            figure_url(reverse("sanxin:workers"), org=org.pk),
+            figure_url(list_url("sanxin:workers"), org=org.pk),
             _("人"),
         ),
         Figure(
             "sanxin.women_listed",
             _("女性名册"),
             counts.listed["women"],
-            figure_url(reverse("sanxin:workers"), org=org.pk, women=1),
+            figure_url(list_url("sanxin:workers"), org=org.pk, women=1),
             _("人"),
         ),
         Figure(
             "sanxin.exemplary",
             _("优秀女性名册"),
             counts.exemplary,
-            figure_url(reverse("sanxin:exemplary"), org=org.pk),
+            figure_url(list_url("sanxin:exemplary"), org=org.pk),
             _("人"),
         ),
     ]

@@ -23,11 +23,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.accounts.models import User
-from jinguo.common.figures import Figure, figure_url
+from jinguo.common.figures import Figure, figure_url, list_url
 from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit, Venue
 from jinguo.orgs.selectors import may_write_at, scope_q
@@ -448,10 +447,10 @@ def coverage_links(*, org: OrgUnit, start: dt.date, end: dt.date) -> dict[str, s
     """The lists behind each coverage number, for `org`'s subtree and the period."""
     period = {"org": org.pk, "start": start, "end": end}
     return {
-        "sessions": figure_url(reverse("trainings:sessions"), **period, status=HELD),
-        "person_times": figure_url(reverse("trainings:attendance"), **period),
-        "trainees": figure_url(reverse("trainings:trainees"), **period),
-        "untrained": figure_url(reverse("trainings:untrained"), **period),
+        "sessions": figure_url(list_url("trainings:sessions"), **period, status=HELD),
+        "person_times": figure_url(list_url("trainings:attendance"), **period),
+        "trainees": figure_url(list_url("trainings:trainees"), **period),
+        "untrained": figure_url(list_url("trainings:untrained"), **period),
     }
 
 
