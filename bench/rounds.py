@@ -38,7 +38,7 @@ from jinguo.reports.narrative import build_work_report
 from jinguo.reports.sections import dashboard_sections
 from jinguo.reports.tallies import tallies_refresh
 from jinguo.rounds.consolidated import consolidated_report
-from jinguo.rounds.filling import draft_report, read_figures
+from jinguo.rounds.filling import draft_report, live_figures_for, read_figures
 from jinguo.rounds.models import Round, Submission, Target
 from jinguo.rounds.services import round_create
 
@@ -89,9 +89,10 @@ def _consolidated(user: User, county: OrgUnit, units: list[OrgUnit], period: Any
     """The consolidated .docx of a round every unit has answered (rolled back by the caller)."""
     _ms_create, round_ = _create(user, county, units, period)
     now = timezone.now()
-    targets = list(round_.targets.all())
+    targets = list(round_.targets.select_related("org"))
+    live = live_figures_for(user=user, round_=round_, orgs=[t.org for t in targets])
     Submission.objects.bulk_create(
-        Submission(target=t, version=1, figures=t.figures, submitted_by=user, submitted_at=now)
+        Submission(target=t, version=1, figures=live[t.org_id], submitted_by=user, submitted_at=now)
         for t in targets
     )
     round_.targets.update(status=Target.Status.SUBMITTED, first_submitted_at=now)

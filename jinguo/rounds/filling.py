@@ -89,6 +89,13 @@ def _values(sections: Iterable[tuple[Any, list[Any]]], round_: Round, text: _Tex
     return {key: {**values[key], "order": i} for i, key in enumerate(keys)}
 
 
+def values_only(figures: FigureValues) -> FigureValues:
+    """What a target keeps of its figures: each value and its place. Its pages read the live
+    figures (labels, links) and a submission freezes them whole; a round of a thousand units
+    kept 20 MB of repeated labels and links."""
+    return {key: {"value": f["value"], "order": f.get("order", 0)} for key, f in figures.items()}
+
+
 def draft_report(*, user: User, org: OrgUnit, round_: Round) -> WorkReport:
     """The unit's work report for the round's period, dated today. The period is named as the
     round asked it: a round for 1 January to the day it was issued is «2026年», even when the

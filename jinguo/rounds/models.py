@@ -76,8 +76,8 @@ class Target(models.Model):
         "orgs.OrgUnit", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
-    # The figures filled from the records (key → value), when last filled: the draft page
-    # shows them at once and refills them.
+    # The values filled from the records (key → {"value", "order"}), when last filled
+    # (filling.values_only): the pages read the live figures, a submission freezes them whole.
     figures = models.JSONField(default=dict, blank=True)
     filled_at = models.DateTimeField(null=True, blank=True)
     # The words as the unit has edited them so far (part key → paragraphs) and its answers.

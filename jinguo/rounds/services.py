@@ -23,7 +23,7 @@ from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import check_write_at
 from jinguo.reports.frozen import apply_edits, changed_numbers, editable_parts, report_to_data
 from jinguo.reports.narrative import WorkReport
-from jinguo.rounds.filling import draft_report, live_figures_for, read_figures
+from jinguo.rounds.filling import draft_report, live_figures_for, read_figures, values_only
 from jinguo.rounds.models import (
     Round,
     RoundChange,
@@ -137,7 +137,7 @@ def round_create(
     with transaction.atomic():
         round_.save()
         Target.objects.bulk_create(
-            Target(round=round_, org=unit, figures=figures[unit.pk], filled_at=now)
+            Target(round=round_, org=unit, figures=values_only(figures[unit.pk]), filled_at=now)
             for unit in units
         )
         _record(
@@ -369,7 +369,7 @@ def target_submit(
     old = target.status
     target.status = Target.Status.SUBMITTED
     target.draft = draft
-    target.figures, target.filled_at = figures, now
+    target.figures, target.filled_at = values_only(figures), now
     target.first_submitted_at = target.first_submitted_at or now
     target.save(update_fields=["status", "draft", "figures", "filled_at", "first_submitted_at"])
     _record(
