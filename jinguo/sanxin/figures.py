@@ -5,16 +5,13 @@ read of many units (selectors.sanxin_figures_grouped) count differently and buil
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.common.figures import Figure, figure_url, list_url
 from jinguo.orgs.models import OrgUnit
 from jinguo.sanxin.models import SanxinTarget
-
-if TYPE_CHECKING:
-    from jinguo.sanxin.selectors import Progress
 
 ORG_FIGURE_LABELS: dict[str, Any] = {
     "orgs_registered": _("登记三新组织"),
@@ -27,6 +24,22 @@ ORG_FIGURE_LABELS: dict[str, Any] = {
 
 
 @dataclass(frozen=True)
+class Progress:
+    """A 三新 target's progress: the value counted against the target, and the pace."""
+
+    value: int
+    target_value: int
+    percent: float  # of the target, may pass 100
+    expected: float  # where a straight line from period_start to the deadline is today
+    on_track: bool
+    url: str  # the records counted
+
+    @property
+    def bar(self) -> float:
+        return min(self.percent, 100.0)
+
+
+@dataclass(frozen=True)
 class SanxinCounts:
     """What one unit's figures count."""
 
@@ -35,7 +48,7 @@ class SanxinCounts:
     registry: Mapping[str, Any]
     listed: Mapping[str, int]  # the worker base: "all", "women"
     exemplary: int
-    targets: Sequence[tuple[SanxinTarget, "Progress"]]  # the unit's own targets
+    targets: Sequence[tuple[SanxinTarget, Progress]]  # the unit's own targets
 
 
 def sanxin_figures_from(

@@ -3,7 +3,6 @@ organisation where it is registered, a worker through her organisation, an exemp
 a target at their org. Progress and figures count records of an org's subtree."""
 
 import datetime as dt
-from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
@@ -20,7 +19,7 @@ from jinguo.common.grouped import Targets, grouped_count, grouped_counts
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import may_write_at, scope_q
 from jinguo.people.models import Person
-from jinguo.sanxin.figures import SanxinCounts, sanxin_figures_from
+from jinguo.sanxin.figures import Progress, SanxinCounts, sanxin_figures_from
 from jinguo.sanxin.models import (
     LOGISTICS_SECTORS,
     Category,
@@ -257,20 +256,6 @@ def _progress_annotation(metric: str, today: dt.date) -> Coalesce:
         | Q(delisted_on__gt=OuterRef("deadline"))
     )
     return _count(women.filter(still))
-
-
-@dataclass(frozen=True)
-class Progress:
-    value: int
-    target_value: int
-    percent: float  # of the target, may pass 100
-    expected: float  # where a straight line from period_start to the deadline is today
-    on_track: bool
-    url: str  # the records counted
-
-    @property
-    def bar(self) -> float:
-        return min(self.percent, 100.0)
 
 
 def target_records_url(target: SanxinTarget) -> str:
