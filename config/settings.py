@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "jinguo.assessments",
     "jinguo.reports",
     "jinguo.rounds",
+    "jinguo.inbox",
+    "jinguo.notices",
+    "jinguo.reminders",
     "jinguo.demo",  # the top of the house: it may import every app, no app imports it
 ]
 
@@ -343,6 +346,29 @@ if DASHBOARD_CACHE_SECONDS + TALLY_MAX_AGE_SECONDS > 60:
         "JINGUO_DASHBOARD_CACHE_SECONDS + JINGUO_TALLY_MAX_AGE_SECONDS must not exceed 60 "
         "(figures at most a minute behind the records)"
     )
+
+# Background jobs (config/celery.py). JINGUO_BROKER_URL names the Redis broker; unset, every task
+# runs in the calling process at once (the demo and the tests need no Redis). Tasks are
+# acknowledged only once done (acks_late), so a job whose worker is killed or restarted is
+# delivered again: every task is idempotent. Redis redelivers an unacknowledged job after the
+# visibility timeout, which must exceed the longest task (a county's import).
+BROKER_URL = env_url("JINGUO_BROKER_URL", ("redis", "rediss", "unix"))
+CELERY_BROKER_URL = BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = BROKER_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("JINGUO_JOB_VISIBILITY_SECONDS", 2 * 3600)
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -1,0 +1,1 @@
+"""Reminders are generated from the records (jinguo.reminders.digest), not typed."""
