@@ -6,6 +6,7 @@ at start-up with a message naming the variable instead of misbehaving later.
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -87,3 +88,17 @@ def env_url(name: str, schemes: tuple[str, ...]) -> str | None:
         expected = ", ".join(f"{s}://" for s in schemes)
         raise ImproperlyConfigured(f"{name} must start with one of {expected}, got {raw!r}")
     return raw
+
+
+def redis_next_db(url: str) -> str:
+    """The same Redis server one database number up (…/0 → …/1; a unix socket's ?db= too): the
+    shared cache beside the broker, so that clearing the cache (FLUSHDB) never empties the
+    queue. Redis has databases 0 to 15; the broker's 15 gives 14."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if parts.scheme == "unix":
+        db = int(query.get("db") or 0)
+        query["db"] = str(db + 1 if db < 15 else 14)
+        return urlunsplit(parts._replace(query=urlencode(query)))
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{db + 1 if db < 15 else 14}"))

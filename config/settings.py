@@ -11,10 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str, env_url
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    env_url,
+    redis_next_db,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -295,25 +304,27 @@ if not (
         "JINGUO_SCHEDULE_MAX_ACTIVITIES in 1..10000"
     )
 
-# Roster imports run in a thread of the web process once the upload is saved; set false when
-# `jinguo run_imports --loop` runs them instead (a systemd service).
-JINGUO_IMPORTS_IN_THREAD = env_bool("JINGUO_IMPORTS_IN_THREAD", True)
-
 # The dashboard: a computed page is kept DASHBOARD_CACHE_SECONDS per scope, org and period, and
-# the summary tables (`jinguo refresh_tallies --every 20`) are read only while the latest run is
-# younger than TALLY_MAX_AGE_SECONDS (0: always count live). Together: at most a minute behind.
+# the summary tables (refreshed every 20 s by beat: jinguo.reports.tasks) are read only while
+# the latest run is younger than TALLY_MAX_AGE_SECONDS (0: always count live). Together: at
+# most a minute behind.
 DASHBOARD_CACHE_SECONDS = env_int("JINGUO_DASHBOARD_CACHE_SECONDS", 30)
 TALLY_MAX_AGE_SECONDS = env_int("JINGUO_TALLY_MAX_AGE_SECONDS", 30)
 # Computed dashboards live in a database table shared by every web worker and by the refresher,
 # which recomputes the ones opened in the last DASHBOARD_WARM_SECONDS before they expire
 # (jinguo.reports.warming): a returning cadre is served from the cache. The default cache stays
 # per process.
-CACHE_URL = env_url("JINGUO_CACHE_URL", ("redis", "rediss", "unix"))
+# The broker (below) is read here: with no JINGUO_CACHE_URL, the shared cache lives on the
+# broker's Redis, one database number up (config.env.redis_next_db).
+BROKER_URL = env_url("JINGUO_BROKER_URL", ("redis", "rediss", "unix"))
+CACHE_URL = env_url("JINGUO_CACHE_URL", ("redis", "rediss", "unix")) or (
+    redis_next_db(BROKER_URL) if BROKER_URL else None
+)
 CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # Counters every web worker must share (rate limits, throttles; jinguo.common.throttle): a
-    # database table by default, Redis when JINGUO_CACHE_URL names one; either way two workers
-    # or a restart never reset them.
+    # database table by default, Redis when JINGUO_CACHE_URL (or else JINGUO_BROKER_URL) names
+    # one; either way two workers or a restart never reset them.
     "shared": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
@@ -352,7 +363,6 @@ if DASHBOARD_CACHE_SECONDS + TALLY_MAX_AGE_SECONDS > 60:
 # acknowledged only once done (acks_late), so a job whose worker is killed or restarted is
 # delivered again: every task is idempotent. Redis redelivers an unacknowledged job after the
 # visibility timeout, which must exceed the longest task (a county's import).
-BROKER_URL = env_url("JINGUO_BROKER_URL", ("redis", "rediss", "unix"))
 CELERY_BROKER_URL = BROKER_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -369,6 +379,42 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The schedule `celery -A config beat` keeps (exactly one beat per site; with no Redis,
+# `-S jinguo.common.jobs:InProcessScheduler` runs the entries in the beat process itself).
+# Times are TIME_ZONE's. Each entry expires well before it is due again: a run the workers could
+# not take in time is dropped, never queued twice behind the next.
+CELERY_BEAT_SCHEDULE = {
+    "tallies-refresh": {  # the dashboard's summary tables and warm dashboards
+        "task": "jinguo.reports.tasks.tallies_refresh_and_warm",
+        "schedule": 20.0,
+        "options": {"expires": 15},
+    },
+    "points-collect": {
+        "task": "jinguo.points.tasks.points_collect_all",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
+    "activities-schedule": {
+        "task": "jinguo.activities.tasks.activities_schedule",
+        "schedule": crontab(hour=3, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
+    "audit-purge": {  # keeps JINGUO_AUDIT_RETENTION_DAYS
+        "task": "jinguo.audit.tasks.audit_purge_expired",
+        "schedule": crontab(day_of_month=1, hour=4, minute=0),
+        "options": {"expires": 12 * 3600},
+    },
+    "reminders-daily": {
+        "task": "jinguo.reminders.tasks.reminders_daily",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 2 * 3600},
+    },
+    "deliveries-release": {
+        "task": "jinguo.inbox.tasks.deliveries_release",
+        "schedule": crontab(),  # every minute
+        "options": {"expires": 50},
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

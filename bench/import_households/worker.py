@@ -17,7 +17,6 @@ from typing import Any
 
 def setup(database_url: str, media: Path) -> None:
     os.environ["DATABASE_URL"] = database_url
-    os.environ["JINGUO_IMPORTS_IN_THREAD"] = "false"
     os.environ["JINGUO_MEDIA_ROOT"] = str(media)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("JINGUO_DEBUG", "true")  # a scratch database: development keys
@@ -88,7 +87,7 @@ def run_ours(path: Path, user: Any, root: Any, profile: Path | None) -> list[dic
     from django.core.files import File
 
     from jinguo.imports.models import ImportJob
-    from jinguo.imports.services import import_job_run
+    from jinguo.imports.running import import_job_run
 
     results = []
     for label in ("ours", "ours, same file again"):

@@ -358,6 +358,12 @@ def point_bonus(
 # --- expiry ---------------------------------------------------------------------------------------
 
 
+def points_collect_trees(*, start: dt.date, end: dt.date) -> dict[OrgUnit, Collected]:
+    """points_collect over every active tree, by the system (the nightly task, the command)."""
+    roots = OrgUnit.objects.filter(parent__isnull=True, is_active=True).order_by("pk")
+    return {root: points_collect(org=root, start=start, end=end) for root in roots}
+
+
 def points_expire(*, today: dt.date | None = None, actor: User | None = None) -> int:
     """Points earned in year Y expire at the end of year Y + 2. Spending (redeem, deductions)
     uses the oldest points first; what is left of a year once it has expired is written off in

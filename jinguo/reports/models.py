@@ -1,7 +1,7 @@
 """Summary tables behind the dashboard (tallies), so that a city-wide dashboard sums ten
 thousand rows instead of counting a million households and ten million visits per request.
 
-They are derived data, rebuilt by `jinguo refresh_tallies` (jinguo.reports.tallies): the
+They are derived data, rebuilt every 20 s (jinguo.reports.tasks, jinguo.reports.tallies): the
 dashboard reads them only while the latest run is younger than TALLY_MAX_AGE_SECONDS and was
 computed for today, and counts live otherwise, so a figure is never staler than that.
 """

@@ -3,8 +3,8 @@
 `tallies_refresh()` recomputes every UnitTally (three grouped queries over households, open
 包保 rows and grids, then only the rows that changed are written) and the VisitMonthTally rows
 of the (unit, month) pairs touched by visits recorded since two runs back (all of them on the
-first run of a day, or with `full=True`). `jinguo refresh_tallies --every 20` runs it in a loop;
-each run is a TallyRun row.
+first run of a day, or with `full=True`). Beat runs it every 20 s (jinguo.reports.tasks); each
+run is a TallyRun row.
 
 `tallies_fresh()` is the latest run if it started less than TALLY_MAX_AGE_SECONDS ago and was
 computed for today; the dashboard uses the tallies only then, and counts live otherwise.

@@ -5,7 +5,8 @@ each warm copy is computed from tallies younger than TALLY_MAX_AGE_SECONDS and k
 DASHBOARD_CACHE_SECONDS, like a copy computed by a request.
 
 `dashboard_opened` is called by the page (throttled: one write per dashboard and process every
-few minutes); `dashboards_warm` by `jinguo refresh_tallies --every 20` after each refresh.
+few minutes); `dashboards_warm` by the task that refreshes the tallies every 20 s, after each
+refresh (jinguo.reports.tasks).
 """
 
 import datetime as dt

@@ -35,7 +35,6 @@ HEADER = [
 @pytest.fixture(autouse=True)
 def _imports_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.JINGUO_IMPORTS_IN_THREAD = False
 
 
 def id_number(birth: str = "19900101", seq: int = 12, female: bool = True, region: str = "341881"):

@@ -9,7 +9,8 @@ from django.conf import settings
 
 from jinguo.common.crypto import FILE_MAGIC
 from jinguo.imports.models import ImportJob
-from jinguo.imports.services import import_job_create, import_job_run
+from jinguo.imports.running import import_job_run
+from jinguo.imports.services import import_job_create
 from jinguo.imports.tests.conftest import error_rows, id_number, member, roster, upload
 from jinguo.people.models import Person
 

@@ -1,9 +1,6 @@
 import datetime as dt
-import io
-import threading
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from jinguo.audit.models import AuditEvent
@@ -15,19 +12,12 @@ from jinguo.households.models import (
     HouseholdChange,
     Resident,
 )
-from jinguo.imports.services import (
-    import_job_claim,
-    import_job_create,
-    import_job_run,
-    import_jobs_fail_stale,
-)
 from jinguo.imports.tests.conftest import (
     error_rows,
     id_number,
     member,
     roster,
     sheet_rows,
-    upload,
     xlsx,
 )
 from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person, PersonChange
@@ -385,56 +375,6 @@ def test_executives_roster_errors_name_row_and_column(cast, tree, run_import):
     assert errors[1] == (3, f"“{tree.gangkou.code}”不在您的管辖范围内")
     assert errors[2][0] == 3 and errors[2][1].startswith("职务“主任”无法识别")
     assert errors[3] == (4, "与第2行重复：同一人在同一妇联只能有一个职务")
-
-
-def test_the_management_command_runs_queued_jobs_and_a_job_is_claimed_once(cast, tree, settings):
-    job = import_job_create(
-        actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(family(tree))
-    )  # no on_commit here: the job stays queued, as with JINGUO_IMPORTS_IN_THREAD=false
-    assert job.status == "queued"
-    out = io.StringIO()
-    call_command("run_imports", stdout=out)
-    job.refresh_from_db()
-    assert job.status == "rejected"  # 汪秀兰 is nobody's executive without the grid_execs fixture
-    assert "ran 1 import job" in out.getvalue()
-    assert import_job_claim(job_id=job.pk) is False
-    assert import_job_run(job_id=job.pk) is None
-
-
-def test_two_workers_claiming_one_job_get_it_once(cast, tree):
-    job = import_job_create(
-        actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(family(tree))
-    )
-    assert [import_job_claim(job_id=job.pk) for _ in range(3)] == [True, False, False]
-    assert AuditEvent.objects.filter(action="import.validating", target_id=str(job.pk)).count() == 1
-
-
-def test_a_job_whose_worker_died_is_marked_failed(cast, tree):
-    job = import_job_create(
-        actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(family(tree))
-    )
-    import_job_claim(job_id=job.pk)
-    assert import_jobs_fail_stale() == 0
-    assert import_jobs_fail_stale(now=timezone.now() + dt.timedelta(hours=1)) == 1
-    job.refresh_from_db()
-    assert job.status == "failed" and job.finished_at is not None
-    assert "中断" in job.message
-
-
-@pytest.mark.django_db(transaction=True)
-def test_in_thread_mode_the_job_runs_in_a_thread_after_commit(
-    default_categories, cast, tree, grid_execs, settings
-):
-    settings.JINGUO_IMPORTS_IN_THREAD = True
-    job = import_job_create(
-        actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(family(tree))
-    )  # autocommit: on_commit runs at once and starts the thread
-    for thread in threading.enumerate():
-        if thread.name == f"import-{job.pk}":
-            thread.join(timeout=30)
-    job.refresh_from_db()
-    assert job.status == "done", job.message
-    assert Household.objects.count() == 2
 
 
 def test_an_executives_roster_row_of_a_child_is_refused(cast, tree, run_import):

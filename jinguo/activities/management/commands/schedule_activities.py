@@ -1,5 +1,5 @@
 """`jinguo schedule_activities`: every active recurring activity scheduled 90 days ahead.
-Idempotent, for cron (daily or weekly)."""
+Idempotent. Beat runs the same daily (jinguo.activities.tasks); this is the operator's one-shot."""
 
 import datetime as dt
 from typing import Any

@@ -1,6 +1,7 @@
 """`jinguo audit_purge --before YYYY-MM-DD` or `--keep-days N`: delete audit rows older than
 the cut-off, never younger than the retention period (JINGUO_AUDIT_RETENTION_DAYS, at least
-183 days). A cron job runs it with --keep-days; the purge itself is written to the audit log."""
+183 days). Beat purges monthly with the retention period (jinguo.audit.tasks); this is the
+operator's one-shot. The purge itself is written to the audit log."""
 
 import datetime as dt
 from typing import Any

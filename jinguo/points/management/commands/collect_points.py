@@ -1,4 +1,5 @@
-"""Cron: collect pending points from the verified records of every tree, then expire old points.
+"""Collect pending points from the verified records of every tree, then expire old points.
+Beat runs the same nightly (jinguo.points.tasks); this is the operator's one-shot.
 
 jinguo collect_points                 # from the first day of last month to today
 jinguo collect_points --start 2026-01-01 --end 2026-06-30
@@ -10,8 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from jinguo.orgs.models import OrgUnit
-from jinguo.points.services import points_collect, points_expire
+from jinguo.points.services import points_collect_trees, points_expire
 from jinguo.points.sources import collection_window
 
 
@@ -27,8 +27,7 @@ class Command(BaseCommand):
         today = timezone.localdate()
         first, last = collection_window(today)
         start, end = options["start"] or first, options["end"] or last
-        for root in OrgUnit.objects.filter(parent__isnull=True, is_active=True):
-            done = points_collect(org=root, start=start, end=end)
+        for root, done in points_collect_trees(start=start, end=end).items():
             self.stdout.write(f"{root.name}: {done.created} new, {done.capped} capped")
         if not options["no_expire"]:
             self.stdout.write(f"expired: {points_expire(today=today)}")

@@ -1,0 +1,207 @@
+"""Running an import job: claimed once, checked, then written in one transaction.
+
+A job is claimed with one conditional UPDATE (queued → validating), so it runs exactly once. A
+job whose worker died (a restart, a kill) stays validating or writing with nothing written, as
+the writes are one transaction: the task delivered again (acks late) or retried claims it
+afresh with `resume` and starts from the first row.
+
+Running: read and check every row without writing (progress saved every ~2,000 rows); any error
+rejects the whole file and produces an error workbook; otherwise everything is written in one
+transaction that also marks the job done.
+"""
+
+import io
+import logging
+import tempfile
+from typing import IO, Any, Protocol
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from jinguo.audit.services import audit_record
+from jinguo.common.jobs import TRANSIENT
+from jinguo.imports import executives, households
+from jinguo.imports.counts import Counts
+from jinguo.imports.models import ImportJob
+from jinguo.imports.sheet import FileError, Sheet, open_sheet, write_error_workbook
+
+logger = logging.getLogger(__name__)
+
+# The roster files are the federation's format: messages in them are Chinese for every reader.
+FILE_LANGUAGE = "zh-hans"
+
+
+class _Importer(Protocol):
+    def check(self) -> dict[int, list[str]]: ...
+
+    def write(self) -> dict[str, Counts]: ...
+
+
+IMPORTERS: dict[str, Any] = {
+    ImportJob.Kind.HOUSEHOLDS: households,
+    ImportJob.Kind.EXECUTIVES: executives,
+}
+
+
+def _importer(module: Any, **kwargs: Any) -> _Importer:
+    cls = module.HouseholdImport if module is households else module.ExecutiveImport
+    return cls(**kwargs)
+
+
+def import_job_claim(*, job_id: int, resume: bool = False) -> bool:
+    """Take a job for running: true for exactly one caller, however many try. A queued job;
+    with `resume` (the task delivered again after its worker died, or retried) also one left
+    validating or writing, started again from the first row."""
+    statuses = [ImportJob.Status.QUEUED, *(ImportJob.RUNNING if resume else ())]
+    current = ImportJob.objects.filter(pk=job_id, status__in=statuses)
+    seen = current.values_list("status", "updated_at").first()
+    if seen is None:
+        return False
+    old, heartbeat = seen
+    now = timezone.now()
+    # Compare and set: the status and heartbeat read above, so two claimants never both win.
+    claimed = ImportJob.objects.filter(pk=job_id, status=old, updated_at=heartbeat).update(
+        status=ImportJob.Status.VALIDATING, started_at=now, updated_at=now, processed_rows=0
+    )
+    if claimed:
+        job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+        _audit(job, old)
+    return bool(claimed)
+
+
+def import_job_run(*, job_id: int, resume: bool = False) -> ImportJob | None:
+    """Claim and run one job; None when another worker has it (or it is not queued; with
+    `resume`, not queued or running). A transient error (the database gone for a moment) leaves
+    the job running and propagates, for the task to retry with `resume`; any other fails it."""
+    if not import_job_claim(job_id=job_id, resume=resume):
+        return None
+    job = ImportJob.objects.select_related("created_by", "org").get(pk=job_id)
+    try:
+        with translation.override(FILE_LANGUAGE):
+            _process(job)
+    except TRANSIENT:
+        raise
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        job.refresh_from_db()
+        _finish(
+            job,
+            ImportJob.Status.FAILED,
+            message=_("导入时发生错误，所有改动已撤销。请稍后重试；如仍失败，请联系系统管理员"),
+        )
+    return job
+
+
+def _process(job: ImportJob) -> None:
+    module = IMPORTERS[job.kind]
+    try:
+        sheet = open_sheet(_uploaded(job), module.COLUMNS, module.REQUIRED)
+    except FileError as exc:
+        _finish(job, ImportJob.Status.REJECTED, message=str(exc), errors_count=1)
+        return
+    job.total_rows = sheet.total_rows
+    _progress(job, 0)
+    importer = _importer(
+        module,
+        sheet=sheet,
+        actor=job.created_by,
+        root=job.org,
+        progress=lambda n: _progress(job, n),
+    )
+    errors = importer.check()
+    if errors:
+        _reject(job, sheet, errors)
+        return
+    transition(job, ImportJob.Status.WRITING)
+    with transaction.atomic():
+        counts = importer.write()
+        summary = {name: c.as_dict() for name, c in counts.items()}
+        audit_record(
+            actor=job.created_by,
+            action=f"{job.kind}.import",
+            target=job.org,
+            changes=summary,
+            note=f"#{job.pk} {job.original_name}",
+        )
+        primary = list(counts.values())
+        _finish(
+            job,
+            ImportJob.Status.DONE,
+            created_count=sum(c.created for c in primary),
+            updated_count=sum(c.updated for c in primary),
+            unchanged_count=sum(c.unchanged for c in primary),
+            summary=summary,
+            message=_summary_message(job.kind, counts),
+        )
+
+
+def _uploaded(job: ImportJob) -> IO[bytes]:
+    """The uploaded workbook in clear, read through the storage: the file on disk is encrypted
+    (jinguo/common/storage.py), so never open job.file.path."""
+    with job.file.open("rb") as handle:
+        return io.BytesIO(handle.read())
+
+
+def _progress(job: ImportJob, rows: int) -> None:
+    job.processed_rows = rows
+    job.total_rows = max(job.total_rows, rows)
+    ImportJob.objects.filter(pk=job.pk).update(
+        processed_rows=rows, total_rows=job.total_rows, updated_at=timezone.now()
+    )
+
+
+def _reject(job: ImportJob, sheet: Sheet, errors: dict[int, list[str]]) -> None:
+    count = sum(len(messages) for messages in errors.values())
+    file_level = errors.pop(0, [])
+    fields: dict[str, Any] = {"errors_count": count}
+    if errors:
+        with tempfile.TemporaryFile() as target:
+            write_error_workbook(
+                source=_uploaded(job), target=target, layout=sheet.layout, errors=errors
+            )
+            target.seek(0)
+            job.error_file.save("errors.xlsx", File(target), save=False)
+        fields["error_file"] = job.error_file
+    rows = len(errors)
+    message = _("发现%(count)d处错误（涉及%(rows)d行），未写入任何数据。") % {
+        "count": count,
+        "rows": rows,
+    }
+    if file_level:
+        message = "；".join(file_level) if not errors else message + "；".join(file_level)
+    _finish(job, ImportJob.Status.REJECTED, message=message, **fields)
+
+
+def _summary_message(kind: str, counts: dict[str, Counts]) -> str:
+    labels = {"households": _("家庭"), "persons": _("人员"), "seats": _("职务")}
+    parts = [
+        _("%(label)s：新建%(created)d，更新%(updated)d，未变%(unchanged)d")
+        % {"label": labels[name], **c.as_dict()}
+        for name, c in counts.items()
+    ]
+    return "；".join(parts)
+
+
+def transition(job: ImportJob, status: str, **fields: Any) -> None:
+    old = job.status
+    job.status = status
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(update_fields=["status", "updated_at", *fields])
+    _audit(job, old)
+
+
+def _finish(job: ImportJob, status: str, **fields: Any) -> None:
+    transition(job, status, finished_at=timezone.now(), **fields)
+
+
+def _audit(job: ImportJob, old: str | None) -> None:
+    audit_record(
+        actor=job.created_by,
+        action=f"import.{job.status}",
+        target=job,
+        changes={"status": [old, job.status]},
+        note=job.message[:500],
+    )
