@@ -99,6 +99,6 @@ def redis_next_db(url: str) -> str:
     if parts.scheme == "unix":
         db = int(query.get("db") or 0)
         query["db"] = str(db + 1 if db < 15 else 14)
-        return urlunsplit(parts._replace(query=urlencode(query)))
+        return f"unix://{parts.netloc}{parts.path}?{urlencode(query)}"
     db = int(parts.path.strip("/") or 0)
     return urlunsplit(parts._replace(path=f"/{db + 1 if db < 15 else 14}"))

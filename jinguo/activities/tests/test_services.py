@@ -261,6 +261,17 @@ def test_the_command_schedules_every_active_series_90_days_ahead(world, cast, tr
     assert series.occurrences.count() == count
 
 
+def test_the_daily_task_schedules_like_the_command_and_adds_nothing_when_run_again(
+    world, cast, tree
+):
+    from jinguo.activities.tasks import activities_schedule
+
+    series = _series(cast, tree, starts_on=past(10))
+    created = activities_schedule.delay().get()  # no broker: runs here
+    assert created == series.occurrences.count() and 3 <= created <= 4
+    assert activities_schedule.delay().get() == 0
+
+
 def test_a_person_cannot_join_a_team_twice_while_her_membership_is_open(world, cast, people):
     with pytest.raises(ValidationError) as exc:
         volunteers.membership_add(

@@ -83,6 +83,18 @@ def test_the_command_purges_with_keep_days(db):
     assert "1" in out.getvalue()
 
 
+def test_the_monthly_task_purges_what_the_retention_setting_lets_go(db, settings):
+    from jinguo.audit.tasks import audit_purge_expired
+
+    settings.JINGUO_AUDIT_RETENTION_DAYS = 365
+    old = _written_days_ago(400, "test.old")
+    kept = _written_days_ago(300, "test.kept")
+    assert audit_purge_expired.delay().get() == 1  # no broker: runs here
+    assert not AuditEvent.objects.filter(pk=old.pk).exists()
+    assert AuditEvent.objects.filter(pk=kept.pk).exists()
+    assert audit_purge_expired.delay().get() == 0
+
+
 @pytest.mark.parametrize(
     "args",
     [

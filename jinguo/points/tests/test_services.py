@@ -464,3 +464,16 @@ def test_the_cron_command_collects_every_tree_and_adds_nothing_when_run_again(pt
     call_command("collect_points", "--start=2025-03-01", "--end=2025-03-31", stdout=io.StringIO())
     call_command("collect_points", "--start=2025-03-01", "--end=2025-03-31", stdout=io.StringIO())
     assert PointEntry.objects.filter(kind=Kind.EARN).count() == 4
+
+
+def test_the_nightly_task_collects_every_tree_and_adds_nothing_when_run_again(
+    pts, tree, people, monkeypatch
+):
+    from jinguo.points import tasks
+
+    monkeypatch.setattr(
+        tasks, "collection_window", lambda today: (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    )
+    assert tasks.points_collect_all.delay().get()["created"] == 4  # no broker: runs here
+    assert tasks.points_collect_all.delay().get()["created"] == 0
+    assert PointEntry.objects.filter(kind=Kind.EARN).count() == 4

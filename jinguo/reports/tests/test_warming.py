@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from jinguo.reports.cached import dashboard_key
-from jinguo.reports.models import DashboardOpened
+from jinguo.reports.models import DashboardOpened, TallyRun
+from jinguo.reports.tasks import tallies_refresh_and_warm
 from jinguo.reports.tests.test_dashboard import TODAY, held_activity, past, url
 from jinguo.reports.warming import dashboards_warm
 
@@ -121,15 +122,30 @@ def test_nothing_is_noted_or_warmed_when_warming_is_off(cast, tree, login, setti
     assert dashboards_warm() == 0
 
 
-def test_the_refresher_loop_warms_after_the_tallies(cast, tree, login, monkeypatch, capsys):
+def test_the_beat_task_warms_after_the_tallies(cast, tree, login):
     login(cast.songhe_chair).get(url(tree.songhe))
     shared.clear()
+    done = tallies_refresh_and_warm.delay().get()  # no broker: runs here
+    assert done["warmed"] == 1
+    assert shared.get(board_key(cast.songhe_chair, tree.songhe)) is not None
+    assert TallyRun.objects.count() == 1
 
-    def stop(seconds):  # one turn of the loop
-        raise KeyboardInterrupt
 
-    monkeypatch.setattr("time.sleep", stop)
-    with pytest.raises(KeyboardInterrupt):
-        call_command("refresh_tallies", every=20)
+def test_a_failing_dashboard_does_not_fail_the_tallies(cast, tree, login, monkeypatch):
+    login(cast.songhe_chair).get(url(tree.songhe))
+
+    def broken(**kwargs):
+        raise RuntimeError("a broken section")
+
+    monkeypatch.setattr("jinguo.reports.tasks.dashboards_warm", broken)
+    done = tallies_refresh_and_warm.delay().get()
+    assert done["warmed"] is None
+    assert TallyRun.objects.count() == 1
+
+
+def test_the_operator_command_refreshes_and_warms_once(cast, tree, login, capsys):
+    login(cast.songhe_chair).get(url(tree.songhe))
+    shared.clear()
+    call_command("refresh_tallies", warm=True)
     assert "已预先计算 1 个看板" in capsys.readouterr().out
     assert shared.get(board_key(cast.songhe_chair, tree.songhe)) is not None
