@@ -384,7 +384,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # `-S jinguo.common.jobs:InProcessScheduler` runs the entries in the beat process itself).
 # Times are TIME_ZONE's. Each entry expires well before it is due again: a run the workers could
 # not take in time is dropped, never queued twice behind the next.
-CELERY_BEAT_SCHEDULE = {
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "tallies-refresh": {  # the dashboard's summary tables and warm dashboards
         "task": "jinguo.reports.tasks.tallies_refresh_and_warm",
         "schedule": 20.0,

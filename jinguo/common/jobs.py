@@ -16,7 +16,7 @@ it waited runs once.
 """
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from celery.beat import PersistentScheduler, ScheduleEntry
 from django.db import InterfaceError, OperationalError
@@ -36,8 +36,8 @@ class InProcessScheduler(PersistentScheduler):
     def apply_async(
         self, entry: ScheduleEntry, producer: Any = None, advance: bool = True, **kwargs: Any
     ) -> Any:
-        entry = self.reserve(entry) if advance else entry
-        task = self.app.tasks.get(entry.task)
+        entry = cast(ScheduleEntry, self.reserve(entry)) if advance else entry
+        task = self.app.tasks.get(entry.task or "")
         try:
             if task is None:
                 logger.error("beat entry %s: no task %s in this process", entry.name, entry.task)
@@ -46,7 +46,8 @@ class InProcessScheduler(PersistentScheduler):
             if result.failed():
                 logger.error("beat entry %s failed: %r", entry.name, result.result)
             return result
-        finally:
-            self._tasks_since_sync += 1
+        finally:  # the schedule file's bookkeeping, as Scheduler.apply_async does it (not in
+            # celery-types' stubs)
+            self._tasks_since_sync += 1  # type: ignore[attr-defined]
             if self.should_sync():
-                self._do_sync()
+                self._do_sync()  # type: ignore[attr-defined]
