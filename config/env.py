@@ -87,3 +87,12 @@ def env_url(name: str, schemes: tuple[str, ...]) -> str | None:
         expected = ", ".join(f"{s}://" for s in schemes)
         raise ImproperlyConfigured(f"{name} must start with one of {expected}, got {raw!r}")
     return raw
+
+
+def env_optional_secret(name: str) -> str:
+    """A secret that only some configurations need (a gateway's key), from NAME or the file
+    named by NAME_FILE; "" when neither is set (the backend that needs it refuses to start)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, "")
