@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -147,10 +147,6 @@ def messages_mark_all_read(*, user: User) -> int:
 PREFERENCE_FIELDS = ("sms", "wecom", "wecom_user", "quiet_start", "quiet_end")
 
 
-class PreferenceError(ValueError):
-    """A choice that cannot be kept (in words for her)."""
-
-
 def preference_get(*, user: User) -> Preference:
     """Her preference, unsaved defaults when she never chose."""
     return Preference.objects.filter(user_id=user.pk).first() or Preference(user_id=user.pk)
@@ -162,10 +158,12 @@ def preference_update(*, user: User, **values: Any) -> Preference:
     if user.is_admin_role or not user.has_business_scope:
         raise PermissionDenied
     if values.get("sms") and not user.phone:
-        raise PreferenceError(_("您的账号未登记手机号，无法接收短信；请联系安全管理员登记"))
+        raise ValidationError(
+            {"sms": _("您的账号未登记手机号，无法接收短信；请联系安全管理员登记")}
+        )
     for channel in ("sms", "wecom"):
         if values.get(channel) and not channel_on(channel):
-            raise PreferenceError(_("本系统未开通该渠道"))
+            raise ValidationError({channel: _("本系统未开通该渠道")})
     pref = preference_get(user=user)
     old = {f: str(getattr(pref, f)) for f in PREFERENCE_FIELDS}
     for name in PREFERENCE_FIELDS:
