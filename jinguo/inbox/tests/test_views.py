@@ -61,7 +61,9 @@ def test_opening_a_message_marks_it_read_and_goes_to_its_page(cast, login):
     assert message.read_at is not None
 
 
-@pytest.mark.parametrize("link", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "link", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
 def test_a_link_to_another_site_is_never_followed(cast, login, link):
     give(cast.wushan_member, link=link)
     response = login(cast.wushan_member).get(f"/inbox/{Message.objects.get().pk}/")
@@ -122,7 +124,13 @@ def test_the_api_lists_counts_marks_and_sets(cast, login, locmem):
     first = listed["results"][0]["id"]
     assert client.post(f"/api/v1/inbox/messages/{first}/read/").json()["read_at"]
     assert client.post("/api/v1/inbox/messages/read-all/").json() == {"marked": 1}
-    body = {"sms": False, "wecom": True, "wecom_user": "", "quiet_start": "21:00", "quiet_end": "07:30"}
+    body = {
+        "sms": False,
+        "wecom": True,
+        "wecom_user": "",
+        "quiet_start": "21:00",
+        "quiet_end": "07:30",
+    }
     response = client.put("/api/v1/inbox/preferences/", body, content_type="application/json")
     assert response.status_code == 200 and response.json()["wecom"] is True
     assert client.get("/api/v1/inbox/preferences/").json()["wecom"] is True
