@@ -19,6 +19,7 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
+    env_optional_secret,
     env_secret,
     env_str,
     env_url,
@@ -416,6 +417,34 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "options": {"expires": 50},
     },
 }
+
+# Outward channels of the inbox (jinguo.inbox.backends), as Django's e-mail backends: a dotted
+# path per channel. Unset: the console backend with DEBUG on; production names one (the HTTP
+# backends below, or "" to leave the channel off), else `jinguo check --deploy` fails.
+_CONSOLE = "jinguo.inbox.backends.simple.ConsoleBackend"
+JINGUO_SMS_BACKEND = env_str("JINGUO_SMS_BACKEND", _CONSOLE if DEBUG else "")
+JINGUO_WECOM_BACKEND = env_str("JINGUO_WECOM_BACKEND", _CONSOLE if DEBUG else "")
+JINGUO_MESSAGE_FILE_PATH = env_str("JINGUO_MESSAGE_FILE_PATH", str(BASE_DIR / "var" / "messages"))
+# The site's address, for the link a text message and a 企业微信 card carry.
+JINGUO_SITE_URL = env_str("JINGUO_SITE_URL", "http://127.0.0.1:8000")
+# SMS over Aliyun's dysmsapi (or a 政务 platform speaking the same API at its own endpoint).
+JINGUO_SMS_ENDPOINT = env_str("JINGUO_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+JINGUO_SMS_ACCESS_KEY_ID = env_str("JINGUO_SMS_ACCESS_KEY_ID", "")
+JINGUO_SMS_ACCESS_KEY_SECRET = env_optional_secret("JINGUO_SMS_ACCESS_KEY_SECRET")
+JINGUO_SMS_SIGN_NAME = env_str("JINGUO_SMS_SIGN_NAME", "")
+JINGUO_SMS_TEMPLATE_CODE = env_str("JINGUO_SMS_TEMPLATE_CODE", "")
+# 企业微信 (qyapi.weixin.qq.com) or 政务微信 (its own host) application messages.
+JINGUO_WECOM_BASE_URL = env_str("JINGUO_WECOM_BASE_URL", "https://qyapi.weixin.qq.com")
+JINGUO_WECOM_CORP_ID = env_str("JINGUO_WECOM_CORP_ID", "")
+JINGUO_WECOM_SECRET = env_optional_secret("JINGUO_WECOM_SECRET")
+JINGUO_WECOM_AGENT_ID = env_str("JINGUO_WECOM_AGENT_ID", "")
+# Gateways: seconds to connect and to read an answer; deliveries per job; attempts before a
+# delivery fails; a queued delivery no job picked up for this long is queued again.
+JINGUO_GATEWAY_CONNECT_SECONDS = float(env_str("JINGUO_GATEWAY_CONNECT_SECONDS", "3"))
+JINGUO_GATEWAY_READ_SECONDS = float(env_str("JINGUO_GATEWAY_READ_SECONDS", "10"))
+JINGUO_DELIVERY_BATCH = env_int("JINGUO_DELIVERY_BATCH", 100)
+JINGUO_DELIVERY_MAX_ATTEMPTS = env_int("JINGUO_DELIVERY_MAX_ATTEMPTS", 5)
+JINGUO_DELIVERY_LOST_MINUTES = env_int("JINGUO_DELIVERY_LOST_MINUTES", 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

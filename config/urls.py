@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("jinguo.assessments.api")),
     path("", include("jinguo.reports.api")),
     path("", include("jinguo.rounds.api")),
+    path("", include("jinguo.inbox.api")),
 ]
 
 urlpatterns = [
@@ -48,6 +49,7 @@ urlpatterns = [
     path("dashboard/", include("jinguo.reports.urls")),
     path("reports/", include("jinguo.reports.report_urls")),
     path("rounds/", include("jinguo.rounds.urls")),
+    path("inbox/", include("jinguo.inbox.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

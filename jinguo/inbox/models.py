@@ -76,6 +76,8 @@ class Delivery(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("待发送")
+        # Claimed by one worker (a conditional UPDATE sets it with that worker's `claim`).
+        SENDING = "sending", _("发送中")
         SENT = "sent", _("已发送")
         RETRYING = "retrying", _("重试中")
         FAILED = "failed", _("发送失败")
@@ -92,6 +94,8 @@ class Delivery(models.Model):
     not_before = models.DateTimeField(null=True, blank=True)
     # The gateway's id of the message (SMS BizId, 企业微信 msgid).
     provider_ref = models.CharField(max_length=100, blank=True, default="")
+    # The token of the job that claimed it (inbox.delivery.claim): two workers never send one.
+    claim = models.CharField(max_length=32, blank=True, default="")
     queued_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)

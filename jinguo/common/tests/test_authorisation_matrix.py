@@ -86,7 +86,12 @@ TARGETS: dict[tuple[str, str], tuple[str, str]] = {
     ("reports", "template_id"): ("reports.ReportTemplate", "org__path"),
     ("rounds", "photo_id"): ("rounds.TargetPhoto", "target__org__path"),
     ("rounds", "submission_photo_id"): ("rounds.SubmissionPhoto", "submission__target__org__path"),
+    # A message is its recipient's alone, whatever her scope: pick one of `ningguo`'s (PERSONAL).
+    ("inbox", "message_id"): ("inbox.Message", "recipient__org__path"),
 }
+# Records of one person: the one picked belongs to `ningguo`, who opens it; 西山村 gets 404 for
+# another person's, as everyone does (test_another_village_can_read_nothing).
+PERSONAL = {"inbox.Message": "recipient__username"}
 # Parameters that are not records: a fixed value that the view accepts.
 FIXED = {"kind": "family", "fmt": "pdf", "action": "approve"}
 # Readable from below by design: the scheme that applies to a village is its county's.
@@ -109,7 +114,18 @@ FILE_ROUTES = (
 # Routes of the user's own session and account (sign-in, second factor, password, language),
 # the security administrator's and the Django admin's pages, the audit log and the captcha:
 # no federation record, tested in accounts and audit.
-NOT_FEDERATION_PREFIXES = ("accounts/", "admin/", "audit/", "captcha/", "i18n/", "api/schema/")
+# The inbox is the user's own too (her read marks, her channels): the 三员 have none (403, tested
+# in jinguo/inbox/tests), and another person's message is 404 (the routes with records above).
+NOT_FEDERATION_PREFIXES = (
+    "accounts/",
+    "admin/",
+    "audit/",
+    "captcha/",
+    "i18n/",
+    "api/schema/",
+    "inbox/",
+    "api/v1/inbox/",
+)
 WRITE_METHODS = ("post", "put", "patch", "delete")
 READ_DENIED = {404, 405}
 WRITE_DENIED = {403, 404, 405}
@@ -194,6 +210,8 @@ def _pick(model_label: str, path_field: str, ningguo: OrgUnit, xishan: OrgUnit) 
     model = apps.get_model(model_label)
     path_field, _sep, kind = path_field.partition(":")
     records = model.objects.filter(kind=kind) if kind else model.objects.all()
+    if model_label in PERSONAL:
+        records = records.filter(**{PERSONAL[model_label]: "ningguo"})
     return (
         records.filter(**{f"{path_field}__startswith": ningguo.path})
         .exclude(**{f"{path_field}__startswith": xishan.path})
@@ -224,8 +242,18 @@ def urls(demo, django_db_blocker) -> list[tuple[Route, str]]:
     with django_db_blocker.unblock():
         ningguo = OrgUnit.objects.get(name="宁国市")
         xishan = OrgUnit.objects.get(name="西山村")
+        _a_message_for(User.objects.get(username="ningguo"))
         built = [(route, _url(route, ningguo, xishan)) for route in routes_with_records()]
     return [(route, url) for route, url in built if url is not None]
+
+
+def _a_message_for(user: User) -> None:
+    """The demo may send her none: one of her own, linked to her home page."""
+    from jinguo.inbox.services import Outgoing, messages_send
+
+    messages_send(
+        kind="system", source="matrix", outgoing=[Outgoing(user.pk, "矩阵测试", link="/")]
+    )
 
 
 def _client(username: str) -> Client:
