@@ -48,6 +48,7 @@ urlpatterns = [
     path("dashboard/", include("jinguo.reports.urls")),
     path("reports/", include("jinguo.reports.report_urls")),
     path("rounds/", include("jinguo.rounds.urls")),
+    path("notices/", include("jinguo.notices.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
