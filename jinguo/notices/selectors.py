@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -70,12 +70,7 @@ def notices_received(*, user: User) -> QuerySet[Notice]:
         Notice.objects.filter(Exists(mine))
         .annotate(unit_read_at=Subquery(mine.values("read_at")[:1]))
         .select_related("org")
-        .order_by(
-            # unread first: a null read time sorts first ascending on both databases' terms
-            Q(unit_read_at__isnull=False),
-            "-created_at",
-            "-id",
-        )
+        .order_by(F("unit_read_at").asc(nulls_first=True), "-created_at", "-id")
     )
 
 
@@ -240,11 +235,7 @@ def my_recipients(*, user: User) -> QuerySet[TaskRecipient]:
     return (
         TaskRecipient.objects.filter(Q(org_id=user.org_id, user=None) | Q(user_id=user.pk))
         .select_related("task__org")
-        .order_by(
-            Q(status=TaskRecipient.Status.DONE),
-            "task__deadline",
-            "task_id",
-        )
+        .order_by("-status", "task__deadline", "task_id")  # "pending" after "done" desc
     )
 
 
