@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("jinguo.assessments.api")),
     path("", include("jinguo.reports.api")),
     path("", include("jinguo.rounds.api")),
+    path("", include("jinguo.notices.api")),
 ]
 
 urlpatterns = [
