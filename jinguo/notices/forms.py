@@ -1,6 +1,7 @@
 """Forms of notices and tasks. The units and people they may go to come from the sender's unit
 (units strictly below it); anything else posted is a form error."""
 
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
@@ -73,7 +74,7 @@ class _AudienceForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": NOT_BELOW},
     )
-    audiences = (Audience.ALL, Audience.LEVEL, Audience.CHOSEN)
+    audiences: tuple[Audience, ...] = (Audience.ALL, Audience.LEVEL, Audience.CHOSEN)
 
     def __init__(self, *args: Any, org: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,7 +122,7 @@ class TaskForm(_AudienceForm):
 
     def __init__(self, *args: Any, org: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, org=org, **kwargs)
-        self.fields["deadline"].initial = timezone.localdate() + timezone.timedelta(days=7)
+        self.fields["deadline"].initial = timezone.localdate() + dt.timedelta(days=7)
         cast(forms.ModelMultipleChoiceField, self.fields["people"]).queryset = people_choices(
             org=org
         )

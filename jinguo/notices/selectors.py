@@ -89,7 +89,7 @@ def notices_sent(*, user: User) -> QuerySet[Notice]:
 
 def unread_notices(*, user: User) -> QuerySet[Notice]:
     """The notices her unit has not read yet (the home page)."""
-    return notices_received(user=user).filter(unit_read_at__isnull=True)
+    return notices_received(user=user).filter(Q(unit_read_at__isnull=True))
 
 
 def notice_target_of(*, user: User, notice: Notice) -> NoticeTarget | None:
@@ -188,7 +188,7 @@ def notice_receipts(*, user: User, notice: Notice, state: str = "", page: int = 
     org_ids = [t.org_id for t in current.object_list]
     people = _people_of(org_ids, [f"notice:{notice.pk}"])
     for target in current.object_list:
-        target.people = people.get(target.org_id, [])  # type: ignore[attr-defined]
+        target.people = people.get(target.org_id, [])
     return Receipts(counts=counts, page=current, people=people, state=state)
 
 
@@ -302,7 +302,7 @@ def task_receipts(
     rows = rows.select_related("org", "user", "done_by").order_by("org__path", "id")
     current = Paginator(rows, PER_PAGE).get_page(page)
     for r in current.object_list:
-        r.state = recipient_state(r, now)  # type: ignore[attr-defined]
+        r.state = recipient_state(r, now)
         r.task = task
     return Receipts(counts=counts, page=current, people={}, state=state)
 

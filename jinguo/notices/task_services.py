@@ -7,7 +7,7 @@ unit's writers (or the named executive herself) return it.
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -78,7 +78,7 @@ def _recipients(
     """The recipients' rows (unsaved) and the people to message."""
     if audience == Audience.PEOPLE:
         chosen = audience_people(org=org, people=people)
-        rows = [TaskRecipient(org_id=p.org_id, user=p) for p in chosen]
+        rows = [TaskRecipient(org_id=cast(int, p.org_id), user=p) for p in chosen]
         return rows, [p.pk for p in chosen]
     unit_rows, unit_ids = audience_units(org=org, audience=audience, level=level, units=units)
     return [TaskRecipient(org_id=pk) for pk in unit_ids], unit_people(unit_rows)

@@ -48,7 +48,7 @@ def test_the_read_figures_are_the_units_with_a_read_time(tree, built):
 
 def test_songhe_has_read_the_visit_notice_and_has_the_march_one_waiting(tree, built):
     chair = User.objects.get(username="songhe")
-    received = {n.title: n.unit_read_at for n in notices_received(user=chair)}
+    received = dict(notices_received(user=chair).values_list("title", "unit_read_at"))
     assert received[VISIT_NOTICE[0]] is not None
     assert received[MARCH_NOTICE[0]] is None
 
