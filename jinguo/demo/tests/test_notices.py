@@ -48,7 +48,7 @@ def test_the_read_figures_are_the_units_with_a_read_time(tree, built):
 
 def test_songhe_has_read_the_visit_notice_and_has_the_march_one_waiting(tree, built):
     chair = User.objects.get(username="songhe")
-    received = dict(notices_received(user=chair).values_list("title", "unit_read_at"))
+    received = {n.title: n.__dict__["unit_read_at"] for n in notices_received(user=chair)}
     assert received[VISIT_NOTICE[0]] is not None
     assert received[MARCH_NOTICE[0]] is None
 
