@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("jinguo.reports.api")),
     path("", include("jinguo.rounds.api")),
     path("", include("jinguo.inbox.api")),
+    path("", include("jinguo.notices.api")),
 ]
 
 urlpatterns = [
@@ -50,6 +51,7 @@ urlpatterns = [
     path("reports/", include("jinguo.reports.report_urls")),
     path("rounds/", include("jinguo.rounds.urls")),
     path("inbox/", include("jinguo.inbox.urls")),
+    path("notices/", include("jinguo.notices.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -24,6 +24,7 @@ from jinguo.orgs.selectors import check_write_at
 from jinguo.reports.frozen import apply_edits, changed_numbers, editable_parts, report_to_data
 from jinguo.reports.narrative import WorkReport
 from jinguo.rounds.filling import draft_report, live_figures_for, read_figures, values_only
+from jinguo.rounds.messages import message_units
 from jinguo.rounds.models import (
     Round,
     RoundChange,
@@ -152,6 +153,7 @@ def round_create(
                 "photos": photos,
             },
         )
+        message_units(round_=round_, org_ids=[u.pk for u in units], actor=actor)
     return round_
 
 
@@ -436,20 +438,24 @@ def submission_return(*, actor: User, submission: Submission, reason: str) -> Su
 
 
 def round_remind(*, actor: User, round_: Round, today: dt.date | None = None) -> int:
-    """Mark the units that have not submitted (pending or returned) as reminded; how many.
-    The reminder shows on their home page (and, once notifications exist, reaches phones)."""
+    """Mark the units that have not submitted (pending or returned) as reminded, and put a
+    message in their people's inbox ("round:<id>:remind:<n>"); how many units."""
     check_write_at(user=actor, org=round_.org)
     if round_.status != Round.Status.OPEN:
         raise ValidationError(_("该报送任务已结束。"))
     late = round_.targets.filter(status__in=(Target.Status.PENDING, Target.Status.RETURNED))
-    count = late.update(reminded_at=timezone.now())
-    _record(
-        actor=actor,
-        round_=round_,
-        action=RoundChange.Action.REMIND,
-        old={},
-        new={"reminded": count},
-    )
+    with transaction.atomic():
+        n = round_.changes.filter(action=RoundChange.Action.REMIND).count() + 1
+        org_ids = list(late.values_list("org_id", flat=True))
+        count = late.update(reminded_at=timezone.now())
+        sent = message_units(round_=round_, org_ids=org_ids, actor=actor, reminder=n)
+        _record(
+            actor=actor,
+            round_=round_,
+            action=RoundChange.Action.REMIND,
+            old={},
+            new={"reminded": count, "messages": sent},
+        )
     return count
 
 

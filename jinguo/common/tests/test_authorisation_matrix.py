@@ -88,6 +88,12 @@ TARGETS: dict[tuple[str, str], tuple[str, str]] = {
     ("rounds", "submission_photo_id"): ("rounds.SubmissionPhoto", "submission__target__org__path"),
     # A message is its recipient's alone, whatever her scope: pick one of `ningguo`'s (PERSONAL).
     ("inbox", "message_id"): ("inbox.Message", "recipient__org__path"),
+    # A notice or task is readable by the units it goes to: one that goes nowhere in 西山村.
+    ("notices", "notice_id"): ("notices.Notice", "targets__org__path"),
+    ("notices", "attachment_id"): ("notices.NoticeAttachment", "notice__targets__org__path"),
+    ("notices", "task_id"): ("notices.Task", "recipients__org__path"),
+    ("notices", "recipient_id"): ("notices.TaskRecipient", "org__path"),
+    ("notices", "photo_id"): ("notices.TaskPhoto", "recipient__org__path"),
 }
 # Records of one person: the one picked belongs to `ningguo`, who opens it; 西山村 gets 404 for
 # another person's, as everyone does (test_another_village_can_read_nothing).
@@ -110,6 +116,8 @@ FILE_ROUTES = (
     "activities/<int:activity_id>/photo/",
     "rounds/photos/<int:photo_id>/",
     "rounds/submission-photos/<int:submission_photo_id>/",
+    "notices/attachments/<int:attachment_id>/",
+    "notices/tasks/photos/<int:photo_id>/",
 )
 # Routes of the user's own session and account (sign-in, second factor, password, language),
 # the security administrator's and the Django admin's pages, the audit log and the captcha:
