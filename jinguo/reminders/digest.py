@@ -213,7 +213,11 @@ def gather(*, day: dt.date) -> dict[str, Reminders]:
 def _items(speech: Speech, kind: Kind, group: Group) -> list[dict[str, str]]:
     if group.count <= readers.SAMPLES:
         return [
-            {"kind": kind.code, "text": kind.text(speech, r), "link": kind.link(r)}
+            {
+                "kind": kind.code,
+                "text": kind.text(speech, r),
+                "link": kind.link(r) if r.visible else "",
+            }
             for r in group.records
         ]
     named = speech.msg["named"].join(r.label for r in group.records)

@@ -61,6 +61,9 @@ class Record:
     label: str
     when: dt.date | dt.datetime | None = None
     org_id: int | None = None
+    # False when the person's scope does not hold the record (an executive of a grid invited to
+    # her community's meeting, or handling its case): the digest names it without a link.
+    visible: bool = True
 
 
 @dataclass
@@ -157,8 +160,14 @@ def overdue_households(*, day: dt.date) -> Reminders:
 # --- cases ------------------------------------------------------------------------------------
 
 
-def _case_record(pk: int, number: str, title: str, due_at: dt.datetime) -> Record:
-    return Record(pk, f"{number} {title}", due_at)
+def _case_record(
+    pk: int, number: str, title: str, due_at: dt.datetime, *paths: str, visible: bool = True
+) -> Record:
+    """`paths`: the person's unit's, then the handling and reporting units' (cases are seen
+    where handled or reported: cases.selectors.case_scope_q)."""
+    if paths:
+        visible = any(path.startswith(paths[0]) for path in paths[1:])
+    return Record(pk, f"{number} {title}", due_at, visible=visible)
 
 
 def cases_flagged(*, day: dt.date) -> tuple[Reminders, Reminders, Reminders]:
@@ -167,8 +176,9 @@ def cases_flagged(*, day: dt.date) -> tuple[Reminders, Reminders, Reminders]:
     at = moment(day)
     running = {"status__in": OPEN, "warn_at__lte": at}
     fields = ("pk", "number", "title", "due_at")
+    paths = ("assignee__account__org__path", "org__path", "origin_org__path")
     assigned = Case.objects.filter(eligible_q("assignee__account__"), **running).values_list(
-        "assignee__account__id", *fields
+        "assignee__account__id", *fields, *paths
     )
     unit = "org__cases__"
     unassigned = User.objects.filter(
@@ -209,9 +219,20 @@ def meetings_tomorrow(*, day: dt.date) -> Reminders:
             meeting__planned_at__lt=_start_of(tomorrow + dt.timedelta(days=1)),
         )
         .order_by("meeting__planned_at", "meeting_id")
-        .values_list("person__account__id", "meeting_id", "meeting__title", "meeting__planned_at")
+        .values_list(
+            "person__account__id",
+            "meeting_id",
+            "meeting__title",
+            "meeting__planned_at",
+            "person__account__org__path",
+            "meeting__org__path",
+        )
     )
-    return _collect((uid, Record(pk, title, at)) for uid, pk, title, at in rows)
+    # Meetings are seen in the subtree of their unit (meetings.selectors.meeting_scope_q).
+    return _collect(
+        (uid, Record(pk, title, at, visible=where.startswith(mine)))
+        for uid, pk, title, at, mine, where in rows
+    )
 
 
 # --- tasks and report rounds ------------------------------------------------------------------
