@@ -66,6 +66,8 @@ def seed_missing(day: dt.date) -> dict[str, int]:
 
     sender = User.objects.get(username="city_cadre")
     city = sender.org
+    if city is None:
+        raise SystemExit("city_cadre has no organisation: generate the city first")
     villages = list(
         OrgUnit.objects.filter(kind__in=[Kind.VILLAGE, Kind.COMMUNITY]).values_list("pk", flat=True)
     )

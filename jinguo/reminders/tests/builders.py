@@ -23,6 +23,11 @@ D = dt.date(2026, 3, 10)
 AT = moment(D)
 
 
+def _org_of(user: User) -> OrgUnit:
+    assert user.org is not None
+    return user.org
+
+
 def days(n: int) -> dt.date:
     return D + dt.timedelta(days=n)
 
@@ -77,7 +82,7 @@ def task_due(
     title: str = "报送材料",
 ) -> TaskRecipient:
     task = Task.objects.create(
-        org=sender.org,
+        org=_org_of(sender),
         title=title,
         body="按时完成",
         deadline=deadline,
@@ -89,7 +94,7 @@ def task_due(
 
 def round_due(sender: User, deadline: dt.date, *, org: OrgUnit, status: str = "pending") -> Target:
     round_ = Round.objects.create(
-        org=sender.org,
+        org=_org_of(sender),
         title="一季度工作报送",
         kind=Round.Kind.WORK_REPORT,
         start=days(-90),
