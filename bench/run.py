@@ -14,6 +14,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from http.cookies import SimpleCookie
@@ -121,16 +122,19 @@ def measure_refresh() -> dict[str, float]:
 
 
 class Refresher:
-    """`jinguo refresh_tallies --every N` beside the measurement in a process of its own, as
-    production runs it (a service next to the web server): the tallies stay fresh and the
-    database does the refresh work while the dashboard is being timed. Run in a thread of the
-    measuring process instead, its Python work held the measured requests up on the GIL, which
-    no production request waits for. `warm`: the loop also recomputes the dashboards opened
-    lately; off while cold visits are timed (a warmed page would not be cold)."""
+    """The tallies' beat entry every N seconds beside the measurement, in a process of its own
+    as production runs it (beat; here the in-process beat, which needs no Redis, with only that
+    entry: bench/settings.py), after one `jinguo refresh_tallies` so that the tallies are fresh
+    from the start: the database does the refresh work while the dashboard is being timed. Run
+    in a thread of the measuring process instead, its Python work held the measured requests up
+    on the GIL, which no production request waits for. `warm`: each run also recomputes the
+    dashboards opened lately; off while cold visits are timed (a warmed page would not be
+    cold)."""
 
     def __init__(self, every: float) -> None:
         self.every = every
         self.process: subprocess.Popen[bytes] | None = None
+        self.schedule = Path(tempfile.mkdtemp(prefix="bench-beat-")) / "schedule"
 
     def start(self, *, warm: bool) -> None:
         self.stop()
@@ -139,11 +143,17 @@ class Refresher:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "PYTHONPATH": str(ROOT),  # bench.settings, which the console script cannot see
             "JINGUO_DASHBOARD_WARM_LIMIT": "40" if warm else "0",
+            "BENCH_REFRESH_EVERY": str(self.every),
         }
-        command = [str(Path(sys.executable).with_name("jinguo")), "refresh_tallies"]
-        command += ["--every", str(self.every)]
+        once = [str(Path(sys.executable).with_name("jinguo")), "refresh_tallies"]
+        once += ["--warm"] if warm else []
+        subprocess.run(  # noqa: S603 (our own command)
+            once, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=True
+        )
+        beat = [str(Path(sys.executable).with_name("celery")), "-A", "config", "beat"]
+        beat += ["-S", "jinguo.common.jobs:InProcessScheduler", "-s", str(self.schedule)]
         self.process = subprocess.Popen(  # noqa: S603 (our own command)
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL
+            [*beat, "--loglevel", "WARNING"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
         )
 
     def stop(self) -> None:
@@ -228,8 +238,8 @@ def measure_dashboard(requests: int) -> list[dict[str, Any]]:
                 results += [
                     {"mode": mode, **r} for r in _time_dashboard(username, requests, cold=cold)
                 ]
-        # Warm: the refresher also recomputes the dashboards opened lately (as
-        # `refresh_tallies --every` does); visits spread over more than the cache's 30 s.
+        # Warm: the refresher also recomputes the dashboards opened lately (as beat's tallies
+        # task does); visits spread over more than the cache's 30 s.
         refresher.start(warm=True)
         gap = max(45.0 / max(requests, 1), 0.5)
         for username in USERS:

@@ -23,3 +23,11 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# bench/run.py's refresher: the in-process beat (no Redis) with production's tallies entry
+# alone, every BENCH_REFRESH_EVERY seconds (production: 20).
+CELERY_BEAT_SCHEDULE = {
+    "tallies-refresh": {
+        **CELERY_BEAT_SCHEDULE["tallies-refresh"],  # noqa: F405
+        "schedule": float(os.environ.get("BENCH_REFRESH_EVERY", "20")),
+    }
+}

@@ -2,9 +2,9 @@
 
 A workbook of 1.5 KB can claim a million rows by sixteen thousand columns, or expand to
 hundreds of megabytes, and the reader (calamine, in Rust) aborts the whole process when it
-cannot allocate: in the web process that is every request of the worker, and the roster import
-running in its thread. So no upload is ever parsed in the web process. The file goes to a child
-process (jinguo/common/workbook_child.py) that
+cannot allocate: in the web process that is every request of the worker, in a Celery worker
+every job it holds. So no upload is ever parsed in either: the file goes to a child process
+(jinguo/common/workbook_child.py) that
 - refuses, before reading, a zip whose members, declared sizes, compression ratio or declared
   sheet dimensions exceed the limits below, and a sheet that turns out larger than them;
 - reads with its address space, CPU time and output capped, and is killed after

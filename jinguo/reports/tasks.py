@@ -6,7 +6,6 @@ import logging
 import time
 
 from celery import shared_task
-from django.db import close_old_connections
 
 from jinguo.common.jobs import TRANSIENT
 from jinguo.reports.tallies import tallies_refresh
@@ -17,12 +16,12 @@ log = logging.getLogger(__name__)
 
 def dashboards_warm_safely() -> int | None:
     """The dashboards opened lately, recomputed; None (logged) when that failed: a failing
-    dashboard must not make the tallies' run fail."""
+    dashboard must not make the tallies' run fail. (A broken connection is closed after the
+    task by Celery's Django fix-up.)"""
     try:
         return dashboards_warm()
     except Exception:
         log.exception("dashboards_warm failed")
-        close_old_connections()
         return None
 
 

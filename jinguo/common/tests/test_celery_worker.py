@@ -118,12 +118,14 @@ def _python(env: dict[str, str], *args: str) -> str:
 
 
 class Worker:
-    """`celery -A config worker`, one process (solo pool), in its own process group."""
+    """`celery -A config worker` in its own process group: production's pool (prefork, one
+    child here) or the solo pool, whose one process runs the job (celery_hold patches it)."""
 
-    def __init__(self, env: dict[str, str], log: Path, name: str) -> None:
+    def __init__(self, env: dict[str, str], log: Path, name: str, pool: str) -> None:
         self.log = log
         command = [
-            *(sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"),
+            *(sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={pool}"),
+            "--concurrency=1",
             *(f"--hostname={name}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle"),
             "--include=jinguo.common.tests.celery_hold",
         ]
@@ -145,8 +147,9 @@ class Worker:
 def workers(site, tmp_path) -> Iterator[Callable[..., Worker]]:
     started: list[Worker] = []
 
-    def start(env: dict[str, str]) -> Worker:
-        worker = Worker(env, tmp_path / f"worker{len(started)}.log", f"w{len(started)}")
+    def start(env: dict[str, str], pool: str = "solo") -> Worker:
+        number = len(started)
+        worker = Worker(env, tmp_path / f"worker{number}.log", f"w{number}", pool)
         started.append(worker)
         return worker
 
@@ -186,7 +189,7 @@ def _wait(condition: Callable[[], bool], what: str, worker: Worker) -> None:
 
 def test_a_worker_runs_the_tasks_the_site_enqueues(site, workers):
     env = _broker(site, 5)
-    worker = workers(env)
+    worker = workers(env, pool="prefork")
     job_id = int(_python(env, "-c", ENQUEUE, "31", "--tallies").split()[-1])
     _wait(lambda: _job_status(env, job_id) == "done", "finished import", worker)
     _wait(lambda: bool(_query(env, "SELECT id FROM reports_tallyrun")), "tallies run", worker)

@@ -41,7 +41,7 @@ def test_every_beat_entry_expires_before_it_is_due_again():
         assert 0 < entry["options"]["expires"] < gap, name
 
 
-def test_the_tallies_run_every_20_seconds_and_purge_keeps_the_retention_period():
+def test_the_tallies_run_every_20_seconds_and_the_reminders_at_seven():
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert schedule["tallies-refresh"]["schedule"] == 20.0
     assert schedule["reminders-daily"]["schedule"].hour == {7}

@@ -111,7 +111,7 @@ def test_the_operator_command_requeues_queued_and_stalled_jobs_only(
     waiting, stalled, busy = queued(cast, tree), queued(cast, tree), queued(cast, tree)
     for job in (stalled, busy):
         import_job_claim(job_id=job.pk)
-    long_ago = timezone.now() - running_for(hours=1)
+    long_ago = timezone.now() - dt.timedelta(hours=1)  # its worker died long ago
     ImportJob.objects.filter(pk=stalled.pk).update(updated_at=long_ago)
     out = io.StringIO()
     call_command("run_imports", stdout=out)  # no broker: the jobs run here
@@ -121,7 +121,3 @@ def test_the_operator_command_requeues_queued_and_stalled_jobs_only(
     assert (waiting.status, stalled.status, busy.status) == ("done", "done", "validating")
     assert statuses(stalled).count("import.queued") == 2
     assert import_jobs_requeue() == 0
-
-
-def running_for(*, hours: int) -> dt.timedelta:
-    return dt.timedelta(hours=hours)

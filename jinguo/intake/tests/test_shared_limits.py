@@ -62,7 +62,6 @@ def _env(database: Path, cache_url: str | None = None) -> dict[str, str]:
         JINGUO_SECRET_KEY=secrets.token_urlsafe(50),
         JINGUO_FIELD_KEY=_key(),
         JINGUO_HASH_KEY=_key(),
-        JINGUO_IMPORTS_IN_THREAD="false",
     )
     if cache_url:
         env["JINGUO_CACHE_URL"] = cache_url
