@@ -46,8 +46,8 @@ from jinguo.visits.models import Wish
 
 # How many records of a kind a digest names; more are counted and linked as a filtered list.
 SAMPLES = 3
-# The hour the beat runs the reminders (config: reminders_daily at 07:00): a day's cases are
-# flagged as they stand at that moment, whenever the command is run for that day.
+# The hour the beat runs the reminders (reminders_daily at 07:00): a day's cases are flagged as
+# they stand at that moment (see moment()).
 HOUR = dt.time(7, 0)
 DUE_SOON_DAYS = 2
 WISH_DAYS = 14
@@ -81,7 +81,11 @@ Reminders = dict[int, Group]
 
 
 def moment(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, HOUR))
+    """When `day`'s cases are flagged: at HOUR, or now if `day` is today and HOUR has passed (an
+    operator's run, the demo loaded at noon)."""
+    at = timezone.make_aware(dt.datetime.combine(day, HOUR))
+    now = timezone.now()
+    return now if timezone.localdate(now) == day and now > at else at
 
 
 def _start_of(day: dt.date) -> dt.datetime:

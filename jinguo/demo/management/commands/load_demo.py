@@ -32,6 +32,7 @@ from jinguo.demo.honours import HonoursDemo
 from jinguo.demo.ledger import LedgerBuilder
 from jinguo.demo.meetings import MeetingsDemo
 from jinguo.demo.points import PointsDemo
+from jinguo.demo.reminders import RemindersDemo
 from jinguo.demo.rounds import RoundsDemo
 from jinguo.demo.sanxin import SanxinDemo
 from jinguo.demo.trainings import TrainingsDemo
@@ -42,7 +43,8 @@ from jinguo.orgs.services import org_create, venue_create
 from jinguo.people.models import Person
 
 # Built after the ledger, visits and cases, in this order: points collect from meetings,
-# trainings and volunteer hours; assessments read points; the report rounds read everything.
+# trainings and volunteer hours; assessments read points; the report rounds read everything;
+# the day's reminders (每日提醒) are sent last, from every record.
 WORK_DEMOS = (
     MeetingsDemo,
     ActivitiesDemo,
@@ -53,6 +55,7 @@ WORK_DEMOS = (
     PointsDemo,
     AssessmentsDemo,
     RoundsDemo,
+    RemindersDemo,
 )
 
 # One password for every demo account; it meets the password policy (8+ characters, 3 classes).
