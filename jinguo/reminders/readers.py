@@ -46,8 +46,8 @@ from jinguo.visits.models import Wish
 
 # How many records of a kind a digest names; more are counted and linked as a filtered list.
 SAMPLES = 3
-# The hour the beat runs the reminders (config: reminders_daily at 07:00): a day's cases are
-# flagged as they stand at that moment, whenever the command is run for that day.
+# The hour the beat runs the reminders (reminders_daily at 07:00): a day's cases are flagged as
+# they stand at that moment (see moment()).
 HOUR = dt.time(7, 0)
 DUE_SOON_DAYS = 2
 WISH_DAYS = 14
@@ -81,7 +81,11 @@ Reminders = dict[int, Group]
 
 
 def moment(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, HOUR))
+    """When `day`'s cases are flagged: at HOUR, or now if `day` is today and HOUR has passed (an
+    operator's run, the demo loaded at noon)."""
+    at = timezone.make_aware(dt.datetime.combine(day, HOUR))
+    now = timezone.now()
+    return now if timezone.localdate(now) == day and now > at else at
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -161,13 +165,13 @@ def overdue_households(*, day: dt.date) -> Reminders:
 
 
 def _case_record(
-    pk: int, number: str, title: str, due_at: dt.datetime, *paths: str, visible: bool = True
+    pk: int, number: str, title: str, due_at: dt.datetime, sensitive: bool, *paths: str
 ) -> Record:
     """`paths`: the person's unit's, then the handling and reporting units' (cases are seen
-    where handled or reported: cases.selectors.case_scope_q)."""
-    if paths:
-        visible = any(path.startswith(paths[0]) for path in paths[1:])
-    return Record(pk, f"{number} {title}", due_at, visible=visible)
+    where handled or reported: cases.selectors.case_scope_q). A sensitive case (涉及隐私, every
+    domestic-violence case) is named by its number only: a digest may go out by SMS."""
+    visible = not paths or any(path.startswith(paths[0]) for path in paths[1:])
+    return Record(pk, number if sensitive else f"{number} {title}", due_at, visible=visible)
 
 
 def cases_flagged(*, day: dt.date) -> tuple[Reminders, Reminders, Reminders]:
@@ -175,7 +179,7 @@ def cases_flagged(*, day: dt.date) -> tuple[Reminders, Reminders, Reminders]:
     and overdue ones, to their handler; overdue ones to the cadres one level up. Three queries."""
     at = moment(day)
     running = {"status__in": OPEN, "warn_at__lte": at}
-    fields = ("pk", "number", "title", "due_at")
+    fields = ("pk", "number", "title", "due_at", "sensitive")
     paths = ("assignee__account__org__path", "org__path", "origin_org__path")
     assigned = Case.objects.filter(eligible_q("assignee__account__"), **running).values_list(
         "assignee__account__id", *fields, *paths

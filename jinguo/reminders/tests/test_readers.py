@@ -162,3 +162,10 @@ def test_overdue_households_match_the_visits_to_do_of_her_own(staff, tree, peopl
     )
     assert readers.overdue_households(day=D)[staff.wushan_member.pk].count == mine.count() == 2
     assert isinstance(D, dt.date)
+
+
+def test_a_sensitive_case_is_named_by_its_number_only(staff, tree, people):
+    case = clocked(tree.songhe, left=0.1, assignee=people.wushan_exec)
+    Case.objects.filter(pk=case.pk).update(sensitive=True)
+    warning, _overdue, _supervised = readers.cases_flagged(day=D)
+    assert [r.label for r in warning[staff.wushan_member.pk].records] == [case.number]

@@ -131,3 +131,10 @@ def test_command_sends_the_given_day(busy_day):
     call_command("send_reminders", date=D.isoformat(), stdout=out)
     assert "2 人有提醒，新发送 2 条" in out.getvalue()
     assert Message.objects.count() == 2
+
+
+def test_beat_finds_the_daily_task_by_its_name():
+    from config.celery import app
+
+    task = app.tasks["jinguo.reminders.tasks.reminders_daily"]
+    assert task.name == reminders_daily.name

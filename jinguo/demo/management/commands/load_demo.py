@@ -33,6 +33,7 @@ from jinguo.demo.ledger import LedgerBuilder
 from jinguo.demo.meetings import MeetingsDemo
 from jinguo.demo.notices import NoticesDemo
 from jinguo.demo.points import PointsDemo
+from jinguo.demo.reminders import RemindersDemo
 from jinguo.demo.rounds import RoundsDemo
 from jinguo.demo.sanxin import SanxinDemo
 from jinguo.demo.trainings import TrainingsDemo
@@ -45,6 +46,7 @@ from jinguo.people.models import Person
 # Built after the ledger, visits and cases, in this order: points collect from meetings,
 # trainings and volunteer hours; assessments read points; the report rounds read everything;
 # a task's return links to a visit.
+# the day's reminders (每日提醒) are sent last, from every record.
 WORK_DEMOS = (
     MeetingsDemo,
     ActivitiesDemo,
@@ -56,6 +58,7 @@ WORK_DEMOS = (
     AssessmentsDemo,
     RoundsDemo,
     NoticesDemo,
+    RemindersDemo,
 )
 
 # One password for every demo account; it meets the password policy (8+ characters, 3 classes).
