@@ -45,8 +45,8 @@ from jinguo.people.models import Person
 
 # Built after the ledger, visits and cases, in this order: points collect from meetings,
 # trainings and volunteer hours; assessments read points; the report rounds read everything;
-# a task's return links to a visit.
-# the day's reminders (每日提醒) are sent last, from every record.
+# a task's return links to a visit; the day's reminders (每日提醒) are sent last, from every
+# record.
 WORK_DEMOS = (
     MeetingsDemo,
     ActivitiesDemo,
