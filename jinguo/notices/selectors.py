@@ -90,6 +90,8 @@ def notices_sent(*, user: User) -> QuerySet[Notice]:
 
 def unread_notices(*, user: User) -> QuerySet[Notice]:
     """The notices her unit has not read yet (the home page)."""
+    if not user.has_business_scope:
+        return Notice.objects.none()
     return notices_received(user=user).filter(Q(unit_read_at__isnull=True))
 
 

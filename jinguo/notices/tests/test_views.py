@@ -228,3 +228,26 @@ def test_attachment_is_served_in_clear_to_a_recipient_and_to_nobody_outside(cast
     response = login(cast.songhe_chair).get(url)
     assert b"".join(response.streaming_content) == PDF
     assert login(cast.langxi_cadre).get(url).status_code == 404
+
+
+def test_home_list_costs_the_same_for_one_notice_or_ten(cast, tree, login, count_queries):
+    from jinguo.notices.templatetags.notices_tags import notice_tasks
+
+    notice(cast, tree)
+    task(cast, tree)
+    one = count_queries(lambda: notice_tasks(cast.songhe_chair))
+    for _i in range(9):
+        notice(cast, tree)
+        task(cast, tree)
+    shown = notice_tasks(cast.songhe_chair)
+    assert (len(shown["notices"]), shown["more_notices"]) == (5, True)
+    assert count_queries(lambda: notice_tasks(cast.songhe_chair)) == one <= 2
+
+
+def test_administrators_see_no_notices_on_their_home(cast, tree):
+    from jinguo.notices.templatetags.notices_tags import notice_tasks
+
+    notice(cast, tree)
+    for admin in (cast.system_admin, cast.security_admin, cast.audit_admin):
+        shown = notice_tasks(admin)
+        assert shown["notices"] == [] and shown["tasks"] == []
