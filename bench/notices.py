@@ -22,6 +22,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,7 @@ def _timed_pages(client: Any, urls: dict[str, str], n: int) -> dict[str, list[fl
     times: dict[str, list[float]] = {label: [] for label in urls}
     for i in range(n + 2):
         for label, url in urls.items():
-            elapsed, response = _ms(lambda url=url: client.get(url))
+            elapsed, response = _ms(partial(client.get, url))
             if response.status_code != 200:
                 raise SystemExit(f"{url}: {response.status_code}")
             if i >= 2:

@@ -71,7 +71,7 @@ def test_grid_member_reads_a_notice_from_her_home_page_and_completes_a_task(
     sign_in(street, cast.township_cadre)
     street.goto(f"/notices/{notice.pk}/?state=read")
     expect(street.locator("[data-count=read]")).to_have_text("1")
-    expect(street.get_by_text("巫山组网格")).to_be_visible()
+    expect(street.get_by_text("巫山组网格", exact=True)).to_be_visible()
     _no_sideways_scroll(street)
     street.goto(f"/notices/tasks/{task.pk}/")
     expect(street.locator("[data-count=done]")).to_have_text("1")
