@@ -129,7 +129,8 @@ def notice_history(*, notice: Notice) -> QuerySet[NoticeChange]:
 class Person:
     name: str
     message_read_at: Any = None
-    deliveries: list[tuple[str, str, str]] = field(default_factory=list)
+    # (channel, state, state's label, error) of each outward delivery of her message
+    deliveries: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -162,6 +163,10 @@ def page_states(*, source: str, recipient_ids: list[int]) -> dict[int, Recipient
     return states
 
 
+def _label(choices: Any, value: str) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
 def _people_of(org_ids: list[int], source: str) -> dict[int, list[Person]]:
     """org id → its active people with their messages' states (three queries)."""
     rows = list(
@@ -173,11 +178,15 @@ def _people_of(org_ids: list[int], source: str) -> dict[int, list[Person]]:
     out: dict[int, list[Person]] = {}
     for pk, org_id, full_name, username in rows:
         state = states.get(pk)
+        deliveries = [
+            (_label(Delivery.Channel, channel), state_code, _label(Delivery.State, state_code), err)
+            for channel, state_code, err in (state.deliveries if state else [])
+        ]
         out.setdefault(org_id, []).append(
             Person(
                 name=full_name or username,
                 message_read_at=state.read_at if state else None,
-                deliveries=state.deliveries if state else [],
+                deliveries=deliveries,
             )
         )
     return out

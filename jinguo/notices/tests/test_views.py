@@ -251,3 +251,15 @@ def test_administrators_see_no_notices_on_their_home(cast, tree):
     for admin in (cast.system_admin, cast.security_admin, cast.audit_admin):
         shown = notice_tasks(admin)
         assert shown["notices"] == [] and shown["tasks"] == []
+
+
+def test_receipt_page_shows_each_persons_delivery_state_and_its_failure(cast, tree, login):
+    from jinguo.inbox.models import Delivery, Message
+
+    n = notice(cast, tree)
+    message = Message.objects.get(source=f"notice:{n.pk}", recipient=cast.gangkou_chair)
+    Delivery.objects.create(message=message, channel="sms", state="failed", error="号码停机")
+    page = login(cast.township_cadre).get(reverse("notices:detail", args=[n.pk]))
+    gangkou = next(t for t in page.context["receipts"].page if t.org_id == tree.gangkou.pk)
+    assert gangkou.people[0].deliveries == [("短信", "failed", "发送失败", "号码停机")]
+    assert "短信发送失败：号码停机" in page.content.decode()
