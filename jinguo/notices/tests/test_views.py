@@ -263,3 +263,26 @@ def test_receipt_page_shows_each_persons_delivery_state_and_its_failure(cast, tr
     gangkou = next(t for t in page.context["receipts"].page if t.org_id == tree.gangkou.pk)
     assert gangkou.people[0].deliveries == [("短信", "failed", "发送失败", "号码停机")]
     assert "短信发送失败：号码停机" in page.content.decode()
+
+
+def test_a_return_photo_from_the_phone_is_served_to_the_sender_and_to_nobody_outside(
+    cast, tree, login
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jinguo.common.tests.upload_samples import JPEG
+    from jinguo.notices.models import TaskPhoto
+
+    t = task(cast, tree)
+    photo = SimpleUploadedFile("IMG_0001.jpg", JPEG, content_type="image/jpeg")
+    response = login(cast.songhe_chair).post(
+        reverse("notices:task", args=[t.pk]), {"text": "见照片", "photos": [photo]}
+    )
+    assert response.status_code == 302
+    stored = TaskPhoto.objects.get()
+    url = reverse("notices:task_photo", args=[stored.pk])
+    served = login(cast.township_cadre).get(url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content)[:3] == b"\xff\xd8\xff"
+    assert login(cast.langxi_cadre).get(url).status_code == 404
+    assert login(cast.gangkou_chair).get(url).status_code == 404
