@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jinguo.accounts.models import User
-from jinguo.inbox.selectors import recipient_states
+from jinguo.inbox.models import Delivery, Message
+from jinguo.inbox.selectors import RecipientState
 from jinguo.notices.models import (
     Notice,
     NoticeAttachment,
@@ -89,6 +90,8 @@ def notices_sent(*, user: User) -> QuerySet[Notice]:
 
 def unread_notices(*, user: User) -> QuerySet[Notice]:
     """The notices her unit has not read yet (the home page)."""
+    if not user.has_business_scope:
+        return Notice.objects.none()
     return notices_received(user=user).filter(Q(unit_read_at__isnull=True))
 
 
@@ -126,7 +129,8 @@ def notice_history(*, notice: Notice) -> QuerySet[NoticeChange]:
 class Person:
     name: str
     message_read_at: Any = None
-    deliveries: list[tuple[str, str, str]] = field(default_factory=list)
+    # (channel, state, state's label, error) of each outward delivery of her message
+    deliveries: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -140,27 +144,49 @@ class Receipts:
     state: str
 
 
-def _people_of(
-    org_ids: list[int], sources: list[str], named: dict[int, int] | None = None
-) -> dict[int, list[Person]]:
-    """org id → its people (or the named ones) with their messages' states."""
-    users = User.objects.filter(is_active=True)
-    users = (
-        users.filter(pk__in=list(named)) if named is not None else users.filter(org_id__in=org_ids)
+def page_states(*, source: str, recipient_ids: list[int]) -> dict[int, RecipientState]:
+    """recipient_states (jinguo.inbox.selectors) for one page's people only: the same shape,
+    two queries over their messages rather than all of a city's (a notice to ≈15,000 people
+    would read them all on every page of its receipts)."""
+    states = {
+        rid: RecipientState(message_id=mid, read_at=read_at)
+        for mid, rid, read_at in Message.objects.filter(
+            source=source, recipient_id__in=recipient_ids
+        ).values_list("pk", "recipient_id", "read_at")
+    }
+    by_message = {s.message_id: s for s in states.values()}
+    deliveries = Delivery.objects.filter(message_id__in=list(by_message)).values_list(
+        "message_id", "channel", "state", "error"
     )
-    rows = list(users.order_by("pk").values_list("pk", "org_id", "full_name", "username"))
-    states: dict[int, Any] = {}
-    for source in sources:
-        states.update(recipient_states(source=source))
+    for mid, channel, state, error in deliveries:
+        by_message[mid].deliveries.append((channel, state, error))
+    return states
+
+
+def _label(choices: Any, value: str) -> str:
+    return str(dict(choices.choices).get(value, value))
+
+
+def _people_of(org_ids: list[int], source: str) -> dict[int, list[Person]]:
+    """org id → its active people with their messages' states (three queries)."""
+    rows = list(
+        User.objects.filter(is_active=True, org_id__in=org_ids)
+        .order_by("pk")
+        .values_list("pk", "org_id", "full_name", "username")
+    )
+    states = page_states(source=source, recipient_ids=[row[0] for row in rows])
     out: dict[int, list[Person]] = {}
     for pk, org_id, full_name, username in rows:
         state = states.get(pk)
-        key = pk if named is not None else org_id
-        out.setdefault(key, []).append(
+        deliveries = [
+            (_label(Delivery.Channel, channel), state_code, _label(Delivery.State, state_code), err)
+            for channel, state_code, err in (state.deliveries if state else [])
+        ]
+        out.setdefault(org_id, []).append(
             Person(
                 name=full_name or username,
                 message_read_at=state.read_at if state else None,
-                deliveries=state.deliveries if state else [],
+                deliveries=deliveries,
             )
         )
     return out
@@ -186,7 +212,7 @@ def notice_receipts(*, user: User, notice: Notice, state: str = "", page: int = 
     rows = rows.select_related("org", "read_by").order_by("org__path")
     current = Paginator(rows, PER_PAGE).get_page(page)
     org_ids = [t.org_id for t in current.object_list]
-    people = _people_of(org_ids, [f"notice:{notice.pk}"])
+    people = _people_of(org_ids, f"notice:{notice.pk}")
     for target in current.object_list:
         target.people = people.get(target.org_id, [])
     return Receipts(counts=counts, page=current, people=people, state=state)

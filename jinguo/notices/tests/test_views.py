@@ -228,3 +228,61 @@ def test_attachment_is_served_in_clear_to_a_recipient_and_to_nobody_outside(cast
     response = login(cast.songhe_chair).get(url)
     assert b"".join(response.streaming_content) == PDF
     assert login(cast.langxi_cadre).get(url).status_code == 404
+
+
+def test_home_list_costs_the_same_for_one_notice_or_ten(cast, tree, login, count_queries):
+    from jinguo.notices.templatetags.notices_tags import notice_tasks
+
+    notice(cast, tree)
+    task(cast, tree)
+    one = count_queries(lambda: notice_tasks(cast.songhe_chair))
+    for _i in range(9):
+        notice(cast, tree)
+        task(cast, tree)
+    shown = notice_tasks(cast.songhe_chair)
+    assert (len(shown["notices"]), shown["more_notices"]) == (5, True)
+    assert count_queries(lambda: notice_tasks(cast.songhe_chair)) == one <= 2
+
+
+def test_administrators_see_no_notices_on_their_home(cast, tree):
+    from jinguo.notices.templatetags.notices_tags import notice_tasks
+
+    notice(cast, tree)
+    for admin in (cast.system_admin, cast.security_admin, cast.audit_admin):
+        shown = notice_tasks(admin)
+        assert shown["notices"] == [] and shown["tasks"] == []
+
+
+def test_receipt_page_shows_each_persons_delivery_state_and_its_failure(cast, tree, login):
+    from jinguo.inbox.models import Delivery, Message
+
+    n = notice(cast, tree)
+    message = Message.objects.get(source=f"notice:{n.pk}", recipient=cast.gangkou_chair)
+    Delivery.objects.create(message=message, channel="sms", state="failed", error="号码停机")
+    page = login(cast.township_cadre).get(reverse("notices:detail", args=[n.pk]))
+    gangkou = next(t for t in page.context["receipts"].page if t.org_id == tree.gangkou.pk)
+    assert gangkou.people[0].deliveries == [("短信", "failed", "发送失败", "号码停机")]
+    assert "短信发送失败：号码停机" in page.content.decode()
+
+
+def test_a_return_photo_from_the_phone_is_served_to_the_sender_and_to_nobody_outside(
+    cast, tree, login
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jinguo.common.tests.upload_samples import JPEG
+    from jinguo.notices.models import TaskPhoto
+
+    t = task(cast, tree)
+    photo = SimpleUploadedFile("IMG_0001.jpg", JPEG, content_type="image/jpeg")
+    response = login(cast.songhe_chair).post(
+        reverse("notices:task", args=[t.pk]), {"text": "见照片", "photos": [photo]}
+    )
+    assert response.status_code == 302
+    stored = TaskPhoto.objects.get()
+    url = reverse("notices:task_photo", args=[stored.pk])
+    served = login(cast.township_cadre).get(url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content)[:3] == b"\xff\xd8\xff"
+    assert login(cast.langxi_cadre).get(url).status_code == 404
+    assert login(cast.gangkou_chair).get(url).status_code == 404
