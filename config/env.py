@@ -102,6 +102,8 @@ def redis_next_db(url: str) -> str:
         return f"unix://{parts.netloc}{parts.path}?{urlencode(query)}"
     db = int(parts.path.strip("/") or 0)
     return urlunsplit(parts._replace(path=f"/{db + 1 if db < 15 else 14}"))
+
+
 def env_optional_secret(name: str) -> str:
     """A secret that only some configurations need (a gateway's key), from NAME or the file
     named by NAME_FILE; "" when neither is set (the backend that needs it refuses to start)."""
