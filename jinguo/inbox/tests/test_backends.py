@@ -43,4 +43,4 @@ def test_production_is_warned_of_a_console_backend_and_of_a_channel_off(settings
     settings.DEBUG = False
     settings.JINGUO_SMS_BACKEND = "jinguo.inbox.backends.simple.ConsoleBackend"
     settings.JINGUO_WECOM_BACKEND = ""
-    assert sorted(w.id for w in channels_for_production()) == ["inbox.W001", "inbox.W002"]
+    assert sorted(str(w.id) for w in channels_for_production()) == ["inbox.W001", "inbox.W002"]
