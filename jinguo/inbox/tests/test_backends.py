@@ -39,8 +39,8 @@ def test_an_http_backend_without_its_key_refuses_to_start(settings):
     assert [e.id for e in channels_configured()] == ["inbox.E001"]
 
 
-def test_production_is_warned_of_a_console_backend_and_of_a_channel_off(settings):
+def test_production_is_warned_of_a_console_backend_and_told_of_a_channel_off(settings):
     settings.DEBUG = False
     settings.JINGUO_SMS_BACKEND = "jinguo.inbox.backends.simple.ConsoleBackend"
     settings.JINGUO_WECOM_BACKEND = ""
-    assert sorted(str(w.id) for w in channels_for_production()) == ["inbox.W001", "inbox.W002"]
+    assert sorted(str(w.id) for w in channels_for_production()) == ["inbox.I001", "inbox.W001"]

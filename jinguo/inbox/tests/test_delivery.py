@@ -216,3 +216,18 @@ def test_phones_are_decrypted_only_by_the_backend_at_sending(gateway, cast):
     with mock.patch.object(crypto, "decrypt", wraps=crypto.decrypt) as decrypt:
         run_all()
         assert decrypt.call_count == 1
+
+
+def test_with_a_broker_a_transient_failure_is_enqueued_again_after_its_backoff(
+    gateway, cast, settings
+):
+    from jinguo.inbox.tasks import deliveries_send
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    choose(cast.wushan_member, sms=True)
+    gateway.script("sms", "isv.BUSINESS_LIMIT_CONTROL")
+    send([cast.wushan_member])
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    with mock.patch.object(deliveries_send, "apply_async") as later:
+        assert deliveries_send(ids) == {"sent": 0, "failed": 0, "retrying": 1}
+    later.assert_called_once_with(args=(ids,), countdown=30)

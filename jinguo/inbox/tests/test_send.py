@@ -1,11 +1,23 @@
 """messages_send at scale and its channels: a constant number of queries per chunk of
 recipients, one Delivery per chosen channel that is on, jobs of JINGUO_DELIVERY_BATCH."""
 
+import datetime as dt
 from unittest import mock
+
+import pytest
+from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.inbox.models import Delivery, Message, Preference
 from jinguo.inbox.services import Outgoing, messages_send
+
+NOON = dt.datetime(2026, 12, 7, 4, 0, tzinfo=dt.UTC)  # 12:00 in Shanghai: no quiet hours
+
+
+@pytest.fixture(autouse=True)
+def _noon():
+    with mock.patch("django.utils.timezone.now", return_value=NOON):
+        yield
 
 
 def many_users(org, n, *, start=0):
@@ -73,3 +85,15 @@ def test_locmem_backend_collects_what_would_be_sent(
     assert len(locmem) == 1
     assert locmem[0]["to"] == "138****0001" and locmem[0]["address"] == "13800000001"
     assert "会议通知" in locmem[0]["text"] and "请登录巾帼网格查看" in locmem[0]["text"]
+
+
+def test_quiet_hours_across_midnight_end_the_same_morning_after_midnight():
+    from jinguo.inbox.quiet import not_before
+
+    three = dt.datetime(2026, 12, 7, 19, 0, tzinfo=dt.UTC)  # 03:00 on the 8th in Shanghai
+    noon = dt.datetime(2026, 12, 8, 4, 0, tzinfo=dt.UTC)
+    end = not_before(three, dt.time(21, 0), dt.time(7, 30))
+    assert end is not None
+    assert timezone.localtime(end).isoformat() == "2026-12-08T07:30:00+08:00"
+    assert not_before(noon, dt.time(21, 0), dt.time(7, 30)) is None
+    assert not_before(three, dt.time(0, 0), dt.time(0, 0)) is None
