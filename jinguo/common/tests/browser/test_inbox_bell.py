@@ -34,5 +34,4 @@ def test_the_bell_leads_to_the_inbox_and_opening_a_message_reads_it(
     expect(page).to_have_url(re.compile(r"/households/$"))
     expect(page.get_by_role("link", name="未读消息 1 条")).to_be_visible()
     assert Message.objects.filter(read_at=None).count() == 1
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["viewport"]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing runs off
