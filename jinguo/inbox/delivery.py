@@ -8,6 +8,7 @@ that countdown, or by deliveries_release; after JINGUO_DELIVERY_MAX_ATTEMPTS it 
 numbers are read as ciphertext and decrypted by the backend as it builds the request."""
 
 import datetime as dt
+import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -28,6 +29,8 @@ State = Delivery.State
 # SQLite allows 999 (older builds) bound parameters in a statement: `__in` lists stay below.
 CHUNK = 900
 NO_PHONE = "账号未登记手机号，无法发送短信"
+BROKEN = "发送程序出错，请联系系统管理员"
+log = logging.getLogger("jinguo.inbox")
 
 
 def chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
@@ -152,7 +155,12 @@ def deliver(ids: Iterable[int]) -> Outcome:
     token = claim(ids, now=timezone.now())
     by_channel, results, attempts = envelopes(token)
     for channel, batch in by_channel.items():
-        results += get_backend(channel).send_many(batch)
+        try:
+            results += get_backend(channel).send_many(batch)
+        except Exception as exc:  # a broken backend: tried again, then failed (never stuck)
+            # the exception's type only: its text might carry an address
+            log.error("the %s backend failed: %s", channel, type(exc).__name__)
+            results += [Result(e.delivery_id, False, error=BROKEN, transient=True) for e in batch]
     return record(results, attempts, token=token)
 
 

@@ -231,3 +231,14 @@ def test_with_a_broker_a_transient_failure_is_enqueued_again_after_its_backoff(
     with mock.patch.object(deliveries_send, "apply_async") as later:
         assert deliveries_send(ids) == {"sent": 0, "failed": 0, "retrying": 1}
     later.assert_called_once_with(args=(ids,), countdown=30)
+
+
+def test_a_backend_that_breaks_leaves_the_delivery_retrying_not_stuck(gateway, cast):
+    choose(cast.wushan_member, sms=True)
+    send([cast.wushan_member])
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    with mock.patch(
+        "jinguo.inbox.backends.aliyun.AliyunSmsBackend.send_many", side_effect=RuntimeError
+    ):
+        delivery.deliver(ids)
+    assert states() == [("sms", "retrying", delivery.BROKEN)]
