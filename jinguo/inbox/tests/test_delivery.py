@@ -242,3 +242,24 @@ def test_a_backend_that_breaks_leaves_the_delivery_retrying_not_stuck(gateway, c
     ):
         delivery.deliver(ids)
     assert states() == [("sms", "retrying", delivery.BROKEN)]
+
+
+def test_a_token_that_cannot_be_had_leaves_the_card_retrying(gateway, cast):
+    choose(cast.wushan_member, wecom=True)
+    gateway.script("token", ("status", 502))
+    send([cast.wushan_member])
+    run_all()
+    assert states() == [("wecom", "retrying", "企业微信平台暂时故障 (HTTP 502)")]
+    run_all()
+    assert [s for _c, s, _e in states()] == ["sent"]
+
+
+def test_a_wrong_corp_secret_fails_the_card(gateway, cast, settings):
+    settings.JINGUO_WECOM_SECRET = "wrong"
+    from jinguo.inbox.backends import reset_backends
+
+    reset_backends()
+    choose(cast.wushan_member, wecom=True)
+    send([cast.wushan_member])
+    run_all()
+    assert states() == [("wecom", "failed", "企业微信拒绝：应用密钥不正确 (40001)")]
