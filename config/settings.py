@@ -433,6 +433,8 @@ JINGUO_SMS_ACCESS_KEY_ID = env_str("JINGUO_SMS_ACCESS_KEY_ID", "")
 JINGUO_SMS_ACCESS_KEY_SECRET = env_optional_secret("JINGUO_SMS_ACCESS_KEY_SECRET")
 JINGUO_SMS_SIGN_NAME = env_str("JINGUO_SMS_SIGN_NAME", "")
 JINGUO_SMS_TEMPLATE_CODE = env_str("JINGUO_SMS_TEMPLATE_CODE", "")
+# Requests a delivery job has in flight at once (one per text message).
+JINGUO_SMS_CONNECTIONS = env_int("JINGUO_SMS_CONNECTIONS", 8)
 # 企业微信 (qyapi.weixin.qq.com) or 政务微信 (its own host) application messages.
 JINGUO_WECOM_BASE_URL = env_str("JINGUO_WECOM_BASE_URL", "https://qyapi.weixin.qq.com")
 JINGUO_WECOM_CORP_ID = env_str("JINGUO_WECOM_CORP_ID", "")

@@ -216,3 +216,50 @@ def test_phones_are_decrypted_only_by_the_backend_at_sending(gateway, cast):
     with mock.patch.object(crypto, "decrypt", wraps=crypto.decrypt) as decrypt:
         run_all()
         assert decrypt.call_count == 1
+
+
+def test_with_a_broker_a_transient_failure_is_enqueued_again_after_its_backoff(
+    gateway, cast, settings
+):
+    from jinguo.inbox.tasks import deliveries_send
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    choose(cast.wushan_member, sms=True)
+    gateway.script("sms", "isv.BUSINESS_LIMIT_CONTROL")
+    send([cast.wushan_member])
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    with mock.patch.object(deliveries_send, "apply_async") as later:
+        assert deliveries_send(ids) == {"sent": 0, "failed": 0, "retrying": 1}
+    later.assert_called_once_with(args=(ids,), countdown=30)
+
+
+def test_a_backend_that_breaks_leaves_the_delivery_retrying_not_stuck(gateway, cast):
+    choose(cast.wushan_member, sms=True)
+    send([cast.wushan_member])
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    with mock.patch(
+        "jinguo.inbox.backends.aliyun.AliyunSmsBackend.send_many", side_effect=RuntimeError
+    ):
+        delivery.deliver(ids)
+    assert states() == [("sms", "retrying", delivery.BROKEN)]
+
+
+def test_a_token_that_cannot_be_had_leaves_the_card_retrying(gateway, cast):
+    choose(cast.wushan_member, wecom=True)
+    gateway.script("token", ("status", 502))
+    send([cast.wushan_member])
+    run_all()
+    assert states() == [("wecom", "retrying", "企业微信平台暂时故障 (HTTP 502)")]
+    run_all()
+    assert [s for _c, s, _e in states()] == ["sent"]
+
+
+def test_a_wrong_corp_secret_fails_the_card(gateway, cast, settings):
+    settings.JINGUO_WECOM_SECRET = "wrong"
+    from jinguo.inbox.backends import reset_backends
+
+    reset_backends()
+    choose(cast.wushan_member, wecom=True)
+    send([cast.wushan_member])
+    run_all()
+    assert states() == [("wecom", "failed", "企业微信拒绝：应用密钥不正确 (40001)")]
