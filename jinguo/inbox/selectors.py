@@ -40,16 +40,21 @@ class RecipientState:
     deliveries: list[tuple[str, str, str]] = field(default_factory=list)  # channel, state, error
 
 
-def recipient_states(*, source: str) -> dict[int, RecipientState]:
-    """recipient id → her message's state, for the sender's page (two queries)."""
+def recipient_states(
+    *, source: str, recipient_ids: list[int] | None = None
+) -> dict[int, RecipientState]:
+    """recipient id → her message's state, for the sender's page (two queries). With
+    `recipient_ids`, only theirs: one page of a notice's receipts reads one page's messages, not
+    all of a city's ≈15,000."""
+    messages = Message.objects.filter(source=source)
+    if recipient_ids is not None:
+        messages = messages.filter(recipient_id__in=recipient_ids)
     states = {
         rid: RecipientState(message_id=mid, read_at=read_at)
-        for mid, rid, read_at in Message.objects.filter(source=source).values_list(
-            "pk", "recipient_id", "read_at"
-        )
+        for mid, rid, read_at in messages.values_list("pk", "recipient_id", "read_at")
     }
     by_message = {s.message_id: s for s in states.values()}
-    deliveries = Delivery.objects.filter(message__source=source).values_list(
+    deliveries = Delivery.objects.filter(message_id__in=list(by_message)).values_list(
         "message_id", "channel", "state", "error"
     )
     for mid, channel, state, error in deliveries:

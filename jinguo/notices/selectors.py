@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jinguo.accounts.models import User
-from jinguo.inbox.models import Delivery, Message
-from jinguo.inbox.selectors import RecipientState
+from jinguo.inbox.models import Delivery
+from jinguo.inbox.selectors import recipient_states
 from jinguo.notices.models import (
     Notice,
     NoticeAttachment,
@@ -144,25 +144,6 @@ class Receipts:
     state: str
 
 
-def page_states(*, source: str, recipient_ids: list[int]) -> dict[int, RecipientState]:
-    """recipient_states (jinguo.inbox.selectors) for one page's people only: the same shape,
-    two queries over their messages rather than all of a city's (a notice to ≈15,000 people
-    would read them all on every page of its receipts)."""
-    states = {
-        rid: RecipientState(message_id=mid, read_at=read_at)
-        for mid, rid, read_at in Message.objects.filter(
-            source=source, recipient_id__in=recipient_ids
-        ).values_list("pk", "recipient_id", "read_at")
-    }
-    by_message = {s.message_id: s for s in states.values()}
-    deliveries = Delivery.objects.filter(message_id__in=list(by_message)).values_list(
-        "message_id", "channel", "state", "error"
-    )
-    for mid, channel, state, error in deliveries:
-        by_message[mid].deliveries.append((channel, state, error))
-    return states
-
-
 def _label(choices: Any, value: str) -> str:
     return str(dict(choices.choices).get(value, value))
 
@@ -174,7 +155,7 @@ def _people_of(org_ids: list[int], source: str) -> dict[int, list[Person]]:
         .order_by("pk")
         .values_list("pk", "org_id", "full_name", "username")
     )
-    states = page_states(source=source, recipient_ids=[row[0] for row in rows])
+    states = recipient_states(source=source, recipient_ids=[row[0] for row in rows])
     out: dict[int, list[Person]] = {}
     for pk, org_id, full_name, username in rows:
         state = states.get(pk)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -38,12 +38,8 @@ def _url(name: str, *args: Any, query: str = "") -> str:
 
 @cache
 def _task_pattern() -> str:
-    """A task's page once the notices app has one (notices:task), else the home page (where the
-    recipient's tasks are listed)."""
-    try:
-        return reverse("notices:task", args=[_STAND_IN])
-    except NoReverseMatch:
-        return reverse("home")
+    """A task's page (notices:task), with a stand-in id."""
+    return reverse("notices:task", args=[_STAND_IN])
 
 
 def _task_url(record: Record | None) -> str:
