@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.common.dates import TimeInput
+from jinguo.common.dates import TimeField
 from jinguo.inbox.models import Preference
 from jinguo.inbox.services import PREFERENCE_FIELDS
 
@@ -16,10 +16,9 @@ class PreferenceForm(forms.Form):
     wecom_user = forms.CharField(
         label=_("企业微信账号"), max_length=64, required=False, help_text=_("留空时使用您的用户名")
     )
-    quiet_start = forms.TimeField(label=_("免打扰开始"), widget=TimeInput())
-    quiet_end = forms.TimeField(
+    quiet_start = TimeField(label=_("免打扰开始"))
+    quiet_end = TimeField(
         label=_("免打扰结束"),
-        widget=TimeInput(),
         help_text=_("免打扰时段内的短信和企业微信消息推迟到时段结束后发送"),
     )
 

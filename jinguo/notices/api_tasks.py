@@ -4,7 +4,6 @@ reopen, remind, close; scoped as the pages."""
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
@@ -224,9 +223,8 @@ class TaskReturnApi(APIView):
         data, user = api_input(self.InputSerializer, request), api_user(request)
         task = selectors.task_get_for_user(user=user, task_id=task_id)
         mine = selectors.my_recipient_of(user=user, task=task)
-        if mine is None:
-            raise Http404
-        if not task_services.may_return(user=user, recipient=mine):
+        # She sees the task (it went below her unit) but it is not hers to answer.
+        if mine is None or not task_services.may_return(user=user, recipient=mine):
             raise PermissionDenied
         records = [dict(r) for r in data.get("records", [])]
         done = task_services.task_return(

@@ -33,8 +33,13 @@ from jinguo.cases.services import case_report
 from jinguo.employment import services as employment
 from jinguo.honours import services as honours
 from jinguo.households.tests.factories import household
+from jinguo.inbox.models import Message
+from jinguo.inbox.services import Outgoing, messages_send
 from jinguo.meetings.models import Meeting
 from jinguo.meetings.tests import factories as meetings
+from jinguo.notices import services as notices
+from jinguo.notices import task_services as tasks
+from jinguo.notices.models import Audience, Task
 from jinguo.people.models import ExecutiveSeat, Person
 from jinguo.points import approval, lovebank, nominations
 from jinguo.points import services as points
@@ -311,6 +316,40 @@ def _submission(g: SimpleNamespace) -> int:
     return rounds.target_submit(actor=g.cast.songhe_chair, target=target, texts={}, answers=[]).pk
 
 
+def _notice(g: SimpleNamespace) -> int:
+    """A notice of 宁国市 (the signed-in cadre's unit) to 嵩合社区."""
+    return notices.notice_send(
+        actor=g.cast.county_cadre,
+        org=g.tree.ningguo,
+        title="关于开展入户走访的通知",
+        body="请各社区本周内完成重点户走访。",
+        audience=Audience.CHOSEN,
+        units=[g.tree.songhe],
+    ).pk
+
+
+def _task(g: SimpleNamespace) -> Task:
+    return tasks.task_create(
+        actor=g.cast.county_cadre,
+        org=g.tree.ningguo,
+        title="重点户走访",
+        body="走访后反馈情况。",
+        deadline=timezone.localdate() + dt.timedelta(days=7),
+        audience=Audience.CHOSEN,
+        units=[g.tree.songhe],
+    )
+
+
+def _message(g: SimpleNamespace) -> int:
+    """A message of the signed-in county cadre's own (a message is its recipient's alone)."""
+    messages_send(
+        kind=Message.Kind.SYSTEM,
+        source="fuzz",
+        outgoing=[Outgoing(recipient_id=g.cast.county_cadre.pk, title="系统消息")],
+    )
+    return Message.objects.get(recipient=g.cast.county_cadre, source="fuzz").pk
+
+
 RECORDS: dict[str, Maker] = {
     "org_id": lambda g: g.tree.songhe.pk,
     "person_id": lambda g: Person.objects.create(org=g.tree.wushan, name="李梅", gender="F").pk,
@@ -353,6 +392,10 @@ RECORDS: dict[str, Maker] = {
     "code": _voucher,
     "target_id": _target,
     "submission_id": _submission,
+    "message_id": _message,
+    "notice_id": _notice,
+    "task_id": lambda g: _task(g).pk,
+    "recipient_id": lambda g: _task(g).recipients.get().pk,
 }
 
 FOR_OPERATION: dict[tuple[str, str], Maker] = {
