@@ -88,6 +88,17 @@ def test_a_digest_shows_each_item_with_its_link(cast, login):
     assert '<a href="/households/1/">走访逾期：张家</a>' in html
 
 
+def test_a_digest_lists_its_items_once_not_its_text_body_as_well(cast, login):
+    items = [{"kind": "visit", "text": "走访逾期：张家", "link": "/households/1/"}]
+    messages_send(
+        kind="digest",
+        source="digest:1",
+        outgoing=[Outgoing(cast.wushan_member.pk, "今日提醒", body="走访逾期：张家", items=items)],
+    )
+    html = login(cast.wushan_member).get(f"/inbox/{Message.objects.get().pk}/").content.decode()
+    assert html.count("走访逾期：张家") == 1
+
+
 def test_marking_all_read(cast, login):
     give(cast.wushan_member, 3)
     login(cast.wushan_member).post("/inbox/read-all/")
