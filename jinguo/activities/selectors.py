@@ -456,3 +456,10 @@ def activities_figures_of(
         ),
     ]
     return figures
+
+
+def activities_between(*, user: User, start: dt.date, end: dt.date) -> QuerySet[Activity]:
+    """Visible activities of the period (the activity list's ?start=&end=), soonest first: her
+    home page's activities of the week."""
+    activities = _filtered(user=user, filters=ActivityFilters(start=start, end=end))
+    return activities.select_related("org").order_by("starts_on", "pk")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jinguo.audit.services import audit_record
 from jinguo.cases import documents, forms, selectors, services
+from jinguo.cases.home import TODO_KEYS, case_todo_q
 from jinguo.cases.models import Case, CaseKind, CaseTransition
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
@@ -58,6 +59,9 @@ def _list_filters(request: AuthedRequest) -> dict[str, Any]:
         "overdue": flags.get(params.get("overdue", "")),
         "warning": flags.get(params.get("warning", "")),
     }
+    todo = params.get("todo", "")
+    if todo in TODO_KEYS:  # a count of the home page: exactly the cases waiting on her
+        filters["ids_q"] = case_todo_q(user=request.user, key=todo)
     key = params.get("figure", "")
     if key in selectors.figure_filters():  # a figure's link: exactly the cases it counts
         org, today = org_param(request), timezone.localdate()

@@ -435,3 +435,10 @@ def notice_meetings(*, org: OrgUnit, today: dt.date | None = None) -> QuerySet[M
         .prefetch_related(Prefetch("resolutions", queryset=resolutions.order_by("id")))
         .order_by("-held_on", "-id")
     )
+
+
+def meetings_between(*, user: User, start: dt.date, end: dt.date) -> QuerySet[Meeting]:
+    """Visible meetings of the period (the meeting list's ?start=&end=), soonest first: her
+    home page's meetings of the week."""
+    meetings = _meetings_filtered(user=user, start=start, end=end)
+    return meetings.select_related("org").order_by("planned_at", "pk")

@@ -322,3 +322,11 @@ def live_changes(*, user: User, submission: Submission) -> list[FigureChange]:
     target = submission.target
     now = read_figures(user=user, org=target.org, round_=target.round)
     return figure_changes(submission.figures, now)
+
+
+def rounds_to_review(*, user: User) -> QuerySet[Round]:
+    """Open rounds her own unit issued with submissions waiting for review (待审核), each with
+    `waiting`, their number: one query."""
+    waiting = Count("targets", filter=Q(targets__status=Target.Status.SUBMITTED))
+    rounds = Round.objects.filter(org_id=user.org_id, status=Round.Status.OPEN)
+    return rounds.annotate(waiting=waiting).filter(waiting__gt=0).order_by("deadline", "pk")

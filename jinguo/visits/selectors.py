@@ -226,3 +226,35 @@ def wish_get_for_user(*, user: User, wish_id: int, for_write: bool = False) -> W
 
 def wish_changes(*, wish: Wish) -> QuerySet[WishChange]:
     return wish.changes.select_related("actor")
+
+
+@dataclass
+class HomeTodo:
+    """Her households to visit, for her home page: how many are overdue and due this week, and
+    the first few of each (rows of ROW_FIELDS)."""
+
+    overdue_count: int = 0
+    due_count: int = 0
+    overdue: list[Any] = field(default_factory=list)
+    due: list[Any] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.overdue_count + self.due_count
+
+
+def home_todo(*, user: User, today: dt.date | None = None, shown: int = 5) -> HomeTodo:
+    """visit_todo of `user` (her own households: my_households for a grid member), split at
+    today. Three queries at most, whatever the number of households."""
+    today = today or timezone.localdate()
+    todo = visit_todo(user=user, today=today)
+    late = Q(visit_due_on__lt=today)  # the stored column: an aggregate's filter misreads `due`
+    counts = todo.order_by().aggregate(
+        overdue=Count("pk", filter=late), due=Count("pk", filter=~late)
+    )
+    result = HomeTodo(overdue_count=counts["overdue"] or 0, due_count=counts["due"] or 0)
+    if result.overdue_count:
+        result.overdue = list(household_rows(todo.filter(late))[:shown])
+    if result.due_count:
+        result.due = list(household_rows(todo.exclude(late))[:shown])
+    return result

@@ -5,12 +5,18 @@ up, and format_html's lazy-string checks on every argument cost as much again.""
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import ngettext
 
+from jinguo.accounts.models import User
+from jinguo.accounts.roles import Role
+from jinguo.cases.home import home_cases
 from jinguo.cases.models import Case, CaseKind
 from jinguo.cases.selectors import CaseRow, Clock, case_clock
 from jinguo.common.html import esc, url_for_pk
@@ -83,3 +89,44 @@ def case_rows(cases: Iterable[CaseRow], now: dt.datetime) -> SafeString:
         for c in cases
     )
     return mark_safe("\n".join(rows))  # noqa: S308 (every value above went through esc)
+
+
+HOME_TITLES = {
+    "mine": _noop("我承办的诉求"),
+    "accept": _noop("待受理"),
+    "verify": _noop("待核查"),
+    "supervise": _noop("下级超期待督办"),
+}
+HOME_ACTIONS = {"accept": _noop("受理"), "verify": _noop("核查"), "supervise": _noop("督办")}
+
+
+@register.inclusion_tag("cases/_home.html")
+def case_home(user: User) -> dict[str, Any]:
+    """The cases waiting on `user` (cases.home), each with its time left; a leader reads them
+    without action buttons."""
+    now = timezone.now()
+    groups = []
+    for group in home_cases(user=user, now=now):
+        action = HOME_ACTIONS.get(group.key) if user.role == Role.CADRE else None
+        badges = _Badges()
+        rows = [(r, _days_left(r, now), badges.html(r, case_clock(r, now))) for r in group.rows]
+        groups.append(
+            {
+                "key": group.key,
+                "title": _(HOME_TITLES[group.key]),
+                "action": _(action) if action else "",
+                "count": group.count,
+                "rows": rows,
+            }
+        )
+    return {"groups": groups}
+
+
+def _days_left(row: CaseRow, now: dt.datetime) -> str:
+    """The time left in words: days to the limit, or days past it."""
+    if case_clock(row, now).time_left_ratio is None:
+        return _("已停止计时")
+    days = (timezone.localdate(row.due_at) - timezone.localdate(now)).days
+    if days < 0:
+        return ngettext("已超期 %(n)d 天", "已超期 %(n)d 天", -days) % {"n": -days}
+    return ngettext("剩 %(n)d 天", "剩 %(n)d 天", days) % {"n": days}

@@ -8,13 +8,16 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
+from jinguo.accounts.roles import Role
 from jinguo.common.html import esc
 from jinguo.households import masking
 from jinguo.households.policy import sees_sensitive
+from jinguo.visits.selectors import home_todo
 
 register = template.Library()
 
@@ -53,3 +56,25 @@ def visit_household_rows(rows: Iterable[Any], today: dt.date, user: User) -> Saf
             "</a>"
         )
     return mark_safe("\n".join(items))  # noqa: S308 (every value above went through esc)
+
+
+@register.inclusion_tag("visits/_home.html")
+def visit_home(user: User) -> dict[str, Any]:
+    """A grid member's households overdue and due this week (visits.selectors.home_todo), the
+    first few of each with a «走访» button to the visit form; nothing for other roles."""
+    if user.role != Role.GRID_MEMBER:
+        return {"todo": None}
+    today = timezone.localdate()
+    todo = home_todo(user=user, today=today)
+    clear = sees_sensitive(user)
+
+    def head(row: Any) -> str:
+        if row.head_id is None:
+            return ""
+        return masking.person_name(row.head__name, row.head__birth_date, clear=clear, today=today)
+
+    return {
+        "todo": todo,
+        "overdue": [(row, head(row)) for row in todo.overdue],
+        "due": [(row, head(row)) for row in todo.due],
+    }

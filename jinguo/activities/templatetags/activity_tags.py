@@ -1,0 +1,30 @@
+"""`{% activities_week user %}`: the activities of her scope this week, for her home page (the
+home page lives in common, which imports no domain app; the template loads this tag). Two
+queries."""
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from jinguo.accounts.models import User
+from jinguo.activities.selectors import activities_between
+
+register = template.Library()
+SHOWN = 5
+WEEK = 7
+
+
+@register.inclusion_tag("activities/_home.html")
+def activities_week(user: User) -> dict[str, Any]:
+    start = timezone.localdate()
+    end = start + dt.timedelta(days=WEEK - 1)
+    activities = activities_between(user=user, start=start, end=end)
+    count = activities.count()
+    return {
+        "activities": list(activities[:SHOWN]) if count else [],
+        "count": count,
+        "start": start,
+        "end": end,
+    }
