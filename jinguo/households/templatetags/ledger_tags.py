@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -101,6 +102,31 @@ def ledger_rows(rows: Iterable[LedgerRow], user: User) -> SafeString:
         f"      <td>{_executives(row, words)}</td>\n"
         f'      <td class="d-none d-md-table-cell small">{_address(row, words)}</td>\n'
         "    </tr>"
+        for row in rows
+    )
+    return mark_safe("\n".join(html))  # noqa: S308 (every value above went through esc)
+
+
+@register.simple_tag
+def ledger_cards(rows: Iterable[LedgerRow], user: User) -> SafeString:
+    """The ledger's rows as cards for narrow screens (我的包保户 below the md breakpoint): each a
+    link to the household, with its head, grid, categories and executives, and a «走访»
+    button to the visit form for it."""
+    words, detail = _Words(), url_for_pk("households:detail")
+    visit = esc(reverse("visits:create"))
+    word_visit = esc(_("走访"))
+    clear, today = sees_sensitive(user), timezone.localdate()
+    html = (
+        '  <div class="list-group-item d-flex justify-content-between align-items-center gap-2">\n'
+        f'    <a class="flex-grow-1 text-reset text-decoration-none py-1"'
+        f' href="{esc(detail(row.pk))}">\n'
+        f"      <strong>{esc(row.number)}</strong> {_head(row, clear, today)}<br>\n"
+        f'      <small class="text-muted">{_grid(row, words)} · {_address(row, words)}</small>\n'
+        f"      <div>{_categories(row, clear)}</div>\n"
+        f'      <div class="small">{_executives(row, words)}</div>\n'
+        "    </a>\n"
+        f'    <a class="btn btn-primary" href="{visit}?household={int(row.pk)}">{word_visit}</a>\n'
+        "  </div>"
         for row in rows
     )
     return mark_safe("\n".join(html))  # noqa: S308 (every value above went through esc)
