@@ -145,3 +145,22 @@ def test_the_home_page_queries_do_not_grow_with_households_or_cases(
     after = count_queries(lambda: client.get(reverse("home")))
     assert after == before
     assert after <= 25
+
+
+def test_the_weeks_meetings_and_activities_are_counted_and_linked(tree, cast, login, work):
+    from jinguo.activities.services import activity_create
+    from jinguo.meetings.tests.factories import plan
+
+    plan(tree.songhe, title="本周妇女议事会", days_ahead=2)
+    plan(tree.songhe, title="下月妇女议事会", days_ahead=40)
+    plan(tree.gangkou, title="港口村议事会", days_ahead=2)
+    for org, title in ((tree.songhe, "本周游园"), (tree.gangkou, "港口宣讲")):
+        activity_create(actor=None, org=org, kind="festival", title=title, starts_on=work.today)
+    client = login(cast.songhe_chair)
+    html = client.get(reverse("home")).content.decode()
+    assert "本周妇女议事会" in html and "下月妇女议事会" not in html and "港口村议事会" not in html
+    assert "本周游园" in html and "港口宣讲" not in html
+    for key in ("meetings-week", "activities-week"):
+        url, text = _count_link(html, key)
+        assert "1" in text
+        assert client.get(url).context["page"].paginator.count == 1
