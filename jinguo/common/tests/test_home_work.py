@@ -144,7 +144,7 @@ def test_the_home_page_queries_do_not_grow_with_households_or_cases(
         case_services.case_dispatch(actor=None, case=case, assignee=people.wushan_exec)
     after = count_queries(lambda: client.get(reverse("home")))
     assert after == before
-    assert after <= 25
+    assert after <= 25, after
 
 
 def test_the_weeks_meetings_and_activities_are_counted_and_linked(tree, cast, login, work):
@@ -164,3 +164,14 @@ def test_the_weeks_meetings_and_activities_are_counted_and_linked(tree, cast, lo
         url, text = _count_link(html, key)
         assert "1" in text
         assert client.get(url).context["page"].paginator.count == 1
+
+
+def test_a_cadres_home_queries_do_not_grow_with_cases(tree, cast, login, work, count_queries):
+    client = login(cast.songhe_chair)
+    client.get(reverse("home"))
+    before = count_queries(lambda: client.get(reverse("home")))
+    for i in range(6):
+        report(tree.songhe, title=f"又一件{i}")
+    after = count_queries(lambda: client.get(reverse("home")))
+    assert after == before
+    assert after <= 25, after
