@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from jinguo.common.models import ChangeRow
+from jinguo.rounds.models import Round
 
 
 class Audience(models.TextChoices):
@@ -92,10 +93,8 @@ class Task(models.Model):
         OPEN = "open", _("进行中")
         CLOSED = "closed", _("已结束")
 
-    class Photos(models.TextChoices):
-        NONE = "none", _("不需要")
-        OPTIONAL = "optional", _("可附照片")
-        REQUIRED = "required", _("须附照片")
+    # Whether the return needs photos: the same choice a report round asks.
+    Photos = Round.Photos
 
     org = models.ForeignKey(
         "orgs.OrgUnit", verbose_name=_("发起单位"), on_delete=models.PROTECT, related_name="+"
