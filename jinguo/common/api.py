@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
@@ -134,6 +135,11 @@ def api_org(user: User, org_id: int | None, *, for_write: bool = False) -> "OrgU
     from jinguo.orgs.selectors import org_get_for_user
 
     return org_get_for_user(user=user, org_id=org_id or user.org_id or 0, for_write=for_write)
+
+
+def page_data(page: Page[Any]) -> dict[str, int]:
+    """Where a page of a receipts answer stands: its number and how many pages there are."""
+    return {"page": page.number, "pages": page.paginator.num_pages}
 
 
 def api_paginated(

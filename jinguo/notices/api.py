@@ -1,10 +1,7 @@
 """JSON API of notices and tasks: one APIView per operation, within the caller's scope (the
 same selectors and services as the pages: 404 outside it, 403 for one who may not act)."""
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page
 from django.urls import path
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
@@ -22,6 +19,7 @@ from jinguo.common.api import (
     api_paginated,
     api_route,
     api_user,
+    page_data,
 )
 from jinguo.notices import selectors, services
 from jinguo.notices.api_tasks import task_urlpatterns
@@ -72,15 +70,6 @@ def units_named(org: OrgUnit, ids: list[int]) -> list[OrgUnit]:
     if len(units) != len(wanted):
         raise serializers.ValidationError({"units": [NOT_BELOW]})
     return units
-
-
-def page_data(page: Page[Any]) -> dict[str, int]:
-    return {"page": page.number, "pages": page.paginator.num_pages}
-
-
-def query_page(request: Request) -> int:
-    value = request.query_params.get("page", "1")
-    return int(value) if value.isdigit() else 1
 
 
 class NoticeListApi(APIView):
@@ -191,7 +180,7 @@ class NoticeReceiptsApi(APIView):
             user=user,
             notice=notice,
             state=request.query_params.get("state", ""),
-            page=query_page(request),
+            page=request.query_params.get("page"),
         )
         data = receipts.counts | page_data(receipts.page) | {"units": receipts.page.object_list}
         return Response(NoticeReceiptsSerializer(data).data)

@@ -22,6 +22,7 @@ from jinguo.common.api import (
     api_paginated,
     api_route,
     api_user,
+    page_data,
 )
 from jinguo.common.dates import ApiDateField
 from jinguo.notices import selectors, task_services
@@ -91,11 +92,6 @@ class ReceiptsSerializer(serializers.Serializer):
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     recipients = RecipientSerializer(many=True)
-
-
-def _page(request: Request) -> int:
-    value = request.query_params.get("page", "1")
-    return int(value) if value.isdigit() else 1
 
 
 class TaskListApi(APIView):
@@ -195,14 +191,14 @@ class TaskReceiptsApi(APIView):
         user = api_user(request)
         task = selectors.task_get_for_user(user=user, task_id=task_id)
         receipts = selectors.task_receipts(
-            user=user, task=task, state=request.query_params.get("state", ""), page=_page(request)
+            user=user,
+            task=task,
+            state=request.query_params.get("state", ""),
+            page=request.query_params.get("page"),
         )
-        page = receipts.page
-        data = receipts.counts | {
-            "page": page.number,
-            "pages": page.paginator.num_pages,
-            "recipients": page.object_list,
-        }
+        data = (
+            receipts.counts | page_data(receipts.page) | {"recipients": receipts.page.object_list}
+        )
         return Response(ReceiptsSerializer(data).data)
 
 

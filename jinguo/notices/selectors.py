@@ -183,9 +183,12 @@ def _visible_targets(user: User, notice: Notice) -> QuerySet[NoticeTarget]:
 NOTICE_STATES = {"read": Q(read_at__isnull=False), "unread": Q(read_at=None)}
 
 
-def notice_receipts(*, user: User, notice: Notice, state: str = "", page: int = 1) -> Receipts:
+def notice_receipts(
+    *, user: User, notice: Notice, state: str = "", page: int | str | None = 1
+) -> Receipts:
     """Per unit read or not (who read it, when), the counts, and each unit's people's message
-    states; the units the user may see (all of them for the sending unit)."""
+    states; the units the user may see (all of them for the sending unit). `page` as the query
+    string gives it: Paginator.get_page reads anything else as the first page."""
     targets = _visible_targets(user, notice)
     counts = targets.aggregate(total=Count("pk"), read=Count("pk", filter=NOTICE_STATES["read"]))
     counts["unread"] = counts["total"] - counts["read"]
@@ -294,7 +297,12 @@ def recipient_state(recipient: TaskRecipient, now: dt.datetime | None = None) ->
 
 
 def task_receipts(
-    *, user: User, task: Task, state: str = "", page: int = 1, now: dt.datetime | None = None
+    *,
+    user: User,
+    task: Task,
+    state: str = "",
+    page: int | str | None = 1,
+    now: dt.datetime | None = None,
 ) -> Receipts:
     """Per recipient done / late / not started, with its return; counts in one query."""
     now = now or timezone.now()

@@ -16,7 +16,7 @@ from jinguo.common.http import AuthedRequest
 from jinguo.notices import forms, selectors, task_services
 from jinguo.notices.models import Task, TaskRecipient
 from jinguo.notices.records import record_choices, record_links
-from jinguo.notices.views import LIST_SIZE, business_org, may_send, page_number, serve_file
+from jinguo.notices.views import LIST_SIZE, business_org, may_send, serve_file
 from jinguo.orgs.selectors import may_write_at
 
 
@@ -86,7 +86,7 @@ def _detail(
     if mine is not None:
         mine.task = task
     receipts = selectors.task_receipts(
-        user=user, task=task, state=request.GET.get("state", ""), page=page_number(request)
+        user=user, task=task, state=request.GET.get("state", ""), page=request.GET.get("page")
     )
     rows = list(receipts.page.object_list)
     photos = selectors.photos_of([r.pk for r in rows] + ([mine.pk] if mine else []))

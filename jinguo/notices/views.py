@@ -33,11 +33,6 @@ def may_send(request: AuthedRequest, org: OrgUnit) -> bool:
     return may_write_at(user=request.user, org=org, cadre_only=True)
 
 
-def page_number(request: AuthedRequest) -> int:
-    value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() else 1
-
-
 @login_required
 @require_GET
 def notice_list(request: AuthedRequest) -> HttpResponse:
@@ -94,7 +89,7 @@ def notice_detail(request: AuthedRequest, notice_id: int) -> HttpResponse:
         "attachments": selectors.notice_attachments(notice=notice),
         "sender": may_write_at(user=user, org=notice.org, cadre_only=True),
         "receipts": selectors.notice_receipts(
-            user=user, notice=notice, state=state, page=page_number(request)
+            user=user, notice=notice, state=state, page=request.GET.get("page")
         ),
         "history": selectors.notice_history(notice=notice)[:20],
     }
