@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jinguo.common.admin import site as admin_site
-from jinguo.common.views import home
+from jinguo.common.views import home, text_size
 
 api_v1 = [
     path("", include("jinguo.accounts.api")),
@@ -65,6 +65,8 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     # The picture codes of the login page (django-simple-captcha), drawn on this server.
     path("captcha/", include("captcha.urls")),
+    # The larger-text switch: a display setting of the browser, as the language is.
+    path("i18n/text-size/", text_size, name="text_size"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

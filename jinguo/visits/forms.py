@@ -9,11 +9,17 @@ from jinguo.common.uploads import IMAGE, upload_validator
 from jinguo.visits.models import Channel, ServiceKind, Wish
 
 CASE_FIELDS = ("case_kind", "case_title", "case_description")
+# Folded under «更多» on the form: a visit needs only its channel (three taps from home).
+MORE_FIELDS = ("services", "note", "photo", "visited_on", *CASE_FIELDS)
 
 
 class VisitForm(forms.Form):
+    # No initial value: the channel is the one choice a visit needs, and she makes it.
     channel = forms.ChoiceField(
-        label=_("走访方式"), choices=Channel.choices, widget=forms.RadioSelect, initial="home"
+        label=_("走访方式"),
+        choices=Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择走访方式：入户、电话、微信或活动。")},
     )
     services = forms.MultipleChoiceField(
         label=_("服务内容"),
@@ -50,7 +56,15 @@ class VisitForm(forms.Form):
 
     def case_open(self) -> bool:
         """Show the case section unfolded when it holds input or errors."""
-        return any(self[name].value() or self[name].errors for name in CASE_FIELDS)
+        return self._holds_input(CASE_FIELDS)
+
+    def more_open(self) -> bool:
+        """Show «更多» unfolded when a field folded there holds input or errors (a refused
+        form keeps what was typed in sight)."""
+        return self._holds_input(MORE_FIELDS)
+
+    def _holds_input(self, names: tuple[str, ...]) -> bool:
+        return any(self[name].value() or self[name].errors for name in names)
 
     def visit_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in CASE_FIELDS}

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -139,6 +140,16 @@ def _logged_message(visit: Visit, household: Household) -> str:
     )
 
 
+def _next(request: AuthedRequest) -> str:
+    """Where a saved visit returns: ?next= (the home page's «走访» passes "/") when it is a
+    local URL, else the to-do list."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    local = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if local else reverse("visits:todo")
+
+
 @login_required
 def visit_create(request: AuthedRequest) -> HttpResponse:
     _business(request)
@@ -153,8 +164,9 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
         visit = call_service(form, lambda: _log(request, household, form))
         if visit is not None:
             messages.success(request, _logged_message(visit, household))
-            return redirect("visits:todo")
-    return render(request, "visits/form.html", {"form": form, "household": household})
+            return redirect(_next(request))
+    context = {"form": form, "household": household, "next": _next(request)}
+    return render(request, "visits/form.html", context)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from jinguo.accounts.models import User
+from jinguo.common import textsize
 from jinguo.common.html import Options, option_tags
 
 register = template.Library()
@@ -98,3 +99,11 @@ def nav_items(context: template.Context) -> SafeString:
                 _NAV_CACHE.clear()
             _NAV_CACHE[key] = html
     return html
+
+
+@register.simple_tag(takes_context=True)
+def html_class(context: template.Context) -> str:
+    """<html>'s class from the browser's larger-text cookie (common.textsize); "" without a
+    request (a template rendered outside one)."""
+    request = context.get("request")
+    return textsize.html_class(request) if request is not None else ""

@@ -33,5 +33,5 @@ def test_a_grid_member_opens_a_visit_from_her_home_on_her_phone(
     shoot(page, "home")  # var/screenshots/…-home.png
 
     card.get_by_role("link", name="走访", exact=True).tap()
-    expect(page).to_have_url(re.compile(rf"/visits/new/\?household={scene.ws1.pk}$"))
+    expect(page).to_have_url(re.compile(rf"/visits/new/\?household={scene.ws1.pk}&next=%2F$"))
     expect(page.locator("h1")).to_contain_text("WS-001")
