@@ -5,6 +5,7 @@ household no longer overdue, well within the issue's 30 seconds."""
 import datetime as dt
 import re
 import time
+import typing
 
 import pytest
 from django.utils import timezone
@@ -50,7 +51,7 @@ def test_a_grid_member_records_a_visit_from_her_home_in_three_taps(
     channel = page.locator("label[for]", has_text="电话")
     box, save_box = channel.bounding_box(), save.bounding_box()
     assert box is not None and box["height"] >= 44 and box["width"] >= 44
-    screen = PHONE["viewport"]["height"]  # «保存走访» in sight without scrolling
+    screen = typing.cast(dict[str, int], PHONE["viewport"])["height"]  # «保存走访» seen, no scroll
     assert save_box is not None and save_box["y"] + save_box["height"] <= screen
     expect(page.locator("#visit-more")).not_to_have_attribute("open", "")
     shoot(page, "form")
