@@ -37,6 +37,7 @@ def test_grid_volunteer_logs_a_visit_on_her_phone(open_page, sign_in, shoot, sce
 
     rows.get_by_role("link", name=re.compile("WS-001")).tap()
     page.locator("label", has_text="电话").tap()
+    page.locator("#visit-more > summary").tap()  # services, note, photo, date: folded
     page.locator("label", has_text="政策宣传").tap()
     page.locator("label", has_text="关爱慰问").tap()
     page.get_by_label("备注").fill("电话了解低保续办情况")
@@ -63,6 +64,7 @@ def test_a_case_reported_on_a_visit_links_to_the_household_and_back(
     sign_in(page, cast.wushan_member)
     page.goto(f"/visits/new/?household={scene.ws1.pk}")
     page.locator("label", has_text="入户").first.tap()
+    page.locator("#visit-more > summary").tap()
     page.locator("label", has_text="关爱慰问").tap()
     page.locator("#case-section summary").tap()
     page.get_by_label("纠纷诉求类型").select_option("dispute_neighbour")
