@@ -109,23 +109,25 @@ def ledger_rows(rows: Iterable[LedgerRow], user: User) -> SafeString:
 
 @register.simple_tag
 def ledger_cards(rows: Iterable[LedgerRow], user: User) -> SafeString:
-    """The ledger's rows as cards for narrow screens (我的包保户 below the md breakpoint): each a
-    link to the household, with its head, grid, categories and executives, and a «走访»
-    button to the visit form for it."""
+    """The ledger's rows as cards for narrow screens (the ledger and 我的包保户 below the md
+    breakpoint, household_rows.html): each a link to the household, with its head, grid,
+    categories and executives, and a «走访» button to the visit form for it."""
     words, detail = _Words(), url_for_pk("households:detail")
     visit = esc(reverse("visits:create"))
     word_visit = esc(_("走访"))
     clear, today = sees_sensitive(user), timezone.localdate()
     html = (
-        '  <div class="list-group-item d-flex justify-content-between align-items-center gap-2">\n'
-        f'    <a class="flex-grow-1 text-reset text-decoration-none py-1"'
+        '  <div class="list-group-item d-flex justify-content-between align-items-center gap-2"'
+        f' data-household="{int(row.pk)}">\n'
+        f'    <a class="list-card-body text-reset text-decoration-none py-1"'
         f' href="{esc(detail(row.pk))}">\n'
         f"      <strong>{esc(row.number)}</strong> {_head(row, clear, today)}<br>\n"
         f'      <small class="text-muted">{_grid(row, words)} · {_address(row, words)}</small>\n'
         f"      <div>{_categories(row, clear)}</div>\n"
         f'      <div class="small">{_executives(row, words)}</div>\n'
         "    </a>\n"
-        f'    <a class="btn btn-primary" href="{visit}?household={int(row.pk)}">{word_visit}</a>\n'
+        f'    <a class="btn btn-primary list-card-action"'
+        f' href="{visit}?household={int(row.pk)}">{word_visit}</a>\n'
         "  </div>"
         for row in rows
     )
