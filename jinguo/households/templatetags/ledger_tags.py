@@ -107,6 +107,12 @@ def ledger_rows(rows: Iterable[LedgerRow], user: User) -> SafeString:
     return mark_safe("\n".join(html))  # noqa: S308 (every value above went through esc)
 
 
+def _card_address(row: LedgerRow, words: _Words) -> str:
+    """· the address, or nothing for a household without one."""
+    shown = row.address or (row.is_relocated and row.living_address)
+    return f" · {_address(row, words)}" if shown else ""
+
+
 @register.simple_tag
 def ledger_cards(rows: Iterable[LedgerRow], user: User) -> SafeString:
     """The ledger's rows as cards for narrow screens (the ledger and 我的包保户 below the md
@@ -122,7 +128,7 @@ def ledger_cards(rows: Iterable[LedgerRow], user: User) -> SafeString:
         f'    <a class="list-card-body text-reset text-decoration-none py-1"'
         f' href="{esc(detail(row.pk))}">\n'
         f"      <strong>{esc(row.number)}</strong> {_head(row, clear, today)}<br>\n"
-        f'      <small class="text-muted">{_grid(row, words)} · {_address(row, words)}</small>\n'
+        f'      <small class="text-muted">{_grid(row, words)}{_card_address(row, words)}</small>\n'
         f"      <div>{_categories(row, clear)}</div>\n"
         f'      <div class="small">{_executives(row, words)}</div>\n'
         "    </a>\n"

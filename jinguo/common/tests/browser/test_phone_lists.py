@@ -89,13 +89,14 @@ def test_a_list_is_cards_with_a_44_px_button_on_a_360_px_phone(
 
 @pytest.mark.parametrize(("name", "url", "cards", "rows", "action"), LISTS, ids=NAMES)
 def test_a_list_is_the_desktop_list_at_1280_px(
-    open_page, sign_in, lists, cast, name, url, cards, rows, action
+    open_page, sign_in, shoot, lists, cast, name, url, cards, rows, action
 ):
     page = open_page(**DESKTOP)
     sign_in(page, cast.wushan_member)
     page.goto(url)
     expect(page.locator(rows)).to_be_visible()
     expect(page.locator(cards)).to_be_hidden()
+    shoot(page, name)
 
 
 def test_the_case_filter_swaps_cards_on_a_phone(open_page, sign_in, lists, cast):
@@ -157,6 +158,7 @@ def test_the_points_page_is_short_on_a_phone(open_page, sign_in, shoot, scene, t
     expect(page.locator("#points-vouchers .list-group > a")).to_have_count(5)
     page.locator("#points-all").tap()
     expect(page.locator("#points-history > a")).to_have_count(50)
+    _taps_at_least_44_px(page.get_by_role("link", name="下一页"))
     page.get_by_role("link", name="下一页").tap()
     expect(page.locator("#points-history > a")).to_have_count(50)
 
