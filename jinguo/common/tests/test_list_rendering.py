@@ -148,6 +148,26 @@ def test_the_ledger_shows_cards_and_its_table_of_the_same_rows_without_a_query_p
     assert cards.count("list-card-action") == 8
 
 
+def test_a_key_household_past_its_visit_day_is_marked_overdue_on_its_card(cast, tree, login):
+    from django.utils import timezone
+
+    from jinguo.households.models import Household
+
+    late, on_time = household(tree.wushan, "WS-LATE"), household(tree.wushan, "WS-ON-TIME")
+    today = timezone.localdate()
+    for h, days in ((late, -3), (on_time, 3)):
+        due = today + dt.timedelta(days=days)
+        Household.objects.filter(pk=h.pk).update(visit_interval_days=30, visit_due_on=due)
+    html = login(cast.wushan_member).get(reverse("households:mine")).content.decode()
+    cards = _between(html, 'id="household-cards"', 'id="household-table"')
+    by_household = {
+        int(card.split('"', 1)[0]): card for card in cards.split('data-household="')[1:]
+    }
+    overdue = f"逾期 {today - dt.timedelta(days=3):%m-%d}"
+    assert overdue in by_household[late.pk]
+    assert "逾期" not in by_household[on_time.pk]
+
+
 def test_the_case_cards_give_the_time_left_and_a_button_to_each_case(cast, tree, login):
     case = report(tree.wushan, title="<b>宅基地</b>纠纷")
     html = login(cast.songhe_chair).get(reverse("cases:list")).content.decode()
