@@ -75,6 +75,7 @@ def _search_q(query: str) -> Q:
 LIST_COLUMNS = (
     *("number", "grid", "living_grid", "address", "living_address", "head"),
     *("head__name", "head__id_tail", "head__birth_date", "grid__name", "living_grid__name"),
+    *("visit_interval_days", "visit_due_on"),
 )
 ASSIGNMENT_COLUMNS = (
     *("household", "executive", "kind", "start_date", "end_date", "reason", "executive__name"),
@@ -104,6 +105,7 @@ def _with_list_relations(households: QuerySet[Household]) -> QuerySet[Household]
 LEDGER_COLUMNS = (
     *("pk", "number", "grid_id", "living_grid_id", "address", "living_address", "head_id"),
     *("head__name", "head__id_tail", "head__birth_date", "grid__name", "living_grid__name"),
+    *("visit_interval_days", "visit_due_on"),
 )
 
 
@@ -126,6 +128,7 @@ class LedgerRow:
     responsible: list[str]  # the open 包保 executives' names, oldest first
     covering: list[str]  # the open 就近联系 executives' names
     categories: list[Category]  # held, in sort order
+    visit_due: dt.date | None = None  # a key household's next visit (PLAN_FILTERS), else None
 
 
 def ledger_values(households: QuerySet[Household]) -> QuerySet[Any]:
@@ -195,6 +198,7 @@ def ledger_rows(
             responsible=names.get((pk, RESPONSIBLE), []),
             covering=names.get((pk, COVERING), []),
             categories=held.get(pk, []),
+            visit_due=visit_due_on if interval is not None else None,
         )
         for (
             pk,
@@ -209,6 +213,8 @@ def ledger_rows(
             head_birth_date,
             grid_name,
             living_grid_name,
+            interval,
+            visit_due_on,
         ) in values
     ]
 

@@ -18,11 +18,12 @@ from jinguo.orgs import tree
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
 from jinguo.points.models import Action, Kind, PointEntry, Redemption
-from jinguo.points.selectors import points_balance, status_q, with_status
+from jinguo.points.selectors import points_balance, points_earned, status_q, with_status
 from jinguo.points.services import RuleBook
 from jinguo.points.sources import SOURCES, collection_window
 
 PAGE_SIZE = 50
+LATEST = 5  # entries on the points page itself; the rest on the history page
 DECISION_KINDS = (Kind.APPROVE, Kind.REJECT)  # the status of an earn, not entries of their own
 
 
@@ -78,19 +79,33 @@ def uncollected(*, person: Person, today: dt.date) -> list[Uncollected]:
     return result
 
 
-def my_points(*, person: Person, page: Any = None, today: dt.date) -> dict[str, Any]:
-    """The page's context: balance, pending (collected, not yet decided) and uncollected
-    points, which are not in the balance, one page of the history, and her vouchers."""
+def my_history_page(*, person: Person, page: Any = None) -> Page:
+    """One page of her history (my_history), PAGE_SIZE entries."""
+    return Paginator(my_history(person=person), PAGE_SIZE).get_page(page)
+
+
+def my_points(*, person: Person, today: dt.date) -> dict[str, Any]:
+    """The page's context, short enough for a phone: balance and this year's approved points,
+    pending (collected, not yet decided) and uncollected points, which are not in the balance,
+    her LATEST newest entries with the count of all (paged on the history page), and her
+    vouchers."""
     pending = PointEntry.objects.filter(person=person).filter(status_q("pending"))
     sums = pending.aggregate(n=Count("pk"), s=Sum("amount"))
     waiting = uncollected(person=person, today=today)
-    history: Page = Paginator(my_history(person=person), PAGE_SIZE).get_page(page)
+    history = my_history(person=person)
+    year = points_earned(
+        start=today.replace(month=1, day=1),
+        end=today,
+        persons_qs=Person.objects.filter(pk=person.pk),
+    )
     return {
         "balance": points_balance(person=person),
+        "this_year": year.get(person.pk, 0),
         "pending_count": sums["n"],
         "pending_points": int(sums["s"] or 0),
         "uncollected": waiting,
         "uncollected_points": sum(u.points for u in waiting),
-        "page": history,
-        "redemptions": Redemption.objects.filter(person=person).select_related("item")[:20],
+        "latest": list(history[:LATEST]),
+        "entry_count": history.count(),
+        "redemptions": list(Redemption.objects.filter(person=person).select_related("item")[:20]),
     }

@@ -5,6 +5,7 @@ from jinguo.points import lovebank_views, views
 app_name = "points"
 urlpatterns = [
     path("", views.my_points, name="mine"),
+    path("history/", views.my_history, name="history"),
     path("queue/", views.queue, name="queue"),
     path("collect/", views.collect, name="collect"),
     path("approve/", views.approve, name="approve"),

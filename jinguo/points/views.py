@@ -69,10 +69,20 @@ def my_points(request: AuthedRequest) -> HttpResponse:
     if person is None:
         _scoped(request)
         return redirect("points:queue")
-    today = timezone.localdate()
-    context = personal.my_points(person=person, page=request.GET.get("page"), today=today)
+    context = personal.my_points(person=person, today=timezone.localdate())
     context["person"] = person
     return render(request, "points/mine.html", context)
+
+
+@login_required
+@require_GET
+def my_history(request: AuthedRequest) -> HttpResponse:
+    person = request.user.person
+    if person is None:
+        _scoped(request)
+        return redirect("points:queue")
+    page = personal.my_history_page(person=person, page=request.GET.get("page"))
+    return render(request, "points/history.html", {"person": person, "page": page})
 
 
 # --- approval ------------------------------------------------------------------------------------

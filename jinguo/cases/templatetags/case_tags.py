@@ -91,6 +91,35 @@ def case_rows(cases: Iterable[CaseRow], now: dt.datetime) -> SafeString:
     return mark_safe("\n".join(rows))  # noqa: S308 (every value above went through esc)
 
 
+@register.simple_tag
+def case_cards(cases: Iterable[CaseRow], now: dt.datetime) -> SafeString:
+    """The list's rows as cards for narrow screens: each a link to the case (title, badges,
+    number, kind, handling unit, assignee, time limit and the days left or past it) beside a
+    «查看» button to it. The same rows as case_rows."""
+    badges, kinds, limit = _Badges(), _labels(CaseKind.choices), esc(_("时限"))
+    detail, zone, word_open = url_for_pk("cases:detail"), timezone.get_current_timezone(), _("查看")
+    cards = []
+    for c in cases:
+        url = esc(detail(c.pk))
+        cards.append(
+            '<div class="list-group-item d-flex justify-content-between align-items-center gap-2"'
+            f' data-case="{int(c.pk)}">\n'
+            f'  <a class="list-card-body text-reset text-decoration-none py-1" href="{url}">\n'
+            f"    <strong>{esc(c.title)}</strong>\n"
+            f"    <div>{badges.html(c, case_clock(c, now))}</div>\n"
+            f'    <div class="small text-muted">{esc(c.number)}'
+            f" · {kinds.get(c.kind) or esc(c.kind)}"
+            f" · {esc(c.org_name)}{_assignee(c)}</div>\n"
+            f'    <div class="small">{limit} {c.due_at.astimezone(zone).strftime("%m-%d")}'
+            f" · {esc(_days_left(c, now))}</div>\n"
+            "  </a>\n"
+            f'  <a class="btn btn-outline-primary list-card-action" href="{url}">'
+            f"{esc(word_open)}</a>\n"
+            "</div>"
+        )
+    return mark_safe("\n".join(cards))  # noqa: S308 (every value above went through esc)
+
+
 HOME_TITLES = {
     "mine": _noop("我承办的诉求"),
     "accept": _noop("待受理"),

@@ -119,3 +119,75 @@ def test_esc_escapes_like_django_and_keeps_safe_text():
     assert esc(text) == escape(text)
     assert esc(mark_safe("<b>ok</b>")) == "<b>ok</b>"
     assert esc(12) == "12"
+
+
+def _between(html: str, start: str, end: str) -> str:
+    return html[html.index(start) : html.index(end)]
+
+
+@pytest.mark.parametrize("name", ["households:list", "households:mine"])
+def test_the_ledger_shows_cards_and_its_table_of_the_same_rows_without_a_query_per_row(
+    name, cast, tree, login, count_queries
+):
+    client = login(cast.wushan_member)
+    for i in range(2):
+        household(
+            tree.wushan, f"WS-<{i}>", head=Person.objects.create(org=tree.wushan, name="李梅")
+        )
+    few = count_queries(lambda: client.get(reverse(name)))
+    for i in range(2, 8):
+        household(
+            tree.wushan, f"WS-<{i}>", head=Person.objects.create(org=tree.wushan, name="李梅")
+        )
+    html = client.get(reverse(name)).content.decode()
+    assert count_queries(lambda: client.get(reverse(name))) == few
+    cards = _between(html, 'id="household-cards"', 'id="household-table"')
+    table = html[html.index('id="household-table"') :]
+    for i in range(8):
+        assert f"<strong>WS-&lt;{i}&gt;</strong>" in cards and f">WS-&lt;{i}&gt;</a>" in table
+    assert cards.count("list-card-action") == 8
+
+
+def test_a_key_household_past_its_visit_day_is_marked_overdue_on_its_card(cast, tree, login):
+    from django.utils import timezone
+
+    from jinguo.households.models import Household
+
+    late, on_time = household(tree.wushan, "WS-LATE"), household(tree.wushan, "WS-ON-TIME")
+    today = timezone.localdate()
+    for h, days in ((late, -3), (on_time, 3)):
+        due = today + dt.timedelta(days=days)
+        Household.objects.filter(pk=h.pk).update(visit_interval_days=30, visit_due_on=due)
+    html = login(cast.wushan_member).get(reverse("households:mine")).content.decode()
+    cards = _between(html, 'id="household-cards"', 'id="household-table"')
+    by_household = {
+        int(card.split('"', 1)[0]): card for card in cards.split('data-household="')[1:]
+    }
+    overdue = f"逾期 {today - dt.timedelta(days=3):%m-%d}"
+    assert overdue in by_household[late.pk]
+    assert "逾期" not in by_household[on_time.pk]
+
+
+def test_the_case_cards_give_the_time_left_and_a_button_to_each_case(cast, tree, login):
+    case = report(tree.wushan, title="<b>宅基地</b>纠纷")
+    html = login(cast.songhe_chair).get(reverse("cases:list")).content.decode()
+    cards = _between(html, 'id="case-cards"', 'id="case-list"')
+    url = reverse("cases:detail", args=[case.pk])
+    assert "&lt;b&gt;宅基地&lt;/b&gt;纠纷" in cards and "<b>宅基地" not in html
+    assert f'<a class="btn btn-outline-primary list-card-action" href="{url}">查看</a>' in cards
+    assert "剩 " in cards and " 天" in cards
+    assert url in html[html.index('id="case-list"') :]  # the desktop list, from the same rows
+
+
+def test_the_todo_cards_link_the_household_and_its_visit_form(cast):
+    from jinguo.visits.templatetags.visit_tags import visit_household_cards
+
+    today = dt.date(2026, 5, 10)
+    child = Row(1, "WS-<1>", 9, "巫山组", 7, "王小红", dt.date(2015, 1, 1), None, today)
+    late = Row(2, "WS-2", 9, "巫山组", None, "", None, dt.date(2026, 5, 1), dt.date(2026, 5, 3))
+    html = visit_household_cards([child, late], today, cast.songhe_chair)
+    assert "王*" in html and "王小红" not in html and "WS-&lt;1&gt;" in html
+    assert html.count("list-group-item-danger") == 1 and "逾期 05-03" in html
+    assert "应访 05-10" in html and "上次 05-01" in html
+    assert f'href="{reverse("households:detail", args=[2])}"' in html
+    assert f'href="{reverse("visits:create")}?household=2">走访</a>' in html

@@ -28,6 +28,7 @@ class _Words:
     def __init__(self) -> None:
         self.living_grid, self.unassigned, self.several = _("现居住网格"), _("未包保"), _("多人")
         self.nearby, self.uncovered, self.lives = _("就近："), _("未落实就近联系"), _("现住：")
+        self.overdue = _("逾期")
         for name, value in vars(self).items():
             setattr(self, name, esc(value))
 
@@ -107,25 +108,42 @@ def ledger_rows(rows: Iterable[LedgerRow], user: User) -> SafeString:
     return mark_safe("\n".join(html))  # noqa: S308 (every value above went through esc)
 
 
+def _overdue(row: LedgerRow, words: _Words, today: dt.date) -> str:
+    """A red 逾期 badge with the day a key household was due, when that day has passed."""
+    if row.visit_due is None or row.visit_due >= today:
+        return ""
+    day = row.visit_due.strftime("%m-%d")
+    return f'<span class="badge text-bg-danger me-1">{words.overdue} {day}</span>'
+
+
+def _card_address(row: LedgerRow, words: _Words) -> str:
+    """· the address, or nothing for a household without one."""
+    shown = row.address or (row.is_relocated and row.living_address)
+    return f" · {_address(row, words)}" if shown else ""
+
+
 @register.simple_tag
 def ledger_cards(rows: Iterable[LedgerRow], user: User) -> SafeString:
-    """The ledger's rows as cards for narrow screens (我的包保户 below the md breakpoint): each a
-    link to the household, with its head, grid, categories and executives, and a «走访»
-    button to the visit form for it."""
+    """The ledger's rows as cards for narrow screens (the ledger and 我的包保户 below the md
+    breakpoint, household_rows.html): each a link to the household, with its head, grid,
+    categories, executives and, for a key household past its visit day, a red 逾期 badge; and a
+    «走访» button to the visit form for it."""
     words, detail = _Words(), url_for_pk("households:detail")
     visit = esc(reverse("visits:create"))
     word_visit = esc(_("走访"))
     clear, today = sees_sensitive(user), timezone.localdate()
     html = (
-        '  <div class="list-group-item d-flex justify-content-between align-items-center gap-2">\n'
-        f'    <a class="flex-grow-1 text-reset text-decoration-none py-1"'
+        '  <div class="list-group-item d-flex justify-content-between align-items-center gap-2"'
+        f' data-household="{int(row.pk)}">\n'
+        f'    <a class="list-card-body text-reset text-decoration-none py-1"'
         f' href="{esc(detail(row.pk))}">\n'
         f"      <strong>{esc(row.number)}</strong> {_head(row, clear, today)}<br>\n"
-        f'      <small class="text-muted">{_grid(row, words)} · {_address(row, words)}</small>\n'
-        f"      <div>{_categories(row, clear)}</div>\n"
+        f'      <small class="text-muted">{_grid(row, words)}{_card_address(row, words)}</small>\n'
+        f"      <div>{_overdue(row, words, today)}{_categories(row, clear)}</div>\n"
         f'      <div class="small">{_executives(row, words)}</div>\n'
         "    </a>\n"
-        f'    <a class="btn btn-primary" href="{visit}?household={int(row.pk)}">{word_visit}</a>\n'
+        f'    <a class="btn btn-primary list-card-action"'
+        f' href="{visit}?household={int(row.pk)}">{word_visit}</a>\n'
         "  </div>"
         for row in rows
     )

@@ -87,7 +87,9 @@ def test_cadre_sees_a_minor_by_family_name_only_and_may_reveal(family, cast, log
 def test_cadre_sees_the_sensitive_label_in_the_ledger(family, cast, login):
     rows = ledger_rows(login(cast.songhe_chair))
     assert "低保" not in rows and "残疾" not in rows
-    assert rows.count("敏感类别") == 2  # WS-001 and WS-002 (低保): one badge each
+    cards, table = rows.split('id="household-table"')  # a phone's cards, then the table
+    assert cards.count("敏感类别") == 2  # WS-001 and WS-002 (低保): one badge each
+    assert table.count("敏感类别") == 2
 
 
 def test_leader_sees_them_masked_and_is_not_offered_a_reveal(family, cast, login):

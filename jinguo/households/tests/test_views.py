@@ -498,7 +498,7 @@ def test_another_users_grid_options_are_never_shared(kept_references, ledger, ca
 
 def test_my_households_are_cards_on_a_phone_each_with_a_visit_button(ledger, cast, login):
     html = login(cast.wushan_member).get(reverse("households:mine")).content.decode()
-    cards = html[html.index('id="mine-cards"') : html.index('class="d-none d-md-block"')]
+    cards = html[html.index('id="household-cards"') : html.index('id="household-table"')]
     for number in ("CJW-003", "GK-006", "WS-001", "WS-002"):
         assert f"<strong>{number}</strong>" in cards
     h = Household.objects.get(number="WS-001")

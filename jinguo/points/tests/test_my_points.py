@@ -1,5 +1,6 @@
-"""The executive's own points page (/points/): each earning once, newest first, 50 a page,
-and duty records not yet collected shown as pending, outside the balance."""
+"""The executive's own points page (/points/): a summary (balance, this year's points), her
+latest entries and a link to all of them (/points/history/: each earning once, newest first,
+50 a page), and duty records not yet collected shown as pending, outside the balance."""
 
 import datetime as dt
 import re
@@ -31,15 +32,18 @@ def test_my_points_list_each_earning_once_newest_first_fifty_a_page(
     assert approvals.count() == 60  # each earning is two ledger rows: the earn, its approval
     client = login(cast.wushan_member)
     with django_assert_max_num_queries(21):  # no query per row (21: the navbar's unread count)
-        first = client.get("/points/")
-    second = client.get("/points/", {"page": 2})
+        first = client.get("/points/history/")
+    second = client.get("/points/history/", {"page": 2})
     assert first.context["page"].paginator.count == 60
     shown = _entry_ids(first.content.decode()) + _entry_ids(second.content.decode())
     assert len(_entry_ids(first.content.decode())) == 50
     assert sorted(shown) == sorted(e.pk for e in earned)  # each earning once, no approvals
     days = [PointEntry.objects.get(pk=pk).day for pk in shown]
     assert days == sorted(days, reverse=True)
-    assert first.context["balance"] == 60
+    summary = client.get("/points/")
+    assert summary.context["balance"] == 60
+    assert _entry_ids(summary.content.decode()) == shown[:5]  # the latest five, then «全部»
+    assert summary.context["entry_count"] == 60
 
 
 def test_a_visit_recorded_today_shows_as_pending_and_not_in_the_balance(pts, cast, people, login):
@@ -63,3 +67,15 @@ def test_a_visit_recorded_today_shows_as_pending_and_not_in_the_balance(pts, cas
         person=people.wushan_exec, source_id__startswith="visit:", day=today
     )
     assert _entry_ids(page.content.decode()).count(earn.pk) == 1
+
+
+def test_this_years_points_leave_out_last_years_and_pending_ones(pts, cast, people, login):
+    today = timezone.localdate()
+    give(cast.songhe_chair, people.wushan_exec, 3, day=today)
+    give(cast.songhe_chair, people.wushan_exec, 7, day=today.replace(year=today.year - 1))
+    h = household(pts.ws.grid, "WS-9")
+    visit(h, today, cast.wushan_member, people.wushan_exec)
+    services.points_collect(org=pts.ws.grid, start=today, end=today)  # pending, not approved
+    page = login(cast.wushan_member).get("/points/")
+    assert page.context["this_year"] == 3 and page.context["balance"] == 10
+    assert page.context["pending_count"] == 1

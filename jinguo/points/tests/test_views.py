@@ -110,7 +110,8 @@ def test_a_county_leader_sees_but_cannot_write(world, cast, login, tree):
 
 def test_the_administrators_see_no_points(world, cast, login):
     client = login(cast.audit_admin)
-    for url in ["/points/ledger/", "/points/queue/", f"/points/entries/{world.earn.pk}/"]:
+    urls = ["/points/ledger/", "/points/queue/", "/points/history/"]
+    for url in [*urls, f"/points/entries/{world.earn.pk}/"]:
         assert client.get(url).status_code == 404, url
 
 
@@ -119,6 +120,7 @@ def test_every_page_renders_for_the_songhe_chair(world, cast, login, tree):
     org = f"?org={tree.songhe.pk}"
     urls = [
         "/points/",
+        "/points/history/",
         f"/points/queue/{org}",
         f"/points/ledger/{org}",
         f"/points/rules/{org}",

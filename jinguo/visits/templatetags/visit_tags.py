@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.accounts.models import User
 from jinguo.accounts.roles import Role
-from jinguo.common.html import esc
+from jinguo.common.html import esc, url_for_pk
 from jinguo.households import masking
 from jinguo.households.policy import sees_sensitive
 from jinguo.visits.selectors import home_todo
@@ -26,6 +26,28 @@ def _day(day: dt.date) -> str:
     return day.strftime("%m-%d")  # the template's |date:"m-d"
 
 
+class _Row:
+    """What a to-do or picker row shows of a household `h` (visits.selectors.household_rows):
+    its head (masked unless `clear`), whether it is overdue, its badge and its last visit."""
+
+    def __init__(self, h: Any, today: dt.date, clear: bool, words: dict[str, str]) -> None:
+        self.late = h.due is not None and h.due < today
+        self.badge = ""
+        if h.due is not None:
+            css, word = ("danger", words["overdue"]) if self.late else ("warning", words["due"])
+            self.badge = f'<span class="badge text-bg-{css}">{word} {_day(h.due)}</span>'
+        self.head = ""
+        if h.head_id is not None:
+            name = masking.person_name(h.head__name, h.head__birth_date, clear=clear, today=today)
+            self.head = esc(name)
+        self.last = f" · {words['last']} {_day(h.last_visit)}" if h.last_visit else ""
+
+
+def _words() -> dict[str, str]:
+    words = {"last": _("上次"), "overdue": _("逾期"), "due": _("应访"), "visit": _("走访")}
+    return {key: esc(word) for key, word in words.items()}
+
+
 @register.simple_tag
 def visit_household_rows(rows: Iterable[Any], today: dt.date, user: User) -> SafeString:
     """One link a household to its visit form: number, head (a minor's name masked unless
@@ -33,27 +55,44 @@ def visit_household_rows(rows: Iterable[Any], today: dt.date, user: User) -> Saf
     when due (应访) or overdue (逾期, the row red). `rows`: visits.selectors.household_rows.
     Every value is escaped by common.html.esc (format_html cost more than the query)."""
     create = esc(reverse("visits:create"))
-    clear = sees_sensitive(user)
-    word_last, word_overdue, word_due = esc(_("上次")), esc(_("逾期")), esc(_("应访"))
+    clear, words = sees_sensitive(user), _words()
     items = []
     for h in rows:
-        late = h.due is not None and h.due < today
-        badge = ""
-        if h.due is not None:
-            css, word = ("text-bg-danger", word_overdue) if late else ("text-bg-warning", word_due)
-            badge = f'<span class="badge {css}">{word} {_day(h.due)}</span>'
-        head = ""
-        if h.head_id is not None:
-            head = masking.person_name(h.head__name, h.head__birth_date, clear=clear, today=today)
-        last = f" · {word_last} {_day(h.last_visit)}" if h.last_visit else ""
+        row = _Row(h, today, clear, words)
         items.append(
             '<a class="list-group-item list-group-item-action py-3 d-flex justify-content-between'
-            f' align-items-center{" list-group-item-danger" if late else ""}"'
+            f' align-items-center{" list-group-item-danger" if row.late else ""}"'
             f' href="{create}?household={int(h.pk)}">\n'
-            f"  <span><strong>{esc(h.number)}</strong> {esc(head)}<br>"
-            f'<small class="text-muted">{esc(h.grid__name)}{last}</small></span>\n'
-            f"  {badge}\n"
+            f"  <span><strong>{esc(h.number)}</strong> {row.head}<br>"
+            f'<small class="text-muted">{esc(h.grid__name)}{row.last}</small></span>\n'
+            f"  {row.badge}\n"
             "</a>"
+        )
+    return mark_safe("\n".join(items))  # noqa: S308 (every value above went through esc)
+
+
+@register.simple_tag
+def visit_household_cards(rows: Iterable[Any], today: dt.date, user: User) -> SafeString:
+    """The to-do's households as cards for narrow screens: each a link to the household (number,
+    head, grid, its badge: 逾期 or 应访 and the day, last visit; red when overdue) beside a
+    «走访» button to the visit form for it. The same rows and masking as visit_household_rows."""
+    create, detail = esc(reverse("visits:create")), url_for_pk("households:detail")
+    clear, words = sees_sensitive(user), _words()
+    items = []
+    for h in rows:
+        row = _Row(h, today, clear, words)
+        items.append(
+            '<div class="list-group-item d-flex justify-content-between align-items-center gap-2'
+            f'{" list-group-item-danger" if row.late else ""}" data-household="{int(h.pk)}">\n'
+            f'  <a class="list-card-body text-reset text-decoration-none py-1"'
+            f' href="{esc(detail(h.pk))}">\n'
+            f"    <strong>{esc(h.number)}</strong> {row.head}<br>\n"
+            f'    <small class="text-muted">{esc(h.grid__name)}{row.last}</small>\n'
+            f"    <div>{row.badge}</div>\n"
+            "  </a>\n"
+            f'  <a class="btn btn-primary list-card-action" href="{create}?household={int(h.pk)}">'
+            f"{words['visit']}</a>\n"
+            "</div>"
         )
     return mark_safe("\n".join(items))  # noqa: S308 (every value above went through esc)
 
