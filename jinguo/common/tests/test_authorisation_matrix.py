@@ -95,6 +95,11 @@ TARGETS: dict[tuple[str, str], tuple[str, str]] = {
     ("notices", "recipient_id"): ("notices.TaskRecipient", "org__path"),
     ("notices", "photo_id"): ("notices.TaskPhoto", "recipient__org__path"),
 }
+# Routes whose parameter names a record of another model than the app's entry says: the API's
+# individual honours share `honour_id` with the family honours (matched by route prefix).
+ROUTE_TARGETS: dict[tuple[str, str], tuple[str, str]] = {
+    ("api/v1/honours/individuals/", "honour_id"): ("honours.IndividualHonour", "org__path"),
+}
 # Records of one person: the one picked belongs to `ningguo`, who opens it; 西山村 gets 404 for
 # another person's, as everyone does (test_another_village_can_read_nothing).
 PERSONAL = {"inbox.Message": "recipient__username"}
@@ -184,9 +189,12 @@ def routes_without_records() -> list[str]:
     return found
 
 
-def _target(app: str, param: str) -> tuple[str, str] | None:
-    """The app's entry, the shared one, or — for routes dispatched by common.api.api_route —
-    the only entry with that parameter."""
+def _target(app: str, param: str, route: str = "") -> tuple[str, str] | None:
+    """The route's own entry, the app's, the shared one, or — for routes dispatched by
+    common.api.api_route — the only entry with that parameter."""
+    for (prefix, name), target in ROUTE_TARGETS.items():
+        if name == param and route.startswith(prefix):
+            return target
     found = TARGETS.get((app, param)) or TARGETS.get(("*", param))
     if found is None and app == "common":
         matches = [target for (_app, name), target in TARGETS.items() if name == param]
@@ -234,7 +242,7 @@ def _url(route: Route, ningguo: OrgUnit, xishan: OrgUnit) -> str | None:
         if param in FIXED and not _target(route.app, param):
             value: Any = FIXED[param]
         else:
-            target = _target(route.app, param)
+            target = _target(route.app, param, route.route)
             assert target, f"{route.route}: add ({route.app!r}, {param!r}) to TARGETS"
             record = _pick(*target, ningguo, xishan)
             if record is None:

@@ -50,13 +50,14 @@ SMALL_TARGETS = """(min) => {
 
 
 def _pages(scene: Any) -> list[str]:
-    """The pages a grid member opens on her phone. The household ledger (/households/), whose
-    table rows become cards in another change of issue 25, is measured there."""
+    """The pages a grid member opens on her phone."""
     return [
         "/",
         f"/visits/new/?household={scene.ws1.pk}&next=%2F",
         "/visits/",
         "/households/mine/",
+        "/households/",
+        "/points/history/",
         "/inbox/",
         "/cases/",
         "/points/",
