@@ -278,12 +278,12 @@ def _port_answers(port: int) -> bool:
 
 
 def start_server(
-    port: int, workers: int, url: str, conn_max_age: int = 0
+    port: int, workers: int, url: str, conn_max_age: int = 0, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
+    """gunicorn with bench/settings.py, or the settings and environment `env` gives."""
     env = {
-        **os.environ,
+        **(env if env is not None else {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}),
         "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "JINGUO_DB_CONN_MAX_AGE": str(conn_max_age),
     }
     command = [

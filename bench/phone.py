@@ -1,0 +1,504 @@
+"""A phone on a weak network (issue 25, section 4): the demo as production serves it, driven by
+Chromium with its network and CPU throttled.
+
+    .venv/bin/python -m bench.phone [--repeat 3] [--workers 3] [--port 0]
+
+A fresh SQLite demo (`jinguo migrate` and `jinguo load_demo`, as `make demo` does) in a temporary
+directory, static files collected there by whitenoise's CompressedManifestStaticFilesStorage
+(bench/phone_settings.py: hashed, gzip-compressed, cached immutably), gunicorn on a free loopback
+port with DEBUG off. Chromium (/usr/bin/chromium, through Playwright) at 390×844, throttled
+through the DevTools protocol: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip
+(Network.emulateNetworkConditions), CPU 4× slower (Emulation.setCPUThrottlingRate).
+
+Measured, each the median of `--repeat` runs:
+- the grid member (`wushan`): signing in with an empty cache (the login page, then the form
+  sent and her home shown: "first visit of the app in all"); her home with an empty cache and
+  again with a warm one (usable = DOMContentLoaded and the first household's «走访» visible;
+  load = the load event); the three-tap visit: «走访» on a household of home, the channel
+  «入户», «保存», back on home: the time spent waiting for pages, not thinking;
+- two cadres (`songhe`, community; `helixi`, township): signing in, then the dashboard
+  (/dashboard/) with an empty cache and again with a warm one (usable = DOMContentLoaded and its
+  heading visible; charts = the trend chart drawn).
+Bytes are what crossed the network for a page: the sum of Network.loadingFinished's
+encodedDataLength (headers included) from the navigation until the network is idle.
+
+The floor, in the same run under the same throttling: navigating to /bench/bare/ (a view that
+answers "ok" through the same middleware and session). Every time is printed in ms and as a
+ratio to it, with the issue's goal beside it. Never part of the test suite: it measures this
+machine.
+"""
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import (  # noqa: E402
+    Browser,
+    BrowserContext,
+    CDPSession,
+    Locator,
+    Page,
+    sync_playwright,
+)
+
+from bench.run import start_server  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [  # jinguo/common/tests/browser/conftest.py's
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
+NETWORK = {
+    "offline": False,
+    "latency": 150,  # ms, round trip
+    "downloadThroughput": 1.6e6 / 8,  # bytes/s
+    "uploadThroughput": 750e3 / 8,
+}
+CPU_SLOWDOWN = 4
+PASSWORD = "Jinguo@2026"  # noqa: S105 (every demo account's, jinguo load_demo)
+GRID_MEMBER = "wushan"
+CADRES = ("songhe", "helixi")
+TIMEOUT_MS = 60_000
+
+# The issue's goals: ms for times, bytes for sizes.
+FIRST_MS, AGAIN_MS, JOURNEY_MS = 2000, 1000, 10_000
+AGAIN_BYTES, APP_BYTES = 30_000, 400_000
+SIGN_IN = "sign-in, empty cache (login + home)"
+
+
+@dataclass
+class Resource:
+    url: str = ""
+    kind: str = ""
+    encoding: str = ""
+    encoded: int = 0  # bytes on the wire, headers included
+    decoded: int = 0  # bytes of the body once decompressed
+
+
+@dataclass
+class Meter:
+    """What crossed the network, from the page's DevTools session."""
+
+    cdp: CDPSession
+    resources: dict[str, Resource] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.cdp.on("Network.responseReceived", self._response)
+        self.cdp.on("Network.dataReceived", self._data)
+        self.cdp.on("Network.loadingFinished", self._finished)
+
+    def _get(self, request_id: str) -> Resource:
+        return self.resources.setdefault(request_id, Resource())
+
+    def _response(self, event: dict[str, Any]) -> None:
+        response = event["response"]
+        resource = self._get(event["requestId"])
+        resource.url = response["url"]
+        resource.kind = event.get("type", "")
+        headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
+        resource.encoding = headers.get("content-encoding", "")
+
+    def _data(self, event: dict[str, Any]) -> None:
+        self._get(event["requestId"]).decoded += event["dataLength"]
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        self._get(event["requestId"]).encoded = int(event["encodedDataLength"])
+
+    def reset(self) -> None:
+        self.resources = {}
+
+    def total(self) -> int:
+        return sum(r.encoded for r in self.resources.values())
+
+    def requests(self) -> int:
+        return sum(1 for r in self.resources.values() if r.encoded)
+
+
+@dataclass
+class Step:
+    """One page: ms until usable, until loaded (or its charts drawn), bytes, requests."""
+
+    usable: float
+    load: float
+    bytes: int
+    requests: int
+    resources: list[Resource] = field(default_factory=list)
+    landed: str = ""
+
+
+def throttled(context: BrowserContext) -> tuple[Page, Meter]:
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", NETWORK)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+    return page, Meter(cdp)
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000
+
+
+def timed(
+    page: Page,
+    meter: Meter,
+    go: Callable[[], Any],
+    ready: Callable[[Page], Locator],
+    loaded: Callable[[Page], None] | None = None,
+) -> Step:
+    """`go` navigates (and returns once DOMContentLoaded fired); usable when `ready` is also
+    visible; loaded at the load event (or when `loaded` returns); bytes once the network is
+    idle (htmx's requests on load included)."""
+    meter.reset()
+    started = time.perf_counter()
+    go()
+    ready(page).first.wait_for(state="visible")
+    usable = _ms(started)
+    page.wait_for_load_state("load")
+    if loaded is not None:
+        loaded(page)
+    load = _ms(started)
+    page.wait_for_load_state("networkidle")
+    resources = sorted(meter.resources.values(), key=lambda r: -r.encoded)
+    return Step(usable, load, meter.total(), meter.requests(), resources, page.url)
+
+
+def goto(page: Page, path: str) -> Callable[[], Any]:
+    return lambda: page.goto(path, wait_until="domcontentloaded")
+
+
+def tap(page: Page, target: Locator) -> Callable[[], Any]:
+    def go() -> None:
+        with page.expect_navigation(wait_until="domcontentloaded"):
+            target.first.click()
+
+    return go
+
+
+def main_content(page: Page) -> Locator:
+    return page.locator("main h1, main h2")
+
+
+def visit_button(page: Page) -> Locator:
+    """«走访» on a household of the grid member's home (a link or a button, in a list row or a
+    card: whatever carries data-household)."""
+    cards = page.locator("[data-household]")
+    return cards.get_by_role("link", name="走访", exact=True).or_(
+        cards.get_by_role("button", name="走访", exact=True)
+    )
+
+
+def save_button(page: Page) -> Locator:
+    return page.locator("main form button[type=submit]").filter(has_text="保存")
+
+
+def charts_drawn(page: Page) -> None:
+    page.locator("#chart-trend canvas, #chart-trend svg").first.wait_for(state="attached")
+
+
+def sign_in(page: Page, meter: Meter, username: str, home_ready: Callable[[Page], Locator]) -> Step:
+    """The login page with whatever the cache holds, then the form sent and home shown: one
+    Step whose usable is the sum of both pages' waits (typing not counted), bytes both pages'."""
+    login = timed(page, meter, goto(page, "/accounts/login/"), lambda p: p.locator("#id_username"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    home = timed(page, meter, tap(page, page.locator("main form button[type=submit]")), home_ready)
+    if urlsplit(home.landed).path != "/":
+        raise SystemExit(f"{username} landed on {home.landed} after signing in")
+    return Step(
+        login.usable + home.usable,
+        login.usable + home.load,
+        login.bytes + home.bytes,
+        login.requests + home.requests,
+        login.resources + home.resources,
+    )
+
+
+def empty_cache(page: Page, meter: Meter) -> None:
+    meter.cdp.send("Network.clearBrowserCache")
+    page.goto("about:blank")
+
+
+@dataclass
+class Journey:
+    """The three taps from home to saved and back on home: each tap's wait."""
+
+    form: Step
+    channel: float
+    saved: Step
+    back: Step | None
+
+    @property
+    def waiting(self) -> float:
+        back = self.back.usable if self.back else 0.0
+        return self.form.usable + self.channel + self.saved.usable + back
+
+
+def three_taps(page: Page, meter: Meter) -> Journey:
+    form = timed(page, meter, tap(page, visit_button(page)), lambda p: p.get_by_text("入户"))
+    started = time.perf_counter()
+    page.get_by_text("入户", exact=True).first.click()
+    radio = page.get_by_label("入户", exact=True)
+    if radio.count():
+        radio.first.wait_for(state="attached")
+        if not radio.first.is_checked():
+            raise SystemExit("tapping 入户 did not choose it")
+    channel = _ms(started)
+    saved = timed(page, meter, tap(page, save_button(page)), main_content)
+    back = None
+    if urlsplit(saved.landed).path != "/":  # today: the visits list; back home is a 4th wait
+        back = timed(page, meter, goto(page, "/"), visit_button)
+    return Journey(form, channel, saved, back)
+
+
+@dataclass
+class Figures:
+    """Each measure's runs, by label."""
+
+    steps: dict[str, list[Step]] = field(default_factory=dict)
+    journeys: list[Journey] = field(default_factory=list)
+
+    def add(self, label: str, step: Step) -> None:
+        self.steps.setdefault(label, []).append(step)
+
+
+def _median_step(steps: list[Step]) -> Step:
+    ordered = sorted(steps, key=lambda s: s.usable)
+    middle = ordered[len(ordered) // 2]
+    return Step(
+        statistics.median(s.usable for s in steps),
+        statistics.median(s.load for s in steps),
+        round(statistics.median(s.bytes for s in steps)),
+        round(statistics.median(s.requests for s in steps)),
+        middle.resources,
+        middle.landed,
+    )
+
+
+def measure_floor(browser: Browser, base_url: str, repeat: int) -> float:
+    context = browser.new_context(base_url=base_url, **PHONE)
+    page, meter = throttled(context)
+    times = []
+    for _ in range(repeat + 1):
+        step = timed(page, meter, goto(page, "/bench/bare/"), lambda p: p.locator("body"))
+        times.append(step.usable)
+    context.close()
+    return statistics.median(times[1:])  # the first also starts the browser's network service
+
+
+def measure_grid_member(browser: Browser, base_url: str, repeat: int) -> Figures:
+    figures = Figures()
+    for _ in range(repeat):
+        context = browser.new_context(base_url=base_url, **PHONE)
+        context.set_default_timeout(TIMEOUT_MS)
+        page, meter = throttled(context)
+        figures.add(SIGN_IN, sign_in(page, meter, GRID_MEMBER, visit_button))
+        empty_cache(page, meter)
+        figures.add("home, empty cache", timed(page, meter, goto(page, "/"), visit_button))
+        figures.add("home, again", timed(page, meter, goto(page, "/"), visit_button))
+        figures.journeys.append(three_taps(page, meter))
+        context.close()
+    return figures
+
+
+def measure_cadre(browser: Browser, base_url: str, username: str, repeat: int) -> Figures:
+    figures = Figures()
+    for _ in range(repeat):
+        context = browser.new_context(base_url=base_url, **PHONE)
+        context.set_default_timeout(TIMEOUT_MS)
+        page, meter = throttled(context)
+        figures.add(SIGN_IN, sign_in(page, meter, username, main_content))
+        go = goto(page, "/dashboard/")
+        figures.add("dashboard, after sign-in", timed(page, meter, go, main_content, charts_drawn))
+        figures.add("dashboard, again", timed(page, meter, go, main_content, charts_drawn))
+        empty_cache(page, meter)
+        figures.add("dashboard, empty cache", timed(page, meter, go, main_content, charts_drawn))
+        context.close()
+    return figures
+
+
+def _verdict(value: float, goal: float) -> str:
+    return "pass" if value < goal else "FAIL"
+
+
+def _kb(n: float) -> str:
+    return f"{n / 1000:,.1f} KB"
+
+
+GOALS: dict[str, tuple[float | None, float | None]] = {
+    # label: (usable goal ms, bytes goal)
+    SIGN_IN: (None, APP_BYTES),
+    "home, empty cache": (FIRST_MS, None),
+    "home, again": (AGAIN_MS, AGAIN_BYTES),
+    "dashboard, empty cache": (FIRST_MS, None),
+    "dashboard, after sign-in": (FIRST_MS, None),
+    "dashboard, again": (AGAIN_MS, AGAIN_BYTES),
+}
+
+
+def report_steps(who: str, figures: Figures, floor: float) -> list[str]:
+    lines = []
+    for label, steps in figures.steps.items():
+        step = _median_step(steps)
+        time_goal, bytes_goal = GOALS.get(label, (None, None))
+        line = (
+            f"{who:8} {label:38} usable {step.usable:6.0f} ms {step.usable / floor:5.1f} ×"
+            f"  load {step.load:6.0f} ms {step.load / floor:5.1f} ×"
+            f"  {_kb(step.bytes):>10} in {step.requests:2} requests"
+        )
+        goals = []
+        if time_goal is not None:
+            goals.append(f"< {time_goal:.0f} ms {_verdict(step.usable, time_goal)}")
+        if bytes_goal is not None:
+            goals.append(f"< {_kb(bytes_goal)} {_verdict(step.bytes, bytes_goal)}")
+        lines.append(line + ("  goal " + ", ".join(goals) if goals else ""))
+    return lines
+
+
+def report_journeys(journeys: list[Journey], floor: float) -> list[str]:
+    waiting = statistics.median(j.waiting for j in journeys)
+    middle = sorted(journeys, key=lambda j: j.waiting)[len(journeys) // 2]
+    landed = urlsplit(middle.saved.landed).path
+    parts = [
+        f"«走访» → form {middle.form.usable:.0f} ms ({_kb(middle.form.bytes)})",
+        f"«入户» {middle.channel:.0f} ms",
+        f"«保存» → {landed} {middle.saved.usable:.0f} ms ({_kb(middle.saved.bytes)})",
+    ]
+    if middle.back is not None:
+        parts.append(f"back to / {middle.back.usable:.0f} ms ({_kb(middle.back.bytes)})")
+    return [
+        f"{GRID_MEMBER:8} three taps, home → saved → home: waiting {waiting:.0f} ms "
+        f"{waiting / floor:.1f} × the floor  goal < {JOURNEY_MS} ms "
+        f"{_verdict(waiting, JOURNEY_MS)}",
+        "         (median run: " + "; ".join(parts) + ")",
+    ]
+
+
+def report_resources(title: str, step: Step) -> list[str]:
+    lines = [f"\n### What {title} transferred ({_kb(step.bytes)}):"]
+    for r in step.resources:
+        if not r.encoded:
+            continue
+        name = urlsplit(r.url).path
+        lines.append(
+            f"  {_kb(r.encoded):>10}  {r.encoding or 'identity':8} "
+            f"(body {_kb(r.decoded):>10})  {r.kind:10} {name}"
+        )
+    return lines
+
+
+@contextmanager
+def demo_server(workers: int, port: int) -> Iterator[str]:
+    """A fresh demo database and collected static files in a temporary directory, gunicorn
+    serving them with bench/phone_settings.py; the base URL."""
+    work = Path(tempfile.mkdtemp(prefix="bench-phone-"))
+    url = f"sqlite:///{work / 'demo.sqlite3'}"
+    env = {**os.environ, "DATABASE_URL": url, "JINGUO_STATIC_ROOT": str(work / "static")}
+    env["JINGUO_LOG_LEVEL"] = env.get("JINGUO_LOG_LEVEL", "WARNING")
+    jinguo = str(Path(sys.executable).with_name("jinguo"))
+    try:
+        started = time.perf_counter()
+        # load_demo refuses to run with DEBUG off, as `make demo` runs it.
+        demo = {**env, "DJANGO_SETTINGS_MODULE": "config.settings", "JINGUO_DEBUG": "true"}
+        for command in (["migrate", "--verbosity", "0"], ["load_demo"]):
+            subprocess.run(  # noqa: S603 (our own command)
+                [jinguo, *command], cwd=ROOT, env=demo, check=True, stdout=subprocess.DEVNULL
+            )
+        served = {**env, "DJANGO_SETTINGS_MODULE": "bench.phone_settings", "PYTHONPATH": str(ROOT)}
+        subprocess.run(  # noqa: S603 (our own command)
+            [jinguo, "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=ROOT,
+            env=served,
+            check=True,
+        )
+        print(f"demo database and static files ready in {time.perf_counter() - started:.0f} s")
+        port = port or _free_port()
+        server = start_server(port, workers, url, env=served)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench.phone", description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measure (median)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=0, help="0: a free one")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> None:
+    args = parse_args(argv)
+    with demo_server(args.workers, args.port) as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        floor = measure_floor(browser, base_url, max(args.repeat, 3))
+        member = measure_grid_member(browser, base_url, args.repeat)
+        cadres = {name: measure_cadre(browser, base_url, name, args.repeat) for name in CADRES}
+        browser.close()
+    lines = [
+        f"\n## Phone on a weak network (Chromium {NETWORK['downloadThroughput'] * 8 / 1e6:.1f} "
+        f"Mbit/s down, {NETWORK['uploadThroughput'] * 8 / 1e3:.0f} kbit/s up, "
+        f"{NETWORK['latency']} ms round trip, CPU {CPU_SLOWDOWN}× slower, 390×844; gunicorn "
+        f"{args.workers} sync workers, DEBUG off, whitenoise; median of {args.repeat})",
+        f"floor: /bench/bare/ navigated to under the same throttling, {floor:.0f} ms",
+        *report_steps(GRID_MEMBER, member, floor),
+        *report_journeys(member.journeys, floor),
+    ]
+    for name, figures in cadres.items():
+        lines += report_steps(name, figures, floor)
+    lines += report_resources(
+        f"{GRID_MEMBER}'s home with an empty cache",
+        _median_step(member.steps["home, empty cache"]),
+    )
+    lines += report_resources(
+        f"{GRID_MEMBER}'s home again", _median_step(member.steps["home, again"])
+    )
+    lines += report_resources(
+        f"{CADRES[0]}'s dashboard with an empty cache",
+        _median_step(cadres[CADRES[0]].steps["dashboard, empty cache"]),
+    )
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
