@@ -151,6 +151,15 @@ class Step:
     requests: int
     resources: list[Resource] = field(default_factory=list)
     landed: str = ""
+    # The document's navigation timing, ms from the navigation's start: first byte, last byte,
+    # DOM interactive (parsed, its synchronous scripts run), DOMContentLoaded handlers done.
+    phases: list[float] = field(default_factory=list)
+
+
+NAVIGATION_TIMING = """() => {
+  const n = performance.getEntriesByType("navigation")[0];
+  return n ? [n.responseStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd] : [];
+}"""
 
 
 def throttled(context: BrowserContext) -> tuple[Page, Meter]:
@@ -187,7 +196,8 @@ def timed(
     load = _ms(started)
     page.wait_for_load_state("networkidle")
     resources = sorted(meter.resources.values(), key=lambda r: -r.encoded)
-    return Step(usable, load, meter.total(), meter.requests(), resources, page.url)
+    phases = [float(v) for v in page.evaluate(NAVIGATION_TIMING)]
+    return Step(usable, load, meter.total(), meter.requests(), resources, page.url, phases)
 
 
 def goto(page: Page, path: str) -> Callable[[], Any]:
@@ -238,6 +248,8 @@ def sign_in(page: Page, meter: Meter, username: str, home_ready: Callable[[Page]
         login.bytes + home.bytes,
         login.requests + home.requests,
         login.resources + home.resources,
+        home.landed,
+        home.phases,  # sending the form and showing home
     )
 
 
@@ -299,6 +311,7 @@ def _median_step(steps: list[Step]) -> Step:
         round(statistics.median(s.requests for s in steps)),
         middle.resources,
         middle.landed,
+        middle.phases,
     )
 
 
@@ -338,6 +351,11 @@ def measure_cadre(browser: Browser, base_url: str, username: str, repeat: int) -
         go = goto(page, "/dashboard/")
         figures.add("dashboard, after sign-in", timed(page, meter, go, main_content, charts_drawn))
         figures.add("dashboard, again", timed(page, meter, go, main_content, charts_drawn))
+        # What drawing the charts costs a warm visit: the same without ECharts (its request
+        # refused, so the page's script draws nothing).
+        page.route("**/echarts*", lambda route: route.abort())
+        figures.add("dashboard, again, no ECharts", timed(page, meter, go, main_content))
+        page.unroute("**/echarts*")
         empty_cache(page, meter)
         figures.add("dashboard, empty cache", timed(page, meter, go, main_content, charts_drawn))
         context.close()
@@ -401,6 +419,19 @@ def report_journeys(journeys: list[Journey], floor: float) -> list[str]:
     ]
 
 
+def report_phases(who: str, figures: Figures) -> list[str]:
+    lines = []
+    for label, steps in figures.steps.items():
+        phases = _median_step(steps).phases
+        if len(phases) == 4:
+            first, last, interactive, loaded = phases
+            lines.append(
+                f"{who:8} {label:38} first byte {first:5.0f}  last byte {last:5.0f}  "
+                f"DOM interactive {interactive:5.0f}  DOMContentLoaded done {loaded:5.0f} ms"
+            )
+    return lines
+
+
 def report_resources(title: str, step: Step) -> list[str]:
     lines = [f"\n### What {title} transferred ({_kb(step.bytes)}):"]
     for r in step.resources:
@@ -415,13 +446,14 @@ def report_resources(title: str, step: Step) -> list[str]:
 
 
 @contextmanager
-def demo_server(workers: int, port: int) -> Iterator[str]:
+def demo_server(workers: int, port: int, *, gzip_pages: bool) -> Iterator[str]:
     """A fresh demo database and collected static files in a temporary directory, gunicorn
     serving them with bench/phone_settings.py; the base URL."""
     work = Path(tempfile.mkdtemp(prefix="bench-phone-"))
     url = f"sqlite:///{work / 'demo.sqlite3'}"
     env = {**os.environ, "DATABASE_URL": url, "JINGUO_STATIC_ROOT": str(work / "static")}
     env["JINGUO_LOG_LEVEL"] = env.get("JINGUO_LOG_LEVEL", "WARNING")
+    env["BENCH_GZIP_PAGES"] = "1" if gzip_pages else "0"
     jinguo = str(Path(sys.executable).with_name("jinguo"))
     try:
         started = time.perf_counter()
@@ -462,12 +494,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measure (median)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=0, help="0: a free one")
+    parser.add_argument(
+        "--no-gzip-pages",
+        dest="gzip_pages",
+        action="store_false",
+        help="pages as gunicorn answers them, uncompressed (default: gzip-compressed, as nginx's "
+        "`gzip on` in front of it does)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> None:
     args = parse_args(argv)
-    with demo_server(args.workers, args.port) as base_url, sync_playwright() as playwright:
+    server = demo_server(args.workers, args.port, gzip_pages=args.gzip_pages)
+    with server as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
@@ -479,13 +519,21 @@ def main(argv: list[str]) -> None:
         f"\n## Phone on a weak network (Chromium {NETWORK['downloadThroughput'] * 8 / 1e6:.1f} "
         f"Mbit/s down, {NETWORK['uploadThroughput'] * 8 / 1e3:.0f} kbit/s up, "
         f"{NETWORK['latency']} ms round trip, CPU {CPU_SLOWDOWN}× slower, 390×844; gunicorn "
-        f"{args.workers} sync workers, DEBUG off, whitenoise; median of {args.repeat})",
+        f"{args.workers} sync workers, DEBUG off, whitenoise, pages "
+        f"{'gzip-compressed' if args.gzip_pages else 'uncompressed'}; median of {args.repeat})",
         f"floor: /bench/bare/ navigated to under the same throttling, {floor:.0f} ms",
         *report_steps(GRID_MEMBER, member, floor),
         *report_journeys(member.journeys, floor),
     ]
     for name, figures in cadres.items():
         lines += report_steps(name, figures, floor)
+    lines.append(
+        "\n### Where the time goes (the median run's navigation timing, ms from its start;"
+        " sign-in: sending the form and showing home)"
+    )
+    lines += report_phases(GRID_MEMBER, member)
+    for name, figures in cadres.items():
+        lines += report_phases(name, figures)
     lines += report_resources(
         f"{GRID_MEMBER}'s home with an empty cache",
         _median_step(member.steps["home, empty cache"]),
@@ -497,7 +545,33 @@ def main(argv: list[str]) -> None:
         f"{CADRES[0]}'s dashboard with an empty cache",
         _median_step(cadres[CADRES[0]].steps["dashboard, empty cache"]),
     )
+    lines += checks([member, *cadres.values()])
     print("\n".join(lines), flush=True)
+
+
+def checks(all_figures: list[Figures]) -> list[str]:
+    """Static files that crossed the network uncompressed; pages that loaded ECharts."""
+    seen: dict[str, Resource] = {}
+    echarts: set[str] = set()
+    for figures in all_figures:
+        steps = [s for ss in figures.steps.values() for s in ss]
+        steps += [s for j in figures.journeys for s in (j.form, j.saved, j.back) if s]
+        for step in steps:
+            for r in step.resources:
+                path = urlsplit(r.url).path
+                if r.encoded:
+                    seen[path] = r
+                if "echarts" in path:
+                    echarts.add(urlsplit(step.landed).path)
+    plain = [
+        f"{path} ({_kb(r.encoded)})"
+        for path, r in sorted(seen.items())
+        if path.startswith("/static/") and not r.encoding and r.decoded > 1000
+    ]
+    return [
+        "\nStatic files over 1 KB sent uncompressed: " + (", ".join(plain) or "none"),
+        "Pages that loaded ECharts: " + (", ".join(sorted(echarts)) or "none"),
+    ]
 
 
 if __name__ == "__main__":
