@@ -1,7 +1,8 @@
 """A phone on a weak network (issue 25, section 4): the demo as production serves it, driven by
 Chromium with its network and CPU throttled.
 
-    .venv/bin/python -m bench.phone [--repeat 3] [--workers 3] [--port 0]
+    .venv/bin/python -m bench.phone [--repeat 3] [--workers 3] [--port 0] [--identity]
+        [--no-gzip-pages] [--block-service-workers]
 
 A fresh SQLite demo (`jinguo migrate` and `jinguo load_demo`, as `make demo` does) in a temporary
 directory, static files collected there by whitenoise's CompressedManifestStaticFilesStorage
@@ -41,7 +42,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,6 +88,10 @@ GRID_MEMBER = "wushan"
 CADRES = ("songhe", "helixi")
 TIMEOUT_MS = 60_000
 IDENTITY = False  # --identity: the browser asks for no compression
+SERVICE_WORKERS: Literal["allow", "block"] = "allow"  # --block-service-workers: "block"
+# Service workers seen during the run: their own fetches go through no page's DevTools
+# session, so they are neither throttled nor counted.
+WORKERS_SEEN: set[str] = set()
 
 # The issue's goals: ms for times, bytes for sizes.
 FIRST_MS, AGAIN_MS, JOURNEY_MS = 2000, 1000, 10_000
@@ -317,8 +322,9 @@ def _median_step(steps: list[Step]) -> Step:
 
 
 def new_context(browser: Browser, base_url: str) -> BrowserContext:
-    context = browser.new_context(base_url=base_url, **PHONE)
+    context = browser.new_context(base_url=base_url, service_workers=SERVICE_WORKERS, **PHONE)
     context.set_default_timeout(TIMEOUT_MS)
+    context.on("serviceworker", lambda worker: WORKERS_SEEN.add(urlsplit(worker.url).path))
     if IDENTITY:
         context.set_extra_http_headers({"Accept-Encoding": "identity"})
     return context
@@ -509,6 +515,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "sends that compresses nothing, as the documented nginx did before `gzip_static on`",
     )
     parser.add_argument(
+        "--block-service-workers",
+        action="store_true",
+        help="the pages may not register a service worker (whose own fetches this bench "
+        "neither throttles nor counts)",
+    )
+    parser.add_argument(
         "--no-gzip-pages",
         dest="gzip_pages",
         action="store_false",
@@ -519,9 +531,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str]) -> None:
-    global IDENTITY  # one switch for the whole run
+    global IDENTITY, SERVICE_WORKERS  # switches for the whole run
     args = parse_args(argv)
     IDENTITY = args.identity
+    SERVICE_WORKERS = "block" if args.block_service_workers else "allow"
     server = demo_server(args.workers, args.port, gzip_pages=args.gzip_pages)
     with server as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -564,6 +577,12 @@ def main(argv: list[str]) -> None:
         _median_step(cadres[CADRES[0]].steps["dashboard, empty cache"]),
     )
     lines += checks([member, *cadres.values()])
+    if WORKERS_SEEN:
+        lines.append(
+            f"Service workers registered: {', '.join(sorted(WORKERS_SEEN))}: their own fetches "
+            "(a precache, say) were neither throttled nor counted; compare with "
+            "--block-service-workers"
+        )
     print("\n".join(lines), flush=True)
 
 
