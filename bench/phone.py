@@ -466,6 +466,7 @@ def demo_server(workers: int, port: int, *, gzip_pages: bool) -> Iterator[str]:
     work = Path(tempfile.mkdtemp(prefix="bench-phone-"))
     url = f"sqlite:///{work / 'demo.sqlite3'}"
     env = {**os.environ, "DATABASE_URL": url, "JINGUO_STATIC_ROOT": str(work / "static")}
+    env["PYTHONPATH"] = str(ROOT)  # this tree's jinguo and bench, whatever the venv installed
     env["JINGUO_LOG_LEVEL"] = env.get("JINGUO_LOG_LEVEL", "WARNING")
     env["BENCH_GZIP_PAGES"] = "1" if gzip_pages else "0"
     jinguo = str(Path(sys.executable).with_name("jinguo"))
@@ -477,7 +478,7 @@ def demo_server(workers: int, port: int, *, gzip_pages: bool) -> Iterator[str]:
             subprocess.run(  # noqa: S603 (our own command)
                 [jinguo, *command], cwd=ROOT, env=demo, check=True, stdout=subprocess.DEVNULL
             )
-        served = {**env, "DJANGO_SETTINGS_MODULE": "bench.phone_settings", "PYTHONPATH": str(ROOT)}
+        served = {**env, "DJANGO_SETTINGS_MODULE": "bench.phone_settings"}
         subprocess.run(  # noqa: S603 (our own command)
             [jinguo, "collectstatic", "--noinput", "--verbosity", "0"],
             cwd=ROOT,
