@@ -58,6 +58,15 @@ from playwright.sync_api import (  # noqa: E402
     sync_playwright,
 )
 
+from bench.phone_report import (  # noqa: E402
+    GRID_MEMBER,
+    SIGN_IN,
+    Figures,
+    Journey,
+    Resource,
+    Step,
+    report,
+)
 from bench.run import start_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -84,7 +93,6 @@ NETWORK = {
 }
 CPU_SLOWDOWN = 4
 PASSWORD = "Jinguo@2026"  # noqa: S105 (every demo account's, jinguo load_demo)
-GRID_MEMBER = "wushan"
 CADRES = ("songhe", "helixi")
 TIMEOUT_MS = 60_000
 IDENTITY = False  # --identity: the browser asks for no compression
@@ -92,20 +100,6 @@ SERVICE_WORKERS: Literal["allow", "block"] = "allow"  # --block-service-workers:
 # Service workers seen during the run: their own fetches go through no page's DevTools
 # session, so they are neither throttled nor counted.
 WORKERS_SEEN: set[str] = set()
-
-# The issue's goals: ms for times, bytes for sizes.
-FIRST_MS, AGAIN_MS, JOURNEY_MS = 2000, 1000, 10_000
-AGAIN_BYTES, APP_BYTES = 30_000, 400_000
-SIGN_IN = "sign-in, empty cache (login + home)"
-
-
-@dataclass
-class Resource:
-    url: str = ""
-    kind: str = ""
-    encoding: str = ""
-    encoded: int = 0  # bytes on the wire, headers included
-    decoded: int = 0  # bytes of the body once decompressed
 
 
 @dataclass
@@ -145,21 +139,6 @@ class Meter:
 
     def requests(self) -> int:
         return sum(1 for r in self.resources.values() if r.encoded)
-
-
-@dataclass
-class Step:
-    """One page: ms until usable, until loaded (or its charts drawn), bytes, requests."""
-
-    usable: float
-    load: float
-    bytes: int
-    requests: int
-    resources: list[Resource] = field(default_factory=list)
-    landed: str = ""
-    # The document's navigation timing, ms from the navigation's start: first byte, last byte,
-    # DOM interactive (parsed, its synchronous scripts run), DOMContentLoaded handlers done.
-    phases: list[float] = field(default_factory=list)
 
 
 NAVIGATION_TIMING = """() => {
@@ -264,21 +243,6 @@ def empty_cache(page: Page, meter: Meter) -> None:
     page.goto("about:blank")
 
 
-@dataclass
-class Journey:
-    """The three taps from home to saved and back on home: each tap's wait."""
-
-    form: Step
-    channel: float
-    saved: Step
-    back: Step | None
-
-    @property
-    def waiting(self) -> float:
-        back = self.back.usable if self.back else 0.0
-        return self.form.usable + self.channel + self.saved.usable + back
-
-
 def three_taps(page: Page, meter: Meter) -> Journey:
     form = timed(page, meter, tap(page, visit_button(page)), lambda p: p.get_by_text("入户"))
     started = time.perf_counter()
@@ -294,31 +258,6 @@ def three_taps(page: Page, meter: Meter) -> Journey:
     if urlsplit(saved.landed).path != "/":  # today: the visits list; back home is a 4th wait
         back = timed(page, meter, goto(page, "/"), visit_button)
     return Journey(form, channel, saved, back)
-
-
-@dataclass
-class Figures:
-    """Each measure's runs, by label."""
-
-    steps: dict[str, list[Step]] = field(default_factory=dict)
-    journeys: list[Journey] = field(default_factory=list)
-
-    def add(self, label: str, step: Step) -> None:
-        self.steps.setdefault(label, []).append(step)
-
-
-def _median_step(steps: list[Step]) -> Step:
-    ordered = sorted(steps, key=lambda s: s.usable)
-    middle = ordered[len(ordered) // 2]
-    return Step(
-        statistics.median(s.usable for s in steps),
-        statistics.median(s.load for s in steps),
-        round(statistics.median(s.bytes for s in steps)),
-        round(statistics.median(s.requests for s in steps)),
-        middle.resources,
-        middle.landed,
-        middle.phases,
-    )
 
 
 def new_context(browser: Browser, base_url: str) -> BrowserContext:
@@ -374,89 +313,6 @@ def measure_cadre(browser: Browser, base_url: str, username: str, repeat: int) -
         figures.add("dashboard, empty cache", timed(page, meter, go, main_content, charts_drawn))
         context.close()
     return figures
-
-
-def _verdict(value: float, goal: float) -> str:
-    return "pass" if value < goal else "FAIL"
-
-
-def _kb(n: float) -> str:
-    return f"{n / 1000:,.1f} KB"
-
-
-GOALS: dict[str, tuple[float | None, float | None]] = {
-    # label: (usable goal ms, bytes goal)
-    SIGN_IN: (None, APP_BYTES),
-    "home, empty cache": (FIRST_MS, None),
-    "home, again": (AGAIN_MS, AGAIN_BYTES),
-    "dashboard, empty cache": (FIRST_MS, None),
-    "dashboard, after sign-in": (FIRST_MS, None),
-    "dashboard, again": (AGAIN_MS, AGAIN_BYTES),
-}
-
-
-def report_steps(who: str, figures: Figures, floor: float) -> list[str]:
-    lines = []
-    for label, steps in figures.steps.items():
-        step = _median_step(steps)
-        time_goal, bytes_goal = GOALS.get(label, (None, None))
-        line = (
-            f"{who:8} {label:38} usable {step.usable:6.0f} ms {step.usable / floor:5.1f} ×"
-            f"  load {step.load:6.0f} ms {step.load / floor:5.1f} ×"
-            f"  {_kb(step.bytes):>10} in {step.requests:2} requests"
-        )
-        goals = []
-        if time_goal is not None:
-            goals.append(f"< {time_goal:.0f} ms {_verdict(step.usable, time_goal)}")
-        if bytes_goal is not None:
-            goals.append(f"< {_kb(bytes_goal)} {_verdict(step.bytes, bytes_goal)}")
-        lines.append(line + ("  goal " + ", ".join(goals) if goals else ""))
-    return lines
-
-
-def report_journeys(journeys: list[Journey], floor: float) -> list[str]:
-    waiting = statistics.median(j.waiting for j in journeys)
-    middle = sorted(journeys, key=lambda j: j.waiting)[len(journeys) // 2]
-    landed = urlsplit(middle.saved.landed).path
-    parts = [
-        f"«走访» → form {middle.form.usable:.0f} ms ({_kb(middle.form.bytes)})",
-        f"«入户» {middle.channel:.0f} ms",
-        f"«保存» → {landed} {middle.saved.usable:.0f} ms ({_kb(middle.saved.bytes)})",
-    ]
-    if middle.back is not None:
-        parts.append(f"back to / {middle.back.usable:.0f} ms ({_kb(middle.back.bytes)})")
-    return [
-        f"{GRID_MEMBER:8} three taps, home → saved → home: waiting {waiting:.0f} ms "
-        f"{waiting / floor:.1f} × the floor  goal < {JOURNEY_MS} ms "
-        f"{_verdict(waiting, JOURNEY_MS)}",
-        "         (median run: " + "; ".join(parts) + ")",
-    ]
-
-
-def report_phases(who: str, figures: Figures) -> list[str]:
-    lines = []
-    for label, steps in figures.steps.items():
-        phases = _median_step(steps).phases
-        if len(phases) == 4:
-            first, last, interactive, loaded = phases
-            lines.append(
-                f"{who:8} {label:38} first byte {first:5.0f}  last byte {last:5.0f}  "
-                f"DOM interactive {interactive:5.0f}  DOMContentLoaded done {loaded:5.0f} ms"
-            )
-    return lines
-
-
-def report_resources(title: str, step: Step) -> list[str]:
-    lines = [f"\n### What {title} transferred ({_kb(step.bytes)}):"]
-    for r in step.resources:
-        if not r.encoded:
-            continue
-        name = urlsplit(r.url).path
-        lines.append(
-            f"  {_kb(r.encoded):>10}  {r.encoding or 'identity':8} "
-            f"(body {_kb(r.decoded):>10})  {r.kind:10} {name}"
-        )
-    return lines
 
 
 @contextmanager
@@ -545,39 +401,15 @@ def main(argv: list[str]) -> None:
         member = measure_grid_member(browser, base_url, args.repeat)
         cadres = {name: measure_cadre(browser, base_url, name, args.repeat) for name in CADRES}
         browser.close()
-    lines = [
-        f"\n## Phone on a weak network (Chromium {NETWORK['downloadThroughput'] * 8 / 1e6:.1f} "
-        f"Mbit/s down, {NETWORK['uploadThroughput'] * 8 / 1e3:.0f} kbit/s up, "
-        f"{NETWORK['latency']} ms round trip, CPU {CPU_SLOWDOWN}× slower, 390×844; gunicorn "
-        f"{args.workers} sync workers, DEBUG off, whitenoise, pages "
-        f"{'gzip-compressed' if args.gzip_pages else 'uncompressed'}"
+    setting = (
+        f"Chromium {NETWORK['downloadThroughput'] * 8 / 1e6:.1f} Mbit/s down, "
+        f"{NETWORK['uploadThroughput'] * 8 / 1e3:.0f} kbit/s up, {NETWORK['latency']} ms round "
+        f"trip, CPU {CPU_SLOWDOWN}× slower, 390×844; gunicorn {args.workers} sync workers, DEBUG "
+        f"off, whitenoise, pages {'gzip-compressed' if args.gzip_pages else 'uncompressed'}"
         f"{'; the browser accepting no compression' if args.identity else ''}; "
-        f"median of {args.repeat})",
-        f"floor: /bench/bare/ navigated to under the same throttling, {floor:.0f} ms",
-        *report_steps(GRID_MEMBER, member, floor),
-        *report_journeys(member.journeys, floor),
-    ]
-    for name, figures in cadres.items():
-        lines += report_steps(name, figures, floor)
-    lines.append(
-        "\n### Where the time goes (the median run's navigation timing, ms from its start;"
-        " sign-in: sending the form and showing home)"
+        f"median of {args.repeat}"
     )
-    lines += report_phases(GRID_MEMBER, member)
-    for name, figures in cadres.items():
-        lines += report_phases(name, figures)
-    lines += report_resources(
-        f"{GRID_MEMBER}'s home with an empty cache",
-        _median_step(member.steps["home, empty cache"]),
-    )
-    lines += report_resources(
-        f"{GRID_MEMBER}'s home again", _median_step(member.steps["home, again"])
-    )
-    lines += report_resources(
-        f"{CADRES[0]}'s dashboard with an empty cache",
-        _median_step(cadres[CADRES[0]].steps["dashboard, empty cache"]),
-    )
-    lines += checks([member, *cadres.values()])
+    lines = report(setting, floor, member, cadres)
     if WORKERS_SEEN:
         lines.append(
             f"Service workers registered: {', '.join(sorted(WORKERS_SEEN))}: their own fetches "
@@ -585,31 +417,6 @@ def main(argv: list[str]) -> None:
             "--block-service-workers"
         )
     print("\n".join(lines), flush=True)
-
-
-def checks(all_figures: list[Figures]) -> list[str]:
-    """Static files that crossed the network uncompressed; pages that loaded ECharts."""
-    seen: dict[str, Resource] = {}
-    echarts: set[str] = set()
-    for figures in all_figures:
-        steps = [s for ss in figures.steps.values() for s in ss]
-        steps += [s for j in figures.journeys for s in (j.form, j.saved, j.back) if s]
-        for step in steps:
-            for r in step.resources:
-                path = urlsplit(r.url).path
-                if r.encoded:
-                    seen[path] = r
-                if "echarts" in path:
-                    echarts.add(urlsplit(step.landed).path)
-    plain = [
-        f"{path} ({_kb(r.encoded)})"
-        for path, r in sorted(seen.items())
-        if path.startswith("/static/") and not r.encoding and r.decoded > 1000
-    ]
-    return [
-        "\nStatic files over 1 KB sent uncompressed: " + (", ".join(plain) or "none"),
-        "Pages that loaded ECharts: " + (", ".join(sorted(echarts)) or "none"),
-    ]
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 bare view), with static files as production serves them: collected by whitenoise's
 CompressedManifestStaticFilesStorage into JINGUO_STATIC_ROOT (hashed names, a .gz beside each
 file, a .br too when the brotli package is installed) and served by WhiteNoiseMiddleware, which
-sends the compressed file the browser accepts and caches hashed names for a year, immutable.
+sends the compressed file the browser accepts and caches hashed names for ten years, immutable.
 
 BENCH_GZIP_PAGES=1: the pages are gzip-compressed too, as nginx in front of gunicorn does with
 `gzip on` (docs/deployment.md); here by Django's GZipMiddleware, outermost."""

@@ -1,7 +1,7 @@
-"""bench/phone.py's verdicts and checks, on figures made up here: the goals of issue 25
+"""bench/phone_report.py's verdicts and checks, on figures made up here: the goals of issue 25
 (section 4) are applied to the right figures, and the checks name what they find."""
 
-from bench.phone import (
+from bench.phone_report import (
     SIGN_IN,
     Figures,
     Journey,
