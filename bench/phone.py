@@ -55,6 +55,7 @@ from playwright.sync_api import (  # noqa: E402
     CDPSession,
     Locator,
     Page,
+    Request,
     sync_playwright,
 )
 
@@ -104,12 +105,17 @@ WORKERS_SEEN: set[str] = set()
 
 @dataclass
 class Meter:
-    """What crossed the network, from the page's DevTools session."""
+    """What crossed the network, from the page's DevTools session; and what a service worker
+    fetched for itself (a precache, say), which no page's session sees: from Playwright's
+    requests of the context, made by a worker."""
 
     cdp: CDPSession
+    context: BrowserContext
     resources: dict[str, Resource] = field(default_factory=dict)
+    by_workers: list[Request] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.context.on("requestfinished", self._worker_request)
         self.cdp.on("Network.responseReceived", self._response)
         self.cdp.on("Network.dataReceived", self._data)
         self.cdp.on("Network.loadingFinished", self._finished)
@@ -131,8 +137,17 @@ class Meter:
     def _finished(self, event: dict[str, Any]) -> None:
         self._get(event["requestId"]).encoded = int(event["encodedDataLength"])
 
+    def _worker_request(self, request: Request) -> None:
+        if request.service_worker is not None:
+            self.by_workers.append(request)
+
     def reset(self) -> None:
         self.resources = {}
+        self.by_workers = []
+
+    def worker_bytes(self) -> int:
+        sizes = [r.sizes() for r in self.by_workers]
+        return sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
 
     def total(self) -> int:
         return sum(r.encoded for r in self.resources.values())
@@ -141,6 +156,11 @@ class Meter:
         return sum(1 for r in self.resources.values() if r.encoded)
 
 
+# Once a page has registered a service worker, until it is installed (its precache fetched).
+WORKER_READY = """async () => {
+  const registration = navigator.serviceWorker && await navigator.serviceWorker.getRegistration();
+  if (registration) { await navigator.serviceWorker.ready; }
+}"""
 NAVIGATION_TIMING = """() => {
   const n = performance.getEntriesByType("navigation")[0];
   return n ? [n.responseStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd] : [];
@@ -153,7 +173,7 @@ def throttled(context: BrowserContext) -> tuple[Page, Meter]:
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", NETWORK)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
-    return page, Meter(cdp)
+    return page, Meter(cdp, context)
 
 
 def _ms(since: float) -> float:
@@ -180,9 +200,20 @@ def timed(
         loaded(page)
     load = _ms(started)
     page.wait_for_load_state("networkidle")
+    page.evaluate(WORKER_READY)  # its precache belongs to this page's bytes
     resources = sorted(meter.resources.values(), key=lambda r: -r.encoded)
     phases = [float(v) for v in page.evaluate(NAVIGATION_TIMING)]
-    return Step(usable, load, meter.total(), meter.requests(), resources, page.url, phases)
+    worker = meter.worker_bytes()
+    return Step(
+        usable,
+        load,
+        meter.total() + worker,
+        meter.requests() + len(meter.by_workers),
+        resources,
+        page.url,
+        phases,
+        worker,
+    )
 
 
 def goto(page: Page, path: str) -> Callable[[], Any]:
@@ -235,6 +266,7 @@ def sign_in(page: Page, meter: Meter, username: str, home_ready: Callable[[Page]
         login.resources + home.resources,
         home.landed,
         home.phases,  # sending the form and showing home
+        login.worker_bytes + home.worker_bytes,
     )
 
 

@@ -36,6 +36,7 @@ class Step:
     # The document's navigation timing, ms from the navigation's start: first byte, last byte,
     # DOM interactive (parsed, its synchronous scripts run), DOMContentLoaded handlers done.
     phases: list[float] = field(default_factory=list)
+    worker_bytes: int = 0  # of `bytes`, fetched by a service worker for itself
 
 
 @dataclass
@@ -75,6 +76,7 @@ def median_step(steps: list[Step]) -> Step:
         middle.resources,
         middle.landed,
         middle.phases,
+        round(statistics.median(s.worker_bytes for s in steps)),
     )
 
 
@@ -107,6 +109,8 @@ def report_steps(who: str, figures: Figures, floor: float) -> list[str]:
             f"  load {step.load:6.0f} ms {step.load / floor:5.1f} ×"
             f"  {_kb(step.bytes):>10} in {step.requests:2} requests"
         )
+        if step.worker_bytes:
+            line += f" (service worker {_kb(step.worker_bytes)})"
         goals = []
         if time_goal is not None:
             goals.append(f"< {time_goal:.0f} ms {_verdict(step.usable, time_goal)}")
