@@ -57,8 +57,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--parts",
         default="dashboard,lists,export,import",
-        help="comma-separated subset of dashboard,lists,export,import,rounds (rounds: "
-        "not in the default run)",
+        help="comma-separated subset of dashboard,lists,export,import,rounds,phone (rounds, "
+        "phone: not in the default run; phone: bench/phone.py on its own demo database)",
     )
     parser.add_argument(
         "--round-units", type=int, default=20, help="rounds: units whose draft is timed"
@@ -278,12 +278,12 @@ def _port_answers(port: int) -> bool:
 
 
 def start_server(
-    port: int, workers: int, url: str, conn_max_age: int = 0
+    port: int, workers: int, url: str, conn_max_age: int = 0, env: dict[str, str] | None = None
 ) -> subprocess.Popen[bytes]:
+    """gunicorn with bench/settings.py, or the settings and environment `env` gives."""
     env = {
-        **os.environ,
+        **(env if env is not None else {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}),
         "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "JINGUO_DB_CONN_MAX_AGE": str(conn_max_age),
     }
     command = [
@@ -493,6 +493,11 @@ def main(argv: list[str]) -> None:
     if args.import_rows and "import" in parts:
         print(f"\n## Import (bench/import_households, {args.import_rows:,} rows)", flush=True)
         print(measure_import(args.import_rows, args.database_url))
+    if "phone" in parts:
+        print("\n## Phone (bench/phone.py: its own SQLite demo, throttled Chromium)", flush=True)
+        subprocess.run(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "bench.phone"], cwd=ROOT, check=False
+        )
     print("\n" + yardstick() + " (at the end)", flush=True)
 
 
