@@ -2,6 +2,7 @@
 sensitive, the sync stores an outbox item once and refuses with a reason she can read, and
 only users who record visits get either."""
 
+import datetime as dt
 import json
 import uuid
 
@@ -122,7 +123,7 @@ def test_a_household_handed_to_another_grid_is_refused_with_the_reason(client, c
 
 def test_a_visit_the_rules_refuse_answers_their_message(client, cast, plan, mine):
     client.force_login(cast.wushan_member)
-    tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     response = _sync(client, **_visit(plan.ws1, visited_on=tomorrow))
     assert response.status_code == 400
     assert "走访日期不能晚于今天" in response.json()["reason"]
