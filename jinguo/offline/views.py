@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -156,14 +157,26 @@ def sync(request: AuthedRequest) -> JsonResponse:
         body = json.loads(request.body)
     except ValueError:
         body = None
-    item = ItemForm(body if isinstance(body, dict) else {})
-    fields = FIELDS[item.data.get("kind", "")] if item.is_valid() else None
-    form = fields(body.get("fields") or {}) if fields and isinstance(body, dict) else None
+    body = body if isinstance(body, dict) else {}
+    item = ItemForm(body)
+    form = None
+    if item.is_valid():
+        fields = body.get("fields")
+        form = FIELDS[item.cleaned_data["kind"]](fields if isinstance(fields, dict) else {})
     if form is None or not form.is_valid():
-        errors = form.errors.values() if form is not None else []
-        detail = "；".join(str(message) for messages in errors for message in messages)
-        return _refused(400, detail or _("记录内容不完整，未保存。"))
+        return _refused(400, _form_reason(form) or _("记录内容不完整，未保存。"))
     return _store(request, item.cleaned_data, form.cleaned_data)
+
+
+def _form_reason(form: Form | None) -> str:
+    """The form's errors, each after its field's label: 「走访方式：该字段是必填项。」"""
+    if form is None:
+        return ""
+    return "；".join(
+        f"{form.fields[name].label}：{message}" if name in form.fields else str(message)
+        for name, messages in form.errors.items()
+        for message in messages
+    )
 
 
 def _store(request: AuthedRequest, item: dict[str, Any], fields: dict[str, Any]) -> JsonResponse:

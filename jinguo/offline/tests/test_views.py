@@ -133,7 +133,7 @@ def test_an_item_without_its_fields_is_refused_in_chinese(client, cast, plan, mi
     client.force_login(cast.wushan_member)
     response = _sync(client, client_id=str(uuid.uuid4()), kind="visit", household=plan.ws1.pk)
     assert response.status_code == 400
-    assert "走访方式" in response.json()["reason"] or "必填" in response.json()["reason"]
+    assert response.json() == {"refused": True, "reason": "走访方式：该字段是必填项。"}
 
 
 def test_another_users_client_id_is_refused(client, cast, plan, mine):
@@ -164,3 +164,10 @@ def test_logout_clears_what_the_site_kept(client, cast):
     client.force_login(cast.wushan_member)
     response = client.post(reverse("accounts:logout"))
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", '{"kind": "visit", "fields": [1]}'])
+def test_a_body_that_is_no_item_is_refused(client, cast, plan, body):
+    client.force_login(cast.wushan_member)
+    response = client.post(SYNC, body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["refused"] is True

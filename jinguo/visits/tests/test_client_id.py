@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from jinguo.cases.models import Case
 from jinguo.cases.services import case_report
@@ -109,3 +110,14 @@ def test_the_visit_form_passes_its_client_id_to_the_service(plan, cast):
     assert form.is_valid(), form.errors
     assert form.visit_data()["client_id"] == client_id
     assert "client_id" not in [field.name for field in form.other_fields()]
+
+
+def test_the_visit_form_posted_twice_with_its_client_id_stores_one_visit(plan, cast, login):
+    client = login(cast.wushan_member)
+    url = reverse("visits:create") + f"?household={plan.ws1.pk}"
+    page = client.get(url).content.decode()
+    assert 'name="client_id"' in page and 'data-offline="visit"' in page
+    posted = {"channel": "home", "note": "双击了两次", "client_id": str(uuid.uuid4())}
+    for _ in range(2):
+        assert client.post(url, posted).status_code == 302
+    assert Visit.objects.filter(household=plan.ws1, note="双击了两次").count() == 1

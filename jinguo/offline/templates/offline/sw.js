@@ -1,4 +1,4 @@
-/* Jinguo's service worker, written by hand (README, 离线工作: why not Workbox). Rendered by jinguo.offline.views.service_worker with the static files' real names.
+/* Jinguo's service worker, written by hand (docs/development.md: why not Workbox). Rendered by jinguo.offline.views.service_worker with the static files' real names.
    - static files: cache first (production's names carry a hash), network first in DEBUG;
    - pages: the network first, within a few seconds; without it, the offline pages (her
      households and outbox, or the visit form) — never a cached copy of a page with records;
@@ -11,7 +11,7 @@ const FILES = {{ files|safe }};
 const SHELLS = {{ shells|safe }};  /* [home, household] */
 const STATIC_PREFIX = {{ static_prefix|safe }};
 const STATIC_CACHE_FIRST = {{ static_cache_first|safe }};
-const PAGE_TIMEOUT_MS = 4000;
+const PAGE_TIMEOUT_MS = 6000;  /* a weak village signal still gets a page in 6 s */
 
 async function keepShells() {
   const cache = await caches.open(SHELL_CACHE);
