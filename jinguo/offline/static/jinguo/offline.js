@@ -120,12 +120,13 @@
       }
       return fetch(SNAPSHOT_URL, {credentials: "same-origin", headers: {Accept: "application/json"}})
         .then(function (response) {
+          signedOut = response.redirected;
           if (!response.ok || response.redirected) {
             return null;
           }
           return response.json().then(function (fresh) {
             fresh.fetched_at = new Date().toISOString();
-            keepShells();
+            fetchedNow = true;
             return snapshotPut(fresh).then(function () { return fresh; });
           });
         })
@@ -133,14 +134,74 @@
     });
   }
 
-  function keepShells() {
-    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage("keep-shells");
+  // --- the worker and the offline pages it keeps ---------------------------------------------------
+  var SHELLS = ["/offline/", "/offline/household/"];
+  var fetchedNow = false;  // a fresh copy came this page: the offline pages are refreshed too
+
+  function pause(ms) { return new Promise(function (resolve) { window.setTimeout(resolve, ms); }); }
+
+  /* Within a time: a worker that never answers must not hold the outbox back. */
+  function within(ms, promise) {
+    return Promise.race([promise, pause(ms).then(function () { return null; })]);
+  }
+
+  function registerWorker(tries) {
+    return navigator.serviceWorker.register("/sw.js", {scope: "/"})
+      .then(function () { return within(5000, navigator.serviceWorker.ready); })
+      .catch(function () {
+        return tries ? pause(2000).then(function () { return registerWorker(tries - 1); }) : null;
+      });
+  }
+
+  function shellsKept() {
+    if (!window.caches) {
+      return Promise.resolve(true);  // not a secure context: no worker either
     }
+    return Promise.all(SHELLS.map(function (url) { return window.caches.match(url); }))
+      .then(function (found) { return found.every(Boolean); });
+  }
+
+  function askForShells(registration) {
+    return new Promise(function (resolve) {
+      function kept(event) {
+        if (event.data === "shells-kept") {
+          navigator.serviceWorker.removeEventListener("message", kept);
+          resolve();
+        }
+      }
+      navigator.serviceWorker.addEventListener("message", kept);
+      registration.active.postMessage("keep-shells");
+    });
+  }
+
+  /* The offline pages are in the worker's cache (asked for again when missing or stale). */
+  function ensureShells(registration, tries, force) {
+    if (!registration || !registration.active || !navigator.onLine) {
+      return Promise.resolve(false);
+    }
+    return (force ? Promise.resolve(false) : shellsKept()).then(function (kept) {
+      if (kept || !tries) {
+        return kept;
+      }
+      return within(20000, askForShells(registration)).then(function () {
+        return ensureShells(registration, tries - 1, false);
+      });
+    });
   }
 
   // --- the outbox ---------------------------------------------------------------------------------
   var sending = false;
+  var signedOut = false;  // the last copy asked for met the sign-in page
+  var retryDelay = 2000;
+  var retryTimer = null;
+
+  /* A weak signal: try again in 2 s, 4 s … up to a minute, while something waits. */
+  function retryLater() {
+    if (retryTimer === null) {
+      retryTimer = window.setTimeout(function () { retryTimer = null; send(); }, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 60000);
+    }
+  }
 
   function sendOne(item, token) {
     var payload = {
@@ -177,8 +238,12 @@
         return null;
       }
       return refreshSnapshot(true).then(function (snapshot) {
+        if (!snapshot && signedOut) {
+          notice(words.signIn, "warning");  // sent once she has signed in again
+          return null;
+        }
         if (!snapshot) {
-          notice(words.signIn, "warning");
+          retryLater();
           return null;
         }
         var stored = 0;
@@ -194,9 +259,14 @@
             });
           });
         });
-        return chain.then(function () {
+        return chain.then(function (last) {
           if (stored) {
             notice(words.sent, "success");
+          }
+          if (last === "later") {
+            retryLater();
+          } else {
+            retryDelay = 2000;
           }
         });
       });
@@ -271,12 +341,15 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.matches("[data-logout]")) {
+      if (!window.indexedDB) {
+        return;  // nothing kept: the server's Clear-Site-Data is enough
+      }
       event.preventDefault();
       outboxAll().catch(function () { return []; }).then(function (items) {
         if (items.length && !window.confirm(words.logoutConfirm)) {
           return;
         }
-        wipe().then(function () { form.submit(); });
+        wipe().catch(function () { return null; }).then(function () { form.submit(); });
       });
       return;
     }
@@ -410,11 +483,21 @@
     return;  // a role that does not record visits
   }
   fillIds(document, false);
-  if (navigator.serviceWorker) {
-    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { return null; });
-  }
   window.addEventListener("online", send);
-  show().then(function () {
-    return navigator.onLine ? refreshSnapshot(false).then(show).then(send) : null;
+  // One step after the other (a weak network, and the test server, serve one thing at a time):
+  // the worker (a few seconds at most), her households, the outbox, the offline pages.
+  var worker = navigator.serviceWorker ? registerWorker(2) : Promise.resolve(null);
+  show().then(function () { return worker; }).then(function (registration) {
+    if (!navigator.onLine) {
+      return null;
+    }
+    return refreshSnapshot(false).then(show).then(send).then(function () {
+      // installed by now (or still installing on a weak network: wait a while for it)
+      return registration || within(20000, navigator.serviceWorker.ready);
+    }).then(function (active) {
+      return ensureShells(active, 2, fetchedNow);
+    });
+  }).catch(function () { return null; }).then(function () {
+    body.dataset.offlineReady = "";  // what the phone keeps is kept (the browser tests wait for it)
   });
 })();
