@@ -206,3 +206,34 @@ def test_signing_out_wipes_what_the_phone_kept(open_page, sign_in, scene, cast):
     assert _kept(page, "outbox") == []
     names = page.evaluate("caches.keys()")
     assert not [name for name in names if name.startswith("jinguo-")]
+
+
+AGE_SNAPSHOT = """(days) => new Promise((resolve) => {
+  const open = indexedDB.open("jinguo-offline", 1);
+  open.onsuccess = () => {
+    const store = open.result.transaction("kv", "readwrite").objectStore("kv");
+    const read = store.get("snapshot");
+    read.onsuccess = () => {
+      const snapshot = read.result;
+      snapshot.signed_in_at = new Date(Date.now() - days * 24 * 3600 * 1000).toISOString();
+      store.put(snapshot, "snapshot").onsuccess = () => { open.result.close(); resolve(); };
+    };
+  };
+})"""
+
+
+def test_her_households_leave_the_phone_seven_days_after_she_signed_in(
+    open_page, sign_in, scene, cast
+):
+    page = open_page(**PHONE)
+    sign_in(page, cast.wushan_member)
+    _ready(page)
+    page.context.set_offline(True)
+    page.evaluate(AGE_SNAPSHOT, 6)
+    page.goto("/")
+    expect(page.locator("[data-households-list]")).to_contain_text("WS-001")
+
+    page.evaluate(AGE_SNAPSHOT, 8)
+    page.goto("/")
+    expect(page.locator("[data-households-list]")).to_contain_text("手机上没有保存的户")
+    assert _kept(page, "kv", "snapshot") is None
