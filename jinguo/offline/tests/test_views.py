@@ -171,3 +171,19 @@ def test_a_body_that_is_no_item_is_refused(client, cast, plan, body):
     client.force_login(cast.wushan_member)
     response = client.post(SYNC, body, content_type="application/json")
     assert response.status_code == 400 and response.json()["refused"] is True
+
+
+def test_the_snapshot_never_holds_a_head_s_id_number_phone_or_a_minor_s_full_name(
+    client, cast, plan, mine
+):
+    head = plan.ws1.head
+    head.id_number, head.phone = "341881199001015663", "13912348216"
+    head.save(update_fields=["id_number", "phone"])
+    minor = plan.ws3.head
+    minor.birth_date = timezone.localdate() - dt.timedelta(days=10 * 365)
+    minor.save(update_fields=["birth_date"])
+    client.force_login(cast.wushan_member)
+    text = client.get(reverse("offline:snapshot")).content.decode()
+    for secret in ("341881199001015663", "5663", "13912348216", "8216", "户主WS-3"):
+        assert secret not in text
+    assert '"head": "户*' in text
