@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jinguo.rounds",
     "jinguo.inbox",
     "jinguo.notices",
+    "jinguo.offline",
     "jinguo.reminders",
     "jinguo.demo",  # the top of the house: it may import every app, no app imports it
 ]

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jinguo.common.admin import site as admin_site
 from jinguo.common.views import home, text_size
+from jinguo.offline import views as offline_views
 
 api_v1 = [
     path("", include("jinguo.accounts.api")),
@@ -30,6 +31,10 @@ api_v1 = [
 
 urlpatterns = [
     path("", home, name="home"),
+    # The installable app: its worker at the root, so that its scope is the whole site.
+    path("sw.js", offline_views.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="manifest"),
+    path("offline/", include("jinguo.offline.urls")),
     path("accounts/", include("jinguo.accounts.urls")),
     path("orgs/", include("jinguo.orgs.urls")),
     path("audit/", include("jinguo.audit.urls")),

@@ -166,7 +166,11 @@ def logout(request: HttpRequest) -> HttpResponseRedirect:
     if request.user.is_authenticated:
         audit_record(actor=request.user, action="auth.logout")
     auth_logout(request)
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    # What the phone kept for offline work (her households, the offline pages, the worker)
+    # leaves with her (jinguo.offline; offline.js also clears it before it sends the logout).
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @login_required

@@ -33,6 +33,7 @@ from jinguo.cases.models import (
     MediationAgreement,
     TimeLimitRule,
 )
+from jinguo.common.idempotency import made_before
 from jinguo.households.models import Household
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import check_write_at
@@ -180,9 +181,12 @@ def case_report(
     source: str = "staff",
     sensitive: bool = False,
     now: dt.datetime | None = None,  # back-dates clock, creation and history (not the audit)
+    client_id: uuid.UUID | None = None,  # made on the phone: a resent report is stored once
 ) -> Case:
     """A new case at `org`. Domestic violence is high risk: it goes one level up at once, under
     red supervision, and is always sensitive (never named in a report's notable cases)."""
+    if (found := made_before(Case, client_id=client_id, actor=actor, by="reported_by")) is not None:
+        return found
     if errors := _report_errors(org=org, kind=kind, title=title):
         raise ValidationError(errors)
     _check_actor(actor, org)
@@ -200,6 +204,7 @@ def case_report(
             description=description.strip(),
             reported_by=actor,
             sensitive=sensitive or kind in HIGH_RISK_KINDS,
+            client_id=client_id,
         )
         start = now or timezone.now()
         _set_clock(case, start=start, working_days=working_days_for(kind=kind, org=org))

@@ -45,10 +45,13 @@ class VisitForm(forms.Form):
     case_description = forms.CharField(
         label=_("诉求情况"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    # Made by the page (offline.js, crypto.randomUUID): a double tap or a resent form is stored
+    # once (services.visit_log).
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def other_fields(self) -> list[forms.BoundField]:
         """The plain fields after channel and services, the case section left out."""
-        skip = {"channel", "services", *CASE_FIELDS}
+        skip = {"channel", "services", "client_id", *CASE_FIELDS}
         return [field for field in self if field.name not in skip]
 
     def case_fields(self) -> list[forms.BoundField]:

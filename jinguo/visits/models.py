@@ -57,6 +57,8 @@ class Visit(models.Model):
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
     )
+    # Made on the phone (crypto.randomUUID) so that a visit sent twice is stored once.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -119,6 +121,8 @@ class Wish(models.Model):
     collected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Made on the phone (crypto.randomUUID) so that a wish sent twice is stored once.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

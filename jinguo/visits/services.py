@@ -3,6 +3,7 @@ fetch-and-check functions first (404 out of scope, 403 for read-only roles); the
 enforce the rules of the record and raise ValidationError with Chinese messages, by field."""
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ from jinguo.accounts.models import User
 from jinguo.audit.history import record_change
 from jinguo.audit.services import audit_record
 from jinguo.cases.services import case_report
+from jinguo.common.idempotency import made_before, once
 from jinguo.common.uploads import photo_errors
 from jinguo.households.models import Household
 from jinguo.households.plan import plan_visit_logged
@@ -66,9 +68,38 @@ def visit_log(
     note: str = "",
     photo: UploadedFile | None = None,
     visited_on: dt.date | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> Visit:
     """Record a visit by `actor` (she may see `household`: callers fetch it through
-    household_get_for_user). Her person record is the executive who visited."""
+    household_get_for_user). Her person record is the executive who visited. A `client_id`
+    stored before (a resent visit) answers with that visit and stores nothing."""
+
+    def create() -> Visit:
+        return _visit_create(
+            actor=actor,
+            household=household,
+            channel=channel,
+            services=services,
+            note=note,
+            photo=photo,
+            visited_on=visited_on,
+            client_id=client_id,
+        )
+
+    return once(Visit, client_id=client_id, actor=actor, by="visited_by", create=create)
+
+
+def _visit_create(
+    *,
+    actor: User,
+    household: Household,
+    channel: str,
+    services: Iterable[str],
+    note: str,
+    photo: UploadedFile | None,
+    visited_on: dt.date | None,
+    client_id: uuid.UUID | None,
+) -> Visit:
     _require_household_writer(actor, household)
     codes = list(dict.fromkeys(services))  # keep the order, drop repeats
     day = visited_on or timezone.localdate()
@@ -83,6 +114,7 @@ def visit_log(
             services=codes,
             note=note.strip(),
             visited_on=day,
+            client_id=client_id,
         )
         if photo:
             visit.photo.save(photo.name or "photo", photo, save=False)
@@ -109,7 +141,11 @@ def visit_log_with_case(
     **visit: Any,
 ) -> Visit:
     """A visit that opens a case on the spot (at the household's grid, source "visit"), linked
-    to it. One transaction: a case that cannot be reported leaves no visit behind."""
+    to it. One transaction: a case that cannot be reported leaves no visit behind. Sent again
+    (the same client_id), it answers with the visit and its case, and reports nothing twice."""
+    client_id = visit.get("client_id")
+    if (found := made_before(Visit, client_id=client_id, actor=actor, by="visited_by")) is not None:
+        return found
     with transaction.atomic():
         logged = visit_log(actor=actor, household=household, **visit)
         try:
@@ -164,8 +200,33 @@ def wish_collect(
     category: str,
     household: Household | None = None,
     org: OrgUnit | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> Wish:
-    """A new wish, owned by the household's grid, or by `org` (default: the actor's unit)."""
+    """A new wish, owned by the household's grid, or by `org` (default: the actor's unit). A
+    `client_id` stored before (a resent wish) answers with that wish and stores nothing."""
+
+    def create() -> Wish:
+        return _wish_create(
+            actor=actor,
+            content=content,
+            category=category,
+            household=household,
+            org=org,
+            client_id=client_id,
+        )
+
+    return once(Wish, client_id=client_id, actor=actor, by="collected_by", create=create)
+
+
+def _wish_create(
+    *,
+    actor: User,
+    content: str,
+    category: str,
+    household: Household | None,
+    org: OrgUnit | None,
+    client_id: uuid.UUID | None,
+) -> Wish:
     owner = household.grid if household is not None else (org or actor.org)
     if household is not None:
         _require_household_writer(actor, household)
@@ -182,7 +243,12 @@ def wish_collect(
         raise ValidationError({"org": [_("请选择所属组织")]})
     with transaction.atomic():
         wish = Wish.objects.create(
-            org=owner, household=household, content=content, category=category, collected_by=actor
+            org=owner,
+            household=household,
+            content=content,
+            category=category,
+            collected_by=actor,
+            client_id=client_id,
         )
         _wish_change(actor=actor, wish=wish, old="")
     return wish

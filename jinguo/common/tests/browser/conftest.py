@@ -18,6 +18,8 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from jinguo.accounts.models import User
@@ -52,6 +54,24 @@ SEEDING_MIGRATIONS = (
     "jinguo.households.migrations.0003_default_categories",
     "jinguo.cases.migrations.0002_default_time_limits_and_holidays",
 )
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server answering one request at a time. SQLite's test database lives in memory
+    with a shared cache, which refuses a second writer at once ("database table is locked")
+    rather than waiting; every signed-in request writes its session, and a page asks several
+    things at once (the offline worker, its households, htmx). Served in turn, none is refused.
+    """
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # the server's thread already uses those connections
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _serial_live_server() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", SerialWSGIServer)
+        yield
 
 
 @pytest.hookimpl(wrapper=True)
