@@ -90,7 +90,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "version": version,
         "files": json.dumps(files),
         "shells": json.dumps(shells),
-        "static_prefix": json.dumps(static("")),
+        # The prefix itself, not static(""): production's manifest storage has no entry for "".
+        "static_prefix": json.dumps(settings.STATIC_URL),
         # Without hashed names (DEBUG) a cached file would hide an edited one: network first.
         "static_cache_first": json.dumps(not settings.DEBUG),
     }

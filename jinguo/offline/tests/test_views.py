@@ -4,9 +4,11 @@ only users who record visits get either."""
 
 import datetime as dt
 import json
+import re
 import uuid
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -152,6 +154,20 @@ def test_the_worker_is_served_at_the_root_with_its_scope_and_no_cache(client):
     assert response["Service-Worker-Allowed"] == "/"
     assert response["Cache-Control"] == "no-cache"
     assert "/static/jinguo/offline.js" in response.content.decode()
+
+
+def test_the_worker_names_productions_hashed_files(client, settings, tmp_path):
+    """As production serves them (collectstatic, whitenoise's manifest storage): the worker
+    precaches the hashed names, and asks the storage for no name it lacks."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert re.search(r"/static/jinguo/offline\.[0-9a-f]{12}\.js", response.content.decode())
 
 
 def test_the_manifest_names_the_app_and_its_icons(client):
