@@ -8,6 +8,8 @@ transactional tests after the others, and `scene` puts back what the migrations 
 """
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
@@ -19,6 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.servers.basehttp import WSGIServer
+from django.core.signals import request_finished, request_started
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
@@ -65,6 +68,35 @@ class SerialWSGIServer(WSGIServer):
 
     def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # the server's thread already uses those connections
+
+
+class _InFlight:
+    """Requests the live server is answering. A test's end empties the tables (flush), which
+    SQLite refuses while the server thread still reads them for a request the page started
+    last (the offline worker's precache, its households): the teardown waits for those."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def started(self, **kwargs: Any) -> None:
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **kwargs: Any) -> None:
+        # Connected after Django's close_old_connections: the server's connection is closed.
+        with self.lock:
+            self.count -= 1
+
+    def wait(self, seconds: float = 10.0) -> None:
+        deadline = time.monotonic() + seconds
+        while self.count > 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+IN_FLIGHT = _InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="browser-in-flight-started")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="browser-in-flight-finished")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -129,6 +161,7 @@ def open_page(
                 path = SCREENSHOTS / f"{request.node.name}-failed-{number}.png"
                 page.screenshot(path=str(path), full_page=True)
         context.close()
+    IN_FLIGHT.wait()
 
 
 @pytest.fixture
