@@ -1,8 +1,8 @@
 """Every chart of the dashboard is drawn with our ECharts build (tools/echarts/: only the charts
-and components the page uses), on a phone, after the figures: the trend chart and one bar chart
-per table of child units, each a canvas with a size, each with the components its option asks
-for (ECharts drops, without a word in a minified build, a component that was not built in),
-and no error in the console."""
+and components the page uses), on a phone, after the figures, each when she scrolls to it: the
+trend chart and one bar chart per table of child units, each a canvas with a size, each with
+the components its option asks for (ECharts drops, without a word in a minified build, a
+component that was not built in), and no error in the console."""
 
 from typing import Any
 
@@ -46,7 +46,11 @@ def _charts_on_the_dashboard(open_page: Any, sign_in: Any, user: Any) -> tuple[A
     expect(page.locator("[data-figure='coverage.households']")).to_be_visible()
     page.wait_for_function("() => window.echarts !== undefined")
     boxes = page.locator("#chart-trend, .chart-bar")
+    assert boxes.count() > 1
+    expect(boxes.first.locator("canvas")).to_be_visible()  # the trend, at the top
+    expect(boxes.last.locator("canvas")).to_have_count(0)  # far below: not drawn yet
     for index in range(boxes.count()):
+        boxes.nth(index).scroll_into_view_if_needed()
         expect(boxes.nth(index).locator("canvas")).to_be_visible()
     page.wait_for_load_state("networkidle")  # the changes, swapped in by htmx
     assert errors == []
