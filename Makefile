@@ -1,6 +1,7 @@
 # Jinguo developer commands. Everything runs from .venv/bin; nothing needs activating.
 #   make demo    fresh demo database with the Songhe community and demo logins, then runserver
 #   make test    lint (ruff, mypy) and the test suite
+#   make echarts rebuild our ECharts (vendor/echarts/echarts.custom.min.js) from tools/echarts/
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ DEMO_DB := $(CURDIR)/var/demo.sqlite3
 DEMO_ENV := JINGUO_DEBUG=true DATABASE_URL=sqlite:///$(DEMO_DB)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo totp test lint pytest install browser lock
+.PHONY: demo totp test lint pytest install browser lock echarts
 
 install: $(STAMP)
 
@@ -82,3 +83,8 @@ pytest: install browser
 	$(BIN)/pytest -n 2
 
 test: lint pytest
+
+# Our ECharts with only the charts and components the pages use (tools/echarts/README.md):
+# npm versions from tools/echarts/package-lock.json, bundled by esbuild. Commit the result.
+echarts:
+	cd tools/echarts && npm ci --no-audit --no-fund && node build.mjs

@@ -221,7 +221,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a national-network
 
 # Content-Security-Policy (django-csp), the same with DEBUG on and off: scripts and styles only
 # from this site's static files, inline <script>/<style> only with the response's nonce
-# ({{ request.csp_nonce }}; the dashboard's charts, the scheme form's sum, Swagger UI), no
+# ({{ request.csp_nonce }}; the scheme form's sum, Swagger UI), no
 # inline event handlers or style attributes (site.js and site.css do their work), no eval.
 # Images: ours, and data: URIs (Bootstrap's icons are data: SVGs in its CSS). No plug-ins, no
 # frames, forms post only here. ECharts and Bootstrap set styles from script (CSSOM), which CSP

@@ -52,7 +52,7 @@ def test_pages_work_under_the_policy_and_report_no_violation(open_page, sign_in,
     sign_in(page, cast.county_cadre)
 
     _goto(page, "/dashboard/")
-    expect(page.locator("#chart-trend canvas")).to_be_visible()  # the nonce'd script drew it
+    expect(page.locator("#chart-trend canvas")).to_be_visible()  # dashboard.js drew it
     assert _violations(page) == []
 
     _goto(page, "/households/")
