@@ -1,13 +1,15 @@
 """The fields an outbox item carries, checked as the pages' forms check them (the services check
 the rules). No photo: a phone without a network keeps text only."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinguo.cases.models import CaseKind
-from jinguo.common.dates import DateField
 from jinguo.offline.selectors import KINDS
-from jinguo.visits.models import Channel, ServiceKind, Wish
+from jinguo.visits.forms import CASE_FIELDS, VisitForm
+from jinguo.visits.models import Wish
 
 
 class ItemForm(forms.Form):
@@ -16,20 +18,15 @@ class ItemForm(forms.Form):
     household = forms.IntegerField(min_value=1)
 
 
-class VisitItemForm(forms.Form):
-    channel = forms.ChoiceField(
-        label=_("走访方式"), choices=Channel.choices, widget=forms.RadioSelect, initial="home"
-    )
-    services = forms.MultipleChoiceField(
-        label=_("服务内容"),
-        choices=ServiceKind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    note = forms.CharField(
-        label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
-    visited_on = DateField(label=_("走访日期"), required=False)
+class VisitItemForm(VisitForm):
+    """The visit form's own fields and messages (no channel chosen for her; the same error when
+    none is), less what a phone without a network does not keep: the photo, and the case
+    section, which goes as an item of its own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("photo", "client_id", *CASE_FIELDS):
+            del self.fields[name]
 
 
 class WishItemForm(forms.Form):

@@ -170,14 +170,19 @@ def sync(request: AuthedRequest) -> JsonResponse:
 
 
 def _form_reason(form: Form | None) -> str:
-    """The form's errors, each after its field's label: 「走访方式：该字段是必填项。」"""
+    """The form's errors, each after its field's label (「诉求标题：该字段是必填项。」) unless
+    the message names it already (「请选择走访方式：入户、电话、微信或活动。」)."""
     if form is None:
         return ""
     return "；".join(
-        f"{form.fields[name].label}：{message}" if name in form.fields else str(message)
+        _labelled(str(form.fields[name].label) if name in form.fields else "", str(message))
         for name, messages in form.errors.items()
         for message in messages
     )
+
+
+def _labelled(label: str, message: str) -> str:
+    return message if not label or label in message else f"{label}：{message}"
 
 
 def _store(request: AuthedRequest, item: dict[str, Any], fields: dict[str, Any]) -> JsonResponse:

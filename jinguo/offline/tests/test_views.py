@@ -135,7 +135,10 @@ def test_an_item_without_its_fields_is_refused_in_chinese(client, cast, plan, mi
     client.force_login(cast.wushan_member)
     response = _sync(client, client_id=str(uuid.uuid4()), kind="visit", household=plan.ws1.pk)
     assert response.status_code == 400
-    assert response.json() == {"refused": True, "reason": "走访方式：该字段是必填项。"}
+    assert response.json() == {
+        "refused": True,
+        "reason": "请选择走访方式：入户、电话、微信或活动。",
+    }
 
 
 def test_another_users_client_id_is_refused(client, cast, plan, mine):

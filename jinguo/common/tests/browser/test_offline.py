@@ -135,6 +135,7 @@ def test_a_visit_to_a_household_handed_over_meanwhile_shows_why_it_was_not_store
     _ready(page)
     page.context.set_offline(True)
     _offline_visit_form(page, scene.ws1)
+    page.locator("label", has_text="入户").tap()
     page.get_by_role("button", name="保存走访").tap()
     expect(page.locator("#offline-notice")).to_contain_text("已保存在手机上")
 
