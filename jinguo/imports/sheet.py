@@ -253,12 +253,17 @@ def write_error_workbook(
     formats = _error_formats(book)
     data = book.add_worksheet(sheet.name[:31] or "Sheet1")
     offset = layout.first_column
-    width = max([*layout.columns.values(), 0]) + 1
-    reason_col = offset + width
-    data.set_column(offset, reason_col - 1, 14)
-    data.set_column(reason_col, reason_col, 60)
+    read_width = max([*layout.columns.values(), 0]) + 1
+    reason_col: int | None = None
     header_row = layout.header_rows[-1]
     for index, row in enumerate(sheet.rows):
+        if reason_col is None:
+            # After the last column of the sheet, not after the last one the importer reads: a
+            # column it does not use (登记日期) stays as uploaded. Calamine's rows are as wide
+            # as the sheet, so the first row gives its width.
+            reason_col = offset + max(len(row), read_width)
+            data.set_column(offset, reason_col - 1, 14)
+            data.set_column(reason_col, reason_col, 60)
         reasons = errors.get(index + 1)
         style = formats["bad"] if reasons else None
         for col, value in enumerate(row):

@@ -13,6 +13,7 @@ from jinguo.households.models import (
     Resident,
 )
 from jinguo.imports.tests.conftest import (
+    HEADER,
     error_rows,
     id_number,
     member,
@@ -167,6 +168,25 @@ def test_a_file_with_one_bad_row_writes_nothing_and_marks_that_row(
     assert rows[2][-1].startswith("身份证号码校验位错误")
     assert rows[1][-1] == "" and rows[3][-1] == ""
     assert AuditEvent.objects.filter(action="import.rejected", target_id=str(job.pk)).exists()
+
+
+def test_the_error_workbook_keeps_a_column_the_importer_does_not_read(
+    cast, tree, grid_execs, run_import
+):
+    """A ledger's own 登记日期 after the template's columns: the reason goes in a new column
+    after it, and every rejected row keeps its date in the file she corrects."""
+    content = roster(
+        [*member("H001", tree.wushan.code, "王秀英", "户主", id_number(seq=1)), "2024-03-01"],
+        [*member("H002", tree.wushan.code, "李明", "户主", "123"), "2024-03-02"],
+        header=[*HEADER, "登记日期"],
+    )
+    job = run_import(cast.songhe_chair, tree.songhe, content)
+    assert job.status == "rejected"
+    with job.error_file.open("rb") as handle:
+        rows = sheet_rows(handle.read())
+    assert rows[0][-2:] == ["登记日期", "错误原因"]
+    assert rows[1][-2:] == ["2024-03-01", ""]
+    assert rows[2][-2] == "2024-03-02" and rows[2][-1] != ""
 
 
 def test_handover_by_import_ends_the_open_assignment_and_opens_a_new_one(
