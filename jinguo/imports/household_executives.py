@@ -1,6 +1,7 @@
 """包保执委 as the household roster writes it, resolved to a person among the grid's executives."""
 
 import re
+from collections.abc import Iterable
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -60,21 +61,34 @@ class ExecutiveResolver:
             raise cells.CellError(found)
         return found
 
-    def _match(self, grid: Unit, written: str) -> int | str:
+    def check_in_scope(self, written: str) -> None:
+        """For a row whose grid is unknown or missing: the executive must still be one of the
+        scope's (a grid's or a seat's), so that the first list of errors is complete. A name
+        shared by two of them is left until the grid is known."""
+        everyone = {p[0]: p for people in self.by_grid.values() for p in people}
+        everyone |= {person[0]: person for _path, person in self.seats}
+        if not self._matches(everyone.values(), written):
+            raise cells.CellError(
+                _("未找到包保执委“%(name)s”：%(unit)s及其网格没有这位执委")
+                % {"name": written, "unit": self.scope.root.name}
+            )
+
+    def _matches(
+        self, candidates: Iterable[tuple[int, str, str]], written: str
+    ) -> list[tuple[int, str, str]]:
         # Names are compared folded on both sides (cells.compact): stored as typed, written
         # in a cell perhaps with other widths.
         text = cells.compact(written).upper()
         both = _NAME_AND_TAIL.match(text)
-        people = [
-            (pk, cells.compact(name).upper(), tail)
-            for pk, name, tail in self.candidates(grid).values()
-        ]
+        people = [(pk, cells.compact(name).upper(), tail) for pk, name, tail in candidates]
         if both:
-            matches = [p for p in people if p[1] == both.group(1) and p[2] == both.group(2)]
-        elif _TAIL.match(text):
-            matches = [p for p in people if p[2] == text]
-        else:
-            matches = [p for p in people if p[1] == text]
+            return [p for p in people if p[1] == both.group(1) and p[2] == both.group(2)]
+        if _TAIL.match(text):
+            return [p for p in people if p[2] == text]
+        return [p for p in people if p[1] == text]
+
+    def _match(self, grid: Unit, written: str) -> int | str:
+        matches = self._matches(self.candidates(grid).values(), written)
         if len(matches) == 1:
             return matches[0][0]
         if matches:

@@ -253,12 +253,16 @@ class HouseholdImport:
     def _check_executives(self) -> None:
         resolver = ExecutiveResolver(self.scope)
         for household in self.households.values():
+            if not household.executive:
+                continue
             grid = self.grid_of(household)
-            if household.executive and grid is not None:
-                try:
+            try:
+                if grid is not None:
                     household.executive_id = resolver.resolve(grid, household.executive)
-                except cells.CellError as exc:
-                    self.error(household.executive_row, str(exc))
+                else:  # the grid's own error is reported; the executive is checked all the same
+                    resolver.check_in_scope(household.executive)
+            except cells.CellError as exc:
+                self.error(household.executive_row, str(exc))
 
     # -----------------------------------------------------------------------------------------
     # Comparing with the database

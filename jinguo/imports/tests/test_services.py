@@ -189,6 +189,23 @@ def test_the_error_workbook_keeps_a_column_the_importer_does_not_read(
     assert rows[2][-2] == "2024-03-02" and rows[2][-1] != ""
 
 
+def test_a_row_with_an_unknown_grid_is_still_checked_for_its_executive(
+    cast, tree, grid_execs, run_import
+):
+    """The first list of errors is complete: the unknown grid does not hide the executive
+    nobody in the community is; a known executive adds no error."""
+    unknown = roster(
+        member("H001", "不存在组", "王秀英", "户主", id_number(seq=1), 包保执委="港红梅"),
+        member("H002", "不存在组", "张兰", "户主", id_number(seq=3), 包保执委="汪秀兰"),
+    )
+    job = run_import(cast.songhe_chair, tree.songhe, unknown)
+    assert error_rows(job) == [
+        (2, "未找到网格“不存在组”，请填写网格编码"),
+        (2, "未找到包保执委“港红梅”：嵩合社区及其网格没有这位执委"),
+        (3, "未找到网格“不存在组”，请填写网格编码"),
+    ]
+
+
 def test_handover_by_import_ends_the_open_assignment_and_opens_a_new_one(
     cast, tree, grid_execs, run_import
 ):
