@@ -40,7 +40,7 @@ from jinguo.imports.household_writer import HouseholdWriter
 from jinguo.imports.persons import PersonIn
 from jinguo.imports.rosters import HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED, RELATION_ALIASES
 from jinguo.imports.scope import ImportScope, Unit
-from jinguo.imports.sheet import Sheet, is_blank
+from jinguo.imports.sheet import Sheet, header_token, is_blank
 from jinguo.orgs.models import OrgUnit
 
 COLUMNS = HOUSEHOLD_COLUMNS
@@ -72,6 +72,11 @@ class HouseholdImport:
         # Columns the file lacks read a blank cell appended at the end of each row.
         self._width = max(self.columns.values()) + 1
         self._pick_cells = itemgetter(*(self.columns.get(key, self._width) for key in _KEYS))
+        # A ledger of one row per household: «户主姓名» and no 与户主关系 column. Each row's
+        # person is its household's head (not «其他»).
+        self._heads_only = "relation" not in self.columns and header_token(
+            "户主姓名"
+        ) in sheet.layout.headers.get("name", ())
 
     # -----------------------------------------------------------------------------------------
     # Checking
@@ -208,7 +213,10 @@ class HouseholdImport:
             return None
         if person is None:
             return None
-        relation = self._relation(values["relation"])
+        if self._heads_only:
+            relation: str = Resident.Relation.HEAD
+        else:
+            relation = self._relation(values["relation"])
         member = Member(row=number, person=person, relation=relation)
         if relation == Resident.Relation.HEAD:
             if household.head is not None:

@@ -10,7 +10,7 @@ field, and hands out data rows with merged cells filled down.
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import IO, Any
 
@@ -52,6 +52,8 @@ class Layout:
     header_rows: tuple[int, ...]  # 0-based sheet rows of the header
     data_start: int  # 0-based sheet row of the first data row
     first_column: int  # 0-based sheet column of index 0 of the row lists
+    # field key → the header cells over its column, as header_token reads them («户主姓名»)
+    headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -196,11 +198,16 @@ def find_layout(
     complete = [c for c in candidates if all(key in c[3] for key in required)]
     if complete:
         _score, height, index, found = min(complete)
+        header_rows = tuple(range(index, index + height))
         return Layout(
             columns=found,
-            header_rows=tuple(range(index, index + height)),
+            header_rows=header_rows,
             data_start=index + height,
             first_column=first_column,
+            headers={
+                key: tuple(rows[r][col] for r in header_rows if col < len(rows[r]))
+                for key, col in found.items()
+            },
         )
     raise FileError(_missing_header_message(candidates, columns, required))
 

@@ -206,6 +206,23 @@ def test_a_row_with_an_unknown_grid_is_still_checked_for_its_executive(
     ]
 
 
+def test_a_ledger_of_household_heads_makes_each_row_the_head(cast, tree, grid_execs, run_import):
+    """One row per household under «户主姓名», no 与户主关系 column: each is her household's
+    head, not «其他»."""
+    content = xlsx(
+        [
+            ["嵩合社区重点户台账"],
+            ["户号", "所属网格", "户主姓名", "身份证号", "家庭住址"],
+            ["H001", tree.wushan.code, "王秀英", id_number(seq=1), "巫山组1号"],
+            ["H002", tree.wushan.code, "张兰", id_number(seq=3), "巫山组2号"],
+        ]
+    )
+    job = run_import(cast.songhe_chair, tree.songhe, content)
+    assert job.status == "done", job.message
+    heads = dict(Household.objects.values_list("number", "head__name"))
+    assert heads == {"H001": "王秀英", "H002": "张兰"}
+
+
 def test_handover_by_import_ends_the_open_assignment_and_opens_a_new_one(
     cast, tree, grid_execs, run_import
 ):
