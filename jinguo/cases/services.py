@@ -33,7 +33,7 @@ from jinguo.cases.models import (
     MediationAgreement,
     TimeLimitRule,
 )
-from jinguo.common.idempotency import made_before
+from jinguo.common.idempotency import once
 from jinguo.households.models import Household
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import check_write_at
@@ -185,46 +185,49 @@ def case_report(
 ) -> Case:
     """A new case at `org`. Domestic violence is high risk: it goes one level up at once, under
     red supervision, and is always sensitive (never named in a report's notable cases)."""
-    if (found := made_before(Case, client_id=client_id, actor=actor, by="reported_by")) is not None:
-        return found
-    if errors := _report_errors(org=org, kind=kind, title=title):
-        raise ValidationError(errors)
-    _check_actor(actor, org)
-    with transaction.atomic():
-        case = Case(
-            number=uuid.uuid4().hex[:20],  # replaced below, once the id is known
-            kind=kind,
-            org=org,
-            origin_org=org,
-            household=household,
-            reporter_name=reporter_name.strip(),
-            reporter_phone=reporter_phone.strip(),
-            source=source,
-            title=title.strip(),
-            description=description.strip(),
-            reported_by=actor,
-            sensitive=sensitive or kind in HIGH_RISK_KINDS,
-            client_id=client_id,
-        )
-        start = now or timezone.now()
-        _set_clock(case, start=start, working_days=working_days_for(kind=kind, org=org))
-        case.save()
-        # The id makes the number unique without a counter to lock.
-        case.number = f"JF{timezone.localtime(start).year}-{case.pk:06d}"
-        case.save(update_fields=["number"])
-        _record(
-            actor=actor,
-            case=case,
-            action=CaseTransition.Action.REPORT,
-            from_status="",
-            note=title.strip(),
-        )
-        if case.is_high_risk:
-            _escalate_high_risk(case)
-        if now is not None:  # auto_now_add wrote the real time
-            Case.objects.filter(pk=case.pk).update(created_at=now)
-            CaseTransition.objects.filter(case=case).update(at=now)
-    return case
+
+    def create() -> Case:
+        if errors := _report_errors(org=org, kind=kind, title=title):
+            raise ValidationError(errors)
+        _check_actor(actor, org)
+        with transaction.atomic():
+            case = Case(
+                number=uuid.uuid4().hex[:20],  # replaced below, once the id is known
+                kind=kind,
+                org=org,
+                origin_org=org,
+                household=household,
+                reporter_name=reporter_name.strip(),
+                reporter_phone=reporter_phone.strip(),
+                source=source,
+                title=title.strip(),
+                description=description.strip(),
+                reported_by=actor,
+                sensitive=sensitive or kind in HIGH_RISK_KINDS,
+                client_id=client_id,
+            )
+            start = now or timezone.now()
+            _set_clock(case, start=start, working_days=working_days_for(kind=kind, org=org))
+            case.save()
+            # The id makes the number unique without a counter to lock.
+            case.number = f"JF{timezone.localtime(start).year}-{case.pk:06d}"
+            case.save(update_fields=["number"])
+            _record(
+                actor=actor,
+                case=case,
+                action=CaseTransition.Action.REPORT,
+                from_status="",
+                note=title.strip(),
+            )
+            if case.is_high_risk:
+                _escalate_high_risk(case)
+            if now is not None:  # auto_now_add wrote the real time
+                Case.objects.filter(pk=case.pk).update(created_at=now)
+                CaseTransition.objects.filter(case=case).update(at=now)
+        return case
+
+    # A concurrent twin (the same client_id at the same moment) is answered with the twin.
+    return once(Case, client_id=client_id, actor=actor, by="reported_by", create=create)
 
 
 def _escalate_high_risk(case: Case) -> None:
