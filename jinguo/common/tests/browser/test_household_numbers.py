@@ -23,6 +23,8 @@ def test_chair_adds_a_household_with_the_offered_number_and_a_resident_with_a_ph
     sign_in(page, cast.songhe_chair)
     page.goto("/households/")
     page.get_by_role("link", name="新建家庭").tap()
+    # htmx listens for the grid's change once the page has loaded (its script ends the body).
+    page.wait_for_url("**/households/new/", wait_until="load")
     number = page.get_by_label("户号")
     expect(number).to_have_value("")  # two grids: nothing to offer before she picks one
 
