@@ -43,6 +43,7 @@ class ExecutiveResolver:
         ).values_list("org__path", "person_id", "person__name", "person__id_tail")
         self.seats = [(path, (pk, name, tail)) for path, pk, name, tail in seats]
         self._cache: dict[tuple[int, str], int | str] = {}
+        self.people = self.everyone()
 
     def candidates(self, grid: Unit) -> dict[int, tuple[int, str, str]]:
         found = {person[0]: person for person in self.by_grid.get(grid.pk, [])}
@@ -51,7 +52,25 @@ class ExecutiveResolver:
                 found.setdefault(person[0], person)
         return found
 
+    def everyone(self) -> dict[int, tuple[int, str, str]]:
+        """Every executive of the scope, a grid's or a seat's: {pk: (pk, name, last four)}."""
+        found = {p[0]: p for people in self.by_grid.values() for p in people}
+        found |= {person[0]: person for _path, person in self.seats}
+        return found
+
+    def chosen(self, written: str) -> int | None:
+        """The person the user chose for this name when confirming the file's mapping."""
+        pk = self.scope.values.get("executive", {}).get(written)
+        return pk if pk is not None and pk in self.people else None
+
+    def known(self, written: str) -> bool:
+        """Whether the name, as written, is one of the scope's executives."""
+        return bool(self._matches(self.people.values(), written))
+
     def resolve(self, grid: Unit, written: str) -> int:
+        chosen = self.chosen(written)
+        if chosen is not None:
+            return chosen
         key = (grid.pk, written)
         found = self._cache.get(key)
         if found is None:
@@ -65,9 +84,9 @@ class ExecutiveResolver:
         """For a row whose grid is unknown or missing: the executive must still be one of the
         scope's (a grid's or a seat's), so that the first list of errors is complete. A name
         shared by two of them is left until the grid is known."""
-        everyone = {p[0]: p for people in self.by_grid.values() for p in people}
-        everyone |= {person[0]: person for _path, person in self.seats}
-        if not self._matches(everyone.values(), written):
+        if self.chosen(written) is not None:
+            return
+        if not self.known(written):
             raise cells.CellError(
                 _("未找到包保执委“%(name)s”：%(unit)s及其网格没有这位执委")
                 % {"name": written, "unit": self.scope.root.name}

@@ -60,13 +60,14 @@ class HouseholdImport:
     def __init__(self, *, sheet: Sheet, actor: User, root: OrgUnit, progress: Progress) -> None:
         self.sheet = sheet
         self.actor = actor
-        self.scope = ImportScope(user=actor, root=root)
+        self.scope = ImportScope(user=actor, root=root, values=sheet.layout.values)
         self.progress = progress
         self.errors: Errors = {}
         self.households: dict[str, HouseholdDraft] = {}
         self.rows = 0
         self.columns = sheet.layout.columns
-        self._categories = category_lookup()
+        # Categories as the file writes them, as confirmed (imports.preview), beside our own.
+        self._categories = category_lookup() | sheet.layout.values.get("categories", {})
         self._category_cache: dict[str, set[int] | str] = {}
         self._seen_ids: dict[str, int] = {}
         # Columns the file lacks read a blank cell appended at the end of each row.

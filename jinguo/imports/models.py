@@ -31,6 +31,8 @@ class ImportJob(models.Model):
         EXECUTIVES = "executives", _("执委花名册")
 
     class Status(models.TextChoices):
+        PREVIEWING = "previewing", _("读取表头中")
+        MAPPING = "mapping", _("待确认对应")
         QUEUED = "queued", _("排队中")
         VALIDATING = "validating", _("校验中")
         WRITING = "writing", _("写入中")
@@ -62,6 +64,10 @@ class ImportJob(models.Model):
         _("错误清单"), upload_to=_error_path, max_length=200, blank=True, default=""
     )
     message = models.TextField(_("说明"), blank=True, default="")
+    # A web upload is first read for its columns and values (jinguo/imports/preview.py) and
+    # waits for the user to confirm how they map: the shapes are documented there.
+    preview = models.JSONField(default=dict, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("导入人"),
@@ -76,6 +82,8 @@ class ImportJob(models.Model):
 
     FINISHED = frozenset({Status.DONE, Status.FAILED, Status.REJECTED})
     RUNNING = frozenset({Status.VALIDATING, Status.WRITING})
+    # Stopped for the user: polling the page would change nothing.
+    WAITING = frozenset({Status.MAPPING})
 
     class Meta:
         verbose_name = _("导入任务")
@@ -94,6 +102,15 @@ class ImportJob(models.Model):
         return self.status in self.FINISHED
 
     @property
+    def is_waiting(self) -> bool:
+        return self.status in self.WAITING
+
+    @property
+    def skipped_headers(self) -> list[str]:
+        """The file's columns the confirmed mapping leaves out, as headed in the file."""
+        return list(self.mapping.get("skipped", [])) if self.mapping else []
+
+    @property
     def percent(self) -> int:
         """Progress for the bar: reading and checking rows is the part that takes time."""
         if self.is_finished or self.status == self.Status.WRITING:
@@ -101,3 +118,36 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(99, self.processed_rows * 100 // self.total_rows)
+
+
+class ImportMapping(models.Model):
+    """How a unit's files map, as last confirmed: a unit's next file of the same kind is
+    offered these choices before the dictionary's (jinguo/imports/preview.py).
+
+    columns: {header token: field key, or "" for a column left out}.
+    values: {field key: {value as written: target pk as text}} (grids, categories, executives).
+    """
+
+    org = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=ImportJob.Kind.choices)
+    columns = models.JSONField(default=dict, blank=True)
+    values = models.JSONField(default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("修改人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("导入对应关系")
+        verbose_name_plural = pgettext_lazy("plural", "导入对应关系")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "kind"], name="importmapping_org_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.kind}"

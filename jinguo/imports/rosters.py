@@ -10,8 +10,26 @@ from jinguo.people.models import ConcurrentPost, ExecutiveSeat, Person
 
 HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     Column("number", "户号", ("户编号", "家庭编号", "户编码", "家庭户号", "户代码"), 16, True),
-    Column("grid", "所属网格", ("网格", "所属网格编码", "网格编码", "网格名称"), 18, True),
-    Column("name", "姓名", ("成员姓名", "家庭成员姓名", "居民姓名", "人员姓名", "户主姓名"), 10),
+    Column(
+        "grid",
+        "所属网格",
+        (
+            "网格",
+            "所属网格编码",
+            "网格编码",
+            "网格名称",
+            "所在网格",
+            "村民小组",
+            "居民小组",
+            "所属小组",
+            "组别",
+        ),
+        18,
+        True,
+    ),
+    Column(
+        "name", "姓名", ("成员姓名", "家庭成员姓名", "居民姓名", "人员姓名", "户主姓名", "户主"), 10
+    ),
     Column("relation", "与户主关系", ("与户主的关系", "关系", "家庭关系", "成员关系"), 10),
     Column(
         "id_number",
@@ -32,7 +50,7 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     Column(
         "address",
         "户籍地址",
-        ("户籍所在地", "户口所在地", "户籍地", "家庭住址", "地址"),
+        ("户籍所在地", "户口所在地", "户籍地", "家庭住址", "住址", "地址", "家庭地址"),
         30,
     ),
     Column("living_address", "现住址", ("现居住地址", "现居住地", "居住地址", "实际居住地址"), 30),
@@ -40,13 +58,21 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     Column(
         "categories",
         "重点类别",
-        ("重点关注类别", "重点人群类别", "家庭类别", "人员类别", "类别"),
+        ("重点关注类别", "重点人群类别", "家庭类别", "人员类别", "类别", "重点人员类别", "户类别"),
         16,
     ),
-    Column("executive", "包保执委", ("包保人", "包保干部", "责任执委", "联系执委"), 12),
+    Column(
+        "executive",
+        "包保执委",
+        ("包保人", "包保干部", "责任执委", "联系执委", "包保执委姓名"),
+        12,
+    ),
     Column("note", "备注", ("说明",), 20),
 )
 HOUSEHOLD_REQUIRED = ("number", "grid", "name", "id_number")
+# A file mapped by hand (jinguo/imports/preview.py) may lack 户号: the household numbers are
+# then generated.
+HOUSEHOLD_MAPPING_REQUIRED = ("grid", "name", "id_number")
 
 EXECUTIVE_COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", ("执委姓名",), 10),
@@ -70,6 +96,7 @@ EXECUTIVE_COLUMNS: tuple[Column, ...] = (
     Column("grids", "负责网格", ("联系网格", "包联网格", "负责网格编码"), 24, True),
 )
 EXECUTIVE_REQUIRED = ("name", "id_number", "org", "post")
+MAPPING_REQUIRED = {"households": HOUSEHOLD_MAPPING_REQUIRED, "executives": EXECUTIVE_REQUIRED}
 
 # Sheet names: the export writes them, the import reads the first sheet whatever its name.
 SHEET_NAMES = {"households": "家庭成员花名册", "executives": "执委花名册"}

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.audit.services import audit_record
 from jinguo.common.jobs import TRANSIENT
-from jinguo.imports import executives, households
+from jinguo.imports import confirmed, executives, households
 from jinguo.imports.counts import Counts
 from jinguo.imports.models import ImportJob
 from jinguo.imports.sheet import FileError, Sheet, open_sheet, write_error_workbook
@@ -97,7 +97,9 @@ def import_job_run(*, job_id: int, resume: bool = False) -> ImportJob | None:
 def _process(job: ImportJob) -> None:
     module = IMPORTERS[job.kind]
     try:
-        sheet = open_sheet(_uploaded(job), module.COLUMNS, module.REQUIRED)
+        # A web upload's layout is the mapping its user confirmed (imports.preview).
+        layout = confirmed.layout(job.mapping) if job.mapping else None
+        sheet = open_sheet(_uploaded(job), module.COLUMNS, module.REQUIRED, layout=layout)
     except FileError as exc:
         _finish(job, ImportJob.Status.REJECTED, message=str(exc), errors_count=1)
         return

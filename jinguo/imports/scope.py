@@ -32,9 +32,15 @@ class Unit:
 
 
 class ImportScope:
-    def __init__(self, *, user: User, root: OrgUnit) -> None:
+    def __init__(
+        self, *, user: User, root: OrgUnit, values: dict[str, dict[str, int]] | None = None
+    ) -> None:
         self.user = user
         self.root = root
+        # A file's confirmed value maps (sheet.Layout.values): {field: {as written: pk}}.
+        self.values = values or {}
+        # A grid as written → the grid the user chose for it (所属网格's over 现居住网格's).
+        self.grid_map = {**self.values.get("living_grid", {}), **self.values.get("grid", {})}
         rows = OrgUnit.objects.filter(
             root.subtree_q(), scope_q(user=user, field=""), is_active=True
         ).values_list("pk", "code", "name", "path", "kind")
@@ -81,6 +87,9 @@ class ImportScope:
         return found
 
     def _look_up(self, raw: str, *, grid: bool) -> Unit | str:
+        chosen = self.by_pk.get(self.grid_map.get(raw, 0)) if grid else None
+        if chosen is not None and chosen.is_grid:
+            return chosen
         unit = self.by_code.get(raw)
         if unit is not None:
             if grid and not unit.is_grid:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.households.policy import sees_sensitive
-from jinguo.imports import exports
-from jinguo.imports.models import ImportJob
+from jinguo.imports import confirmed, exports
+from jinguo.imports.models import ImportJob, ImportMapping
 from jinguo.imports.running import transition
 from jinguo.imports.tasks import import_run
 from jinguo.orgs.models import OrgUnit
@@ -37,8 +37,12 @@ STALE_AFTER = dt.timedelta(minutes=30)
 # Creating and starting
 
 
-def import_job_create(*, actor: User, org: OrgUnit, kind: str, upload: UploadedFile) -> ImportJob:
-    """Save the upload and queue a job; it starts once the caller's transaction commits.
+def import_job_create(
+    *, actor: User, org: OrgUnit, kind: str, upload: UploadedFile, review: bool = False
+) -> ImportJob:
+    """Save the upload and queue a job; it starts once the caller's transaction commits. With
+    `review` (a web upload) the task only previews the file and the job waits for its user to
+    confirm the columns and values (import_job_confirm_mapping).
 
     Only a cadre whose unit is `org` or above it may (the write rule, PermissionDenied)."""
     check_write_at(user=actor, org=org, cadre_only=True)
@@ -47,6 +51,8 @@ def import_job_create(*, actor: User, org: OrgUnit, kind: str, upload: UploadedF
     job = ImportJob(
         kind=kind, org=org, created_by=actor, original_name=(upload.name or "upload")[-255:]
     )
+    if review:
+        job.status = ImportJob.Status.PREVIEWING
     job.file.save(upload.name or "upload.xlsx", upload, save=False)
     job.save()
     audit_record(
@@ -74,11 +80,88 @@ def import_jobs_requeue(*, now: dt.datetime | None = None) -> int:
     stale = ImportJob.objects.filter(status__in=ImportJob.RUNNING, updated_at__lt=cutoff)
     for job in stale.select_related("created_by"):
         transition(job, ImportJob.Status.QUEUED, processed_rows=0)
-    queued = ImportJob.objects.filter(status=ImportJob.Status.QUEUED).order_by("created_at", "pk")
+    # A preview run twice writes the same preview: every job waiting for one is enqueued too.
+    waiting = [ImportJob.Status.QUEUED, ImportJob.Status.PREVIEWING]
+    queued = ImportJob.objects.filter(status__in=waiting).order_by("created_at", "pk")
     job_ids = list(queued.values_list("pk", flat=True))
     for job_id in job_ids:
         import_job_enqueue(job_id=job_id)
     return len(job_ids)
+
+
+def import_job_confirm_mapping(
+    *,
+    job: ImportJob,
+    actor: User,
+    columns: dict[int, str],
+    values: dict[str, dict[str, int]],
+) -> ImportJob:
+    """Confirm how a previewed file maps and queue it: columns {column index: field key, or ""
+    for a column left out}, values {field: {value as written: target pk}} (a value kept as
+    written is absent). Kept on the job (confirmed.py describes job.mapping) and as the unit's
+    mapping for its next file (ImportMapping); audited. The job runs once the caller's
+    transaction commits.
+
+    The job's creator, or a cadre who may import at the job's unit (PermissionDenied)."""
+    if job.created_by_id != actor.pk:
+        check_write_at(user=actor, org=job.org, cadre_only=True)
+    if job.status != ImportJob.Status.MAPPING:
+        raise ValidationError(_("该导入任务不在待确认状态，不能修改对应关系"))
+    known = {column["index"] for column in job.preview.get("columns", [])}
+    columns = {index: key for index, key in columns.items() if index in known}
+    problems = confirmed.column_errors(job.kind, columns)
+    if problems:
+        raise ValidationError(problems)
+    mapping = confirmed.build(job.preview, columns, values)
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status != ImportJob.Status.MAPPING:
+            raise ValidationError(_("该导入任务不在待确认状态，不能修改对应关系"))
+        transition(job, ImportJob.Status.QUEUED, mapping=mapping)
+        _save_unit_mapping(job=job, actor=actor, columns=columns, values=mapping["values"])
+        audit_record(
+            actor=actor,
+            action="import.mapping",
+            target=job,
+            # Which field each column went to; of the values only how many were mapped (the
+            # file's values are personal data).
+            changes={
+                "columns": mapping["columns"],
+                "skipped": mapping["skipped"],
+                "values": {f: len(targets) for f, targets in mapping["values"].items()},
+            },
+            note=job.original_name,
+        )
+    transaction.on_commit(lambda: import_job_enqueue(job_id=job.pk), robust=True)
+    return job
+
+
+def _save_unit_mapping(
+    *, job: ImportJob, actor: User, columns: dict[int, str], values: dict[str, dict[str, int]]
+) -> None:
+    """Upsert the unit's mapping for this kind: the choices made now over those made before."""
+    headers = {column["index"]: column["header"] for column in job.preview.get("columns", [])}
+    saved, created = ImportMapping.objects.select_for_update().get_or_create(
+        org=job.org, kind=job.kind, defaults={"updated_by": actor}
+    )
+    before = {"columns": dict(saved.columns), "values": dict(saved.values)}
+    saved.columns = {
+        **saved.columns,
+        **{headers[i]: key for i, key in columns.items() if headers.get(i)},
+    }
+    saved.values = {
+        f: {**saved.values.get(f, {}), **values.get(f, {})} for f in {*saved.values, *values}
+    }
+    saved.updated_by = actor
+    saved.save()
+    if created or before != {"columns": saved.columns, "values": saved.values}:
+        audit_record(
+            actor=actor,
+            action="import.mapping_saved",
+            target=saved,
+            changes={"columns": saved.columns, "created": created},
+            note=f"{job.org.name} {job.get_kind_display()}",
+        )
 
 
 # ---------------------------------------------------------------------------------------------

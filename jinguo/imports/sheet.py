@@ -54,6 +54,9 @@ class Layout:
     first_column: int  # 0-based sheet column of index 0 of the row lists
     # field key → the header cells over its column, as header_token reads them («户主姓名»)
     headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Confirmed value maps of a file mapped by hand (jinguo/imports/preview.py):
+    # {field key: {value as written: target pk}}, consulted before the usual look-ups.
+    values: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Sheet:
     layout: Layout
     rows: Iterator[tuple[int, list[Any]]]  # (1-based sheet row, cells) from the first data row
     total_rows: int  # data rows, blank ones included: for the progress bar
+    head: list[list[Any]] = field(default_factory=list)  # the first rows, header search's
 
     def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
         return self.rows
@@ -88,9 +92,14 @@ def _open(source: str | IO[bytes]) -> SheetData:
 
 
 def open_sheet(
-    source: str | IO[bytes], columns: Sequence[Column], required: Sequence[str]
+    source: str | IO[bytes],
+    columns: Sequence[Column],
+    required: Sequence[str],
+    *,
+    layout: Layout | None = None,
 ) -> Sheet:
-    """The first sheet of the workbook, its header found, ready to iterate data rows."""
+    """The first sheet of the workbook, its header found (or as `layout` says: a mapping the
+    user confirmed), ready to iterate data rows."""
     sheet = _open(source)
     lines = enumerate(sheet.rows)
     # The first rows, kept: the header is searched there and data may start among them.
@@ -99,15 +108,17 @@ def open_sheet(
         head.append(line)
         if len(head) > HEADER_SEARCH_ROWS:
             break
-    layout = find_layout(
-        [row for _i, row in head], columns, required, first_column=(sheet.start or (0, 0))[1]
-    )
+    if layout is None:
+        layout = find_layout(
+            [row for _i, row in head], columns, required, first_column=(sheet.start or (0, 0))[1]
+        )
     rest = chain(((i, row) for i, row in head if i >= layout.data_start), lines)
     merges = _vertical_merges(sheet, layout)
     return Sheet(
         layout=layout,
         rows=_numbered(rest, merges),
         total_rows=max(0, sheet.height - layout.data_start),
+        head=[row for _i, row in head],
     )
 
 

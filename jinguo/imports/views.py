@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jinguo.audit.services import audit_record
 from jinguo.common.forms import call_service
 from jinguo.common.http import AuthedRequest
-from jinguo.imports import exports, selectors, services
+from jinguo.imports import exports, preview, selectors, services
 from jinguo.imports.forms import ExportForm, ImportUploadForm
+from jinguo.imports.mapping_forms import MappingForm
 from jinguo.imports.models import ImportJob
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.selectors import org_get_for_user
@@ -59,7 +60,7 @@ def job_new(request: AuthedRequest) -> HttpResponse:
         job = call_service(
             form,
             lambda: services.import_job_create(
-                actor=request.user, org=org, kind=data["kind"], upload=data["file"]
+                actor=request.user, org=org, kind=data["kind"], upload=data["file"], review=True
             ),
         )
         if job is not None:
@@ -76,6 +77,27 @@ def job_detail(request: AuthedRequest, job_id: int) -> HttpResponse:
     fragment = request.headers.get("HX-Request")
     template = "imports/job_progress.html" if fragment else "imports/job.html"
     return render(request, template, {"job": job})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_mapping(request: AuthedRequest, job_id: int) -> HttpResponse:
+    """The file's columns and unmatched values, the suggestions preselected; POST confirms."""
+    _require_importer(request)
+    job = selectors.import_job_get_for_user(user=request.user, job_id=job_id)
+    if job.status != ImportJob.Status.MAPPING:
+        return redirect("imports:detail", job.pk)
+    form = MappingForm(request.POST or None, job=job, targets=preview.value_targets(job))
+    if request.method == "POST" and form.is_valid():
+        done = call_service(
+            form,
+            lambda: services.import_job_confirm_mapping(
+                job=job, actor=request.user, columns=form.columns(), values=form.values()
+            ),
+        )
+        if done is not None:
+            return redirect("imports:detail", job.pk)
+    return render(request, "imports/mapping.html", {"job": job, "form": form})
 
 
 @login_required

@@ -111,6 +111,14 @@ def sheet_rows(content: bytes, index: int = 0) -> list[list[Any]]:
     return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(index).to_python()
 
 
+def confirm_as_suggested(client, job: ImportJob, **changes: str):
+    """POST the mapping page with every choice as preselected, but `changes` (field: value)."""
+    form = client.get(f"/imports/{job.pk}/mapping/").context["form"]
+    data = {name: field.initial or "" for name, field in form.fields.items()}
+    data.update(changes)
+    return client.post(f"/imports/{job.pk}/mapping/", data)
+
+
 @pytest.fixture
 def grid_execs(people, tree, cast):
     """汪秀兰 serves 巫山组网格 and 程丽 程家湾组网格 (open grid assignments)."""

@@ -9,7 +9,14 @@ from jinguo.common.tests.upload_samples import dimension_bomb
 from jinguo.households.models import Household
 from jinguo.imports.models import ImportJob
 from jinguo.imports.services import import_job_create
-from jinguo.imports.tests.conftest import id_number, member, roster, sheet_rows, upload
+from jinguo.imports.tests.conftest import (
+    confirm_as_suggested,
+    id_number,
+    member,
+    roster,
+    sheet_rows,
+    upload,
+)
 from jinguo.people.models import ExecutiveSeat, Person
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +81,7 @@ def test_another_villages_job_and_org_are_not_found(cast, tree, login):
     assert list(client.get("/imports/").context["page"].object_list) == []
 
 
-def test_uploading_runs_the_job_and_the_page_shows_the_result(
+def test_uploading_stops_for_the_mapping_then_runs_the_job_and_the_page_shows_the_result(
     cast, tree, grid_execs, login, django_capture_on_commit_callbacks
 ):
     client = login(cast.songhe_chair)
@@ -87,6 +94,11 @@ def test_uploading_runs_the_job_and_the_page_shows_the_result(
         )
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == f"/imports/{job.pk}/"
+    waiting = client.get(response.url).content.decode()
+    assert f'href="/imports/{job.pk}/mapping/"' in waiting
+    assert 'hx-trigger="every 1s"' not in waiting
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm_as_suggested(client, job).status_code == 302
     page = client.get(response.url)
     html = page.content.decode()
     assert "导入完成：新建 5，更新 0，未变 0。" in html
