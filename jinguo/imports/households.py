@@ -10,7 +10,8 @@ and the job's own audit record. Households are matched by 户号 and persons by 
 importing the same file again changes nothing.
 
 A blank cell keeps what is known; household columns (户号 … 备注) may be filled on one row of
-the household only (or on all, alike).
+the household only (or on all, alike). A file without a 户号 column is read in groups, a 户主
+row and the members below it, and its households are numbered (imports.household_numbers).
 """
 
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from jinguo.imports import cells, persons
 from jinguo.imports.counts import Counts
 from jinguo.imports.history import History
 from jinguo.imports.household_executives import ExecutiveResolver
+from jinguo.imports.household_numbers import assign_numbers, placeholder
 from jinguo.imports.household_state import (
     HouseholdDraft,
     Member,
@@ -72,11 +74,14 @@ class HouseholdImport:
         # Columns the file lacks read a blank cell appended at the end of each row.
         self._width = max(self.columns.values()) + 1
         self._pick_cells = itemgetter(*(self.columns.get(key, self._width) for key in _KEYS))
-        # A ledger of one row per household: «户主姓名» and no 与户主关系 column. Each row's
-        # person is its household's head (not «其他»).
-        self._heads_only = "relation" not in self.columns and header_token(
-            "户主姓名"
-        ) in sheet.layout.headers.get("name", ())
+        # No 户号 column: a 户主 row starts a household, the rows below it are its members.
+        self._numbered = "number" in self.columns
+        self._group: HouseholdDraft | None = None
+        # A ledger of one row per household: «户主姓名» and no 与户主关系 column, or neither
+        # 户号 nor 与户主关系. Each row's person is its household's head (not «其他»).
+        self._heads_only = "relation" not in self.columns and (
+            not self._numbered or header_token("户主姓名") in sheet.layout.headers.get("name", ())
+        )
 
     # -----------------------------------------------------------------------------------------
     # Checking
@@ -104,18 +109,38 @@ class HouseholdImport:
         return self.errors
 
     def _read_row(self, number: int, values: dict[str, Any]) -> None:
-        household_number = cells.compact(values["number"])
-        if not household_number:
-            self.error(number, _("请填写户号"))
-            return
-        household = self.households.get(household_number)
+        household = self._household_of(number, values)
         if household is None:
-            household = HouseholdDraft(number=household_number, first_row=number)
-            self.households[household_number] = household
+            return
         self._read_household_columns(number, values, household)
         member = self._read_member(number, values, household)
         if member is not None:
             household.members.append(member)
+
+    def _household_of(self, number: int, values: dict[str, Any]) -> HouseholdDraft | None:
+        """The household a row belongs to: by its 户号, or, in a file without one, the group a
+        户主 row starts (None, with the row's error, when there is none)."""
+        if not self._numbered:
+            if self._heads_only or self._relation(values["relation"]) == Resident.Relation.HEAD:
+                self._group = HouseholdDraft(
+                    number=placeholder(number), first_row=number, generated=True
+                )
+                self.households[self._group.number] = self._group
+            elif self._group is None:
+                self.error(
+                    number,
+                    _("没有户号列时，家庭成员应排在本户户主的下面，但该行前面没有户主"),
+                )
+            return self._group
+        household_number = cells.compact(values["number"])
+        if not household_number:
+            self.error(number, _("请填写户号"))
+            return None
+        household = self.households.get(household_number)
+        if household is None:
+            household = HouseholdDraft(number=household_number, first_row=number)
+            self.households[household_number] = household
+        return household
 
     def _read_household_columns(
         self, number: int, values: dict[str, Any], household: HouseholdDraft
@@ -164,11 +189,19 @@ class HouseholdImport:
             self._conflict(number, household, key)
 
     def _conflict(self, number: int, household: HouseholdDraft, key: str) -> None:
-        self.error(
-            number,
-            _("同一户号%(household)s的%(label)s与第%(row)d行不一致")
-            % {"household": household.number, "label": _HEADERS[key], "row": household.set_on[key]},
-        )
+        if household.generated:
+            message = _("第%(head)d行户主一户的%(label)s与第%(row)d行不一致") % {
+                "head": household.first_row,
+                "label": _HEADERS[key],
+                "row": household.set_on[key],
+            }
+        else:
+            message = _("同一户号%(household)s的%(label)s与第%(row)d行不一致") % {
+                "household": household.number,
+                "label": _HEADERS[key],
+                "row": household.set_on[key],
+            }
+        self.error(number, message)
 
     def _read_categories(self, number: int, value: object) -> set[int] | None:
         raw = cells.text(value)
@@ -280,6 +313,10 @@ class HouseholdImport:
             m.person.id_hash for h in self.households.values() for m in h.members
         )
         self.residences = residences_of(p.pk for p in self.known_persons.values())
+        if not self._numbered:
+            self.households = assign_numbers(
+                self.households, known_persons=self.known_persons, residences=self.residences
+            )
         self.known_households = households_now(self.households)
         for household in self.households.values():
             now = self.known_households.get(household.number)

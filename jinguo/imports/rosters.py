@@ -46,7 +46,8 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     Column("executive", "包保执委", ("包保人", "包保干部", "责任执委", "联系执委"), 12),
     Column("note", "备注", ("说明",), 20),
 )
-HOUSEHOLD_REQUIRED = ("number", "grid", "name", "id_number")
+# No 户号 column: the households are numbered (imports.household_numbers).
+HOUSEHOLD_REQUIRED = ("grid", "name", "id_number")
 
 EXECUTIVE_COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", ("执委姓名",), 10),
