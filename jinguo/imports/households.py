@@ -54,6 +54,7 @@ _HEADERS = {column.key: column.header for column in COLUMNS}
 
 Progress = Callable[[int], None]
 Errors = dict[int, list[str]]
+Cells = dict[int, set[str]]  # row → the fields whose cells are at fault
 
 
 class HouseholdImport:
@@ -65,6 +66,7 @@ class HouseholdImport:
         self.scope = ImportScope(user=actor, root=root)
         self.progress = progress
         self.errors: Errors = {}
+        self.cells: Cells = {}
         self.households: dict[str, HouseholdDraft] = {}
         self.rows = 0
         self.columns = sheet.layout.columns
@@ -86,8 +88,11 @@ class HouseholdImport:
     # -----------------------------------------------------------------------------------------
     # Checking
 
-    def error(self, row: int, message: str) -> None:
+    def error(self, row: int, message: str, key: str | None = None) -> None:
+        """Record a row's error; `key` names the field whose cell is at fault."""
         self.errors.setdefault(row, []).append(message)
+        if key is not None:
+            self.cells.setdefault(row, set()).add(key)
 
     def check(self) -> Errors:
         for number, values in self.sheet:
@@ -130,11 +135,12 @@ class HouseholdImport:
                 self.error(
                     number,
                     _("没有户号列时，家庭成员应排在本户户主的下面，但该行前面没有户主"),
+                    key="relation",
                 )
             return self._group
         household_number = cells.compact(values["number"])
         if not household_number:
-            self.error(number, _("请填写户号"))
+            self.error(number, _("请填写户号"), key="number")
             return None
         household = self.households.get(household_number)
         if household is None:
@@ -171,7 +177,7 @@ class HouseholdImport:
         try:
             unit = self.scope.grid(raw)
         except cells.CellError as exc:
-            self.error(number, str(exc))
+            self.error(number, str(exc), key=key)
             return
         current = getattr(household, key)
         if current is None:
@@ -201,7 +207,7 @@ class HouseholdImport:
                 "label": _HEADERS[key],
                 "row": household.set_on[key],
             }
-        self.error(number, message)
+        self.error(number, message, key=key)
 
     def _read_categories(self, number: int, value: object) -> set[int] | None:
         raw = cells.text(value)
@@ -212,7 +218,7 @@ class HouseholdImport:
             found = self._parse_categories(raw)
             self._category_cache[raw] = found
         if isinstance(found, str):
-            self.error(number, found)
+            self.error(number, found, key="categories")
             return None
         return found
 
@@ -242,7 +248,7 @@ class HouseholdImport:
         try:
             person = self._read_person(number, name, raw_id, values)
         except cells.CellError as exc:
-            self.error(number, str(exc))
+            self.error(number, str(exc), key=exc.key)
             return None
         if person is None:
             return None
@@ -257,6 +263,7 @@ class HouseholdImport:
                     number,
                     _("户号%(household)s已有户主（第%(row)d行），一户只能有一位户主")
                     % {"household": household.number, "row": household.head.row},
+                    key="relation",
                 )
             else:
                 household.head = member
@@ -274,7 +281,7 @@ class HouseholdImport:
         )
         first = self._seen_ids.setdefault(card.number, number)
         if first != number:
-            raise cells.CellError(_("身份证号与第%(row)d行重复") % {"row": first})
+            raise cells.CellError(_("身份证号与第%(row)d行重复") % {"row": first}, key="id_number")
         return PersonIn(
             row=number,
             id_number=card.number,
@@ -303,7 +310,7 @@ class HouseholdImport:
                 else:  # the grid's own error is reported; the executive is checked all the same
                     resolver.check_in_scope(household.executive)
             except cells.CellError as exc:
-                self.error(household.executive_row, str(exc))
+                self.error(household.executive_row, str(exc), key="executive")
 
     # -----------------------------------------------------------------------------------------
     # Comparing with the database
@@ -325,9 +332,10 @@ class HouseholdImport:
                     household.first_row,
                     _("户号%(household)s已登记在您管辖范围以外的网格，不能在这里导入")
                     % {"household": household.number},
+                    key="number",
                 )
             elif now is None and not household.grid_written:
-                self.error(household.first_row, _("请填写所属网格"))
+                self.error(household.first_row, _("请填写所属网格"), key="grid")
             for member in household.members:
                 self._check_known_person(member)
 
@@ -342,6 +350,7 @@ class HouseholdImport:
                 member.row,
                 _("该身份证号已登记在您管辖范围以外的%(where)s，请联系上级妇联处理")
                 % {"where": _("家庭") if residence is not None else _("组织")},
+                key="id_number",
             )
 
     # -----------------------------------------------------------------------------------------
