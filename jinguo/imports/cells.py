@@ -21,7 +21,12 @@ from jinguo.people.phones import PhoneError, parse_phone
 
 
 class CellError(ValueError):
-    pass
+    """A cell that cannot be read; `key` names the field at fault when the reader knows it (the
+    error workbook marks that cell)."""
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 # Excel keeps 15 significant digits of a number: anything longer typed as a number is mangled.
@@ -77,7 +82,9 @@ def name(value: object) -> str:
 
 
 def _precision_lost() -> CellError:
-    return CellError(_("身份证号被Excel存成了数字，后几位已丢失，请把该列设为文本后重新填写"))
+    return CellError(
+        _("身份证号被Excel存成了数字，后几位已丢失，请把该列设为文本后重新填写"), key="id_number"
+    )
 
 
 def id_number(value: object) -> str:
@@ -96,12 +103,12 @@ def phone(value: object) -> str:
     """Digits only, as people.phones stores them; CellError with its reason otherwise."""
     if isinstance(value, float | int) and not isinstance(value, bool):
         if abs(value) >= _EXACT_LIMIT:
-            raise CellError(_("联系电话被Excel存成了数字，请把该列设为文本后重新填写"))
+            raise CellError(_("联系电话被Excel存成了数字，请把该列设为文本后重新填写"), key="phone")
         value = int(value)
     try:
         return parse_phone(value)
     except PhoneError as exc:
-        raise CellError(_("联系电话：%(reason)s") % {"reason": exc}) from None
+        raise CellError(_("联系电话：%(reason)s") % {"reason": exc}, key="phone") from None
 
 
 def date(value: object) -> dt.date | None:
@@ -157,7 +164,9 @@ def gender(value: object) -> str:
         return ""
     found = _GENDERS.get(shown.lower())
     if found is None:
-        raise CellError(_("性别“%(value)s”无法识别，请填写“女”或“男”") % {"value": shown})
+        raise CellError(
+            _("性别“%(value)s”无法识别，请填写“女”或“男”") % {"value": shown}, key="gender"
+        )
     return found
 
 

@@ -45,6 +45,8 @@ PROGRESS_EVERY = 2000
 
 Progress = Callable[[int], None]
 Errors = dict[int, list[str]]
+Cells = dict[int, set[str]]  # row → the fields whose cells are at fault
+Problems = list[tuple[str, str | None]]  # (message, field at fault)
 
 
 @dataclass
@@ -77,13 +79,17 @@ class ExecutiveImport:
         self.progress = progress
         self.columns = sheet.layout.columns
         self.errors: Errors = {}
+        self.cells: Cells = {}
         self.seats: list[_Seat] = []
         self.people: dict[str, PersonIn] = {}  # by blind index, the first row's values
         self._keys: dict[tuple[str, int], int] = {}
         self.rows = 0
 
-    def error(self, row: int, message: str) -> None:
+    def error(self, row: int, message: str, key: str | None = None) -> None:
+        """Record a row's error; `key` names the field whose cell is at fault."""
         self.errors.setdefault(row, []).append(message)
+        if key is not None:
+            self.cells.setdefault(row, set()).add(key)
 
     def _value(self, values: list[Any], key: str) -> Any:
         return cell(values, self.columns.get(key))
@@ -99,7 +105,7 @@ class ExecutiveImport:
             try:
                 self._read_row(number, values)
             except cells.CellError as exc:
-                self.error(number, str(exc))
+                self.error(number, str(exc), key=exc.key)
             if self.rows % PROGRESS_EVERY == 0:
                 self.progress(self.rows)
         self.progress(self.rows)
@@ -117,9 +123,11 @@ class ExecutiveImport:
             gender=self._value(values, "gender"),
             birth_date=self._value(values, "birth_date"),
         )
-        problems: list[str] = []
-        org = self._guard(problems, lambda: self._org(values))
-        post = self._guard(problems, lambda: self._choice(values, "post", POST_ALIASES, True))
+        problems: Problems = []
+        org = self._guard(problems, "org", lambda: self._org(values))
+        post = self._guard(
+            problems, "post", lambda: self._choice(values, "post", POST_ALIASES, True)
+        )
         person = PersonIn(
             row=number,
             id_number=card.number,
@@ -127,11 +135,12 @@ class ExecutiveImport:
             name=name,
             gender=card.gender,
             birth_date=card.birth_date,
-            phone=self._guard(problems, lambda: cells.phone(self._value(values, "phone"))) or "",
+            phone=self._guard(problems, "phone", lambda: cells.phone(self._value(values, "phone")))
+            or "",
             education=self._guard(
-                problems, lambda: self._choice(values, "education", EDUCATION_ALIASES)
+                problems, "education", lambda: self._choice(values, "education", EDUCATION_ALIASES)
             ),
-            party_member=self._guard(problems, lambda: self._politics(values)),
+            party_member=self._guard(problems, "politics", lambda: self._politics(values)),
             org_id=org.pk if org else 0,
         )
         seat = _Seat(
@@ -139,39 +148,46 @@ class ExecutiveImport:
             person=person,
             org=org,
             post=post or "",
-            full_time=self._guard(problems, lambda: self._full_time(values)),
-            term_start=self._guard(problems, lambda: cells.date(self._value(values, "term_start"))),
-            term_end=self._guard(problems, lambda: cells.date(self._value(values, "term_end"))),
-            concurrent=self._guard(problems, lambda: self._concurrent(values)),
-            grids=self._guard(problems, lambda: self._grids(values)),
+            full_time=self._guard(problems, "full_time", lambda: self._full_time(values)),
+            term_start=self._guard(
+                problems, "term_start", lambda: cells.date(self._value(values, "term_start"))
+            ),
+            term_end=self._guard(
+                problems, "term_end", lambda: cells.date(self._value(values, "term_end"))
+            ),
+            concurrent=self._guard(problems, "concurrent", lambda: self._concurrent(values)),
+            grids=self._guard(problems, "grids", lambda: self._grids(values)),
         )
         if seat.term_start and seat.term_end and seat.term_end < seat.term_start:
-            problems.append(_("任期结束日期早于任期开始日期"))
+            problems.append((_("任期结束日期早于任期开始日期"), "term_end"))
         if is_under_age(card.birth_date, seat.term_start or None):
-            problems.append(_("未满18周岁的人不能担任执委"))
+            problems.append((_("未满18周岁的人不能担任执委"), "id_number"))
         if org is not None:
             first = self._keys.setdefault((person.id_hash, org.pk), number)
             if first != number:
                 problems.append(
-                    _("与第%(row)d行重复：同一人在同一妇联只能有一个职务") % {"row": first}
+                    (
+                        _("与第%(row)d行重复：同一人在同一妇联只能有一个职务") % {"row": first},
+                        "id_number",
+                    )
                 )
-        for problem in problems:
-            self.error(number, problem)
+        for problem, key in problems:
+            self.error(number, problem, key=key)
         if not problems and org is not None:
             self._add(seat)
 
-    def _guard(self, problems: list[str], read: Callable[[], Any]) -> Any:
+    def _guard(self, problems: Problems, key: str, read: Callable[[], Any]) -> Any:
         try:
             return read()
         except cells.CellError as exc:
-            problems.append(str(exc))
+            problems.append((str(exc), exc.key or key))
             return None
 
     def _add(self, seat: _Seat) -> None:
         person = seat.person
         earlier = self.people.setdefault(person.id_hash, person)
         if earlier is not person and earlier.name != person.name:
-            self.error(seat.row, _("姓名与第%(row)d行不一致") % {"row": earlier.row})
+            self.error(seat.row, _("姓名与第%(row)d行不一致") % {"row": earlier.row}, key="name")
             return
         seat.person = earlier
         self.seats.append(seat)
@@ -237,6 +253,7 @@ class ExecutiveImport:
                 self.error(
                     self.people[id_hash].row,
                     _("该身份证号已登记在您管辖范围以外的组织，请联系上级妇联处理"),
+                    key="id_number",
                 )
         self.known = _load_known(known_ids)
 

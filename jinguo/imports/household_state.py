@@ -44,6 +44,7 @@ class HouseholdDraft:
     members: list[Member] = field(default_factory=list)
     # Which row set each household column first, to name it when another row disagrees.
     set_on: dict[str, int] = field(default_factory=dict)
+    generated: bool = False  # no 户号 column: numbered once the database is read
 
 
 @dataclass(slots=True)

@@ -10,7 +10,8 @@ and the job's own audit record. Households are matched by 户号 and persons by 
 importing the same file again changes nothing.
 
 A blank cell keeps what is known; household columns (户号 … 备注) may be filled on one row of
-the household only (or on all, alike).
+the household only (or on all, alike). A file without a 户号 column is read in groups, a 户主
+row and the members below it, and its households are numbered (imports.household_numbers).
 """
 
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from jinguo.imports import cells, persons
 from jinguo.imports.counts import Counts
 from jinguo.imports.history import History
 from jinguo.imports.household_executives import ExecutiveResolver
+from jinguo.imports.household_numbers import assign_numbers, placeholder
 from jinguo.imports.household_state import (
     HouseholdDraft,
     Member,
@@ -52,6 +54,7 @@ _HEADERS = {column.key: column.header for column in COLUMNS}
 
 Progress = Callable[[int], None]
 Errors = dict[int, list[str]]
+Cells = dict[int, set[str]]  # row → the fields whose cells are at fault
 
 
 class HouseholdImport:
@@ -63,6 +66,7 @@ class HouseholdImport:
         self.scope = ImportScope(user=actor, root=root, values=sheet.layout.values)
         self.progress = progress
         self.errors: Errors = {}
+        self.cells: Cells = {}
         self.households: dict[str, HouseholdDraft] = {}
         self.rows = 0
         self.columns = sheet.layout.columns
@@ -73,17 +77,23 @@ class HouseholdImport:
         # Columns the file lacks read a blank cell appended at the end of each row.
         self._width = max(self.columns.values()) + 1
         self._pick_cells = itemgetter(*(self.columns.get(key, self._width) for key in _KEYS))
-        # A ledger of one row per household: «户主姓名» and no 与户主关系 column. Each row's
-        # person is its household's head (not «其他»).
-        self._heads_only = "relation" not in self.columns and header_token(
-            "户主姓名"
-        ) in sheet.layout.headers.get("name", ())
+        # No 户号 column: a 户主 row starts a household, the rows below it are its members.
+        self._numbered = "number" in self.columns
+        self._group: HouseholdDraft | None = None
+        # A ledger of one row per household: «户主姓名» and no 与户主关系 column, or neither
+        # 户号 nor 与户主关系. Each row's person is its household's head (not «其他»).
+        self._heads_only = "relation" not in self.columns and (
+            not self._numbered or header_token("户主姓名") in sheet.layout.headers.get("name", ())
+        )
 
     # -----------------------------------------------------------------------------------------
     # Checking
 
-    def error(self, row: int, message: str) -> None:
+    def error(self, row: int, message: str, key: str | None = None) -> None:
+        """Record a row's error; `key` names the field whose cell is at fault."""
         self.errors.setdefault(row, []).append(message)
+        if key is not None:
+            self.cells.setdefault(row, set()).add(key)
 
     def check(self) -> Errors:
         for number, values in self.sheet:
@@ -105,18 +115,39 @@ class HouseholdImport:
         return self.errors
 
     def _read_row(self, number: int, values: dict[str, Any]) -> None:
-        household_number = cells.compact(values["number"])
-        if not household_number:
-            self.error(number, _("请填写户号"))
-            return
-        household = self.households.get(household_number)
+        household = self._household_of(number, values)
         if household is None:
-            household = HouseholdDraft(number=household_number, first_row=number)
-            self.households[household_number] = household
+            return
         self._read_household_columns(number, values, household)
         member = self._read_member(number, values, household)
         if member is not None:
             household.members.append(member)
+
+    def _household_of(self, number: int, values: dict[str, Any]) -> HouseholdDraft | None:
+        """The household a row belongs to: by its 户号, or, in a file without one, the group a
+        户主 row starts (None, with the row's error, when there is none)."""
+        if not self._numbered:
+            if self._heads_only or self._relation(values["relation"]) == Resident.Relation.HEAD:
+                self._group = HouseholdDraft(
+                    number=placeholder(number), first_row=number, generated=True
+                )
+                self.households[self._group.number] = self._group
+            elif self._group is None:
+                self.error(
+                    number,
+                    _("没有户号列时，家庭成员应排在本户户主的下面，但该行前面没有户主"),
+                    key="relation",
+                )
+            return self._group
+        household_number = cells.compact(values["number"])
+        if not household_number:
+            self.error(number, _("请填写户号"), key="number")
+            return None
+        household = self.households.get(household_number)
+        if household is None:
+            household = HouseholdDraft(number=household_number, first_row=number)
+            self.households[household_number] = household
+        return household
 
     def _read_household_columns(
         self, number: int, values: dict[str, Any], household: HouseholdDraft
@@ -147,7 +178,7 @@ class HouseholdImport:
         try:
             unit = self.scope.grid(raw)
         except cells.CellError as exc:
-            self.error(number, str(exc))
+            self.error(number, str(exc), key=key)
             return
         current = getattr(household, key)
         if current is None:
@@ -165,11 +196,19 @@ class HouseholdImport:
             self._conflict(number, household, key)
 
     def _conflict(self, number: int, household: HouseholdDraft, key: str) -> None:
-        self.error(
-            number,
-            _("同一户号%(household)s的%(label)s与第%(row)d行不一致")
-            % {"household": household.number, "label": _HEADERS[key], "row": household.set_on[key]},
-        )
+        if household.generated:
+            message = _("第%(head)d行户主一户的%(label)s与第%(row)d行不一致") % {
+                "head": household.first_row,
+                "label": _HEADERS[key],
+                "row": household.set_on[key],
+            }
+        else:
+            message = _("同一户号%(household)s的%(label)s与第%(row)d行不一致") % {
+                "household": household.number,
+                "label": _HEADERS[key],
+                "row": household.set_on[key],
+            }
+        self.error(number, message, key=key)
 
     def _read_categories(self, number: int, value: object) -> set[int] | None:
         raw = cells.text(value)
@@ -180,7 +219,7 @@ class HouseholdImport:
             found = self._parse_categories(raw)
             self._category_cache[raw] = found
         if isinstance(found, str):
-            self.error(number, found)
+            self.error(number, found, key="categories")
             return None
         return found
 
@@ -210,7 +249,7 @@ class HouseholdImport:
         try:
             person = self._read_person(number, name, raw_id, values)
         except cells.CellError as exc:
-            self.error(number, str(exc))
+            self.error(number, str(exc), key=exc.key)
             return None
         if person is None:
             return None
@@ -225,6 +264,7 @@ class HouseholdImport:
                     number,
                     _("户号%(household)s已有户主（第%(row)d行），一户只能有一位户主")
                     % {"household": household.number, "row": household.head.row},
+                    key="relation",
                 )
             else:
                 household.head = member
@@ -242,7 +282,7 @@ class HouseholdImport:
         )
         first = self._seen_ids.setdefault(card.number, number)
         if first != number:
-            raise cells.CellError(_("身份证号与第%(row)d行重复") % {"row": first})
+            raise cells.CellError(_("身份证号与第%(row)d行重复") % {"row": first}, key="id_number")
         return PersonIn(
             row=number,
             id_number=card.number,
@@ -271,7 +311,7 @@ class HouseholdImport:
                 else:  # the grid's own error is reported; the executive is checked all the same
                     resolver.check_in_scope(household.executive)
             except cells.CellError as exc:
-                self.error(household.executive_row, str(exc))
+                self.error(household.executive_row, str(exc), key="executive")
 
     # -----------------------------------------------------------------------------------------
     # Comparing with the database
@@ -281,6 +321,10 @@ class HouseholdImport:
             m.person.id_hash for h in self.households.values() for m in h.members
         )
         self.residences = residences_of(p.pk for p in self.known_persons.values())
+        if not self._numbered:
+            self.households = assign_numbers(
+                self.households, known_persons=self.known_persons, residences=self.residences
+            )
         self.known_households = households_now(self.households)
         for household in self.households.values():
             now = self.known_households.get(household.number)
@@ -289,9 +333,10 @@ class HouseholdImport:
                     household.first_row,
                     _("户号%(household)s已登记在您管辖范围以外的网格，不能在这里导入")
                     % {"household": household.number},
+                    key="number",
                 )
             elif now is None and not household.grid_written:
-                self.error(household.first_row, _("请填写所属网格"))
+                self.error(household.first_row, _("请填写所属网格"), key="grid")
             for member in household.members:
                 self._check_known_person(member)
 
@@ -306,6 +351,7 @@ class HouseholdImport:
                 member.row,
                 _("该身份证号已登记在您管辖范围以外的%(where)s，请联系上级妇联处理")
                 % {"where": _("家庭") if residence is not None else _("组织")},
+                key="id_number",
             )
 
     # -----------------------------------------------------------------------------------------

@@ -84,25 +84,30 @@ def read(
     出生日期 columns, when filled, must agree with what the ID number says."""
     number = cells.id_number(id_number)
     if not number:
-        raise cells.CellError(_("请填写身份证号"))
+        raise cells.CellError(_("请填写身份证号"), key="id_number")
     try:
         card = parse_id(number)
     except IdCardError as exc:
-        raise cells.CellError(str(exc)) from None
+        raise cells.CellError(str(exc), key="id_number") from None
     clean_name = cells.name(name)
     if not clean_name:
-        raise cells.CellError(_("请填写姓名"))
+        raise cells.CellError(_("请填写姓名"), key="name")
     written_gender = cells.gender(gender)
     if written_gender and written_gender != card.gender:
         raise cells.CellError(
             _("性别与身份证号不符：身份证号显示为%(gender)s")
-            % {"gender": _("女") if card.gender == "F" else _("男")}
+            % {"gender": _("女") if card.gender == "F" else _("男")},
+            key="gender",
         )
-    written_birth = cells.date(birth_date)
+    try:
+        written_birth = cells.date(birth_date)
+    except cells.CellError as exc:
+        raise cells.CellError(str(exc), key="birth_date") from None
     if written_birth and written_birth != card.birth_date:
         raise cells.CellError(
             _("出生日期%(written)s与身份证号中的出生日期%(birth)s不符")
-            % {"written": written_birth.isoformat(), "birth": card.birth_date.isoformat()}
+            % {"written": written_birth.isoformat(), "birth": card.birth_date.isoformat()},
+            key="birth_date",
         )
     return clean_name, card
 

@@ -69,10 +69,9 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     ),
     Column("note", "备注", ("说明",), 20),
 )
-HOUSEHOLD_REQUIRED = ("number", "grid", "name", "id_number")
-# A file mapped by hand (jinguo/imports/preview.py) may lack 户号: the household numbers are
-# then generated.
-HOUSEHOLD_MAPPING_REQUIRED = ("grid", "name", "id_number")
+# No 户号 column: the households are numbered (imports.household_numbers).
+HOUSEHOLD_REQUIRED = ("grid", "name", "id_number")
+HOUSEHOLD_MAPPING_REQUIRED = HOUSEHOLD_REQUIRED
 
 EXECUTIVE_COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", ("执委姓名",), 10),

@@ -34,6 +34,8 @@ FILE_LANGUAGE = "zh-hans"
 
 
 class _Importer(Protocol):
+    cells: dict[int, set[str]]  # row → the fields whose cells are at fault
+
     def check(self) -> dict[int, list[str]]: ...
 
     def write(self) -> dict[str, Counts]: ...
@@ -114,7 +116,7 @@ def _process(job: ImportJob) -> None:
     )
     errors = importer.check()
     if errors:
-        _reject(job, sheet, errors)
+        _reject(job, sheet, errors, importer.cells)
         return
     transition(job, ImportJob.Status.WRITING)
     with transaction.atomic():
@@ -154,14 +156,23 @@ def _progress(job: ImportJob, rows: int) -> None:
     )
 
 
-def _reject(job: ImportJob, sheet: Sheet, errors: dict[int, list[str]]) -> None:
+def _reject(
+    job: ImportJob,
+    sheet: Sheet,
+    errors: dict[int, list[str]],
+    bad_cells: dict[int, set[str]] | None = None,
+) -> None:
     count = sum(len(messages) for messages in errors.values())
     file_level = errors.pop(0, [])
     fields: dict[str, Any] = {"errors_count": count}
     if errors:
         with tempfile.TemporaryFile() as target:
             write_error_workbook(
-                source=_uploaded(job), target=target, layout=sheet.layout, errors=errors
+                source=_uploaded(job),
+                target=target,
+                layout=sheet.layout,
+                errors=errors,
+                bad_cells=bad_cells,
             )
             target.seek(0)
             job.error_file.save("errors.xlsx", File(target), save=False)

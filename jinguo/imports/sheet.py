@@ -262,10 +262,20 @@ def is_blank(row: Sequence[Any]) -> bool:
 
 
 def write_error_workbook(
-    *, source: str | IO[bytes], target: IO[bytes], layout: Layout, errors: dict[int, list[str]]
+    *,
+    source: str | IO[bytes],
+    target: IO[bytes],
+    layout: Layout,
+    errors: dict[int, list[str]],
+    bad_cells: dict[int, set[str]] | None = None,
 ) -> None:
-    """The uploaded sheet as it was, with a 错误原因 column; rows with errors highlighted, and a
-    second sheet listing every error by row. Streams row by row (constant memory)."""
+    """The uploaded sheet as it was, with a 错误原因 column; rows with errors highlighted (and
+    in a stronger colour the cells at fault: `bad_cells`, row → field keys), and a second sheet
+    listing every error by row. Streams row by row (constant memory)."""
+    at_fault = {
+        row: {layout.columns[key] for key in keys if key in layout.columns}
+        for row, keys in (bad_cells or {}).items()
+    }
     sheet = _open(source)
     book = workbook(target, in_memory=False)
     formats = _error_formats(book)
@@ -283,9 +293,11 @@ def write_error_workbook(
             data.set_column(offset, reason_col - 1, 14)
             data.set_column(reason_col, reason_col, 60)
         reasons = errors.get(index + 1)
-        style = formats["bad"] if reasons else None
+        style = "bad" if reasons else None
+        faulty = at_fault.get(index + 1, set()) if reasons else set()
         for col, value in enumerate(row):
-            _write_value(data, index, offset + col, value, style, formats)
+            cell_style = "worst" if col in faulty else style
+            _write_value(data, index, offset + col, value, cell_style, formats)
         if index == header_row:
             data.write_string(index, reason_col, ERROR_COLUMN, formats["head"])
         elif reasons:
@@ -306,6 +318,11 @@ def write_error_workbook(
 def _error_formats(book: Any) -> dict[str, Any]:
     return {
         "bad": book.add_format({"bg_color": "#F8D7DA"}),
+        # The cell at fault: a stronger red, bold, so it stands out in its light row.
+        "worst": book.add_format({"bg_color": "#EA868F", "bold": True, "font_color": "#58151C"}),
+        "worst_date": book.add_format(
+            {"num_format": "yyyy-mm-dd", "bg_color": "#EA868F", "bold": True}
+        ),
         "reason": book.add_format({"bg_color": "#F8D7DA", "font_color": "#842029"}),
         "head": book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1}),
         "date": book.add_format({"num_format": "yyyy-mm-dd"}),
@@ -314,8 +331,11 @@ def _error_formats(book: Any) -> dict[str, Any]:
 
 
 def _write_value(
-    sheet: Any, row: int, col: int, value: object, style: Any, formats: dict[str, Any]
+    sheet: Any, row: int, col: int, value: object, kind: str | None, formats: dict[str, Any]
 ) -> None:
+    """A cell as uploaded; `kind` is None, "bad" (a row with errors) or "worst" (its cell at
+    fault)."""
+    style = formats[kind] if kind is not None else None
     if value is None or value == "":
         if style is not None:
             sheet.write_blank(row, col, None, style)
@@ -325,8 +345,6 @@ def _write_value(
         sheet.write_number(row, col, value, style)
     elif isinstance(value, dt.date):
         moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-        sheet.write_datetime(
-            row, col, moment, formats["bad_date"] if style is not None else formats["date"]
-        )
+        sheet.write_datetime(row, col, moment, formats[f"{kind}_date" if kind else "date"])
     else:
         sheet.write_string(row, col, str(value), style)

@@ -190,12 +190,10 @@ def test_a_household_column_written_differently_on_two_rows_is_an_error(cast, tr
 def test_a_file_without_the_header_or_without_rows_says_so(cast, tree, run_import):
     job = run_import(cast.songhe_chair, tree.songhe, xlsx([["名单"], ["王秀英", "女"]]))
     assert job.status == "rejected"
-    assert job.message == "未找到表头：前15行中没有找到“户号、所属网格、姓名、身份证号”等列"
+    assert job.message == "未找到表头：前15行中没有找到“所属网格、姓名、身份证号”等列"
     assert not job.error_file
     job = run_import(cast.songhe_chair, tree.songhe, xlsx([["户号", "姓名", "身份证号"]]))
-    assert (
-        job.message == "第1行的表头缺少以下列：所属网格。表头应包含：户号、所属网格、姓名、身份证号"
-    )
+    assert job.message == "第1行的表头缺少以下列：所属网格。表头应包含：所属网格、姓名、身份证号"
     job = run_import(cast.songhe_chair, tree.songhe, roster())
     assert (job.status, job.message) == ("rejected", "表格中没有数据行")
 
