@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from jinguo.accounts.models import User
 from jinguo.audit.services import audit_record
 from jinguo.households.policy import sees_sensitive
-from jinguo.imports import confirmed, exports
+from jinguo.imports import confirmed, exports, preview
 from jinguo.imports.models import ImportJob, ImportMapping
 from jinguo.imports.running import transition
 from jinguo.imports.tasks import import_run
@@ -112,6 +112,13 @@ def import_job_confirm_mapping(
     problems = confirmed.column_errors(job.kind, columns)
     if problems:
         raise ValidationError(problems)
+    # Only targets the page offers: a grid of the scope, an active category, an executive of
+    # the unit (whatever a forged form sends).
+    targets = preview.value_targets(job)
+    values = {
+        f: {raw: pk for raw, pk in chosen.items() if pk in targets.get(f, {})}
+        for f, chosen in values.items()
+    }
     mapping = confirmed.build(job.preview, columns, values)
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)

@@ -266,3 +266,39 @@ def test_the_api_path_runs_straight_through(cast, tree, grid_execs, run_import):
         xlsx([["户号", "所属网格", "姓名", "与户主关系", "身份证号"], *rows]),
     )
     assert job.status == ImportJob.Status.DONE and job.preview == {} and job.mapping == {}
+
+
+def test_a_value_mapped_to_a_target_outside_the_offer_is_dropped(
+    cast, tree, grid_execs, default_categories, upload_ledger
+):
+    from jinguo.imports.services import import_job_confirm_mapping
+
+    _client, job = upload_ledger(cast.songhe_chair, tree.songhe, wushan_ledger())
+    columns = {c["index"]: c["suggested"] for c in job.preview["columns"]}
+    import_job_confirm_mapping(
+        job=job,
+        actor=cast.songhe_chair,
+        columns=columns,
+        values={"grid": {"巫山": tree.gangkou_grid.pk, "程家湾": tree.chengjiawan.pk}},
+    )
+    job.refresh_from_db()
+    assert job.mapping["values"] == {"grid": {"程家湾": tree.chengjiawan.pk}}
+
+
+def test_a_job_whose_preview_task_was_lost_is_previewed_by_the_requeue(
+    cast, tree, default_categories
+):
+    from jinguo.imports.services import import_job_create, import_jobs_requeue
+    from jinguo.imports.tests.conftest import upload
+
+    job = import_job_create(  # its on-commit enqueue never runs
+        actor=cast.songhe_chair,
+        org=tree.songhe,
+        kind="households",
+        upload=upload(wushan_ledger()),
+        review=True,
+    )
+    assert job.status == ImportJob.Status.PREVIEWING
+    assert import_jobs_requeue() == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.MAPPING and job.preview["rows"] == 3
