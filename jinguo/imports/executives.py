@@ -22,6 +22,7 @@ from jinguo.households.models import GridAssignment, Resident
 from jinguo.imports import bulk, cells, persons
 from jinguo.imports.counts import Counts
 from jinguo.imports.history import CHANGE_FIELDS, History
+from jinguo.imports.normalised import Normalised
 from jinguo.imports.persons import PersonIn
 from jinguo.imports.rosters import (
     CONCURRENT_ALIASES,
@@ -80,6 +81,7 @@ class ExecutiveImport:
         self.columns = sheet.layout.columns
         self.errors: Errors = {}
         self.cells: Cells = {}
+        self.normalised = Normalised({column.key: column.header for column in COLUMNS})
         self.seats: list[_Seat] = []
         self.people: dict[str, PersonIn] = {}  # by blind index, the first row's values
         self._keys: dict[tuple[str, int], int] = {}
@@ -102,6 +104,7 @@ class ExecutiveImport:
             if is_blank(values):
                 continue
             self.rows += 1
+            self._note_normalised(number, values)
             try:
                 self._read_row(number, values)
             except cells.CellError as exc:
@@ -175,6 +178,15 @@ class ExecutiveImport:
             self.error(number, problem, key=key)
         if not problems and org is not None:
             self._add(seat)
+
+    def _note_normalised(self, number: int, values: list[Any]) -> None:
+        note = self.normalised
+        for key in ("phone", "org"):
+            note.identifier(number, key, self._value(values, key))
+        note.id_number(number, self._value(values, "id_number"))
+        note.name(number, "name", self._value(values, "name"))
+        for key in ("term_start", "term_end"):
+            note.date(number, key, self._value(values, key))
 
     def _guard(self, problems: Problems, key: str, read: Callable[[], Any]) -> Any:
         try:

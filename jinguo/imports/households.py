@@ -39,6 +39,7 @@ from jinguo.imports.household_state import (
     residences_of,
 )
 from jinguo.imports.household_writer import HouseholdWriter
+from jinguo.imports.normalised import Normalised
 from jinguo.imports.persons import PersonIn
 from jinguo.imports.rosters import HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED, RELATION_ALIASES
 from jinguo.imports.scope import ImportScope, Unit
@@ -67,6 +68,7 @@ class HouseholdImport:
         self.progress = progress
         self.errors: Errors = {}
         self.cells: Cells = {}
+        self.normalised = Normalised(_HEADERS)
         self.households: dict[str, HouseholdDraft] = {}
         self.rows = 0
         self.columns = sheet.layout.columns
@@ -103,7 +105,9 @@ class HouseholdImport:
             if len(values) != self._width:  # rows wider or shorter than the header
                 values = [*values[: self._width], *[""] * (self._width - len(values))]
             values.append("")
-            self._read_row(number, dict(zip(_KEYS, self._pick_cells(values), strict=True)))
+            row = dict(zip(_KEYS, self._pick_cells(values), strict=True))
+            self._note_normalised(number, row)
+            self._read_row(number, row)
             if self.rows % PROGRESS_EVERY == 0:
                 self.progress(self.rows)
         self.progress(self.rows)
@@ -122,6 +126,14 @@ class HouseholdImport:
         member = self._read_member(number, values, household)
         if member is not None:
             household.members.append(member)
+
+    def _note_normalised(self, number: int, values: dict[str, Any]) -> None:
+        note = self.normalised
+        for key in ("number", "grid", "living_grid", "phone"):
+            note.identifier(number, key, values[key])
+        note.id_number(number, values["id_number"])
+        note.name(number, "name", values["name"])
+        note.date(number, "birth_date", values["birth_date"])
 
     def _household_of(self, number: int, values: dict[str, Any]) -> HouseholdDraft | None:
         """The household a row belongs to: by its 户号, or, in a file without one, the group a

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jinguo.imports.normalised import describe
+
 
 def _upload_path(job: "ImportJob", filename: str) -> str:
     # A random name: the original one often carries a village's or a person's name, and it is
@@ -109,6 +111,12 @@ class ImportJob(models.Model):
     def skipped_headers(self) -> list[str]:
         """The file's columns the confirmed mapping leaves out, as headed in the file."""
         return list(self.mapping.get("skipped", [])) if self.mapping else []
+
+    @property
+    def normalised_notes(self) -> list[str]:
+        """The cells changed to be read, one line per field and kind (no cell values)."""
+        summary = self.summary if isinstance(self.summary, dict) else {}
+        return describe(summary.get("normalised", []))
 
     @property
     def percent(self) -> int:

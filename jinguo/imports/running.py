@@ -25,6 +25,7 @@ from jinguo.common.jobs import TRANSIENT
 from jinguo.imports import confirmed, executives, households
 from jinguo.imports.counts import Counts
 from jinguo.imports.models import ImportJob
+from jinguo.imports.normalised import Normalised
 from jinguo.imports.sheet import FileError, Sheet, open_sheet, write_error_workbook
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ FILE_LANGUAGE = "zh-hans"
 
 class _Importer(Protocol):
     cells: dict[int, set[str]]  # row → the fields whose cells are at fault
+    normalised: Normalised  # the cells changed to be read
 
     def check(self) -> dict[int, list[str]]: ...
 
@@ -116,12 +118,12 @@ def _process(job: ImportJob) -> None:
     )
     errors = importer.check()
     if errors:
-        _reject(job, sheet, errors, importer.cells)
+        _reject(job, sheet, errors, importer.cells, importer.normalised.as_list())
         return
     transition(job, ImportJob.Status.WRITING)
     with transaction.atomic():
         counts = importer.write()
-        summary = {name: c.as_dict() for name, c in counts.items()}
+        summary: dict[str, Any] = {name: c.as_dict() for name, c in counts.items()}
         audit_record(
             actor=job.created_by,
             action=f"{job.kind}.import",
@@ -129,6 +131,9 @@ def _process(job: ImportJob) -> None:
             changes=summary,
             note=f"#{job.pk} {job.original_name}",
         )
+        normalised = importer.normalised.as_list()
+        if normalised:
+            summary = {**summary, "normalised": normalised}
         primary = list(counts.values())
         _finish(
             job,
@@ -161,10 +166,13 @@ def _reject(
     sheet: Sheet,
     errors: dict[int, list[str]],
     bad_cells: dict[int, set[str]] | None = None,
+    normalised: list[dict[str, Any]] | None = None,
 ) -> None:
     count = sum(len(messages) for messages in errors.values())
     file_level = errors.pop(0, [])
     fields: dict[str, Any] = {"errors_count": count}
+    if normalised:
+        fields["summary"] = {"normalised": normalised}
     if errors:
         with tempfile.TemporaryFile() as target:
             write_error_workbook(

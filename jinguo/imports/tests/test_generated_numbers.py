@@ -4,7 +4,7 @@ import pytest
 
 from jinguo.households.models import Household, HouseholdChange, Resident
 from jinguo.households.tests.factories import household
-from jinguo.imports.tests.conftest import error_rows, id_number, xlsx
+from jinguo.imports.tests.conftest import error_rows, id_number, member, roster, xlsx
 from jinguo.people.models import Person, PersonChange
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +144,19 @@ def test_without_numbers_or_relations_every_row_is_a_household_of_its_own(cast, 
     assert job.status == "done", job.message
     heads = dict(Household.objects.filter(head__isnull=False).values_list("number", "head__name"))
     assert heads == {"WS-002": "王秀英", "WS-003": "赵芳"}
+
+
+def test_a_head_already_heading_a_household_brings_her_members_to_it(cast, tree, run_import):
+    numbered = roster(member("H001", tree.wushan.code, "王秀英", "户主", id_number(seq=1)))
+    assert run_import(cast.songhe_chair, tree.songhe, numbered).status == "done"
+    content = xlsx(
+        [
+            HEADER,
+            [tree.wushan.code, "王秀英", "户主", id_number(seq=1)],
+            [tree.wushan.code, "李小红", "女儿", id_number(birth="20100101", seq=3)],
+        ]
+    )
+    job = run_import(cast.songhe_chair, tree.songhe, content)
+    assert job.status == "done", job.message
+    assert job.summary["households"] == {"created": 0, "updated": 1, "unchanged": 0}
+    assert members_by_number() == {"H001": [("李小红", "child"), ("王秀英", "head")]}
