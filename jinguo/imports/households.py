@@ -166,8 +166,12 @@ class HouseholdImport:
     def _conflict(self, number: int, household: HouseholdDraft, key: str) -> None:
         self.error(
             number,
-            _("同一户号%(household)s的%(label)s与第%(row)d行不一致")
-            % {"household": household.number, "label": _HEADERS[key], "row": household.set_on[key]},
+            _("同一户号%(household)s的%(label)s与%(row)s不一致")
+            % {
+                "household": household.number,
+                "label": _HEADERS[key],
+                "row": self.sheet.row_name(household.set_on[key]),
+            },
         )
 
     def _read_categories(self, number: int, value: object) -> set[int] | None:
@@ -222,8 +226,11 @@ class HouseholdImport:
             if household.head is not None:
                 self.error(
                     number,
-                    _("户号%(household)s已有户主（第%(row)d行），一户只能有一位户主")
-                    % {"household": household.number, "row": household.head.row},
+                    _("户号%(household)s已有户主（%(row)s），一户只能有一位户主")
+                    % {
+                        "household": household.number,
+                        "row": self.sheet.row_name(household.head.row),
+                    },
                 )
             else:
                 household.head = member
@@ -241,7 +248,7 @@ class HouseholdImport:
         )
         first = self._seen_ids.setdefault(card.number, number)
         if first != number:
-            raise cells.CellError(_("身份证号与第%(row)d行重复") % {"row": first})
+            raise cells.CellError(_("身份证号与%(row)s重复") % {"row": self.sheet.row_name(first)})
         return PersonIn(
             row=number,
             id_number=card.number,

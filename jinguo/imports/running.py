@@ -133,7 +133,7 @@ def _process(job: ImportJob) -> None:
             updated_count=sum(c.updated for c in primary),
             unchanged_count=sum(c.unchanged for c in primary),
             summary=summary,
-            message=_summary_message(job.kind, counts),
+            message=_with_note(_summary_message(job.kind, counts), sheet),
         )
 
 
@@ -159,7 +159,11 @@ def _reject(job: ImportJob, sheet: Sheet, errors: dict[int, list[str]]) -> None:
     if errors:
         with tempfile.TemporaryFile() as target:
             write_error_workbook(
-                source=_uploaded(job), target=target, layout=sheet.layout, errors=errors
+                source=_uploaded(job),
+                target=target,
+                layout=sheet.layout,
+                errors=errors,
+                layouts=sheet.layouts,
             )
             target.seek(0)
             job.error_file.save("errors.xlsx", File(target), save=False)
@@ -171,7 +175,14 @@ def _reject(job: ImportJob, sheet: Sheet, errors: dict[int, list[str]]) -> None:
     }
     if file_level:
         message = "；".join(file_level) if not errors else message + "；".join(file_level)
+    message = _with_note(message, sheet)
     _finish(job, ImportJob.Status.REJECTED, message=message, **fields)
+
+
+def _with_note(message: str, sheet: Sheet) -> str:
+    """The message, and which sheets of the file were not imported (blank or notes)."""
+    note = sheet.note()
+    return f"{message}（{note}）" if note else message
 
 
 def _summary_message(kind: str, counts: dict[str, Counts]) -> str:
