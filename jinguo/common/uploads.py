@@ -1,7 +1,7 @@
 """Uploaded files: what every upload point accepts, judged by the file's content.
 
 A file's name and the content type the browser sends prove nothing; the first bytes do. Each
-upload point names the kinds it takes (IMAGE, PDF, SPREADSHEET) and gets one answer for empty,
+upload point names the kinds it takes (IMAGE, PDF, SPREADSHEET, CSV) and gets one answer for empty,
 oversized and disguised files, with the same Chinese messages everywhere:
 
 - forms put `upload_validator(IMAGE)` on their FileField, so the page shows the error;
@@ -10,6 +10,10 @@ oversized and disguised files, with the same Chinese messages everywhere:
 
 The size limit is settings.DATA_UPLOAD_MAX_MEMORY_SIZE (JINGUO_MAX_UPLOAD_BYTES), and at most
 PHOTO_MAX_BYTES for images.
+
+CSV has no magic bytes: a file is taken as CSV (for upload points that take CSV) when it is
+named .csv, is not any of the binary formats above, and decodes as text in UTF-8 or GB18030
+within the sheet limits (jinguo/common/csv_files.py).
 """
 
 import io
@@ -24,12 +28,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jinguo.common.csv_files import read_csv
 from jinguo.common.images import PHOTO_MAX_PIXELS, ImageRefused, TooLarge, clean_image
 from jinguo.common.workbooks import WorkbookError, workbook_check
 
 IMAGE = "image"
 PDF = "pdf"
 SPREADSHEET = "spreadsheet"
+CSV = "csv"
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
@@ -57,6 +63,7 @@ _DESCRIPTIONS = {
     IMAGE: gettext_lazy("图片（JPEG、PNG 或 WebP）"),
     PDF: gettext_lazy("PDF 文件"),
     SPREADSHEET: gettext_lazy("Excel 表格（.xlsx、.xls、.xlsm）或 .ods 表格"),
+    CSV: gettext_lazy("CSV 文件（.csv）"),
 }
 
 
@@ -81,6 +88,18 @@ def _workbook_errors(upload: IO[bytes], kinds: Iterable[str]) -> list[str]:
     truncated one, does not); opened in a child process, see jinguo/common/workbooks.py."""
     try:
         workbook_check(upload)
+    except WorkbookError as exc:
+        return [_not_a(kinds) if exc.not_a_workbook else str(exc)]
+    return []
+
+
+def _csv_errors(upload: IO[bytes], kinds: Iterable[str]) -> list[str]:
+    """Whether a file named .csv is text we can read, within the sheet limits."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        read_csv(data)
     except WorkbookError as exc:
         return [_not_a(kinds) if exc.not_a_workbook else str(exc)]
     return []
@@ -151,13 +170,15 @@ def upload_errors(upload: Any, *, kinds: Iterable[str]) -> list[str]:
         ]
     head = _head(upload)
     found = next((f for f in FORMATS if f.kind in kinds and f.matches(head)), None)
+    name = PurePath(str(getattr(upload, "name", "") or "upload"))
+    if found is None and CSV in kinds and name.suffix.lower() == ".csv":
+        return _csv_errors(upload, kinds)
     if found is None:
         return [_not_a(kinds)]
     if found.kind == SPREADSHEET and (errors := _workbook_errors(upload, kinds)):
         return errors
     if found.kind == IMAGE and (errors := _reencode(upload, kinds)):
         return errors
-    name = PurePath(str(getattr(upload, "name", "") or "upload"))
     if name.suffix.lower() not in found.extensions:
         upload.name = name.stem + found.extensions[0]
     return []

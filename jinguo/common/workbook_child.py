@@ -11,7 +11,11 @@ It answers on stdout, in JSON lines. The first line is one of
 - {"refused": CODE, ...}: the file is refused (CODE says why, with the numbers the message needs);
 - {"sheets": [names]}: MODE "check", the file opens as a workbook;
 - {"name", "start", "height", "merged"}: MODE "read", the first sheet, followed by one line
-  per row, from the sheet's first row (cells in JSON, dates and times tagged: see `_tag`).
+  per row, from the sheet's first row (cells in JSON, dates and times tagged: see `_tag`);
+- {"sheets": count}: MODE "read_all", followed, for every sheet in the workbook's order, by a
+  line {"index", "name", "start", "height", "width", "merged", "hidden"} and its rows as above
+  (a sheet that cannot be read, such as a chart sheet, has "unreadable" and no rows). Every
+  sheet is held to the row and column limits, and so are all of them together.
 
 Before the workbook is opened, a zip (.xlsx, .xlsm, .ods) is checked from its directory alone:
 the number of members, each member's declared uncompressed size against its compressed size,
@@ -32,6 +36,7 @@ from typing import IO, Any
 
 CHECK = "check"
 READ = "read"
+READ_ALL = "read_all"
 
 # Refusal codes (jinguo.common.workbooks turns them into messages).
 NOT_A_WORKBOOK = "not_a_workbook"
@@ -145,6 +150,9 @@ def answer(mode: str, data: bytes, limits: dict[str, int]) -> Iterable[bytes]:
             return
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if mode == READ_ALL:
+            yield from _all_sheets(book, limits)
+            return
         if mode == CHECK:
             names = list(book.sheet_names)
             book.close()
@@ -165,6 +173,47 @@ def answer(mode: str, data: bytes, limits: dict[str, int]) -> Iterable[bytes]:
     yield _line({"name": sheet.name, "start": start, "height": height, "merged": merged})
     for row in sheet.iter_rows():
         yield _line(row)
+
+
+def _all_sheets(book: Any, limits: dict[str, int]) -> Iterable[bytes]:
+    """Every sheet, one after another (MODE "read_all"); each is loaded only once the previous
+    one is written, so the memory held is that of the largest sheet."""
+    from python_calamine import CalamineError
+
+    metadata = list(book.sheets_metadata)
+    yield _line({"sheets": len(metadata)})
+    total = 0
+    for index, meta in enumerate(metadata):
+        head: dict[str, Any] = {
+            "index": index,
+            "name": meta.name,
+            "hidden": "Visible" not in str(meta.visible),
+        }
+        try:
+            if "WorkSheet" not in str(meta.typ):
+                raise ValueError(meta.typ)
+            sheet = book.get_sheet_by_index(index)
+        except (CalamineError, ValueError, TypeError, OSError, IndexError):
+            yield _line({**head, "unreadable": True})
+            continue
+        height = int(getattr(sheet, "total_height", 0) or sheet.height)
+        rows = max(height, sheet.height)
+        columns = max(int(getattr(sheet, "total_width", 0) or 0), sheet.width)
+        total += rows
+        if (
+            rows > limits["max_rows"]
+            or columns > limits["max_columns"]
+            or (total > limits["max_rows"])
+        ):
+            yield _line({"refused": SHEET_SIZE, "rows": max(rows, total), "columns": columns})
+            return
+        merged = [[list(top), list(bottom)] for top, bottom in sheet.merged_cell_ranges or []]
+        start = list(sheet.start) if sheet.start else None
+        yield _line(
+            {**head, "start": start, "height": height, "width": sheet.width, "merged": merged}
+        )
+        for row in sheet.iter_rows():
+            yield _line(row)
 
 
 def main(argv: list[str], stdin: IO[bytes], stdout: IO[bytes]) -> int:

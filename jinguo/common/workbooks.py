@@ -17,8 +17,11 @@ SHEET_READER_MEMORY_BYTES and SHEET_READER_SECONDS.
 
 - `workbook_check(data)`: whether an upload is a workbook within the limits (upload validation);
 - `read_sheet(source)`: the first sheet, its rows streamed from a temporary file the child wrote,
-  so a large roster costs the web process one row at a time.
-Both raise WorkbookError with a Chinese message.
+  so a large roster costs the web process one row at a time;
+- `read_workbook(source)`: every sheet, the same way (a `Book`; its sheets' rows are read one
+  sheet after another from the one temporary file).
+All raise WorkbookError with a Chinese message. CSV files are read in process by
+jinguo/common/csv_files.py into the same `SheetData`.
 """
 
 import datetime as dt
@@ -27,7 +30,7 @@ import logging
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -64,6 +67,29 @@ class SheetData:
     height: int  # rows, as calamine counts them
     merged: list[tuple[tuple[int, int], tuple[int, int]]]  # ((top, left), (bottom, right))
     rows: Iterator[list[Any]] = field(repr=False)  # every row from the sheet's first, once
+    width: int = 0  # columns, as the reader counts them (0: unknown)
+    index: int = 0  # position in the workbook
+    hidden: bool = False
+    unreadable: bool = False  # a chart sheet or the like: no rows
+
+
+@dataclass
+class Book:
+    """Every sheet of a workbook (or the one of a CSV file). Each sheet's rows are read once;
+    close() frees the temporary file they come from."""
+
+    sheets: list[SheetData]
+    close: Callable[[], None] = field(repr=False, default=lambda: None)
+
+    @property
+    def names(self) -> list[str]:
+        return [sheet.name for sheet in self.sheets]
+
+    def __enter__(self) -> "Book":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _limits() -> dict[str, int]:
@@ -129,6 +155,22 @@ def _run(mode: str, data: bytes) -> IO[bytes]:
         raise
 
 
+def size_refusal(rows: object, columns: object) -> WorkbookError:
+    """A sheet (or CSV file) larger than SHEET_MAX_ROWS × SHEET_MAX_COLUMNS."""
+    return WorkbookError(
+        _(
+            "表格范围过大：有%(rows)s行、%(columns)s列，上限为%(max_rows)s行、"
+            "%(max_columns)s列。请删除多余的空行、空列和不需要导入的工作表后再上传"
+        )
+        % {
+            "rows": rows,
+            "columns": columns,
+            "max_rows": settings.SHEET_MAX_ROWS,
+            "max_columns": settings.SHEET_MAX_COLUMNS,
+        }
+    )
+
+
 def _refusal(answer: dict[str, Any]) -> WorkbookError:
     code = answer["refused"]
     if code == child.NOT_A_WORKBOOK:
@@ -137,18 +179,7 @@ def _refusal(answer: dict[str, Any]) -> WorkbookError:
             not_a_workbook=True,
         )
     if code in (child.DECLARED_SIZE, child.SHEET_SIZE):
-        return WorkbookError(
-            _(
-                "表格范围过大：有%(rows)s行、%(columns)s列，上限为%(max_rows)s行、"
-                "%(max_columns)s列。请删除多余的空行、空列和不需要导入的工作表后再上传"
-            )
-            % {
-                "rows": answer["rows"],
-                "columns": answer["columns"],
-                "max_rows": settings.SHEET_MAX_ROWS,
-                "max_columns": settings.SHEET_MAX_COLUMNS,
-            }
-        )
+        return size_refusal(answer["rows"], answer["columns"])
     if code == child.UNPACKED_SIZE:
         return WorkbookError(
             _(
@@ -234,3 +265,52 @@ def read_sheet(source: bytes | str | IO[bytes]) -> SheetData:
         merged=[((a[0], a[1]), (b[0], b[1])) for a, b in head.get("merged") or []],
         rows=_rows(out),
     )
+
+
+def _rows_from(out: IO[bytes], offset: int) -> Iterator[list[Any]]:
+    """The rows of one sheet: the lines from `offset` up to the next sheet's line. Each line is
+    read from its own position, so several sheets can be read in turns."""
+    position = offset
+    while True:
+        out.seek(position)
+        line = out.readline()
+        position = out.tell()
+        if not line or line.startswith(b"{"):
+            return
+        yield json.loads(line, object_hook=_untag)
+
+
+def read_workbook(source: bytes | str | IO[bytes]) -> Book:
+    """Every sheet of an uploaded workbook, read in the child (MODE "read_all")."""
+    out = _run(child.READ_ALL, _bytes(source))
+    try:
+        _first_line(out)
+        heads: list[tuple[dict[str, Any], int]] = []
+        for line in iter(out.readline, b""):
+            if line.startswith(b"{"):
+                head = json.loads(line)
+                if not isinstance(head, dict):
+                    raise _unreadable()
+                if "refused" in head:
+                    raise _refusal(head)
+                heads.append((head, out.tell()))
+    except BaseException:
+        out.close()
+        raise
+    sheets = []
+    for number, (head, offset) in enumerate(heads):
+        start = head.get("start")
+        sheets.append(
+            SheetData(
+                name=str(head.get("name") or ""),
+                start=(int(start[0]), int(start[1])) if start else None,
+                height=int(head.get("height") or 0),
+                merged=[((a[0], a[1]), (b[0], b[1])) for a, b in head.get("merged") or []],
+                rows=iter(()) if head.get("unreadable") else _rows_from(out, offset),
+                width=int(head.get("width") or 0),
+                index=int(head.get("index", number)),
+                hidden=bool(head.get("hidden")),
+                unreadable=bool(head.get("unreadable")),
+            )
+        )
+    return Book(sheets=sheets, close=out.close)

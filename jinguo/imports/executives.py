@@ -170,7 +170,8 @@ class ExecutiveImport:
             if first != number:
                 problems.append(
                     (
-                        _("与第%(row)d行重复：同一人在同一妇联只能有一个职务") % {"row": first},
+                        _("与%(row)s重复：同一人在同一妇联只能有一个职务")
+                        % {"row": self.sheet.row_name(first)},
                         "id_number",
                     )
                 )
@@ -199,7 +200,11 @@ class ExecutiveImport:
         person = seat.person
         earlier = self.people.setdefault(person.id_hash, person)
         if earlier is not person and earlier.name != person.name:
-            self.error(seat.row, _("姓名与第%(row)d行不一致") % {"row": earlier.row}, key="name")
+            self.error(
+                seat.row,
+                _("姓名与%(row)s不一致") % {"row": self.sheet.row_name(earlier.row)},
+                key="name",
+            )
             return
         seat.person = earlier
         self.seats.append(seat)

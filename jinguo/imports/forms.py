@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jinguo.common.uploads import SPREADSHEET, upload_validator
+from jinguo.common.uploads import CSV, SPREADSHEET, upload_validator
 from jinguo.imports.models import ImportJob
 from jinguo.people.reasons import MAX_EXPLANATION, RevealPurpose
 
@@ -10,9 +10,12 @@ class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("花名册类型"), choices=ImportJob.Kind.choices)
     file = forms.FileField(
         label=_("表格文件"),
-        help_text=_("支持 .xlsx、.xls、.xlsm、.ods；第一个工作表为花名册。"),
+        help_text=_(
+            "支持 .xlsx、.xls、.xlsm、.ods 和 .csv（UTF-8 或 GBK 编码）；"
+            "有多个工作表时（如每个网格一个），每个有表头的工作表都会导入。"
+        ),
         error_messages={"empty": _("文件是空的，请检查后重新选择")},
-        validators=[upload_validator(SPREADSHEET)],
+        validators=[upload_validator(SPREADSHEET, CSV)],
     )
 
 

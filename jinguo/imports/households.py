@@ -209,16 +209,16 @@ class HouseholdImport:
 
     def _conflict(self, number: int, household: HouseholdDraft, key: str) -> None:
         if household.generated:
-            message = _("第%(head)d行户主一户的%(label)s与第%(row)d行不一致") % {
-                "head": household.first_row,
+            message = _("%(head)s户主一户的%(label)s与%(row)s不一致") % {
+                "head": self.sheet.row_name(household.first_row),
                 "label": _HEADERS[key],
-                "row": household.set_on[key],
+                "row": self.sheet.row_name(household.set_on[key]),
             }
         else:
-            message = _("同一户号%(household)s的%(label)s与第%(row)d行不一致") % {
+            message = _("同一户号%(household)s的%(label)s与%(row)s不一致") % {
                 "household": household.number,
                 "label": _HEADERS[key],
-                "row": household.set_on[key],
+                "row": self.sheet.row_name(household.set_on[key]),
             }
         self.error(number, message, key=key)
 
@@ -274,8 +274,11 @@ class HouseholdImport:
             if household.head is not None:
                 self.error(
                     number,
-                    _("户号%(household)s已有户主（第%(row)d行），一户只能有一位户主")
-                    % {"household": household.number, "row": household.head.row},
+                    _("户号%(household)s已有户主（%(row)s），一户只能有一位户主")
+                    % {
+                        "household": household.number,
+                        "row": self.sheet.row_name(household.head.row),
+                    },
                     key="relation",
                 )
             else:
@@ -294,7 +297,9 @@ class HouseholdImport:
         )
         first = self._seen_ids.setdefault(card.number, number)
         if first != number:
-            raise cells.CellError(_("身份证号与第%(row)d行重复") % {"row": first}, key="id_number")
+            raise cells.CellError(
+                _("身份证号与%(row)s重复") % {"row": self.sheet.row_name(first)}, key="id_number"
+            )
         return PersonIn(
             row=number,
             id_number=card.number,

@@ -9,12 +9,13 @@ kinds, counts and row numbers are kept: never a cell's value (personal data).
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from jinguo.imports import cells
+from jinguo.imports.sheet import row_name
 
 FIRST_ROWS = 5
 FULLWIDTH = "fullwidth"
@@ -84,8 +85,10 @@ class Normalised:
         except cells.CellError:
             return  # the row's error says so
 
-    def as_list(self) -> list[dict[str, Any]]:
-        """[{field, header, kind, count, rows}] in the roster's column order."""
+    def as_list(self, name_row: Callable[[int], str] | None = None) -> list[dict[str, Any]]:
+        """[{field, header, kind, count, rows}] in the roster's column order; the rows named
+        by `name_row` (Sheet.row_name: 「“二组”第12行」 in a file of several sheets)."""
+        name = name_row or (lambda key: row_name(key, ()))
         order = {key: index for index, key in enumerate(self.fields)}
         keys = sorted(self.counts, key=lambda k: (order.get(k[0], len(order)), KINDS.index(k[1])))
         return [
@@ -94,7 +97,7 @@ class Normalised:
                 "header": self.fields.get(field, field),
                 "kind": kind,
                 "count": self.counts[(field, kind)],
-                "rows": self.rows[(field, kind)],
+                "rows": [name(row) for row in self.rows[(field, kind)]],
             }
             for field, kind in keys
         ]
@@ -113,15 +116,15 @@ def _change(kind: str, count: int) -> str:
 
 
 def describe(items: Iterable[dict[str, Any]]) -> list[str]:
-    """One line per field and kind: «身份证号：12处全角字符改为半角（第3、5、9…行）»."""
+    """One line per field and kind: «身份证号：12处全角字符改为半角（第3行、第5行…）»."""
     lines = []
     for item in items:
         if item.get("kind") not in KINDS:
             continue
-        rows = [str(row) for row in item.get("rows", [])]
+        rows = [row if isinstance(row, str) else row_name(int(row), ()) for row in item["rows"]]
         shown = "、".join(rows) + ("…" if int(item["count"]) > len(rows) else "")
         lines.append(
-            _("%(field)s：%(change)s（第%(rows)s行）")
+            _("%(field)s：%(change)s（%(rows)s）")
             % {
                 "field": item.get("header", ""),
                 "change": _change(item["kind"], int(item["count"])),

@@ -24,9 +24,10 @@ from jinguo.audit.services import audit_record
 from jinguo.common.jobs import TRANSIENT
 from jinguo.imports import confirmed, executives, households
 from jinguo.imports.counts import Counts
+from jinguo.imports.error_book import write_error_workbook
 from jinguo.imports.models import ImportJob
 from jinguo.imports.normalised import Normalised
-from jinguo.imports.sheet import FileError, Sheet, open_sheet, write_error_workbook
+from jinguo.imports.sheet import FileError, Sheet, open_sheet
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ def _process(job: ImportJob) -> None:
     )
     errors = importer.check()
     if errors:
-        _reject(job, sheet, errors, importer.cells, importer.normalised.as_list())
+        _reject(job, sheet, errors, importer.cells, importer.normalised.as_list(sheet.row_name))
         return
     transition(job, ImportJob.Status.WRITING)
     with transaction.atomic():
@@ -131,7 +132,7 @@ def _process(job: ImportJob) -> None:
             changes=summary,
             note=f"#{job.pk} {job.original_name}",
         )
-        normalised = importer.normalised.as_list()
+        normalised = importer.normalised.as_list(sheet.row_name)
         if normalised:
             summary = {**summary, "normalised": normalised}
         primary = list(counts.values())
@@ -142,7 +143,7 @@ def _process(job: ImportJob) -> None:
             updated_count=sum(c.updated for c in primary),
             unchanged_count=sum(c.unchanged for c in primary),
             summary=summary,
-            message=_summary_message(job.kind, counts),
+            message=_with_note(_summary_message(job.kind, counts), sheet),
         )
 
 
@@ -181,6 +182,7 @@ def _reject(
                 layout=sheet.layout,
                 errors=errors,
                 bad_cells=bad_cells,
+                layouts=sheet.layouts,
             )
             target.seek(0)
             job.error_file.save("errors.xlsx", File(target), save=False)
@@ -192,7 +194,14 @@ def _reject(
     }
     if file_level:
         message = "；".join(file_level) if not errors else message + "；".join(file_level)
+    message = _with_note(message, sheet)
     _finish(job, ImportJob.Status.REJECTED, message=message, **fields)
+
+
+def _with_note(message: str, sheet: Sheet) -> str:
+    """The message, and which sheets of the file were not imported (blank or notes)."""
+    note = sheet.note()
+    return f"{message}（{note}）" if note else message
 
 
 def _summary_message(kind: str, counts: dict[str, Counts]) -> str:

@@ -1,23 +1,43 @@
-"""Finding the table in a real ledger sheet, and writing the error workbook back.
+"""Finding the table in a real ledger file, and writing the error workbook back.
 
 Ledgers kept by hand have a title and a date line above the header, sometimes a two-row header
 (a group header such as «家庭成员信息» merged across the columns whose real headers are in the
 row below), columns under several names (身份证号/身份证号码/公民身份号码), and cells merged
 down a household's rows. The reader finds the header in the first rows, maps every column to a
 field, and hands out data rows with merged cells filled down.
+
+Files come as workbooks (read in a child process, jinguo/common/workbooks.py) or CSV files
+(UTF-8 or GB18030, jinguo/common/csv_files.py: one sheet, every cell a string).
+
+Several sheets (one per grid, each with its own title and header) are one file: every sheet
+whose header is found is imported, one after another. Skipped without a word: hidden sheets,
+sheets that cannot be read (charts) and an earlier error workbook's 错误列表; skipped and named
+in the job message (`Sheet.note`): blank sheets and sheets named like 说明/填表说明 without a
+header. Any other sheet without a header is a file-level error naming it. A workbook with a
+single sheet behaves as it always did.
+
+Rows are identified by an int key: the 1-based sheet row for the workbook's first sheet (index
+0), `index * SHEET_ROW_SPAN + row` for the others; `row_name` spells a key for messages
+(「第12行」, or 「“二组”第12行」 when the file has several sheets).
+
+Column order: `Sheet.layout` is the layout of the first imported sheet, its `columns` extended
+by any field only later sheets have (placed after that sheet's last column). The rows of the
+first imported sheet are handed out as read; the rows of every later sheet are re-ordered into
+`Sheet.layout.columns` (cells the importer does not read are dropped from them), so importers
+see one column order. `Sheet.layouts` keeps each imported sheet's own layout, by sheet index,
+for the error workbook, which writes every sheet as uploaded.
 """
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
-from jinguo.common.workbooks import SheetData, WorkbookError, read_sheet
-from jinguo.common.xlsx import workbook
+from jinguo.common.csv_files import looks_like_workbook, read_csv_book
+from jinguo.common.workbooks import Book, SheetData, WorkbookError, read_workbook
 from jinguo.imports import cells
 
 HEADER_SEARCH_ROWS = 15
@@ -59,18 +79,49 @@ class Layout:
     values: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+SHEET_ROW_SPAN = 10_000_000
+# A sheet without a header under such a name holds notes for whoever fills the form in.
+_NOTES_SHEET = re.compile(r"说明|填表|须知|示例|样表|下拉|选项|字典")
+
+
+def row_name(key: int, sheet_names: Sequence[str]) -> str:
+    """「第12行」, or 「“二组”第12行」 when the file has several sheets."""
+    index, row = divmod(key, SHEET_ROW_SPAN)
+    if len(sheet_names) > 1 and index < len(sheet_names):
+        return _("“%(sheet)s”第%(row)d行") % {"sheet": sheet_names[index], "row": row}
+    return _("第%(row)d行") % {"row": row}
+
+
 @dataclass
 class Sheet:
-    """The data rows of a sheet, read once. A child process read the workbook and wrote the rows
-    to a temporary file (jinguo/common/workbooks.py); they come from it one at a time."""
+    """The data rows of a file, read once: every imported sheet one after another. A child
+    process read the workbook and wrote the rows to a temporary file
+    (jinguo/common/workbooks.py); they come from it one at a time."""
 
-    layout: Layout
-    rows: Iterator[tuple[int, list[Any]]]  # (1-based sheet row, cells) from the first data row
-    total_rows: int  # data rows, blank ones included: for the progress bar
-    head: list[list[Any]] = field(default_factory=list)  # the first rows, header search's
+    layout: Layout  # the first imported sheet's, with every imported sheet's fields
+    rows: Iterator[tuple[int, list[Any]]]  # (row key, cells) from the first data row
+    total_rows: int  # data rows of all sheets, blank ones included: for the progress bar
+    layouts: dict[int, Layout] = field(default_factory=dict)  # sheet index → its own layout
+    sheet_names: tuple[str, ...] = ()  # every sheet of the file, by index
+    skipped: tuple[str, ...] = ()  # blank and notes sheets, said in the job message
+    head: list[list[Any]] = field(default_factory=list)  # the first sheet's first rows
+
+    def __post_init__(self) -> None:
+        if not self.layouts:
+            self.layouts = {0: self.layout}
 
     def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
         return self.rows
+
+    def row_name(self, key: int) -> str:
+        return row_name(key, self.sheet_names)
+
+    def note(self) -> str:
+        """For the job message: the sheets not imported (blank or notes), or ""."""
+        if not self.skipped:
+            return ""
+        names = "、".join(f"“{name}”" for name in self.skipped)
+        return _("未导入的工作表（空白或填表说明）：%(sheets)s") % {"sheets": names}
 
 
 def header_token(value: object) -> str:
@@ -78,17 +129,51 @@ def header_token(value: object) -> str:
     return token.strip("*＊:：")
 
 
-def _open(source: str | IO[bytes]) -> SheetData:
-    """The first sheet, read in a child process (jinguo/common/workbooks.py): a file too large
-    or hostile is refused with its reason and cannot take the web process down."""
+def open_file(source: str | IO[bytes]) -> Book:
+    """Every sheet of the workbook, read in a child process (jinguo/common/workbooks.py): a
+    file too large or hostile is refused with its reason and cannot take the web process down.
+    A file that is not a workbook is read as CSV text (jinguo/common/csv_files.py)."""
+    data = _bytes(source)
     try:
-        return read_sheet(source)
+        if looks_like_workbook(data):
+            return read_workbook(data)
+        return read_csv_book(data)
     except WorkbookError as exc:
         if exc.not_a_workbook:
             raise FileError(
-                _("无法读取文件：请上传 Excel 表格（.xlsx、.xls、.xlsm）或 .ods 表格")
+                _("无法读取文件：请上传 Excel 表格（.xlsx、.xls、.xlsm）、.ods 表格或 .csv 文件")
             ) from exc
         raise FileError(str(exc)) from exc
+
+
+def _bytes(source: str | IO[bytes]) -> bytes:
+    if isinstance(source, str):
+        with open(source, "rb") as handle:
+            return handle.read()
+    source.seek(0)
+    data = source.read()
+    source.seek(0)
+    return data
+
+
+@dataclass
+class _Part:
+    """One imported sheet: its own layout and the rows read while looking for the header."""
+
+    data: SheetData
+    layout: Layout
+    head: list[tuple[int, list[Any]]]
+    lines: Iterator[tuple[int, list[Any]]]
+
+
+def _head(data: SheetData) -> tuple[list[tuple[int, list[Any]]], Iterator[tuple[int, list[Any]]]]:
+    lines = enumerate(data.rows)
+    head: list[tuple[int, list[Any]]] = []
+    for line in lines:
+        head.append(line)
+        if len(head) > HEADER_SEARCH_ROWS:
+            break
+    return head, lines
 
 
 def open_sheet(
@@ -98,28 +183,109 @@ def open_sheet(
     *,
     layout: Layout | None = None,
 ) -> Sheet:
-    """The first sheet of the workbook, its header found (or as `layout` says: a mapping the
-    user confirmed), ready to iterate data rows."""
-    sheet = _open(source)
-    lines = enumerate(sheet.rows)
-    # The first rows, kept: the header is searched there and data may start among them.
-    head: list[tuple[int, list[Any]]] = []
-    for line in lines:
-        head.append(line)
-        if len(head) > HEADER_SEARCH_ROWS:
-            break
-    if layout is None:
-        layout = find_layout(
-            [row for _i, row in head], columns, required, first_column=(sheet.start or (0, 0))[1]
-        )
-    rest = chain(((i, row) for i, row in head if i >= layout.data_start), lines)
-    merges = _vertical_merges(sheet, layout)
+    """The sheets of the file with a header, found (or as `layout` says: a mapping the user
+    confirmed, applied to every sheet), ready to iterate data rows (module doc)."""
+    book = open_file(source)
+    try:
+        sheets = [s for s in book.sheets if _candidate(s, len(book.sheets))]
+        parts: dict[int, _Part] = {}
+        skipped: list[str] = []
+        problems: list[str] = []
+        first_error: FileError | None = None
+        for data in sheets:
+            head, lines = _head(data)
+            if layout is not None:
+                if _is_blank_sheet(data, head):
+                    skipped.append(data.name)
+                else:
+                    parts[data.index] = _Part(data, replace(layout), head, lines)
+                continue
+            try:
+                found = find_layout(
+                    [row for _i, row in head],
+                    columns,
+                    required,
+                    first_column=(data.start or (0, 0))[1],
+                )
+            except FileError as exc:
+                first_error = first_error or exc
+                if len(sheets) == 1:
+                    raise
+                if _is_blank_sheet(data, head) or _NOTES_SHEET.search(data.name):
+                    skipped.append(data.name)
+                else:
+                    problems.append(
+                        _("工作表“%(sheet)s”：%(reason)s") % {"sheet": data.name, "reason": exc}
+                    )
+                continue
+            parts[data.index] = _Part(data, found, head, lines)
+        if problems:
+            raise FileError("；".join(problems))
+        if not parts:
+            raise first_error or FileError(_("表格中没有工作表"))
+    except BaseException:
+        book.close()
+        raise
+    merged = _merged_layout(list(parts.values()))
     return Sheet(
-        layout=layout,
-        rows=_numbered(rest, merges),
-        total_rows=max(0, sheet.height - layout.data_start),
-        head=[row for _i, row in head],
+        layout=merged,
+        rows=_all_rows(list(parts.values()), merged, book),
+        total_rows=sum(max(0, p.data.height - p.layout.data_start) for p in parts.values()),
+        layouts={index: part.layout for index, part in parts.items()},
+        sheet_names=tuple(book.names),
+        skipped=tuple(skipped),
+        head=[row for _i, row in next(iter(parts.values())).head],
     )
+
+
+def _candidate(data: SheetData, count: int) -> bool:
+    if count == 1:
+        return True
+    return not (data.hidden or data.unreadable or (data.index and data.name == ERROR_SHEET))
+
+
+def _is_blank_sheet(data: SheetData, head: list[tuple[int, list[Any]]]) -> bool:
+    return data.start is None or (
+        len(head) <= HEADER_SEARCH_ROWS and all(is_blank(row) for _i, row in head)
+    )
+
+
+def _merged_layout(parts: list[_Part]) -> Layout:
+    """The first sheet's layout, with the fields only later sheets have after its columns."""
+    first = parts[0]
+    columns = dict(first.layout.columns)
+    headers = dict(first.layout.headers)
+    width = max([first.data.width, *(len(row) for _i, row in first.head), 0])
+    following = max([width, *(col + 1 for col in columns.values())])
+    for part in parts[1:]:
+        for key in part.layout.columns:
+            if key not in columns:
+                columns[key] = following
+                headers[key] = part.layout.headers.get(key, ())
+                following += 1
+    return replace(first.layout, columns=columns, headers=headers)
+
+
+def _all_rows(parts: list[_Part], merged: Layout, book: Book) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        for number, part in enumerate(parts):
+            layout = part.layout
+            rest = chain(((i, row) for i, row in part.head if i >= layout.data_start), part.lines)
+            rows = _numbered(rest, _vertical_merges(part.data, layout))
+            base = part.data.index * SHEET_ROW_SPAN
+            if number == 0:
+                yield from ((base + row, values) for row, values in rows)
+                continue
+            moves = [(merged.columns[key], col) for key, col in layout.columns.items()]
+            width = max(merged.columns.values()) + 1
+            for row, values in rows:
+                ordered: list[Any] = [""] * width
+                for target, col in moves:
+                    if col < len(values):
+                        ordered[target] = values[col]
+                yield base + row, ordered
+    finally:
+        book.close()
 
 
 def _numbered(
@@ -255,96 +421,3 @@ def is_blank(row: Sequence[Any]) -> bool:
         value == "" or value is None or (isinstance(value, str) and not value.strip())
         for value in row
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# The error workbook
-
-
-def write_error_workbook(
-    *,
-    source: str | IO[bytes],
-    target: IO[bytes],
-    layout: Layout,
-    errors: dict[int, list[str]],
-    bad_cells: dict[int, set[str]] | None = None,
-) -> None:
-    """The uploaded sheet as it was, with a 错误原因 column; rows with errors highlighted (and
-    in a stronger colour the cells at fault: `bad_cells`, row → field keys), and a second sheet
-    listing every error by row. Streams row by row (constant memory)."""
-    at_fault = {
-        row: {layout.columns[key] for key in keys if key in layout.columns}
-        for row, keys in (bad_cells or {}).items()
-    }
-    sheet = _open(source)
-    book = workbook(target, in_memory=False)
-    formats = _error_formats(book)
-    data = book.add_worksheet(sheet.name[:31] or "Sheet1")
-    offset = layout.first_column
-    read_width = max([*layout.columns.values(), 0]) + 1
-    reason_col: int | None = None
-    header_row = layout.header_rows[-1]
-    for index, row in enumerate(sheet.rows):
-        if reason_col is None:
-            # After the last column of the sheet, not after the last one the importer reads: a
-            # column it does not use (登记日期) stays as uploaded. Calamine's rows are as wide
-            # as the sheet, so the first row gives its width.
-            reason_col = offset + max(len(row), read_width)
-            data.set_column(offset, reason_col - 1, 14)
-            data.set_column(reason_col, reason_col, 60)
-        reasons = errors.get(index + 1)
-        style = "bad" if reasons else None
-        faulty = at_fault.get(index + 1, set()) if reasons else set()
-        for col, value in enumerate(row):
-            cell_style = "worst" if col in faulty else style
-            _write_value(data, index, offset + col, value, cell_style, formats)
-        if index == header_row:
-            data.write_string(index, reason_col, ERROR_COLUMN, formats["head"])
-        elif reasons:
-            data.write_string(index, reason_col, "；".join(reasons), formats["reason"])
-    listing = book.add_worksheet(ERROR_SHEET)
-    listing.set_column(0, 0, 8)
-    listing.set_column(1, 1, 90)
-    listing.write_row(0, 0, [_("行号"), ERROR_COLUMN], formats["head"])
-    line = 1
-    for number in sorted(errors):
-        for message in errors[number]:
-            listing.write_number(line, 0, number)
-            listing.write_string(line, 1, message)
-            line += 1
-    book.close()
-
-
-def _error_formats(book: Any) -> dict[str, Any]:
-    return {
-        "bad": book.add_format({"bg_color": "#F8D7DA"}),
-        # The cell at fault: a stronger red, bold, so it stands out in its light row.
-        "worst": book.add_format({"bg_color": "#EA868F", "bold": True, "font_color": "#58151C"}),
-        "worst_date": book.add_format(
-            {"num_format": "yyyy-mm-dd", "bg_color": "#EA868F", "bold": True}
-        ),
-        "reason": book.add_format({"bg_color": "#F8D7DA", "font_color": "#842029"}),
-        "head": book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-        "bad_date": book.add_format({"num_format": "yyyy-mm-dd", "bg_color": "#F8D7DA"}),
-    }
-
-
-def _write_value(
-    sheet: Any, row: int, col: int, value: object, kind: str | None, formats: dict[str, Any]
-) -> None:
-    """A cell as uploaded; `kind` is None, "bad" (a row with errors) or "worst" (its cell at
-    fault)."""
-    style = formats[kind] if kind is not None else None
-    if value is None or value == "":
-        if style is not None:
-            sheet.write_blank(row, col, None, style)
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, col, value, style)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, style)
-    elif isinstance(value, dt.date):
-        moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
-        sheet.write_datetime(row, col, moment, formats[f"{kind}_date" if kind else "date"])
-    else:
-        sheet.write_string(row, col, str(value), style)

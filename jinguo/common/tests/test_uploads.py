@@ -2,9 +2,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jinguo.common.tests.upload_samples import (
+    EXE,
     HOSTILE_PHOTOS,
     HOSTILE_WORKBOOKS,
     JPEG,
+    NOISE,
     PDF,
     PNG,
     WEBP,
@@ -107,7 +109,15 @@ def test_the_org_tree_import_refuses_a_bad_file_and_writes_nothing(
     assert stored_files(media) == []
 
 
-@pytest.mark.parametrize(("name", "content"), HOSTILE_WORKBOOKS)
+# The roster import also takes CSV text: a .csv that is binary is what it refuses.
+ROSTER_REFUSED = [
+    *(sample for sample in HOSTILE_WORKBOOKS if not str(sample.values[0]).endswith(".csv")),  # type: ignore[attr-defined]
+    pytest.param("名单.csv", EXE, id="名单.csv-exe"),
+    pytest.param("名单.csv", NOISE, id="名单.csv-noise"),
+]
+
+
+@pytest.mark.parametrize(("name", "content"), ROSTER_REFUSED)
 def test_a_roster_import_refuses_a_bad_file_and_writes_nothing(
     cast, tree, login, media, name, content
 ):

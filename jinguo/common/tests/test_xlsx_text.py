@@ -13,9 +13,10 @@ import xlsxwriter
 from django.urls import reverse
 
 from jinguo.common.xlsx import Column, workbook, xlsx_table
+from jinguo.imports.error_book import write_error_workbook
 from jinguo.imports.exports import write_roster
 from jinguo.imports.rosters import HOUSEHOLD_COLUMNS
-from jinguo.imports.sheet import Layout, write_error_workbook
+from jinguo.imports.sheet import Layout
 from jinguo.orgs.codes import clean_text
 from jinguo.orgs.models import OrgUnit
 from jinguo.orgs.tests.factories import OrgUnitFactory
@@ -124,6 +125,8 @@ def test_sheets_refuse_formulas_and_hyperlinks():
 ROOT = pathlib.Path(__file__).resolve().parents[2]  # the jinguo package
 HELPER = ROOT / "common" / "xlsx.py"
 WRITERS = {"xlsxwriter", "openpyxl", "csv"}
+# Modules that import one of them only to read uploads (csv.reader), never to write.
+READERS = {ROOT / "common" / "csv_files.py": {"csv"}}
 
 
 def _writer_imports(path: pathlib.Path) -> set[str]:
@@ -142,6 +145,8 @@ def test_no_module_but_the_helper_writes_spreadsheets_itself():
     offenders = {
         str(path.relative_to(ROOT)): sorted(_writer_imports(path))
         for path in ROOT.rglob("*.py")
-        if "tests" not in path.parts and path != HELPER and _writer_imports(path)
+        if "tests" not in path.parts
+        and path != HELPER
+        and _writer_imports(path) - READERS.get(path, set())
     }
     assert offenders == {}

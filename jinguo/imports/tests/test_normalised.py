@@ -39,24 +39,30 @@ def test_changes_are_counted_by_field_and_kind_with_their_first_rows(cast, tree,
     job = run_import(cast.songhe_chair, tree.songhe, ledger(tree))
     assert job.status == "done", job.message
     assert job.summary["normalised"] == [
-        {"field": "number", "header": "户号", "kind": "fullwidth", "count": 1, "rows": [2]},
-        {"field": "name", "header": "姓名", "kind": "spaces", "count": 1, "rows": [2]},
+        {"field": "number", "header": "户号", "kind": "fullwidth", "count": 1, "rows": ["第2行"]},
+        {"field": "name", "header": "姓名", "kind": "spaces", "count": 1, "rows": ["第2行"]},
         {
             "field": "id_number",
             "header": "身份证号",
             "kind": "fullwidth",
             "count": 2,
-            "rows": [2, 5],
+            "rows": ["第2行", "第5行"],
         },
         {
             "field": "id_number",
             "header": "身份证号",
             "kind": "lowercase_x",
             "count": 1,
-            "rows": [4],
+            "rows": ["第4行"],
         },
-        {"field": "birth_date", "header": "出生日期", "kind": "text_date", "count": 1, "rows": [2]},
-        {"field": "phone", "header": "联系电话", "kind": "spaces", "count": 1, "rows": [2]},
+        {
+            "field": "birth_date",
+            "header": "出生日期",
+            "kind": "text_date",
+            "count": 1,
+            "rows": ["第2行"],
+        },
+        {"field": "phone", "header": "联系电话", "kind": "spaces", "count": 1, "rows": ["第2行"]},
     ]
     # Read as changed: the same person as a file typed cleanly.
     person = Person.objects.get(name="王秀英")
@@ -77,7 +83,7 @@ def test_only_the_first_rows_are_kept_and_a_clean_file_has_no_list(cast, tree, r
             "header": "联系电话",
             "kind": "spaces",
             "count": 7,
-            "rows": [2, 3, 4, 5, 6],
+            "rows": ["第2行", "第3行", "第4行", "第5行", "第6行"],
         }
     ]
     clean = run_import(cast.songhe_chair, tree.songhe, roster(rows[0][:5] + [""] * 9))
@@ -93,7 +99,7 @@ def test_a_rejected_file_keeps_its_changes_too(cast, tree, run_import):
     job = run_import(cast.songhe_chair, tree.songhe, content)
     assert job.status == "rejected"
     assert job.summary["normalised"] == [
-        {"field": "number", "header": "户号", "kind": "fullwidth", "count": 1, "rows": [2]}
+        {"field": "number", "header": "户号", "kind": "fullwidth", "count": 1, "rows": ["第2行"]}
     ]
 
 
@@ -102,7 +108,13 @@ def test_an_id_number_excel_stored_as_a_number_is_told_beside_its_error(cast, tr
     job = run_import(cast.songhe_chair, tree.songhe, content)
     assert job.status == "rejected"
     assert job.summary["normalised"] == [
-        {"field": "id_number", "header": "身份证号", "kind": "number", "count": 1, "rows": [2]}
+        {
+            "field": "id_number",
+            "header": "身份证号",
+            "kind": "number",
+            "count": 1,
+            "rows": ["第2行"],
+        }
     ]
 
 
@@ -112,8 +124,14 @@ def test_the_executives_roster_counts_its_own_fields(cast, tree, run_import):
     job = run_import(cast.songhe_chair, tree.songhe, xlsx([EXEC_HEADER, row]), kind="executives")
     assert job.status == "done", job.message
     assert job.summary["normalised"] == [
-        {"field": "phone", "header": "联系电话", "kind": "spaces", "count": 1, "rows": [2]},
-        {"field": "term_start", "header": "任期开始", "kind": "text_date", "count": 1, "rows": [2]},
+        {"field": "phone", "header": "联系电话", "kind": "spaces", "count": 1, "rows": ["第2行"]},
+        {
+            "field": "term_start",
+            "header": "任期开始",
+            "kind": "text_date",
+            "count": 1,
+            "rows": ["第2行"],
+        },
     ]
 
 
@@ -131,8 +149,8 @@ def test_the_job_page_lists_the_changes_without_any_cell_value(cast, tree, login
     ]
     job = run_import(cast.songhe_chair, tree.songhe, roster(*rows))
     page = login(cast.songhe_chair).get(f"/imports/{job.pk}/").content.decode()
-    assert "身份证号：7处全角字符改为半角（第2、3、4、5、6…行）" in page
-    assert "联系电话：7处多余的空格已去除（第2、3、4、5、6…行）" in page
+    assert "身份证号：7处全角字符改为半角（第2行、第3行、第4行、第5行、第6行…）" in page
+    assert "联系电话：7处多余的空格已去除（第2行、第3行、第4行、第5行、第6行…）" in page
     assert "13800001111" not in page
     assert not any(id_number(seq=seq)[-6:] in page for seq in range(1, 8))
     assert "３" not in page

@@ -10,6 +10,7 @@ grids written without 组 or 网格 and in a traditional character, categories a
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -155,7 +156,7 @@ def test_the_same_ledger_again_changes_nothing(
     assert sorted(Household.objects.values_list("number", flat=True)) == numbers
 
 
-def _cells(content: bytes) -> list[list[object]]:
+def _cells(content: bytes) -> list[list[Any]]:
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
     return sheet.to_python()
 

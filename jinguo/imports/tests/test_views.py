@@ -130,7 +130,7 @@ def test_the_progress_fragment_polls_every_second_until_the_job_is_finished(cast
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("名单.csv", b"a,b\n", "不是有效的Excel 表格"),
+        ("名单.csv", b"MZ\x90\x00\x03\x00", "不是有效的Excel 表格"),
         ("空.xlsx", b"", "文件是空的"),
         ("假的.xlsx", b"hello world", "不是有效的Excel 表格"),
     ],
