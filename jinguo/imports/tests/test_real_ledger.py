@@ -13,6 +13,7 @@ import io
 from typing import Any
 
 import pytest
+import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from python_calamine import CalamineWorkbook
 
@@ -92,12 +93,12 @@ def community_ledger(bad_id: bool = False) -> bytes:
 def through_mapping(login, django_capture_on_commit_callbacks):
     """Upload on the web, confirm the mapping page as it is offered, run: the finished job."""
 
-    def _import(user, org, content: bytes) -> ImportJob:
+    def _import(user, org, content: bytes, name: str = "台账.xlsx") -> ImportJob:
         client = login(user)
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
                 f"/imports/new/?org={org.pk}",
-                {"kind": "households", "file": SimpleUploadedFile("台账.xlsx", content)},
+                {"kind": "households", "file": SimpleUploadedFile(name, content)},
             )
         job = ImportJob.objects.order_by("-pk").first()
         assert job is not None and job.status == ImportJob.Status.MAPPING, job and job.message
@@ -178,3 +179,35 @@ def test_the_error_workbook_keeps_every_cell_of_the_ledger(
     assert returned[2][width] == "错误原因"
     assert "身份证" in str(returned[3][width])
     assert all(row[width] == "" for row in returned[4:])
+
+
+def _csv(rows: list[list[object]]) -> bytes:
+    lines = [",".join(str(value) for value in row) for row in rows]
+    return "\r\n".join(lines).encode("gb18030")
+
+
+def test_the_ledger_saved_as_a_gb18030_csv_goes_in_the_same_way(
+    cast, tree, grid_execs, default_categories, through_mapping
+):
+    rows = [[TITLE], [DATE_LINE], HEADER, *_rows()]
+    job = through_mapping(cast.songhe_chair, tree.songhe, _csv(rows), name="台账.csv")
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert Household.objects.filter(grid__in=[tree.wushan, tree.chengjiawan]).count() == 4
+
+
+def test_a_ledger_of_one_sheet_per_grid_goes_in_through_one_mapping(
+    cast, tree, grid_execs, default_categories, through_mapping
+):
+    rows = _rows()
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    for name, part in (("巫山组", rows[:2]), ("程家湾组", rows[2:])):
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate([[TITLE], HEADER, *part]):
+            for c, value in enumerate(row):
+                sheet.write_string(r, c, str(value))
+    book.close()
+    job = through_mapping(cast.songhe_chair, tree.songhe, buffer.getvalue())
+    assert job.status == ImportJob.Status.DONE, job.message
+    assert Household.objects.filter(grid=tree.wushan).count() == 2
+    assert Household.objects.filter(grid=tree.chengjiawan).count() == 2
