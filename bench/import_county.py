@@ -71,9 +71,12 @@ def run_county(path: Path, profile: Path | None) -> dict[str, Any]:
         finally:
             marks["checked"] = time.perf_counter()
 
-    def timed_write(self: Any) -> Any:
-        marks["write_started"] = time.perf_counter()
-        return write(self)
+    def timed_write(self: Any) -> Any:  # once a chunk of households (imports.writing)
+        marks.setdefault("write_started", time.perf_counter())
+        try:
+            return write(self)
+        finally:
+            updates.append((time.perf_counter(), -1))  # the chunk's checkpoint follows
 
     def noted_progress(job: Any, rows: int) -> None:
         updates.append((time.perf_counter(), rows))
@@ -111,7 +114,8 @@ def run_county(path: Path, profile: Path | None) -> dict[str, Any]:
         "write": ended - marks.get("write_started", marks["checked"]),
         "peak_mb": _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
         "child_peak_mb": _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss),
-        "progress_updates": len(updates),
+        "progress_updates": sum(1 for _t, rows in updates if rows >= 0),
+        "chunks": sum(1 for _t, rows in updates if rows < 0),
         "longest_still": max(b - a for a, b in itertools.pairwise(times)),
         "note": job.message,
     }
@@ -143,7 +147,8 @@ def report(raw: dict[str, Any] | None, ours: dict[str, Any]) -> str:
         f"  read + check {ours['read_check']:.1f} s; write {ours['write']:.1f} s",
         f"  peak RSS: this process {ours['peak_mb']:.0f} MB; "
         f"workbook reader (child) {ours['child_peak_mb']:.0f} MB",
-        f"  progress: {ours['progress_updates']} updates; "
+        f"  progress: {ours['progress_updates']} updates while checking, "
+        f"{ours.get('chunks', 0)} chunks written; "
         f"longest stretch without one {ours['longest_still']:.1f} s",
     ]
     if raw is not None:
