@@ -174,3 +174,16 @@ def test_while_writing_the_bar_shows_the_households_written():
     )
     assert job.percent == 25 and job.written == (1, 4)
     assert ImportJob(status=ImportJob.Status.WRITING).percent == 100  # no checkpoint yet
+
+
+def test_while_writing_the_progress_fragment_counts_the_households_written(cast, tree, login):
+    job = queued(cast, tree)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="writing",
+        total_rows=4,
+        processed_rows=4,
+        summary={"writing": {"written": 1, "households": 3, "counts": {}}},
+    )
+    client = login(cast.songhe_chair)
+    html = client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "已写入 1 / 3 户" in html and 'data-width="33"' in html
