@@ -168,20 +168,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # Uploaded workbooks (jinguo/common/workbooks.py) are read in a child process, never in the web
 # process, and refused before reading when they claim more than a county's roster needs:
 # - rows and columns: what a sheet's <dimension> declares and what it really holds (the rosters
-#   have 14–40 columns; a county's key-household ledger is well under 200,000 rows);
-# - unpacked size: the sum of the zip's declared member sizes. A 200,000-row roster written by
-#   xlsxwriter (our exports, with inline strings) is 158 MB of sheet XML in a 16 MB file, so the
+#   have 14–40 columns; a county's population roster is ≈1,000,000 rows, so the limit is a
+#   sheet's own height in Excel, 1,048,576 rows);
+# - unpacked size: the sum of the zip's declared member sizes. A 1,000,000-row roster written by
+#   xlsxwriter (our exports, with inline strings) is 757 MB of sheet XML in an 81 MB file, so the
 #   limit sits above that; a bomb declares far more;
 # - ratio: a member over 1 MiB unpacking to more than this many times its packed size (real
 #   sheets measure 5–20×; Apache POI refuses at 100×; deflate cannot exceed ~1,030×);
-# - the reader's address space and wall time (a 200,000-row, 14-column sheet reads in 10–40 s
-#   in 300 MB; the limits leave room for 40 columns and a busy machine).
-SHEET_MAX_ROWS = env_int("JINGUO_SHEET_MAX_ROWS", 200_000)
+# - the reader's address space and wall time: calamine holds the whole sheet, so a 1,000,000-row,
+#   14-column roster peaks at 1.4 GB resident and reads in 60–170 s (bench/import_county.py,
+#   2026-12-07; 200,000 rows: 10–40 s in 300 MB); the limits leave room for a busy machine.
+SHEET_MAX_ROWS = env_int("JINGUO_SHEET_MAX_ROWS", 1_048_576)
 SHEET_MAX_COLUMNS = env_int("JINGUO_SHEET_MAX_COLUMNS", 200)
-SHEET_MAX_UNPACKED_BYTES = env_int("JINGUO_SHEET_MAX_UNPACKED_MB", 256) * 1024 * 1024
+SHEET_MAX_UNPACKED_BYTES = env_int("JINGUO_SHEET_MAX_UNPACKED_MB", 1024) * 1024 * 1024
 SHEET_MAX_RATIO = env_int("JINGUO_SHEET_MAX_RATIO", 200)
-SHEET_READER_MEMORY_BYTES = env_int("JINGUO_SHEET_READER_MEMORY_MB", 1536) * 1024 * 1024
-SHEET_READER_SECONDS = env_int("JINGUO_SHEET_READER_SECONDS", 180)
+SHEET_READER_MEMORY_BYTES = env_int("JINGUO_SHEET_READER_MEMORY_MB", 3072) * 1024 * 1024
+SHEET_READER_SECONDS = env_int("JINGUO_SHEET_READER_SECONDS", 600)
 
 # 等保 level 3: lock an account after repeated failed logins; passwords expire.
 LOGIN_MAX_FAILURES = env_int("JINGUO_LOGIN_MAX_FAILURES", 5)

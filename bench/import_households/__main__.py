@@ -74,9 +74,18 @@ def _database(url: str, name: str) -> tuple[str, Any]:
 
 
 def run_worker(name: str, path: Path, url: str, profile: Path | None) -> list[dict[str, Any]]:
+    return run_worker_module("bench.import_households.worker", name, path, url, profile)
+
+
+def run_worker_module(
+    module: str, name: str, path: Path, url: str, profile: Path | None
+) -> list[dict[str, Any]]:
+    """Run `python -m module name path database [profile]` on a fresh database: its results.
+    bench.import_county takes `--worker` before the arguments."""
     database, drop = _database(url, name)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JINGUO_LOG_LEVEL": "WARNING"}
-    command = [sys.executable, "-m", "bench.import_households.worker", name, str(path), database]
+    flag = ["--worker"] if module == "bench.import_county" else []
+    command = [sys.executable, "-m", module, *flag, name, str(path), database]
     command.append(str(profile) if profile else "")
     try:
         done = subprocess.run(  # noqa: S603 (our own interpreter and module)

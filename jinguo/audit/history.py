@@ -1,7 +1,7 @@
 """One way to write history: a change row (common.models: StatusChange or ChangeRow) and its
 audit row, together. Every app's service records its changes through record_change; the
-roster importer, which inserts thousands at once, builds the same rows with change_row and
-diff and inserts them in bulk (imports.history)."""
+roster importer, which inserts thousands at once, builds the values change_row would give (as
+tuples, with diff for the audit rows) and inserts them in bulk (imports.history)."""
 
 from typing import Any, TypeVar
 

@@ -172,5 +172,9 @@ def datetime_param(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
+# json.dumps(value, ensure_ascii=False, default=str), without building an encoder each call.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 def json_param(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _JSON.encode(value)

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from jinguo.accounts.models import User
 from jinguo.audit import context
-from jinguo.audit.history import audit_changes, change_row
+from jinguo.audit.history import diff
 from jinguo.audit.models import AuditEvent
-from jinguo.common.models import ChangeRow
+from jinguo.common.models import NOTE_LENGTH
 from jinguo.households.models import Household, HouseholdChange
 from jinguo.imports import bulk
 from jinguo.people.history import sealed_change
@@ -69,16 +69,20 @@ class History:
             )
         )
 
-    def _row(self, owner_id: int, row: ChangeRow) -> tuple[Any, ...]:
-        """The values of an unsaved change row, in ("owner", *CHANGE_FIELDS) order."""
+    def _change(
+        self, owner_id: int, action: str, old: dict[str, Any], new: dict[str, Any], note: str
+    ) -> tuple[Any, ...]:
+        """The values of the change row audit.history.change_row makes (a ChangeRow of the
+        owner, by this actor, with this diff), in ("owner", *CHANGE_FIELDS) order, built
+        without a model instance: an import makes hundreds of thousands."""
         return (
             owner_id,
-            row.actor_id,
+            self.actor.pk,
             self.at,
-            row.action,
-            bulk.json_param(row.old),
-            bulk.json_param(row.new),
-            row.note,
+            action,
+            bulk.json_param(old or {}),
+            bulk.json_param(new or {}),
+            note[:NOTE_LENGTH],
         )
 
     def household(
@@ -93,34 +97,16 @@ class History:
     ) -> None:
         """As households.history.record_change."""
         note = self.note if note is None else note
-        row = change_row(
-            HouseholdChange,
-            target=Household(pk=pk, number=number),
-            actor=self.actor,
-            action=action,
-            note=note,
-            old=old,
-            new=new,
-        )
-        self.households.append(self._row(row.household_id, row))
+        self.households.append(self._change(pk, action, old, new, note))
         target = (Household._meta.label_lower, pk, number)
-        self._audit(f"household.{action}", target, audit_changes(row), note)
+        self._audit(f"household.{action}", target, diff(old, new), note)
 
     def person(
         self, *, pk: int, name: str, action: str, old: dict[str, Any], new: dict[str, Any]
     ) -> None:
         """As people.history.record_change: compared in clear, birth dates kept encrypted."""
         sealed_old, sealed_new, changes = sealed_change(old, new)
-        row = change_row(
-            PersonChange,
-            target=Person(pk=pk, name=name),
-            actor=self.actor,
-            action=action,
-            note=self.note,
-            old=sealed_old,
-            new=sealed_new,
-        )
-        self.persons.append(self._row(row.person_id, row))
+        self.persons.append(self._change(pk, action, sealed_old, sealed_new, self.note))
         self._audit(action, (Person._meta.label_lower, pk, name), changes, self.note)
 
     def write(self) -> None:

@@ -5,9 +5,11 @@ executemany (see imports.bulk).
 """
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jinguo.households.models import (
@@ -71,7 +73,9 @@ class HouseholdWriter:
         self._categories(ids, changed)
         self._assignments(ids, changed)
         counts.updated = len(changed)
-        counts.unchanged = len(self.known_households) - len(changed)
+        # Of the stored households this writer was given (a chunk of the file: imports.writing).
+        known = sum(1 for number in self.households if number in self.known_households)
+        counts.unchanged = known - len(changed)
         return counts, moved
 
     def _record(
@@ -364,7 +368,13 @@ class HouseholdWriter:
 
 
 def _resident_view(name: str, relation: str) -> dict[str, Any]:
-    return {"person": name, "relation": str(Resident.Relation(relation).label)}
+    return {"person": name, "relation": _relation_label(relation, get_language())}
+
+
+@lru_cache(maxsize=64)
+def _relation_label(relation: str, language: str | None) -> str:
+    """The relation's label in the active language (translated once, not once a resident)."""
+    return str(Resident.Relation(relation).label)
 
 
 def _names(person_ids: set[int]) -> dict[int, str]:

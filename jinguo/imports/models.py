@@ -119,10 +119,21 @@ class ImportJob(models.Model):
         return describe(summary.get("normalised", []))
 
     @property
+    def written(self) -> tuple[int, int]:
+        """(households written, of how many) while writing: the checkpoint of imports.writing."""
+        saved = self.summary.get("writing") if isinstance(self.summary, dict) else None
+        if not isinstance(saved, dict):
+            return 0, 0
+        return int(saved.get("written", 0)), int(saved.get("households", 0))
+
+    @property
     def percent(self) -> int:
-        """Progress for the bar: reading and checking rows is the part that takes time."""
-        if self.is_finished or self.status == self.Status.WRITING:
+        """Progress for the bar: rows checked, then households written (imports.writing)."""
+        if self.is_finished:
             return 100
+        if self.status == self.Status.WRITING:
+            written, households = self.written
+            return min(99, written * 100 // households) if households else 100
         if not self.total_rows:
             return 0
         return min(99, self.processed_rows * 100 // self.total_rows)

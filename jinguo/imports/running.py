@@ -1,14 +1,15 @@
-"""Running an import job: claimed once, checked, then written in one transaction.
+"""Running an import job: claimed once, checked, then written in chunks with a checkpoint.
 
 A job is claimed with one conditional UPDATE (queued → validating), so it runs exactly once. A
-job whose worker died (a restart, a kill) stays validating or writing with nothing written, as
-the writes are one transaction: the task delivered again (acks late) or retried claims it
-afresh with `resume` and starts from the first row.
+job whose worker died (a restart, a kill) stays validating or writing: the task delivered again
+(acks late) or retried claims it afresh with `resume`, checks the whole file again from the first
+row (without writing), and writes only what comes after the last chunk committed
+(jinguo/imports/writing.py): a resumed job never writes a household twice.
 
 Running: read and check every row without writing (progress saved every ~2,000 rows); any error
-rejects the whole file and produces an error workbook; otherwise everything is written in one
-transaction that also marks the job done.
-"""
+rejects the whole file and produces an error workbook, and nothing is written; otherwise the
+households roster is written in chunks of households, each in one transaction with its
+checkpoint (the executives roster in one transaction), and the job marked done."""
 
 import io
 import logging
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.audit.services import audit_record
 from jinguo.common.jobs import TRANSIENT
-from jinguo.imports import confirmed, executives, households
+from jinguo.imports import confirmed, executives, households, writing
 from jinguo.imports.counts import Counts
 from jinguo.imports.error_book import write_error_workbook
 from jinguo.imports.models import ImportJob
@@ -58,7 +59,8 @@ def _importer(module: Any, **kwargs: Any) -> _Importer:
 def import_job_claim(*, job_id: int, resume: bool = False) -> bool:
     """Take a job for running: true for exactly one caller, however many try. A queued job;
     with `resume` (the task delivered again after its worker died, or retried) also one left
-    validating or writing, started again from the first row."""
+    validating or writing, checked again from the first row and written on from its
+    checkpoint."""
     statuses = [ImportJob.Status.QUEUED, *(ImportJob.RUNNING if resume else ())]
     current = ImportJob.objects.filter(pk=job_id, status__in=statuses)
     seen = current.values_list("status", "updated_at").first()
@@ -91,11 +93,14 @@ def import_job_run(*, job_id: int, resume: bool = False) -> ImportJob | None:
     except Exception:
         logger.exception("import job %s failed", job.pk)
         job.refresh_from_db()
-        _finish(
-            job,
-            ImportJob.Status.FAILED,
-            message=_("导入时发生错误，所有改动已撤销。请稍后重试；如仍失败，请联系系统管理员"),
-        )
+        written = writing.written_households(job)
+        message = _("导入时发生错误，所有改动已撤销。请稍后重试；如仍失败，请联系系统管理员")
+        if written:
+            message = _(
+                "导入在写入时发生错误：已写入前%(written)d户，其余未写入。请稍后重新上传同一文件"
+                "完成导入（已写入的家庭不会重复写入）；如仍失败，请联系系统管理员"
+            ) % {"written": written}
+        _finish(job, ImportJob.Status.FAILED, message=message)
     return job
 
 
@@ -122,8 +127,12 @@ def _process(job: ImportJob) -> None:
         _reject(job, sheet, errors, importer.cells, importer.normalised.as_list(sheet.row_name))
         return
     transition(job, ImportJob.Status.WRITING)
+    if module is households:
+        counts = writing.write_chunked(job, importer)
+    else:
+        with transaction.atomic():
+            counts = importer.write()
     with transaction.atomic():
-        counts = importer.write()
         summary: dict[str, Any] = {name: c.as_dict() for name, c in counts.items()}
         audit_record(
             actor=job.created_by,

@@ -30,7 +30,7 @@ def test_a_sheet_declaring_the_whole_excel_grid_is_refused_before_it_is_read():
     with pytest.raises(WorkbookError) as refused:
         workbook_check(data)
     assert str(refused.value).startswith(
-        "表格范围过大：有1048576行、16384列，上限为200000行、200列"
+        "表格范围过大：有1048576行、16384列，上限为1048576行、200列"
     )
     with pytest.raises(WorkbookError, match="表格范围过大"):
         read_sheet(data)
@@ -58,7 +58,8 @@ def test_a_zip_of_thousands_of_parts_is_refused():
         workbook_check(buffer.getvalue())
 
 
-def test_a_sheet_larger_than_it_declares_is_refused_once_read():
+def test_a_sheet_larger_than_it_declares_is_refused_once_read(settings):
+    settings.SHEET_MAX_ROWS = 200_000
     # No <dimension>: only reading finds 300,000 rows.
     with pytest.raises(WorkbookError, match="表格范围过大：有300000行、1列"):
         read_sheet(two_cells("A300000"))

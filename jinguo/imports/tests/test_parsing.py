@@ -209,7 +209,7 @@ def test_a_roster_declaring_the_whole_excel_grid_is_rejected_with_the_reason(
 ):
     job = run_import(cast.songhe_chair, tree.songhe, dimension_bomb())
     assert job.status == "rejected"
-    assert job.message.startswith("表格范围过大：有1048576行、16384列，上限为200000行、200列")
+    assert job.message.startswith("表格范围过大：有1048576行、16384列，上限为1048576行、200列")
 
 
 def test_a_roster_that_crashes_the_reader_is_rejected_and_this_process_lives_on(

@@ -181,7 +181,7 @@ def test_the_error_workbook_keeps_every_cell_of_the_ledger(
     assert all(row[width] == "" for row in returned[4:])
 
 
-def _csv(rows: list[list[object]]) -> bytes:
+def _csv(rows: list[list[Any]]) -> bytes:
     lines = [",".join(str(value) for value in row) for row in rows]
     return "\r\n".join(lines).encode("gb18030")
 
@@ -189,7 +189,7 @@ def _csv(rows: list[list[object]]) -> bytes:
 def test_the_ledger_saved_as_a_gb18030_csv_goes_in_the_same_way(
     cast, tree, grid_execs, default_categories, through_mapping
 ):
-    rows = [[TITLE], [DATE_LINE], HEADER, *_rows()]
+    rows: list[list[Any]] = [[TITLE], [DATE_LINE], HEADER, *_rows()]
     job = through_mapping(cast.songhe_chair, tree.songhe, _csv(rows), name="台账.csv")
     assert job.status == ImportJob.Status.DONE, job.message
     assert Household.objects.filter(grid__in=[tree.wushan, tree.chengjiawan]).count() == 4
@@ -203,7 +203,8 @@ def test_a_ledger_of_one_sheet_per_grid_goes_in_through_one_mapping(
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     for name, part in (("巫山组", rows[:2]), ("程家湾组", rows[2:])):
         sheet = book.add_worksheet(name)
-        for r, row in enumerate([[TITLE], HEADER, *part]):
+        lines: list[list[Any]] = [[TITLE], HEADER, *part]
+        for r, row in enumerate(lines):
             for c, value in enumerate(row):
                 sheet.write_string(r, c, str(value))
     book.close()

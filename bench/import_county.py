@@ -1,0 +1,194 @@
+"""A whole county's roster through the real import job: rows/s, seconds, peak memory, phases.
+
+    .venv/bin/python -m bench.import_county [--rows 1000000] [--database-url postgres://…]
+
+Issue 26, part 3: a roster of 1,000,000 rows (≈330,000 households) imports in < 5 minutes with
+< 500 MB of memory. The roster is bench/import_households's generator (≈3 residents a household
+over 50 grids, `bench/out/roster-<rows>-<seed>.xlsx`, kept for the next run). Two processes, each
+on a fresh database (bench/import_households/worker.py's set-up and tree):
+- the raw floor: calamine reads the file, one executemany inserts every row as text;
+- ours: `import_job_run` on an ImportJob for the file, as the Celery task runs it, timed by
+  phase (read + check: the child reader and every row checked; write: the transaction), with
+  the progress updates it saves and the peak resident set of the process and of its children
+  (the workbook reader, jinguo/common/workbook_child.py).
+Never part of the test suite: it takes minutes and measures this machine.
+"""
+
+import argparse
+import itertools
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as `python bench/import_county.py`
+    sys.path.insert(0, str(ROOT))
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/import_county", description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="roster rows (1000000)")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="PostgreSQL server instead of a temporary SQLite file (a fresh database is "
+        "created and dropped for each process)",
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile our import")
+    parser.add_argument("--skip-raw", action="store_true", help="do not measure the raw floor")
+    parser.add_argument("--seed", type=int, default=2026)
+    return parser.parse_args(argv)
+
+
+def _mb(kilobytes: int) -> float:
+    return kilobytes / 1024  # ru_maxrss is in kilobytes on Linux
+
+
+def run_county(path: Path, profile: Path | None) -> dict[str, Any]:
+    """In the worker process, after set-up: one import job, timed by phase."""
+    from django.core.files import File
+
+    from jinguo.accounts.models import User
+    from jinguo.imports import households, running
+    from jinguo.imports.models import ImportJob
+
+    marks: dict[str, float] = {}
+    updates: list[tuple[float, int]] = []
+    check, write, progress = (
+        households.HouseholdImport.check,
+        households.HouseholdImport.write,
+        running._progress,
+    )
+
+    def timed_check(self: Any) -> Any:
+        marks["check_started"] = time.perf_counter()
+        try:
+            return check(self)
+        finally:
+            marks["checked"] = time.perf_counter()
+
+    def timed_write(self: Any) -> Any:  # once a chunk of households (imports.writing)
+        marks.setdefault("write_started", time.perf_counter())
+        try:
+            return write(self)
+        finally:
+            updates.append((time.perf_counter(), -1))  # the chunk's checkpoint follows
+
+    def noted_progress(job: Any, rows: int) -> None:
+        updates.append((time.perf_counter(), rows))
+        progress(job, rows)
+
+    households.HouseholdImport.check = timed_check  # type: ignore[method-assign]
+    households.HouseholdImport.write = timed_write  # type: ignore[method-assign]
+    running._progress = noted_progress
+    user = User.objects.get(username="bench")
+    with path.open("rb") as handle:
+        job = ImportJob(kind="households", org=user.org, created_by=user, original_name=path.name)
+        job.file.save(path.name, File(handle), save=True)
+    started = time.perf_counter()
+    if profile is not None:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(running.import_job_run, job_id=job.pk)
+        with profile.open("w") as out:
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(70)
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(50)
+    else:
+        running.import_job_run(job_id=job.pk)
+    ended = time.perf_counter()
+    job.refresh_from_db()
+    if job.status != "done":
+        raise SystemExit(f"job ended {job.status}: {job.message}")
+    times = [started, *(t for t, _rows in updates), ended]
+    return {
+        "name": "ours (import_job_run)",
+        "rows": job.processed_rows,
+        "seconds": ended - started,
+        "read_check": marks["checked"] - started,
+        "write": ended - marks.get("write_started", marks["checked"]),
+        "peak_mb": _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+        "child_peak_mb": _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss),
+        "progress_updates": sum(1 for _t, rows in updates if rows >= 0),
+        "chunks": sum(1 for _t, rows in updates if rows < 0),
+        "longest_still": max(b - a for a, b in itertools.pairwise(times)),
+        "note": job.message,
+    }
+
+
+def worker(argv: list[str]) -> None:
+    from bench.import_households.worker import build_tree, run_raw, setup
+
+    kind, path, database_url = argv[0], Path(argv[1]), argv[2]
+    profile = Path(argv[3]) if len(argv) > 3 and argv[3] else None
+    with tempfile.TemporaryDirectory(prefix="jinguo-county-") as tmp:
+        if database_url == "sqlite":
+            database_url = f"sqlite:///{tmp}/bench.sqlite3"
+        setup(database_url, Path(tmp) / "media")
+        build_tree()
+        result = run_raw(path)[0] if kind == "raw" else run_county(path, profile)
+        if kind == "raw":
+            result["peak_mb"] = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        from django.db import connections
+
+        connections.close_all()
+    print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
+
+
+def report(raw: dict[str, Any] | None, ours: dict[str, Any]) -> str:
+    rate = ours["rows"] / ours["seconds"]
+    lines = [
+        f"rows {ours['rows']:,}; total {ours['seconds']:.1f} s; {rate:,.0f} rows/s",
+        f"  read + check {ours['read_check']:.1f} s; write {ours['write']:.1f} s",
+        f"  peak RSS: this process {ours['peak_mb']:.0f} MB; "
+        f"workbook reader (child) {ours['child_peak_mb']:.0f} MB",
+        f"  progress: {ours['progress_updates']} updates while checking, "
+        f"{ours.get('chunks', 0)} chunks written; "
+        f"longest stretch without one {ours['longest_still']:.1f} s",
+    ]
+    if raw is not None:
+        floor = raw["rows"] / raw["seconds"]
+        lines += [
+            f"raw floor (calamine + executemany): {raw['seconds']:.1f} s; {floor:,.0f} rows/s "
+            f"(read {raw.get('read_seconds', 0):.1f} s); peak {raw['peak_mb']:.0f} MB",
+            f"  ours: {100 * rate / floor:.0f} % of the floor's rows/s; total "
+            f"{ours['seconds'] / raw['seconds']:.1f}× the floor's time; "
+            f"read + check {ours['read_check'] / raw['seconds']:.1f}×, "
+            f"write {ours['write'] / raw['seconds']:.1f}×",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> None:
+    from bench.import_households.__main__ import OUT, roster, run_worker_module
+
+    args = parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = roster(args.rows, args.seed)
+    engine = "PostgreSQL" if args.database_url else "SQLite (temporary file)"
+    print(f"database: {engine}; roster: {path.name}", flush=True)
+    profile = OUT / f"profile-county-{args.rows}.txt" if args.profile else None
+    raw = None
+    if not args.skip_raw:
+        print("running the raw floor …", flush=True)
+        raw = run_worker_module("bench.import_county", "raw", path, args.database_url, None)[0]
+    print("running ours …", flush=True)
+    ours = run_worker_module("bench.import_county", "ours", path, args.database_url, profile)[0]
+    print()
+    print(report(raw, ours))
+    if ours.get("note"):
+        print(f"job: {ours['note']}")
+    if profile:
+        print(f"profile: {profile.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--worker"]:
+        worker(sys.argv[2:])
+    else:
+        main(sys.argv[1:])
