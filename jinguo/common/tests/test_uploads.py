@@ -173,7 +173,8 @@ def test_a_love_bank_item_keeps_a_real_photo_under_its_real_extension(cast, tree
 # --- workbooks that are workbooks, but hostile ----------------------------------------------------
 
 
-def test_a_workbook_declaring_the_whole_excel_grid_is_refused_with_the_limits():
+def test_a_workbook_declaring_the_whole_excel_grid_is_refused_with_the_limits(settings):
+    settings.SHEET_MAX_ROWS, settings.SHEET_MAX_COLUMNS = 200_000, 200
     [error] = upload_errors(upload("名单.xlsx", dimension_bomb()), kinds=[SPREADSHEET])
     assert error == (
         "表格范围过大：有1048576行、16384列，上限为200000行、200列。"
