@@ -52,6 +52,8 @@ MAX_VALUES = 200  # unmatched values listed per field, the most frequent first
 VALUE_FIELDS = ("grid", "living_grid", "categories", "executive")
 _ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dXx]$")
 _PHONE_LIKE = re.compile(r"^[\d\-+() ]{7,}$")
+# A date written as text (2024-01-02, 2024/1/2, 2024.1.2, 2024年1月2日): shown as a date is.
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$")
 
 
 def import_job_preview(*, job_id: int) -> ImportJob | None:
@@ -179,6 +181,9 @@ def _sample(value: object, key: str) -> str:
         return f"{value.year}-**-**" if key in ("birth_date", "") else value.isoformat()[:10]
     text = cells.text(value)[:SAMPLE_LENGTH]
     compact = text.replace(" ", "")
+    dated = _DATE_TEXT.match(compact)
+    if dated and key in ("birth_date", ""):
+        return f"{dated.group(1)}-**-**"
     if key == "id_number" or _ID_LIKE.match(compact):
         return mask_id(compact)
     if key == "phone" or _PHONE_LIKE.match(text):

@@ -90,6 +90,8 @@ def test_a_ledger_is_previewed_with_its_columns_samples_and_suggestions(
     assert _column(job, "户主姓名")["samples"] == ["王秀英", "张兰", "李梅"]
     assert _column(job, "身份证号码")["samples"][0] == mask_id(id_number(seq=1))
     assert _column(job, "联系电话")["samples"] == ["138****1111"]
+    # A date typed as text in a column not imported shows its year, as a date cell does.
+    assert _column(job, "登记日期")["samples"] == ["2024-**-**", "2024-**-**"]
 
 
 def test_values_the_import_would_not_resolve_are_listed_with_suggestions(
