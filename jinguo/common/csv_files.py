@@ -1,7 +1,9 @@
 """Reading uploaded CSV files, as communities keep them: saved by Excel or WPS in GB18030/GBK
-(「CSV（逗号分隔）」 on a Chinese Windows) or in UTF-8 with or without a BOM.
+(「CSV（逗号分隔）」 on a Chinese Windows) or in UTF-8 with or without a BOM, and Excel's
+「Unicode 文本」 (UTF-16 with a BOM, tab-separated, saved as .txt).
 
-The encoding is found from the bytes: a UTF-8 BOM means UTF-8; otherwise strict UTF-8 is tried,
+The encoding is found from the bytes: a UTF-16 BOM means UTF-16 (its text holds NUL bytes); a
+UTF-8 BOM means UTF-8; otherwise strict UTF-8 is tried,
 then GB18030 (a superset of GBK and GB2312). A file with NUL bytes is not text. The delimiter is
 a comma, or a tab or semicolon when the busiest of the first lines (the header) uses it more.
 Every cell is a string, kept exactly ("=1+1" is text, "0012" keeps its zeros).
@@ -35,6 +37,11 @@ def looks_like_workbook(data: bytes) -> bool:
 def decode(data: bytes) -> str:
     """The text of a CSV file; WorkbookError if it is binary (not_a_workbook) or in no encoding
     we read."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # refused below, as any file with NUL bytes
     if b"\x00" in data:
         raise WorkbookError(_("无法读取文件：这不是文本格式的 CSV 文件"), not_a_workbook=True)
     if data.startswith(codecs.BOM_UTF8):

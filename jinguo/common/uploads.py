@@ -12,7 +12,8 @@ The size limit is settings.DATA_UPLOAD_MAX_MEMORY_SIZE (JINGUO_MAX_UPLOAD_BYTES)
 PHOTO_MAX_BYTES for images.
 
 CSV has no magic bytes: a file is taken as CSV (for upload points that take CSV) when it is
-named .csv, is not any of the binary formats above, and decodes as text in UTF-8 or GB18030
+named .csv (or .txt, Excel's 「Unicode 文本」), is not any of the binary formats above, and decodes
+as text in UTF-8, GB18030 or UTF-16 with a BOM
 within the sheet limits (jinguo/common/csv_files.py).
 """
 
@@ -36,6 +37,8 @@ IMAGE = "image"
 PDF = "pdf"
 SPREADSHEET = "spreadsheet"
 CSV = "csv"
+# Excel saves 「Unicode 文本」 (UTF-16, tab-separated) as .txt.
+CSV_SUFFIXES = (".csv", ".txt")
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 
@@ -171,7 +174,7 @@ def upload_errors(upload: Any, *, kinds: Iterable[str]) -> list[str]:
     head = _head(upload)
     found = next((f for f in FORMATS if f.kind in kinds and f.matches(head)), None)
     name = PurePath(str(getattr(upload, "name", "") or "upload"))
-    if found is None and CSV in kinds and name.suffix.lower() == ".csv":
+    if found is None and CSV in kinds and name.suffix.lower() in CSV_SUFFIXES:
         return _csv_errors(upload, kinds)
     if found is None:
         return [_not_a(kinds)]

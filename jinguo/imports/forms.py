@@ -11,7 +11,8 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("表格文件"),
         help_text=_(
-            "支持 .xlsx、.xls、.xlsm、.ods 和 .csv（UTF-8 或 GBK 编码）；"
+            "支持 .xlsx、.xls、.xlsm、.ods、.csv（UTF-8 或 GBK 编码）"
+            "和 Excel 的“Unicode 文本”（.txt）；"
             "有多个工作表时（如每个网格一个），每个有表头的工作表都会导入。"
         ),
         error_messages={"empty": _("文件是空的，请检查后重新选择")},

@@ -214,3 +214,20 @@ def test_a_sheet_with_data_but_no_header_is_refused_by_name(cast, tree, grid_exe
     assert job.status == "rejected"
     assert job.message.startswith("工作表“二组”：未找到表头")
     assert not Household.objects.exists()
+
+
+def test_excels_unicode_text_is_read(cast, tree, grid_execs, run_import):
+    """Excel's 「Unicode 文本」: UTF-16 with a BOM, tab-separated, saved as .txt."""
+    text = csv_text([HEADER, family(tree, 户籍地址="巫山组1号")], "\t")
+    content = text.encode("utf-16")  # with its BOM, as Excel writes it
+    assert b"\x00" in content
+    job = run_import(cast.songhe_chair, tree.songhe, content, name="花名册.txt")
+    assert job.status == "done", job.message
+    assert Household.objects.get(number="H001").address == "巫山组1号"
+
+
+def test_a_text_file_that_is_not_a_roster_is_refused_at_upload():
+    [error] = upload_errors(
+        SimpleUploadedFile("a.txt", b"MZ\x90\x00\x03\x00"), kinds=[SPREADSHEET, CSV]
+    )
+    assert "CSV" in error or "表格" in error
