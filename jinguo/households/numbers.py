@@ -19,12 +19,21 @@ from jinguo.orgs.models import OrgUnit
 _SERIAL = re.compile(r"^(.*?)(\d+)$")
 
 
+def split_number(number: str) -> tuple[str, int, int] | None:
+    """A number's prefix, serial and the serial's width («WS-003» → ("WS-", 3, 3)), or None
+    when it does not end in a serial."""
+    match = _SERIAL.match(number)
+    if match is None:
+        return None
+    return match.group(1), int(match.group(2)), len(match.group(2))
+
+
 def _series(numbers: list[str]) -> tuple[str, int] | None:
     """The prefix and width of the first of `numbers` that ends in a serial."""
     for number in numbers:
-        match = _SERIAL.match(number)
-        if match:
-            return match.group(1), len(match.group(2))
+        parts = split_number(number)
+        if parts is not None:
+            return parts[0], parts[2]
     return None
 
 

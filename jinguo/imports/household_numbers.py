@@ -12,17 +12,15 @@ until the database is read; then it takes a number:
   another household of the file. A grid without a series to continue starts «<grid code>-001».
 """
 
-import re
 from collections.abc import Iterable
 
 from jinguo.households.models import Household, Resident
-from jinguo.households.numbers import household_next_number
+from jinguo.households.numbers import household_next_number, split_number
 from jinguo.imports import bulk
 from jinguo.imports.household_state import HouseholdDraft
 from jinguo.imports.persons import PersonNow
 from jinguo.orgs.models import OrgUnit
 
-_SERIAL = re.compile(r"^(.*?)(\d+)$")
 _NEW_WIDTH = 3
 
 
@@ -81,11 +79,8 @@ def _stored_numbers(
 
 def _free_numbers(grid: OrgUnit, count: int, taken: set[str]) -> list[str]:
     """`count` numbers continuing the grid's series, none stored nor in `taken` (which grows)."""
-    match = _SERIAL.match(household_next_number(grid=grid))
-    if match:
-        prefix, serial, width = match.group(1), int(match.group(2)), len(match.group(2))
-    else:
-        prefix, serial, width = f"{grid.code or grid.pk}-", 1, _NEW_WIDTH
+    parts = split_number(household_next_number(grid=grid))
+    prefix, serial, width = parts or (f"{grid.code or grid.pk}-", 1, _NEW_WIDTH)
     found: list[str] = []
     while len(found) < count:
         batch: list[str] = []

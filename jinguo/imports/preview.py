@@ -23,12 +23,11 @@ Samples of ID and phone numbers are masked (people.masking), birth dates shown t
 """
 
 import datetime as dt
-import io
 import logging
 import re
 from collections import Counter
 from collections.abc import Callable
-from typing import IO, Any
+from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -39,7 +38,7 @@ from jinguo.imports import cells, matching
 from jinguo.imports.household_executives import ExecutiveResolver
 from jinguo.imports.household_state import category_lookup
 from jinguo.imports.models import ImportJob, ImportMapping
-from jinguo.imports.running import FILE_LANGUAGE, IMPORTERS, transition
+from jinguo.imports.running import FILE_LANGUAGE, IMPORTERS, transition, uploaded
 from jinguo.imports.scope import ImportScope
 from jinguo.imports.sheet import FileError, Sheet, header_token, is_blank, open_sheet
 from jinguo.people.masking import mask_id, mask_phone
@@ -82,14 +81,9 @@ def import_job_preview(*, job_id: int) -> ImportJob | None:
     return job
 
 
-def _uploaded(job: ImportJob) -> IO[bytes]:
-    with job.file.open("rb") as handle:  # encrypted at rest: read through the storage
-        return io.BytesIO(handle.read())
-
-
 def build_preview(job: ImportJob) -> dict[str, Any]:
     module = IMPORTERS[job.kind]
-    sheet = open_sheet(_uploaded(job), module.COLUMNS, ())
+    sheet = open_sheet(uploaded(job), module.COLUMNS, ())
     header_rows, data_start = _header(sheet)
     headers = _header_texts(sheet.head, header_rows)
     saved = ImportMapping.objects.filter(org=job.org, kind=job.kind).first()

@@ -109,7 +109,7 @@ def _process(job: ImportJob) -> None:
     try:
         # A web upload's layout is the mapping its user confirmed (imports.preview).
         layout = confirmed.layout(job.mapping) if job.mapping else None
-        sheet = open_sheet(_uploaded(job), module.COLUMNS, module.REQUIRED, layout=layout)
+        sheet = open_sheet(uploaded(job), module.COLUMNS, module.REQUIRED, layout=layout)
     except FileError as exc:
         _finish(job, ImportJob.Status.REJECTED, message=str(exc), errors_count=1)
         return
@@ -156,7 +156,7 @@ def _process(job: ImportJob) -> None:
         )
 
 
-def _uploaded(job: ImportJob) -> IO[bytes]:
+def uploaded(job: ImportJob) -> IO[bytes]:
     """The uploaded workbook in clear, read through the storage: the file on disk is encrypted
     (jinguo/common/storage.py), so never open job.file.path."""
     with job.file.open("rb") as handle:
@@ -186,7 +186,7 @@ def _reject(
     if errors:
         with tempfile.TemporaryFile() as target:
             write_error_workbook(
-                source=_uploaded(job),
+                source=uploaded(job),
                 target=target,
                 layout=sheet.layout,
                 errors=errors,
