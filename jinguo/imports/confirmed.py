@@ -18,10 +18,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from jinguo.imports.rosters import EXECUTIVE_COLUMNS, HOUSEHOLD_COLUMNS, MAPPING_REQUIRED
+from jinguo.imports.rosters import KIND_COLUMNS, KIND_REQUIRED
 from jinguo.imports.sheet import Layout
-
-COLUMNS = {"households": HOUSEHOLD_COLUMNS, "executives": EXECUTIVE_COLUMNS}
 
 
 def build(
@@ -66,19 +64,25 @@ def layout(mapping: Mapping[str, Any]) -> Layout:
     )
 
 
-def column_errors(kind: str, columns: Mapping[int, str]) -> list[str]:
-    """What is wrong with the columns chosen for a file of `kind`: a required field with no
-    column, a field chosen for two columns. Messages in Chinese, for the mapping page."""
-    names = {column.key: column.header for column in COLUMNS[kind]}
+def columns_by_key(columns: Mapping[int, str]) -> dict[str, list[int]]:
+    """{field key: the column indexes chosen for it, in order}; a column left out is not."""
     by_key: dict[str, list[int]] = {}
     for index, key in sorted(columns.items()):
         if key:
             by_key.setdefault(key, []).append(index)
+    return by_key
+
+
+def column_errors(kind: str, columns: Mapping[int, str]) -> list[str]:
+    """What is wrong with the columns chosen for a file of `kind`: a required field with no
+    column, a field chosen for two columns. Messages in Chinese, for the mapping page."""
+    names = {column.key: column.header for column in KIND_COLUMNS[kind]}
+    by_key = columns_by_key(columns)
     problems = []
     unknown = [key for key in by_key if key not in names]
     if unknown:
         problems.append(_("未知的字段：%(fields)s") % {"fields": "、".join(unknown)})
-    missing = [names[key] for key in MAPPING_REQUIRED[kind] if key not in by_key]
+    missing = [names[key] for key in KIND_REQUIRED[kind] if key not in by_key]
     if missing:
         problems.append(
             _("请为以下字段选择文件中的列：%(fields)s") % {"fields": "、".join(missing)}

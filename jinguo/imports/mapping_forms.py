@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.imports import confirmed
 from jinguo.imports.models import ImportJob
+from jinguo.imports.rosters import KIND_COLUMNS
 
 # The value fields' names on the page: the roster's own headers (the file format's words).
 VALUE_LABELS = {
@@ -32,7 +33,7 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(data)
         self.kind = job.kind
-        keys = [(column.key, column.header) for column in confirmed.COLUMNS[job.kind]]
+        keys = [(column.key, column.header) for column in KIND_COLUMNS[job.kind]]
         choices = [("", _("不导入（原样保留）")), *keys]
         self._columns: dict[str, int] = {}
         for column in job.preview.get("columns", []):
@@ -77,15 +78,12 @@ class MappingForm(forms.Form):
         columns = self.columns()
         for message in confirmed.column_errors(self.kind, columns):
             self.add_error(None, message)
-        chosen: dict[str, list[str]] = {}
-        for name, index in self._columns.items():
-            key = columns.get(index)
-            if key:
-                chosen.setdefault(key, []).append(name)
-        for names in chosen.values():
-            if len(names) > 1:
-                for name in names:
-                    self.add_error(name, _("同一字段只能对应一列"))
+        # Each select of a field chosen twice says so beside it (column_errors says which).
+        field_of = {index: name for name, index in self._columns.items()}
+        for indexes in confirmed.columns_by_key(columns).values():
+            if len(indexes) > 1:
+                for index in indexes:
+                    self.add_error(field_of[index], _("同一字段只能对应一列"))
         return data
 
     def columns(self) -> dict[int, str]:

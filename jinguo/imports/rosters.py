@@ -71,7 +71,6 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
 )
 # No 户号 column: the households are numbered (imports.household_numbers).
 HOUSEHOLD_REQUIRED = ("grid", "name", "id_number")
-HOUSEHOLD_MAPPING_REQUIRED = HOUSEHOLD_REQUIRED
 
 EXECUTIVE_COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", ("执委姓名",), 10),
@@ -95,7 +94,9 @@ EXECUTIVE_COLUMNS: tuple[Column, ...] = (
     Column("grids", "负责网格", ("联系网格", "包联网格", "负责网格编码"), 24, True),
 )
 EXECUTIVE_REQUIRED = ("name", "id_number", "org", "post")
-MAPPING_REQUIRED = {"households": HOUSEHOLD_MAPPING_REQUIRED, "executives": EXECUTIVE_REQUIRED}
+# By ImportJob.Kind: the columns a file of that kind may have, and those it must have.
+KIND_COLUMNS = {"households": HOUSEHOLD_COLUMNS, "executives": EXECUTIVE_COLUMNS}
+KIND_REQUIRED = {"households": HOUSEHOLD_REQUIRED, "executives": EXECUTIVE_REQUIRED}
 
 # Sheet names: the export writes them, the import reads the first sheet whatever its name.
 SHEET_NAMES = {"households": "家庭成员花名册", "executives": "执委花名册"}
