@@ -1,5 +1,6 @@
 import uuid
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -119,11 +120,16 @@ class ImportJob(models.Model):
         return describe(summary.get("normalised", []))
 
     @property
-    def written(self) -> tuple[int, int]:
-        """(households written, of how many) while writing: the checkpoint of imports.writing."""
+    def checkpoint(self) -> dict[str, Any]:
+        """The write's checkpoint (imports.writing): {"written": households written through,
+        "households": of how many, "counts": {...}}, or {} when nothing is written yet."""
         saved = self.summary.get("writing") if isinstance(self.summary, dict) else None
-        if not isinstance(saved, dict):
-            return 0, 0
+        return saved if isinstance(saved, dict) else {}
+
+    @property
+    def written(self) -> tuple[int, int]:
+        """(households written, of how many) while writing."""
+        saved = self.checkpoint
         return int(saved.get("written", 0)), int(saved.get("households", 0))
 
     @property

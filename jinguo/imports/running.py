@@ -93,7 +93,7 @@ def import_job_run(*, job_id: int, resume: bool = False) -> ImportJob | None:
     except Exception:
         logger.exception("import job %s failed", job.pk)
         job.refresh_from_db()
-        written = writing.written_households(job)
+        written = job.written[0]
         message = _("导入时发生错误，所有改动已撤销。请稍后重试；如仍失败，请联系系统管理员")
         if written:
             message = _(

@@ -20,18 +20,7 @@ from jinguo.imports.counts import Counts
 from jinguo.imports.models import ImportJob
 
 WRITE_CHUNK = 20_000  # households a transaction: ≈60,000 rows
-CHECKPOINT = "writing"
-
-
-def checkpoint(job: ImportJob) -> dict[str, Any]:
-    """{"written": households written through, "households": of how many, "counts": {...}}, or
-    an empty dict when nothing of the file is written yet."""
-    saved = job.summary.get(CHECKPOINT) if isinstance(job.summary, dict) else None
-    return saved if isinstance(saved, dict) else {}
-
-
-def written_households(job: ImportJob) -> int:
-    return int(checkpoint(job).get("written", 0))
+CHECKPOINT = "writing"  # the key of job.summary ImportJob.checkpoint reads
 
 
 def _add(total: dict[str, Counts], counts: dict[str, Counts]) -> None:
@@ -51,7 +40,7 @@ def write_chunked(job: ImportJob, importer: Any) -> dict[str, Counts]:
     counts of the whole file (the chunks written before a restart included)."""
     households: dict[str, Any] = importer.households
     numbers = list(households)
-    saved = checkpoint(job)
+    saved = job.checkpoint
     start = int(saved.get("written", 0)) if saved.get("households") == len(numbers) else 0
     total = _saved_counts(saved) if start else {}
     try:
