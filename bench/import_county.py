@@ -99,10 +99,10 @@ def run_county(path: Path, profile: Path | None) -> dict[str, Any]:
         finally:
             marks["checked"] = time.perf_counter()
 
-    def timed_write(self: Any) -> Any:  # once a chunk of households (imports.writing)
+    def timed_write(self: Any, chunk: Any) -> Any:  # once a chunk (imports.writing)
         marks.setdefault("write_started", time.perf_counter())
         try:
-            return write(self)
+            return write(self, chunk)
         finally:
             updates.append((time.perf_counter(), -1))  # the chunk's checkpoint follows
 

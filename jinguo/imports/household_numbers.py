@@ -65,9 +65,9 @@ def _stored_numbers(
     """{draft's first row: the number of the stored household its head heads}."""
     household_of: dict[int, int] = {}
     for draft in drafts:
-        if draft.head is None:
+        if not draft.head_hash:
             continue
-        person = known_persons.get(draft.head.person.id_hash)
+        person = known_persons.get(draft.head_hash)
         residence = residences.get(person.pk) if person is not None else None
         if residence is not None and residence[3] == Resident.Relation.HEAD:
             household_of[draft.first_row] = residence[1]

@@ -26,8 +26,13 @@ class Member:
     relation: str
 
 
-@dataclass
+@dataclass(slots=True)
 class HouseholdDraft:
+    """A household as the rows of the file say it. Checking keeps only this (no member) for
+    every household of the file: a county's third of a million households. Writing reads the
+    rows again and fills in `members` and `head` one chunk of households at a time
+    (households.HouseholdImport.complete)."""
+
     number: str
     first_row: int
     grid: Unit | None = None
@@ -36,15 +41,32 @@ class HouseholdDraft:
     address: str = ""
     living_address: str = ""
     note: str = ""
-    categories: set[int] | None = None  # None: no category written for this household
+    categories: frozenset[int] | None = None  # None: no category written for this household
     executive: str = ""  # as written; resolved once the grid is known
-    executive_row: int = 0
     executive_id: int | None = None
-    head: Member | None = None
-    members: list[Member] = field(default_factory=list)
-    # Which row set each household column first, to name it when another row disagrees.
-    set_on: dict[str, int] = field(default_factory=dict)
+    last_row: int = 0  # its last row in the file: complete once writing has read it
+    head_row: int = 0  # the 户主's row, 0 when none is read
+    head_hash: str = ""  # her ID number's blind index
+    stored_grid: Unit | None = None  # the grid the database has, for a household stored
+    head: Member | None = None  # when writing
+    members: list[Member] = field(default_factory=list)  # when writing
+    # Which row set each household column first, to name it when another row disagrees; only
+    # rows other than the first are kept (most households say everything on their first row).
+    set_on: dict[str, int] | None = None
     generated: bool = False  # no 户号 column: numbered once the database is read
+
+    def mark(self, key: str, row: int) -> None:
+        if row != self.first_row:
+            if self.set_on is None:
+                self.set_on = {}
+            self.set_on[key] = row
+
+    def row_of(self, key: str) -> int:
+        return self.set_on.get(key, self.first_row) if self.set_on else self.first_row
+
+    @property
+    def executive_row(self) -> int:
+        return self.row_of("executive")
 
 
 @dataclass(slots=True)
@@ -80,6 +102,17 @@ def residences_of(person_ids: Iterable[int]) -> dict[int, tuple[int, int, str, s
         )
         for person_id, pk, household_id, grid_path, relation in rows:
             found[person_id] = (pk, household_id, grid_path, relation)
+    return found
+
+
+def households_stored(drafts: dict[str, HouseholdDraft]) -> dict[str, tuple[int, str]]:
+    """{number: (grid pk, grid path)} of the file's households already stored."""
+    found: dict[str, tuple[int, str]] = {}
+    for chunk in bulk.chunks(list(drafts)):
+        rows = Household.objects.filter(number__in=chunk).values_list(
+            "number", "grid_id", "grid__path"
+        )
+        found.update((number, (grid_id, path)) for number, grid_id, path in rows)
     return found
 
 

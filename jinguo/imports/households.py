@@ -1,8 +1,12 @@
 """Import of the households roster (家庭成员花名册): one row per resident.
 
 Checking reads every row and compares the file with the database in a few set-based queries;
-nothing is written until every row is correct. Writing then inserts and updates only what
-differs, in one transaction, with executemany (see imports.bulk), and leaves for every change
+nothing is written until every row is correct. Checking keeps, for a county's million rows, no
+row and no person: only each household (HouseholdDraft, without its members) and each ID
+number's blind index with its row. Writing reads the rows a second time (the file opened
+again), rebuilds a chunk of households with their members at a time and writes it (see
+imports.writing). It inserts and updates only what differs, with executemany (see imports.bulk),
+and leaves for every change
 the history households.services and people.services leave for it (imports.history: a change row
 and an audit row each, jinguo/imports/tests/test_history.py proves them equal), HouseholdAssignment
 rows for 包保 (a changed executive ends the open row and opens another: a handover dated today),
@@ -14,7 +18,7 @@ the household only (or on all, alike). A file without a 户号 column is read in
 row and the members below it, and its households are numbered (imports.household_numbers).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -26,7 +30,7 @@ from jinguo.households.models import (
     Category,
     Resident,
 )
-from jinguo.imports import cells, persons
+from jinguo.imports import bulk, cells, persons
 from jinguo.imports.counts import Counts
 from jinguo.imports.history import History
 from jinguo.imports.household_executives import ExecutiveResolver
@@ -36,6 +40,7 @@ from jinguo.imports.household_state import (
     Member,
     category_lookup,
     households_now,
+    households_stored,
     residences_of,
 )
 from jinguo.imports.household_writer import HouseholdWriter
@@ -49,6 +54,7 @@ from jinguo.orgs.models import OrgUnit
 COLUMNS = HOUSEHOLD_COLUMNS
 REQUIRED = HOUSEHOLD_REQUIRED
 PROGRESS_EVERY = 2000
+PERSON_CHUNK = 10_000  # persons compared with the database at a time
 _KEYS = tuple(column.key for column in COLUMNS)
 # Headers name columns in messages: they are the file's own words, Chinese in every language.
 _HEADERS = {column.key: column.header for column in COLUMNS}
@@ -61,8 +67,17 @@ Cells = dict[int, set[str]]  # row → the fields whose cells are at fault
 class HouseholdImport:
     """check() finds every error without writing; write() applies a file that has none."""
 
-    def __init__(self, *, sheet: Sheet, actor: User, root: OrgUnit, progress: Progress) -> None:
+    def __init__(
+        self,
+        *,
+        sheet: Sheet,
+        actor: User,
+        root: OrgUnit,
+        progress: Progress,
+        reopen: Callable[[], Sheet] | None = None,
+    ) -> None:
         self.sheet = sheet
+        self.reopen = reopen  # the file's rows again, for writing
         self.actor = actor
         self.scope = ImportScope(user=actor, root=root, values=sheet.layout.values)
         self.progress = progress
@@ -74,8 +89,9 @@ class HouseholdImport:
         self.columns = sheet.layout.columns
         # Categories as the file writes them, as confirmed (imports.preview), beside our own.
         self._categories = category_lookup() | sheet.layout.values.get("categories", {})
-        self._category_cache: dict[str, set[int] | str] = {}
-        self._seen_ids: dict[str, int] = {}
+        self._category_cache: dict[str, frozenset[int] | str] = {}
+        # Every person of the file: her ID number's blind index (bytes, the least memory) → row.
+        self._seen_ids: dict[bytes, int] = {}
         # Columns the file lacks read a blank cell appended at the end of each row.
         self._width = max(self.columns.values()) + 1
         self._pick_cells = itemgetter(*(self.columns.get(key, self._width) for key in _KEYS))
@@ -97,15 +113,19 @@ class HouseholdImport:
         if key is not None:
             self.cells.setdefault(row, set()).add(key)
 
-    def check(self) -> Errors:
-        for number, values in self.sheet:
+    def _rows(self, sheet: Sheet) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row key, {field: cell}) of every row that is not blank."""
+        for number, values in sheet:
             if is_blank(values):
                 continue
-            self.rows += 1
             if len(values) != self._width:  # rows wider or shorter than the header
                 values = [*values[: self._width], *[""] * (self._width - len(values))]
             values.append("")
-            row = dict(zip(_KEYS, self._pick_cells(values), strict=True))
+            yield number, dict(zip(_KEYS, self._pick_cells(values), strict=True))
+
+    def check(self) -> Errors:
+        for number, row in self._rows(self.sheet):
+            self.rows += 1
             self._note_normalised(number, row)
             self._read_row(number, row)
             if self.rows % PROGRESS_EVERY == 0:
@@ -122,10 +142,9 @@ class HouseholdImport:
         household = self._household_of(number, values)
         if household is None:
             return
+        household.last_row = number
         self._read_household_columns(number, values, household)
-        member = self._read_member(number, values, household)
-        if member is not None:
-            household.members.append(member)
+        self._read_member(number, values, household)
 
     def _note_normalised(self, number: int, values: dict[str, Any]) -> None:
         note = self.normalised
@@ -180,11 +199,12 @@ class HouseholdImport:
             household.note = f"{household.note}；{note}" if household.note else note
         categories = self._read_categories(number, values["categories"])
         if categories is not None:
-            household.categories = (household.categories or set()) | categories
+            household.categories = (
+                categories if household.categories is None else household.categories | categories
+            )
         executive = cells.text(values["executive"])
         if executive:
             self._set_text(number, household, "executive", executive)
-            household.executive_row = household.set_on["executive"]
 
     def _set_unit(self, number: int, household: HouseholdDraft, key: str, raw: str) -> None:
         try:
@@ -195,7 +215,7 @@ class HouseholdImport:
         current = getattr(household, key)
         if current is None:
             setattr(household, key, unit)
-            household.set_on[key] = number
+            household.mark(key, number)
         elif current != unit:
             self._conflict(number, household, key)
 
@@ -203,7 +223,7 @@ class HouseholdImport:
         current = getattr(household, key)
         if not current:
             setattr(household, key, text)
-            household.set_on[key] = number
+            household.mark(key, number)
         elif current != text:
             self._conflict(number, household, key)
 
@@ -212,17 +232,17 @@ class HouseholdImport:
             message = _("%(head)s户主一户的%(label)s与%(row)s不一致") % {
                 "head": self.sheet.row_name(household.first_row),
                 "label": _HEADERS[key],
-                "row": self.sheet.row_name(household.set_on[key]),
+                "row": self.sheet.row_name(household.row_of(key)),
             }
         else:
             message = _("同一户号%(household)s的%(label)s与%(row)s不一致") % {
                 "household": household.number,
                 "label": _HEADERS[key],
-                "row": self.sheet.row_name(household.set_on[key]),
+                "row": self.sheet.row_name(household.row_of(key)),
             }
         self.error(number, message, key=key)
 
-    def _read_categories(self, number: int, value: object) -> set[int] | None:
+    def _read_categories(self, number: int, value: object) -> frozenset[int] | None:
         raw = cells.text(value)
         if not raw:
             return None
@@ -235,7 +255,7 @@ class HouseholdImport:
             return None
         return found
 
-    def _parse_categories(self, raw: str) -> set[int] | str:
+    def _parse_categories(self, raw: str) -> frozenset[int] | str:
         found: set[int] = set()
         for part in cells.split_list(raw):
             pk = self._categories.get(part)
@@ -246,60 +266,62 @@ class HouseholdImport:
                     "known": known,
                 }
             found.add(pk)
-        return found
+        return frozenset(found)
 
     def _categories_names(self) -> list[str]:
         return list(Category.objects.filter(is_active=True).values_list("name", flat=True))
 
-    def _read_member(
-        self, number: int, values: dict[str, Any], household: HouseholdDraft
-    ) -> Member | None:
+    def _read_member(self, number: int, values: dict[str, Any], household: HouseholdDraft) -> None:
+        """Check the row's person; keep of her only her blind index (and a head's row)."""
         name = cells.name(values["name"])
         raw_id = values["id_number"]
         if not name and cells.text(raw_id) == "":
-            return None  # a row about the household only
+            return  # a row about the household only
         try:
-            person = self._read_person(number, name, raw_id, values)
+            _name, card = self._read_card(number, name, raw_id, values)
+            id_hash = blind_index(card.number)
+            first = self._seen_ids.setdefault(bytes.fromhex(id_hash), number)
+            if first != number:
+                raise cells.CellError(
+                    _("身份证号与%(row)s重复") % {"row": self.sheet.row_name(first)},
+                    key="id_number",
+                )
+            cells.phone(values["phone"])
         except cells.CellError as exc:
             self.error(number, str(exc), key=exc.key)
-            return None
-        if person is None:
-            return None
-        if self._heads_only:
-            relation: str = Resident.Relation.HEAD
+            return
+        if self._member_relation(values) != Resident.Relation.HEAD:
+            return
+        if household.head_row:
+            self.error(
+                number,
+                _("户号%(household)s已有户主（%(row)s），一户只能有一位户主")
+                % {"household": household.number, "row": self.sheet.row_name(household.head_row)},
+                key="relation",
+            )
         else:
-            relation = self._relation(values["relation"])
-        member = Member(row=number, person=person, relation=relation)
-        if relation == Resident.Relation.HEAD:
-            if household.head is not None:
-                self.error(
-                    number,
-                    _("户号%(household)s已有户主（%(row)s），一户只能有一位户主")
-                    % {
-                        "household": household.number,
-                        "row": self.sheet.row_name(household.head.row),
-                    },
-                    key="relation",
-                )
-            else:
-                household.head = member
-        return member
+            household.head_row, household.head_hash = number, id_hash
 
-    def _read_person(
+    def _member_relation(self, values: dict[str, Any]) -> str:
+        if self._heads_only:
+            return Resident.Relation.HEAD
+        return self._relation(values["relation"])
+
+    def _read_card(
         self, number: int, name: str, raw_id: object, values: dict[str, Any]
-    ) -> PersonIn | None:
-        clean_name, card = persons.read(
+    ) -> tuple[str, Any]:
+        return persons.read(
             row=number,
             name=name,
             id_number=raw_id,
             gender=values["gender"],
             birth_date=values["birth_date"],
         )
-        first = self._seen_ids.setdefault(card.number, number)
-        if first != number:
-            raise cells.CellError(
-                _("身份证号与%(row)s重复") % {"row": self.sheet.row_name(first)}, key="id_number"
-            )
+
+    def _read_person(
+        self, number: int, name: str, raw_id: object, values: dict[str, Any]
+    ) -> PersonIn:
+        clean_name, card = self._read_card(number, name, raw_id, values)
         return PersonIn(
             row=number,
             id_number=card.number,
@@ -331,61 +353,108 @@ class HouseholdImport:
                 self.error(household.executive_row, str(exc), key="executive")
 
     # -----------------------------------------------------------------------------------------
-    # Comparing with the database
+    # Comparing with the database (in chunks: no stored person or household is kept)
 
     def _load_database(self) -> None:
-        self.known_persons = persons.load(
-            m.person.id_hash for h in self.households.values() for m in h.members
-        )
-        self.residences = residences_of(p.pk for p in self.known_persons.values())
         if not self._numbered:
+            heads = [h.head_hash for h in self.households.values() if h.head_hash]
+            known_heads = persons.load(heads)
             self.households = assign_numbers(
-                self.households, known_persons=self.known_persons, residences=self.residences
+                self.households,
+                known_persons=known_heads,
+                residences=residences_of(p.pk for p in known_heads.values()),
             )
-        self.known_households = households_now(self.households)
+        stored = households_stored(self.households)
         for household in self.households.values():
-            now = self.known_households.get(household.number)
-            if now is not None and not self.scope.contains(now.grid_path):
-                self.error(
-                    household.first_row,
-                    _("户号%(household)s已登记在您管辖范围以外的网格，不能在这里导入")
-                    % {"household": household.number},
-                    key="number",
-                )
-            elif now is None and not household.grid_written:
+            now = stored.get(household.number)
+            if now is not None:
+                grid_id, path = now
+                household.stored_grid = self.scope.by_pk.get(grid_id)
+                if not self.scope.contains(path):
+                    self.error(
+                        household.first_row,
+                        _("户号%(household)s已登记在您管辖范围以外的网格，不能在这里导入")
+                        % {"household": household.number},
+                        key="number",
+                    )
+            elif not household.grid_written:
                 self.error(household.first_row, _("请填写所属网格"), key="grid")
-            for member in household.members:
-                self._check_known_person(member)
+        del stored
+        self._check_known_persons()
 
-    def _check_known_person(self, member: Member) -> None:
-        now = self.known_persons.get(member.person.id_hash)
-        if now is None:
-            return
-        residence = self.residences.get(now.pk)
-        path = residence[2] if residence is not None else now.org_path
-        if not self.scope.may_write(path):
-            self.error(
-                member.row,
-                _("该身份证号已登记在您管辖范围以外的%(where)s，请联系上级妇联处理")
-                % {"where": _("家庭") if residence is not None else _("组织")},
-                key="id_number",
-            )
+    def _check_known_persons(self) -> None:
+        """A person already registered outside the importer's scope is an error on her row."""
+        seen = self._seen_ids
+        for chunk in bulk.chunks(list(seen), PERSON_CHUNK):
+            known = persons.load(key.hex() for key in chunk)
+            residences = residences_of(p.pk for p in known.values())
+            for id_hash, now in known.items():
+                residence = residences.get(now.pk)
+                path = residence[2] if residence is not None else now.org_path
+                if not self.scope.may_write(path):
+                    self.error(
+                        seen[bytes.fromhex(id_hash)],
+                        _("该身份证号已登记在您管辖范围以外的%(where)s，请联系上级妇联处理")
+                        % {"where": _("家庭") if residence is not None else _("组织")},
+                        key="id_number",
+                    )
+        self._seen_ids = {}  # checked: writing reads the rows again
 
     # -----------------------------------------------------------------------------------------
     # Writing
 
-    def write(self) -> dict[str, Counts]:
-        """Apply a checked file; the caller runs this in one transaction."""
-        self._set_new_person_orgs()
-        members = [m.person for h in self.households.values() for m in h.members]
-        person_plan = persons.plan(members, self.known_persons)
-        ids = {id_hash: now.pk for id_hash, now in self.known_persons.items()}
+    def complete(self, sheet: Sheet | None = None) -> Iterator[HouseholdDraft]:
+        """Every household of a checked file with its members, read from the file again
+        (`sheet`, or the file reopened), in the order its last row comes: a household is handed
+        out once its last row is read, and its members should be let go once written."""
+        sheet = sheet if sheet is not None else self._reopen()
+        group: Iterator[HouseholdDraft] = iter(self.households.values())
+        household: HouseholdDraft | None = None
+        by_number = self.households
+        for number, values in self._rows(sheet):
+            if self._numbered:
+                household = by_number[cells.compact(values["number"])]
+            elif self._heads_only or self._relation(values["relation"]) == Resident.Relation.HEAD:
+                household = next(group)
+            assert household is not None  # noqa: S101 (checked: no member before a head)
+            self._add_member(number, values, household)
+            if number == household.last_row:
+                yield household
+
+    def _reopen(self) -> Sheet:
+        if self.reopen is None:
+            raise RuntimeError("HouseholdImport needs `reopen` to write")
+        return self.reopen()
+
+    def _add_member(self, number: int, values: dict[str, Any], household: HouseholdDraft) -> None:
+        name = cells.name(values["name"])
+        raw_id = values["id_number"]
+        if not name and cells.text(raw_id) == "":
+            return
+        relation = self._member_relation(values)
+        member = Member(
+            row=number, person=self._read_person(number, name, raw_id, values), relation=relation
+        )
+        household.members.append(member)
+        if relation == Resident.Relation.HEAD:
+            household.head = member
+
+    def write(self, chunk: Iterable[HouseholdDraft]) -> dict[str, Counts]:
+        """Write checked households, their members read (complete()); the caller runs this in
+        one transaction."""
+        drafts = {household.number: household for household in chunk}
+        self._set_new_person_orgs(drafts)
+        members = [m.person for h in drafts.values() for m in h.members]
+        known_persons = persons.load(p.id_hash for p in members)
+        residences = residences_of(p.pk for p in known_persons.values())
+        person_plan = persons.plan(members, known_persons)
+        ids = {id_hash: now.pk for id_hash, now in known_persons.items()}
         history = History(actor=self.actor, note=_("导入"))
         ids.update(persons.write(result=person_plan, history=history))
         household_counts, moved = HouseholdWriter(
-            households=self.households,
-            known_households=self.known_households,
-            residences=self.residences,
+            households=drafts,
+            known_households=households_now(drafts),
+            residences=residences,
             units=self.scope.by_pk,
             history=history,
             person_ids=ids,
@@ -399,16 +468,13 @@ class HouseholdImport:
         )
         return {"households": household_counts, "persons": person_counts}
 
-    def _set_new_person_orgs(self) -> None:
+    def _set_new_person_orgs(self, drafts: dict[str, HouseholdDraft]) -> None:
         """New persons belong to their household's home grid (an existing person keeps hers)."""
-        for household in self.households.values():
+        for household in drafts.values():
             grid = self.grid_of(household)
             for member in household.members:
                 member.person.org_id = grid.pk if grid else 0
 
     def grid_of(self, household: HouseholdDraft) -> Unit | None:
         """The household's home grid: as written, else as the database has it."""
-        if household.grid is not None:
-            return household.grid
-        now = self.known_households.get(household.number)
-        return self.scope.by_pk.get(now.grid_id) if now is not None else None
+        return household.grid if household.grid is not None else household.stored_grid

@@ -109,7 +109,11 @@ def _process(job: ImportJob) -> None:
     try:
         # A web upload's layout is the mapping its user confirmed (imports.preview).
         layout = confirmed.layout(job.mapping) if job.mapping else None
-        sheet = open_sheet(uploaded(job), module.COLUMNS, module.REQUIRED, layout=layout)
+
+        def reopen() -> Sheet:  # the same file read the same way, for writing
+            return open_sheet(uploaded(job), module.COLUMNS, module.REQUIRED, layout=layout)
+
+        sheet = reopen()
     except FileError as exc:
         _finish(job, ImportJob.Status.REJECTED, message=str(exc), errors_count=1)
         return
@@ -121,6 +125,7 @@ def _process(job: ImportJob) -> None:
         actor=job.created_by,
         root=job.org,
         progress=lambda n: _progress(job, n),
+        **({"reopen": reopen} if module is households else {}),
     )
     errors = importer.check()
     if errors:

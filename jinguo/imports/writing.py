@@ -5,6 +5,10 @@ transaction: the households, in the file's order, are written WRITE_CHUNK at a t
 in its own transaction that also saves on the job how many households are written through and
 what they counted (`job.summary["writing"]`). The progress bar follows the chunks.
 
+Checking keeps no member of any household (a county's million rows would not fit in a worker's
+memory): writing reads the file again, and each household is written once its last row is read
+(HouseholdImport.complete), its members let go once its chunk is committed.
+
 A job whose worker died while writing is claimed again with `resume` (jinguo/imports/running.py):
 it reads and checks the whole file again, without writing — the households already written now
 compare as they are — and writes only the households after the checkpoint, adding their counts
@@ -19,7 +23,7 @@ from django.db import transaction
 from jinguo.imports.counts import Counts
 from jinguo.imports.models import ImportJob
 
-WRITE_CHUNK = 20_000  # households a transaction: ≈60,000 rows
+WRITE_CHUNK = 5_000  # households a transaction: ≈15,000 rows
 CHECKPOINT = "writing"  # the key of job.summary ImportJob.checkpoint reads
 
 
@@ -36,33 +40,51 @@ def _saved_counts(saved: dict[str, Any]) -> dict[str, Counts]:
 
 
 def write_chunked(job: ImportJob, importer: Any) -> dict[str, Counts]:
-    """Write `importer`'s checked households after the job's checkpoint, chunk by chunk; the
-    counts of the whole file (the chunks written before a restart included)."""
-    households: dict[str, Any] = importer.households
-    numbers = list(households)
+    """Write `importer`'s checked households after the job's checkpoint, chunk by chunk, each
+    read from the file again with its members (HouseholdImport.complete, which hands households
+    out in the same order every time); the counts of the whole file (the chunks written before a
+    restart included)."""
+    count = len(importer.households)
     saved = job.checkpoint
-    start = int(saved.get("written", 0)) if saved.get("households") == len(numbers) else 0
+    start = int(saved.get("written", 0)) if saved.get("households") == count else 0
     total = _saved_counts(saved) if start else {}
-    try:
-        for first in range(start, len(numbers), WRITE_CHUNK):
-            chunk = numbers[first : first + WRITE_CHUNK]
-            importer.households = {number: households[number] for number in chunk}
-            with transaction.atomic():
-                counts = importer.write()
-                _add(total, counts)
-                done = first + len(chunk)
-                job.summary = {
-                    CHECKPOINT: {
-                        "written": done,
-                        "households": len(numbers),
-                        "counts": {name: c.as_dict() for name, c in total.items()},
-                    }
-                }
-                ImportJob.objects.filter(pk=job.pk).update(summary=job.summary)
-            for household in importer.households.values():
-                household.members.clear()  # written: let the chunk's rows go
-    finally:
-        importer.households = households
-    if not numbers or start >= len(numbers):  # nothing left to write: the counts as saved
-        return total or importer.write()
+    if start >= count:  # nothing left to write: the counts as saved
+        return total or importer.write([])
+    done = 0
+    chunk: list[Any] = []
+    for household in importer.complete():
+        done += 1
+        if done <= start:  # written before the restart
+            household.members.clear()
+            household.head = None
+            continue
+        chunk.append(household)
+        if len(chunk) == WRITE_CHUNK or done == count:
+            _write(job, importer, chunk, total, done=done, count=count)
+            chunk = []
     return total
+
+
+def _write(
+    job: ImportJob,
+    importer: Any,
+    chunk: list[Any],
+    total: dict[str, Counts],
+    *,
+    done: int,
+    count: int,
+) -> None:
+    """One chunk and its checkpoint, in one transaction; then its members let go."""
+    with transaction.atomic():
+        _add(total, importer.write(chunk))
+        job.summary = {
+            CHECKPOINT: {
+                "written": done,
+                "households": count,
+                "counts": {name: c.as_dict() for name, c in total.items()},
+            }
+        }
+        ImportJob.objects.filter(pk=job.pk).update(summary=job.summary)
+    for household in chunk:  # written: let its rows go
+        household.members.clear()
+        household.head = None

@@ -55,11 +55,11 @@ def crash_after(monkeypatch, chunks: int, error: Exception) -> None:
     real = households.HouseholdImport.write
     calls = []
 
-    def write(self):
+    def write(self, chunk):
         calls.append(1)
         if len(calls) > chunks:
             raise error
-        return real(self)
+        return real(self, chunk)
 
     monkeypatch.setattr(households.HouseholdImport, "write", write)
 
@@ -187,3 +187,60 @@ def test_while_writing_the_progress_fragment_counts_the_households_written(cast,
     client = login(cast.songhe_chair)
     html = client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "已写入 1 / 3 户" in html and 'data-width="33"' in html
+
+
+def scattered(tree) -> bytes:
+    """H001's spouse comes after H002: H002 is complete first."""
+    return roster(
+        member("H001", tree.wushan.code, "王秀英", "户主", id_number(seq=1)),
+        member("H002", "程家湾组网格", "张兰", "户主", id_number(seq=3)),
+        member("H001", "", "李明", "配偶", id_number(seq=11, female=False)),
+        member("H003", "程家湾组网格", "陈芳", "户主", id_number(seq=5)),
+    )
+
+
+def test_a_household_whose_rows_are_apart_is_written_with_all_its_members_after_a_restart(
+    default_categories, cast, tree, grid_execs, chunks_of_one, monkeypatch
+):
+    job = import_job_create(
+        actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(scattered(tree))
+    )
+    with monkeypatch.context() as patch:
+        crash_after(patch, 1, OperationalError("the worker died"))
+        with pytest.raises(OperationalError):
+            import_job_run(job_id=job.pk)
+    # Households are written once their last row is read: H002 first.
+    assert list(
+        Household.objects.filter(number__startswith="H").values_list("number", flat=True)
+    ) == ["H002"]
+    resumed = ran(import_job_run(job_id=job.pk, resume=True))
+    assert resumed.status == "done", resumed.message
+    members = Resident.objects.filter(household__number="H001").values_list(
+        "person__name", flat=True
+    )
+    assert sorted(members) == ["李明", "王秀英"]
+    assert Resident.objects.filter(household__number__startswith="H").count() == 4
+    assert resumed.summary["persons"] == {"created": 4, "updated": 0, "unchanged": 0}
+
+
+def test_checking_keeps_no_member_of_any_household(
+    default_categories, cast, tree, grid_execs, monkeypatch
+):
+    job = import_job_create(
+        actor=cast.songhe_chair, org=tree.songhe, kind="households", upload=upload(scattered(tree))
+    )
+    seen: dict[str, object] = {}
+    real = households.HouseholdImport.check
+
+    def check(self):
+        errors = real(self)
+        seen["drafts"] = [
+            (d.number, len(d.members), d.head, d.head_row) for d in self.households.values()
+        ]
+        seen["ids"] = len(self._seen_ids)
+        return errors
+
+    monkeypatch.setattr(households.HouseholdImport, "check", check)
+    assert ran(import_job_run(job_id=job.pk)).status == "done"
+    assert seen["drafts"] == [("H001", 0, None, 2), ("H002", 0, None, 3), ("H003", 0, None, 5)]
+    assert seen["ids"] == 0  # compared with the database, then let go
