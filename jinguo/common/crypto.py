@@ -11,7 +11,9 @@ import hashlib
 import hmac
 import os
 from functools import cache
+from typing import IO
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -31,8 +33,13 @@ def _key(value: str, name: str) -> bytes:
 
 
 @cache
+def _field_key() -> bytes:
+    return _key(settings.FIELD_ENCRYPTION_KEY, "JINGUO_FIELD_KEY")
+
+
+@cache
 def _cipher() -> AESGCM:
-    return AESGCM(_key(settings.FIELD_ENCRYPTION_KEY, "JINGUO_FIELD_KEY"))
+    return AESGCM(_field_key())
 
 
 @cache
@@ -78,6 +85,39 @@ def decrypt_bytes(data: bytes) -> bytes:
         return data
     body = data[len(FILE_MAGIC) :]
     return _cipher().decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], FILE_MAGIC)
+
+
+TAG_BYTES = 16
+FILE_PIECE = 1 << 20
+
+
+def decrypt_file(source: IO[bytes], target: IO[bytes]) -> None:
+    """decrypt_bytes from one file into another a piece at a time, so a county's roster is
+    never held in memory whole. The tag is checked at the end: on InvalidTag (a wrong key,
+    an altered file) what was written to `target` must not be used."""
+    source.seek(0, os.SEEK_END)
+    size = source.tell()
+    source.seek(0)
+    head = source.read(len(FILE_MAGIC))
+    if head != FILE_MAGIC:  # a legacy plain file
+        target.write(head)
+        while piece := source.read(FILE_PIECE):
+            target.write(piece)
+        return
+    nonce = source.read(NONCE_BYTES)
+    left = size - len(FILE_MAGIC) - NONCE_BYTES - TAG_BYTES
+    source.seek(size - TAG_BYTES)
+    tag = source.read(TAG_BYTES)
+    source.seek(len(FILE_MAGIC) + NONCE_BYTES)
+    decryptor = Cipher(algorithms.AES(_field_key()), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(FILE_MAGIC)
+    while left > 0:
+        piece = source.read(min(FILE_PIECE, left))
+        if not piece:
+            break
+        left -= len(piece)
+        target.write(decryptor.update(piece))
+    target.write(decryptor.finalize())  # InvalidTag when altered
 
 
 def blind_index(plain: str) -> str:

@@ -18,12 +18,12 @@ import io
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
 
-from jinguo.common.crypto import decrypt_bytes, encrypt_bytes, is_encrypted_bytes
+from jinguo.common.crypto import decrypt_bytes, decrypt_file, encrypt_bytes, is_encrypted_bytes
 
 
 class DecryptedFile(File):
@@ -46,6 +46,19 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     def read_plain(self, name: str) -> bytes:
         with open(self.path(name), "rb") as handle:
             return decrypt_bytes(handle.read())
+
+    def plain_copy(self, name: str) -> IO[bytes]:
+        """The plain content in an anonymous temporary file, decrypted a piece at a time: for
+        files too large to hold in memory (a county's roster)."""
+        target = tempfile.TemporaryFile()  # noqa: SIM115 (the caller closes it)
+        try:
+            with open(self.path(name), "rb") as handle:
+                decrypt_file(handle, target)
+        except BaseException:
+            target.close()
+            raise
+        target.seek(0)
+        return target
 
     def _open(self, name: str, mode: str = "rb") -> File:
         if mode != "rb":

@@ -27,6 +27,7 @@ jinguo/common/csv_files.py into the same `SheetData`.
 import datetime as dt
 import json
 import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -121,21 +122,27 @@ def _unreadable() -> WorkbookError:
     )
 
 
-def _run(mode: str, data: bytes) -> IO[bytes]:
-    """Run the child on `data`; its answer, in an anonymous temporary file, at the start."""
+def _run(mode: str, data: bytes | IO[bytes]) -> IO[bytes]:
+    """Run the child on `data`; its answer, in an anonymous temporary file, at the start. A
+    file on disk becomes the child's standard input as it is: never read into this process."""
     limits = _limits()
+    given, content = (None, data) if isinstance(data, bytes) else (data, None)
+    if given is not None:  # the child reads the descriptor from its own offset: the start
+        given.flush()
+        given.seek(0)
+        os.lseek(given.fileno(), 0, os.SEEK_SET)
     # Unlinked at once: no other process can open it. Closed by the caller (or below).
     out = tempfile.TemporaryFile()  # noqa: SIM115
     try:
         process = subprocess.Popen(  # noqa: S603 (our own script, no shell)
             _child_command(mode, limits),
-            stdin=subprocess.PIPE,
+            stdin=subprocess.PIPE if given is None else given,
             stdout=out,
             stderr=subprocess.PIPE,
             env={"LC_ALL": "C.UTF-8"},  # nothing of ours (keys, database address) reaches it
         )
         try:
-            _stdout, stderr = process.communicate(data, timeout=limits["seconds"])
+            _stdout, stderr = process.communicate(content, timeout=limits["seconds"])
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
@@ -214,6 +221,19 @@ def _first_line(out: IO[bytes]) -> dict[str, Any]:
     return answer
 
 
+def _input(source: bytes | str | IO[bytes]) -> bytes | IO[bytes]:
+    """What the child reads: a file with a descriptor (on disk, a temporary file) as it is, any
+    other source as bytes."""
+    if not isinstance(source, bytes | str):
+        try:
+            source.fileno()
+        except (OSError, AttributeError, ValueError):
+            pass
+        else:
+            return source
+    return _bytes(source)
+
+
 def _bytes(source: bytes | str | IO[bytes]) -> bytes:
     if isinstance(source, bytes):
         return source
@@ -282,7 +302,7 @@ def _rows_from(out: IO[bytes], offset: int) -> Iterator[list[Any]]:
 
 def read_workbook(source: bytes | str | IO[bytes]) -> Book:
     """Every sheet of an uploaded workbook, read in the child (MODE "read_all")."""
-    out = _run(child.READ_ALL, _bytes(source))
+    out = _run(child.READ_ALL, _input(source))
     try:
         _first_line(out)
         heads: list[tuple[dict[str, Any], int]] = []

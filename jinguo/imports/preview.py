@@ -83,7 +83,8 @@ def import_job_preview(*, job_id: int) -> ImportJob | None:
 
 def build_preview(job: ImportJob) -> dict[str, Any]:
     module = IMPORTERS[job.kind]
-    sheet = open_sheet(uploaded(job), module.COLUMNS, ())
+    with uploaded(job) as source:
+        sheet = open_sheet(source, module.COLUMNS, ())
     header_rows, data_start = _header(sheet)
     headers = _header_texts(sheet.head, header_rows)
     saved = ImportMapping.objects.filter(org=job.org, kind=job.kind).first()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from jinguo.audit.services import audit_record
 from jinguo.common.jobs import TRANSIENT
+from jinguo.common.storage import EncryptedFileSystemStorage
 from jinguo.imports import confirmed, executives, households, writing
 from jinguo.imports.counts import Counts
 from jinguo.imports.error_book import write_error_workbook
@@ -111,7 +112,8 @@ def _process(job: ImportJob) -> None:
         layout = confirmed.layout(job.mapping) if job.mapping else None
 
         def reopen() -> Sheet:  # the same file read the same way, for writing
-            return open_sheet(uploaded(job), module.COLUMNS, module.REQUIRED, layout=layout)
+            with uploaded(job) as source:
+                return open_sheet(source, module.COLUMNS, module.REQUIRED, layout=layout)
 
         sheet = reopen()
     except FileError as exc:
@@ -163,8 +165,13 @@ def _process(job: ImportJob) -> None:
 
 def uploaded(job: ImportJob) -> IO[bytes]:
     """The uploaded workbook in clear, read through the storage: the file on disk is encrypted
-    (jinguo/common/storage.py), so never open job.file.path."""
-    with job.file.open("rb") as handle:
+    (jinguo/common/storage.py), so never open job.file.path. Decrypted a piece at a time into
+    an anonymous temporary file, which the caller closes: a county's roster is never held in
+    memory."""
+    storage = job.file.storage
+    if isinstance(storage, EncryptedFileSystemStorage):
+        return storage.plain_copy(job.file.name)
+    with job.file.open("rb") as handle:  # another storage (not used by the project)
         return io.BytesIO(handle.read())
 
 
@@ -189,9 +196,9 @@ def _reject(
     if normalised:
         fields["summary"] = {"normalised": normalised}
     if errors:
-        with tempfile.TemporaryFile() as target:
+        with tempfile.TemporaryFile() as target, uploaded(job) as source:
             write_error_workbook(
-                source=uploaded(job),
+                source=source,
                 target=target,
                 layout=sheet.layout,
                 errors=errors,

@@ -132,12 +132,13 @@ def header_token(value: object) -> str:
 def open_file(source: str | IO[bytes]) -> Book:
     """Every sheet of the workbook, read in a child process (jinguo/common/workbooks.py): a
     file too large or hostile is refused with its reason and cannot take the web process down.
-    A file that is not a workbook is read as CSV text (jinguo/common/csv_files.py)."""
-    data = _bytes(source)
+    A file that is not a workbook is read as CSV text (jinguo/common/csv_files.py). A workbook
+    in a file (a county's roster) is handed to the child without being read here."""
     try:
-        if looks_like_workbook(data):
-            return read_workbook(data)
-        return read_csv_book(data)
+        if isinstance(source, str):
+            with open(source, "rb") as handle:
+                return _open(handle)
+        return _open(source)
     except WorkbookError as exc:
         if exc.not_a_workbook:
             raise FileError(
@@ -146,14 +147,15 @@ def open_file(source: str | IO[bytes]) -> Book:
         raise FileError(str(exc)) from exc
 
 
-def _bytes(source: str | IO[bytes]) -> bytes:
-    if isinstance(source, str):
-        with open(source, "rb") as handle:
-            return handle.read()
+def _open(source: IO[bytes]) -> Book:
     source.seek(0)
+    head = source.read(8)
+    source.seek(0)
+    if looks_like_workbook(head):
+        return read_workbook(source)
     data = source.read()
     source.seek(0)
-    return data
+    return read_csv_book(data)
 
 
 @dataclass

@@ -97,3 +97,31 @@ def test_encrypt_media_without_a_media_folder_encrypts_nothing(media):
     out = StringIO()
     call_command("encrypt_media", stdout=out)
     assert "已加密 0 个文件" in out.getvalue()
+
+
+LARGE = bytes(range(256)) * 20_000  # 5 MB: several pieces of decrypt_file
+
+
+def test_a_large_file_is_decrypted_piece_by_piece_into_a_temporary_file(media):
+    storage = EncryptedFileSystemStorage()
+    name = storage.save("imports/roster.xlsx", ContentFile(LARGE))
+    with storage.plain_copy(name) as plain:
+        assert plain.read() == LARGE
+
+
+def test_a_large_file_altered_on_disk_is_refused_by_the_piecewise_decryption(media):
+    storage = EncryptedFileSystemStorage()
+    name = storage.save("imports/roster.xlsx", ContentFile(LARGE))
+    path = media / name
+    sealed = bytearray(path.read_bytes())
+    sealed[len(sealed) // 2] ^= 1
+    path.write_bytes(bytes(sealed))
+    with pytest.raises(InvalidTag):
+        storage.plain_copy(name)
+
+
+def test_a_plain_file_is_copied_as_it_is_by_the_piecewise_decryption(media):
+    (media / "imports").mkdir(parents=True)
+    (media / "imports" / "old.xlsx").write_bytes(LARGE)
+    with EncryptedFileSystemStorage().plain_copy("imports/old.xlsx") as plain:
+        assert plain.read() == LARGE
