@@ -7,10 +7,14 @@ Issue 26, part 3: a roster of 1,000,000 rows (≈330,000 households) imports in 
 over 50 grids, `bench/out/roster-<rows>-<seed>.xlsx`, kept for the next run). Two processes, each
 on a fresh database (bench/import_households/worker.py's set-up and tree):
 - the raw floor: calamine reads the file, one executemany inserts every row as text;
-- ours: `import_job_run` on an ImportJob for the file, as the Celery task runs it, timed by
-  phase (read + check: the child reader and every row checked; write: the transaction), with
-  the progress updates it saves and the peak resident set of the process and of its children
-  (the workbook reader, jinguo/common/workbook_child.py).
+- ours: the file uploaded (stored encrypted) and previewed for the mapping step in the worker
+  process, as the web request and the preview task do; then `import_job_run` on the job in a
+  fresh process, as a Celery worker process picks the task up (settings
+  CELERY_WORKER_MAX_MEMORY_PER_CHILD replaces a worker process grown by an earlier task), timed
+  by phase (read + check: the child reader and every row checked; write: the file read again
+  and written in chunks), with the progress updates it saves, the peak resident set of the
+  process in each phase (sampled every 20 ms) and of its children (the workbook reader,
+  jinguo/common/workbook_child.py).
 Never part of the test suite: it takes minutes and measures this machine.
 """
 
@@ -79,11 +83,40 @@ def _previewed_job(path: Path) -> tuple[Any, float, float]:
     return job, preview_seconds, preview_mb
 
 
-def run_county(path: Path, profile: Path | None) -> dict[str, Any]:
-    """In the worker process, after set-up: one import job, timed by phase."""
+class _Phases:
+    """The peak resident set of this process in each phase, sampled every 20 ms."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.now = "start"
+        self.peaks: dict[str, float] = {}
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        import os
+
+        page = os.sysconf("SC_PAGE_SIZE")
+        while True:
+            with open("/proc/self/statm") as statm:
+                rss = int(statm.read().split()[1]) * page / 2**20
+            self.peaks[self.now] = max(self.peaks.get(self.now, 0.0), rss)
+            time.sleep(0.02)
+
+
+def preview_job(path: Path) -> dict[str, Any]:
+    """In the worker process, after set-up: the upload and its preview; the job's id."""
+    job, preview_seconds, preview_mb = _previewed_job(path)
+    return {"job": job.pk, "preview": preview_seconds, "preview_mb": preview_mb}
+
+
+def run_job(job_id: int, profile: Path | None) -> dict[str, Any]:
+    """In a fresh process: one import job, timed by phase."""
 
     from jinguo.imports import households, running
+    from jinguo.imports.models import ImportJob
 
+    phases = _Phases()
     marks: dict[str, float] = {}
     updates: list[tuple[float, int]] = []
     check, write, progress = (
@@ -94,10 +127,12 @@ def run_county(path: Path, profile: Path | None) -> dict[str, Any]:
 
     def timed_check(self: Any) -> Any:
         marks["check_started"] = time.perf_counter()
+        phases.now = "check"
         try:
             return check(self)
         finally:
             marks["checked"] = time.perf_counter()
+            phases.now = "write"
 
     def timed_write(self: Any, chunk: Any) -> Any:  # once a chunk (imports.writing)
         marks.setdefault("write_started", time.perf_counter())
@@ -113,33 +148,32 @@ def run_county(path: Path, profile: Path | None) -> dict[str, Any]:
     households.HouseholdImport.check = timed_check  # type: ignore[method-assign]
     households.HouseholdImport.write = timed_write  # type: ignore[method-assign]
     running._progress = noted_progress
-    job, preview_seconds, preview_mb = _previewed_job(path)
+    phases.now = "read"
     started = time.perf_counter()
     if profile is not None:
         import cProfile
         import pstats
 
         profiler = cProfile.Profile()
-        profiler.runcall(running.import_job_run, job_id=job.pk)
+        profiler.runcall(running.import_job_run, job_id=job_id)
         with profile.open("w") as out:
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(70)
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(50)
     else:
-        running.import_job_run(job_id=job.pk)
+        running.import_job_run(job_id=job_id)
     ended = time.perf_counter()
-    job.refresh_from_db()
+    job = ImportJob.objects.get(pk=job_id)
     if job.status != "done":
         raise SystemExit(f"job ended {job.status}: {job.message}")
     times = [started, *(t for t, _rows in updates), ended]
     return {
         "name": "ours (import_job_run)",
-        "preview": preview_seconds,
-        "preview_mb": preview_mb,
         "rows": job.processed_rows,
         "seconds": ended - started,
         "read_check": marks["checked"] - started,
         "write": ended - marks.get("write_started", marks["checked"]),
         "peak_mb": _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
+        "phase_mb": {name: round(mb) for name, mb in phases.peaks.items()},
         "child_peak_mb": _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss),
         "progress_updates": sum(1 for _t, rows in updates if rows >= 0),
         "chunks": sum(1 for _t, rows in updates if rows < 0),
@@ -149,21 +183,68 @@ def run_county(path: Path, profile: Path | None) -> dict[str, Any]:
 
 
 def worker(argv: list[str]) -> None:
+    import os
+    import subprocess
+
     from bench.import_households.worker import build_tree, run_raw, setup
 
     kind, path, database_url = argv[0], Path(argv[1]), argv[2]
-    profile = Path(argv[3]) if len(argv) > 3 and argv[3] else None
+    profile = argv[3] if len(argv) > 3 else ""
     with tempfile.TemporaryDirectory(prefix="jinguo-county-") as tmp:
         if database_url == "sqlite":
             database_url = f"sqlite:///{tmp}/bench.sqlite3"
-        setup(database_url, Path(tmp) / "media")
+        media = Path(tmp) / "media"
+        setup(database_url, media)
         build_tree()
-        result = run_raw(path)[0] if kind == "raw" else run_county(path, profile)
         if kind == "raw":
+            result = run_raw(path)[0]
             result["peak_mb"] = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        else:
+            result = preview_job(path)
+            from django.db import connections
+
+            connections.close_all()
+            done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.import_county",
+                    "--job",
+                    str(result["job"]),
+                    database_url,
+                    str(media),
+                    profile,
+                ],
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+            if done.returncode or not lines:
+                sys.stderr.write(done.stdout + done.stderr)
+                raise SystemExit("the import process failed")
+            result.update(json.loads(lines[0][7:]))
         from django.db import connections
 
         connections.close_all()
+    print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
+
+
+def job_process(argv: list[str]) -> None:
+    """`--job ID DATABASE MEDIA [PROFILE]`: the import of a previewed job, in this process."""
+    import os
+
+    import django
+
+    os.environ["DATABASE_URL"] = argv[1]
+    os.environ["JINGUO_MEDIA_ROOT"] = argv[2]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("JINGUO_DEBUG", "true")
+    django.setup()
+    profile = Path(argv[3]) if len(argv) > 3 and argv[3] else None
+    result = run_job(int(argv[0]), profile)
     print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
 
 
@@ -172,10 +253,12 @@ def report(raw: dict[str, Any] | None, ours: dict[str, Any]) -> str:
     lines = [
         f"rows {ours['rows']:,}; total {ours['seconds']:.1f} s; {rate:,.0f} rows/s",
         f"  mapping step (preview of the whole file) {ours.get('preview', 0):.1f} s, "
-        f"peak RSS after it {ours.get('preview_mb', 0):.0f} MB",
+        f"peak RSS of the process that stored the upload and previewed it "
+        f"{ours.get('preview_mb', 0):.0f} MB",
         f"  read + check {ours['read_check']:.1f} s; write {ours['write']:.1f} s",
-        f"  peak RSS: this process {ours['peak_mb']:.0f} MB; "
-        f"workbook reader (child) {ours['child_peak_mb']:.0f} MB",
+        f"  peak RSS of the import's process {ours['peak_mb']:.0f} MB (by phase: "
+        + ", ".join(f"{k} {v} MB" for k, v in ours.get("phase_mb", {}).items())
+        + f"); workbook reader (child) {ours['child_peak_mb']:.0f} MB",
         f"  progress: {ours['progress_updates']} updates while checking, "
         f"{ours.get('chunks', 0)} chunks written; "
         f"longest stretch without one {ours['longest_still']:.1f} s",
@@ -219,5 +302,7 @@ def main(argv: list[str]) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--worker"]:
         worker(sys.argv[2:])
+    elif sys.argv[1:2] == ["--job"]:
+        job_process(sys.argv[2:])
     else:
         main(sys.argv[1:])

@@ -30,7 +30,7 @@ from jinguo.households.models import (
     Category,
     Resident,
 )
-from jinguo.imports import bulk, cells, persons
+from jinguo.imports import cells, persons
 from jinguo.imports.counts import Counts
 from jinguo.imports.history import History
 from jinguo.imports.household_executives import ExecutiveResolver
@@ -44,6 +44,7 @@ from jinguo.imports.household_state import (
     residences_of,
 )
 from jinguo.imports.household_writer import HouseholdWriter
+from jinguo.imports.id_numbers import IdNumbers
 from jinguo.imports.normalised import Normalised
 from jinguo.imports.persons import PersonIn
 from jinguo.imports.rosters import HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED, RELATION_ALIASES
@@ -90,8 +91,8 @@ class HouseholdImport:
         # Categories as the file writes them, as confirmed (imports.preview), beside our own.
         self._categories = category_lookup() | sheet.layout.values.get("categories", {})
         self._category_cache: dict[str, frozenset[int] | str] = {}
-        # Every person of the file: her ID number's blind index (bytes, the least memory) → row.
-        self._seen_ids: dict[bytes, int] = {}
+        # Every person of the file: her ID number's blind index and row, in little memory.
+        self._seen_ids = IdNumbers()
         # Columns the file lacks read a blank cell appended at the end of each row.
         self._width = max(self.columns.values()) + 1
         self._pick_cells = itemgetter(*(self.columns.get(key, self._width) for key in _KEYS))
@@ -134,6 +135,12 @@ class HouseholdImport:
         if not self.rows:
             self.error(0, _("表格中没有数据行"))
             return self.errors
+        for repeat, first in self._seen_ids.duplicates():
+            self.error(
+                repeat,
+                _("身份证号与%(row)s重复") % {"row": self.sheet.row_name(first)},
+                key="id_number",
+            )
         self._load_database()
         self._check_executives()
         return self.errors
@@ -280,12 +287,7 @@ class HouseholdImport:
         try:
             _name, card = self._read_card(number, name, raw_id, values)
             id_hash = blind_index(card.number)
-            first = self._seen_ids.setdefault(bytes.fromhex(id_hash), number)
-            if first != number:
-                raise cells.CellError(
-                    _("身份证号与%(row)s重复") % {"row": self.sheet.row_name(first)},
-                    key="id_number",
-                )
+            self._seen_ids.add(id_hash, number)  # repeats: once every row is read
             cells.phone(values["phone"])
         except cells.CellError as exc:
             self.error(number, str(exc), key=exc.key)
@@ -384,21 +386,20 @@ class HouseholdImport:
 
     def _check_known_persons(self) -> None:
         """A person already registered outside the importer's scope is an error on her row."""
-        seen = self._seen_ids
-        for chunk in bulk.chunks(list(seen), PERSON_CHUNK):
-            known = persons.load(key.hex() for key in chunk)
+        for seen in self._seen_ids.chunks(PERSON_CHUNK):
+            known = persons.load(seen)
             residences = residences_of(p.pk for p in known.values())
             for id_hash, now in known.items():
                 residence = residences.get(now.pk)
                 path = residence[2] if residence is not None else now.org_path
                 if not self.scope.may_write(path):
                     self.error(
-                        seen[bytes.fromhex(id_hash)],
+                        seen[id_hash],
                         _("该身份证号已登记在您管辖范围以外的%(where)s，请联系上级妇联处理")
                         % {"where": _("家庭") if residence is not None else _("组织")},
                         key="id_number",
                     )
-        self._seen_ids = {}  # checked: writing reads the rows again
+        self._seen_ids.clear()  # checked: writing reads the rows again
 
     # -----------------------------------------------------------------------------------------
     # Writing

@@ -219,3 +219,16 @@ def test_a_roster_that_crashes_the_reader_is_rejected_and_this_process_lives_on(
     job = run_import(cast.songhe_chair, tree.songhe, crashing_workbook())
     assert job.status == "rejected"
     assert job.message.startswith("文件无法读取")
+
+
+def test_a_repeated_id_number_is_reported_with_the_rows_other_errors(cast, tree, run_import):
+    good = id_number(seq=1)
+    content = roster(
+        member("H1", tree.wushan.code, "甲", "户主", good),  # row 2
+        member("H1", "", "乙", "子女", good, 联系电话="12345"),  # row 3: repeated, bad phone
+    )
+    job = run_import(cast.songhe_chair, tree.songhe, content)
+    assert job.status == "rejected"
+    reasons = [reason for row, reason in error_rows(job) if row == 3]
+    assert "身份证号与第2行重复" in reasons
+    assert any("手机" in reason or "电话" in reason for reason in reasons), reasons
