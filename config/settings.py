@@ -373,6 +373,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process whose resident memory passed this (KiB) after a task is replaced by a fresh
+# one: a county's roster preview or import leaves a process larger than it needs to stay.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("JINGUO_WORKER_MAX_MEMORY_KB", 400_000)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("JINGUO_JOB_VISIBILITY_SECONDS", 2 * 3600)
 }

@@ -91,6 +91,7 @@ class HouseholdImport:
         # Categories as the file writes them, as confirmed (imports.preview), beside our own.
         self._categories = category_lookup() | sheet.layout.values.get("categories", {})
         self._category_cache: dict[str, frozenset[int] | str] = {}
+        self._names: dict[str, str] = {}  # executives' names as written, each kept once
         # Every person of the file: her ID number's blind index and row, in little memory.
         self._seen_ids = IdNumbers()
         # Columns the file lacks read a blank cell appended at the end of each row.
@@ -210,8 +211,10 @@ class HouseholdImport:
                 categories if household.categories is None else household.categories | categories
             )
         executive = cells.text(values["executive"])
-        if executive:
-            self._set_text(number, household, "executive", executive)
+        if executive:  # one string per name, not one per household (a county's memory)
+            self._set_text(
+                number, household, "executive", self._names.setdefault(executive, executive)
+            )
 
     def _set_unit(self, number: int, household: HouseholdDraft, key: str, raw: str) -> None:
         try:
@@ -302,7 +305,9 @@ class HouseholdImport:
                 key="relation",
             )
         else:
-            household.head_row, household.head_hash = number, id_hash
+            household.head_row = number
+            if not self._numbered:  # to find the number of the household she heads already
+                household.head_hash = id_hash
 
     def _member_relation(self, values: dict[str, Any]) -> str:
         if self._heads_only:

@@ -23,7 +23,7 @@ from django.db import transaction
 from jinguo.imports.counts import Counts
 from jinguo.imports.models import ImportJob
 
-WRITE_CHUNK = 5_000  # households a transaction: ≈15,000 rows
+WRITE_CHUNK = 2_000  # households a transaction: ≈6,000 rows, ≈30 MB to write them
 CHECKPOINT = "writing"  # the key of job.summary ImportJob.checkpoint reads
 
 
