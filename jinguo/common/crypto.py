@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Iterable
 from functools import cache
 from typing import IO
 
@@ -89,6 +90,19 @@ def decrypt_bytes(data: bytes) -> bytes:
 
 TAG_BYTES = 16
 FILE_PIECE = 1 << 20
+
+
+def encrypt_file(pieces: Iterable[bytes], target: IO[bytes]) -> None:
+    """encrypt_bytes of the concatenated `pieces` into `target`, a piece at a time (the same
+    format: magic, nonce, ciphertext, tag), so a large upload is never held in memory."""
+    nonce = os.urandom(NONCE_BYTES)
+    encryptor = Cipher(algorithms.AES(_field_key()), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(FILE_MAGIC)
+    target.write(FILE_MAGIC + nonce)
+    for piece in pieces:
+        target.write(encryptor.update(piece))
+    target.write(encryptor.finalize())
+    target.write(encryptor.tag)
 
 
 def decrypt_file(source: IO[bytes], target: IO[bytes]) -> None:

@@ -6,9 +6,10 @@ AES-256-GCM ciphertext under JINGUO_FIELD_KEY (jinguo/common/crypto.py), and rea
 only through this storage: `field_file.open("rb")`, never `field_file.path`. A file written before
 this storage, without the header, is read as it is; `jinguo encrypt_media` encrypts those.
 
-The whole file is held in memory to encrypt or decrypt it: uploads are size-limited already
-(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, at most 20 MiB by default, and 5 MiB for photos — see
-jinguo/common/uploads.py), so that is at most a few tens of MiB per request.
+A small file is encrypted or decrypted whole in memory (photos are at most 5 MiB,
+jinguo/common/uploads.py). A large one — a county's roster, 80 MB — is sealed a piece at a time
+on saving, and read in clear a piece at a time into a temporary file by `plain_copy`
+(jinguo/imports/running.py's `uploaded`), so neither the web process nor the worker holds it.
 
 `size()` is FileSystemStorage's: the size on disk, i.e. the plain size + 32 bytes (header, nonce,
 tag) for an encrypted file. No page shows it; read the file to know its plain size.
@@ -23,7 +24,15 @@ from typing import IO, Any
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
 
-from jinguo.common.crypto import decrypt_bytes, decrypt_file, encrypt_bytes, is_encrypted_bytes
+from jinguo.common.crypto import (
+    decrypt_bytes,
+    decrypt_file,
+    encrypt_bytes,
+    encrypt_file,
+    is_encrypted_bytes,
+)
+
+SMALL_FILE = 4 * 1024 * 1024  # sealed in memory; larger files a piece at a time
 
 
 class DecryptedFile(File):
@@ -67,9 +76,15 @@ class EncryptedFileSystemStorage(FileSystemStorage):
 
     def _save(self, name: str, content: File) -> str:
         content.seek(0)
-        plain = content.read()
-        sealed = ContentFile(encrypt_bytes(plain))
-        return super()._save(name, sealed)  # type: ignore[misc]  # not in django-stubs
+        if (content.size or 0) <= SMALL_FILE:
+            sealed: File = ContentFile(encrypt_bytes(content.read()))
+            return super()._save(name, sealed)  # type: ignore[misc]  # not in django-stubs
+        # A large upload (a county's roster) is sealed a piece at a time through a temporary
+        # file, never held in memory.
+        with tempfile.TemporaryFile() as target:
+            encrypt_file(content.chunks(), target)
+            target.seek(0)
+            return super()._save(name, File(target))  # type: ignore[misc]
 
 
 def encrypt_plain_files(root: Path) -> tuple[int, int]:

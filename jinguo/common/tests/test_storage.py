@@ -125,3 +125,11 @@ def test_a_plain_file_is_copied_as_it_is_by_the_piecewise_decryption(media):
     (media / "imports" / "old.xlsx").write_bytes(LARGE)
     with EncryptedFileSystemStorage().plain_copy("imports/old.xlsx") as plain:
         assert plain.read() == LARGE
+
+
+def test_a_large_file_is_sealed_piece_by_piece_as_a_small_one_is_whole(media):
+    storage = EncryptedFileSystemStorage()
+    name = storage.save("imports/roster.xlsx", ContentFile(LARGE))
+    raw = (media / name).read_bytes()
+    assert raw.startswith(FILE_MAGIC) and len(raw) == len(LARGE) + 32
+    assert decrypt_bytes(raw) == LARGE  # the format of encrypt_bytes
