@@ -32,7 +32,19 @@ import resource
 import sys
 import zipfile
 from collections.abc import Iterable
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING or __package__:
+    from jinguo.common import xlsx_stream
+else:  # run as a script under `python -I`: the package is not importable; the module is beside
+    import importlib.util
+
+    _spec = importlib.util.spec_from_file_location(
+        "xlsx_stream", Path(__file__).with_name("xlsx_stream.py")
+    )
+    xlsx_stream = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(xlsx_stream)
 
 CHECK = "check"
 READ = "read"
@@ -139,78 +151,138 @@ def _line(value: object) -> bytes:
     return text.encode("utf-8") + b"\n"
 
 
+def _streaming_book(data: bytes) -> "xlsx_stream.Book | None":
+    """The workbook opened by the streaming reader, or None if it does not take it (not an
+    .xlsx or .xlsm: an .xls, .ods, .xlsb, or anything unusual, which calamine reads)."""
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        return xlsx_stream.Book(data)
+    except Exception:  # noqa: BLE001 (Unsupported, or a file it trips on: calamine decides)
+        return None
+
+
+class _Workbook:
+    """The sheets of an upload: a worksheet of an .xlsx/.xlsm streamed by jinguo.common.xlsx_stream,
+    everything else (other formats, chart sheets, anything the streaming reader does not take)
+    read by calamine, opened only if needed. Either gives a sheet with python-calamine's
+    CalamineSheet attributes and the same rows.
+
+    Why a hand-written streaming reader: python-calamine loads a whole sheet in memory before its
+    first row (1.4 GB for a million rows) and cannot stream (its issue #42, a limit of pyo3 and
+    calamine); openpyxl is not a dependency and is 5-6x slower."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.stream = _streaming_book(data)
+        self._calamine: Any = None
+
+    def calamine(self) -> Any:
+        from python_calamine import CalamineWorkbook
+
+        if self._calamine is None:
+            self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+        return self._calamine
+
+    def metadata(self) -> list[tuple[str, bool, bool]]:
+        """(name, hidden, a worksheet) of every sheet, in the workbook's order."""
+        if self.stream is not None:
+            return [
+                (meta["name"], meta["state"] != "visible", meta["kind"] == "worksheet")
+                for meta in self.stream.sheets
+            ]
+        return [
+            (meta.name, "Visible" not in str(meta.visible), "WorkSheet" in str(meta.typ))
+            for meta in self.calamine().sheets_metadata
+        ]
+
+    def sheet(self, index: int) -> Any:
+        if self.stream is not None:
+            try:
+                return self.stream.sheet(index)
+            except Exception:  # noqa: BLE001, S110 (calamine reads it, or says why not)
+                pass
+        return self.calamine().get_sheet_by_index(index)
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    from python_calamine import CalamineError
+
+    return (CalamineError, ValueError, TypeError, OSError, IndexError)
+
+
+def _shape(sheet: Any) -> tuple[int, int, int]:
+    """(height as the importer counts it, rows, columns) as python-calamine reports them."""
+    height = int(getattr(sheet, "total_height", 0) or sheet.height)  # as the importer counts
+    rows = max(height, sheet.height)
+    columns = max(int(getattr(sheet, "total_width", 0) or 0), sheet.width)
+    return height, rows, columns
+
+
+def _merged(sheet: Any) -> list[list[list[int]]]:
+    return [[list(top), list(bottom)] for top, bottom in sheet.merged_cell_ranges or []]
+
+
 def answer(mode: str, data: bytes, limits: dict[str, int]) -> Iterable[bytes]:
     """The lines to write for `data`: a refusal, or the workbook's sheets, or the first sheet."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
     if data.startswith(b"PK\x03\x04"):
         refusal = zip_refusal(data, limits)
         if refusal is not None:
             yield _line(refusal)
             return
+    errors = _errors()
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if mode == READ_ALL:
-            yield from _all_sheets(book, limits)
-            return
         if mode == CHECK:
+            from python_calamine import CalamineWorkbook
+
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             names = list(book.sheet_names)
             book.close()
             yield _line({"sheets": names})
             return
-        sheet = book.get_sheet_by_index(0)
-    except (CalamineError, ValueError, TypeError, OSError, IndexError):
+        workbook = _Workbook(data)
+        if mode == READ_ALL:
+            yield from _all_sheets(workbook, limits)
+            return
+        sheet = workbook.sheet(0)
+    except errors:
         yield _line({"refused": NOT_A_WORKBOOK})
         return
-    height = int(getattr(sheet, "total_height", 0) or sheet.height)  # as the importer counts
-    rows = max(height, sheet.height)
-    columns = max(int(getattr(sheet, "total_width", 0) or 0), sheet.width)
+    height, rows, columns = _shape(sheet)
     if rows > limits["max_rows"] or columns > limits["max_columns"]:
         yield _line({"refused": SHEET_SIZE, "rows": rows, "columns": columns})
         return
-    merged = [[list(top), list(bottom)] for top, bottom in sheet.merged_cell_ranges or []]
     start = list(sheet.start) if sheet.start else None
-    yield _line({"name": sheet.name, "start": start, "height": height, "merged": merged})
+    yield _line({"name": sheet.name, "start": start, "height": height, "merged": _merged(sheet)})
     for row in sheet.iter_rows():
         yield _line(row)
 
 
-def _all_sheets(book: Any, limits: dict[str, int]) -> Iterable[bytes]:
-    """Every sheet, one after another (MODE "read_all"); each is loaded only once the previous
-    one is written, so the memory held is that of the largest sheet."""
-    from python_calamine import CalamineError
-
-    metadata = list(book.sheets_metadata)
+def _all_sheets(workbook: _Workbook, limits: dict[str, int]) -> Iterable[bytes]:
+    """Every sheet, one after another (MODE "read_all"); each is read only once the previous
+    one is written, so the memory held is that of the largest sheet read by calamine (a
+    streamed sheet holds one row)."""
+    errors = _errors()
+    metadata = workbook.metadata()
     yield _line({"sheets": len(metadata)})
     total = 0
-    for index, meta in enumerate(metadata):
-        head: dict[str, Any] = {
-            "index": index,
-            "name": meta.name,
-            "hidden": "Visible" not in str(meta.visible),
-        }
+    for index, (name, hidden, worksheet) in enumerate(metadata):
+        head: dict[str, Any] = {"index": index, "name": name, "hidden": hidden}
         try:
-            if "WorkSheet" not in str(meta.typ):
-                raise ValueError(meta.typ)
-            sheet = book.get_sheet_by_index(index)
-        except (CalamineError, ValueError, TypeError, OSError, IndexError):
+            if not worksheet:
+                raise ValueError(name)
+            sheet = workbook.sheet(index)
+        except errors:
             yield _line({**head, "unreadable": True})
             continue
-        height = int(getattr(sheet, "total_height", 0) or sheet.height)
-        rows = max(height, sheet.height)
-        columns = max(int(getattr(sheet, "total_width", 0) or 0), sheet.width)
+        height, rows, columns = _shape(sheet)
         total += rows
-        if (
-            rows > limits["max_rows"]
-            or columns > limits["max_columns"]
-            or (total > limits["max_rows"])
-        ):
+        if rows > limits["max_rows"] or columns > limits["max_columns"] or total > limits["max_rows"]:
             yield _line({"refused": SHEET_SIZE, "rows": max(rows, total), "columns": columns})
             return
-        merged = [[list(top), list(bottom)] for top, bottom in sheet.merged_cell_ranges or []]
         start = list(sheet.start) if sheet.start else None
         yield _line(
-            {**head, "start": start, "height": height, "width": sheet.width, "merged": merged}
+            {**head, "start": start, "height": height, "width": sheet.width, "merged": _merged(sheet)}
         )
         for row in sheet.iter_rows():
             yield _line(row)
