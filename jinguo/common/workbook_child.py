@@ -33,18 +33,11 @@ import sys
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
-if TYPE_CHECKING or __package__:
-    from jinguo.common import xlsx_stream
-else:  # run as a script under `python -I`: the package is not importable; the module is beside
-    import importlib.util
-
-    _spec = importlib.util.spec_from_file_location(
-        "xlsx_stream", Path(__file__).with_name("xlsx_stream.py")
-    )
-    xlsx_stream = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(xlsx_stream)
+if not __package__:  # run as a script under `python -I`: the project is not on the path
+    sys.path.append(str(Path(__file__).resolve().parents[2]))
+from jinguo.common import xlsx_stream
 
 CHECK = "check"
 READ = "read"
@@ -158,7 +151,7 @@ def _streaming_book(data: bytes) -> "xlsx_stream.Book | None":
         return None
     try:
         return xlsx_stream.Book(data)
-    except Exception:  # noqa: BLE001 (Unsupported, or a file it trips on: calamine decides)
+    except Exception:
         return None
 
 
@@ -172,9 +165,9 @@ class _Workbook:
     first row (1.4 GB for a million rows) and cannot stream (its issue #42, a limit of pyo3 and
     calamine); openpyxl is not a dependency and is 5-6x slower."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, streaming: bool = True) -> None:
         self.data = data
-        self.stream = _streaming_book(data)
+        self.stream = _streaming_book(data) if streaming else None
         self._calamine: Any = None
 
     def calamine(self) -> Any:
@@ -192,7 +185,8 @@ class _Workbook:
                 for meta in self.stream.sheets
             ]
         return [
-            (meta.name, "Visible" not in str(meta.visible), "WorkSheet" in str(meta.typ))
+            # str() is "SheetVisibleEnum.Hidden": its class name says "Visible" too
+            (meta.name, str(meta.visible).rpartition(".")[2] != "Visible", _is_worksheet(meta))
             for meta in self.calamine().sheets_metadata
         ]
 
@@ -200,9 +194,13 @@ class _Workbook:
         if self.stream is not None:
             try:
                 return self.stream.sheet(index)
-            except Exception:  # noqa: BLE001, S110 (calamine reads it, or says why not)
+            except Exception:  # noqa: S110 (calamine reads it, or says why not)
                 pass
         return self.calamine().get_sheet_by_index(index)
+
+
+def _is_worksheet(meta: Any) -> bool:
+    return str(meta.typ).rpartition(".")[2] == "WorkSheet"
 
 
 def _errors() -> tuple[type[BaseException], ...]:
@@ -223,8 +221,12 @@ def _merged(sheet: Any) -> list[list[list[int]]]:
     return [[list(top), list(bottom)] for top, bottom in sheet.merged_cell_ranges or []]
 
 
-def answer(mode: str, data: bytes, limits: dict[str, int]) -> Iterable[bytes]:
-    """The lines to write for `data`: a refusal, or the workbook's sheets, or the first sheet."""
+def answer(
+    mode: str, data: bytes, limits: dict[str, int], streaming: bool = True
+) -> Iterable[bytes]:
+    """The lines to write for `data`: a refusal, or the workbook's sheets, or the first sheet.
+    `streaming=False`: calamine reads every sheet (as before the streaming reader; tests
+    compare the two)."""
     if data.startswith(b"PK\x03\x04"):
         refusal = zip_refusal(data, limits)
         if refusal is not None:
@@ -240,7 +242,7 @@ def answer(mode: str, data: bytes, limits: dict[str, int]) -> Iterable[bytes]:
             book.close()
             yield _line({"sheets": names})
             return
-        workbook = _Workbook(data)
+        workbook = _Workbook(data, streaming)
         if mode == READ_ALL:
             yield from _all_sheets(workbook, limits)
             return
@@ -277,12 +279,22 @@ def _all_sheets(workbook: _Workbook, limits: dict[str, int]) -> Iterable[bytes]:
             continue
         height, rows, columns = _shape(sheet)
         total += rows
-        if rows > limits["max_rows"] or columns > limits["max_columns"] or total > limits["max_rows"]:
+        if (
+            rows > limits["max_rows"]
+            or columns > limits["max_columns"]
+            or total > limits["max_rows"]
+        ):
             yield _line({"refused": SHEET_SIZE, "rows": max(rows, total), "columns": columns})
             return
         start = list(sheet.start) if sheet.start else None
         yield _line(
-            {**head, "start": start, "height": height, "width": sheet.width, "merged": _merged(sheet)}
+            {
+                **head,
+                "start": start,
+                "height": height,
+                "width": sheet.width,
+                "merged": _merged(sheet),
+            }
         )
         for row in sheet.iter_rows():
             yield _line(row)

@@ -22,15 +22,26 @@ DOCTYPE is Unsupported: no entity is ever expanded. It imports only the standard
 lxml: the child runs it under `python -I` (see workbook_child.py).
 """
 
-import datetime as dt
 import io
-import math
 import re
 import zipfile
 from collections.abc import Iterator
 from typing import IO, Any
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]  # no stubs installed
+
+from jinguo.common import xlsx_scan
+from jinguo.common.xlsx_values import (
+    DURATION,
+    ERROR,
+    ERRORS,
+    OTHER,
+    Unsupported,
+    builtin_kind,
+    date,
+    format_kind,
+    text,
+)
 
 _OPTIONS: dict[str, Any] = {
     "resolve_entities": False,
@@ -43,128 +54,13 @@ _OPTIONS: dict[str, Any] = {
 }
 # The small parts (relationships, workbook, styles) are parsed whole; larger ones are refused.
 SMALL_PART_BYTES = 16 * 1024 * 1024
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 _ROW_REF = re.compile(r"[A-Za-z]{0,3}([0-9]{1,7})")
 # What calamine's float parser takes (Python's float() also takes spaces and underscores).
 _FLOAT = re.compile(
     r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE
 )
-_ESCAPE = re.compile(r"_x00([0-9A-Fa-f]{2}|\+[0-9A-Fa-f])_")
-_ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
-_DATE_TYPES = frozenset(("14", "15", "16", "17", "18", "19", "20", "21", "22", "45", "47"))
-# chrono's dates end about 262,000 years from 1899 (python-calamine's time of day needs one).
-_CHRONO_MS = 262_000 * 365 * 86_400_000
-_EPOCH = dt.datetime(1899, 12, 30)
-_DAY_MS = 86_400_000
-OTHER, DATE, DURATION = 0, 1, 2
-
-
-class Unsupported(Exception):
-    """Something this reader does not take: the caller reads the workbook with calamine."""
-
-
-class _Error:
-    """An error cell (#N/A …): python-calamine gives "", but the cell counts in the range."""
-
-    def __str__(self) -> str:
-        return ""
-
-
-ERROR = _Error()
-
-
-def format_kind(code: str) -> int:
-    """calamine's reading of a number format: DATE, DURATION ([h]:mm) or OTHER (its
-    formats.rs, detect_custom_number_format, ported as is)."""
-    escaped = quoted = ap = hms = False
-    brackets = 0
-    prev = " "
-    for char in code:
-        if escaped:
-            escaped = False
-        elif char in "_\\*":
-            escaped = True
-        elif quoted:
-            quoted = char != '"'
-        elif char == '"':
-            quoted = True
-        elif char == ";":
-            return OTHER  # the first section only
-        elif char == "[":
-            brackets += 1
-        elif char == "]" and brackets == 1 and hms:
-            return DURATION
-        elif char == "]":
-            brackets = max(brackets - 1, 0)
-        elif char in "aA" and not ap and not brackets:
-            ap = True
-        elif char in "pm/PM" and ap and not brackets:
-            return DATE
-        elif char in "dmhysDMHYS" and not ap and not brackets:
-            return DATE
-        elif not (hms and (char == prev or (char + prev).isascii() and char.lower() == prev.lower())):
-            hms = prev == "[" and char in "mhsMHS"
-        prev = char
-    return OTHER
-
-
-def _round(value: float) -> int:
-    """Rust's f64::round: halves away from zero."""
-    whole = math.floor(abs(value))
-    if abs(value) - whole >= 0.5:
-        whole += 1
-    return int(math.copysign(whole, value))
-
-
-def _date(value: float, kind: int, is_1904: bool) -> object:
-    """python-calamine's value for a number under a date or duration format."""
-    if math.isnan(value):
-        return _EPOCH  # calamine turns NaN into 0 ms
-    if math.isinf(value):
-        return value
-    if kind == DURATION:
-        try:
-            return dt.timedelta(milliseconds=_round(value * _DAY_MS))
-        except OverflowError:
-            return value
-    days = value + 1462.0 if is_1904 else value
-    if days < 60.0:
-        days += 1.0  # Excel's 1900-02-29
-    ms = _round(days * _DAY_MS)
-    if value < 1.0:
-        if abs(ms) > _CHRONO_MS:
-            return value
-        ms %= _DAY_MS
-        return dt.time(ms // 3_600_000, ms // 60_000 % 60, ms // 1000 % 60, ms % 1000 * 1000)
-    try:
-        moment = _EPOCH + dt.timedelta(milliseconds=ms)
-    except OverflowError:
-        return value
-    return moment.date() if value.is_integer() else moment
-
-
-def _unescape(text: str) -> str:
-    """calamine's unescape_xml: Excel's _x00HH_ escapes."""
-    if "_x00" not in text:
-        return text
-    return _ESCAPE.sub(lambda match: chr(int(match[1], 16)), text)
-
-
-def _text(element: Any, ns: str) -> str:
-    """The text of a <si> or <is>: its <t>, those of its rich-text runs among them, without
-    those of the phonetic runs (<rPh>); as calamine reads them (read_string)."""
-    parts = []
-    for run in element.iter(ns + "t"):
-        if run.getparent().tag == ns + "rPh":
-            continue
-        if len(run):
-            raise Unsupported(run.tag)
-        text = run.text or ""
-        if run.get(_XML_SPACE) != "preserve":
-            text = text.strip(" \t\r\n")
-        parts.append(_unescape(text))
-    return "".join(parts)
+__all__ = ["DURATION", "Book", "Sheet", "Unsupported"]
 
 
 def _no_doctype(element: Any) -> None:
@@ -285,7 +181,7 @@ class Book:
             return
         with self.archive.open(info) as stream:
             for item in _iterparse(stream, ("si",)):
-                self.strings.append(_text(item, item.tag[:-2]))
+                self.strings.append(text(item, item.tag[:-2]))
                 _forget(item)
 
     def _read_styles(self) -> None:
@@ -303,12 +199,9 @@ class Book:
                 number = style.get("numFmtId")
                 if number is None:
                     self.formats.append(OTHER)
-                elif number in codes:
-                    self.formats.append(format_kind(codes[number]))
-                elif number == "46":
-                    self.formats.append(DURATION)
                 else:
-                    self.formats.append(DATE if number in _DATE_TYPES else OTHER)
+                    code = codes.get(number)
+                    self.formats.append(builtin_kind(number) if code is None else format_kind(code))
 
     def sheet(self, index: int) -> "Sheet":
         """The worksheet at `index`, its first pass done (Unsupported if it is not a
@@ -361,6 +254,12 @@ class Sheet:
         self.merged_cell_ranges: list[tuple[tuple[int, int], tuple[int, int]]] = []
         self.start: tuple[int, int] | None = None
         self.end: tuple[int, int] | None = None
+        with book.archive.open(info) as stream:
+            found = xlsx_scan.scan(stream)
+        if found is not None:
+            self.start, self.end, merged = found
+            self.merged_cell_ranges = [(top, bottom) for top, bottom in merged]
+            return
         top, left, right, previous = -1, 0, 0, (-1, -1)
         for positions in self._rows(first_pass=True):
             for row, column, _value in positions:
@@ -394,16 +293,24 @@ class Sheet:
         if self.start is None:
             return
         top, left = self.start
-        width = self.width
+        width, bottom = self.width, top + self.height - 1
         for _ in range(top):
             yield [""] * width
-        current, values = top, [""] * width
+        values: list[Any] = [""] * width
+        current, first, lowest, highest = top, -1, width, -1
         for cells in self._rows(first_pass=False):
             for row, column, value in cells:
+                index = column - left
+                if not top <= row <= bottom or not 0 <= index < width:
+                    raise Unsupported("a cell out of the range")  # the first pass said other
                 while current < row:
                     yield values
                     current, values = current + 1, [""] * width
-                values[column - left] = "" if value is ERROR else value
+                values[index] = "" if value is ERROR else value
+                first = row if first < 0 else first
+                lowest, highest = min(lowest, index), max(highest, index)
+        if (first, current, lowest, highest) != (top, bottom, 0, width - 1):
+            raise Unsupported("the range is not the first pass's")
         yield values
 
     def _rows(self, first_pass: bool) -> Iterator[list[tuple[int, int, object]]]:
@@ -440,75 +347,77 @@ class Sheet:
     ) -> list[tuple[int, int, object]]:
         """The row's non-empty cells; in the first pass, with None for an inline string's
         value (its text is read in the second) and the <v> values checked."""
-        c_tag, v_tag, is_tag, f_tag, t_tag = ns + "c", ns + "v", ns + "is", ns + "f", ns + "t"
+        c_tag = ns + "c"
         cells: list[tuple[int, int, object]] = []
-        columns, column = _COLUMNS, 0
+        column = 0
         for cell in element:
             if cell.tag != c_tag:
                 raise Unsupported(cell.tag)
             ref = cell.get("r")
-            if ref is None:
-                row = row_index
-            else:
-                letters = ref.rstrip("0123456789")
-                digits = ref[len(letters) :]
-                if letters in columns and 0 < len(digits) <= 7 and digits != "0" * len(digits):
-                    row, column = int(digits) - 1, columns[letters]
-                else:
-                    row, column = _reference(ref)
-            value: object = _EMPTY
-            for child in cell:
-                tag = child.tag
-                if tag == v_tag:
-                    value = self._v(child, cell.get("t"), cell.get("s"))
-                elif tag == is_tag:
-                    if first_pass:
-                        value = None
-                    elif len(child) == 1 and child[0].tag == t_tag and not len(child[0]):
-                        text = child[0].text or ""  # the usual inline string: one <t>
-                        if child[0].get(_XML_SPACE) != "preserve":
-                            text = text.strip(" \t\r\n")
-                        value = _unescape(text)
-                    else:
-                        value = _text(child, ns)
-                elif tag == f_tag:
-                    value = _EMPTY
-                else:
-                    raise Unsupported(tag)
+            row, column = (row_index, column) if ref is None else _locate(ref)
+            value = self._value(cell, ns, first_pass)
             if value is not _EMPTY:
                 cells.append((row, column, value))
             column += 1
         return cells
+
+    def _value(self, cell: Any, ns: str, first_pass: bool) -> object:
+        """The cell's value, _EMPTY if none: its last <v>, <is> or <f> decides, as in
+        calamine's read_value."""
+        value: object = _EMPTY
+        for child in cell:
+            tag = child.tag[len(ns) :]
+            if tag == "v":
+                value = self._v(child, cell.get("t"), cell.get("s"))
+            elif tag == "is":
+                value = None if first_pass else text(child, ns)
+            elif tag == "f":
+                value = _EMPTY
+            else:
+                raise Unsupported(tag)
+        return value
+
     def _v(self, element: Any, kind: str | None, style: str | None) -> object:
         if len(element):
             raise Unsupported("v")
-        text = element.text or ""
-        if kind in (None, "n", "s", "b", "e") and not text:
+        content = element.text or ""
+        if kind in ("str", "inlineStr", "is"):
+            return content if kind == "str" else _EMPTY
+        if kind not in (None, "n", "s", "b", "e"):
+            raise Unsupported(f"t={kind}")  # "d" (ISO dates) and what calamine refuses
+        if not content:
             return _EMPTY
         if kind is None or kind == "n":
-            if not _FLOAT.fullmatch(text):
-                if kind is None:
-                    return text
-                raise Unsupported(text)
-            number = float(text)
-            formats = self.book.formats
-            index = (int(style) if style.isascii() and style.isdigit() else 0) if style else -1
-            shape = formats[index] if 0 <= index < len(formats) else OTHER
-            return number if shape == OTHER else _date(number, shape, self.book.is_1904)
+            return self._number(content, kind, style)
         if kind == "s":
             strings = self.book.strings
-            index = int(text) if text.isascii() and text.isdigit() else 0
+            index = int(content) if content.isascii() and content.isdigit() else 0
             if index >= len(strings):
                 raise Unsupported("shared string")
             return strings[index]
-        if kind == "str":
-            return text
         if kind == "b":
-            return text != "0"
-        if kind == "e":
-            if text not in _ERRORS:
-                raise Unsupported(text)
+            return content != "0"
+        if kind == "e" and content in ERRORS:
             return ERROR
-        if kind in ("inlineStr", "is"):
-            return _EMPTY
-        raise Unsupported(f"t={kind}")  # "d" (ISO dates) and what calamine refuses
+        raise Unsupported(content)  # an error calamine does not know
+
+    def _number(self, content: str, kind: str | None, style: str | None) -> object:
+        if not _FLOAT.fullmatch(content):
+            if kind is None:
+                return content  # calamine: a string
+            raise Unsupported(content)
+        number = float(content)
+        formats = self.book.formats
+        index = (int(style) if style.isascii() and style.isdigit() else 0) if style else -1
+        shape = formats[index] if 0 <= index < len(formats) else OTHER
+        return number if shape == OTHER else date(number, shape, self.book.is_1904)
+
+
+def _locate(ref: str) -> tuple[int, int]:
+    """(row, column) of a cell's `r`, the letters read once (_reference checks the rest)."""
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters) :]
+    column = _COLUMNS.get(letters)
+    if column is None or not 0 < len(digits) <= 7 or digits == "0" * len(digits):
+        return _reference(ref)
+    return int(digits) - 1, column
