@@ -22,7 +22,8 @@ _CELL = re.compile(
     re.DOTALL,
 )
 _ANY_CELL = re.compile(rb"<c[\s/>]")
-_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|sheetData|mergeCell)[\s/>]")
+# Elements of the sheet's own namespace under a prefix (<x:c>): not plain.
+_PREFIXED = (b":c ", b":c>", b":row ", b":row>", b":sheetData", b":mergeCell", b":dimension")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7})(?::([A-Z]{1,3}[0-9]{1,7}))?"')
 _ANY_MERGE = re.compile(rb"<mergeCell[\s/>]")
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
@@ -81,21 +82,31 @@ class _Bounds:
         self.sheet_data = False
 
     def read(self, part: bytes) -> None:
-        if b"<!" in part or _PREFIXED.search(part):
+        if b"<!" in part or any(prefixed in part for prefixed in _PREFIXED):
             raise _Unusual
-        self.sheet_data = self.sheet_data or b"<sheetData" in part
+        data_at = part.find(b"<sheetData")
+        if not self.sheet_data and data_at >= 0:
+            self._dimension(part[:data_at])  # <dimension> comes before the rows
+        self.sheet_data = self.sheet_data or data_at >= 0
         cells = _CELL.findall(part)
         if len(cells) != len(_ANY_CELL.findall(part)):
             raise _Unusual  # a <c> not as plain as _CELL takes
         self._cells(cells)
-        dimensions = _DIMENSION.findall(part)
-        if len(dimensions) != len(_ANY_DIMENSION.findall(part)):
+        end_at = part.find(b"</sheetData>")
+        if end_at >= 0:
+            self._merged(part[end_at:])  # <mergeCells> comes after them
+
+    def _dimension(self, head: bytes) -> None:
+        dimensions = _DIMENSION.findall(head)
+        if len(dimensions) != len(_ANY_DIMENSION.findall(head)):
             raise _Unusual
         for ref in dimensions:
             for corner in ref.split(b":"):
                 _position(corner)
-        merges = _MERGE.findall(part)
-        if len(merges) != len(_ANY_MERGE.findall(part)):
+
+    def _merged(self, tail: bytes) -> None:
+        merges = _MERGE.findall(tail)
+        if len(merges) != len(_ANY_MERGE.findall(tail)):
             raise _Unusual
         for first, second in merges:
             self.merged.append((_position(first), _position(second or first)))

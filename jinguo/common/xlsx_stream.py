@@ -33,7 +33,6 @@ from lxml import etree  # type: ignore[import-untyped]  # no stubs installed
 from jinguo.common import xlsx_scan
 from jinguo.common.xlsx_values import (
     DURATION,
-    ERROR,
     ERRORS,
     OTHER,
     Unsupported,
@@ -299,16 +298,19 @@ class Sheet:
         values: list[Any] = [""] * width
         current, first, lowest, highest = top, -1, width, -1
         for cells in self._rows(first_pass=False):
+            if not cells:
+                continue
+            # In order (the first pass checked): the row's first and last cells bound it.
+            low, high = cells[0][1] - left, cells[-1][1] - left
+            if not (top <= cells[0][0] and cells[-1][0] <= bottom and low >= 0 and high < width):
+                raise Unsupported("a cell out of the range")  # the first pass said other
+            first = cells[0][0] if first < 0 else first
+            lowest, highest = min(lowest, low), max(highest, high)
             for row, column, value in cells:
-                index = column - left
-                if not top <= row <= bottom or not 0 <= index < width:
-                    raise Unsupported("a cell out of the range")  # the first pass said other
                 while current < row:
                     yield values
                     current, values = current + 1, [""] * width
-                values[index] = "" if value is ERROR else value
-                first = row if first < 0 else first
-                lowest, highest = min(lowest, index), max(highest, index)
+                values[column - left] = value
         if (first, current, lowest, highest) != (top, bottom, 0, width - 1):
             raise Unsupported("the range is not the first pass's")
         yield values
@@ -347,15 +349,28 @@ class Sheet:
     ) -> list[tuple[int, int, object]]:
         """The row's non-empty cells; in the first pass, with None for an inline string's
         value (its text is read in the second) and the <v> values checked."""
-        c_tag = ns + "c"
+        c_tag, is_tag = ns + "c", ns + "is"
         cells: list[tuple[int, int, object]] = []
-        column = 0
+        column, columns = 0, _COLUMNS
         for cell in element:
             if cell.tag != c_tag:
                 raise Unsupported(cell.tag)
             ref = cell.get("r")
-            row, column = (row_index, column) if ref is None else _locate(ref)
-            value = self._value(cell, ns, first_pass)
+            if ref is None:
+                row = row_index
+            else:  # the letters are looked up; _reference checks the rest, and new letters
+                letters = ref.rstrip("0123456789")
+                column = columns.get(letters, -1)
+                digits = ref[len(letters) :]
+                row = int(digits) - 1 if column >= 0 and 0 < len(digits) < 8 else -1
+                if row < 0:
+                    row, column = _reference(ref)
+            child = cell[0] if len(cell) == 1 else None
+            value: object
+            if child is not None and child.tag == is_tag and not first_pass:
+                value = text(child, ns)  # the usual inline string
+            else:
+                value = self._value(cell, ns, first_pass)
             if value is not _EMPTY:
                 cells.append((row, column, value))
             column += 1
@@ -398,7 +413,7 @@ class Sheet:
         if kind == "b":
             return content != "0"
         if kind == "e" and content in ERRORS:
-            return ERROR
+            return ""  # python-calamine's; but the cell counts in the range
         raise Unsupported(content)  # an error calamine does not know
 
     def _number(self, content: str, kind: str | None, style: str | None) -> object:

@@ -25,16 +25,6 @@ class Unsupported(Exception):
     """Something the streaming reader does not take: the caller reads it with calamine."""
 
 
-class _Error:
-    """An error cell (#N/A …): python-calamine gives "", but the cell counts in the range."""
-
-    def __str__(self) -> str:
-        return ""
-
-
-ERROR = _Error()
-
-
 class _Format:
     """calamine's scan of a number format (detect_custom_number_format), one char at a time."""
 
@@ -155,9 +145,12 @@ def run_text(run: Any) -> str:
 def text(element: Any, ns: str) -> str:
     """The text of a <si> or <is>: its <t>, those of its rich-text runs among them, without
     those of the phonetic runs (<rPh>)."""
-    if len(element) == 1 and element[0].tag == ns + "t":
-        return run_text(element[0])  # the usual string: one <t>
-    phonetic = ns + "rPh"
+    if len(element) == 1:  # the usual string: one <t>, no space to keep, no escape
+        run = element[0]
+        if run.tag == ns + "t" and not len(run) and run.get(XML_SPACE) is None:
+            content = run.text
+            return unescape(content.strip(" \t\r\n")) if content else ""
+    phonetic = ns + "rPh"  # anything else: every <t> but those of the phonetic runs
     return "".join(
         run_text(run) for run in element.iter(ns + "t") if run.getparent().tag != phonetic
     )
