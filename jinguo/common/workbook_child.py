@@ -4,8 +4,21 @@ jinguo.common.workbooks runs this file as a script (`python -I workbook_child.py
 with the upload on stdin. Before it touches the file, it lowers its own limits (address space,
 CPU seconds, size of what it writes), so a workbook that makes the reader allocate without
 bound, loop, or expand without end kills this process alone; the web process that started it
-reports the file as unreadable. It imports nothing of Django or of jinguo (it runs isolated,
-with an almost empty environment): only the standard library and python-calamine.
+reports the file as unreadable. It imports nothing of Django (it runs isolated, with an
+almost empty environment): only the standard library, python-calamine, lxml and the streaming
+reader's modules, jinguo.common.xlsx_stream, xlsx_scan and xlsx_values (which import nothing
+else; as `python -I` leaves the project off the path, this file appends its root).
+
+Who reads what: a worksheet of an .xlsx or .xlsm is streamed by jinguo.common.xlsx_stream (two
+passes over its XML, the range and then the rows, holding one row and the shared strings: 150 MB
+for a roster of a million rows where calamine held 1.4 GB, but about four times slower);
+everything else is read by python-calamine as before: .xls, .ods, .xlsb, chart sheets, and any
+sheet the streaming reader does not take (cells out of order, ISO date cells, a DTD, XML it
+does not know), so a sheet is never read half one way and half the other. Both write the same
+lines (jinguo/common/tests/test_workbook_streaming.py compares them); `answer(...,
+streaming=False)` is calamine alone. python-calamine cannot stream (it loads a whole sheet
+before its first row: its issue #42, a limit of pyo3 and calamine), and openpyxl is not a
+dependency and 5-6 times slower: hence a reader of our own (see _Workbook).
 
 It answers on stdout, in JSON lines. The first line is one of
 - {"refused": CODE, ...}: the file is refused (CODE says why, with the numbers the message needs);
@@ -20,8 +33,9 @@ It answers on stdout, in JSON lines. The first line is one of
 Before the workbook is opened, a zip (.xlsx, .xlsm, .ods) is checked from its directory alone:
 the number of members, each member's declared uncompressed size against its compressed size,
 the total, and the <dimension> every worksheet declares, read from the first bytes of the sheet
-(never decompressing more). After the sheet is read, its real size is checked too, which
-covers .xls and .ods and a worksheet that declares no dimension.
+(never decompressing more). After the sheet is read (streamed: after its first pass, before any
+row is written), its real size is checked too, which covers .xls and .ods and a worksheet that
+declares no dimension.
 """
 
 import datetime as dt
