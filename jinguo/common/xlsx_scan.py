@@ -1,26 +1,41 @@
 """The first pass of jinguo.common.xlsx_stream, fast: a worksheet's range as calamine counts it
 (from the first to the last non-empty cell) and its merged cells, found with regular expressions
-over the XML's bytes, without building a single element.
+over the XML's bytes, without building a single element or looping over cells in Python.
 
 It takes only the plain XML Excel, WPS and XlsxWriter write: unprefixed elements, every <c> with
-its `r` first, then `s` and `t`, nothing but <f>, <v> and <is> in it, no comment, CDATA or DTD
-(`<!`), cells in order. Anything else makes `scan` answer None, and xlsx_stream reads the range
-with lxml, cell by cell (4 times slower). The values are read, and checked, by the second pass
-(lxml), which also checks that the cells it meets make this very range.
+its `r` first, then `s` and `t`, a formula then a value in it, no whitespace between them, no
+comment, CDATA or DTD (`<!`), cells in order. Anything else makes `scan` answer None, and
+xlsx_stream reads the range with lxml, cell by cell (3 times slower). The values are read, and
+checked, by the second pass (lxml), which also checks that the cells it meets make this very
+range: a shared string out of the table or a number that is none makes it raise (calamine would
+refuse the sheet too).
 """
 
 import re
+from itertools import repeat
+from operator import add, itemgetter, lt, mul
 from typing import IO
 
 Range = tuple[tuple[int, int] | None, tuple[int, int] | None, list[tuple[tuple[int, int], ...]]]
 
 CHUNK = 4 * 1024 * 1024
 MAX_TAIL = 64 * 1024 * 1024  # what follows the rows (merged cells, formatting) is read whole
-_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?(?: t="([A-Za-z]{1,9})")?'
-    rb"(?:/>|>(.*?)</c>)",
-    re.DOTALL,
+_F = rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?"  # a formula, before the value
+_START = rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?'
+# A cell with a value, as calamine sees one: a non-empty <v> last, a formula's string (even
+# empty), an inline string.
+_FILLED = re.compile(
+    _START + rb'(?:(?: t="[nbes]")?>' + _F + rb"<v>[^<]+</v></c>"
+    rb'| t="str">' + _F + rb"(?:<v>[^<]*</v>|<v/>)</c>"
+    rb'| t="inlineStr"><is[ >/])'
 )
+# A cell without: none, a formula alone, an empty <v>.
+_BLANK = re.compile(
+    rb'<c r="[A-Z]{1,3}[0-9]{1,7}"(?: s="[0-9]{1,9}")?'
+    rb'(?:(?: t="(?:[nbes]|str|inlineStr)")?(?:/>|>' + _F + rb"</c>)"
+    rb'|(?: t="[nbes]")?>' + _F + rb"(?:<v></v>|<v/>)</c>)"
+)
+_ERROR = re.compile(rb'<c [^>]*t="e"[^>]*>' + _F + rb"<v>([^<]*)</v>")
 _ANY_CELL = re.compile(rb"<c[\s/>]")
 # Elements of the sheet's own namespace under a prefix (<x:c>): not plain.
 _PREFIXED = (b":c ", b":c>", b":row ", b":row>", b":sheetData", b":mergeCell", b":dimension")
@@ -28,7 +43,6 @@ _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7})(?::([A-Z]{1,3}[0-9
 _ANY_MERGE = re.compile(rb"<mergeCell[\s/>]")
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
 _ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
-_TYPES = frozenset((b"", b"s", b"str", b"n", b"b", b"inlineStr", b"e"))
 _ERRORS = frozenset((b"#DIV/0!", b"#N/A", b"#NAME?", b"#NULL!", b"#NUM!", b"#REF!", b"#VALUE!"))
 _COLUMNS: dict[bytes, int] = {}
 
@@ -54,27 +68,6 @@ def _position(ref: bytes) -> tuple[int, int]:
     return row - 1, _column(letters)
 
 
-def _filled(kind: bytes, inner: bytes) -> bool:
-    """Whether the cell has a value (calamine's rule: its last <v>, <is> or <f> decides);
-    _Unusual for a type calamine refuses or this pass does not take."""
-    if kind not in _TYPES:
-        raise _Unusual
-    if not inner:
-        return False
-    if inner.endswith((b"</is>", b"<is/>")):
-        return True
-    if inner.endswith(b"</v>"):
-        at = inner.rfind(b"<v")
-        if inner[at : at + 3] != b"<v>" or (kind == b"e" and inner[at + 3 : -4] not in _ERRORS):
-            raise _Unusual
-        return kind == b"str" or (len(inner) - at > 7 and kind != b"inlineStr")
-    if inner.endswith(b"<v/>"):
-        return kind == b"str"
-    if inner.endswith(b"</f>") or inner.rfind(b"<f") > max(inner.rfind(b"<v"), inner.rfind(b"<i")):
-        return False
-    raise _Unusual
-
-
 class _Bounds:
     def __init__(self) -> None:
         self.top, self.left, self.right, self.last = -1, 0, 0, (-1, -1)
@@ -88,10 +81,14 @@ class _Bounds:
         if not self.sheet_data and data_at >= 0:
             self._dimension(part[:data_at])  # <dimension> comes before the rows
         self.sheet_data = self.sheet_data or data_at >= 0
-        cells = _CELL.findall(part)
-        if len(cells) != len(_ANY_CELL.findall(part)):
-            raise _Unusual  # a <c> not as plain as _CELL takes
-        self._cells(cells)
+        filled = _FILLED.findall(part)
+        cells = len(_ANY_CELL.findall(part))
+        if len(filled) != cells and len(filled) + len(_BLANK.findall(part)) != cells:
+            raise _Unusual  # a <c> not as plain as these take
+        if b' t="e"' in part and not set(_ERROR.findall(part)) <= _ERRORS:
+            raise _Unusual  # an error calamine does not know: it refuses the sheet
+        if filled:
+            self._cells(filled)
         end_at = part.find(b"</sheetData>")
         if end_at >= 0:
             self._merged(part[end_at:])  # <mergeCells> comes after them
@@ -111,22 +108,20 @@ class _Bounds:
         for first, second in merges:
             self.merged.append((_position(first), _position(second or first)))
 
-    def _cells(self, cells: list[tuple[bytes, bytes, bytes, bytes]]) -> None:
-        top, left, right, last = self.top, self.left, self.right, self.last
-        columns = _COLUMNS
-        for letters, digits, kind, inner in cells:
-            if not _filled(kind, inner):
-                continue
-            column = columns[letters] if letters in columns else _column(letters)
-            position = (int(digits) - 1, column)
-            if position <= last or position[0] < 0:
-                raise _Unusual  # out of order (calamine sorts them), or row 0
-            if top < 0:
-                top, left, right = position[0], column, column
-            left = column if column < left else left
-            right = column if column > right else right
-            last = position
-        self.top, self.left, self.right, self.last = top, left, right, last
+    def _cells(self, filled: list[tuple[bytes, bytes]]) -> None:
+        """The bounds, with the cells' order checked, in C: map() and all() over the list."""
+        for letters in set(map(itemgetter(0), filled)):
+            _column(letters)
+        rows = list(map(int, map(itemgetter(1), filled)))
+        columns = list(map(_COLUMNS.__getitem__, map(itemgetter(0), filled)))
+        keys = list(map(add, map(mul, rows, repeat(1 << 16)), columns))
+        last = (self.last[0] + 1) * (1 << 16) + self.last[1]
+        if rows[0] == 0 or keys[0] <= last or not all(map(lt, keys, keys[1:])):
+            raise _Unusual  # row 0, or cells out of order (calamine sorts them; we stream)
+        if self.top < 0:
+            self.top, self.left, self.right = rows[0] - 1, columns[0], columns[0]
+        self.left, self.right = min(self.left, min(columns)), max(self.right, max(columns))
+        self.last = (rows[-1] - 1, columns[-1])
 
 
 def scan(stream: IO[bytes]) -> Range | None:

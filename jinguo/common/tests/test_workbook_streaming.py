@@ -308,8 +308,8 @@ def test_a_sheet_that_kills_calamine_at_64_mb_streams_within_them(settings):
 
 def test_indented_and_prefixed_xml_reads_as_calamine_reads_it(first_pass):
     indented = (
-        "<sheetData>\n  <row r=\"2\">\n    <c r=\"B2\" t=\"inlineStr\">\n      <is>\n"
-        "        <t>缩进</t>\n      </is>\n    </c>\n    <c r=\"C2\">\n      <v>5</v>\n"
+        '<sheetData>\n  <row r="2">\n    <c r="B2" t="inlineStr">\n      <is>\n'
+        '        <t>缩进</t>\n      </is>\n    </c>\n    <c r="C2">\n      <v>5</v>\n'
         "    </c>\n  </row>\n</sheetData>\n"
     )
     data = handmade([indented])
@@ -318,7 +318,7 @@ def test_indented_and_prefixed_xml_reads_as_calamine_reads_it(first_pass):
         contents = {info.filename: archive.read(info) for info in archive.infolist()}
     contents["xl/worksheets/sheet1.xml"] = (
         f'<x:worksheet xmlns:x="{MAIN}"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr">'
-        "<x:is><x:t>前缀</x:t></x:is></x:c><x:c r=\"B1\"><x:v>1</x:v></x:c></x:row>"
+        '<x:is><x:t>前缀</x:t></x:is></x:c><x:c r="B1"><x:v>1</x:v></x:c></x:row>'
         "</x:sheetData></x:worksheet>"
     ).encode()
     buffer = io.BytesIO()
