@@ -4,8 +4,21 @@ jinguo.common.workbooks runs this file as a script (`python -I workbook_child.py
 with the upload on stdin. Before it touches the file, it lowers its own limits (address space,
 CPU seconds, size of what it writes), so a workbook that makes the reader allocate without
 bound, loop, or expand without end kills this process alone; the web process that started it
-reports the file as unreadable. It imports nothing of Django or of jinguo (it runs isolated,
-with an almost empty environment): only the standard library and python-calamine.
+reports the file as unreadable. It imports nothing of Django (it runs isolated, with an
+almost empty environment): only the standard library, python-calamine, lxml and the streaming
+reader's modules, jinguo.common.xlsx_stream, xlsx_scan and xlsx_values (which import nothing
+else; as `python -I` leaves the project off the path, this file appends its root).
+
+Who reads what: a worksheet of an .xlsx or .xlsm is streamed by jinguo.common.xlsx_stream (two
+passes over its XML, the range and then the rows, holding one row and the shared strings: 150 MB
+for a roster of a million rows where calamine held 1.4 GB, but about four times slower);
+everything else is read by python-calamine as before: .xls, .ods, .xlsb, chart sheets, and any
+sheet the streaming reader does not take (cells out of order, ISO date cells, a DTD, XML it
+does not know), so a sheet is never read half one way and half the other. Both write the same
+lines (jinguo/common/tests/test_workbook_streaming.py compares them); `answer(...,
+streaming=False)` is calamine alone. python-calamine cannot stream (it loads a whole sheet
+before its first row: its issue #42, a limit of pyo3 and calamine), and openpyxl is not a
+dependency and 5-6 times slower: hence a reader of our own (see _Workbook).
 
 It answers on stdout, in JSON lines. The first line is one of
 - {"refused": CODE, ...}: the file is refused (CODE says why, with the numbers the message needs);
@@ -20,8 +33,9 @@ It answers on stdout, in JSON lines. The first line is one of
 Before the workbook is opened, a zip (.xlsx, .xlsm, .ods) is checked from its directory alone:
 the number of members, each member's declared uncompressed size against its compressed size,
 the total, and the <dimension> every worksheet declares, read from the first bytes of the sheet
-(never decompressing more). After the sheet is read, its real size is checked too, which
-covers .xls and .ods and a worksheet that declares no dimension.
+(never decompressing more). After the sheet is read (streamed: after its first pass, before any
+row is written), its real size is checked too, which covers .xls and .ods and a worksheet that
+declares no dimension.
 """
 
 import datetime as dt
@@ -32,7 +46,12 @@ import resource
 import sys
 import zipfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO, Any
+
+if not __package__:  # run as a script under `python -I`: the project is not on the path
+    sys.path.append(str(Path(__file__).resolve().parents[2]))
+from jinguo.common import xlsx_stream
 
 CHECK = "check"
 READ = "read"
@@ -139,78 +158,157 @@ def _line(value: object) -> bytes:
     return text.encode("utf-8") + b"\n"
 
 
-def answer(mode: str, data: bytes, limits: dict[str, int]) -> Iterable[bytes]:
-    """The lines to write for `data`: a refusal, or the workbook's sheets, or the first sheet."""
-    from python_calamine import CalamineError, CalamineWorkbook
+def _streaming_book(data: bytes) -> "xlsx_stream.Book | None":
+    """The workbook opened by the streaming reader, or None if it does not take it (not an
+    .xlsx or .xlsm: an .xls, .ods, .xlsb, or anything unusual, which calamine reads)."""
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        return xlsx_stream.Book(data)
+    except Exception:
+        return None
 
+
+class _Workbook:
+    """The sheets of an upload: a worksheet of an .xlsx/.xlsm streamed by jinguo.common.xlsx_stream,
+    everything else (other formats, chart sheets, anything the streaming reader does not take)
+    read by calamine, opened only if needed. Either gives a sheet with python-calamine's
+    CalamineSheet attributes and the same rows.
+
+    Why a hand-written streaming reader: python-calamine loads a whole sheet in memory before its
+    first row (1.4 GB for a million rows) and cannot stream (its issue #42, a limit of pyo3 and
+    calamine); openpyxl is not a dependency and is 5-6x slower."""
+
+    def __init__(self, data: bytes, streaming: bool = True) -> None:
+        self.data = data
+        self.stream = _streaming_book(data) if streaming else None
+        self._calamine: Any = None
+
+    def calamine(self) -> Any:
+        from python_calamine import CalamineWorkbook
+
+        if self._calamine is None:
+            self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+        return self._calamine
+
+    def metadata(self) -> list[tuple[str, bool, bool]]:
+        """(name, hidden, a worksheet) of every sheet, in the workbook's order."""
+        if self.stream is not None:
+            return [
+                (meta["name"], meta["state"] != "visible", meta["kind"] == "worksheet")
+                for meta in self.stream.sheets
+            ]
+        return [
+            # str() is "SheetVisibleEnum.Hidden": its class name says "Visible" too
+            (meta.name, str(meta.visible).rpartition(".")[2] != "Visible", _is_worksheet(meta))
+            for meta in self.calamine().sheets_metadata
+        ]
+
+    def sheet(self, index: int) -> Any:
+        if self.stream is not None:
+            try:
+                return self.stream.sheet(index)
+            except Exception:  # noqa: S110 (calamine reads it, or says why not)
+                pass
+        return self.calamine().get_sheet_by_index(index)
+
+
+def _is_worksheet(meta: Any) -> bool:
+    return str(meta.typ).rpartition(".")[2] == "WorkSheet"
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    from python_calamine import CalamineError
+
+    return (CalamineError, ValueError, TypeError, OSError, IndexError)
+
+
+def _shape(sheet: Any) -> tuple[int, int, int]:
+    """(height as the importer counts it, rows, columns) as python-calamine reports them."""
+    height = int(getattr(sheet, "total_height", 0) or sheet.height)  # as the importer counts
+    rows = max(height, sheet.height)
+    columns = max(int(getattr(sheet, "total_width", 0) or 0), sheet.width)
+    return height, rows, columns
+
+
+def _merged(sheet: Any) -> list[list[list[int]]]:
+    return [[list(top), list(bottom)] for top, bottom in sheet.merged_cell_ranges or []]
+
+
+def answer(
+    mode: str, data: bytes, limits: dict[str, int], streaming: bool = True
+) -> Iterable[bytes]:
+    """The lines to write for `data`: a refusal, or the workbook's sheets, or the first sheet.
+    `streaming=False`: calamine reads every sheet (as before the streaming reader; tests
+    compare the two)."""
     if data.startswith(b"PK\x03\x04"):
         refusal = zip_refusal(data, limits)
         if refusal is not None:
             yield _line(refusal)
             return
+    errors = _errors()
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        if mode == READ_ALL:
-            yield from _all_sheets(book, limits)
-            return
         if mode == CHECK:
+            from python_calamine import CalamineWorkbook
+
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             names = list(book.sheet_names)
             book.close()
             yield _line({"sheets": names})
             return
-        sheet = book.get_sheet_by_index(0)
-    except (CalamineError, ValueError, TypeError, OSError, IndexError):
+        workbook = _Workbook(data, streaming)
+        if mode == READ_ALL:
+            yield from _all_sheets(workbook, limits)
+            return
+        sheet = workbook.sheet(0)
+    except errors:
         yield _line({"refused": NOT_A_WORKBOOK})
         return
-    height = int(getattr(sheet, "total_height", 0) or sheet.height)  # as the importer counts
-    rows = max(height, sheet.height)
-    columns = max(int(getattr(sheet, "total_width", 0) or 0), sheet.width)
+    height, rows, columns = _shape(sheet)
     if rows > limits["max_rows"] or columns > limits["max_columns"]:
         yield _line({"refused": SHEET_SIZE, "rows": rows, "columns": columns})
         return
-    merged = [[list(top), list(bottom)] for top, bottom in sheet.merged_cell_ranges or []]
     start = list(sheet.start) if sheet.start else None
-    yield _line({"name": sheet.name, "start": start, "height": height, "merged": merged})
+    yield _line({"name": sheet.name, "start": start, "height": height, "merged": _merged(sheet)})
     for row in sheet.iter_rows():
         yield _line(row)
 
 
-def _all_sheets(book: Any, limits: dict[str, int]) -> Iterable[bytes]:
-    """Every sheet, one after another (MODE "read_all"); each is loaded only once the previous
-    one is written, so the memory held is that of the largest sheet."""
-    from python_calamine import CalamineError
-
-    metadata = list(book.sheets_metadata)
+def _all_sheets(workbook: _Workbook, limits: dict[str, int]) -> Iterable[bytes]:
+    """Every sheet, one after another (MODE "read_all"); each is read only once the previous
+    one is written, so the memory held is that of the largest sheet read by calamine (a
+    streamed sheet holds one row)."""
+    errors = _errors()
+    metadata = workbook.metadata()
     yield _line({"sheets": len(metadata)})
     total = 0
-    for index, meta in enumerate(metadata):
-        head: dict[str, Any] = {
-            "index": index,
-            "name": meta.name,
-            "hidden": "Visible" not in str(meta.visible),
-        }
+    for index, (name, hidden, worksheet) in enumerate(metadata):
+        head: dict[str, Any] = {"index": index, "name": name, "hidden": hidden}
         try:
-            if "WorkSheet" not in str(meta.typ):
-                raise ValueError(meta.typ)
-            sheet = book.get_sheet_by_index(index)
-        except (CalamineError, ValueError, TypeError, OSError, IndexError):
+            if not worksheet:
+                raise ValueError(name)
+            sheet = workbook.sheet(index)
+        except errors:
             yield _line({**head, "unreadable": True})
             continue
-        height = int(getattr(sheet, "total_height", 0) or sheet.height)
-        rows = max(height, sheet.height)
-        columns = max(int(getattr(sheet, "total_width", 0) or 0), sheet.width)
+        height, rows, columns = _shape(sheet)
         total += rows
         if (
             rows > limits["max_rows"]
             or columns > limits["max_columns"]
-            or (total > limits["max_rows"])
+            or total > limits["max_rows"]
         ):
             yield _line({"refused": SHEET_SIZE, "rows": max(rows, total), "columns": columns})
             return
-        merged = [[list(top), list(bottom)] for top, bottom in sheet.merged_cell_ranges or []]
         start = list(sheet.start) if sheet.start else None
         yield _line(
-            {**head, "start": start, "height": height, "width": sheet.width, "merged": merged}
+            {
+                **head,
+                "start": start,
+                "height": height,
+                "width": sheet.width,
+                "merged": _merged(sheet),
+            }
         )
         for row in sheet.iter_rows():
             yield _line(row)

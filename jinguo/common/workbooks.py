@@ -10,6 +10,9 @@ every job it holds. So no upload is ever parsed in either: the file goes to a ch
 - reads with its address space, CPU time and output capped, and is killed after
   SHEET_READER_SECONDS, so a file that slips past the checks kills the child alone, which is
   reported here as 「文件无法读取」.
+The child streams the worksheets of an .xlsx or .xlsm (jinguo/common/xlsx_stream.py: one row
+and the shared strings in memory, so a county roster of a million rows stays near 150 MB) and
+leaves everything else to calamine, which holds a whole sheet; both give the same rows.
 
 The limits are settings (config/settings.py, "Uploaded workbooks"):
 SHEET_MAX_ROWS, SHEET_MAX_COLUMNS, SHEET_MAX_UNPACKED_BYTES, SHEET_MAX_RATIO,

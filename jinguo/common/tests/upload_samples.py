@@ -144,12 +144,17 @@ def handmade_xlsx(
     return buffer.getvalue()
 
 
-def two_cells(far: str) -> bytes:
-    """A1 and one cell far away, no <dimension>: the reader makes a grid spanning both."""
+def two_cells(far: str, *, in_order: bool = False) -> bytes:
+    """A1 and one cell far away, no <dimension>: calamine makes a grid spanning both. The far
+    row comes first, as some exporters write rows: the streaming reader leaves a sheet whose
+    cells are out of order to calamine (jinguo/common/xlsx_stream.py); `in_order`, it streams
+    the sheet and holds no grid."""
     row = int("".join(ch for ch in far if ch.isdigit()))
-    return handmade_xlsx(
-        f'<row r="1">{_cell("A1", "名称")}</row><row r="{row}">{_cell(far, "x")}</row>'
+    first, far_row = (
+        f'<row r="1">{_cell("A1", "名称")}</row>',
+        f'<row r="{row}">{_cell(far, "x")}</row>',
     )
+    return handmade_xlsx(first + far_row if in_order else far_row + first)
 
 
 def dimension_bomb() -> bytes:
