@@ -100,6 +100,7 @@ def read_csv(data: bytes) -> SheetData:
         merged=[],
         rows=_reader(text, sep),
         width=width,
+        again=lambda: _reader(text, sep),
     )
 
 

@@ -75,6 +75,8 @@ class SheetData:
     index: int = 0  # position in the workbook
     hidden: bool = False
     unreadable: bool = False  # a chart sheet or the like: no rows
+    # The rows again from the first, while the book is open (a file checked, then written).
+    again: Callable[[], Iterator[list[Any]]] = field(repr=False, default=lambda: iter(()))
 
 
 @dataclass
@@ -303,6 +305,10 @@ def _rows_from(out: IO[bytes], offset: int) -> Iterator[list[Any]]:
         yield json.loads(line, object_hook=_untag)
 
 
+def _again(out: IO[bytes], offset: int, *, unreadable: bool) -> Callable[[], Iterator[list[Any]]]:
+    return (lambda: iter(())) if unreadable else (lambda: _rows_from(out, offset))
+
+
 def read_workbook(source: bytes | str | IO[bytes]) -> Book:
     """Every sheet of an uploaded workbook, read in the child (MODE "read_all")."""
     out = _run(child.READ_ALL, _input(source))
@@ -330,6 +336,7 @@ def read_workbook(source: bytes | str | IO[bytes]) -> Book:
                 height=int(head.get("height") or 0),
                 merged=[((a[0], a[1]), (b[0], b[1])) for a, b in head.get("merged") or []],
                 rows=iter(()) if head.get("unreadable") else _rows_from(out, offset),
+                again=_again(out, offset, unreadable=bool(head.get("unreadable"))),
                 width=int(head.get("width") or 0),
                 index=int(head.get("index", number)),
                 hidden=bool(head.get("hidden")),

@@ -3,12 +3,12 @@
 Checking reads every row and compares the file with the database in a few set-based queries;
 nothing is written until every row is correct. Checking keeps, for a county's million rows, no
 row and no person: only each household (HouseholdDraft, without its members) and each ID
-number's blind index with its row. Writing reads the rows a second time (the file opened
-again), rebuilds a chunk of households with their members at a time and writes it (see
-imports.writing). It inserts and updates only what differs, with executemany (see imports.bulk),
-and leaves for every change
-the history households.services and people.services leave for it (imports.history: a change row
-and an audit row each, jinguo/imports/tests/test_history.py proves them equal), HouseholdAssignment
+number's blind index with its row (imports.id_numbers). Writing reads the rows a second time
+(Sheet.again: the reader child's output, kept for it), rebuilds a chunk of households with
+their members at a time and writes it (see imports.writing). It inserts and updates only what
+differs, with executemany (see imports.bulk), and leaves for every change the history
+households.services and people.services leave for it (imports.history: a change row and an
+audit row each, jinguo/imports/tests/test_history.py proves them equal), HouseholdAssignment
 rows for 包保 (a changed executive ends the open row and opens another: a handover dated today),
 and the job's own audit record. Households are matched by 户号 and persons by ID number, so
 importing the same file again changes nothing.
@@ -78,7 +78,7 @@ class HouseholdImport:
         reopen: Callable[[], Sheet] | None = None,
     ) -> None:
         self.sheet = sheet
-        self.reopen = reopen  # the file's rows again, for writing
+        self.reopen = reopen  # the file's rows again, for writing (Sheet.again)
         self.actor = actor
         self.scope = ImportScope(user=actor, root=root, values=sheet.layout.values)
         self.progress = progress
@@ -411,8 +411,9 @@ class HouseholdImport:
 
     def complete(self, sheet: Sheet | None = None) -> Iterator[HouseholdDraft]:
         """Every household of a checked file with its members, read from the file again
-        (`sheet`, or the file reopened), in the order its last row comes: a household is handed
-        out once its last row is read, and its members should be let go once written."""
+        (`sheet`, or the rows again through `reopen`), in the order its last row comes: a
+        household is handed out once its last row is read, and its members should be let go
+        once written."""
         sheet = sheet if sheet is not None else self._reopen()
         group: Iterator[HouseholdDraft] = iter(self.households.values())
         household: HouseholdDraft | None = None

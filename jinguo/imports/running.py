@@ -110,12 +110,8 @@ def _process(job: ImportJob) -> None:
     try:
         # A web upload's layout is the mapping its user confirmed (imports.preview).
         layout = confirmed.layout(job.mapping) if job.mapping else None
-
-        def reopen() -> Sheet:  # the same file read the same way, for writing
-            with uploaded(job) as source:
-                return open_sheet(source, module.COLUMNS, module.REQUIRED, layout=layout)
-
-        sheet = reopen()
+        with uploaded(job) as source:  # read by the child once: checked, then written
+            sheet = open_sheet(source, module.COLUMNS, module.REQUIRED, layout=layout, keep=True)
     except FileError as exc:
         _finish(job, ImportJob.Status.REJECTED, message=str(exc), errors_count=1)
         return
@@ -127,8 +123,15 @@ def _process(job: ImportJob) -> None:
         actor=job.created_by,
         root=job.org,
         progress=lambda n: _progress(job, n),
-        **({"reopen": reopen} if module is households else {}),
+        **({"reopen": sheet.again} if module is households else {}),
     )
+    try:
+        _check_and_write(job, module, sheet, importer)
+    finally:
+        sheet.close()
+
+
+def _check_and_write(job: ImportJob, module: Any, sheet: Sheet, importer: _Importer) -> None:
     errors = importer.check()
     if errors:
         _reject(job, sheet, errors, importer.cells, importer.normalised.as_list(sheet.row_name))

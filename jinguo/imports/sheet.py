@@ -29,7 +29,7 @@ for the error workbook, which writes every sheet as uploaded.
 """
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import IO, Any
@@ -105,6 +105,10 @@ class Sheet:
     sheet_names: tuple[str, ...] = ()  # every sheet of the file, by index
     skipped: tuple[str, ...] = ()  # blank and notes sheets, said in the job message
     head: list[list[Any]] = field(default_factory=list)  # the first sheet's first rows
+    # open_sheet(keep=True): the rows again from the first data row (the file read once), and
+    # what frees the file they come from, once both passes are done.
+    rows_again: Callable[[], Iterator[tuple[int, list[Any]]]] | None = None
+    close: Callable[[], None] = lambda: None
 
     def __post_init__(self) -> None:
         if not self.layouts:
@@ -112,6 +116,12 @@ class Sheet:
 
     def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
         return self.rows
+
+    def again(self) -> "Sheet":
+        """The same rows from the first again: only for a sheet opened with keep=True."""
+        if self.rows_again is None:
+            raise RuntimeError("open_sheet(keep=True) reads a file twice")
+        return replace(self, rows=self.rows_again())
 
     def row_name(self, key: int) -> str:
         return row_name(key, self.sheet_names)
@@ -168,8 +178,10 @@ class _Part:
     lines: Iterator[tuple[int, list[Any]]]
 
 
-def _head(data: SheetData) -> tuple[list[tuple[int, list[Any]]], Iterator[tuple[int, list[Any]]]]:
-    lines = enumerate(data.rows)
+def _head(
+    data: SheetData, rows: Iterator[list[Any]] | None = None
+) -> tuple[list[tuple[int, list[Any]]], Iterator[tuple[int, list[Any]]]]:
+    lines = enumerate(data.rows if rows is None else rows)
     head: list[tuple[int, list[Any]]] = []
     for line in lines:
         head.append(line)
@@ -184,9 +196,12 @@ def open_sheet(
     required: Sequence[str],
     *,
     layout: Layout | None = None,
+    keep: bool = False,
 ) -> Sheet:
     """The sheets of the file with a header, found (or as `layout` says: a mapping the user
-    confirmed, applied to every sheet), ready to iterate data rows (module doc)."""
+    confirmed, applied to every sheet), ready to iterate data rows (module doc). With `keep`,
+    the rows can be read again (Sheet.again) until Sheet.close(): a large file is read by the
+    child once for checking and writing."""
     book = open_file(source)
     try:
         sheets = [s for s in book.sheets if _candidate(s, len(book.sheets))]
@@ -228,15 +243,26 @@ def open_sheet(
     except BaseException:
         book.close()
         raise
-    merged = _merged_layout(list(parts.values()))
+    return _sheet(list(parts.values()), book, skipped, keep=keep)
+
+
+def _sheet(parts: list[_Part], book: Book, skipped: list[str], *, keep: bool) -> Sheet:
+    merged = _merged_layout(parts)
+
+    def rows_again() -> Iterator[tuple[int, list[Any]]]:
+        fresh = [_Part(p.data, p.layout, *_head(p.data, p.data.again())) for p in parts]
+        return _all_rows(fresh, merged, book, close=False)
+
     return Sheet(
         layout=merged,
-        rows=_all_rows(list(parts.values()), merged, book),
-        total_rows=sum(max(0, p.data.height - p.layout.data_start) for p in parts.values()),
-        layouts={index: part.layout for index, part in parts.items()},
+        rows=_all_rows(parts, merged, book, close=not keep),
+        rows_again=rows_again if keep else None,
+        close=book.close,
+        total_rows=sum(max(0, p.data.height - p.layout.data_start) for p in parts),
+        layouts={part.data.index: part.layout for part in parts},
         sheet_names=tuple(book.names),
         skipped=tuple(skipped),
-        head=[row for _i, row in next(iter(parts.values())).head],
+        head=[row for _i, row in parts[0].head],
     )
 
 
@@ -268,7 +294,9 @@ def _merged_layout(parts: list[_Part]) -> Layout:
     return replace(first.layout, columns=columns, headers=headers)
 
 
-def _all_rows(parts: list[_Part], merged: Layout, book: Book) -> Iterator[tuple[int, list[Any]]]:
+def _all_rows(
+    parts: list[_Part], merged: Layout, book: Book, *, close: bool = True
+) -> Iterator[tuple[int, list[Any]]]:
     try:
         for number, part in enumerate(parts):
             layout = part.layout
@@ -287,7 +315,8 @@ def _all_rows(parts: list[_Part], merged: Layout, book: Book) -> Iterator[tuple[
                         ordered[target] = values[col]
                 yield base + row, ordered
     finally:
-        book.close()
+        if close:
+            book.close()
 
 
 def _numbered(

@@ -6,8 +6,9 @@ in its own transaction that also saves on the job how many households are writte
 what they counted (`job.summary["writing"]`). The progress bar follows the chunks.
 
 Checking keeps no member of any household (a county's million rows would not fit in a worker's
-memory): writing reads the file again, and each household is written once its last row is read
-(HouseholdImport.complete), its members let go once its chunk is committed.
+memory): writing reads the rows again (the reader's output is kept for it), and each household
+is written once its last row is read (HouseholdImport.complete), its members let go once its
+chunk is committed.
 
 A job whose worker died while writing is claimed again with `resume` (jinguo/imports/running.py):
 it reads and checks the whole file again, without writing — the households already written now
