@@ -16,6 +16,7 @@ from django.db import connection, models
 # round trips matter more there.
 IN_CHUNK = {"sqlite": 900}
 IN_CHUNK_DEFAULT = 5000
+PG_ANY_CHUNK = 20_000
 EXECUTEMANY_BATCH = 5000
 
 
@@ -146,6 +147,15 @@ def select_in(sql: str, values: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
     `values`. Raw rows: dates may come back as text and booleans as 0/1 on SQLite."""
     wanted = sorted(set(values))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array parameter: thousands of %s cost the driver more to parse than to run.
+            statement = sql.replace("IN ({marks})", "= ANY(%s)")
+            if statement == sql:
+                raise ValueError('select_in needs "IN ({marks})" in its SQL')
+            for chunk in chunks(wanted, PG_ANY_CHUNK):
+                cursor.execute(statement, [list(chunk)])
+                yield from cursor.fetchall()
+            return
         for chunk in chunks(wanted):
             cursor.execute(sql.format(marks=", ".join(["%s"] * len(chunk))), list(chunk))
             yield from cursor.fetchall()
