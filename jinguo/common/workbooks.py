@@ -34,6 +34,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 # An .xlsx has a dozen parts, a few hundred with many sheets or pictures.
 MAX_MEMBERS = 2000
+READ_PIECE = 1 << 20  # bytes of the child's answer read at a time
 _CHILD = Path(child.__file__)
 
 
@@ -127,9 +129,52 @@ def _unreadable() -> WorkbookError:
     )
 
 
-def _run(mode: str, data: bytes | IO[bytes]) -> IO[bytes]:
+Reading = Callable[[int, int], None]  # (rows read so far, rows of the sheets begun)
+READING_EVERY = 1.0  # seconds between two calls of a Reading while the child reads
+
+
+class _Count:
+    """How far the child is: the rows it has written to `out` so far, and the heights of the
+    sheets it has begun (their head lines)."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.descriptor, self.position, self.rest = out.fileno(), 0, b""
+        self.rows = self.total = 0
+
+    def update(self) -> tuple[int, int]:
+        while piece := os.pread(self.descriptor, READ_PIECE, self.position):
+            self.position += len(piece)
+            lines = (self.rest + piece).split(b"\n")
+            self.rest = lines.pop()
+            for line in lines:
+                if line.startswith(b"{"):
+                    head = json.loads(line)
+                    if isinstance(head, dict) and "height" in head:
+                        self.total += int(head.get("height") or 0)
+                elif line:
+                    self.rows += 1
+        return self.rows, max(self.total, self.rows)
+
+
+def _wait(process: subprocess.Popen[bytes], out: IO[bytes], seconds: int, reading: Reading) -> None:
+    """Wait for the child, telling `reading` how far it is every READING_EVERY seconds;
+    TimeoutExpired after `seconds`."""
+    deadline = time.monotonic() + seconds
+    count = _Count(out)
+    while True:
+        try:
+            process.wait(timeout=min(READING_EVERY, max(0.0, deadline - time.monotonic())))
+            return
+        except subprocess.TimeoutExpired:
+            if time.monotonic() >= deadline:
+                raise
+            reading(*count.update())
+
+
+def _run(mode: str, data: bytes | IO[bytes], reading: Reading | None = None) -> IO[bytes]:
     """Run the child on `data`; its answer, in an anonymous temporary file, at the start. A
-    file on disk becomes the child's standard input as it is: never read into this process."""
+    file on disk becomes the child's standard input as it is: never read into this process;
+    `reading` then hears how far the child is while it reads."""
     limits = _limits()
     given, content = (None, data) if isinstance(data, bytes) else (data, None)
     if given is not None:  # the child reads the descriptor from its own offset: the start
@@ -139,15 +184,23 @@ def _run(mode: str, data: bytes | IO[bytes]) -> IO[bytes]:
     # Unlinked at once: no other process can open it. Closed by the caller (or below).
     out = tempfile.TemporaryFile()  # noqa: SIM115
     try:
+        watched = given is not None and reading is not None
+        errors = tempfile.TemporaryFile() if watched else None  # noqa: SIM115
         process = subprocess.Popen(  # noqa: S603 (our own script, no shell)
             _child_command(mode, limits),
             stdin=subprocess.PIPE if given is None else given,
             stdout=out,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.PIPE if errors is None else errors,
             env={"LC_ALL": "C.UTF-8"},  # nothing of ours (keys, database address) reaches it
         )
         try:
-            _stdout, stderr = process.communicate(content, timeout=limits["seconds"])
+            if errors is not None and reading is not None:
+                _wait(process, out, limits["seconds"], reading)
+                errors.seek(0)
+                stderr = errors.read()
+                errors.close()
+            else:
+                _stdout, stderr = process.communicate(content, timeout=limits["seconds"])
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
@@ -292,9 +345,6 @@ def read_sheet(source: bytes | str | IO[bytes]) -> SheetData:
     )
 
 
-READ_PIECE = 1 << 20
-
-
 def _lines_from(out: IO[bytes], offset: int) -> Iterator[bytes]:
     """The lines of `out` from `offset`, read a megabyte at a time with pread: no shared file
     position, so several iterators (the sheets read in turns, a second pass) never disturb
@@ -327,9 +377,10 @@ def _again(out: IO[bytes], offset: int, *, unreadable: bool) -> Callable[[], Ite
     return (lambda: iter(())) if unreadable else (lambda: _rows_from(out, offset))
 
 
-def read_workbook(source: bytes | str | IO[bytes]) -> Book:
-    """Every sheet of an uploaded workbook, read in the child (MODE "read_all")."""
-    out = _run(child.READ_ALL, _input(source))
+def read_workbook(source: bytes | str | IO[bytes], reading: Reading | None = None) -> Book:
+    """Every sheet of an uploaded workbook, read in the child (MODE "read_all"); `reading`
+    hears how far the child is while it reads a file (not bytes)."""
+    out = _run(child.READ_ALL, _input(source), reading)
     try:
         _first_line(out)
         heads: list[tuple[dict[str, Any], int]] = []

@@ -133,13 +133,26 @@ class ImportJob(models.Model):
         return int(saved.get("written", 0)), int(saved.get("households", 0))
 
     @property
+    def reading(self) -> tuple[int, int]:
+        """(rows the reader has read, of how many) while it reads the file, before checking
+        (imports.running); (0, 0) once checking has begun."""
+        saved = self.summary.get("reading") if isinstance(self.summary, dict) else None
+        if self.processed_rows or not isinstance(saved, list) or len(saved) != 2:
+            return 0, 0
+        return int(saved[0]), int(saved[1])
+
+    @property
     def percent(self) -> int:
-        """Progress for the bar: rows checked, then households written (imports.writing)."""
+        """Progress for the bar: rows read, then rows checked, then households written
+        (imports.writing)."""
         if self.is_finished:
             return 100
         if self.status == self.Status.WRITING:
             written, households = self.written
             return min(99, written * 100 // households) if households else 100
+        read, rows = self.reading
+        if rows:
+            return min(99, read * 100 // rows)
         if not self.total_rows:
             return 0
         return min(99, self.processed_rows * 100 // self.total_rows)

@@ -111,7 +111,14 @@ def _process(job: ImportJob) -> None:
         # A web upload's layout is the mapping its user confirmed (imports.preview).
         layout = confirmed.layout(job.mapping) if job.mapping else None
         with uploaded(job) as source:  # read by the child once: checked, then written
-            sheet = open_sheet(source, module.COLUMNS, module.REQUIRED, layout=layout, keep=True)
+            sheet = open_sheet(
+                source,
+                module.COLUMNS,
+                module.REQUIRED,
+                layout=layout,
+                keep=True,
+                reading=lambda read, rows: _reading(job, read, rows),
+            )
     except FileError as exc:
         _finish(job, ImportJob.Status.REJECTED, message=str(exc), errors_count=1)
         return
@@ -176,6 +183,13 @@ def uploaded(job: ImportJob) -> IO[bytes]:
         return storage.plain_copy(job.file.name)
     with job.file.open("rb") as handle:  # another storage (not used by the project)
         return io.BytesIO(handle.read())
+
+
+def _reading(job: ImportJob, read: int, rows: int) -> None:
+    """While the reader child reads the file: how far it is, for the bar (ImportJob.reading).
+    The write's checkpoint, if any (a resumed job), is kept."""
+    job.summary = {**(job.summary or {}), "reading": [read, rows]}
+    ImportJob.objects.filter(pk=job.pk).update(summary=job.summary, updated_at=timezone.now())
 
 
 def _progress(job: ImportJob, rows: int) -> None:

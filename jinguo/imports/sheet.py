@@ -37,7 +37,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from jinguo.common.csv_files import looks_like_workbook, read_csv_book
-from jinguo.common.workbooks import Book, SheetData, WorkbookError, read_workbook
+from jinguo.common.workbooks import Book, Reading, SheetData, WorkbookError, read_workbook
 from jinguo.imports import cells
 
 HEADER_SEARCH_ROWS = 15
@@ -139,7 +139,7 @@ def header_token(value: object) -> str:
     return token.strip("*＊:：")
 
 
-def open_file(source: str | IO[bytes]) -> Book:
+def open_file(source: str | IO[bytes], reading: Reading | None = None) -> Book:
     """Every sheet of the workbook, read in a child process (jinguo/common/workbooks.py): a
     file too large or hostile is refused with its reason and cannot take the web process down.
     A file that is not a workbook is read as CSV text (jinguo/common/csv_files.py). A workbook
@@ -147,8 +147,8 @@ def open_file(source: str | IO[bytes]) -> Book:
     try:
         if isinstance(source, str):
             with open(source, "rb") as handle:
-                return _open(handle)
-        return _open(source)
+                return _open(handle, reading)
+        return _open(source, reading)
     except WorkbookError as exc:
         if exc.not_a_workbook:
             raise FileError(
@@ -157,12 +157,12 @@ def open_file(source: str | IO[bytes]) -> Book:
         raise FileError(str(exc)) from exc
 
 
-def _open(source: IO[bytes]) -> Book:
+def _open(source: IO[bytes], reading: Reading | None) -> Book:
     source.seek(0)
     head = source.read(8)
     source.seek(0)
     if looks_like_workbook(head):
-        return read_workbook(source)
+        return read_workbook(source, reading)
     data = source.read()
     source.seek(0)
     return read_csv_book(data)
@@ -197,12 +197,14 @@ def open_sheet(
     *,
     layout: Layout | None = None,
     keep: bool = False,
+    reading: Reading | None = None,
 ) -> Sheet:
     """The sheets of the file with a header, found (or as `layout` says: a mapping the user
     confirmed, applied to every sheet), ready to iterate data rows (module doc). With `keep`,
     the rows can be read again (Sheet.again) until Sheet.close(): a large file is read by the
-    child once for checking and writing."""
-    book = open_file(source)
+    child once for checking and writing. `reading` hears how far the child is while it reads
+    (rows read, rows of the sheets begun)."""
+    book = open_file(source, reading)
     try:
         sheets = [s for s in book.sheets if _candidate(s, len(book.sheets))]
         parts: dict[int, _Part] = {}

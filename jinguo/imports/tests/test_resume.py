@@ -244,3 +244,22 @@ def test_checking_keeps_no_member_of_any_household(
     assert ran(import_job_run(job_id=job.pk)).status == "done"
     assert seen["drafts"] == [("H001", 0, None, 2), ("H002", 0, None, 3), ("H003", 0, None, 5)]
     assert seen["ids"] == 0  # compared with the database, then let go
+
+
+def test_while_the_file_is_read_the_bar_shows_the_rows_read(cast, tree, login):
+    job = queued(cast, tree)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status="validating", summary={"reading": [250_000, 1_000_000]}
+    )
+    job.refresh_from_db()
+    assert job.reading == (250_000, 1_000_000) and job.percent == 25
+    client = login(cast.songhe_chair)
+    html = client.get(f"/imports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "正在读取文件：250000 / 1000000 行" in html and 'data-width="25"' in html
+
+
+def test_once_checking_has_begun_the_bar_follows_the_rows_checked():
+    job = ImportJob(
+        status="validating", processed_rows=10, total_rows=40, summary={"reading": [40, 40]}
+    )
+    assert job.reading == (0, 0) and job.percent == 25
