@@ -6,8 +6,8 @@ CPU seconds, size of what it writes), so a workbook that makes the reader alloca
 bound, loop, or expand without end kills this process alone; the web process that started it
 reports the file as unreadable. It imports nothing of Django (it runs isolated, with an
 almost empty environment): only the standard library, python-calamine, lxml and the streaming
-reader's modules, jinguo.common.xlsx_stream, xlsx_scan and xlsx_values (which import nothing
-else; as `python -I` leaves the project off the path, this file appends its root).
+reader's modules, jinguo.common.xlsx_stream, xlsx_scan, xlsx_rows and xlsx_values (which import
+nothing else; as `python -I` leaves the project off the path, this file appends its root).
 
 Who reads what: a worksheet of an .xlsx or .xlsm is streamed by jinguo.common.xlsx_stream (two
 passes over its XML, the range and then the rows, holding one row and the shared strings: 150 MB
@@ -153,9 +153,22 @@ def _tag(value: object) -> object:
     return str(value)
 
 
+def _encoder() -> Any:
+    """json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_tag), built once:
+    the C encoder json.dumps builds for every call (its chunks joined), or dumps' own."""
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_tag)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    chunks = make(None, _tag, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode = _encoder()
+
+
 def _line(value: object) -> bytes:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_tag)
-    return text.encode("utf-8") + b"\n"
+    return (_encode(value) + "\n").encode("utf-8")
 
 
 def _streaming_book(data: bytes) -> "xlsx_stream.Book | None":
