@@ -11,6 +11,7 @@ The pattern has no nested quantifier: each match is linear in its length, and th
 block linear in the block. Entities are never expanded beyond the five predefined ones.
 """
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import IO, Any
@@ -27,6 +28,12 @@ _CELL = re.compile(
     r"(?:/>|>" + _F + r"(?:(<v>)([^<]*)</v>|(<v/>)"
     r'|(<is><t>|<is><t xml:space="preserve">)([^<]*)</t></is>)?</c>)'
 )
+# The usual cells, fast: an inline string trimmed (its text), a <v> alone (its text, not empty).
+_USUAL = re.compile(
+    r'<c r="([A-Z]+)([0-9]+)"([^>/]*)>'
+    r"(?:<is><t>([^<]*)</t></is>|<v>([^<]+)</v>)</c>"
+)
+_ATTRIBUTES = re.compile(r'(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")?')
 # What the first pass checks, over the bytes, before this pass is chosen.
 ODD_INLINE = re.compile(rb'<is(?!><t>[^<]*</t></is>|><t xml:space="preserve">[^<]*</t></is>)')
 ODD_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)")
@@ -37,6 +44,8 @@ _FLOAT = re.compile(
     r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE
 )
 _EMPTY = object()
+_NONE: dict[str, object] = {}
+_DATES = (dt.date, dt.time, dt.timedelta)  # a datetime is a date
 DATES_HELD = 100_000
 
 
@@ -86,7 +95,6 @@ class Values:
     def __init__(self, strings: list[str], formats: list[int], is_1904: bool) -> None:
         self.strings, self.formats, self.is_1904 = strings, formats, is_1904
         self.shapes: dict[str | None, int] = {None: OTHER}
-        self.dates: dict[tuple[str, int], object] = {}
 
     def number(self, content: str, kind: str | None, style: str | None) -> object:
         shape = self.shapes.get(style)
@@ -94,13 +102,6 @@ class Values:
             index = int(style) if style else -1
             formats = self.formats
             shape = self.shapes[style] = formats[index] if 0 <= index < len(formats) else OTHER
-        if shape != OTHER:
-            dates = self.dates  # a roster's dates repeat: each one computed once
-            found = dates.get((content, shape))
-            if found is not None:
-                return found
-            if len(dates) > DATES_HELD:
-                dates.clear()
         if not (content.isascii() and content.isdigit()) and not _FLOAT.fullmatch(content):
             if kind is None:
                 return content  # calamine: a string
@@ -108,8 +109,7 @@ class Values:
         number = float(content)
         if shape == OTHER:
             return number
-        value = self.dates[content, shape] = date(number, shape, self.is_1904)
-        return value
+        return date(number, shape, self.is_1904)
 
     def cell(self, kind: str, style: str, v: str, content: str, v_empty: str) -> object:
         """The value of a cell that is not an inline string (the pattern's groups)."""
@@ -157,13 +157,20 @@ class _Reader:
         self.current, self.last = self.top, ""
         self.row: list[Any] = [""] * self.width
         self.positions: dict[str, int] = {}  # column letters -> index in the row
+        self.attributes: dict[str, tuple[str, str]] = {}  # a <c>'s s= and t= -> (style, type)
+        self.known: dict[str, dict[str, object]] = {}  # attributes -> <v> -> its date
+        self.bottom = self.top + self.height - 1
 
     def block(self, text: str) -> list[list[Any]]:
         """The rows this block ends (the last one it reads is kept for the next)."""
-        found = _CELL.findall(text)
-        if len(found) != text.count("<c "):
-            raise Unsupported("a cell the first pass took and this one does not")
+        cells = text.count("<c ")
         odd = "&" in text or "_x00" in text  # an entity or an escape somewhere in the block
+        usual = _USUAL.findall(text)
+        if len(usual) == cells:  # each <c> matches once at most: every one is usual
+            return self._usual(usual, odd)
+        found = _CELL.findall(text)
+        if len(found) != cells:
+            raise Unsupported("a cell the first pass took and this one does not")
         done: list[list[Any]] = []
         row, last, positions, cell, empty = self.row, self.last, self.positions, self.cell, _EMPTY
         for letters, digits, style, kind, v, content, v_empty, inline, string in found:
@@ -184,13 +191,61 @@ class _Reader:
         self.last = last
         return done
 
+    def _usual(self, found: list[tuple[str, str, str, str, str]], odd: bool) -> list[list[Any]]:
+        """As `block`, for a block of usual cells only (_USUAL's groups)."""
+        done: list[list[Any]] = []
+        row, last, positions, known = self.row, self.last, self.positions, self.known
+        for letters, digits, attrs, string, content in found:
+            if content:  # a <v>: a date seen before, or read
+                value = known.get(attrs, _NONE).get(content)
+                if value is None:
+                    value = self._value(attrs, content)
+            elif odd:
+                value = _inline(_TRIMMED, string)
+            else:
+                value = string.strip(" \t\r\n")
+            if digits != last:
+                row, last = self._move(int(digits) - 1, done), digits
+            try:
+                row[positions[letters]] = value
+            except KeyError:
+                self._place(letters, value)
+        self.last = last
+        return done
+
+    def _value(self, attrs: str, content: str) -> object:
+        """A usual cell's <v>; a date kept for the next cells of these attributes."""
+        style, kind = self.attributes.get(attrs) or self._attributes(attrs)
+        value = self.cell(kind, style, "<v>", content, "")
+        if value is _EMPTY:
+            raise Unsupported(attrs)  # an inline string's <v>: the first pass refused it
+        if isinstance(value, _DATES):
+            dates = self.known.setdefault(attrs, {})
+            if len(dates) > DATES_HELD:
+                dates.clear()
+            dates[content] = value
+        return value
+
+    def _attributes(self, attrs: str) -> tuple[str, str]:
+        match = _ATTRIBUTES.fullmatch(attrs)
+        if match is None:
+            raise Unsupported(attrs)
+        found = self.attributes[attrs] = (match[1] or "", match[2] or "")
+        return found
+
     def _move(self, index: int, done: list[list[Any]]) -> list[Any]:
         """The row to fill for a cell of this row `index`, the rows before it done."""
-        if index < self.current or index >= self.top + self.height:
-            raise Unsupported("a cell out of the range")
-        if index > self.current:
+        current = self.current
+        if index == current + 1 and index < self.bottom:  # the next row
             done.append(self.row)
-            done.extend([""] * self.width for _ in range(self.current + 1, index))
+            row = self.row = [""] * self.width
+            self.current = index
+            return row
+        if index < current or index > self.bottom:
+            raise Unsupported("a cell out of the range")
+        if index > current:
+            done.append(self.row)
+            done.extend([""] * self.width for _ in range(current + 1, index))
             self.row, self.current = [""] * self.width, index
         return self.row
 
@@ -201,7 +256,7 @@ class _Reader:
         self.row[position] = value
 
     def end(self) -> list[Any]:
-        if self.current != self.top + self.height - 1:
+        if self.current != self.bottom:
             raise Unsupported("the range is not the first pass's")
         return self.row
 

@@ -26,13 +26,14 @@ Range = tuple[
 ]
 
 _F = rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?"  # a formula, before the value
-_START = rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?'
-# A cell with a value, as calamine sees one: a non-empty <v> last, a formula's string (even
-# empty), an inline string.
-_FILLED = re.compile(
-    _START + rb'(?:(?: t="[nbes]")?>' + _F + rb"<v>[^<]+</v></c>"
+# Every cell (`<c[\s/>]`), its reference captured if it has a value, as calamine sees one: a
+# non-empty <v> last, a formula's string (even empty), an inline string (else ("", "")).
+_CELLS = re.compile(
+    rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?'
+    rb'(?:(?: t="[nbes]")?>' + _F + rb"<v>[^<]+</v></c>"
     rb'| t="str">' + _F + rb"(?:<v>[^<]*</v>|<v/>)</c>"
     rb'| t="inlineStr"><is[ >/])'
+    rb"|[\s/>])"
 )
 # A cell without: none, a formula alone, an empty <v>.
 _BLANK = re.compile(
@@ -41,7 +42,6 @@ _BLANK = re.compile(
     rb'|(?: t="[nbes]")?>' + _F + rb"(?:<v></v>|<v/>)</c>)"
 )
 _ERROR = re.compile(rb'<c [^>]*t="e"[^>]*>' + _F + rb"<v>([^<]*)</v>")
-_ANY_CELL = re.compile(rb"<c[\s/>]")
 # Elements of the sheet's own namespace under a prefix (<x:c>): not plain.
 _PREFIXED = (b":c ", b":c>", b":row ", b":row>", b":sheetData", b":mergeCell", b":dimension")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7})(?::([A-Z]{1,3}[0-9]{1,7}))?"')
@@ -87,8 +87,8 @@ class _Bounds:
     def read(self, part: bytes) -> None:
         prefixed = b":" in part and any(prefix in part for prefix in _PREFIXED)
         # a processing instruction (but the XML declaration), which may hide a <c
-        instruction = part.find(b"<?", 6 if self.plain_values is None else 0) >= 0
-        if prefixed or instruction or b"<!" in part:
+        instruction = b"?" in part and part.find(b"<?", 6 if self.plain_values is None else 0) >= 0
+        if prefixed or instruction or (b"!" in part and b"<!" in part):
             raise _Unusual
         if self.plain_values is None:
             self.plain_values = _UTF8.match(part) is not None
@@ -97,10 +97,11 @@ class _Bounds:
             self._dimension(part[:data_at])  # <dimension> comes before the rows
         self.plain_values = self.plain_values and xlsx_rows.plain_values(part)
         self.sheet_data = self.sheet_data or data_at >= 0
-        filled = _FILLED.findall(part)
-        cells = len(_ANY_CELL.findall(part))
-        if len(filled) != cells and len(filled) + len(_BLANK.findall(part)) != cells:
-            raise _Unusual  # a <c> not as plain as these take
+        filled = cells = _CELLS.findall(part)
+        if not all(map(itemgetter(0), cells)):  # some without a value
+            filled = list(filter(itemgetter(0), cells))
+            if len(filled) + len(_BLANK.findall(part)) != len(cells):
+                raise _Unusual  # a <c> not as plain as these take
         if b' t="e"' in part and not set(_ERROR.findall(part)) <= _ERRORS:
             raise _Unusual  # an error calamine does not know: it refuses the sheet
         if filled:
