@@ -14,6 +14,7 @@ block linear in the block. Entities are never expanded beyond the five predefine
 import datetime as dt
 import re
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import IO, Any
 
 from jinguo.common.xlsx_values import OTHER, Unsupported, date, unescape
@@ -29,9 +30,11 @@ _CELL = re.compile(
     r'|(<is><t>|<is><t xml:space="preserve">)([^<]*)</t></is>)?</c>)'
 )
 # The usual cells, fast: an inline string trimmed (its text), a <v> alone (its text, not empty).
+# Every cell (each `<c ` once), its groups empty but if it is usual, fast: an inline string
+# trimmed (its text), a <v> alone (its text, not empty).
 _USUAL = re.compile(
-    r'<c r="([A-Z]+)([0-9]+)"([^>/]*)>'
-    r"(?:<is><t>([^<]*)</t></is>|<v>([^<]+)</v>)</c>"
+    r'<c (?:r="([A-Z]+)([0-9]+)"([^>/]*)>'
+    r"(?:<is><t>([^<]*)</t></is>|<v>([^<]+)</v>)</c>|)"
 )
 _ATTRIBUTES = re.compile(r'(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")?')
 # What the first pass checks, over the bytes, before this pass is chosen.
@@ -51,12 +54,9 @@ DATES_HELD = 100_000
 
 def plain_values(part: bytes) -> bool:
     """Whether this pass reads the values of these rows (the first pass's part of the XML)."""
-    return not (
-        b"\r" in part
-        or b"&#" in part
-        or (b"&" in part and ODD_AMPERSAND.search(part) is not None)
-        or (b"<is" in part and ODD_INLINE.search(part) is not None)
-    )
+    if b"\r" in part or (b"&" in part and (b"&#" in part or ODD_AMPERSAND.search(part))):
+        return False
+    return ODD_INLINE.search(part) is None
 
 
 def blocks(stream: IO[bytes], size: int = CHUNK) -> Iterator[bytes]:
@@ -163,11 +163,11 @@ class _Reader:
 
     def block(self, text: str) -> list[list[Any]]:
         """The rows this block ends (the last one it reads is kept for the next)."""
-        cells = text.count("<c ")
         odd = "&" in text or "_x00" in text  # an entity or an escape somewhere in the block
         usual = _USUAL.findall(text)
-        if len(usual) == cells:  # each <c> matches once at most: every one is usual
+        if all(map(itemgetter(0), usual)):  # every cell is usual
             return self._usual(usual, odd)
+        cells = len(usual)
         found = _CELL.findall(text)
         if len(found) != cells:
             raise Unsupported("a cell the first pass took and this one does not")

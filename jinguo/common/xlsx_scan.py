@@ -92,8 +92,8 @@ class _Bounds:
             raise _Unusual
         if self.plain_values is None:
             self.plain_values = _UTF8.match(part) is not None
-        data_at = part.find(b"<sheetData")
-        if not self.sheet_data and data_at >= 0:
+        data_at = -1 if self.sheet_data else part.find(b"<sheetData")
+        if data_at >= 0:
             self._dimension(part[:data_at])  # <dimension> comes before the rows
         self.plain_values = self.plain_values and xlsx_rows.plain_values(part)
         self.sheet_data = self.sheet_data or data_at >= 0

@@ -392,3 +392,23 @@ def test_a_cell_in_a_processing_instruction_is_no_cell():
     data = handmade([sheet])
     assert xlsx_stream.Book(data).sheet(0).end == (0, 0)
     assert assert_streamed_as_calamine_reads(data)[2:] == [b"[1.0]\n"]
+
+
+def test_usual_cells_are_read_by_the_simpler_pattern_as_calamine_reads_them(monkeypatch):
+    sheet = (
+        "<sheetData>"
+        + "".join(
+            f'<row r="{n}"><c r="A{n}" s="1" t="inlineStr"><is><t> 甲&amp;_x0042_ </t></is></c>'
+            f'<c r="B{n}" s="2"><v>45000</v></c><c r="C{n}" t="s"><v>0</v></c>'
+            f'<c r="D{n}" t="b"><v>0</v></c><c r="E{n}" t="str"><v>式</v></c>'
+            f'<c r="F{n}" t="e"><v>#REF!</v></c><c r="G{n}"><v>-2.5</v></c></row>'
+            for n in (1, 2, 4)
+        )
+        + "</sheetData>"
+    )
+    styles = '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="49"/><xf numFmtId="22"/></cellXfs>'
+    data = handmade([sheet], strings="<si><t>共享</t></si>", styles=styles)
+    monkeypatch.setattr(xlsx_rows, "_CELL", xlsx_rows.re.compile(r"(?!)" + "()" * 9))
+    result = assert_streamed_as_calamine_reads(data)  # the full pattern would find no cell
+    row = '["甲&B",{"d":"2023-03-15"},"共享",false,"式","",-2.5]\n'.encode()
+    assert result[2:] == [row, row, b'["","","","","","",""]\n', row]
