@@ -1,5 +1,7 @@
-"""The second pass of jinguo.common.xlsx_stream, fast: a worksheet's rows read with one regular
-expression over the text of its XML, a few MB at a time, without building a single element.
+"""The second pass of jinguo.common.xlsx_stream, fast: a worksheet's rows read with regular
+expressions over the text of its XML, a MB at a time, without building a single element: one
+pattern for the usual cells (an inline string, a <v> alone: the whole of a roster), the full one
+for a block with other cells (formulas, empty values, spaces kept).
 
 It reads only sheets the first pass (jinguo.common.xlsx_scan) found plain, and whose values it
 found plain too (`Range.plain_values`): every <c> as the scan's patterns take it, every inline
@@ -7,8 +9,9 @@ string a single <t> of text (`<is><t>..</t></is>`, spaces preserved or not), no 
 reference (`&#..;`), no `&` but the five predefined entities, no carriage return (the XML parser
 turns CR LF into LF), UTF-8. Anything else is read by lxml (xlsx_stream.Sheet._rows), as before.
 
-The pattern has no nested quantifier: each match is linear in its length, and the scan of a
-block linear in the block. Entities are never expanded beyond the five predefined ones.
+The patterns have no nested quantifier and no repeat that can cross a tag: each match is linear
+in its length, and the scan of a block linear in the block. Entities are never expanded beyond
+the five predefined ones.
 """
 
 import datetime as dt
@@ -21,19 +24,19 @@ from jinguo.common.xlsx_values import OTHER, Unsupported, date, unescape
 
 CHUNK = 4 * 1024 * 1024
 ROWS_CHUNK = 1024 * 1024  # the second pass holds a list of the cells of a block
-MAX_TAIL = 64 * 1024 * 1024  # a <row> larger than this is not read here
-_F = r"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?"
+# a <row> larger than this is not read here; what follows the rows is read whole
+MAX_TAIL = 64 * 1024 * 1024
+_F = r"(?:<f[^<>]*/>|<f[^<>]*>[^<]*</f>)?"
 # letters, digits, style, type; <v> and its text; <v/>; <is><t> (or with spaces kept) and its text
 _CELL = re.compile(
     r'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")?'
     r"(?:/>|>" + _F + r"(?:(<v>)([^<]*)</v>|(<v/>)"
     r'|(<is><t>|<is><t xml:space="preserve">)([^<]*)</t></is>)?</c>)'
 )
-# The usual cells, fast: an inline string trimmed (its text), a <v> alone (its text, not empty).
 # Every cell (each `<c ` once), its groups empty but if it is usual, fast: an inline string
 # trimmed (its text), a <v> alone (its text, not empty).
 _USUAL = re.compile(
-    r'<c (?:r="([A-Z]+)([0-9]+)"([^>/]*)>'
+    r'<c (?:r="([A-Z]+)([0-9]+)"([^<>/]*)>'
     r"(?:<is><t>([^<]*)</t></is>|<v>([^<]+)</v>)</c>|)"
 )
 _ATTRIBUTES = re.compile(r'(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")?')
@@ -43,8 +46,10 @@ ODD_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)")
 _TRIMMED = "<is><t>"  # without xml:space="preserve"
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|apos);")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+# xlsx_stream's _FLOAT: what calamine's float parser takes, matched in linear time.
 _FLOAT = re.compile(
-    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE
+    r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)",
+    re.IGNORECASE,
 )
 _EMPTY = object()
 _NONE: dict[str, object] = {}

@@ -58,9 +58,11 @@ _OPTIONS: dict[str, Any] = {
 SMALL_PART_BYTES = 16 * 1024 * 1024
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 _ROW_REF = re.compile(r"[A-Za-z]{0,3}([0-9]{1,7})")
-# What calamine's float parser takes (Python's float() also takes spaces and underscores).
+# What calamine's float parser takes (Python's float() also takes spaces and underscores); one
+# way only to match a number's digits, so a long non-number fails in linear time.
 _FLOAT = re.compile(
-    r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE
+    r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf|infinity|nan)",
+    re.IGNORECASE,
 )
 __all__ = ["DURATION", "Book", "Sheet", "Unsupported"]
 
