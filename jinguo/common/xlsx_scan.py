@@ -4,11 +4,13 @@ over the XML's bytes, without building a single element or looping over cells in
 
 It takes only the plain XML Excel, WPS and XlsxWriter write: unprefixed elements, every <c> with
 its `r` first, then `s` and `t`, a formula then a value in it, no whitespace between them, no
-comment, CDATA or DTD (`<!`), cells in order. Anything else makes `scan` answer None, and
-xlsx_stream reads the range with lxml, cell by cell (3 times slower). The values are read, and
-checked, by the second pass (lxml), which also checks that the cells it meets make this very
-range: a shared string out of the table or a number that is none makes it raise (calamine would
-refuse the sheet too).
+comment, CDATA or DTD (`<!`), no processing instruction but the XML declaration (`<?`), cells
+in order. Anything else makes `scan` answer None, and xlsx_stream reads the range with lxml, cell
+by cell (3 times slower). It also says whether the values are plain enough for the second pass
+to read them with regular expressions (jinguo.common.xlsx_rows; else lxml reads them). The values
+are read, and checked, by the second pass, which also checks that the cells it meets make this
+very range: a shared string out of the table or a number that is none makes it raise (calamine
+would refuse the sheet too).
 """
 
 import re
@@ -16,18 +18,22 @@ from itertools import repeat
 from operator import add, itemgetter, lt, mul
 from typing import IO
 
-Range = tuple[tuple[int, int] | None, tuple[int, int] | None, list[tuple[tuple[int, int], ...]]]
+from jinguo.common import xlsx_rows
+from jinguo.common.xlsx_values import Unsupported
 
-CHUNK = 4 * 1024 * 1024
-MAX_TAIL = 64 * 1024 * 1024  # what follows the rows (merged cells, formatting) is read whole
+Range = tuple[
+    tuple[int, int] | None, tuple[int, int] | None, list[tuple[tuple[int, int], ...]], bool
+]
+
 _F = rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?"  # a formula, before the value
-_START = rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?'
-# A cell with a value, as calamine sees one: a non-empty <v> last, a formula's string (even
-# empty), an inline string.
-_FILLED = re.compile(
-    _START + rb'(?:(?: t="[nbes]")?>' + _F + rb"<v>[^<]+</v></c>"
+# Every cell (`<c[\s/>]`), its reference captured if it has a value, as calamine sees one: a
+# non-empty <v> last, a formula's string (even empty), an inline string (else ("", "")).
+_CELLS = re.compile(
+    rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"(?: s="[0-9]{1,9}")?'
+    rb'(?:(?: t="[nbes]")?>' + _F + rb"<v>[^<]+</v></c>"
     rb'| t="str">' + _F + rb"(?:<v>[^<]*</v>|<v/>)</c>"
     rb'| t="inlineStr"><is[ >/])'
+    rb"|[\s/>])"
 )
 # A cell without: none, a formula alone, an empty <v>.
 _BLANK = re.compile(
@@ -36,7 +42,6 @@ _BLANK = re.compile(
     rb'|(?: t="[nbes]")?>' + _F + rb"(?:<v></v>|<v/>)</c>)"
 )
 _ERROR = re.compile(rb'<c [^>]*t="e"[^>]*>' + _F + rb"<v>([^<]*)</v>")
-_ANY_CELL = re.compile(rb"<c[\s/>]")
 # Elements of the sheet's own namespace under a prefix (<x:c>): not plain.
 _PREFIXED = (b":c ", b":c>", b":row ", b":row>", b":sheetData", b":mergeCell", b":dimension")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3}[0-9]{1,7})(?::([A-Z]{1,3}[0-9]{1,7}))?"')
@@ -45,6 +50,10 @@ _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0
 _ANY_DIMENSION = re.compile(rb"<dimension[\s/>]")
 _ERRORS = frozenset((b"#DIV/0!", b"#N/A", b"#NAME?", b"#NULL!", b"#NUM!", b"#REF!", b"#VALUE!"))
 _COLUMNS: dict[bytes, int] = {}
+# An XML declaration, if any, that says UTF-8 (or no encoding), which xlsx_rows decodes.
+_UTF8 = re.compile(
+    rb'(?:\xef\xbb\xbf)?(?:<\?xml[^>]*?encoding="(?i:utf-8)"|<\?xml(?![^>]*encoding)|<(?!\?))'
+)
 
 
 class _Unusual(Exception):
@@ -73,18 +82,26 @@ class _Bounds:
         self.top, self.left, self.right, self.last = -1, 0, 0, (-1, -1)
         self.merged: list[tuple[tuple[int, int], ...]] = []
         self.sheet_data = False
+        self.plain_values: bool | None = None  # xlsx_rows reads the values (else lxml does)
 
     def read(self, part: bytes) -> None:
-        if b"<!" in part or any(prefixed in part for prefixed in _PREFIXED):
+        prefixed = b":" in part and any(prefix in part for prefix in _PREFIXED)
+        # a processing instruction (but the XML declaration), which may hide a <c
+        instruction = b"?" in part and part.find(b"<?", 6 if self.plain_values is None else 0) >= 0
+        if prefixed or instruction or (b"!" in part and b"<!" in part):
             raise _Unusual
-        data_at = part.find(b"<sheetData")
-        if not self.sheet_data and data_at >= 0:
+        if self.plain_values is None:
+            self.plain_values = _UTF8.match(part) is not None
+        data_at = -1 if self.sheet_data else part.find(b"<sheetData")
+        if data_at >= 0:
             self._dimension(part[:data_at])  # <dimension> comes before the rows
+        self.plain_values = self.plain_values and xlsx_rows.plain_values(part)
         self.sheet_data = self.sheet_data or data_at >= 0
-        filled = _FILLED.findall(part)
-        cells = len(_ANY_CELL.findall(part))
-        if len(filled) != cells and len(filled) + len(_BLANK.findall(part)) != cells:
-            raise _Unusual  # a <c> not as plain as these take
+        filled = cells = _CELLS.findall(part)
+        if not all(map(itemgetter(0), cells)):  # some without a value
+            filled = list(filter(itemgetter(0), cells))
+            if len(filled) + len(_BLANK.findall(part)) != len(cells):
+                raise _Unusual  # a <c> not as plain as these take
         if b' t="e"' in part and not set(_ERROR.findall(part)) <= _ERRORS:
             raise _Unusual  # an error calamine does not know: it refuses the sheet
         if filled:
@@ -127,26 +144,15 @@ class _Bounds:
 def scan(stream: IO[bytes]) -> Range | None:
     """(start, end, merged cells) of the worksheet XML in `stream`, or None if it is not as
     plain as this pass takes."""
-    bounds, tail = _Bounds(), b""
+    bounds = _Bounds()
     try:
-        while True:
-            block = stream.read(CHUNK)
-            data = tail + block
-            if not block:
-                bounds.read(data)
-                break
-            cut = data.rfind(b"</row>") + 6
-            if cut < 6:
-                if len(data) > MAX_TAIL:
-                    raise _Unusual
-                tail = data
-                continue
-            bounds.read(data[:cut])
-            tail = data[cut:]
-    except _Unusual:
+        for part in xlsx_rows.blocks(stream):
+            bounds.read(part)
+    except (_Unusual, Unsupported):
         return None
     if not bounds.sheet_data:
         return None
     if bounds.top < 0:
-        return None, None, bounds.merged
-    return (bounds.top, bounds.left), (bounds.last[0], bounds.right), bounds.merged
+        return None, None, bounds.merged, False
+    start, end = (bounds.top, bounds.left), (bounds.last[0], bounds.right)
+    return start, end, bounds.merged, bool(bounds.plain_values)

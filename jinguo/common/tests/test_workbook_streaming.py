@@ -9,7 +9,7 @@ import pytest
 import xlsxwriter
 
 from jinguo.common import workbook_child as child
-from jinguo.common import xlsx_scan, xlsx_stream
+from jinguo.common import xlsx_rows, xlsx_scan, xlsx_stream
 from jinguo.common.tests.upload_samples import two_cells
 from jinguo.common.workbooks import WorkbookError, read_sheet
 
@@ -41,9 +41,13 @@ def assert_streamed_as_calamine_reads(data: bytes) -> list[bytes]:
     return lines(data)
 
 
-@pytest.fixture(params=["scan", "lxml"])
+@pytest.fixture(params=["regex", "scan", "lxml"])
 def first_pass(request, monkeypatch):
-    """Each case twice: the range found by the fast scan, and by lxml cell by cell."""
+    """Each case three times: the range found by the fast scan and the rows read by regular
+    expressions (where the values are plain), the rows read by lxml, and the range found by
+    lxml cell by cell too."""
+    if request.param != "regex":
+        monkeypatch.setattr(xlsx_rows, "plain_values", lambda part: False)
     if request.param == "lxml":
         monkeypatch.setattr(xlsx_scan, "scan", lambda stream: None)
     return request.param
@@ -327,3 +331,84 @@ def test_indented_and_prefixed_xml_reads_as_calamine_reads_it(first_pass):
             archive.writestr(filename, content)
     result = assert_streamed_as_calamine_reads(buffer.getvalue())
     assert result[2] == '["前缀",1.0]\n'.encode()
+
+
+PLAIN_VALUES = (
+    '<sheetData><row r="2">'
+    '<c r="B2" t="inlineStr"><is><t>  &lt;&amp;&gt;&quot;&apos;  </t></is></c>'
+    '<c r="C2" t="inlineStr"><is><t xml:space="preserve"> 留_x0041_ </t></is></c>'
+    '<c r="D2" t="s"><v>1</v></c><c r="E2" s="1"><v>45000</v></c><c r="F2" s="1"/>'
+    '<c r="G2"><v>1.5e3</v></c><c r="H2"><v>文本</v></c></row>'
+    '<row r="4"><c r="C4" t="str"><f>A1&amp;""</f><v></v></c><c r="D4" t="str"><v/></c>'
+    '<c r="E4" t="str"><f>B1</f><v>式 &amp; </v></c><c r="F4" t="b"><v>1</v></c>'
+    '<c r="G4" t="e"><f>NA()</f><v>#N/A</v></c><c r="H4" t="n"><v></v></c>'
+    '<c r="I4" t="inlineStr"><is><t></t></is></c></row>'
+    '<row r="5"><c r="B5" s="1"><v>0.25</v></c><c r="C5" t="str"><f>B2</f></c></row>'
+    "</sheetData>"
+)
+STYLES = '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>'
+
+
+def test_plain_values_are_read_by_regular_expressions_as_calamine_reads_them():
+    data = handmade([PLAIN_VALUES], strings="<si><t>甲</t></si><si><t>乙</t></si>", styles=STYLES)
+    assert xlsx_stream.Book(data).sheet(0).plain_values  # not lxml's rows
+    result = assert_streamed_as_calamine_reads(data)
+    assert result[1].endswith(b'"start":[1,1],"height":4,"width":8,"merged":[]}\n')
+    assert result[3] == (
+        '["<&>\\"\'"," 留A ","乙",{"d":"2023-03-15"},"",1500.0,"文本",""]\n'.encode()
+    )
+    assert result[5:] == [
+        '["","","","式 & ",true,"","",""]\n'.encode(),
+        b'[{"t":"06:00:00"},"","","","","","",""]\n',
+    ]
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "<t>&#20013;&#x6587;</t>",  # character references
+        "<t>一\r\n二</t>",  # the XML parser turns CR LF into LF
+        "<r><t>富</t></r><r><t>文本</t></r>",  # rich text
+        "<t/>",
+    ],
+    ids=["references", "carriage-return", "rich-text", "empty-t"],
+)
+def test_values_the_regular_expressions_do_not_take_are_read_by_lxml(odd):
+    sheet = (
+        '<sheetData><row r="1"><c r="A1"><v>1</v></c>'
+        f'<c r="B1" t="inlineStr"><is>{odd}</is></c></row></sheetData>'
+    )
+    data = handmade([sheet])
+    streamed = xlsx_stream.Book(data).sheet(0)
+    assert streamed.start == (0, 0) and not streamed.plain_values  # the scan's range, lxml's rows
+    assert_streamed_as_calamine_reads(data)
+
+
+def test_a_cell_in_a_processing_instruction_is_no_cell():
+    sheet = (
+        '<sheetData><row r="1"><c r="A1"><v>1</v></c><?hidden <c r="B1"><v>2</v></c>?>'
+        "</row></sheetData>"
+    )
+    data = handmade([sheet])
+    assert xlsx_stream.Book(data).sheet(0).end == (0, 0)
+    assert assert_streamed_as_calamine_reads(data)[2:] == [b"[1.0]\n"]
+
+
+def test_usual_cells_are_read_by_the_simpler_pattern_as_calamine_reads_them(monkeypatch):
+    sheet = (
+        "<sheetData>"
+        + "".join(
+            f'<row r="{n}"><c r="A{n}" s="1" t="inlineStr"><is><t> 甲&amp;_x0042_ </t></is></c>'
+            f'<c r="B{n}" s="2"><v>45000</v></c><c r="C{n}" t="s"><v>0</v></c>'
+            f'<c r="D{n}" t="b"><v>0</v></c><c r="E{n}" t="str"><v>式</v></c>'
+            f'<c r="F{n}" t="e"><v>#REF!</v></c><c r="G{n}"><v>-2.5</v></c></row>'
+            for n in (1, 2, 4)
+        )
+        + "</sheetData>"
+    )
+    styles = '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="49"/><xf numFmtId="22"/></cellXfs>'
+    data = handmade([sheet], strings="<si><t>共享</t></si>", styles=styles)
+    monkeypatch.setattr(xlsx_rows, "_CELL", xlsx_rows.re.compile(r"(?!)" + "()" * 9))
+    result = assert_streamed_as_calamine_reads(data)  # the full pattern would find no cell
+    row = '["甲&B",{"d":"2023-03-15"},"共享",false,"式","",-2.5]\n'.encode()
+    assert result[2:] == [row, row, b'["","","","","","",""]\n', row]
