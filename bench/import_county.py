@@ -119,10 +119,11 @@ def run_job(job_id: int, profile: Path | None) -> dict[str, Any]:
     phases = _Phases()
     marks: dict[str, float] = {}
     updates: list[tuple[float, int]] = []
-    check, write, progress = (
+    check, write, progress, reading = (
         households.HouseholdImport.check,
         households.HouseholdImport.write,
         running._progress,
+        running._reading,
     )
 
     def timed_check(self: Any) -> Any:
@@ -145,9 +146,14 @@ def run_job(job_id: int, profile: Path | None) -> dict[str, Any]:
         updates.append((time.perf_counter(), rows))
         progress(job, rows)
 
+    def noted_reading(job: Any, read: int, rows: int) -> None:
+        updates.append((time.perf_counter(), -2))  # the reader's progress
+        reading(job, read, rows)
+
     households.HouseholdImport.check = timed_check  # type: ignore[method-assign]
     households.HouseholdImport.write = timed_write  # type: ignore[method-assign]
     running._progress = noted_progress
+    running._reading = noted_reading
     phases.now = "read"
     started = time.perf_counter()
     if profile is not None:
@@ -176,7 +182,8 @@ def run_job(job_id: int, profile: Path | None) -> dict[str, Any]:
         "phase_mb": {name: round(mb) for name, mb in phases.peaks.items()},
         "child_peak_mb": _mb(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss),
         "progress_updates": sum(1 for _t, rows in updates if rows >= 0),
-        "chunks": sum(1 for _t, rows in updates if rows < 0),
+        "reading_updates": sum(1 for _t, rows in updates if rows == -2),
+        "chunks": sum(1 for _t, rows in updates if rows == -1),
         "longest_still": max(b - a for a, b in itertools.pairwise(times)),
         "note": job.message,
     }
@@ -264,7 +271,8 @@ def report(raw: dict[str, Any] | None, ours: dict[str, Any]) -> str:
         f"  peak RSS of the import's process {ours['peak_mb']:.0f} MB (by phase: "
         + ", ".join(f"{k} {v} MB" for k, v in ours.get("phase_mb", {}).items())
         + f"); workbook reader (child) {ours['child_peak_mb']:.0f} MB",
-        f"  progress: {ours['progress_updates']} updates while checking, "
+        f"  progress: {ours.get('reading_updates', 0)} while reading, "
+        f"{ours['progress_updates']} updates while checking, "
         f"{ours.get('chunks', 0)} chunks written; "
         f"longest stretch without one {ours['longest_still']:.1f} s",
     ]
