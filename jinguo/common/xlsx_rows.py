@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import IO, Any
 
-from jinguo.common.xlsx_values import OTHER, Unsupported, date, unescape
+from jinguo.common.xlsx_values import OTHER, Unsupported, date, shared_string, unescape
 
 CHUNK = 4 * 1024 * 1024
 ROWS_CHUNK = 1024 * 1024  # the second pass holds a list of the cells of a block
@@ -132,11 +132,7 @@ class Values:
         if kind == "inlineStr":
             return _EMPTY  # an inline string's <v>: its <is> is the value
         if kind == "s":
-            strings = self.strings
-            index = int(content) if content.isascii() and content.isdigit() else 0
-            if index >= len(strings):
-                raise Unsupported("shared string")
-            return strings[index]
+            return shared_string(self.strings, content)
         if kind == "b":
             return content != "0"
         if kind == "e":

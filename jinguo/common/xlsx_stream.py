@@ -42,6 +42,7 @@ from jinguo.common.xlsx_values import (
     builtin_kind,
     date,
     format_kind,
+    shared_string,
     text,
 )
 
@@ -418,11 +419,7 @@ class Sheet:
         if kind is None or kind == "n":
             return self._number(content, kind, style)
         if kind == "s":
-            strings = self.book.strings
-            index = int(content) if content.isascii() and content.isdigit() else 0
-            if index >= len(strings):
-                raise Unsupported("shared string")
-            return strings[index]
+            return shared_string(self.book.strings, content)
         if kind == "b":
             return content != "0"
         if kind == "e" and content in ERRORS:

@@ -125,6 +125,14 @@ def date(value: float, kind: int, is_1904: bool) -> object:
     return moment.date() if value.is_integer() else moment
 
 
+def shared_string(strings: list[str], content: str) -> str:
+    """The shared string a `t="s"` cell's <v> points to; Unsupported past the table."""
+    index = int(content) if content.isascii() and content.isdigit() else 0
+    if index >= len(strings):
+        raise Unsupported("shared string")
+    return strings[index]
+
+
 def unescape(text: str) -> str:
     """calamine's unescape_xml: Excel's _x00HH_ escapes."""
     if "_x00" not in text:
