@@ -19,7 +19,7 @@ never doubled. A file with any error still writes nothing: checking ends before 
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from jinguo.imports.counts import Counts
 from jinguo.imports.models import ImportJob
@@ -66,6 +66,16 @@ def write_chunked(job: ImportJob, importer: Any) -> dict[str, Counts]:
     return total
 
 
+def _asynchronous_commit() -> None:
+    """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk (a
+    chunk is tens of megabytes of WAL; 0.1–0.3 s a commit here). Safe for a chunk: a crash can
+    only lose the last chunks committed, never corrupt them, and each chunk commits with its
+    own checkpoint, so a resumed job writes exactly the chunks lost again."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _write(
     job: ImportJob,
     importer: Any,
@@ -77,6 +87,7 @@ def _write(
 ) -> None:
     """One chunk and its checkpoint, in one transaction; then its members let go."""
     with transaction.atomic():
+        _asynchronous_commit()
         _add(total, importer.write(chunk))
         job.summary = {
             CHECKPOINT: {

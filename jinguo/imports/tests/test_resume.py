@@ -263,3 +263,25 @@ def test_once_checking_has_begun_the_bar_follows_the_rows_checked():
         status="validating", processed_rows=10, total_rows=40, summary={"reading": [40, 40]}
     )
     assert job.reading == (0, 0) and job.percent == 25
+
+
+def test_on_postgresql_a_chunk_commits_without_waiting_for_the_disk(
+    default_categories, cast, tree, grid_execs, monkeypatch
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    seen = []
+    real = households.HouseholdImport.write
+
+    def write(self, chunk):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            seen.append(cursor.fetchone()[0])
+        return real(self, chunk)
+
+    monkeypatch.setattr(households.HouseholdImport, "write", write)
+    assert ran(import_job_run(job_id=queued(cast, tree).pk)).status == "done"
+    # SET LOCAL: for the chunk's own transaction (here the test's, which holds them all).
+    assert seen and set(seen) == {"off"}
