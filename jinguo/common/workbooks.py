@@ -133,26 +133,40 @@ Reading = Callable[[int, int], None]  # (rows read so far, rows of the sheets be
 READING_EVERY = 1.0  # seconds between two calls of a Reading while the child reads
 
 
+class _Lines:
+    """The lines of `out` from `offset`, read a megabyte at a time with pread: no shared file
+    position, so several readers (the sheets read in turns, a second pass, the child's progress)
+    never disturb each other, and no seek per line (which empties the buffer and costs a read
+    each)."""
+
+    def __init__(self, out: IO[bytes], offset: int) -> None:
+        self.descriptor, self.position, self.rest = out.fileno(), offset, b""
+
+    def complete(self) -> Iterator[bytes]:
+        """The whole lines written so far; an unfinished last one waits in `rest`."""
+        while piece := os.pread(self.descriptor, READ_PIECE, self.position):
+            self.position += len(piece)
+            lines = (self.rest + piece).split(b"\n")
+            self.rest = lines.pop()
+            yield from lines
+
+
 class _Count:
     """How far the child is: the rows it has written to `out` so far, and the heights of the
     sheets it has begun (their head lines)."""
 
     def __init__(self, out: IO[bytes]) -> None:
-        self.descriptor, self.position, self.rest = out.fileno(), 0, b""
+        self.lines = _Lines(out, 0)
         self.rows = self.total = 0
 
     def update(self) -> tuple[int, int]:
-        while piece := os.pread(self.descriptor, READ_PIECE, self.position):
-            self.position += len(piece)
-            lines = (self.rest + piece).split(b"\n")
-            self.rest = lines.pop()
-            for line in lines:
-                if line.startswith(b"{"):
-                    head = json.loads(line)
-                    if isinstance(head, dict) and "height" in head:
-                        self.total += int(head.get("height") or 0)
-                elif line:
-                    self.rows += 1
+        for line in self.lines.complete():
+            if line.startswith(b"{"):
+                head = json.loads(line)
+                if isinstance(head, dict) and "height" in head:
+                    self.total += int(head.get("height") or 0)
+            elif line:
+                self.rows += 1
         return self.rows, max(self.total, self.rows)
 
 
@@ -346,21 +360,11 @@ def read_sheet(source: bytes | str | IO[bytes]) -> SheetData:
 
 
 def _lines_from(out: IO[bytes], offset: int) -> Iterator[bytes]:
-    """The lines of `out` from `offset`, read a megabyte at a time with pread: no shared file
-    position, so several iterators (the sheets read in turns, a second pass) never disturb
-    each other, and no seek per line (which empties the buffer and costs a read each)."""
-    descriptor = out.fileno()
-    position, rest = offset, b""
-    while True:
-        piece = os.pread(descriptor, READ_PIECE, position)
-        if not piece:
-            if rest:
-                yield rest
-            return
-        position += len(piece)
-        lines = (rest + piece).split(b"\n")
-        rest = lines.pop()
-        yield from lines
+    """Every line of the finished answer from `offset` (_Lines), the last too."""
+    lines = _Lines(out, offset)
+    yield from lines.complete()
+    if lines.rest:
+        yield lines.rest
 
 
 def _rows_from(out: IO[bytes], offset: int) -> Iterator[list[Any]]:

@@ -64,6 +64,11 @@ class HouseholdDraft:
     def row_of(self, key: str) -> int:
         return self.set_on.get(key, self.first_row) if self.set_on else self.first_row
 
+    def let_go(self) -> None:
+        """Written: its members leave memory (writing keeps a county's households, not rows)."""
+        self.members.clear()
+        self.head = None
+
     @property
     def executive_row(self) -> int:
         return self.row_of("executive")

@@ -75,10 +75,8 @@ class HouseholdImport:
         actor: User,
         root: OrgUnit,
         progress: Progress,
-        reopen: Callable[[], Sheet] | None = None,
     ) -> None:
-        self.sheet = sheet
-        self.reopen = reopen  # the file's rows again, for writing (Sheet.again)
+        self.sheet = sheet  # opened with keep=True: writing reads its rows again (Sheet.again)
         self.actor = actor
         self.scope = ImportScope(user=actor, root=root, values=sheet.layout.values)
         self.progress = progress
@@ -166,7 +164,7 @@ class HouseholdImport:
         """The household a row belongs to: by its 户号, or, in a file without one, the group a
         户主 row starts (None, with the row's error, when there is none)."""
         if not self._numbered:
-            if self._heads_only or self._relation(values["relation"]) == Resident.Relation.HEAD:
+            if self._member_relation(values) == Resident.Relation.HEAD:
                 self._group = HouseholdDraft(
                     number=placeholder(number), first_row=number, generated=True
                 )
@@ -409,29 +407,22 @@ class HouseholdImport:
     # -----------------------------------------------------------------------------------------
     # Writing
 
-    def complete(self, sheet: Sheet | None = None) -> Iterator[HouseholdDraft]:
+    def complete(self) -> Iterator[HouseholdDraft]:
         """Every household of a checked file with its members, read from the file again
-        (`sheet`, or the rows again through `reopen`), in the order its last row comes: a
-        household is handed out once its last row is read, and its members should be let go
-        once written."""
-        sheet = sheet if sheet is not None else self._reopen()
+        (Sheet.again), in the order its last row comes: a household is handed out once its last
+        row is read, and its members should be let go once written (HouseholdDraft.let_go)."""
         group: Iterator[HouseholdDraft] = iter(self.households.values())
         household: HouseholdDraft | None = None
         by_number = self.households
-        for number, values in self._rows(sheet):
+        for number, values in self._rows(self.sheet.again()):
             if self._numbered:
                 household = by_number[cells.compact(values["number"])]
-            elif self._heads_only or self._relation(values["relation"]) == Resident.Relation.HEAD:
+            elif self._member_relation(values) == Resident.Relation.HEAD:
                 household = next(group)
             assert household is not None  # noqa: S101 (checked: no member before a head)
             self._add_member(number, values, household)
             if number == household.last_row:
                 yield household
-
-    def _reopen(self) -> Sheet:
-        if self.reopen is None:
-            raise RuntimeError("HouseholdImport needs `reopen` to write")
-        return self.reopen()
 
     def _add_member(self, number: int, values: dict[str, Any], household: HouseholdDraft) -> None:
         name = cells.name(values["name"])

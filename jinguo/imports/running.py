@@ -130,7 +130,6 @@ def _process(job: ImportJob) -> None:
         actor=job.created_by,
         root=job.org,
         progress=lambda n: _progress(job, n),
-        **({"reopen": sheet.again} if module is households else {}),
     )
     try:
         _check_and_write(job, module, sheet, importer)

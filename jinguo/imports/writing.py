@@ -56,8 +56,7 @@ def write_chunked(job: ImportJob, importer: Any) -> dict[str, Counts]:
     for household in importer.complete():
         done += 1
         if done <= start:  # written before the restart
-            household.members.clear()
-            household.head = None
+            household.let_go()
             continue
         chunk.append(household)
         if len(chunk) == WRITE_CHUNK or done == count:
@@ -97,6 +96,5 @@ def _write(
             }
         }
         ImportJob.objects.filter(pk=job.pk).update(summary=job.summary)
-    for household in chunk:  # written: let its rows go
-        household.members.clear()
-        household.head = None
+    for household in chunk:
+        household.let_go()
