@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "jinguo.notices",
     "jinguo.offline",
     "jinguo.reminders",
+    "jinguo.backups",
     "jinguo.demo",  # the top of the house: it may import every app, no app imports it
 ]
 

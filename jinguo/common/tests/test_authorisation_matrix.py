@@ -35,7 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from jinguo.accounts.models import User
 from jinguo.audit.models import AuditEvent
-from jinguo.common.backup import table_checksums
+from jinguo.backups.archive import table_checksums
 from jinguo.orgs.models import OrgUnit
 
 # (app of the view, parameter) → (model, path of its OrgUnit's `path`). "*" matches any app.

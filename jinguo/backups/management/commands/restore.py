@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jinguo.common.backup import BackupError, restore
+from jinguo.backups.archive import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """`jinguo backup FILE`: the whole database and uploaded files in one archive (see
-jinguo/common/backup.py). Exits non-zero on any error; the archive lists each table's row count
+jinguo.backups.archive.py). Exits non-zero on any error; the archive lists each table's row count
 and checksum, which `jinguo restore` proves again after restoring."""
 
 from pathlib import Path
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from jinguo.common.backup import backup
+from jinguo.backups.archive import backup
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ from django.db import connection
 from jinguo.accounts.models import User
 from jinguo.audit.models import AuditEvent
 from jinguo.audit.services import audit_record
-from jinguo.common.backup import table_checksums
+from jinguo.backups.archive import table_checksums
 from jinguo.households.tests.factories import household
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
