@@ -17,6 +17,7 @@ DEVELOPMENT_SECRETS = {
     "JINGUO_SECRET_KEY": "dev-only-insecure-key",
     "JINGUO_FIELD_KEY": "ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLW9rISE=",
     "JINGUO_HASH_KEY": "ZGV2LW9ubHktaGFzaC1rZXktMzItYnl0ZXMtb2shISE=",
+    "JINGUO_BACKUP_KEY": "ZGV2LW9ubHktYmFja3VwLWtleS0zMi1ieXRlcy1vayE=",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -16,6 +16,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import (
+    DEVELOPMENT_SECRETS,
     env_bool,
     env_int,
     env_list,
@@ -35,6 +36,13 @@ SECRET_KEY = env_secret("JINGUO_SECRET_KEY", debug=DEBUG)
 # base64; production must set them and must never change them without re-encrypting.
 FIELD_ENCRYPTION_KEY = env_secret("JINGUO_FIELD_KEY", debug=DEBUG)
 BLIND_INDEX_KEY = env_secret("JINGUO_HASH_KEY", debug=DEBUG)
+# Backups (jinguo.backups) are encrypted with a key of their own, needed only where backups are
+# written or restored: unset in production, `jinguo backup` refuses. Earlier keys stay listed in
+# JINGUO_BACKUP_OLD_KEYS (comma-separated) for as long as backups made with them are kept.
+BACKUP_KEY = env_optional_secret("JINGUO_BACKUP_KEY") or (
+    DEVELOPMENT_SECRETS["JINGUO_BACKUP_KEY"] if DEBUG else ""
+)
+BACKUP_OLD_KEYS = env_list("JINGUO_BACKUP_OLD_KEYS", [])
 ALLOWED_HOSTS = env_list("JINGUO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("JINGUO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -124,6 +132,8 @@ DATABASES = {
         conn_max_age=env_int("JINGUO_DB_CONN_MAX_AGE", 0),
     )
 }
+# Only while a scratch database (a restore drill's) is migrated does it route anything.
+DATABASE_ROUTERS = ["jinguo.backups.scratch.ScratchRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -24,6 +24,7 @@ KEYS = (
     ("SECRET_KEY", "JINGUO_SECRET_KEY", "keys.E001"),
     ("FIELD_ENCRYPTION_KEY", "JINGUO_FIELD_KEY", "keys.E002"),
     ("BLIND_INDEX_KEY", "JINGUO_HASH_KEY", "keys.E003"),
+    ("BACKUP_KEY", "JINGUO_BACKUP_KEY", "keys.E004"),
 )
 
 
@@ -60,6 +61,15 @@ def development_key_errors() -> list[CheckMessage]:
                     id=check_id,
                 )
             )
+    backup_key = getattr(settings, "BACKUP_KEY", "")
+    if backup_key and _normalised(backup_key) == _normalised(settings.FIELD_ENCRYPTION_KEY):
+        errors.append(
+            Error(
+                _("JINGUO_BACKUP_KEY 与 JINGUO_FIELD_KEY 相同：备份密钥必须是另一把密钥。"),
+                hint=_("备份密钥与字段密钥分开保管，才能在备份失窃时仍保护身份证号和电话。"),
+                id="keys.E005",
+            )
+        )
     return errors
 
 

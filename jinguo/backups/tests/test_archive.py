@@ -1,19 +1,22 @@
-"""`jinguo backup` / `jinguo restore` round trip: every table's count and checksum survive."""
+"""`jinguo backup` / `jinguo restore`: every table's count and checksum survive; the archive is
+encrypted under the backup key, and anything altered, cut short or foreign is refused with
+nothing restored."""
 
-import gzip
+import base64
 import io
 import json
+import os
 import tarfile
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from jinguo.accounts.models import User
 from jinguo.audit.models import AuditEvent
 from jinguo.audit.services import audit_record
 from jinguo.backups.archive import table_checksums
+from jinguo.backups.tests.sealing import open_plain, rewrite, seal_plain
 from jinguo.households.tests.factories import household
 from jinguo.orgs.models import OrgUnit
 from jinguo.people.models import Person
@@ -40,117 +43,192 @@ def records(cast, tree, default_categories) -> None:
     audit_record(actor=cast.songhe_chair, action="test.note", note="备份之前")
 
 
+@pytest.fixture
+def archive(records, media, tmp_path) -> Path:
+    path = tmp_path / "jinguo.jgbk"
+    call_command("backup", str(path), stdout=io.StringIO())
+    return path
+
+
 def _flush() -> None:
     call_command("flush", interactive=False, verbosity=0)
 
 
-def test_backup_then_restore_into_an_empty_database_gives_back_every_row(records, media, tmp_path):
+def _restore(path: Path) -> str:
+    out = io.StringIO()
+    call_command("restore", str(path), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def _nothing_restored() -> bool:
+    return not Person.objects.exists() and not OrgUnit.objects.exists()
+
+
+def test_backup_then_restore_into_an_empty_database_gives_back_every_row(media, tmp_path, records):
     before = table_checksums()
-    archive = tmp_path / "jinguo.tar.gz"
-    call_command("backup", str(archive), stdout=io.StringIO())
+    path = tmp_path / "jinguo.jgbk"
+    call_command("backup", str(path), stdout=io.StringIO())
     _flush()
     (media / "visits" / "2026" / "photo.jpg").unlink()
     assert not User.objects.exists()
 
-    out = io.StringIO()
-    call_command("restore", str(archive), stdout=out)
+    out = _restore(path)
 
     assert table_checksums() == before
-    assert "校验和与备份一致" in out.getvalue()
+    assert "校验和与备份一致" in out
+    assert "people_person" in out  # a line per table
     assert Person.objects.get(name="王秀英").id_number == ID_NUMBER
     assert AuditEvent.objects.filter(action="test.note").exists()
     assert (media / "visits" / "2026" / "photo.jpg").read_bytes() == b"\xff\xd8photo"
 
 
-def test_restored_database_takes_new_rows_after_the_restored_ones(records, media, tmp_path):
-    archive = tmp_path / "jinguo.tar.gz"
-    call_command("backup", str(archive), stdout=io.StringIO())
+def test_restored_database_takes_new_rows_after_the_restored_ones(archive):
     highest = OrgUnit.objects.order_by("-pk").values_list("pk", flat=True)[0]
     _flush()
-    call_command("restore", str(archive), stdout=io.StringIO())
+    _restore(archive)
     city = OrgUnit.objects.get(name="宣城市")
     new = OrgUnit.objects.create(name="新区", kind="county", code="341802000000", parent=city)
     assert new.pk > highest
 
 
-def test_backup_keeps_id_numbers_encrypted(records, media, tmp_path):
-    archive = tmp_path / "jinguo.tar.gz"
-    call_command("backup", str(archive), stdout=io.StringIO())
-    assert ID_NUMBER.encode() not in gzip.decompress(archive.read_bytes())
+def test_the_archive_reveals_no_name_and_no_structure_without_the_backup_key(archive):
+    raw = archive.read_bytes()
+    for clear in ("王秀英".encode(), b"people_person", b"manifest.json", b"\x1f\x8b"):
+        assert clear not in raw
 
 
-def test_backup_keeps_birth_dates_encrypted_and_restore_gives_them_back(records, media, tmp_path):
-    archive = tmp_path / "jinguo.tar.gz"
-    call_command("backup", str(archive), stdout=io.StringIO())
-    with tarfile.open(archive, "r:gz") as src:
-        manifest_file = src.extractfile("manifest.json")
-        table_file = src.extractfile("tables/people_person.jsonl")
-        assert manifest_file is not None and table_file is not None
-        manifest = json.loads(manifest_file.read())
-        lines = table_file.read().decode()
-    column = manifest["tables"]["people_person"]["columns"].index("birth_date")
-    (stored,) = [json.loads(line)[column] for line in lines.splitlines()]
+def test_inside_the_archive_id_numbers_and_birth_dates_stay_ciphertext(archive):
+    members = open_plain(archive)
+    assert ID_NUMBER.encode() not in b"".join(members.values())
+    header = json.loads(members["header.json"])
+    column = header["tables"]["people_person"]["columns"].index("birth_date")
+    (stored,) = [
+        json.loads(line)[column]
+        for line in members["tables/people_person/00000.jsonl"].splitlines()
+    ]
     assert stored.startswith("v1:") and "1985" not in stored
     _flush()
-    call_command("restore", str(archive), stdout=io.StringIO())
+    _restore(archive)
     assert str(Person.objects.get(name="王秀英").birth_date) == "1985-03-08"
 
 
-def test_restore_refuses_a_database_that_already_has_data(records, media, tmp_path):
-    archive = tmp_path / "jinguo.tar.gz"
-    call_command("backup", str(archive), stdout=io.StringIO())
-    with pytest.raises(CommandError, match="空数据库"):
-        call_command("restore", str(archive), stdout=io.StringIO())
+def test_restore_refuses_a_database_that_already_has_data(archive):
+    with pytest.raises(CommandError, match=r"空数据库.*accounts_user"):
+        _restore(archive)
 
 
-def _tamper(archive: Path, target: Path, name: str, change) -> None:
-    with tarfile.open(archive, "r:gz") as src, tarfile.open(target, "w:gz") as dst:
-        for member in src.getmembers():
-            handle = src.extractfile(member)
-            assert handle is not None
-            content = handle.read()
-            if member.name == name:
-                content = change(content)
-            member.size = len(content)
-            dst.addfile(member, io.BytesIO(content))
-
-
-def test_a_corrupted_table_is_refused_and_nothing_is_restored(records, media, tmp_path):
-    archive, bad = tmp_path / "good.tar.gz", tmp_path / "bad.tar.gz"
-    call_command("backup", str(archive), stdout=io.StringIO())
+def test_a_table_changed_by_someone_holding_the_key_fails_its_checksum(archive, tmp_path):
+    bad = tmp_path / "bad.jgbk"
     renamed = lambda b: b.replace("王".encode(), "汪".encode())  # noqa: E731
-    _tamper(archive, bad, "tables/people_person.jsonl", renamed)
+    rewrite(archive, bad, {"tables/people_person/00000.jsonl": renamed})
     _flush()
-    with pytest.raises(CommandError, match="校验和"):
-        call_command("restore", str(bad), stdout=io.StringIO())
-    assert not Person.objects.exists()
-    assert not OrgUnit.objects.exists()
+    with pytest.raises(CommandError, match="内容与清单不符"):
+        _restore(bad)
+    assert _nothing_restored()
 
 
-def test_a_backup_from_other_migrations_is_refused(records, media, tmp_path):
-    archive, bad = tmp_path / "good.tar.gz", tmp_path / "bad.tar.gz"
-    call_command("backup", str(archive), stdout=io.StringIO())
+def test_one_byte_changed_in_the_file_is_refused_and_nothing_is_restored(archive, tmp_path):
+    data = bytearray(archive.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    bad = tmp_path / "bad.jgbk"
+    bad.write_bytes(bytes(data))
+    _flush()
+    with pytest.raises(CommandError, match="已被改动或损坏"):
+        _restore(bad)
+    assert _nothing_restored()
+
+
+def test_a_file_cut_short_is_refused_and_nothing_is_restored(archive, tmp_path):
+    bad = tmp_path / "short.jgbk"
+    bad.write_bytes(archive.read_bytes()[:-100])
+    _flush()
+    with pytest.raises(CommandError, match="不完整"):
+        _restore(bad)
+    assert _nothing_restored()
+
+
+def test_bytes_added_after_the_end_are_refused(archive, tmp_path):
+    bad = tmp_path / "longer.jgbk"
+    bad.write_bytes(archive.read_bytes() + b"\x00" * 20)
+    _flush()
+    with pytest.raises(CommandError, match="多余内容"):
+        _restore(bad)
+    assert _nothing_restored()
+
+
+def test_a_backup_made_with_another_key_is_refused_by_name(archive, settings):
+    _flush()
+    settings.BACKUP_KEY = base64.b64encode(os.urandom(32)).decode()
+    with pytest.raises(CommandError, match="另一把备份密钥"):
+        _restore(archive)
+    assert _nothing_restored()
+
+
+def test_an_earlier_backup_key_kept_in_old_keys_still_restores(archive, settings):
+    old = settings.BACKUP_KEY
+    _flush()
+    settings.BACKUP_KEY = base64.b64encode(os.urandom(32)).decode()
+    settings.BACKUP_OLD_KEYS = [old]
+    assert "校验和与备份一致" in _restore(archive)
+
+
+def test_without_a_backup_key_no_backup_is_written(records, settings, tmp_path):
+    settings.BACKUP_KEY = ""
+    with pytest.raises(CommandError, match="JINGUO_BACKUP_KEY"):
+        call_command("backup", str(tmp_path / "x.jgbk"), stdout=io.StringIO())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_backup_from_other_migrations_is_refused(archive, tmp_path):
+    bad = tmp_path / "bad.jgbk"
 
     def older(content: bytes) -> bytes:
-        manifest = json.loads(content)
-        manifest["migrations"] = manifest["migrations"][:-1]
-        return json.dumps(manifest).encode()
+        header = json.loads(content)
+        header["migrations"] = header["migrations"][:-1]
+        return json.dumps(header).encode()
 
-    _tamper(archive, bad, "manifest.json", older)
+    rewrite(archive, bad, {"header.json": older})
     _flush()
     with pytest.raises(CommandError, match="数据库结构与备份不一致"):
-        call_command("restore", str(bad), stdout=io.StringIO())
+        _restore(bad)
+
+
+def test_an_archive_without_its_manifest_is_refused(archive, tmp_path):
+    bad = tmp_path / "bad.jgbk"
+    rewrite(archive, bad, {"manifest.json": None})
+    _flush()
+    with pytest.raises(CommandError, match="manifest"):
+        _restore(bad)
+    assert _nothing_restored()
+
+
+def test_a_media_path_leaving_the_media_folder_is_refused(archive, tmp_path, media):
+    bad = tmp_path / "bad.jgbk"
+    rewrite(archive, bad, {}, extra={"media/../../escaped.txt": b"x"})
+    _flush()
+    with pytest.raises(CommandError, match="不安全"):
+        _restore(bad)
+    assert not (tmp_path / "escaped.txt").exists()
+    assert _nothing_restored()
 
 
 def test_a_file_that_is_not_a_backup_is_refused(db, tmp_path):
-    junk = tmp_path / "junk.tar.gz"
+    junk = tmp_path / "junk.jgbk"
     junk.write_bytes(b"not an archive")
-    with pytest.raises(CommandError, match="无法打开备份文件"):
-        call_command("restore", str(junk), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="不是 Jinguo 的加密备份"):
+        _restore(junk)
 
 
-def test_backup_reads_every_model_table(db):
-    names = set(table_checksums())
-    assert {"people_person", "audit_auditevent", "orgs_orgunit"} <= names
-    assert "django_session" not in names
-    assert connection.vendor in ("sqlite", "postgresql")
+def test_an_old_unencrypted_backup_is_refused_with_its_reason(db, tmp_path):
+    old = tmp_path / "old.tar.gz"
+    with tarfile.open(old, "w:gz"):
+        pass
+    with pytest.raises(CommandError, match="旧格式"):
+        _restore(old)
+
+
+def test_a_sealed_file_that_is_not_a_tar_is_refused(db, tmp_path):
+    bad = tmp_path / "bad.jgbk"
+    seal_plain(b"plain words, not a tar stream", bad)
+    with pytest.raises(CommandError, match="无法读取"):
+        _restore(bad)

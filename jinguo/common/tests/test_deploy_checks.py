@@ -38,6 +38,7 @@ def _use_fresh_keys(settings) -> None:
     settings.SECRET_KEY = keys["JINGUO_SECRET_KEY"]
     settings.FIELD_ENCRYPTION_KEY = keys["JINGUO_FIELD_KEY"]
     settings.BLIND_INDEX_KEY = keys["JINGUO_HASH_KEY"]
+    settings.BACKUP_KEY = base64.b64encode(os.urandom(32)).decode()
 
 
 def _jinguo(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
@@ -143,7 +144,7 @@ def test_development_keys_set_by_hand_in_production_fail_check_deploy(tmp_path):
         tmp_path=tmp_path,
     )
     assert done.returncode != 0
-    for check_id in ("keys.E001", "keys.E002", "keys.E003"):
+    for check_id in ("keys.E001", "keys.E002", "keys.E003", "keys.E004"):
         assert check_id in done.stderr
 
 
@@ -153,6 +154,7 @@ def test_development_keys_set_by_hand_in_production_fail_check_deploy(tmp_path):
         ("SECRET_KEY", "JINGUO_SECRET_KEY", "keys.E001"),
         ("FIELD_ENCRYPTION_KEY", "JINGUO_FIELD_KEY", "keys.E002"),
         ("BLIND_INDEX_KEY", "JINGUO_HASH_KEY", "keys.E003"),
+        ("BACKUP_KEY", "JINGUO_BACKUP_KEY", "keys.E004"),
     ],
 )
 def test_each_development_key_is_an_error_even_with_debug_on(settings, setting, variable, check_id):
@@ -174,6 +176,14 @@ def test_the_development_secret_key_kept_as_a_fallback_fails(settings):
     _use_fresh_keys(settings)
     settings.SECRET_KEY_FALLBACKS = [DEVELOPMENT_SECRETS["JINGUO_SECRET_KEY"]]
     assert "keys.E001" in _ids(check_no_development_keys(app_configs=None, databases=None))
+
+
+def test_a_backup_key_equal_to_the_field_key_fails(settings):
+    _use_fresh_keys(settings)
+    settings.BACKUP_KEY = settings.FIELD_ENCRYPTION_KEY
+    messages = check_no_development_keys(app_configs=None, databases=None)
+    assert _ids(messages) == ["keys.E005"]
+    assert "JINGUO_BACKUP_KEY" in messages[0].msg
 
 
 def test_fresh_keys_pass_the_development_key_check(settings):
