@@ -167,9 +167,10 @@ def backup(
     progress = progress or Silent()
     sealed.current_key()  # refuse before writing anything when there is no backup key
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+    outermost = not connection.in_atomic_block  # inside a caller's transaction: its snapshot
     try:
         with transaction.atomic(using=using), partial.open("xb") as out:
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             manifest = _write_archive(out, connection, progress)

@@ -28,6 +28,8 @@ from typing import Any
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from jinguo.backups.errors import BackupError
+
 Convert = Callable[[Any], Any]
 
 # Column kinds: each internal type of Django's fields maps to one, and a kind not listed here
@@ -75,8 +77,8 @@ _KINDS = {
 }
 
 
-class UnknownColumn(Exception):
-    """A field of a type the backup does not know how to keep."""
+class UnknownColumn(BackupError):
+    """A field of a type the backup does not know how to keep: refused, never skipped."""
 
 
 def column_kind(field: models.Field[Any, Any]) -> str:
