@@ -61,7 +61,15 @@ def backup_files(directory: Path) -> list[tuple[dt.datetime, str]]:
 # --- runs --------------------------------------------------------------------------------------
 
 
+# A run still running this long after it started will never end (its process was killed): the
+# next run of its kind records it as failed.
+ABANDONED_AFTER = dt.timedelta(hours=24)
+
+
 def _start(*, kind: str, started_at: dt.datetime, **fields: Any) -> BackupRun:
+    running = BackupRun.objects.filter(kind=kind, status=BackupRun.Status.RUNNING)
+    for abandoned in running.filter(started_at__lt=started_at - ABANDONED_AFTER):
+        _finish(abandoned, clock=None, error=_("没有结束：运行它的进程被中断了。"))
     with transaction.atomic():
         run = BackupRun.objects.create(kind=kind, started_at=started_at, **fields)
         record_change(
@@ -76,9 +84,11 @@ def _start(*, kind: str, started_at: dt.datetime, **fields: Any) -> BackupRun:
     return run
 
 
-def _finish(run: BackupRun, *, clock: float, error: str = "", **fields: Any) -> BackupRun:
-    """The run ended: ok, or failed with `error`; `clock` is time.monotonic() at its start."""
-    run.finished_at = run.started_at + dt.timedelta(seconds=time.monotonic() - clock)
+def _finish(run: BackupRun, *, clock: float | None, error: str = "", **fields: Any) -> BackupRun:
+    """The run ended: ok, or failed with `error`; `clock` is time.monotonic() at its start (None:
+    it was abandoned, when is not known)."""
+    if clock is not None:
+        run.finished_at = run.started_at + dt.timedelta(seconds=time.monotonic() - clock)
     run.status = BackupRun.Status.FAILED if error else BackupRun.Status.OK
     run.error = error
     for name, value in fields.items():

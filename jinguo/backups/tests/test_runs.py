@@ -185,3 +185,16 @@ def test_the_cron_command_exits_non_zero_when_the_backup_failed(backup_dir, monk
     monkeypatch.setattr(archive, "backup", broken)
     with pytest.raises(CommandError, match="坏了"):
         call_command("backup_scheduled", stdout=io.StringIO())
+
+
+def test_a_run_abandoned_by_a_killed_process_is_recorded_failed_by_the_next(backup_dir, records):
+    killed = BackupRun.objects.create(kind="backup", started_at=NOW - dt.timedelta(days=1, hours=1))
+    recent = BackupRun.objects.create(kind="backup", started_at=NOW - dt.timedelta(hours=1))
+
+    backup_scheduled(now=NOW)
+
+    killed.refresh_from_db()
+    recent.refresh_from_db()
+    assert killed.status == "failed" and "中断" in killed.error and killed.finished_at is None
+    assert recent.status == "running"  # perhaps still at work
+    assert list(killed.changes.values_list("to_status", flat=True)) == ["failed"]
