@@ -144,6 +144,7 @@ def backup_scheduled(*, now: dt.datetime | None = None) -> BackupRun:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         if target.exists():
             raise BackupError(_("备份文件 %(name)s 已存在，没有覆盖。") % {"name": name})
+        partial.touch(mode=0o600)  # readable by the site's user only, from the first byte
         manifest = archive.backup(partial)
         partial.chmod(0o600)
         partial.replace(target)  # only a complete archive ever bears the name
