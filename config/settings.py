@@ -132,9 +132,10 @@ DATABASES = {
         conn_max_age=env_int("JINGUO_DB_CONN_MAX_AGE", 0),
     )
 }
-# Only while a scratch database (a restore drill's) is migrated does it route anything.
-DATABASE_ROUTERS = ["jinguo.backups.scratch.ScratchRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Only while a restore drill migrates its scratch database (jinguo.backups.scratch): the data
+# migrations' queries go there, not to the site's database.
+DATABASE_ROUTERS = ["jinguo.backups.scratch.ScratchRouter"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["jinguo.accounts.backends.UserBackend"]
@@ -296,6 +297,25 @@ if JINGUO_AUDIT_RETENTION_DAYS < 183:
         f"got {JINGUO_AUDIT_RETENTION_DAYS}"
     )
 
+# Scheduled backups (jinguo.backups.services; beat below, or cron: docs/operations.md): every night
+# an archive `jinguo-YYYYMMDD-HHMMSS.jgbk` in JINGUO_BACKUP_DIR, keeping every one of the last
+# JINGUO_BACKUP_KEEP_DAILY days and the newest of each of the last JINGUO_BACKUP_KEEP_MONTHLY
+# months. Every week a drill restores the newest into a scratch database and proves it: a
+# temporary SQLite file, or the PostgreSQL database JINGUO_DRILL_DATABASE_URL names, which the
+# drill drops and creates afresh, and drops after (never the site's own database). The security
+# administrator's page warns when the last good backup is older than JINGUO_BACKUP_LATE_HOURS or
+# the last good drill older than JINGUO_DRILL_LATE_DAYS.
+JINGUO_BACKUP_DIR = Path(env_str("JINGUO_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+JINGUO_BACKUP_KEEP_DAILY = env_int("JINGUO_BACKUP_KEEP_DAILY", 14)
+JINGUO_BACKUP_KEEP_MONTHLY = env_int("JINGUO_BACKUP_KEEP_MONTHLY", 12)
+JINGUO_DRILL_DATABASE_URL = env_url("JINGUO_DRILL_DATABASE_URL", ("postgres", "postgresql")) or ""
+JINGUO_BACKUP_LATE_HOURS = env_int("JINGUO_BACKUP_LATE_HOURS", 26)
+JINGUO_DRILL_LATE_DAYS = env_int("JINGUO_DRILL_LATE_DAYS", 8)
+if JINGUO_BACKUP_KEEP_DAILY < 1 or JINGUO_BACKUP_KEEP_MONTHLY < 0:
+    raise ImproperlyConfigured(
+        "JINGUO_BACKUP_KEEP_DAILY must be at least 1 and JINGUO_BACKUP_KEEP_MONTHLY at least 0"
+    )
+
 # Dates (jinguo/common/dates.py): every date a form, the API or a query string takes lies between
 # 1 January of JINGUO_DATES_FIRST_YEAR (1949: the federations' founding; nothing recorded here is
 # older) and JINGUO_DATES_YEARS_AHEAD years from today (a term of office is five years); a period
@@ -422,6 +442,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "jinguo.audit.tasks.audit_purge_expired",
         "schedule": crontab(day_of_month=1, hour=4, minute=0),
         "options": {"expires": 12 * 3600},
+    },
+    "backups-daily": {  # an archive into JINGUO_BACKUP_DIR, then the retention
+        "task": "jinguo.backups.tasks.backups_daily",
+        "schedule": crontab(hour=1, minute=30),
+        "options": {"expires": 12 * 3600},
+    },
+    "drill-weekly": {  # the newest archive restored into a scratch database and proven
+        "task": "jinguo.backups.tasks.drill_weekly",
+        "schedule": crontab(day_of_week="sunday", hour=4, minute=30),
+        "options": {"expires": 24 * 3600},
     },
     "reminders-daily": {
         "task": "jinguo.reminders.tasks.reminders_daily",

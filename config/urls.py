@@ -38,6 +38,7 @@ urlpatterns = [
     path("accounts/", include("jinguo.accounts.urls")),
     path("orgs/", include("jinguo.orgs.urls")),
     path("audit/", include("jinguo.audit.urls")),
+    path("backups/", include("jinguo.backups.urls")),
     path("people/", include("jinguo.people.urls")),
     path("households/", include("jinguo.households.urls")),
     path("imports/", include("jinguo.imports.urls")),

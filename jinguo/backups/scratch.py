@@ -81,6 +81,16 @@ def scratch_database(url: str = "", *, migrate: bool = True) -> Iterator[str]:
         raise BackupError(f"临时数据库只能是 SQLite 或 PostgreSQL：{parsed['ENGINE']}")
     alias = f"scratch_{uuid.uuid4().hex[:8]}"
     postgres = parsed["ENGINE"] == "django.db.backends.postgresql"
+    site = connections.settings["default"]
+    if postgres and (parsed.get("NAME"), parsed.get("HOST") or "") == (
+        site.get("NAME"),
+        site.get("HOST") or "",
+    ):
+        shutil.rmtree(folder, ignore_errors=True)
+        raise BackupError(
+            "临时数据库不能是本站点自己的数据库（它会被删除并重建）：请为恢复演练指定一个专用的"
+            f"数据库，现为 {parsed.get('NAME')}。"
+        )
     settings = {**connections.settings["default"], "OPTIONS": {}, "TEST": {}, **parsed}
     settings["CONN_MAX_AGE"] = 0
     try:

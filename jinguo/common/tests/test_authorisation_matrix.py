@@ -111,6 +111,10 @@ ANCESTOR_READABLE = ("/assessments/schemes/",)
 # security administrator (business users get 403 there, tested in accounts), or the Django admin,
 # which holds no record of the federation: checked model by model at the end of this module.
 SKIPPED_PREFIXES = ("intake/p/", "intake/r/", "meetings/notice/", "accounts/security/", "admin/")
+# The security administrator's own pages (accounts' security page, the backups and drills):
+# every other account, the other two administrators included, gets 403 there
+# (test_only_the_security_administrator_opens_her_pages).
+SECURITY_ADMIN_PAGES = ("/accounts/security/", "/backups/")
 # What the admin may show the system administrator (三员分立): accounts, the org tree read-only
 # (to pick an account's unit), the public-holiday calendar.
 ADMIN_MODELS = {"accounts.user", "orgs.orgunit", "cases.holiday"}
@@ -395,3 +399,14 @@ def test_every_page_of_the_matrix_carries_the_security_policies(urls):
             if route.route in FILE_ROUTES:
                 continue
             assert_protected(client.get(url))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "username", ["wushan", "xishan", "ningguo", "leader", "sysadmin", "auditor", "secadmin"]
+)
+def test_only_the_security_administrator_opens_her_pages(demo, username):
+    client = _client(username)
+    statuses = {url: client.get(url).status_code for url in SECURITY_ADMIN_PAGES}
+    expected = 200 if username == "secadmin" else 403
+    assert statuses == dict.fromkeys(SECURITY_ADMIN_PAGES, expected)
