@@ -160,16 +160,19 @@ def _write_archive(
 def backup(
     target: Path, *, using: str = "default", progress: Progress | None = None
 ) -> dict[str, Any]:
-    """Write the encrypted archive to `target` (through a temporary name beside it, renamed
-    when complete); the manifest. One repeatable-read snapshot on PostgreSQL and one read
-    transaction on SQLite, so rows written meanwhile cannot leave it half old, half new."""
+    """Write the encrypted archive to `target` (mode 0600, through a temporary name beside it,
+    renamed when complete: only a complete archive bears the name); the manifest. One
+    repeatable-read snapshot on PostgreSQL and one read transaction on SQLite, so rows written
+    meanwhile cannot leave it half old, half new."""
     connection = connections[using]
     progress = progress or Silent()
     sealed.current_key()  # refuse before writing anything when there is no backup key
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
     outermost = not connection.in_atomic_block  # inside a caller's transaction: its snapshot
     try:
-        with transaction.atomic(using=using), partial.open("xb") as out:
+        # Readable by the site's user only, from its first byte (it is encrypted, even so).
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with transaction.atomic(using=using), os.fdopen(descriptor, "wb") as out:
             if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

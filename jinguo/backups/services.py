@@ -138,18 +138,14 @@ def backup_scheduled(*, now: dt.datetime | None = None) -> BackupRun:
     name = backup_file_name(moment)
     run = _start(kind=BackupRun.Kind.BACKUP, started_at=moment, file_name=name)
     clock = time.monotonic()
-    target, partial = directory / name, directory / f".partial-{name}"
+    target = directory / name
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         if target.exists():
             raise BackupError(_("备份文件 %(name)s 已存在，没有覆盖。") % {"name": name})
-        partial.touch(mode=0o600)  # readable by the site's user only, from the first byte
-        manifest = archive.backup(partial)
-        partial.chmod(0o600)
-        partial.replace(target)  # only a complete archive ever bears the name
+        manifest = archive.backup(target)  # written under a temporary name, then renamed
     except Exception as exc:
         logger.exception("scheduled backup %s failed", name)
-        partial.unlink(missing_ok=True)
         return _finish(run, clock=clock, error=_failure(exc))
     tables, rows = _counts(manifest)
     run = _finish(run, clock=clock, size_bytes=target.stat().st_size, tables=tables, rows=rows)
