@@ -56,11 +56,11 @@ def test_a_scheduled_backup_records_its_file_size_tables_and_rows(records, backu
 def test_a_failed_backup_records_failed_with_its_message_and_leaves_no_file(
     records, backup_dir, monkeypatch
 ):
-    def broken(target, **kwargs):
-        target.write_bytes(b"half an archive")
+    def broken(out, connection, progress):
+        out.write(b"half an archive")
         raise BackupError("磁盘空间不足，备份未完成。")
 
-    monkeypatch.setattr(archive, "backup", broken)
+    monkeypatch.setattr(archive, "_write_archive", broken)
 
     run = backup_scheduled(now=NOW)
 
