@@ -29,6 +29,7 @@ from jinguo.demo.activities import ActivitiesDemo
 from jinguo.demo.assessments import AssessmentsDemo
 from jinguo.demo.employment import EmploymentDemo
 from jinguo.demo.honours import HonoursDemo
+from jinguo.demo.imports import ImportsDemo
 from jinguo.demo.intake import IntakeDemo
 from jinguo.demo.ledger import LedgerBuilder
 from jinguo.demo.meetings import MeetingsDemo
@@ -64,6 +65,7 @@ WORK_DEMOS = (
     RoundsDemo,
     NoticesDemo,
     IntakeDemo,
+    ImportsDemo,
     OfficeDemo,
     RemindersDemo,
     TalliesDemo,
