@@ -56,4 +56,4 @@ class OfficeDemo:
         )
         request = HttpRequest()
         request.user = sysadmin
-        site._registry[User].log_change(request, leader, [{"changed": {"fields": ["org"]}}])
+        site.get_model_admin(User).log_change(request, leader, [{"changed": {"fields": ["org"]}}])
