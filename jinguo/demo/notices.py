@@ -5,8 +5,10 @@ cadre, so that the read and done figures show.
   嵩合社区's chair has read it, the other communities have not.
 - A notice to every village and community about the 三八 activities: 西山村 has read it,
   嵩合社区 has not (it waits on her home page).
+  Its attachment is the street's schedule of the activities (a workbook).
 - A task to the communities: 摸排困境儿童和留守妇女家庭, due in a week; 嵩合社区 has returned it
-  done, with what it found and a visit its executives made; the others are not started.
+  done, with what it found, two photos and a visit its executives made; the others are not
+  started.
 Built after the other demos: the return links to a record they made.
 """
 
@@ -15,6 +17,7 @@ import datetime as dt
 from django.utils import timezone
 
 from jinguo.accounts.models import User
+from jinguo.demo.files import photo, workbook
 from jinguo.notices.models import Audience, Notice, Task, TaskRecipient
 from jinguo.notices.services import notice_read, notice_send
 from jinguo.notices.task_services import task_create, task_return
@@ -34,6 +37,16 @@ MARCH_NOTICE = (
     "各村（社区）妇联：\n"
     "请结合“三八”国际妇女节和“我们的节日”，组织妇联执委、妇女代表开展拓展训练、手工DIY、"
     "家庭教育讲座等活动，展现新时代女性积极向上的幸福生活。活动开展后请在系统中登记活动并上传照片。",
+)
+# The March notice's attachment: the street's schedule of the week's activities.
+MARCH_SCHEDULE = (
+    "“三八”节系列活动安排表.xlsx",
+    [
+        ["序号", "活动名称", "时间", "地点", "参加对象"],
+        ["1", "巾帼拓展训练", "3月6日上午", "街道文体广场", "各社区妇联执委"],
+        ["2", "手工DIY·巧手编织", "3月7日下午", "嵩合社区妇女之家", "辖区妇女群众"],
+        ["3", "家庭教育公益讲座", "3月8日上午", "街道新时代文明实践所", "儿童家长"],
+    ],
 )
 TASK = (
     "摸排辖区困境儿童和留守妇女家庭",
@@ -76,6 +89,7 @@ class NoticesDemo:
             body=MARCH_NOTICE[1],
             audience=Audience.CHOSEN,
             units=self.units,
+            attachments=[workbook(MARCH_SCHEDULE[0], MARCH_SCHEDULE[1])],
         )
         notice_read(notice=march, user=self.users["xishan"])
         task = task_create(
@@ -103,6 +117,7 @@ class NoticesDemo:
             recipient=TaskRecipient.objects.get(task=task, org=self.songhe, user=None),
             text=SONGHE_RETURN,
             records=[{"kind": "visit", "id": v.pk} for v in visits],
+            photos=[photo("入户摸排1.jpg"), photo("入户摸排2.jpg", shade=2)],
         )
 
     @staticmethod

@@ -2,10 +2,11 @@
 
 A work-report round for the current year so far, due in a few days, to every village and
 community of 河沥溪街道: 嵩合社区 submits its drafted report with one paragraph of 四、下一步打算
-reworded (every number kept) and the street approves it; 西山村 submits the draft as it stands
-and the street returns it with a reason; the other units have not answered yet. And a small
-form (a few figures and one question) that 嵩合社区 has answered and the street has not yet
-reviewed. Built last: the figures and words are read from everything the other demos made.
+reworded (every number kept) and a photo of its executives' visits, and the street approves
+it; 西山村 submits the draft as it stands and the street returns it with a reason; the other
+units have not answered yet. And a small form (a few figures and one question) that 嵩合社区
+has answered and the street has not yet reviewed. Built last: the figures and words are read
+from everything the other demos made.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ import datetime as dt
 from django.utils import timezone
 
 from jinguo.accounts.models import User
+from jinguo.demo.files import photo
 from jinguo.orgs.kinds import Kind
 from jinguo.orgs.models import OrgUnit
 from jinguo.rounds.filling import draft_report
@@ -21,6 +23,7 @@ from jinguo.rounds.services import (
     round_create,
     submission_approve,
     submission_return,
+    target_photos_add,
     target_submit,
 )
 
@@ -29,6 +32,7 @@ FORM_DAYS_LEFT = 10
 # What 嵩合社区 adds to the first paragraph of its plans: words only, so every number stays.
 PLAN_ADDITION = "，由包保执委分片负责、逐月通报进度"
 RETURN_REASON = "“存在问题”写得过于笼统，请结合走访台账补充具体原因和整改措施后重新报送。"
+PHOTO_CAPTION = "执委按网格入户走访困难家庭"
 FORM_FIGURES = [
     "coverage.grids",
     "coverage.households",
@@ -73,7 +77,8 @@ class RoundsDemo:
             end=today,
             deadline=today + dt.timedelta(days=WORK_DAYS_LEFT),
             targets=self.units,
-            note="请各村（社区）妇联对照台账核对数据，修改完善文字后报送。",
+            note="请各村（社区）妇联对照台账核对数据，修改完善文字后报送，可附工作照片。",
+            photos=Round.Photos.OPTIONAL,
         )
         self.build_songhe(work)
         self.build_xishan(work)
@@ -108,6 +113,9 @@ class RoundsDemo:
         report = draft_report(user=chair, org=self.songhe, round_=work)
         plans = next(p for p in report.parts if p.key == "plans").paragraphs
         edited = [reworded(plans[0]), *plans[1:]]
+        target_photos_add(
+            actor=chair, target=target, files=[photo("执委入户走访.jpg")], caption=PHOTO_CAPTION
+        )
         submission = target_submit(actor=chair, target=target, texts={"plans": edited}, answers=[])
         submission_approve(
             actor=self.users["helixi"], submission=submission, note="数据与台账一致，同意。"

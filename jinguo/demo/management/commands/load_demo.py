@@ -29,13 +29,18 @@ from jinguo.demo.activities import ActivitiesDemo
 from jinguo.demo.assessments import AssessmentsDemo
 from jinguo.demo.employment import EmploymentDemo
 from jinguo.demo.honours import HonoursDemo
+from jinguo.demo.imports import ImportsDemo
+from jinguo.demo.intake import IntakeDemo
 from jinguo.demo.ledger import LedgerBuilder
 from jinguo.demo.meetings import MeetingsDemo
 from jinguo.demo.notices import NoticesDemo
+from jinguo.demo.office import OfficeDemo
 from jinguo.demo.points import PointsDemo
 from jinguo.demo.reminders import RemindersDemo
 from jinguo.demo.rounds import RoundsDemo
 from jinguo.demo.sanxin import SanxinDemo
+from jinguo.demo.tallies import TalliesDemo
+from jinguo.demo.teams import TeamsDemo
 from jinguo.demo.trainings import TrainingsDemo
 from jinguo.demo.visits_and_cases import VisitsAndCasesBuilder
 from jinguo.orgs.kinds import Kind
@@ -45,9 +50,10 @@ from jinguo.people.models import Person
 
 # Built after the ledger, visits and cases, in this order: points collect from meetings,
 # trainings and volunteer hours; assessments read points; the report rounds read everything;
-# a task's return links to a visit; the day's reminders (每日提醒) are sent last, from every
-# record.
+# a task's return links to a visit; a grid member's choice of 企业微信 (office) comes before
+# the day's reminders (每日提醒), sent from every record; the tallies are refreshed last.
 WORK_DEMOS = (
+    TeamsDemo,
     MeetingsDemo,
     ActivitiesDemo,
     TrainingsDemo,
@@ -58,7 +64,11 @@ WORK_DEMOS = (
     AssessmentsDemo,
     RoundsDemo,
     NoticesDemo,
+    IntakeDemo,
+    ImportsDemo,
+    OfficeDemo,
     RemindersDemo,
+    TalliesDemo,
 )
 
 # One password for every demo account; it meets the password policy (8+ characters, 3 classes).
