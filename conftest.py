@@ -36,6 +36,15 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _files_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploads and backups (the demo makes both) go to a folder of the test session's own, never
+    the checkout's var/media and var/backups."""
+    folder = tmp_path_factory.getbasetemp()
+    settings.MEDIA_ROOT = folder / "media"
+    settings.JINGUO_BACKUP_DIR = folder / "backups"
+
+
+@pytest.fixture(autouse=True)
 def _no_reference_cache(settings):
     """Each test reads categories and units from its own database (jinguo.common.refcache),
     never a copy another test left in this process; the cache's own tests switch it on."""

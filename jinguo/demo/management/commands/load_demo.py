@@ -27,6 +27,7 @@ from jinguo.accounts.roles import ADMIN_ROLES, Role
 from jinguo.accounts.services import user_create, user_totp_enable
 from jinguo.demo.activities import ActivitiesDemo
 from jinguo.demo.assessments import AssessmentsDemo
+from jinguo.demo.backups import BackupsDemo
 from jinguo.demo.employment import EmploymentDemo
 from jinguo.demo.honours import HonoursDemo
 from jinguo.demo.imports import ImportsDemo
@@ -51,7 +52,8 @@ from jinguo.people.models import Person
 # Built after the ledger, visits and cases, in this order: points collect from meetings,
 # trainings and volunteer hours; assessments read points; the report rounds read everything;
 # a task's return links to a visit; a grid member's choice of 企业微信 (office) comes before
-# the day's reminders (每日提醒), sent from every record; the tallies are refreshed last.
+# the day's reminders (每日提醒), sent from every record; the tallies are refreshed,
+# and the night's backup runs last, over all of it.
 WORK_DEMOS = (
     TeamsDemo,
     MeetingsDemo,
@@ -69,6 +71,7 @@ WORK_DEMOS = (
     OfficeDemo,
     RemindersDemo,
     TalliesDemo,
+    BackupsDemo,
 )
 
 # One password for every demo account; it meets the password policy (8+ characters, 3 classes).
