@@ -234,8 +234,7 @@ class _Inserter:
 
     def __init__(self, connection: BaseDatabaseWrapper, table: Table) -> None:
         self.connection, self.table = connection, table
-        self.writers = [values.writer(f, connection) for f in table.fields]
-        self.plain = all(w is None for w in self.writers)
+        self.convert = values.Converter([values.writer(f, connection) for f in table.fields])
         self.sums = RowSum()
         qn = connection.ops.quote_name
         self.columns = ", ".join(qn(c) for c in table.columns)
@@ -248,7 +247,7 @@ class _Inserter:
                 continue
             self.sums.add(line)
             row = json.loads(line)
-            yield row if self.plain else values.apply(self.writers, row)
+            yield self.convert(row) if self.convert.columns else row
 
     def write(self, lines: Iterator[bytes]) -> None:
         with self.connection.cursor() as cursor:
@@ -372,6 +371,36 @@ class _Restoring:
         return {name: inserter.sums for name, inserter in self.inserters.items()}
 
 
+_FOREIGN_KEYS = """
+    SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+    FROM pg_constraint
+    WHERE contype = 'f' AND connamespace = current_schema()::regnamespace
+    ORDER BY 1, 2
+"""
+
+
+def _drop_foreign_keys(connection: BaseDatabaseWrapper) -> list[tuple[str, str, str]]:
+    """PostgreSQL: the foreign keys of this schema, dropped inside the restore's transaction
+    and added back once the rows are in (_add_foreign_keys), as pg_restore does: each is then
+    checked in one pass over its table instead of once per row at the commit. A rollback
+    brings them back untouched."""
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_FOREIGN_KEYS)
+        keys = [(str(t), str(n), str(d)) for t, n, d in cursor.fetchall()]
+        for table, name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    return keys
+
+
+def _add_foreign_keys(connection: BaseDatabaseWrapper, keys: list[tuple[str, str, str]]) -> None:
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            quoted = connection.ops.quote_name(name)
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
+
+
 def _restore_rows(
     archive: tarfile.TarFile,
     rest_of_file: gzip.GzipFile,
@@ -383,6 +412,7 @@ def _restore_rows(
     header = _member_json(archive, next(members, None), "header.json")
     _check_header(header, connection)
     restoring = _Restoring(header, connection, staging, progress)
+    foreign_keys = _drop_foreign_keys(connection)
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         for name in sorted(SEEDED_BY_MIGRATE & set(restoring.by_name)):
@@ -401,7 +431,8 @@ def _restore_rows(
     # Read to the very end: the gzip checksum and the sealed last piece prove the file whole.
     while rest_of_file.read(1 << 20):
         pass
-    progress.step("正在重置序列并逐表核对……")
+    progress.step("正在检查外键、重置序列并逐表核对……")
+    _add_foreign_keys(connection, foreign_keys)
     models_ = [t.model for t in restoring.by_name.values()]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models_):

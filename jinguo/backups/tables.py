@@ -70,14 +70,14 @@ def rows(connection: BaseDatabaseWrapper, table: Table) -> Iterator[bytes]:
     cols = ", ".join(qn(c) for c in table.columns)
     order = qn(table.model._meta.pk.column)
     sql = f"SELECT {cols} FROM {qn(table.name)} ORDER BY {order}"  # noqa: S608
-    readers = [values.reader(f) for f in table.fields]
-    plain = all(r is None for r in readers)
+    convert = values.Converter([values.reader(f) for f in table.fields])
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    with connection.cursor() as cursor:
+    # A server-side cursor on PostgreSQL: the driver holds FETCH rows, not the whole table.
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
         while batch := cursor.fetchmany(FETCH):
             for row in batch:
-                yield dumps(list(row) if plain else values.apply(readers, row)).encode()
+                yield dumps(convert(row)).encode()
 
 
 _MODULUS = 1 << 256

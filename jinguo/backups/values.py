@@ -103,6 +103,8 @@ def _aware_utc(value: dt.datetime) -> dt.datetime:
 
 def _read_datetime(value: Any) -> str:
     if isinstance(value, str):
+        if len(value) in (19, 26) and value[10] == " ":  # as Django stores it on SQLite: UTC
+            return f"{value[:10]}T{value[11:]}+00:00"
         value = dt.datetime.fromisoformat(value)
     return _aware_utc(value).isoformat()
 
@@ -193,13 +195,33 @@ def writer(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Co
     if connection.vendor == "postgresql":
         return (lambda v: dt.timedelta(microseconds=v)) if kind == "duration" else None
     if kind == "datetime":
-        return lambda v: connection.ops.adapt_datetimefield_value(dt.datetime.fromisoformat(v))
+        return _sqlite_datetime(connection)
     return None
 
 
-def apply(converters: list[Convert | None], row: Any) -> list[Any]:
-    """`row` with each converter applied to its column; None values and columns stay as they are."""
-    return [
-        value if convert is None or value is None else convert(value)
-        for convert, value in zip(converters, row, strict=True)
-    ]
+def _sqlite_datetime(connection: BaseDatabaseWrapper) -> Convert:
+    """Canonical (UTC, "+00:00") → the naive UTC text Django stores on SQLite, by slicing; any
+    other offset through Django's own adaptation."""
+
+    def write(value: str) -> Any:
+        if value.endswith("+00:00"):
+            return value[:-6].replace("T", " ", 1)
+        return connection.ops.adapt_datetimefield_value(dt.datetime.fromisoformat(value))
+
+    return write
+
+
+class Converter:
+    """Applies each column's converter to a row; columns without one, and None values, are left
+    as they are (only the columns that have one are visited)."""
+
+    def __init__(self, converters: list[Convert | None]) -> None:
+        self.columns = [(i, c) for i, c in enumerate(converters) if c is not None]
+
+    def __call__(self, row: Any) -> list[Any]:
+        out = list(row)
+        for index, convert in self.columns:
+            value = out[index]
+            if value is not None:
+                out[index] = convert(value)
+        return out

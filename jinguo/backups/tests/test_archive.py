@@ -16,6 +16,7 @@ from jinguo.accounts.models import User
 from jinguo.audit.models import AuditEvent
 from jinguo.audit.services import audit_record
 from jinguo.backups.archive import table_checksums
+from jinguo.backups.tables import RowSum
 from jinguo.backups.tests.sealing import open_plain, rewrite, seal_plain
 from jinguo.households.tests.factories import household
 from jinguo.orgs.models import OrgUnit
@@ -233,3 +234,38 @@ def test_a_sealed_file_that_is_not_a_tar_is_refused(db, tmp_path):
     seal_plain(b"plain words, not a tar stream", bad)
     with pytest.raises(CommandError, match="无法读取"):
         _restore(bad)
+
+
+def test_a_row_pointing_at_nothing_is_refused_at_the_end_and_nothing_is_restored(archive, tmp_path):
+    """Signed with the key and consistent with its manifest, but a household's grid is gone:
+    the foreign keys, checked once the rows are in, refuse it."""
+    members = open_plain(archive)
+    header = json.loads(members["header.json"])
+    column = header["tables"]["households_household"]["columns"].index("grid_id")
+    lines = []
+    for line in members["tables/households_household/00000.jsonl"].splitlines():
+        row = json.loads(line)
+        row[column] = 987654
+        lines.append(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode())
+    sums = RowSum()
+    for line in lines:
+        sums.add(line)
+
+    def orphaned(_content: bytes) -> bytes:
+        return b"".join(line + b"\n" for line in lines)
+
+    def resummed(content: bytes) -> bytes:
+        manifest = json.loads(content)
+        manifest["tables"]["households_household"].update(sums.as_dict())
+        return json.dumps(manifest, ensure_ascii=False).encode()
+
+    bad = tmp_path / "orphan.jgbk"
+    rewrite(
+        archive,
+        bad,
+        {"tables/households_household/00000.jsonl": orphaned, "manifest.json": resummed},
+    )
+    _flush()
+    with pytest.raises(CommandError, match="已全部回滚"):
+        _restore(bad)
+    assert _nothing_restored()

@@ -26,6 +26,12 @@ SAME_VALUE = [
         dt.datetime(2026, 12, 8, 9, 30, 0, 250000, tzinfo=dt.timezone(dt.timedelta(hours=8))),
         "2026-12-08T01:30:00.250000+00:00",
     ),
+    (
+        models.DateTimeField(),
+        "2026-12-08 01:30:00",
+        dt.datetime(2026, 12, 8, 1, 30, tzinfo=dt.UTC),
+        "2026-12-08T01:30:00+00:00",
+    ),
     (models.BooleanField(), 1, True, True),
     (models.DecimalField(max_digits=5, decimal_places=2), 2.5, decimal.Decimal("2.50"), "2.50"),
     (models.DecimalField(max_digits=5, decimal_places=1), 3, decimal.Decimal("3.0"), "3.0"),
@@ -72,3 +78,25 @@ def test_a_foreign_key_column_takes_its_targets_kind():
     from jinguo.orgs.models import OrgUnit
 
     assert values.column_kind(OrgUnit._meta.get_field("parent")) == "int"
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 12, 8, 1, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 8, 1, 30, 0, 250, tzinfo=dt.UTC),
+        dt.datetime(1999, 1, 1, 23, 59, 59, 999999, tzinfo=dt.UTC),
+    ],
+)
+def test_a_datetime_goes_back_into_sqlite_as_django_itself_stores_it(moment):
+    from django.db import connections
+
+    sqlite = connections["default"]
+    if sqlite.vendor != "sqlite":
+        pytest.skip("SQLite's stored form")
+    field = _field(models.DateTimeField())
+    read, write = values.reader(field), values.writer(field, sqlite)
+    assert read is not None and write is not None
+    canonical = read(sqlite.ops.adapt_datetimefield_value(moment))
+    assert canonical == moment.isoformat()
+    assert write(canonical) == sqlite.ops.adapt_datetimefield_value(moment)
