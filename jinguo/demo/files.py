@@ -4,9 +4,10 @@ here, the same bytes every run) and a roster workbook."""
 import io
 from typing import Any
 
-import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
+
+from jinguo.common import xlsx
 
 # Colours of the photos: a banner red, a wall's cream, a lawn's green.
 RED, CREAM, GREEN = (190, 30, 45), (245, 236, 214), (96, 150, 80)
@@ -32,7 +33,7 @@ def photo(name: str, *, shade: int = 0) -> SimpleUploadedFile:
 def workbook(name: str, rows: list[list[Any]]) -> SimpleUploadedFile:
     """An .xlsx whose first sheet holds `rows` from A1, every cell as text."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx.workbook(buffer)  # the text-only writer: no cell becomes a formula
     sheet = book.add_worksheet("Sheet1")
     for r, row in enumerate(rows):
         sheet.write_row(r, 0, [str(v) for v in row])
