@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 
-from jinguo.inbox.backends.base import BaseBackend, Envelope, Result
+from jinguo.inbox.backends.base import BaseBackend, Envelope, Result, sms_title
 from jinguo.inbox.backends.http import GatewayUnavailable, pool, request_json
 
 VERSION = "2017-05-25"
@@ -108,7 +108,9 @@ class AliyunSmsBackend(BaseBackend):
             "PhoneNumbers": e.address(),
             "SignName": self.sign_name,
             "TemplateCode": self.template,
-            "TemplateParam": json.dumps({"title": e.title[:20], "link": e.url}, ensure_ascii=False),
+            "TemplateParam": json.dumps(
+                {"title": sms_title(e.title, 20), "link": e.url}, ensure_ascii=False
+            ),
         }
         body = urlencode(signed("SendSms", params, key_id=self.key_id, secret=self.secret)).encode()
         del params  # the phone number lives no longer than the request

@@ -50,6 +50,19 @@ class BaseBackend:
 SMS_SUFFIX = "请登录巾帼网格查看"
 
 
+SMS_TITLE_MAX = 30
+
+
+def sms_title(title: str, limit: int = SMS_TITLE_MAX) -> str:
+    """The title in at most `limit` characters: cut after its last whole clause (at a «，»)
+    that fits, never inside a phrase, and marked «…» when anything was left out."""
+    if len(title) <= limit:
+        return title
+    kept = title[: limit - 1]
+    clause = kept.rfind("，")
+    return (kept[:clause] if clause > 0 else kept) + "…"
+
+
 def sms_text(title: str, url: str) -> str:
     """What an SMS says: the title and where to read it, never more (no household's data)."""
-    return f"{title[:30]}，{SMS_SUFFIX}：{url}"
+    return f"{sms_title(title)}，{SMS_SUFFIX}：{url}"

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from jinguo.common import crypto
 from jinguo.inbox.backends import get_backend, reset_backends
-from jinguo.inbox.backends.base import Envelope
+from jinguo.inbox.backends.base import Envelope, sms_text, sms_title
 from jinguo.inbox.checks import channels_configured, channels_for_production
 
 
@@ -44,3 +44,13 @@ def test_production_is_warned_of_a_console_backend_and_told_of_a_channel_off(set
     settings.JINGUO_SMS_BACKEND = "jinguo.inbox.backends.simple.ConsoleBackend"
     settings.JINGUO_WECOM_BACKEND = ""
     assert sorted(str(w.id) for w in channels_for_production()) == ["inbox.I001", "inbox.W001"]
+
+
+def test_a_long_title_is_cut_after_its_last_whole_clause_in_a_text_message():
+    title = "今日提醒：3 户超期未走访，1 个会议明天召开，1 个心愿超过14天无人认领"
+    assert sms_text(title, "https://x/inbox/") == (
+        "今日提醒：3 户超期未走访，1 个会议明天召开…，请登录巾帼网格查看：https://x/inbox/"
+    )
+    assert sms_title(title, 20) == "今日提醒：3 户超期未走访…"
+    assert sms_title("会议通知") == "会议通知"
+    assert len(sms_title("一" * 50)) == 30  # no clause to cut at: cut, and marked
