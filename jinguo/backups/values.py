@@ -23,6 +23,7 @@ import decimal
 import json
 import uuid
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from django.db import models
@@ -134,8 +135,15 @@ def _read_uuid(value: Any) -> str:
 
 
 def _read_json(value: Any) -> str:
+    if isinstance(value, str) and len(value) <= 200:
+        return _canonical_json(value)  # short values repeat: a visit's services, a flag set
     parsed = json.loads(value) if isinstance(value, (str, bytes)) else value
     return json.dumps(parsed, ensure_ascii=False, sort_keys=True)
+
+
+@lru_cache(maxsize=4096)
+def _canonical_json(text: str) -> str:
+    return json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True)
 
 
 def _read_text(value: Any) -> str:
