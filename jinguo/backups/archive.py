@@ -85,12 +85,17 @@ def _media_files(root: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(root).as_posix(), path
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+class _Hashing:
+    """A file read once: tarfile copies its bytes into the archive and the SHA-256 is taken of
+    exactly those bytes on the way."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.digest.update(chunk)
+        return chunk
 
 
 # --- backup ------------------------------------------------------------------------------------
@@ -151,8 +156,11 @@ def _write_archive(
             manifest["tables"][table.name] = {"columns": table.columns, **sums}
             progress.table_done(table.name, sums["rows"], time.monotonic() - started)
         for name, path in _media_files(Path(settings.MEDIA_ROOT)):
-            manifest["media"][name] = _sha256_file(path)
-            archive.add(str(path), arcname=f"media/{name}", recursive=False)
+            info = archive.gettarinfo(str(path), arcname=f"media/{name}")
+            with path.open("rb") as handle:
+                hashing = _Hashing(handle)
+                archive.addfile(info, hashing)
+            manifest["media"][name] = hashing.digest.hexdigest()
         _add_bytes(archive, "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
     return manifest
 
@@ -208,7 +216,7 @@ def _check_header(header: dict[str, Any], connection: BaseDatabaseWrapper) -> No
             "数据库结构与备份不一致，请先迁移到与备份相同的版本；未做任何恢复。"
             f"缺少的迁移：{sorted(theirs - ours)[:5]}；多出的迁移：{sorted(ours - theirs)[:5]}"
         )
-    known = {t.name: t for t in tables()}
+    known = {t.name: t for t in tables()}  # every table, sorted by name
     if set(header["tables"]) != set(known):
         unknown = sorted(set(header["tables"]) - set(known))
         missing = sorted(set(known) - set(header["tables"]))
@@ -217,9 +225,9 @@ def _check_header(header: dict[str, Any], connection: BaseDatabaseWrapper) -> No
         if entry["columns"] != known[name].columns:
             raise BackupError(f"数据表 {name} 的列与备份不一致；未做任何恢复。")
     busy = [
-        f"{t.name}（{n} 行）"
-        for t in tables()
-        if t.name not in SEEDED_BY_MIGRATE and (n := count(connection, t.name))
+        f"{name}（{n} 行）"
+        for name in known
+        if name not in SEEDED_BY_MIGRATE and (n := count(connection, name))
     ]
     if busy:
         raise BackupError(
@@ -247,7 +255,7 @@ class _Inserter:
                 continue
             self.sums.add(line)
             row = json.loads(line)
-            yield self.convert(row) if self.convert.columns else row
+            yield self.convert(row)
 
     def write(self, lines: Iterator[bytes]) -> None:
         with self.connection.cursor() as cursor:

@@ -67,8 +67,8 @@ def _postgres(settings: dict[str, Any], *, create: bool) -> None:
 
 
 @contextmanager
-def scratch_database(url: str = "", *, migrate: bool = True) -> Iterator[str]:
-    """The alias of a new database (migrated unless told not to); dropped on leaving."""
+def scratch_database(url: str = "") -> Iterator[str]:
+    """The alias of a new, migrated database; dropped on leaving."""
     folder = Path(tempfile.mkdtemp(prefix="jinguo-scratch-"))
     parsed: dict[str, Any] = dict(
         dj_database_url.parse(url or f"sqlite:///{folder / 'scratch.sqlite3'}")
@@ -100,12 +100,11 @@ def scratch_database(url: str = "", *, migrate: bool = True) -> Iterator[str]:
         # database of the site, and Django's test isolation lets such a connection be.
         wrapper = load_backend(settings["ENGINE"]).DatabaseWrapper(settings, alias)
         setattr(_local_connections(), alias, wrapper)
-        if migrate:
-            token = _migrating.set(alias)
-            try:
-                call_command("migrate", database=alias, verbosity=0, interactive=False)
-            finally:
-                _migrating.reset(token)
+        token = _migrating.set(alias)
+        try:
+            call_command("migrate", database=alias, verbosity=0, interactive=False)
+        finally:
+            _migrating.reset(token)
         yield alias
     finally:
         if hasattr(_local_connections(), alias):

@@ -15,7 +15,6 @@ Layout: MAGIC (5 bytes) | key id (8) | nonce prefix (7) | pieces, each a 4-byte 
 length and its ciphertext with the 16-byte tag.
 """
 
-import base64
 import hashlib
 import hmac
 import io
@@ -26,8 +25,10 @@ from typing import IO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from jinguo.backups.errors import BackupError
+from jinguo.common import crypto
 
 MAGIC = b"JGBK\x01"
 KEY_ID_BYTES = 8
@@ -39,13 +40,12 @@ _LENGTH = struct.Struct(">I")
 
 
 def _decode_key(value: str, name: str) -> bytes:
+    """The key's 32 bytes, decoded as the field keys are (common.crypto.decode_key); a bad key
+    is a refusal of the command, not a start-up error."""
     try:
-        key = base64.b64decode(value, validate=True)
-    except ValueError:
-        raise BackupError(f"{name} 不是有效的 base64 文本。") from None
-    if len(key) != 32:
-        raise BackupError(f"{name} 须为 32 字节随机数的 base64（现为 {len(key)} 字节）。")
-    return key
+        return crypto.decode_key(value, name)
+    except ImproperlyConfigured as exc:
+        raise BackupError(f"备份密钥无效，须为 32 字节随机数的 base64：{exc}") from None
 
 
 def key_id(key: bytes) -> bytes:
@@ -78,9 +78,9 @@ class SealedWriter(io.RawIOBase):
     """A write-only file whose bytes reach `target` sealed piece by piece; close() seals the
     last piece (an empty one if need be) and must be called for the file to be complete."""
 
-    def __init__(self, target: IO[bytes], key: bytes | None = None) -> None:
+    def __init__(self, target: IO[bytes]) -> None:
         super().__init__()
-        key = key or current_key()
+        key = current_key()
         self._target = target
         self._cipher = AESGCM(key)
         self._prefix = os.urandom(PREFIX_BYTES)
@@ -123,14 +123,14 @@ class SealedReader(io.RawIOBase):
     its bytes are handed out. BackupError (Chinese) on a wrong key, an altered piece, or a file
     cut short or carrying bytes after its last piece."""
 
-    def __init__(self, source: IO[bytes], keys: list[bytes] | None = None) -> None:
+    def __init__(self, source: IO[bytes]) -> None:
         super().__init__()
         self._source = source
         header = source.read(HEADER_BYTES)
         if len(header) < HEADER_BYTES or not header.startswith(MAGIC):
             raise BackupError("这不是 Jinguo 的加密备份文件（文件头不符）。")
         wanted = header[len(MAGIC) : len(MAGIC) + KEY_ID_BYTES]
-        matching = [k for k in (keys if keys is not None else known_keys()) if key_id(k) == wanted]
+        matching = [k for k in known_keys() if key_id(k) == wanted]
         if not matching:
             raise BackupError(
                 "备份是用另一把备份密钥加密的：请在 JINGUO_BACKUP_KEY 或 JINGUO_BACKUP_OLD_KEYS "
@@ -178,7 +178,3 @@ class SealedReader(io.RawIOBase):
         buffer[:count] = self._pending[self._offset : self._offset + count]
         self._offset += count
         return count
-
-
-def is_sealed(path_head: bytes) -> bool:
-    return path_head.startswith(MAGIC)

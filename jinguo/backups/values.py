@@ -226,7 +226,9 @@ class Converter:
     def __init__(self, converters: list[Convert | None]) -> None:
         self.columns = [(i, c) for i, c in enumerate(converters) if c is not None]
 
-    def __call__(self, row: Any) -> list[Any]:
+    def __call__(self, row: Any) -> Any:
+        if not self.columns:
+            return row
         out = list(row)
         for index, convert in self.columns:
             value = out[index]

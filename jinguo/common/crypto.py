@@ -23,7 +23,8 @@ PREFIX = "v1:"
 NONCE_BYTES = 12
 
 
-def _key(value: str, name: str) -> bytes:
+def decode_key(value: str, name: str) -> bytes:
+    """A key setting's 32 bytes from its base64; ImproperlyConfigured naming it otherwise."""
     try:
         key = base64.b64decode(value, validate=True)
     except ValueError:
@@ -35,7 +36,7 @@ def _key(value: str, name: str) -> bytes:
 
 @cache
 def _field_key() -> bytes:
-    return _key(settings.FIELD_ENCRYPTION_KEY, "JINGUO_FIELD_KEY")
+    return decode_key(settings.FIELD_ENCRYPTION_KEY, "JINGUO_FIELD_KEY")
 
 
 @cache
@@ -45,7 +46,7 @@ def _cipher() -> AESGCM:
 
 @cache
 def _hash_key() -> bytes:
-    return _key(settings.BLIND_INDEX_KEY, "JINGUO_HASH_KEY")
+    return decode_key(settings.BLIND_INDEX_KEY, "JINGUO_HASH_KEY")
 
 
 def encrypt(plain: str) -> str:
