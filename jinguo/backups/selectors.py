@@ -15,9 +15,14 @@ from jinguo.backups.models import BackupRun
 RECENT = 30
 
 
+def may_see_backups(user: User) -> bool:
+    """The one rule of this app: the runs are the security administrator's, nobody else's."""
+    return bool(user.is_active and user.role == Role.SECURITY_ADMIN)
+
+
 def backup_runs(*, user: User) -> QuerySet[BackupRun]:
-    """Every backup and drill run, newest first: the security administrator's, nobody else's."""
-    if not (user.is_active and user.role == Role.SECURITY_ADMIN):
+    """Every backup and drill run, newest first (may_see_backups)."""
+    if not may_see_backups(user):
         return BackupRun.objects.none()
     return BackupRun.objects.order_by("-started_at", "-id")
 
@@ -62,7 +67,7 @@ def _drill_warnings(runs: QuerySet[BackupRun], now: dt.datetime) -> list[str]:
 
 def backup_warnings(*, user: User, now: dt.datetime | None = None) -> list[str]:
     """What the security administrator must hear of: a backup or a drill late, or failed."""
-    if not (user.is_active and user.role == Role.SECURITY_ADMIN):
+    if not may_see_backups(user):
         return []
     runs = backup_runs(user=user)
     moment = now or timezone.now()
