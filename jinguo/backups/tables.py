@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.apps import apps
-from django.db import models
+from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jinguo.backups import values
@@ -110,8 +110,6 @@ def table_sum(connection: BaseDatabaseWrapper, table: Table) -> dict[str, Any]:
 
 def table_checksums(using: str = "default") -> dict[str, dict[str, Any]]:
     """{table: {"rows": n, "sha256": …}} of the database `using` as it is now."""
-    from django.db import connections
-
     connection = connections[using]
     return {table.name: table_sum(connection, table) for table in tables()}
 
